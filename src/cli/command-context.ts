@@ -1,0 +1,40 @@
+// What every command receives: the global options resolved once, and the I/O edges it may touch.
+
+import { resolve } from 'node:path';
+import { loadConfig } from '../config/load-config.js';
+import type { ProjectConfig } from '../config/project-config.js';
+import { colorLevel, createColors } from './color.js';
+import type { Colors } from './color.js';
+import { createStreamLogger } from './logger.js';
+import type { Logger } from './logger.js';
+
+export interface GlobalOptions {
+  chdir?: string;
+  config?: string;
+  color: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export interface CommandContext {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  colors: Colors;
+  logger: Logger;
+  /** Loads (once) the project config found from `cwd`, or the `--config` file. */
+  config(): Promise<ProjectConfig>;
+}
+
+export function createCommandContext(options: GlobalOptions, env: Readonly<Record<string, string | undefined>> = process.env): CommandContext {
+  const cwd = resolve(process.cwd(), options.chdir ?? '.');
+  const colors = createColors(colorLevel({ colorFlag: options.color, env, isTTY: process.stdout.isTTY === true }));
+  const logger = createStreamLogger({ quiet: options.quiet === true, verbose: options.verbose === true });
+  let config: Promise<ProjectConfig> | undefined;
+  return {
+    cwd,
+    env,
+    colors,
+    logger,
+    config: () => (config ??= loadConfig({ cwd, configFile: options.config, env })),
+  };
+}

@@ -1,0 +1,57 @@
+// `cxone-exports validate [paths…]`: every problem in every definition, positioned, in one run.
+
+import { relative } from 'node:path';
+import type { ProjectConfig } from '../../config/project-config.js';
+import { checkDefinitionFiles } from '../../definitions/check-definitions.js';
+import { readDefinitionFiles } from '../../definitions/read-definition-files.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
+import { ExitError, UsageError } from '../../errors.js';
+import type { CommandContext } from '../command-context.js';
+import { plural, renderGithubDiagnostics, renderHumanDiagnostics, renderJsonDiagnostics, renderProblemSummary } from '../render-diagnostics.js';
+import type { DiagnosticFormat } from '../render-diagnostics.js';
+
+export interface ValidateOptions {
+  format?: DiagnosticFormat;
+}
+
+export async function validateCommand(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<void> {
+  const format = options.format ?? (ctx.env.GITHUB_ACTIONS === 'true' ? 'github' : 'human');
+  let config: ProjectConfig;
+  try {
+    config = await ctx.config();
+  } catch (error) {
+    // Config problems are reported like definition problems, in the format asked for.
+    if (error instanceof DiagnosticsError && format !== 'human') return report(ctx, format, error.diagnostics);
+    throw error;
+  }
+
+  const targets = paths.length > 0 ? paths : [config.exportsDir];
+  const started = performance.now();
+  const read = await readDefinitionFiles(targets, ctx.cwd);
+  if (read.files.length === 0 && read.diagnostics.length === 0) {
+    const where = paths.length > 0 ? paths.join(', ') : `${relative(ctx.cwd, config.exportsDir) || '.'}/`;
+    throw new UsageError(`nothing to validate: no *.yaml or *.yml files in ${where}`, {
+      hint: 'Add an export definition (see "Writing a definition" in the README), or pass the files to check: cxone-exports validate exports/',
+    });
+  }
+  const checked = checkDefinitionFiles(read.files, config);
+  ctx.logger.debug(`validate: ${read.files.length} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`);
+  const diagnostics = [...read.diagnostics, ...checked.diagnostics];
+  if (diagnostics.length > 0) return report(ctx, format, diagnostics);
+
+  if (checked.definitions.length === 0) {
+    throw new UsageError(`nothing to validate: ${plural(read.files.length, 'file')} held no export definitions`, {
+      hint: 'Each definition is a YAML document with apiVersion, kind, metadata and spec; see the README.',
+    });
+  }
+  if (format === 'json') ctx.logger.out(renderJsonDiagnostics([]));
+  else ctx.logger.info(`${ctx.colors.green('✔')} ${plural(checked.definitions.length, 'export definition')} in ${plural(read.files.length, 'file')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.`);
+}
+
+function report(ctx: CommandContext, format: DiagnosticFormat, diagnostics: Diagnostic[]): never {
+  if (format === 'json') ctx.logger.out(renderJsonDiagnostics(diagnostics));
+  else if (format === 'github') ctx.logger.out(renderGithubDiagnostics(diagnostics) + renderProblemSummary(diagnostics, ctx.colors));
+  else ctx.logger.out(`${renderHumanDiagnostics(diagnostics, ctx.colors)}\n${renderProblemSummary(diagnostics, ctx.colors)}`);
+  throw new ExitError(1);
+}

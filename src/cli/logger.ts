@@ -1,0 +1,33 @@
+// Where commands write. Tests and embedding code swap it for one that captures output instead of patching
+// process streams.
+
+export interface Logger {
+  /** The command's result (stdout). Not silenced by --quiet when it is the requested output. */
+  out(text: string): void;
+  /** Progress and summaries (stderr is reserved for problems); silenced by --quiet. */
+  info(text: string): void;
+  warn(text: string): void;
+  error(text: string): void;
+  /** Shown with -v only. */
+  debug(text: string): void;
+}
+
+export interface Verbosity {
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export function createStreamLogger({ quiet, verbose }: Verbosity, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Logger {
+  const line = (stream: NodeJS.WritableStream, text: string) => stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  return {
+    out: (text) => line(stdout, text),
+    info: (text) => {
+      if (!quiet) line(stdout, text);
+    },
+    warn: (text) => line(stderr, text),
+    error: (text) => line(stderr, text),
+    debug: (text) => {
+      if (verbose) line(stderr, text);
+    },
+  };
+}

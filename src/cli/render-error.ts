@@ -1,0 +1,25 @@
+// How an error reaches the user, by whose fault it is: usage and external errors are short and actionable;
+// only our own bugs show a stack.
+
+import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
+import { CliError } from '../errors.js';
+import { toolVersion } from '../version.js';
+import { colorLevel, createColors } from './color.js';
+import { renderHumanDiagnostics } from './render-diagnostics.js';
+
+export function renderError(error: unknown, colorFlag = true): string {
+  const colors = createColors(colorLevel({ colorFlag, env: process.env, isTTY: process.stderr.isTTY === true }));
+  const label = colors.red.bold('Error:');
+  if (error instanceof CliError && error.kind !== 'internal') {
+    const details = error instanceof DiagnosticsError ? `${renderHumanDiagnostics(error.diagnostics, colors)}\n` : '';
+    const hint = error.hint === undefined ? '' : `\n${error.hint}\n`;
+    return `${details}${label} ${error.message}\n${hint}`;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return [
+    `${colors.red.bold('Internal error:')} this is a bug in cxone-exports ${toolVersion()}, not in your input.`,
+    stack,
+    'Please report it with the command you ran and the output above. No credentials are needed in the report.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,108 @@
+// I/O half of config handling: find the config with cosmiconfig (working directory up to the repository root),
+// read it keeping source positions where the file form has them, and hand it to parseConfig.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, relative, resolve } from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
+import { parseYamlFile } from '../diagnostics/yaml-document.js';
+import { UsageError } from '../errors.js';
+import { parseConfig } from './parse-config.js';
+import type { Environment, RawConfig } from './parse-config.js';
+import type { ProjectConfig } from './project-config.js';
+
+export const MODULE_NAME = 'cxone-exports';
+
+const SEARCH_PLACES = [
+  'package.json',
+  ...['', '.json', '.yaml', '.yml', '.js', '.mjs', '.cjs'].flatMap((ext) => [`.${MODULE_NAME}rc${ext}`, `.config/${MODULE_NAME}rc${ext}`]),
+  ...['yaml', 'yml', 'json', 'js', 'mjs', 'cjs'].map((ext) => `${MODULE_NAME}.config.${ext}`),
+];
+
+// YAML forms are read by us with the `yaml` package (positions, duplicate keys); cosmiconfig only finds them.
+const FOUND_ONLY = () => ({});
+const YAML_FORMS = new Set(['.yaml', '.yml', '.json', '']);
+
+export interface LoadConfigOptions {
+  cwd: string;
+  /** `--config FILE`: skip the search and load exactly this file. */
+  configFile?: string | undefined;
+  env: Environment;
+}
+
+export async function loadConfig(options: LoadConfigOptions): Promise<ProjectConfig> {
+  const raw = await readRawConfig(options);
+  const result = parseConfig(raw, options.env);
+  if (!result.ok) {
+    throw new DiagnosticsError(result.diagnostics, `the config in ${raw.displayFile} is invalid`, 'Fix the config problems above; every key is described in the README\'s config reference.');
+  }
+  return result.config;
+}
+
+async function readRawConfig({ cwd, configFile }: Omit<LoadConfigOptions, 'env'>): Promise<RawConfig> {
+  const explorer = cosmiconfig(MODULE_NAME, {
+    searchPlaces: SEARCH_PLACES,
+    searchStrategy: 'none',
+    loaders: { '.yaml': FOUND_ONLY, '.yml': FOUND_ONLY, noExt: FOUND_ONLY },
+    cache: false,
+  });
+
+  let found: { filepath: string; config: unknown } | null = null;
+  try {
+    if (configFile !== undefined) {
+      const path = resolve(cwd, configFile);
+      if (!existsSync(path)) throw new UsageError(`config file ${configFile} does not exist`, { hint: 'Check the --config path, or leave --config out to search for cxone-exports.config.yaml.' });
+      found = await explorer.load(path);
+      if (found === null) throw new UsageError(`config file ${configFile} is empty`, { hint: 'Add at least one key, or leave --config out to use the defaults.' });
+    } else {
+      for (const dir of searchDirectories(cwd)) {
+        found = await explorer.search(dir);
+        if (found !== null) break;
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // Syntax errors in JSON or JS configs come from cosmiconfig's own loaders; their messages name the file.
+    throw new UsageError(`could not read the config: ${(error as Error).message}`, { hint: 'Fix the file, or point --config at another one.' });
+  }
+
+  if (found === null) {
+    return { configFile: null, displayFile: '(built-in defaults)', rootDir: cwd, value: {}, locate: () => ({ file: '(built-in defaults)', line: 1, column: 1 }) };
+  }
+  return rawFromFile(found.filepath, found.config, cwd);
+}
+
+function rawFromFile(filepath: string, loaded: unknown, cwd: string): RawConfig {
+  const displayFile = relative(cwd, filepath).split('\\').join('/') || basename(filepath);
+  const base = { configFile: filepath, displayFile, rootDir: dirname(filepath) };
+  const isPackageJson = basename(filepath) === 'package.json';
+  if (!isPackageJson && !YAML_FORMS.has(extname(filepath))) {
+    // JS configs have no source positions to offer; point at the file.
+    return { ...base, value: loaded, locate: () => ({ file: displayFile, line: 1, column: 1 }) };
+  }
+  const parsed = parseYamlFile(displayFile, readFileSync(filepath, 'utf8'));
+  if (parsed.diagnostics.length > 0) {
+    throw new DiagnosticsError(parsed.diagnostics, `the config in ${displayFile} is not valid YAML`, 'Fix the syntax errors above.');
+  }
+  const document = parsed.documents[0];
+  const prefix = isPackageJson ? [MODULE_NAME] : [];
+  const fallback = { file: displayFile, line: 1, column: 1 };
+  return {
+    ...base,
+    value: isPackageJson ? loaded : (document?.value ?? {}),
+    locate: (path, target) => document?.locate([...prefix, ...path], target) ?? fallback,
+  };
+}
+
+/** The working directory and its parents, up to the repository root; outside a repository, just the working directory. */
+export function searchDirectories(cwd: string): string[] {
+  const dirs: string[] = [];
+  let dir = resolve(cwd);
+  for (;;) {
+    dirs.push(dir);
+    if (existsSync(resolve(dir, '.git'))) return dirs;
+    const parent = dirname(dir);
+    if (parent === dir) return [resolve(cwd)];
+    dir = parent;
+  }
+}

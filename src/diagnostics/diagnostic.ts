@@ -1,0 +1,35 @@
+// A problem found in a user's file, positioned so that an editor, a terminal and a GitHub annotation can all
+// point at it.
+
+export interface SourcePosition {
+  /** Path as shown to the user: relative to the working directory, with forward slashes. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export interface Diagnostic extends SourcePosition {
+  /** The export the problem belongs to, when its name is known. */
+  export: string | null;
+  /** What is wrong, the allowed values, and how to fix it. */
+  message: string;
+  /** A stable code (`schema/enum`, `yaml/duplicate-key`, `delimiter-allowed`…) that scripts can match on. */
+  rule: string;
+}
+
+/** Stable order: by file, then position, then rule, so output never depends on discovery order. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareStrings(a.rule, b.rule) ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

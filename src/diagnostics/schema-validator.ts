@@ -1,0 +1,154 @@
+// JSON Schema validation with ajv, turned into problems a person can act on: the path, what is wrong, the
+// allowed values and, for typos, what was probably meant.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { closestMatch } from './did-you-mean.js';
+import { formatJsonPath, parseJsonPointer } from './json-pointer.js';
+import type { LocateTarget } from './yaml-document.js';
+
+// ajv and ajv-formats are CommonJS with a `default` property; unwrap it under NodeNext.
+const Ajv2020 = Ajv2020Module.default;
+const addFormats = addFormatsModule.default;
+
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+export type SchemaName = 'export' | 'config';
+
+export interface SchemaProblem {
+  path: string[];
+  /** Whether the problem is best shown at the key or at the value. */
+  target: LocateTarget;
+  message: string;
+  rule: string;
+}
+
+export type SchemaCheck = (value: unknown) => SchemaProblem[];
+
+const validators = new Map<SchemaName, ValidateFunction>();
+
+/** Compiles the named schema from `schemas/` once per process. */
+export function schemaCheck(name: SchemaName): SchemaCheck {
+  let validate = validators.get(name);
+  if (validate === undefined) {
+    validate = createAjv().compile(loadSchema(`${name}.schema.json`));
+    validators.set(name, validate);
+  }
+  const compiled = validate;
+  return (value) => (compiled(value) ? [] : describeErrors(compiled.errors ?? []));
+}
+
+export function loadSchema(fileName: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(`${SCHEMAS_DIR}${fileName}`, 'utf8')) as Record<string, unknown>;
+}
+
+/** An ajv set up the way every schema of this project is checked: all errors, strict, with formats. */
+export function createAjv(): InstanceType<typeof Ajv2020> {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+  addFormats(ajv);
+  // Editor hint understood by the YAML and JSON language servers; for ajv it is an annotation only.
+  ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
+  return ajv;
+}
+
+function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
+  // A wrong type makes every other complaint about the same value noise.
+  const typeErrorPaths = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const problems: SchemaProblem[] = [];
+  for (const error of errors) {
+    if (error.keyword !== 'type' && typeErrorPaths.has(error.instancePath)) continue;
+    // ajv reports a bad property name twice: once from the inner schema, once as `propertyNames`.
+    if ((error as { propertyName?: string }).propertyName !== undefined) continue;
+    problems.push(describeError(error));
+  }
+  return problems;
+}
+
+function describeError(error: ErrorObject): SchemaProblem {
+  const path = parseJsonPointer(error.instancePath);
+  const where = formatJsonPath(path);
+  const rule = `schema/${error.keyword}`;
+  const params = error.params as Record<string, unknown>;
+  const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  const got = describeValue(error.data);
+
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty);
+      return { path, target: 'key', rule, message: `${where} is missing the required key "${missing}"` };
+    }
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((parentSchema.properties ?? {}));
+      const suggestion = closestMatch(key, allowed);
+      const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
+      const owner = path.length === 0 ? 'the document' : where;
+      return {
+        path: [...path, key],
+        target: 'key',
+        rule,
+        message: `${owner} has an unknown key "${key}".${hint} Allowed keys: ${allowed.join(', ')}.`,
+      };
+    }
+    case 'propertyNames': {
+      const key = String(params.propertyName);
+      return { path: [...path, key], target: 'key', rule, message: `${where} has an invalid key "${key}": keys use letters, digits, '.', '_', '/' and '-'` };
+    }
+    case 'type':
+      return { path, target: 'value', rule, message: `${where} must be ${article(String(params.type))}, not ${got}` };
+    case 'const':
+      return { path, target: 'value', rule, message: `${where} must be ${JSON.stringify(params.allowedValue)}, not ${got}` };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      const suggestion = typeof error.data === 'string' ? closestMatch(error.data, (params.allowedValues as unknown[]).map(String)) : undefined;
+      const hint = suggestion === undefined ? '' : ` Did you mean ${JSON.stringify(suggestion)}?`;
+      return { path, target: 'value', rule, message: `${where} must be one of ${allowed.join(', ')}, not ${got}.${hint}` };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const symbol = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[error.keyword];
+      return { path, target: 'value', rule, message: `${where} must be ${symbol} ${String(params.limit)}, not ${got}` };
+    }
+    case 'minLength':
+    case 'maxLength': {
+      if (parentSchema.minLength === 1 && parentSchema.maxLength === 1) {
+        return { path, target: 'value', rule: 'single-character', message: `${where} must be exactly one character, not ${got}` };
+      }
+      if (error.keyword === 'minLength') return { path, target: 'value', rule, message: `${where} must not be empty` };
+      return { path, target: 'value', rule, message: `${where} must be at most ${String(params.limit)} characters long, not ${got}` };
+    }
+    case 'pattern': {
+      const explained = typeof parentSchema.patternErrorMessage === 'string' ? parentSchema.patternErrorMessage : `must match ${String(params.pattern)}`;
+      return { path, target: 'value', rule, message: `${where} ${explained}, not ${got}` };
+    }
+    case 'format':
+      return {
+        path,
+        target: 'value',
+        rule,
+        message: params.format === 'uri' ? `${where} must be an absolute URL such as https://hooks.example.com/cxone, not ${got}` : `${where} must be a valid ${String(params.format)}, not ${got}`,
+      };
+    default:
+      return { path, target: 'value', rule, message: `${where} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+function article(type: string): string {
+  const named: Record<string, string> = { object: 'a map of keys', array: 'a list', integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', null: 'null' };
+  return named[type] ?? `of type ${type}`;
+}
+
+/** A short, safe rendering of the offending value. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value;
+}

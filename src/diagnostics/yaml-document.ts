@@ -1,0 +1,131 @@
+// YAML parsing that keeps source positions, so every later problem can name the file, line and column of the
+// key or value it is about.
+
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import type { Diagnostic, SourcePosition } from './diagnostic.js';
+import type { JsonPath } from './json-pointer.js';
+
+/** The billion-laughs guard: documents that expand more aliases than this are refused. */
+export const MAX_ALIAS_COUNT = 100;
+
+export type LocateTarget = 'key' | 'value';
+
+export interface YamlDocument {
+  file: string;
+  /** 0-based index of the document within its file. */
+  index: number;
+  /** The document as plain data. */
+  value: unknown;
+  /** Where the document's content starts. */
+  start: SourcePosition;
+  /**
+   * Position of the node at `path`. With `key`, the key that holds it (better for "unknown key" and "missing
+   * key" problems). A path that does not exist resolves to its deepest existing ancestor.
+   */
+  locate(path: JsonPath, target?: LocateTarget): SourcePosition;
+}
+
+export interface ParsedYamlFile {
+  documents: YamlDocument[];
+  diagnostics: Diagnostic[];
+}
+
+/** Parses every document of a file. Syntax errors become diagnostics; documents with errors are left out. */
+export function parseYamlFile(file: string, text: string): ParsedYamlFile {
+  const lineCounter = new LineCounter();
+  const position = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const documents: YamlDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  // parseAllDocuments returns an EmptyStream (not an array) for a file with no documents at all.
+  const docs = Array.isArray(parsed) ? parsed : [];
+
+  docs.forEach((doc, index) => {
+    for (const error of doc.errors) {
+      diagnostics.push({
+        ...position(error.pos[0]),
+        export: null,
+        message: syntaxMessage(error.code, error.message, keyAt(text, error.pos[0])),
+        rule: `yaml/${error.code.toLowerCase().replace(/_/g, '-')}`,
+      });
+    }
+    if (doc.errors.length > 0 || doc.contents === null) return;
+    const start = position(doc.contents.range[0]);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      diagnostics.push({
+        ...start,
+        export: null,
+        message: `the document expands too many aliases (more than ${MAX_ALIAS_COUNT}); inline the repeated values instead of aliasing them (${(error as Error).message})`,
+        rule: 'yaml/alias-limit',
+      });
+      return;
+    }
+    if (value === null || value === undefined) return;
+    documents.push({
+      file,
+      index,
+      value,
+      start,
+      locate: (path, target = 'value') => position(locateOffset(doc, path, target)),
+    });
+  });
+  return { documents, diagnostics };
+}
+
+/** The key written at `offset`, for messages: plain, single- or double-quoted. */
+function keyAt(text: string, offset: number): string {
+  const match = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:,{}[\]\n]+)/.exec(text.slice(offset, offset + 200));
+  return (match?.[1] ?? '').trim().replace(/^["']|["']$/g, '');
+}
+
+function syntaxMessage(code: string, message: string, excerpt: string): string {
+  // yaml's own messages carry a code excerpt when prettyErrors is on; we print positions ourselves.
+  const firstLine = message.split('\n')[0] ?? message;
+  if (code === 'DUPLICATE_KEY') return `duplicate key ${JSON.stringify(excerpt)}: it appears twice in the same map; remove or rename one of them`;
+  return `YAML syntax error: ${firstLine}`;
+}
+
+function locateOffset(doc: Document.Parsed, path: JsonPath, target: LocateTarget): number {
+  let node: Node | null = doc.contents;
+  let viaKey: Node | null = null;
+  let resolvedAll = true;
+  for (const segment of path) {
+    const current = resolveAlias(doc, node);
+    const next = current === null ? undefined : childOf(current, segment);
+    if (next === undefined) {
+      resolvedAll = false;
+      break;
+    }
+    node = next.value;
+    viaKey = next.key;
+  }
+  // A missing child is reported at its parent, by the key that names the parent when there is one.
+  const preferKey = target === 'key' || !resolvedAll || node === null;
+  const chosen = preferKey && viaKey !== null ? viaKey : (node ?? viaKey);
+  return chosen?.range?.[0] ?? doc.contents?.range[0] ?? 0;
+}
+
+function childOf(node: Node, segment: string | number): { key: Node | null; value: Node | null } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find((item: Pair) => isScalar(item.key) && String(item.key.value) === String(segment));
+    if (pair === undefined || !isPair(pair)) return undefined;
+    return { key: pair.key as Node, value: (pair.value as Node | null) ?? null };
+  }
+  if (isSeq(node)) {
+    const item = node.items[Number(segment)];
+    return item === undefined ? undefined : { key: null, value: item as Node };
+  }
+  return undefined;
+}
+
+function resolveAlias(doc: Document.Parsed, node: Node | null): Node | null {
+  if (node !== null && isAlias(node)) return (node.resolve(doc) as Node | undefined) ?? null;
+  return node;
+}
