@@ -4,7 +4,6 @@
 import { CommanderError } from 'commander';
 import { CliError, ExitError } from '../errors.js';
 import { buildProgram } from './program.js';
-import { renderError } from './render-error.js';
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -14,6 +13,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ExitError) return error.exitCode;
     // Commander has already printed its own message (or the help or version text).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    const { renderError } = await import('./render-error.js');
     process.stderr.write(renderError(error, process.argv.includes('--no-color') ? false : undefined));
     return error instanceof CliError ? error.exitCode : 1;
   }

@@ -5,7 +5,6 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
-import { createCommandContext } from './command-context.js';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 
 export function buildProgram(): Command {
@@ -20,12 +19,14 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  const context = (command: Command): CommandContext => {
+  // Config, colour and logging load only when a command runs, not for --help or --version.
+  const context = async (command: Command): Promise<CommandContext> => {
     const globals = command.optsWithGlobals<GlobalOptions>();
     if (globals.chdir !== undefined) {
       const dir = resolve(globals.chdir);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`-C ${globals.chdir}: no such directory`, { hint: 'Pass an existing directory to -C/--chdir.' });
     }
+    const { createCommandContext } = await import('./command-context.js');
     return createCommandContext(globals);
   };
 
@@ -36,7 +37,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'github']))
     .action(async (paths: string[], options: { format?: 'human' | 'json' | 'github' }, command: Command) => {
       const { validateCommand } = await import('./commands/validate.js');
-      await validateCommand(context(command), paths, options);
+      await validateCommand(await context(command), paths, options);
     });
 
   return program;

@@ -1,11 +1,10 @@
 // From file texts to checked, normalized definitions and every problem found on the way. Pure: the caller
 // reads the files. All problems of all files are collected, so a user fixes them in one round.
 
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, SourcePosition } from '../diagnostics/diagnostic.js';
 import { compareDiagnostics } from '../diagnostics/diagnostic.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
 import { parseYamlFile } from '../diagnostics/yaml-document.js';
-import type { YamlDocument } from '../diagnostics/yaml-document.js';
 import { checkContractRules } from './contract-rules.js';
 import type { RawDefinitionShape, RuleConfig } from './contract-rules.js';
 import type { ExportDefinition } from './export-definition.js';
@@ -31,7 +30,8 @@ export function checkDefinitionFiles(files: readonly DefinitionFile[], config: R
   const check = schemaCheck('export');
   const diagnostics: Diagnostic[] = [];
   const definitions: ExportDefinition[] = [];
-  const named: { name: string; document: YamlDocument }[] = [];
+  // Only the position of each name is kept, so a file's syntax tree can be freed once it is checked.
+  const named: { name: string; at: SourcePosition }[] = [];
   let documentCount = 0;
 
   for (const { file, text } of files) {
@@ -40,7 +40,7 @@ export function checkDefinitionFiles(files: readonly DefinitionFile[], config: R
     for (const document of parsed.documents) {
       documentCount++;
       const name = exportName(document.value);
-      if (name !== null) named.push({ name, document });
+      if (name !== null) named.push({ name, at: document.locate(['metadata', 'name']) });
       const problems = check(document.value);
       const schemaPaths = problems.map((p) => p.path.join('/'));
       // A value the schema already rejected is not reported a second time by a rule.
@@ -65,13 +65,16 @@ function exportName(value: unknown): string | null {
   return typeof name === 'string' && name !== '' ? name : null;
 }
 
-function duplicateNames(named: { name: string; document: YamlDocument }[]): Diagnostic[] {
-  const byName = new Map<string, YamlDocument[]>();
-  for (const { name, document } of named) byName.set(name, [...(byName.get(name) ?? []), document]);
+function duplicateNames(named: { name: string; at: SourcePosition }[]): Diagnostic[] {
+  const byName = new Map<string, SourcePosition[]>();
+  for (const { name, at } of named) {
+    const places = byName.get(name);
+    if (places === undefined) byName.set(name, [at]);
+    else places.push(at);
+  }
   const diagnostics: Diagnostic[] = [];
-  for (const [name, documents] of byName) {
-    if (documents.length < 2) continue;
-    const places = documents.map((d) => d.locate(['metadata', 'name']));
+  for (const [name, places] of byName) {
+    if (places.length < 2) continue;
     places.forEach((place, i) => {
       const others = places.filter((_, j) => j !== i).map((p) => `${p.file}:${p.line}`);
       diagnostics.push({

@@ -1,0 +1,44 @@
+// Shared benchmark helpers: time fresh processes, read their peak RSS, and report medians.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const RSS_HOOK = new URL('./report-rss.mjs', import.meta.url).pathname;
+
+/** Runs `node ...args` `runs` times; returns wall times (ms) and peak RSS (MB) of each run. */
+export function timeNode(args, { runs = 5, cwd = process.cwd(), expectCode = 0 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'cxone-bench-rss-'));
+  const wallMs = [];
+  const rssMb = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const rssFile = join(dir, `rss-${i}`);
+      const started = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], { cwd, env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      wallMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (result.status !== expectCode) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
+      rssMb.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { wallMs, rssMb };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function fmt(value, digits = 1) {
+  return value.toFixed(digits);
+}
+
+/** Prints one figure line and returns whether it met its target. */
+export function verdict(label, value, target, ok) {
+  console.log(`  ${ok ? 'PASS' : 'MISS'}  ${label}: ${value} (target ${target})`);
+  return ok;
+}

@@ -1,0 +1,37 @@
+// Issue 2's figures: `validate` on 10,000 definitions in 1,000 files against a bare parse of the same files,
+// and `--version` against `node -e 0`, all as fresh processes in one run.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDefinitions } from './generate-definitions.mjs';
+import { fmt, median, timeNode, verdict } from './measure.mjs';
+
+export async function benchValidate({ cli, runs }) {
+  const root = mkdtempSync(join(tmpdir(), 'cxone-bench-validate-'));
+  try {
+    writeFileSync(join(root, 'cxone-exports.config.yaml'), 'exportsDir: exports\n');
+    const count = generateDefinitions(root, { files: 1000, perFile: 10 });
+    console.log(`validate: ${count} definitions in 1000 files, ${runs} runs each`);
+
+    const baseline = timeNode([new URL('./parse-baseline.mjs', import.meta.url).pathname, join(root, 'exports')], { runs, cwd: root });
+    const validate = timeNode([cli, 'validate'], { runs, cwd: root });
+    const nodeBare = timeNode(['-e', '0'], { runs: runs * 2, cwd: root });
+    const version = timeNode([cli, '--version'], { runs: runs * 2, cwd: root });
+
+    const ratio = median(validate.wallMs) / median(baseline.wallMs);
+    const versionRatio = median(version.wallMs) / median(nodeBare.wallMs);
+    const peak = Math.max(...validate.rssMb);
+    console.log(`  baseline parseAllDocuments  median ${fmt(median(baseline.wallMs))} ms  peak RSS ${fmt(Math.max(...baseline.rssMb))} MB`);
+    console.log(`  cxone-exports validate      median ${fmt(median(validate.wallMs))} ms  peak RSS ${fmt(peak)} MB`);
+    console.log(`  node -e 0                   median ${fmt(median(nodeBare.wallMs))} ms`);
+    console.log(`  cxone-exports --version     median ${fmt(median(version.wallMs))} ms`);
+    return [
+      verdict('validate / baseline', `${fmt(ratio, 2)}x`, '<= 1.5x', ratio <= 1.5),
+      verdict('validate peak RSS', `${fmt(peak)} MB`, '< 300 MB', peak < 300),
+      verdict('--version / node -e 0', `${fmt(versionRatio, 2)}x`, '<= 2.5x', versionRatio <= 2.5),
+    ].every(Boolean);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
