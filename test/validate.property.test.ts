@@ -79,7 +79,7 @@ describe('validate on mutated definitions', () => {
   it('never crashes on structural mutations', () => {
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 5 }), (mutations) => {
-        assertWellFormed(stringify(mutate(VALID as Json, mutations)));
+        assertWellFormed(stringify(mutate(VALID, mutations)));
       }),
       { numRuns: 400 },
     );
