@@ -6,6 +6,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext, GlobalOptions } from './command-context.js';
+import type { SimOptions } from './commands/sim.js';
+import { collect, fractionOption, integerOption, positiveNumberOption } from './option-parsers.js';
 
 export function buildProgram(): Command {
   const program = new Command('cxone-exports')
@@ -38,6 +40,33 @@ export function buildProgram(): Command {
     .action(async (paths: string[], options: { format?: 'human' | 'json' | 'github' }, command: Command) => {
       const { validateCommand } = await import('./commands/validate.js');
       await validateCommand(await context(command), paths, options);
+    });
+
+  program
+    .command('sim')
+    .description('run the embedded CXone simulator on loopback; prints the environment to use against it')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', integerOption(0, 65535), 0)
+    .option('--rate-limit <n>', 'tenant quota in requests per second (429 beyond it)', positiveNumberOption)
+    .option('--burst <n>', 'requests allowed at once before the quota applies', integerOption(1))
+    .addOption(new Option('--retry-after <form>', 'how 429s carry Retry-After').choices(['seconds', 'date', 'none']).default('seconds'))
+    .option('--fail-rate <fraction>', 'answer this fraction of API requests with a 5xx', fractionOption)
+    .option('--fail-first <n>', 'answer the first N API requests with a 5xx', integerOption(0))
+    .option('--fail-status <status>', 'the 5xx status to answer', integerOption(500, 599), 503)
+    .option('--latency <ms>', 'delay every API answer', integerOption(0))
+    .option('--drop-rate <fraction>', 'drop this fraction of API connections without an answer', fractionOption)
+    .option('--drop-first <n>', 'drop the first N API connections', integerOption(0))
+    .option('--token-ttl <seconds>', 'lifetime of issued tokens', integerOption(1), 3600)
+    .option('--seed <n>', 'seed of the random source, so runs repeat', integerOption(0), 1)
+    .option('--forbid <dataActionId>', 'answer 403 for this data action (repeatable)', collect, [])
+    .option('--unknown <dataActionId>', 'answer 404 for this data action (repeatable)', collect, [])
+    .option('--no-status-endpoint', 'answer 405 to status lookups, like an API without them')
+    .option('--min-duration <ms>', 'shortest execution', integerOption(0), 200)
+    .option('--ms-per-million-rows <ms>', 'execution time added per million maxRows', integerOption(0), 1000)
+    .option('--execution-failure-rate <fraction>', 'fraction of executions that end failed', fractionOption, 0)
+    .action(async (options: SimOptions, command: Command) => {
+      const { simCommand } = await import('./commands/sim.js');
+      await simCommand(await context(command), options);
     });
 
   return program;

@@ -38,6 +38,7 @@ interface RawShape {
   stateDir?: string;
   authUrl?: string;
   apiUrl?: string;
+  api?: { statusPath?: string };
   auth?: { flow?: AuthFlow; tokenRequest?: 'json' | 'form'; clientAuth?: 'body' | 'basic'; scope?: string };
   limits?: { maxRows?: number; delimiters?: DelimiterName[] };
   defaults?: { callbackUrl?: string; format?: Partial<FormatDefaults> };
@@ -90,6 +91,7 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
       stateDir: inRoot(shape.stateDir ?? '.cxone-exports'),
       authUrl: stripTrailingSlash(authUrl),
       apiUrl: stripTrailingSlash(apiUrl),
+      api: { statusPath: shape.api?.statusPath ?? '/api/v2/dataprep/dataactions/{dataActionId}/executions/{executionId}' },
       auth: {
         flow,
         // Real CXone (access keys) speaks RFC 6749 with Basic client auth; the seed's flow speaks JSON.

@@ -13,6 +13,10 @@ export interface ProjectConfig {
   stateDir: string;
   authUrl: string;
   apiUrl: string;
+  api: {
+    /** Template with {dataActionId} and {executionId}. */
+    statusPath: string;
+  };
   auth: {
     flow: AuthFlow;
     tokenRequest: 'json' | 'form';

@@ -1,0 +1,102 @@
+// Runs simulated executions: queued -> running -> completed/failed after a time that grows with maxRows, then
+// POSTs the completion callback (CONTRACT.md §3), signed when a secret is set, and only to loopback addresses.
+
+import { request } from 'node:http';
+import { isLoopbackHost } from '../contract/callback-url.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signCallback } from '../contract/callback-signature.js';
+import type { SimulatedExecution } from './sim-record.js';
+import type { LifecycleSettings } from './simulator-options.js';
+
+const CALLBACK_ATTEMPTS = 3;
+
+export class ExecutionLifecycle {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly deliveries = new Set<Promise<void>>();
+
+  constructor(
+    private readonly settings: () => LifecycleSettings,
+    private readonly callbackSecret: string | undefined,
+    private readonly random: () => number,
+  ) {}
+
+  start(execution: SimulatedExecution, maxRows: number): void {
+    const { minDurationMs, msPerMillionRows, failureRate } = this.settings();
+    const duration = minDurationMs + (maxRows / 1_000_000) * msPerMillionRows;
+    const fails = this.random() < failureRate;
+    const rows = fails ? 0 : Math.floor(this.random() * maxRows) + 1;
+    this.after(duration * 0.1, () => {
+      execution.status = 'running';
+      execution.startTime = new Date().toISOString();
+    });
+    this.after(duration, () => {
+      execution.startTime ??= new Date().toISOString();
+      execution.status = fails ? 'failed' : 'completed';
+      execution.endTime = new Date().toISOString();
+      execution.rowsExported = rows;
+      this.track(this.deliverCallback(execution));
+    });
+  }
+
+  /** Stops pending transitions and waits for callbacks already on their way. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.deliveries]);
+  }
+
+  private after(ms: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private track(delivery: Promise<void>): void {
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
+  }
+
+  private async deliverCallback(execution: SimulatedExecution): Promise<void> {
+    const url = execution.callbackUrl;
+    if (url === undefined) return;
+    const delivery = { url, attempts: 0, status: undefined as number | undefined, error: undefined as string | undefined, signed: this.callbackSecret !== undefined, skipped: undefined as string | undefined };
+    execution.callback = delivery;
+    const target = new URL(url);
+    // The simulator never sends traffic off this machine.
+    if (target.protocol !== 'http:' || !isLoopbackHost(target.hostname)) {
+      delivery.skipped = 'not a loopback http address';
+      return;
+    }
+    const body = JSON.stringify({ executionId: execution.executionId, status: execution.status, rowsExported: execution.rowsExported, startTime: execution.startTime, endTime: execution.endTime });
+    for (let attempt = 1; attempt <= CALLBACK_ATTEMPTS; attempt++) {
+      delivery.attempts = attempt;
+      try {
+        delivery.status = await this.post(target, body);
+        delivery.error = undefined;
+        if (delivery.status < 500) return;
+      } catch (error) {
+        delivery.error = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+
+  private post(target: URL, body: string): Promise<number> {
+    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+    if (this.callbackSecret !== undefined) {
+      const timestamp = Math.floor(Date.now() / 1000);
+      headers[TIMESTAMP_HEADER] = String(timestamp);
+      headers[SIGNATURE_HEADER] = signCallback(this.callbackSecret, timestamp, body);
+    }
+    return new Promise((resolve, reject) => {
+      const req = request(target, { method: 'POST', headers, timeout: 5_000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('timeout', () => req.destroy(new Error('callback timed out')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}

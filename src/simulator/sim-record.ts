@@ -1,0 +1,48 @@
+// What the simulator saw and did, exposed at GET /_sim/executions so tests assert on what CXone would have
+// received: count, order, headers, bodies and timing per data action.
+
+export interface RecordedRequest {
+  seq: number;
+  method: string;
+  path: string;
+  /** Lower-case names. Authorization is masked: tests learn that a bearer token came, not which. */
+  headers: Record<string, string>;
+  /** Parsed JSON when it parses; token requests keep only their non-secret fields. */
+  body: unknown;
+  dataActionId: string | undefined;
+  /** Epoch milliseconds, fractional. */
+  receivedAt: number;
+  respondedAt: number | undefined;
+  /** The status answered, or `dropped`. */
+  status: number | 'dropped' | undefined;
+}
+
+export interface CallbackDelivery {
+  url: string;
+  attempts: number;
+  status: number | undefined;
+  error: string | undefined;
+  signed: boolean;
+  skipped: string | undefined;
+}
+
+export interface SimulatedExecution {
+  executionId: string;
+  dataActionId: string;
+  datasetId: string;
+  idempotencyKey: string | undefined;
+  payload: unknown;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  createdAt: string;
+  startTime: string | undefined;
+  endTime: string | undefined;
+  rowsExported: number | undefined;
+  callbackUrl: string | undefined;
+  callback: CallbackDelivery | undefined;
+}
+
+export interface SimulatorRecord {
+  requests: RecordedRequest[];
+  executions: SimulatedExecution[];
+  tokensIssued: number;
+}

@@ -1,0 +1,76 @@
+// What the simulator can be told: who may authenticate, which data actions exist, and which faults to inject.
+
+export interface SimulatorCredentials {
+  clientId: string;
+  clientSecret: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+/** Demo credentials, printed by `cxone-exports sim`. They open nothing but the simulator. */
+export const DEMO_CREDENTIALS: SimulatorCredentials = {
+  clientId: 'sim-client',
+  clientSecret: 'sim-client-secret-demo-only',
+  accessKeyId: 'SIMACCESSKEYDEMO',
+  accessKeySecret: 'sim-access-key-secret-demo-only==',
+};
+
+export const REQUIRED_SCOPES = ['dataprep:dataactions:read', 'dataprep:dataactions:write'];
+
+export interface FaultSettings {
+  /** The tenant quota: requests per second with a burst, answered 429 beyond it. */
+  rateLimit?: { requestsPerSecond: number; burst?: number; retryAfter?: 'seconds' | 'date' | 'none' };
+  /** 5xx answers: for the first N API requests, and/or at random with this probability. */
+  serverErrors?: { first?: number; rate?: number; status?: number };
+  /** Added to every API request before it is answered. */
+  latencyMs?: number;
+  /** Connections destroyed without an answer: the first N API requests and/or at random. */
+  drops?: { first?: number; rate?: number };
+}
+
+export interface LifecycleSettings {
+  /** Every execution takes at least this long. */
+  minDurationMs: number;
+  /** And this much longer per million maxRows. */
+  msPerMillionRows: number;
+  /** Probability that an execution ends `failed`. */
+  failureRate: number;
+}
+
+export interface SimulatorOptions {
+  host: string;
+  port: number;
+  credentials: SimulatorCredentials;
+  /** Scopes granted to the client; without the required ones, API calls answer 401. */
+  clientScopes: string[];
+  tokenTtlSeconds: number;
+  unknownDataActions: string[];
+  forbiddenDataActions: string[];
+  /** false makes the status endpoint answer 405, as an API without it would. */
+  statusEndpoint: boolean;
+  faults: FaultSettings;
+  lifecycle: LifecycleSettings;
+  /** Signs completion callbacks (X-CXone-Signature) when set. */
+  callbackSecret: string | undefined;
+  seed: number;
+  idempotencyTtlMs: number;
+}
+
+export function simulatorOptions(overrides: Partial<SimulatorOptions> = {}): SimulatorOptions {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    credentials: DEMO_CREDENTIALS,
+    clientScopes: REQUIRED_SCOPES,
+    tokenTtlSeconds: 3600,
+    unknownDataActions: [],
+    forbiddenDataActions: [],
+    statusEndpoint: true,
+    faults: {},
+    lifecycle: { minDurationMs: 200, msPerMillionRows: 1000, failureRate: 0 },
+    callbackSecret: undefined,
+    seed: 1,
+    idempotencyTtlMs: 24 * 60 * 60 * 1000,
+    ...overrides,
+  };
+}
