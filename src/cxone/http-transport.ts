@@ -6,6 +6,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import axios, { isAxiosError } from 'axios';
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 import { ApiError, ApiErrorCode } from './api-error.js';
+import { keepAliveAdapter, proxyConfigured } from './keep-alive-adapter.js';
+import { toolVersion } from '../version.js';
 
 export interface HttpResponse {
   status: number;
@@ -20,11 +22,15 @@ export function createHttpInstance(baseURL: string, timeoutMs: number): AxiosIns
     baseURL,
     timeout: timeoutMs,
     maxRedirects: 0,
+    headers: { 'User-Agent': `cxone-exports/${toolVersion()}` },
     validateStatus: () => true,
     responseType: 'text',
+    // Bodies are always sent as strings and read as text: axios's default transforms would only cost time.
+    transformRequest: [(data: unknown) => data],
     transformResponse: [(data: unknown) => data],
     httpAgent: new HttpAgent({ keepAlive: true }),
     httpsAgent: new HttpsAgent({ keepAlive: true }),
+    ...(proxyConfigured(process.env) ? {} : { adapter: keepAliveAdapter() }),
   });
 }
 

@@ -2,12 +2,19 @@
 // measured in the same run. Exits 1 when a figure misses its target. BENCH_RUNS sets the runs per figure.
 
 import { fileURLToPath } from 'node:url';
+import { benchClient } from './client.bench.mjs';
 import { benchValidate } from './validate.bench.mjs';
 
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const dist = new URL('../../dist', import.meta.url).href;
+const only = process.argv[2];
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-const results = [await benchValidate({ cli, runs })];
+const benches = { validate: benchValidate, client: benchClient };
+const results = [];
+for (const [name, bench] of Object.entries(benches)) {
+  if (only === undefined || only === name) results.push(await bench({ cli, dist, runs }));
+}
 if (results.includes(false)) {
   console.log('Some figures missed their targets.');
   process.exitCode = 1;
