@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext, GlobalOptions } from './command-context.js';
+import type { PlanCommandOptions } from './commands/plan.js';
 import type { SimOptions } from './commands/sim.js';
 import { collect, fractionOption, integerOption, positiveNumberOption } from './option-parsers.js';
 
@@ -40,6 +41,56 @@ export function buildProgram(): Command {
     .action(async (paths: string[], options: { format?: 'human' | 'json' | 'github' }, command: Command) => {
       const { validateCommand } = await import('./commands/validate.js');
       await validateCommand(await context(command), paths, options);
+    });
+
+  program
+    .command('plan')
+    .description('show what apply would submit, compared with the state; needs no credentials or network')
+    .option('--out <file>', 'save the plan, so apply runs exactly it')
+    .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
+    .option('--markdown', 'print the plan as Markdown for a pull-request comment')
+    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error')
+    .option('--target <name...>', 'plan only these exports (names or globs)', [])
+    .option('--replace <name...>', 'submit these exports even if unchanged (names or globs)', [])
+    .action(async (options: PlanCommandOptions, command: Command) => {
+      const { planCommand } = await import('./commands/plan.js');
+      await planCommand(await context(command), options);
+    });
+
+  const state = program.command('state').description('look at and repair the state by hand');
+  state
+    .command('list')
+    .description('every export in the state: last action, last execution status, and when')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const { stateListCommand } = await import('./commands/state.js');
+      await stateListCommand(await context(command), options);
+    });
+  state
+    .command('show')
+    .description("one export's full state entry")
+    .argument('<name>', 'export name')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      const { stateShowCommand } = await import('./commands/state.js');
+      await stateShowCommand(await context(command), name, options);
+    });
+  state
+    .command('rm')
+    .description('forget an export (under the lock, audited); CXone is not called')
+    .argument('<name>', 'export name')
+    .option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')
+    .action(async (name: string, options: { lockTimeout?: string }, command: Command) => {
+      const { stateRmCommand } = await import('./commands/state.js');
+      await stateRmCommand(await context(command), name, options);
+    });
+  state
+    .command('unlock')
+    .description('release a lock left behind by a command that is gone (only the lock with this id)')
+    .argument('<lockId>', 'the id printed in the lock message')
+    .action(async (lockId: string, _options: unknown, command: Command) => {
+      const { stateUnlockCommand } = await import('./commands/state.js');
+      await stateUnlockCommand(await context(command), lockId);
     });
 
   program

@@ -2,8 +2,7 @@
 
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../../config/project-config.js';
-import { checkDefinitionFiles } from '../../definitions/check-definitions.js';
-import { readDefinitionFiles } from '../../definitions/read-definition-files.js';
+import { loadDefinitions } from '../../definitions/load-definitions.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
 import { ExitError, UsageError } from '../../errors.js';
@@ -28,25 +27,23 @@ export async function validateCommand(ctx: CommandContext, paths: string[], opti
 
   const targets = paths.length > 0 ? paths : [config.exportsDir];
   const started = performance.now();
-  const read = await readDefinitionFiles(targets, ctx.cwd);
-  if (read.files.length === 0 && read.diagnostics.length === 0) {
+  const checked = await loadDefinitions(config, ctx.cwd, targets);
+  if (checked.fileCount === 0 && checked.diagnostics.length === 0) {
     const where = paths.length > 0 ? paths.join(', ') : `${relative(ctx.cwd, config.exportsDir) || '.'}/`;
     throw new UsageError(`nothing to validate: no *.yaml or *.yml files in ${where}`, {
       hint: 'Add an export definition (see "Writing a definition" in the README), or pass the files to check: cxone-exports validate exports/',
     });
   }
-  const checked = checkDefinitionFiles(read.files, config);
-  ctx.logger.debug(`validate: ${read.files.length} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`);
-  const diagnostics = [...read.diagnostics, ...checked.diagnostics];
-  if (diagnostics.length > 0) return report(ctx, format, diagnostics);
+  ctx.logger.debug(`validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`);
+  if (checked.diagnostics.length > 0) return report(ctx, format, checked.diagnostics);
 
   if (checked.definitions.length === 0) {
-    throw new UsageError(`nothing to validate: ${plural(read.files.length, 'file')} held no export definitions`, {
+    throw new UsageError(`nothing to validate: ${plural(checked.fileCount, 'file')} held no export definitions`, {
       hint: 'Each definition is a YAML document with apiVersion, kind, metadata and spec; see the README.',
     });
   }
   if (format === 'json') ctx.logger.out(renderJsonDiagnostics([]));
-  else ctx.logger.info(`${ctx.colors.green('✔')} ${plural(checked.definitions.length, 'export definition')} in ${plural(read.files.length, 'file')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.`);
+  else ctx.logger.info(`${ctx.colors.green('✔')} ${plural(checked.definitions.length, 'export definition')} in ${plural(checked.fileCount, 'file')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.`);
 }
 
 function report(ctx: CommandContext, format: DiagnosticFormat, diagnostics: Diagnostic[]): never {

@@ -1,0 +1,34 @@
+// Who is running, and as part of which run: GitHub's values in Actions, the OS user and a fresh id elsewhere.
+
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { toolVersion } from '../version.js';
+import type { RunIdentity } from './audit-event.js';
+
+export function runIdentity(env: Readonly<Record<string, string | undefined>>, cwd: string): RunIdentity {
+  return {
+    actor: nonEmpty(env.GITHUB_ACTOR) ?? osUser(),
+    runId: nonEmpty(env.GITHUB_RUN_ID) ?? randomUUID(),
+    gitSha: nonEmpty(env.GITHUB_SHA) ?? gitHead(cwd),
+    toolVersion: toolVersion(),
+  };
+}
+
+function gitHead(cwd: string): string | undefined {
+  const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', timeout: 2_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const sha = result.status === 0 ? result.stdout.trim() : '';
+  return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

@@ -1,0 +1,56 @@
+// `cxone-exports plan`: what apply would do, read-only, with no credentials and no network.
+
+import { appendFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { loadValidDefinitions } from '../../definitions/load-definitions.js';
+import { ExitError, UsageError } from '../../errors.js';
+import { planChanges } from '../../plan/plan-changes.js';
+import { hasChanges } from '../../plan/plan-model.js';
+import { sealPlan, serializeSavedPlan } from '../../plan/saved-plan.js';
+import { openStateStore } from '../../state/open-state-store.js';
+import { toolVersion } from '../../version.js';
+import type { CommandContext } from '../command-context.js';
+import { renderHumanPlan } from '../render-plan-human.js';
+import { renderMarkdownPlan } from '../render-plan-markdown.js';
+
+export interface PlanCommandOptions {
+  out?: string;
+  json?: boolean;
+  markdown?: boolean;
+  detailedExitcode?: boolean;
+  target: string[];
+  replace: string[];
+}
+
+/** GitHub truncates step summaries above 1 MiB. */
+const STEP_SUMMARY_CAP = 1024 * 1024;
+
+export async function planCommand(ctx: CommandContext, options: PlanCommandOptions): Promise<void> {
+  if (options.json === true && options.markdown === true) throw new UsageError('--json and --markdown cannot be combined', { hint: 'Pick one output format.' });
+  const config = await ctx.config();
+  const definitions = await loadValidDefinitions(config, ctx.cwd);
+  const snapshot = await openStateStore(config, ctx.cwd).read();
+  const plan = planChanges(definitions.definitions, snapshot.state, { createdAt: new Date().toISOString(), targets: options.target, replace: options.replace });
+
+  if (options.json === true) ctx.logger.out(JSON.stringify(plan, null, 2));
+  else if (options.markdown === true) ctx.logger.out(renderMarkdownPlan(plan));
+  else ctx.logger.out(renderHumanPlan(plan, ctx.colors));
+
+  if (options.out !== undefined) {
+    const sealed = sealPlan(plan, { stateExisted: snapshot.exists, definitions: definitions.definitions, targets: options.target, replace: options.replace, toolVersion: toolVersion() });
+    await writeFileAtomic(resolve(ctx.cwd, options.out), serializeSavedPlan(sealed), { fsync: true });
+    // With --json the plan itself is on stdout; the note goes to stderr so the JSON stays parseable.
+    const note = `Saved the plan to ${options.out}. Apply exactly this plan with: cxone-exports apply ${options.out}`;
+    if (options.json === true) ctx.logger.warn(note);
+    else ctx.logger.info(`\n${note}`);
+  }
+
+  const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile !== undefined && summaryFile !== '') {
+    const markdown = renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' });
+    await appendFile(summaryFile, markdown.length > STEP_SUMMARY_CAP ? markdown.slice(0, STEP_SUMMARY_CAP) : markdown);
+  }
+
+  if (options.detailedExitcode === true && hasChanges(plan)) throw new ExitError(2);
+}

@@ -1,0 +1,110 @@
+// `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID`: look at and repair the state by hand.
+
+import { AuditLog } from '../../audit/audit-log.js';
+import { runIdentity } from '../../audit/run-identity.js';
+import { closestMatch } from '../../diagnostics/did-you-mean.js';
+import { UsageError } from '../../errors.js';
+import { openStateStore } from '../../state/open-state-store.js';
+import type { ExportState, State } from '../../state/state-model.js';
+import type { CommandContext } from '../command-context.js';
+import { lockTimeoutMs } from '../durations.js';
+import { join } from 'node:path';
+
+export async function stateListCommand(ctx: CommandContext, options: { json?: boolean }): Promise<void> {
+  const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
+  const names = Object.keys(state.exports).sort();
+  if (options.json === true) {
+    ctx.logger.out(JSON.stringify(names.map((name) => ({ name, ...listRow(state.exports[name]!) })), null, 2));
+    return;
+  }
+  if (names.length === 0) {
+    ctx.logger.out('The state holds no exports yet. `cxone-exports apply` records them.');
+    return;
+  }
+  const rows = [['NAME', 'LAST ACTION', 'STATUS', 'WHEN'], ...names.map((name) => {
+    const row = listRow(state.exports[name]!);
+    return [name, row.lastAction, row.status ?? '-', row.when ?? '-'];
+  })];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  ctx.logger.out(rows.map((r, index) => {
+    const line = r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+    return index === 0 ? ctx.colors.bold(line) : line;
+  }).join('\n'));
+}
+
+function listRow(entry: ExportState): { lastAction: string; status: string | null; when: string | null } {
+  if (entry.pending !== null) return { lastAction: 'submit (outcome unknown)', status: null, when: entry.pending.startedAt };
+  const last = entry.lastExecution;
+  if (last === null) return { lastAction: 'recorded', status: null, when: null };
+  if (last.status === 'submit-failed') return { lastAction: 'submit failed', status: last.status, when: last.submittedAt };
+  return { lastAction: 'submitted', status: last.status, when: last.completedAt ?? last.submittedAt };
+}
+
+export async function stateShowCommand(ctx: CommandContext, name: string, options: { json?: boolean }): Promise<void> {
+  const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
+  const entry = requireEntry(state, name);
+  if (options.json === true) {
+    ctx.logger.out(JSON.stringify({ name, ...entry }, null, 2));
+    return;
+  }
+  const last = entry.lastExecution;
+  const lines = [
+    ctx.colors.bold(`# ${name}`),
+    `definitionHash  ${entry.definitionHash}`,
+    `source          ${entry.source.file}:${entry.source.line}`,
+    `dataActionId    ${entry.spec.dataActionId}`,
+    `datasetId       ${entry.spec.datasetId}`,
+    `format          ${JSON.stringify(entry.spec.format)}`,
+    `callbackUrl     ${entry.spec.callbackUrl ?? '(none)'}`,
+    `pending         ${entry.pending === null ? '(none)' : `intent ${entry.pending.idempotencyKey} since ${entry.pending.startedAt}`}`,
+    'lastExecution',
+    ...(last === null
+      ? ['  (none)']
+      : [
+          `  executionId     ${last.executionId ?? '(none)'}`,
+          `  status          ${last.status}`,
+          `  idempotencyKey  ${last.idempotencyKey}`,
+          `  submittedAt     ${last.submittedAt}`,
+          `  completedAt     ${last.completedAt ?? '-'}`,
+          `  rowsExported    ${last.rowsExported ?? '-'}`,
+          `  latencyMs       ${last.latencyMs ?? '-'}`,
+          ...(last.error === null ? [] : [`  error           ${last.error}`]),
+        ]),
+  ];
+  ctx.logger.out(lines.join('\n'));
+}
+
+export async function stateRmCommand(ctx: CommandContext, name: string, options: { lockTimeout?: string }): Promise<void> {
+  const config = await ctx.config();
+  const store = openStateStore(config, ctx.cwd);
+  const lock = await store.lock('state rm', { timeoutMs: lockTimeoutMs(options.lockTimeout), onStaleLockBroken: (h) => ctx.logger.warn(`Warning: broke a stale lock ${h.id} left by pid ${h.pid} (${h.operation}), which is no longer running.`) });
+  try {
+    const { state } = await store.read();
+    const entry = requireEntry(state, name);
+    const { log } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
+    const identity = runIdentity(ctx.env, ctx.cwd);
+    // Audit first: a line that says what is about to be forgotten is never lost to a crash before the write.
+    await log.append([{ timestamp: new Date().toISOString(), event: 'state.forget', export: name, definitionHash: entry.definitionHash, executionId: entry.lastExecution?.executionId ?? null, reason: 'state rm', actor: identity.actor, runId: identity.runId, ...(identity.gitSha === undefined ? {} : { gitSha: identity.gitSha }), toolVersion: identity.toolVersion }]);
+    const exports = { ...state.exports };
+    delete exports[name];
+    const written = await store.write({ ...state, exports }, state.serial);
+    ctx.logger.info(`Removed ${name} from the state (serial ${state.serial} → ${written.serial}). CXone was not called; the next plan shows it as create if it is still defined.`);
+  } finally {
+    await lock.release();
+  }
+}
+
+export async function stateUnlockCommand(ctx: CommandContext, lockId: string): Promise<void> {
+  const holder = await openStateStore(await ctx.config(), ctx.cwd).unlock(lockId);
+  ctx.logger.info(`Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`);
+}
+
+function requireEntry(state: State, name: string): ExportState {
+  const entry = state.exports[name];
+  if (entry !== undefined) return entry;
+  const names = Object.keys(state.exports).sort();
+  const suggestion = closestMatch(name, names);
+  throw new UsageError(`the state has no export named ${name}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`, {
+    hint: names.length === 0 ? 'The state is empty.' : 'List what it holds with: cxone-exports state list',
+  });
+}

@@ -1,0 +1,86 @@
+// planChanges: definitions and state in, a plan out. Pure and deterministic: no I/O, no clock (the caller
+// passes `createdAt`), changes sorted by name, so the same inputs give byte-identical JSON.
+
+import type { ExportDefinition } from '../definitions/export-definition.js';
+import type { ExportState, State } from '../state/state-model.js';
+import { FAILED_STATUSES } from '../state/state-model.js';
+import { fieldChanges } from './field-diff.js';
+import { PLAN_FORMAT_VERSION } from './plan-model.js';
+import type { FieldChange, Plan, PlanAction, PlanReason, PlanSummary, PlannedChange } from './plan-model.js';
+import { selectNames } from './target-selection.js';
+
+export interface PlanOptions {
+  createdAt: string;
+  /** Limit the plan to these exports (names or globs). */
+  targets?: readonly string[];
+  /** Submit these even when nothing changed (names or globs). */
+  replace?: readonly string[];
+}
+
+export function planChanges(definitions: readonly ExportDefinition[], state: State, options: PlanOptions): Plan {
+  const byName = new Map(definitions.map((d) => [d.name, d]));
+  const known = [...new Set([...byName.keys(), ...Object.keys(state.exports)])].sort();
+  const targeted = options.targets === undefined || options.targets.length === 0 ? undefined : selectNames(options.targets, known, '--target');
+  const replaced = options.replace === undefined || options.replace.length === 0 ? new Set<string>() : selectNames(options.replace, [...byName.keys()].sort(), '--replace');
+
+  const changes: PlannedChange[] = [];
+  for (const name of known) {
+    if (targeted !== undefined && !targeted.has(name)) continue;
+    const definition = byName.get(name);
+    const stored = state.exports[name];
+    if (definition === undefined) changes.push(forgetChange(name, stored!));
+    else changes.push(definitionChange(definition, stored, replaced.has(name)));
+  }
+  return { formatVersion: PLAN_FORMAT_VERSION, createdAt: options.createdAt, lineage: state.lineage, serial: state.serial, changes, summary: summarize(changes) };
+}
+
+function definitionChange(definition: ExportDefinition, stored: ExportState | undefined, replace: boolean): PlannedChange {
+  const after = { spec: definition.spec, metadata: definition.metadata };
+  const base = { name: definition.name, dataActionId: definition.spec.dataActionId, definitionHash: definition.definitionHash, after, source: { file: definition.source.file, line: definition.source.line } };
+  if (stored === undefined) {
+    return { ...base, action: 'create', reason: 'new', before: null, fieldChanges: fieldChanges(undefined, { spec: definition.spec }) };
+  }
+  const before = { spec: stored.spec, metadata: stored.metadata };
+  const specChanges = fieldChanges({ spec: stored.spec }, { spec: definition.spec });
+  const metadataChanges = fieldChanges({ metadata: stored.metadata }, { metadata: definition.metadata });
+  const decided = decide(definition, stored, replace, metadataChanges);
+  const change: PlannedChange = { ...base, ...decided, before, fieldChanges: [...specChanges, ...metadataChanges] };
+  if (decided.action === 'resubmit') change.idempotencyKey = stored.pending!.idempotencyKey;
+  return change;
+}
+
+function decide(definition: ExportDefinition, stored: ExportState, replace: boolean, metadataChanges: FieldChange[]): { action: PlanAction; reason: PlanReason } {
+  const changed = stored.definitionHash !== definition.definitionHash;
+  // An intent with no recorded result: the request may have reached CXone. Repeat it with the same key, unless
+  // the definition has moved on, in which case the new version is submitted under a fresh key.
+  if (stored.pending !== null && stored.pending.definitionHash === definition.definitionHash) return { action: 'resubmit', reason: 'outcome-unknown' };
+  if (changed) return { action: 'update', reason: 'definition-changed' };
+  const last = stored.lastExecution;
+  if (last !== null && FAILED_STATUSES.includes(last.status)) return { action: 'retry', reason: 'last-execution-failed' };
+  if (replace) return { action: 'update', reason: 'replaced' };
+  if (metadataChanges.length > 0) return { action: 'no-op', reason: 'metadata-changed' };
+  return { action: 'no-op', reason: 'unchanged' };
+}
+
+function forgetChange(name: string, stored: ExportState): PlannedChange {
+  return {
+    name,
+    action: 'forget',
+    reason: 'removed-from-files',
+    dataActionId: stored.spec.dataActionId,
+    definitionHash: stored.definitionHash,
+    before: { spec: stored.spec, metadata: stored.metadata },
+    after: null,
+    fieldChanges: fieldChanges({ spec: stored.spec }, undefined),
+    source: stored.source,
+  };
+}
+
+function summarize(changes: readonly PlannedChange[]): PlanSummary {
+  const summary: PlanSummary = { create: 0, update: 0, retry: 0, resubmit: 0, forget: 0, noop: 0 };
+  for (const change of changes) {
+    if (change.action === 'no-op') summary.noop++;
+    else summary[change.action]++;
+  }
+  return summary;
+}

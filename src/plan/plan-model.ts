@@ -1,0 +1,64 @@
+// A plan (DESIGN.md, fixed top-level names): what apply would do, export by export, and why.
+
+import type { SourcePosition } from '../diagnostics/diagnostic.js';
+import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';
+
+export const PLAN_FORMAT_VERSION = '1.0';
+
+export type PlanAction = 'create' | 'update' | 'retry' | 'resubmit' | 'no-op' | 'forget';
+
+export type PlanReason = 'new' | 'definition-changed' | 'last-execution-failed' | 'outcome-unknown' | 'replaced' | 'removed-from-files' | 'metadata-changed' | 'unchanged';
+
+/** Actions that submit an execution. */
+export const SUBMITTING_ACTIONS: readonly PlanAction[] = ['create', 'update', 'retry', 'resubmit'];
+
+export interface FieldChange {
+  /** Dotted path inside the definition, e.g. `spec.format.delimiter`. */
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface PlannedChange {
+  name: string;
+  action: PlanAction;
+  reason: PlanReason;
+  dataActionId: string;
+  /** The definition version apply will submit (or the stored one, for forget). */
+  definitionHash: string;
+  /** What the state holds (null for create). */
+  before: { spec: ExportSpec; metadata: ExportMetadata } | null;
+  /** What the files hold (null for forget). */
+  after: { spec: ExportSpec; metadata: ExportMetadata } | null;
+  fieldChanges: FieldChange[];
+  source: Pick<SourcePosition, 'file' | 'line'>;
+  /** resubmit only: the key of the attempt whose outcome is unknown, reused so CXone answers with that execution. */
+  idempotencyKey?: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  retry: number;
+  resubmit: number;
+  forget: number;
+  noop: number;
+}
+
+export interface Plan {
+  formatVersion: string;
+  createdAt: string;
+  /** The state the plan was made against. */
+  lineage: string;
+  serial: number;
+  changes: PlannedChange[];
+  summary: PlanSummary;
+}
+
+export function submissions(summary: PlanSummary): number {
+  return summary.create + summary.update + summary.retry + summary.resubmit;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => c.action !== 'no-op' || c.reason === 'metadata-changed');
+}

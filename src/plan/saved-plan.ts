@@ -1,0 +1,94 @@
+// Saved plans (`plan --out FILE`): the plan plus what apply needs to refuse a stale one, sealed with a checksum
+// so an edited file is refused too.
+
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../definitions/canonical-json.js';
+import type { ExportDefinition } from '../definitions/export-definition.js';
+import { UsageError } from '../errors.js';
+import type { StateSnapshot } from '../state/state-store.js';
+import { PLAN_FORMAT_VERSION } from './plan-model.js';
+import type { Plan } from './plan-model.js';
+
+export interface SavedPlan extends Plan {
+  toolVersion: string;
+  /** False when the plan was made with no state stored at all. */
+  stateExisted: boolean;
+  /** Every definition's hash when the plan was made, to notice an edit since. */
+  definitionHashes: Record<string, string>;
+  options: { targets: string[]; replace: string[] };
+  /** sha256 over the canonical JSON of everything else. */
+  checksum: string;
+}
+
+export interface SealInputs {
+  stateExisted: boolean;
+  definitions: readonly ExportDefinition[];
+  targets: readonly string[];
+  replace: readonly string[];
+  toolVersion: string;
+}
+
+export function sealPlan(plan: Plan, inputs: SealInputs): SavedPlan {
+  const unsealed: Omit<SavedPlan, 'checksum'> = {
+    ...plan,
+    toolVersion: inputs.toolVersion,
+    stateExisted: inputs.stateExisted,
+    definitionHashes: Object.fromEntries([...inputs.definitions].sort((a, b) => (a.name < b.name ? -1 : 1)).map((d): [string, string] => [d.name, d.definitionHash])),
+    options: { targets: [...inputs.targets], replace: [...inputs.replace] },
+  };
+  return { ...unsealed, checksum: checksumOf(unsealed) };
+}
+
+function checksumOf(unsealed: Omit<SavedPlan, 'checksum'>): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(unsealed)).digest('hex')}`;
+}
+
+export function serializeSavedPlan(saved: SavedPlan): string {
+  return `${JSON.stringify(saved, null, 2)}\n`;
+}
+
+/** Parses a plan file and checks its format and integrity; every refusal names the file and what to do. */
+export function parseSavedPlan(text: string, file: string): SavedPlan {
+  const remake = `Make a new one: cxone-exports plan --out ${file}`;
+  let data: Partial<SavedPlan>;
+  try {
+    data = JSON.parse(text) as Partial<SavedPlan>;
+  } catch (error) {
+    throw new UsageError(`${file} is not a plan file: ${(error as Error).message}`, { hint: remake });
+  }
+  if (data === null || typeof data !== 'object' || typeof data.checksum !== 'string' || !Array.isArray(data.changes)) {
+    throw new UsageError(`${file} is not a saved cxone-exports plan (no checksum or changes)`, { hint: remake });
+  }
+  if (data.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new UsageError(`${file} has plan format ${String(data.formatVersion)}; this cxone-exports reads ${PLAN_FORMAT_VERSION}`, { hint: remake });
+  }
+  const { checksum, ...unsealed } = data as SavedPlan;
+  if (checksumOf(unsealed) !== checksum) {
+    throw new UsageError(`${file} was modified after it was written (its checksum does not match), so it is not applied`, { hint: remake });
+  }
+  return data as SavedPlan;
+}
+
+/** Why a saved plan no longer describes what apply would do; empty when it still does. */
+export function staleReasons(saved: SavedPlan, now: { snapshot: StateSnapshot; definitions: readonly ExportDefinition[] }): string[] {
+  const reasons: string[] = [];
+  const { state, exists } = now.snapshot;
+  if (!saved.stateExisted) {
+    // Terraform's issue 24078: a plan made against no state must not apply over a state created since.
+    if (exists) reasons.push(`the plan was made when there was no state, and a state now exists (serial ${state.serial})`);
+  } else if (!exists) {
+    reasons.push('the plan was made against a stored state, and there is no state now');
+  } else if (state.lineage !== saved.lineage) {
+    reasons.push(`the state has another lineage (${saved.lineage} → ${state.lineage})`);
+  } else if (state.serial !== saved.serial) {
+    reasons.push(`the state moved on (serial ${saved.serial} → ${state.serial})`);
+  }
+  const current = new Map(now.definitions.map((d) => [d.name, d.definitionHash]));
+  for (const [name, hash] of Object.entries(saved.definitionHashes)) {
+    const nowHash = current.get(name);
+    if (nowHash === undefined) reasons.push(`export ${name} was removed from the files`);
+    else if (nowHash !== hash) reasons.push(`export ${name} was edited`);
+  }
+  for (const name of current.keys()) if (!(name in saved.definitionHashes)) reasons.push(`export ${name} was added`);
+  return reasons;
+}

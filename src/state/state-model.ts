@@ -1,0 +1,58 @@
+// The state file's model (DESIGN.md, fixed): what was applied, and each export's last execution.
+
+import type { SourcePosition } from '../diagnostics/diagnostic.js';
+import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';
+
+export const STATE_VERSION = 1;
+
+/** Execution statuses CXone reports, plus `submit-failed` for a submission CXone never accepted. */
+export type ExecutionStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'submit-failed';
+
+export interface LastExecution {
+  /** Null when the submission failed before CXone gave an id. */
+  executionId: string | null;
+  status: ExecutionStatus;
+  idempotencyKey: string;
+  /** The definition version this execution ran. */
+  definitionHash: string;
+  submittedAt: string;
+  completedAt: string | null;
+  rowsExported: number | null;
+  latencyMs: number | null;
+  /** Why it failed, redacted; null otherwise. */
+  error: string | null;
+}
+
+/** An intent written before a submission leaves the process: if it is still here, the outcome is unknown. */
+export interface PendingIntent {
+  idempotencyKey: string;
+  definitionHash: string;
+  startedAt: string;
+}
+
+export interface ExportState {
+  definitionHash: string;
+  spec: ExportSpec;
+  metadata: ExportMetadata;
+  source: Pick<SourcePosition, 'file' | 'line'>;
+  lastExecution: LastExecution | null;
+  pending: PendingIntent | null;
+}
+
+export interface State {
+  version: number;
+  /** Identifies this state's history; a plan made against another lineage never applies here. */
+  lineage: string;
+  /** Goes up by one on every write that changes content. */
+  serial: number;
+  exports: Record<string, ExportState>;
+}
+
+export function emptyState(lineage: string): State {
+  return { version: STATE_VERSION, lineage, serial: 0, exports: {} };
+}
+
+/** Statuses after which an execution will not change any more. */
+export const FINISHED_STATUSES: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled', 'submit-failed'];
+/** Statuses that make the next plan retry the export. */
+export const FAILED_STATUSES: readonly ExecutionStatus[] = ['failed', 'submit-failed'];

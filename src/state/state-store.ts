@@ -1,0 +1,54 @@
+// Where state lives, behind an interface with no file-system assumptions: the local file store implements it
+// today, a PostgreSQL store (advisory locks, serial as a row version) can implement it later.
+
+import type { State } from './state-model.js';
+
+export interface LockInfo {
+  id: string;
+  /** The command holding the lock, e.g. `apply`. */
+  operation: string;
+  /** user@host */
+  who: string;
+  host: string;
+  pid: number;
+  created: string;
+  /** The cxone-exports version that took it. */
+  version: string;
+}
+
+export interface StateLock {
+  info: LockInfo;
+  /** Releases the lock if it is still ours; idempotent. */
+  release(): Promise<void>;
+}
+
+export interface StateSnapshot {
+  state: State;
+  /** False when nothing has been stored yet: the state is empty, with a lineage made up for this read. */
+  exists: boolean;
+}
+
+export interface LockOptions {
+  /** How long to wait for a held lock, retrying with backoff; 0 fails at once. */
+  timeoutMs: number;
+  onWait?: (holder: LockInfo) => void;
+  /** Told when a lock left by a dead process on this host is broken. */
+  onStaleLockBroken?: (holder: LockInfo) => void;
+}
+
+export interface StateStore {
+  /** Human description, e.g. `.cxone-exports/state.json`. */
+  readonly location: string;
+  read(): Promise<StateSnapshot>;
+  /**
+   * Stores `next` if the stored serial is still `expectedSerial` (compare-and-swap). The serial goes up by one
+   * only when the content changed; the state before this run's first change is backed up first.
+   * Returns what is stored afterwards.
+   */
+  write(next: State, expectedSerial: number): Promise<State>;
+  lock(operation: string, options: LockOptions): Promise<StateLock>;
+  /** Force-releases the lock with this id (someone else's, left behind); refuses any other id. */
+  unlock(lockId: string): Promise<LockInfo>;
+  /** Copies the stored state aside, once per store instance (one run). */
+  backup(): Promise<void>;
+}
