@@ -59,6 +59,7 @@ export function renderHumanPlan(plan: Plan, colors: Colors): string {
     lines.push(`  ${style.color(colors, style.symbol)} export "${change.name}" {`);
     const width = Math.max(0, ...change.fieldChanges.map((f) => f.path.length));
     for (const field of change.fieldChanges) lines.push(`      ${fieldLine(field, width, change, colors)}`);
+    if (change.fieldChanges.length === 0) lines.push(colors.dim('      # no field changes: the same definition is submitted again'));
     lines.push('    }');
     lines.push(colors.dim(`    ${change.source.file}:${change.source.line}`), '');
   }

@@ -83,7 +83,7 @@ export class LocalFileStore implements StateStore {
         }
       }
       const waited = Date.now() - started;
-      if (waited >= options.timeoutMs) throw new StateLockedError(holder, this.display('state.lock'), waited);
+      if (waited >= options.timeoutMs) throw new StateLockedError(holder, this.display('state.lock'), options.timeoutMs > 0 ? waited : 0);
       if (holder !== undefined) options.onWait?.(holder);
       await sleep(Math.min(delay, options.timeoutMs - waited));
       delay = Math.min(delay * 2, 2_000);

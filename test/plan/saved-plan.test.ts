@@ -1,0 +1,61 @@
+// Saved plans refuse to apply once they no longer describe what apply would do, and refuse any edit.
+
+import { describe, expect, it } from 'vitest';
+import { planChanges } from '../../src/plan/plan-changes.js';
+import { parseSavedPlan, sealPlan, serializeSavedPlan, staleReasons } from '../../src/plan/saved-plan.js';
+import type { State } from '../../src/state/state-model.js';
+import { UsageError } from '../../src/errors.js';
+import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
+import { appliedEntry, definition, stateWith } from '../support/state-builders.js';
+
+const a = definition('a');
+const b = definition('b');
+
+function saved(state: State, exists: boolean, defs = [a, b]) {
+  const plan = planChanges(defs, state, { createdAt: '2026-11-27T12:00:00.000Z' });
+  return sealPlan(plan, { stateExisted: exists, definitions: defs, targets: [], replace: [], toolVersion: '0.1.0' });
+}
+
+describe('saved plans', () => {
+  const state = stateWith({ a: appliedEntry(a) }, 5, 'L1');
+
+  it('round-trips through its file form, validates against the plan schema, and is fresh when nothing moved', () => {
+    const text = serializeSavedPlan(saved(state, true));
+    const parsed = parseSavedPlan(text, 'plan.json');
+    expect(schemaCheck('plan')(JSON.parse(text))).toEqual([]);
+    expect(staleReasons(parsed, { snapshot: { state, exists: true }, definitions: [a, b] })).toEqual([]);
+  });
+
+  it('is stale when the serial moved', () => {
+    expect(staleReasons(saved(state, true), { snapshot: { state: { ...state, serial: 6 }, exists: true }, definitions: [a, b] })).toEqual(['the state moved on (serial 5 → 6)']);
+  });
+
+  it('is stale against another lineage', () => {
+    expect(staleReasons(saved(state, true), { snapshot: { state: { ...state, lineage: 'L2' }, exists: true }, definitions: [a, b] })).toEqual(['the state has another lineage (L1 → L2)']);
+  });
+
+  it('made against no state, is stale once any state exists (Terraform issue 24078)', () => {
+    const none = stateWith({}, 0, 'made-up-for-the-read');
+    const plan = saved(none, false);
+    expect(staleReasons(plan, { snapshot: { state: stateWith({}, 0, 'another-made-up'), exists: false }, definitions: [a, b] })).toEqual([]);
+    expect(staleReasons(plan, { snapshot: { state: stateWith({}, 1, 'real'), exists: true }, definitions: [a, b] })).toEqual(['the plan was made when there was no state, and a state now exists (serial 1)']);
+  });
+
+  it('is stale when a definition was edited, added or removed, naming each', () => {
+    const edited = definition('a', ['maxRows: 9']);
+    expect(staleReasons(saved(state, true), { snapshot: { state, exists: true }, definitions: [edited, definition('c')] })).toEqual(['export a was edited', 'export b was removed from the files', 'export c was added']);
+  });
+
+  it('refuses a tampered file', () => {
+    const text = serializeSavedPlan(saved(state, true)).replace('"maxRows": 1000', '"maxRows": 5000000');
+    expect(() => parseSavedPlan(text, 'plan.json')).toThrow(UsageError);
+    expect(() => parseSavedPlan(text, 'plan.json')).toThrow('plan.json was modified after it was written');
+  });
+
+  it('refuses files that are not plans, or of another format version', () => {
+    expect(() => parseSavedPlan('{"hello": 1}', 'x.json')).toThrow('is not a saved cxone-exports plan');
+    expect(() => parseSavedPlan('nope', 'x.json')).toThrow('x.json is not a plan file');
+    const other = JSON.parse(serializeSavedPlan(saved(state, true))) as Record<string, unknown>;
+    expect(() => parseSavedPlan(JSON.stringify({ ...other, formatVersion: '9.9' }), 'x.json')).toThrow('plan format 9.9');
+  });
+});

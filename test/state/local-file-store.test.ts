@@ -1,0 +1,157 @@
+// The local file store on a real file system: atomic and durable writes, compare-and-swap, backups, refusals
+// that leave the file untouched, and a lock that holds across processes.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';
+import type { LockInfo } from '../../src/state/state-store.js';
+import { miniRepo } from '../support/fixtures.js';
+import { appliedEntry, definition, stateWith } from '../support/state-builders.js';
+
+const storeIn = (dir: string, extra: Partial<ConstructorParameters<typeof LocalFileStore>[0]> = {}) => new LocalFileStore({ stateDir: join(dir, '.cxone-exports'), displayDir: '.cxone-exports', ...extra });
+const statePath = (dir: string) => join(dir, '.cxone-exports', 'state.json');
+const a = definition('a');
+
+describe('LocalFileStore: reading and writing', () => {
+  it('reads a missing file as empty state with a new lineage each time', async () => {
+    const store = storeIn(miniRepo({}));
+    const first = await store.read();
+    const second = await store.read();
+    expect(first).toMatchObject({ exists: false, state: { version: 1, serial: 0, exports: {} } });
+    expect(first.state.lineage).not.toBe(second.state.lineage);
+  });
+
+  it('writes serial 1 first, bumps only on content change, and sorts exports', async () => {
+    const dir = miniRepo({});
+    const store = storeIn(dir);
+    const empty = (await store.read()).state;
+    const b = definition('b');
+    const one = await store.write({ ...empty, exports: { b: appliedEntry(b), a: appliedEntry(a) } }, 0);
+    expect(one.serial).toBe(1);
+    expect(Object.keys((JSON.parse(readFileSync(statePath(dir), 'utf8')) as { exports: object }).exports)).toEqual(['a', 'b']);
+    expect((await store.write({ ...one }, 1)).serial).toBe(1);
+    const two = await store.write({ ...one, exports: { a: appliedEntry(a) } }, 1);
+    expect(two.serial).toBe(2);
+    expect((await store.read()).state).toEqual(two);
+  });
+
+  it('backs up the state once per run, before the first change', async () => {
+    const dir = miniRepo({});
+    const first = storeIn(dir);
+    const s1 = await first.write({ ...(await first.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    expect(existsSync(join(dir, '.cxone-exports', 'state.json.backup'))).toBe(false);
+    const before = readFileSync(statePath(dir), 'utf8');
+
+    const run = storeIn(dir);
+    const s2 = await run.write({ ...s1, exports: {} }, 1);
+    await run.write({ ...s2, exports: { a: appliedEntry(a) } }, 2);
+    expect(readFileSync(join(dir, '.cxone-exports', 'state.json.backup'), 'utf8')).toBe(before);
+  });
+
+  it('refuses a write when the serial moved (compare-and-swap), writing nothing', async () => {
+    const dir = miniRepo({});
+    const store = storeIn(dir);
+    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    await storeIn(dir).write({ ...s1, exports: {} }, 1);
+    const onDisk = readFileSync(statePath(dir), 'utf8');
+    await expect(store.write({ ...s1, exports: { b: appliedEntry(definition('b')) } }, 1)).rejects.toThrow(StateConflictError);
+    await expect(store.write({ ...s1, exports: { b: appliedEntry(definition('b')) } }, 1)).rejects.toThrow('changed while this command ran (serial 1 → 2)');
+    expect(readFileSync(statePath(dir), 'utf8')).toBe(onDisk);
+  });
+
+  it('keeps the old state whole when a crash comes between the temp write and the rename', async () => {
+    const dir = miniRepo({});
+    const s1 = await storeIn(dir).write({ ...stateWith({}), lineage: 'L', serial: 0, exports: { a: appliedEntry(a) } }, 0);
+    const before = readFileSync(statePath(dir), 'utf8');
+    const crashing = storeIn(dir, { beforeRename: () => Promise.reject(new Error('simulated crash')) });
+    await expect(crashing.write({ ...s1, exports: {} }, 1)).rejects.toThrow('simulated crash');
+    expect(readFileSync(statePath(dir), 'utf8')).toBe(before);
+    expect((await storeIn(dir).read()).state.serial).toBe(1);
+  });
+});
+
+describe('LocalFileStore: refusals', () => {
+  it.each([
+    ['corrupt JSON', '{"version": 1, "lineage": "x", ', /is not valid JSON[\s\S]*state\.json\.backup/],
+    ['a newer version', JSON.stringify({ version: 2, lineage: 'x', serial: 1, exports: {} }), /state version 2, written by a newer cxone-exports/],
+    ['a wrong shape', JSON.stringify({ version: 1, lineage: 'x', serial: -1, exports: [] }), /does not match the state format/],
+  ])('refuses %s and leaves the file untouched', async (_name, content, message) => {
+    const dir = miniRepo({ '.cxone-exports/state.json': content });
+    const store = storeIn(dir);
+    const error = (await store.read().catch((e: unknown) => e)) as StateUnreadableError;
+    expect(error).toBeInstanceOf(StateUnreadableError);
+    expect(`${error.message}\n${error.hint}`).toMatch(message);
+    expect(error.hint).toContain('untouched');
+    await expect(store.write(stateWith({}, 0, 'x'), 0)).rejects.toThrow(StateUnreadableError);
+    expect(readFileSync(statePath(dir), 'utf8')).toBe(content);
+  });
+});
+
+describe('LocalFileStore: locking', () => {
+  const holdLockScript = (stateDir: string) => `
+    import { LocalFileStore } from ${JSON.stringify(new URL('../../dist/state/local-file-store.js', import.meta.url).href)};
+    const store = new LocalFileStore({ stateDir: ${JSON.stringify(stateDir)} });
+    const lock = await store.lock('apply', { timeoutMs: 0 });
+    process.stdout.write(JSON.stringify(lock.info) + '\\n');
+    process.stdin.once('data', async () => { await lock.release(); process.exit(0); });
+  `;
+
+  it('refuses a lock held by another process, naming it, and waits for it with a timeout', async () => {
+    const dir = miniRepo({});
+    const stateDir = join(dir, '.cxone-exports');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', holdLockScript(stateDir)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const [line] = (await once(child.stdout, 'data')) as [Buffer];
+    const holder = JSON.parse(line.toString()) as LockInfo;
+
+    const store = storeIn(dir);
+    const refused = (await store.lock('apply', { timeoutMs: 0 }).catch((e: unknown) => e)) as StateLockedError;
+    expect(refused).toBeInstanceOf(StateLockedError);
+    expect(refused.message).toContain(`by apply (lock ${holder.id}`);
+    expect(refused.message).toContain(`pid ${child.pid}`);
+    expect(refused.hint).toContain(`cxone-exports state unlock ${holder.id}`);
+
+    const waits: LockInfo[] = [];
+    const waiting = store.lock('apply', { timeoutMs: 10_000, onWait: (h) => waits.push(h) });
+    setTimeout(() => child.stdin.write('release\n'), 300);
+    const lock = await waiting;
+    expect(waits.length).toBeGreaterThan(0);
+    expect(lock.info.pid).toBe(process.pid);
+    await lock.release();
+    expect(existsSync(join(stateDir, 'state.lock'))).toBe(false);
+  });
+
+  it('breaks a lock left by a dead process on this host, with a warning', async () => {
+    const dir = miniRepo({});
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const stale: LockInfo = { id: 'stale-1', operation: 'apply', who: 'ci@here', host: hostname(), pid: Number(dead.stdout), created: '2026-11-27T00:00:00Z', version: '0.0.1' };
+    mkdirSync(join(dir, '.cxone-exports'));
+    writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify(stale));
+    const broken: LockInfo[] = [];
+    const lock = await storeIn(dir).lock('apply', { timeoutMs: 0, onStaleLockBroken: (h) => broken.push(h) });
+    expect(broken.map((h) => h.id)).toEqual(['stale-1']);
+    await lock.release();
+  });
+
+  it('never breaks a lock from another host', async () => {
+    const dir = miniRepo({});
+    const remote: LockInfo = { id: 'remote-1', operation: 'apply', who: 'ci@runner-7', host: 'runner-7.invalid', pid: 1, created: '2026-11-27T00:00:00Z', version: '0.0.1' };
+    mkdirSync(join(dir, '.cxone-exports'));
+    writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify(remote));
+    await expect(storeIn(dir).lock('apply', { timeoutMs: 0 })).rejects.toThrow('lock remote-1');
+  });
+
+  it('unlocks only the lock with the given id', async () => {
+    const dir = miniRepo({});
+    const store = storeIn(dir);
+    const lock = await store.lock('apply', { timeoutMs: 0 });
+    await expect(store.unlock('wrong-id')).rejects.toThrow(`lock wrong-id is not the one held: the state is locked by apply (lock ${lock.info.id}`);
+    expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(true);
+    expect((await store.unlock(lock.info.id)).id).toBe(lock.info.id);
+    expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+  });
+});
