@@ -23,6 +23,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function same(a: unknown, b: unknown): boolean {
-  if (a === undefined || b === undefined) return a === b;
+  if (a === b) return true;
+  if (a === undefined || b === undefined || typeof a !== 'object' || typeof b !== 'object') return false;
   return canonicalJson(a) === canonicalJson(b);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { toolVersion } from '../version.js';
 import { StateConflictError, StateLockedError } from './state-errors.js';
-import { parseState, sameContent, serializeState } from './state-file-format.js';
+import { parseState, serializeContent, withSerial } from './state-file-format.js';
 import { emptyState } from './state-model.js';
 import type { State } from './state-model.js';
 import type { LockInfo, LockOptions, StateLock, StateSnapshot, StateStore } from './state-store.js';
@@ -28,6 +28,8 @@ export class LocalFileStore implements StateStore {
   private readonly lockPath: string;
   private readonly display: (file: string) => string;
   private backedUp = false;
+  /** What this store last read or wrote, so a write need not parse and check 10,000 entries again. */
+  private known: { text: string; serial: number; lineage: string } | undefined;
 
   constructor(private readonly options: LocalFileStoreOptions) {
     this.statePath = join(options.stateDir, 'state.json');
@@ -40,23 +42,31 @@ export class LocalFileStore implements StateStore {
   async read(): Promise<StateSnapshot> {
     const text = await readIfExists(this.statePath);
     if (text === undefined) return { state: emptyState(randomUUID()), exists: false };
-    return { state: parseState(text, this.location, this.display('state.json.backup')), exists: true };
+    const state = parseState(text, this.location, this.display('state.json.backup'));
+    this.known = { text, serial: state.serial, lineage: state.lineage };
+    return { state, exists: true };
   }
 
   async write(next: State, expectedSerial: number): Promise<State> {
-    const stored = await this.read();
-    const current = stored.state;
-    const moved = stored.exists ? current.serial !== expectedSerial || current.lineage !== next.lineage : expectedSerial !== 0;
+    const text = await readIfExists(this.statePath);
+    // The common case: the file is still what this store last saw, and needs no parsing.
+    if (text !== undefined && this.known?.text !== text) await this.read();
+    const stored = text === undefined ? undefined : this.known!;
+    const moved = stored !== undefined ? stored.serial !== expectedSerial || stored.lineage !== next.lineage : expectedSerial !== 0;
     if (moved) {
-      throw new StateConflictError(`${this.location} changed while this command ran (serial ${expectedSerial} → ${current.serial}${current.lineage !== next.lineage ? ', another lineage' : ''}); nothing was written`, {
+      throw new StateConflictError(`${this.location} changed while this command ran (serial ${expectedSerial} → ${stored?.serial ?? 0}${stored !== undefined && stored.lineage !== next.lineage ? ', another lineage' : ''}); nothing was written`, {
         hint: 'Another process wrote the state without holding the lock. Run the command again; it plans against the new state.',
       });
     }
-    if (stored.exists && sameContent(current, next)) return current;
+    const content = serializeContent(next);
+    // Unchanged content serializes to the very bytes on disk (a file formatted by another tool is rewritten).
+    if (stored !== undefined && withSerial(content, stored.serial) === stored.text) return { ...next, serial: stored.serial };
     await this.backup();
     const written: State = { ...next, serial: expectedSerial + 1 };
+    const bytes = withSerial(content, written.serial);
     await mkdir(this.options.stateDir, { recursive: true });
-    await this.writeDurably(this.statePath, serializeState(written));
+    await this.writeDurably(this.statePath, bytes);
+    this.known = { text: bytes, serial: written.serial, lineage: written.lineage };
     return written;
   }
 

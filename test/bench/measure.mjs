@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const RSS_HOOK = new URL('./report-rss.mjs', import.meta.url).pathname;
 
 /** Runs `node ...args` `runs` times; returns wall times (ms) and peak RSS (MB) of each run. */
-export function timeNode(args, { runs = 5, cwd = process.cwd(), expectCode = 0 } = {}) {
+export function timeNode(args, { runs = 5, cwd = process.cwd(), expectCode = 0, discardStdout = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'cxone-bench-rss-'));
   const wallMs = [];
   const rssMb = [];
@@ -16,9 +16,9 @@ export function timeNode(args, { runs = 5, cwd = process.cwd(), expectCode = 0 }
     for (let i = 0; i < runs; i++) {
       const rssFile = join(dir, `rss-${i}`);
       const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], { cwd, env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], { cwd, env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'] });
       wallMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-      if (result.status !== expectCode) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
+      if (result.status !== expectCode) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${(result.stderr ?? '').slice(0, 2000)}`);
       rssMb.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
     }
   } finally {
