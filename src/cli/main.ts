@@ -3,7 +3,17 @@
 
 import { CommanderError } from 'commander';
 import { CliError, ExitError } from '../errors.js';
+import { deliverInterrupt, exitCodeFor } from './interrupts.js';
+import type { InterruptSignal } from './interrupts.js';
 import { buildProgram } from './program.js';
+
+// The first Ctrl-C goes to the running command if it can stop gracefully; a second one, or one with no
+// graceful handler, ends the process at once. State stays consistent either way: writes are atomic.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, (received: InterruptSignal) => {
+    if (!deliverInterrupt(received)) process.exit(exitCodeFor(received));
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   try {

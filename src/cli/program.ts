@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import type { CommandContext, GlobalOptions } from './command-context.js';
+import type { ApplyOptions } from './commands/apply.js';
 import type { PlanCommandOptions } from './commands/plan.js';
 import type { SimOptions } from './commands/sim.js';
 import { collect, fractionOption, integerOption, positiveNumberOption } from './option-parsers.js';
@@ -55,6 +56,33 @@ export function buildProgram(): Command {
     .action(async (options: PlanCommandOptions, command: Command) => {
       const { planCommand } = await import('./commands/plan.js');
       await planCommand(await context(command), options);
+    });
+
+  program
+    .command('apply')
+    .description('submit the executions the plan needs, within CXone\'s limits, recording every step')
+    .argument('[planfile]', 'a plan saved with plan --out; it is refused if stale')
+    .option('--auto-approve', 'do not ask for approval')
+    .option('--target <name...>', 'apply only these exports (names or globs)', [])
+    .option('--replace <name...>', 'submit these exports even if unchanged (names or globs)', [])
+    .option('--concurrency <n>', 'data actions submitted at once (default: apply.concurrency)', integerOption(1, 64))
+    .option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')
+    .option('--wait', 'poll until the submitted executions finish')
+    .option('--wait-timeout <duration>', 'give up waiting after this long', '30m')
+    .option('--json', 'one JSON event per line instead of progress output')
+    .action(async (planfile: string | undefined, options: ApplyOptions, command: Command) => {
+      const { applyCommand } = await import('./commands/apply.js');
+      await applyCommand(await context(command), planfile, options);
+    });
+
+  program
+    .command('refresh')
+    .description('poll the status of unfinished executions and record those that ended')
+    .option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')
+    .option('--json', 'one JSON event per line')
+    .action(async (options: { lockTimeout?: string; json?: boolean }, command: Command) => {
+      const { refreshCommand } = await import('./commands/refresh.js');
+      await refreshCommand(await context(command), options);
     });
 
   const state = program.command('state').description('look at and repair the state by hand');

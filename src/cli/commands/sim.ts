@@ -3,6 +3,8 @@
 import { CxoneSimulator } from '../../simulator/cxone-simulator.js';
 import type { FaultSettings } from '../../simulator/simulator-options.js';
 import type { CommandContext } from '../command-context.js';
+import { onInterrupt } from '../interrupts.js';
+import type { InterruptSignal } from '../interrupts.js';
 
 export interface SimOptions {
   host: string;
@@ -61,10 +63,7 @@ export async function simCommand(ctx: CommandContext, options: SimOptions): Prom
   );
   ctx.logger.warn(`# CXone simulator listening on ${url} (demo credentials above; callbacks ${callbackSecret === undefined ? 'unsigned' : 'signed with CXONE_CALLBACK_SECRET'}). Ctrl-C to stop.`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await new Promise<InterruptSignal>((resolve) => onInterrupt(resolve));
   await simulator.stop();
   const record = simulator.record();
   ctx.logger.warn(`# simulator stopped (${signal}): ${record.requests.length} requests, ${record.executions.length} executions`);

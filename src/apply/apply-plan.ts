@@ -1,0 +1,251 @@
+// The executor: carries out a plan against CXone. Per export it writes an intent (state + audit, durable),
+// then POSTs, then records the result, so a crash at any point leaves a state that tells the truth. Exports on
+// one data action go strictly one at a time; different data actions run concurrently up to a limit.
+
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
+import { buildExecutionPayload } from '../contract/execution-payload.js';
+import type { ExecutionPayload } from '../contract/execution-payload.js';
+import type { ExportDefinition } from '../definitions/export-definition.js';
+import type { RetryEvent } from '../cxone/retry-policy.js';
+import type { SubmittedExecution } from '../cxone/executions-client.js';
+import { ApiErrorCode } from '../cxone/api-error.js';
+import type { PlannedChange, Plan } from '../plan/plan-model.js';
+import { SUBMITTING_ACTIONS } from '../plan/plan-model.js';
+import type { ExecutionStatus, ExportState, State } from '../state/state-model.js';
+import type { FaultPoint } from './fault-point.js';
+import type { RequestGate } from './request-gate.js';
+import type { StateJournal } from './state-journal.js';
+import { leavesOutcomeUnknown, submissionOutcome } from './submission-outcome.js';
+import type { SubmissionOutcome } from './submission-outcome.js';
+
+export interface ApplyReporter {
+  waiting(change: PlannedChange): void;
+  submitting(change: PlannedChange, attempt: number): void;
+  retrying(change: PlannedChange, attempt: number, delayMs: number, reason: string): void;
+  submitted(change: PlannedChange, executionId: string): void;
+  failed(change: PlannedChange, reason: string, outcome: SubmissionOutcome): void;
+  skipped(change: PlannedChange, reason: string): void;
+  recorded(change: PlannedChange): void;
+}
+
+export interface SubmissionClient {
+  submit(payload: ExecutionPayload, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<SubmittedExecution>;
+}
+
+export interface ApplyDependencies {
+  client: SubmissionClient;
+  journal: StateJournal;
+  hooks: SubmissionHooks;
+  identity: RunIdentity;
+  reporter: ApplyReporter;
+  concurrency: number;
+  /** Appended to callback URLs as ?token= when set (CXONE_CALLBACK_TOKEN); never stored. */
+  callbackToken?: string | undefined;
+  /** Aborted on the first Ctrl-C: nothing new starts. */
+  stopSignal: AbortSignal;
+  /** Aborted when in-flight requests must end too. */
+  abortSignal: AbortSignal;
+  faultPoint?: FaultPoint;
+  now?: () => Date;
+  newKey?: () => string;
+}
+
+export interface ExportResult {
+  name: string;
+  action: PlannedChange['action'];
+  outcome: 'submitted' | 'failed' | 'skipped' | 'forgotten' | 'recorded';
+  executionId?: string;
+  dataActionId: string;
+  reason?: string;
+}
+
+/**
+ * Connects the client's per-attempt hooks to the scheduler: every attempt waits at the gate, and the executor
+ * learns how many attempts of the current export left the process and how many may have reached CXone.
+ */
+export class SubmissionHooks {
+  private readonly current = new Map<string, { change: PlannedChange; sent: number; uncertain: number }>();
+
+  constructor(
+    private readonly gate: RequestGate,
+    private readonly reporter: ApplyReporter,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  begin(change: PlannedChange): void {
+    this.current.set(change.dataActionId, { change, sent: 0, uncertain: 0 });
+  }
+
+  end(dataActionId: string): { sent: number; uncertain: number } {
+    const tracked = this.current.get(dataActionId);
+    this.current.delete(dataActionId);
+    return { sent: tracked?.sent ?? 0, uncertain: tracked?.uncertain ?? 0 };
+  }
+
+  readonly beforeAttempt = async (dataActionId: string): Promise<void> => {
+    const tracked = this.current.get(dataActionId);
+    await this.gate.acquire(dataActionId, this.signal);
+    if (tracked === undefined) return;
+    tracked.sent++;
+    this.reporter.submitting(tracked.change, tracked.sent);
+  };
+
+  readonly onRetry = (event: RetryEvent & { dataActionId: string }): void => {
+    // The tenant's quota is shared: one 429 pauses every request, not only this one.
+    if (event.error.code === ApiErrorCode.RateLimited) this.gate.throttle(event.delayMs);
+    const tracked = this.current.get(event.dataActionId);
+    if (tracked === undefined) return;
+    if (leavesOutcomeUnknown(event.error)) tracked.uncertain++;
+    this.reporter.retrying(tracked.change, event.attempt + 1, event.delayMs, event.error.status === undefined ? event.error.code : `${event.error.status} ${event.error.code}`);
+  };
+}
+
+export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, ExportDefinition>, deps: ApplyDependencies): Promise<ExportResult[]> {
+  const now = deps.now ?? (() => new Date());
+  const newKey = deps.newKey ?? randomUUID;
+  const results: ExportResult[] = [];
+  const event = (partial: Omit<AuditEvent, 'timestamp' | 'actor' | 'runId' | 'toolVersion'>): AuditEvent => ({
+    timestamp: now().toISOString(),
+    ...partial,
+    actor: deps.identity.actor,
+    runId: deps.identity.runId,
+    ...(deps.identity.gitSha === undefined ? {} : { gitSha: deps.identity.gitSha }),
+    toolVersion: deps.identity.toolVersion,
+  });
+
+  // Changes with no API call are recorded first, together.
+  const local = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed');
+  if (local.length > 0) {
+    await deps.journal.commit({
+      mutate: (state) => {
+        for (const change of local) {
+          if (change.action === 'forget') delete state.exports[change.name];
+          else refreshMetadata(state, change, definitions.get(change.name)!);
+        }
+      },
+      events: local.map((change) => event({ event: change.action === 'forget' ? 'state.forget' : 'state.refresh', export: change.name, definitionHash: change.definitionHash, reason: change.reason })),
+    });
+    for (const change of local) {
+      deps.reporter.recorded(change);
+      results.push({ name: change.name, action: change.action, outcome: change.action === 'forget' ? 'forgotten' : 'recorded', dataActionId: change.dataActionId });
+    }
+  }
+
+  const submitting = plan.changes.filter((c) => SUBMITTING_ACTIONS.includes(c.action));
+  const byDataAction = new Map<string, PlannedChange[]>();
+  for (const change of submitting) {
+    deps.reporter.waiting(change);
+    byDataAction.set(change.dataActionId, [...(byDataAction.get(change.dataActionId) ?? []), change]);
+  }
+  const chains = [...byDataAction.values()];
+  const worker = async () => {
+    for (let chain = chains.shift(); chain !== undefined; chain = chains.shift()) {
+      for (const change of chain) results.push(await submitOne(change, definitions.get(change.name)!));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, chains.length)) }, worker));
+  await deps.journal.drain();
+  return results;
+
+  async function submitOne(change: PlannedChange, definition: ExportDefinition): Promise<ExportResult> {
+    const base = { name: change.name, action: change.action, dataActionId: change.dataActionId };
+    if (deps.stopSignal.aborted) {
+      deps.reporter.skipped(change, 'interrupted before it started; it stays planned');
+      return { ...base, outcome: 'skipped', reason: 'interrupted' };
+    }
+    const key = change.action === 'resubmit' && change.idempotencyKey !== undefined ? change.idempotencyKey : newKey();
+    const startedAt = now().toISOString();
+    const seedFields = { formatValidated: true, sanitizationApplied: definition.spec.format.sanitizeSpecialCharacters, definitionHash: definition.definitionHash, idempotencyKey: key };
+    deps.faultPoint?.('before-intent', change.name);
+    // What the intent replaces, so an attempt that never left the process can be undone exactly.
+    let before: { existed: boolean; pending: ExportState['pending'] } = { existed: false, pending: null };
+    await deps.journal.commit({
+      mutate: (state) => {
+        const existing = state.exports[change.name];
+        before = { existed: existing !== undefined, pending: existing?.pending ?? null };
+        const pending = { idempotencyKey: key, definitionHash: definition.definitionHash, startedAt };
+        state.exports[change.name] = { ...(existing ?? appliedVersion(definition, null)), pending };
+      },
+      events: [event({ event: 'execution.intent', export: change.name, status: 'pending', ...seedFields })],
+    });
+    deps.faultPoint?.('after-intent', change.name);
+
+    deps.hooks.begin(change);
+    try {
+      const response = await deps.client.submit(payloadFor(definition, deps.callbackToken), { idempotencyKey: key, signal: deps.abortSignal });
+      deps.hooks.end(change.dataActionId);
+      deps.faultPoint?.('after-post', change.name);
+      const status = (['queued', 'running', 'completed', 'failed', 'cancelled'].includes(response.status) ? response.status : 'queued') as ExecutionStatus;
+      await deps.journal.commit({
+        mutate: (state) => {
+          state.exports[change.name] = appliedVersion(definition, { executionId: response.executionId, status, idempotencyKey: key, definitionHash: definition.definitionHash, submittedAt: startedAt, completedAt: null, rowsExported: null, latencyMs: null, error: null });
+        },
+        events: [event({ event: 'execution.submitted', export: change.name, executionId: response.executionId, status, ...seedFields })],
+      });
+      deps.faultPoint?.('after-result', change.name);
+      deps.reporter.submitted(change, response.executionId);
+      return { ...base, outcome: 'submitted', executionId: response.executionId };
+    } catch (error) {
+      const attempts = deps.hooks.end(change.dataActionId);
+      const outcome = submissionOutcome(error, attempts.sent, attempts.uncertain);
+      const message = error instanceof Error ? error.message : String(error);
+      await deps.journal.commit({
+        mutate: (state) => recordFailure(state, change.name, definition, outcome, { key, startedAt, message, before }),
+        events: [event({ event: 'execution.failed', export: change.name, executionId: null, status: outcome === 'refused' ? 'submit-failed' : outcome, error: message, reason: outcome, ...seedFields })],
+      });
+      deps.reporter.failed(change, message, outcome);
+      return { ...base, outcome: 'failed', reason: message };
+    }
+  }
+}
+
+function payloadFor(definition: ExportDefinition, callbackToken: string | undefined): ExecutionPayload {
+  let callbackUrl = definition.spec.callbackUrl;
+  if (callbackUrl !== undefined && callbackToken !== undefined && callbackToken !== '') {
+    const url = new URL(callbackUrl);
+    url.searchParams.set('token', callbackToken);
+    callbackUrl = url.toString();
+  }
+  return buildExecutionPayload(definition.spec, callbackUrl);
+}
+
+/** The entry for `definition` as applied, with its last execution. */
+function appliedVersion(definition: ExportDefinition, lastExecution: ExportState['lastExecution']): ExportState {
+  return { definitionHash: definition.definitionHash, spec: definition.spec, metadata: definition.metadata, source: { file: definition.source.file, line: definition.source.line }, lastExecution, pending: null };
+}
+
+function refreshMetadata(state: State, change: PlannedChange, definition: ExportDefinition): void {
+  const entry = state.exports[change.name];
+  if (entry !== undefined) state.exports[change.name] = { ...entry, metadata: definition.metadata, source: { file: definition.source.file, line: definition.source.line } };
+}
+
+interface FailedAttempt {
+  key: string;
+  startedAt: string;
+  message: string;
+  before: { existed: boolean; pending: ExportState['pending'] };
+}
+
+function recordFailure(state: State, name: string, definition: ExportDefinition, outcome: SubmissionOutcome, attempt: FailedAttempt): void {
+  const entry = state.exports[name];
+  if (outcome === 'unknown') return; // the intent stays: the next plan resubmits with the same key
+  if (outcome === 'not-sent') {
+    // Nothing left the process: undo the intent, and the export stays planned exactly as it was.
+    if (entry === undefined) return;
+    if (!attempt.before.existed) delete state.exports[name];
+    else state.exports[name] = { ...entry, pending: attempt.before.pending };
+    return;
+  }
+  state.exports[name] = appliedVersion(definition, {
+    executionId: null,
+    status: 'submit-failed',
+    idempotencyKey: attempt.key,
+    definitionHash: definition.definitionHash,
+    submittedAt: attempt.startedAt,
+    completedAt: null,
+    rowsExported: null,
+    latencyMs: null,
+    error: attempt.message,
+  });
+}

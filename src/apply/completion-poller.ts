@@ -1,0 +1,111 @@
+// Polls CXone for the end of submitted executions (for `apply --wait` and `refresh`), because callbacks cannot
+// reach a CI runner or a laptop. Each finished execution is recorded in state and audit like a callback would be.
+
+import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
+import { ApiError, ApiErrorCode } from '../cxone/api-error.js';
+import type { ExecutionStatusReport } from '../cxone/executions-client.js';
+import { recordCompletion } from '../state/record-completion.js';
+import type { Clock } from './request-gate.js';
+import type { StateJournal } from './state-journal.js';
+
+export interface TrackedExecution {
+  name: string;
+  dataActionId: string;
+  executionId: string;
+}
+
+export interface StatusClient {
+  getStatus(dataActionId: string, executionId: string, options?: { signal?: AbortSignal }): Promise<ExecutionStatusReport>;
+}
+
+export interface PollReporter {
+  progress(execution: TrackedExecution, status: string): void;
+  finished(execution: TrackedExecution, status: string, rowsExported: number | null, latencyMs: number | null, anomalies: string[]): void;
+}
+
+export interface PollOptions {
+  client: StatusClient;
+  journal: StateJournal;
+  identity: RunIdentity;
+  reporter: PollReporter;
+  clock: Clock;
+  /** Stop after this long; what has not finished stays as it is in state. */
+  timeoutMs: number;
+  /** One pass only (refresh), instead of polling until done. */
+  once?: boolean;
+  signal?: AbortSignal;
+  initialIntervalMs?: number;
+  maxIntervalMs?: number;
+}
+
+export interface PollResult {
+  finished: TrackedExecution[];
+  unfinished: TrackedExecution[];
+  /** Set when the API has no status lookup: polling stopped at the first call. */
+  unsupported?: ApiError;
+}
+
+export async function pollCompletions(executions: readonly TrackedExecution[], options: PollOptions): Promise<PollResult> {
+  const deadline = options.clock.now() + options.timeoutMs;
+  let waiting = [...executions];
+  const finished: TrackedExecution[] = [];
+  let interval = options.initialIntervalMs ?? 1_000;
+  for (;;) {
+    const still: TrackedExecution[] = [];
+    for (const execution of waiting) {
+      let report: ExecutionStatusReport;
+      try {
+        report = await options.client.getStatus(execution.dataActionId, execution.executionId, options.signal === undefined ? {} : { signal: options.signal });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === ApiErrorCode.StatusUnsupported) return { finished, unfinished: [...still, ...waiting.slice(waiting.indexOf(execution))], unsupported: error };
+        throw error;
+      }
+      if (report.status === 'queued' || report.status === 'running') {
+        options.reporter.progress(execution, report.status);
+        still.push(execution);
+        continue;
+      }
+      await record(execution, report, options);
+      finished.push(execution);
+    }
+    waiting = still;
+    if (waiting.length === 0 || options.once === true || options.clock.now() >= deadline || options.signal?.aborted === true) return { finished, unfinished: waiting };
+    await options.clock.sleep(Math.min(interval, Math.max(0, deadline - options.clock.now())), options.signal).catch(() => undefined);
+    interval = Math.min(interval * 2, options.maxIntervalMs ?? 10_000);
+  }
+}
+
+async function record(execution: TrackedExecution, report: ExecutionStatusReport, options: PollOptions): Promise<void> {
+  const entry = options.journal.entry(execution.name);
+  if (entry === undefined || entry.lastExecution?.executionId !== execution.executionId) return;
+  const nowIso = new Date(options.clock.now()).toISOString();
+  const outcome = recordCompletion(entry, report, nowIso);
+  const last = outcome.lastExecution;
+  const event: AuditEvent = {
+    timestamp: nowIso,
+    event: last.status === 'completed' ? 'execution.completed' : 'execution.failed',
+    export: execution.name,
+    executionId: execution.executionId,
+    status: last.status,
+    rowsExported: last.rowsExported,
+    latencyMs: last.latencyMs,
+    formatValidated: true,
+    sanitizationApplied: entry.spec.format.sanitizeSpecialCharacters,
+    definitionHash: entry.definitionHash,
+    ...(outcome.anomalies.length > 0 ? { anomalies: outcome.anomalies } : {}),
+    reason: 'status-poll',
+    actor: options.identity.actor,
+    runId: options.identity.runId,
+    ...(options.identity.gitSha === undefined ? {} : { gitSha: options.identity.gitSha }),
+    toolVersion: options.identity.toolVersion,
+  };
+  await options.journal.commit({
+    mutate: (state) => {
+      const current = state.exports[execution.name];
+      // Only if nothing replaced this execution meanwhile.
+      if (current?.lastExecution?.executionId === execution.executionId) state.exports[execution.name] = { ...current, lastExecution: last };
+    },
+    events: [event],
+  });
+  options.reporter.finished(execution, last.status, last.rowsExported, last.latencyMs, outcome.anomalies);
+}

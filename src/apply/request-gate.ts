@@ -1,0 +1,62 @@
+// When the next request may start. Three limits meet here, checked before every attempt, retries included:
+// - per data action: at least `spacingMs` after the previous request to it;
+// - globally: at most `maxRequestsPerSecond`, when set;
+// - tenant-wide: after a 429, every request waits for the pause CXone asked for, not just the one that got it.
+
+export interface RequestGateSettings {
+  spacingMs: number;
+  maxRequestsPerSecond: number | undefined;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted === true) return reject(signal.reason as Error);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal!.reason as Error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+export class RequestGate {
+  private readonly lastStart = new Map<string, number>();
+  private nextGlobalSlot = 0;
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly settings: RequestGateSettings,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** Waits until a request to `dataActionId` may start, then claims that start. */
+  async acquire(dataActionId: string, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      const readyAt = Math.max(this.pausedUntil, this.nextGlobalSlot, (this.lastStart.get(dataActionId) ?? -Infinity) + this.settings.spacingMs);
+      if (readyAt <= now) {
+        // Claimed synchronously, so no other waiter can take the same slot.
+        this.lastStart.set(dataActionId, now);
+        if (this.settings.maxRequestsPerSecond !== undefined) this.nextGlobalSlot = Math.max(now, this.nextGlobalSlot) + 1000 / this.settings.maxRequestsPerSecond;
+        return;
+      }
+      await this.clock.sleep(readyAt - now, signal);
+    }
+  }
+
+  /** CXone said the tenant is over its quota: hold every request for `delayMs`. */
+  throttle(delayMs: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + delayMs);
+  }
+}

@@ -1,0 +1,85 @@
+// Group commit of state changes and their audit lines. Changes queued while a write is in progress are written
+// together: one audit append (fsynced first), then one atomic state write. Every caller's promise settles only
+// when its own change is durable, so "intent before POST" and "200 after the event is on disk" hold.
+
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { AuditSink } from '../audit/audit-log.js';
+import type { State } from '../state/state-model.js';
+import type { StateStore } from '../state/state-store.js';
+
+export interface JournalEntry {
+  /** Changes the state in place. */
+  mutate: (state: State) => void;
+  events: AuditEvent[];
+}
+
+interface Queued extends JournalEntry {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class StateJournal {
+  private queue: Queued[] = [];
+  private flushing: Promise<void> | undefined;
+  private failure: unknown;
+  /** How many state writes were made (for the group-commit figure). */
+  writes = 0;
+
+  constructor(
+    private state: State,
+    private readonly store: StateStore,
+    private readonly audit: AuditSink,
+  ) {}
+
+  /** The state as last written: a copy, so callers cannot change it behind the journal's back. */
+  current(): State {
+    return structuredClone(this.state);
+  }
+
+  /** One export's entry as last written (a copy), or undefined. */
+  entry(name: string): State['exports'][string] | undefined {
+    const entry = this.state.exports[name];
+    return entry === undefined ? undefined : structuredClone(entry);
+  }
+
+  get serial(): number {
+    return this.state.serial;
+  }
+
+  commit(entry: JournalEntry): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ ...entry, resolve, reject });
+      this.flushing ??= this.flushLoop();
+    });
+  }
+
+  /** Waits for everything committed so far. */
+  async drain(): Promise<void> {
+    while (this.flushing !== undefined) await this.flushing;
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        try {
+          await this.audit.append(batch.flatMap((entry) => entry.events));
+          const next = structuredClone(this.state);
+          for (const entry of batch) entry.mutate(next);
+          this.state = await this.store.write(next, this.state.serial);
+          this.writes++;
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          // A failed write (a full disk, a conflict) stops the journal: nothing after it may claim durability.
+          this.failure = error;
+          for (const entry of [...batch, ...this.queue]) entry.reject(error);
+          this.queue = [];
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+// `cxone-exports apply [PLANFILE]`: take the lock, plan (or load a saved plan and refuse it if stale), ask,
+// then submit what is needed within CXone's limits, recording every step in state and audit as it happens.
+
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { applyPlan, SubmissionHooks } from '../../apply/apply-plan.js';
+import type { ExportResult } from '../../apply/apply-plan.js';
+import { pollCompletions } from '../../apply/completion-poller.js';
+import { faultPointFromEnvironment } from '../../apply/fault-point.js';
+import { RequestGate, systemClock } from '../../apply/request-gate.js';
+import { StateJournal } from '../../apply/state-journal.js';
+import { AuditLog } from '../../audit/audit-log.js';
+import { runIdentity } from '../../audit/run-identity.js';
+import { createCxoneClient } from '../../cxone/create-client.js';
+import { loadValidDefinitions } from '../../definitions/load-definitions.js';
+import { ExitError, UsageError } from '../../errors.js';
+import { planChanges } from '../../plan/plan-changes.js';
+import { SUBMITTING_ACTIONS, submissions } from '../../plan/plan-model.js';
+import type { Plan } from '../../plan/plan-model.js';
+import { parseSavedPlan, staleReasons } from '../../plan/saved-plan.js';
+import { registerSecret } from '../../redaction.js';
+import { openStateStore } from '../../state/open-state-store.js';
+import type { CommandContext } from '../command-context.js';
+import { formatDelay, JsonProgress, ListrProgress } from '../apply-progress.js';
+import type { ProgressReporter } from '../apply-progress.js';
+import { lockTimeoutMs, parseDuration } from '../durations.js';
+import { exitCodeFor, onInterrupt } from '../interrupts.js';
+import type { InterruptSignal } from '../interrupts.js';
+import { renderHumanPlan } from '../render-plan-human.js';
+
+export interface ApplyOptions {
+  autoApprove?: boolean;
+  target: string[];
+  replace: string[];
+  concurrency?: number;
+  lockTimeout?: string;
+  wait?: boolean;
+  waitTimeout?: string;
+  json?: boolean;
+}
+
+/** In-flight requests get this long after the first Ctrl-C before they are aborted. */
+const GRACE_MS = 10_000;
+
+export async function applyCommand(ctx: CommandContext, planFile: string | undefined, options: ApplyOptions): Promise<void> {
+  if (planFile !== undefined && (options.target.length > 0 || options.replace.length > 0)) {
+    throw new UsageError('--target and --replace cannot be used with a saved plan', { hint: `The plan file already fixes what is applied. Make a new one: cxone-exports plan --target … --out ${planFile}` });
+  }
+  const waitTimeoutMs = parseDuration(options.waitTimeout ?? '30m', '--wait-timeout');
+  const config = await ctx.config();
+  const definitions = await loadValidDefinitions(config, ctx.cwd);
+  const savedText = planFile === undefined ? undefined : await readFile(resolve(ctx.cwd, planFile), 'utf8').catch(() => {
+    throw new UsageError(`plan file ${planFile} cannot be read`, { hint: `Make one with: cxone-exports plan --out ${planFile}` });
+  });
+  const reporter: ProgressReporter = options.json === true ? new JsonProgress(ctx.logger) : new ListrProgress({ fallback: process.stdout.isTTY !== true || ctx.env.CI !== undefined || ctx.env.TERM === 'dumb' }, ctx.logger);
+
+  const store = openStateStore(config, ctx.cwd);
+  const lock = await store.lock('apply', {
+    timeoutMs: lockTimeoutMs(options.lockTimeout),
+    onStaleLockBroken: (holder) => ctx.logger.warn(`Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`),
+  });
+  try {
+    const snapshot = await store.read();
+    let plan: Plan;
+    if (savedText !== undefined && planFile !== undefined) {
+      const saved = parseSavedPlan(savedText, planFile);
+      const reasons = staleReasons(saved, { snapshot, definitions: definitions.definitions });
+      if (reasons.length > 0) {
+        throw new UsageError(`the saved plan ${planFile} is stale, so it is not applied:\n${reasons.map((r) => `  - ${r}`).join('\n')}`, { hint: `Make a new plan and review it: cxone-exports plan --out ${planFile}` });
+      }
+      plan = saved;
+    } else {
+      plan = planChanges(definitions.definitions, snapshot.state, { createdAt: new Date().toISOString(), targets: options.target, replace: options.replace });
+    }
+
+    const toSubmit = submissions(plan.summary);
+    const localOnly = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed').length;
+    if (toSubmit + localOnly === 0) {
+      if (options.json === true) reporter.event('change_summary', 'Apply complete: nothing to do.', { submitted: 0, failed: 0, skipped: 0, serial: snapshot.state.serial });
+      else ctx.logger.info(`${ctx.colors.green('No changes.')} Exports match the state; nothing to apply.`);
+      return;
+    }
+    if (options.json === true) reporter.event('apply_start', `Applying: ${toSubmit} to submit, ${plan.summary.forget} to forget.`, { summary: plan.summary, serial: plan.serial, lineage: plan.lineage });
+    else ctx.logger.info(renderHumanPlan(plan, ctx.colors));
+    if (planFile === undefined && options.autoApprove !== true) await askApproval(ctx, toSubmit);
+
+    const { log: audit, repairedBytes } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
+    if (repairedBytes > 0) ctx.logger.warn(`Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`);
+    const journal = new StateJournal(snapshot.state, store, audit);
+    const serialBefore = snapshot.state.serial;
+    const stop = new AbortController();
+    const abort = new AbortController();
+    let interrupted: InterruptSignal | undefined;
+    const removeHandler = onInterrupt((signal) => {
+      interrupted = signal;
+      ctx.logger.warn(`\n${signal} received: starting nothing new; waiting up to ${GRACE_MS / 1000} s for requests in flight. Press Ctrl-C again to stop at once (state stays consistent).`);
+      stop.abort(new Error('interrupted'));
+      setTimeout(() => abort.abort(new Error('interrupted')), GRACE_MS).unref();
+    });
+
+    const gate = new RequestGate({ spacingMs: config.apply.spacingMs, maxRequestsPerSecond: config.apply.maxRequestsPerSecond });
+    const hooks = new SubmissionHooks(gate, reporter, abort.signal);
+    const needsApi = plan.changes.some((c) => SUBMITTING_ACTIONS.includes(c.action));
+    const client = needsApi ? createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line), beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry }) : undefined;
+    const callbackToken = ctx.env.CXONE_CALLBACK_TOKEN;
+    registerSecret(callbackToken);
+    let results: ExportResult[] = [];
+    try {
+      // One token up front: bad credentials fail the run before anything is written.
+      if (client !== undefined) await client.tokens.getToken();
+      reporter.start(plan.changes.filter((c) => SUBMITTING_ACTIONS.includes(c.action)));
+      results = await applyPlan(plan, new Map(definitions.definitions.map((d) => [d.name, d])), {
+        client: client?.executions ?? { submit: () => Promise.reject(new Error('no client')) },
+        journal,
+        hooks,
+        identity: runIdentity(ctx.env, config.rootDir),
+        reporter,
+        concurrency: options.concurrency ?? config.apply.concurrency,
+        callbackToken,
+        stopSignal: stop.signal,
+        abortSignal: abort.signal,
+        faultPoint: faultPointFromEnvironment(ctx.env),
+      });
+      await reporter.finish();
+      const submitted = results.filter((r) => r.outcome === 'submitted' && r.executionId !== undefined);
+      if (options.wait === true && client !== undefined && submitted.length > 0 && interrupted === undefined) {
+        if (options.json !== true) ctx.logger.info(`Waiting up to ${formatDelay(waitTimeoutMs)} for ${submitted.length} executions to finish…`);
+        const polled = await pollCompletions(submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })), { client: client.executions, journal, identity: runIdentity(ctx.env, config.rootDir), reporter, clock: systemClock, timeoutMs: waitTimeoutMs, signal: stop.signal });
+        if (polled.unsupported !== undefined) ctx.logger.warn(`Warning: ${polled.unsupported.message}. ${polled.unsupported.hint ?? ''}`);
+        else if (polled.unfinished.length > 0) ctx.logger.warn(`Warning: ${polled.unfinished.length} executions had not finished after --wait-timeout; \`cxone-exports refresh\` picks them up later.`);
+      }
+    } finally {
+      removeHandler();
+      await journal.drain().catch(() => undefined);
+      await reporter.finish();
+    }
+    report(ctx, reporter, results, serialBefore, journal.serial, options.json === true);
+    if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
+    if (results.some((r) => r.outcome === 'failed')) throw new ExitError(1);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function askApproval(ctx: CommandContext, count: number): Promise<void> {
+  if (process.stdin.isTTY !== true) {
+    throw new UsageError('apply needs approval, and there is no terminal to ask in', { hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json' });
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await prompt.question(`\nSubmit these ${count} executions? Only 'yes' is accepted: `);
+    if (answer.trim() !== 'yes') throw new UsageError('apply cancelled: nothing was submitted', { hint: "Type 'yes' to approve, or use --auto-approve in automation." });
+  } finally {
+    prompt.close();
+  }
+}
+
+function report(ctx: CommandContext, reporter: ProgressReporter, results: ExportResult[], serialBefore: number, serialAfter: number, json: boolean): void {
+  const count = (outcome: ExportResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+  const failed = results.filter((r) => r.outcome === 'failed');
+  const line = `Apply complete: ${count('submitted')} submitted, ${failed.length} failed, ${count('skipped')} skipped${count('forgotten') > 0 ? `, ${count('forgotten')} forgotten` : ''}. State serial ${serialBefore} → ${serialAfter}.`;
+  if (json) {
+    reporter.event('change_summary', line, { submitted: count('submitted'), failed: failed.length, skipped: count('skipped'), forgotten: count('forgotten'), serial_before: serialBefore, serial_after: serialAfter });
+    return;
+  }
+  ctx.logger.info(`\n${failed.length > 0 ? ctx.colors.red(line) : ctx.colors.green(line)}`);
+  if (failed.length > 0) {
+    const width = Math.max(...failed.map((f) => f.name.length), 'EXPORT'.length);
+    ctx.logger.info(['', ctx.colors.bold(`${'EXPORT'.padEnd(width)}  WHY`), ...failed.map((f) => `${f.name.padEnd(width)}  ${f.reason ?? ''}`)].join('\n'));
+  }
+}
