@@ -21,7 +21,7 @@ interface Queued extends JournalEntry {
 export class StateJournal {
   private queue: Queued[] = [];
   private flushing: Promise<void> | undefined;
-  private failure: unknown;
+  private failure: Error | undefined;
   /** How many state writes were made (for the group-commit figure). */
   writes = 0;
 
@@ -73,7 +73,7 @@ export class StateJournal {
           for (const entry of batch) entry.resolve();
         } catch (error) {
           // A failed write (a full disk, a conflict) stops the journal: nothing after it may claim durability.
-          this.failure = error;
+          this.failure = error instanceof Error ? error : new Error(String(error));
           for (const entry of [...batch, ...this.queue]) entry.reject(error);
           this.queue = [];
         }
