@@ -14,7 +14,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  // Sub-millisecond, so spacing is measured as precisely as the server will measure it.
+  now: () => performance.timeOrigin + performance.now(),
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted === true) return reject(signal.reason as Error);
@@ -30,6 +31,12 @@ export const systemClock: Clock = {
     }),
 };
 
+/**
+ * Two requests leave this process `spacingMs` apart, but may reach CXone a little closer together when the
+ * first one spends longer in transit. This margin keeps the spacing true where CXone measures it.
+ */
+export const TRANSIT_MARGIN_MS = 15;
+
 export class RequestGate {
   private readonly lastStart = new Map<string, number>();
   private nextGlobalSlot = 0;
@@ -44,7 +51,8 @@ export class RequestGate {
   async acquire(dataActionId: string, signal?: AbortSignal): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      const readyAt = Math.max(this.pausedUntil, this.nextGlobalSlot, (this.lastStart.get(dataActionId) ?? -Infinity) + this.settings.spacingMs);
+      const spacing = this.settings.spacingMs > 0 ? this.settings.spacingMs + TRANSIT_MARGIN_MS : 0;
+      const readyAt = Math.max(this.pausedUntil, this.nextGlobalSlot, (this.lastStart.get(dataActionId) ?? -Infinity) + spacing);
       if (readyAt <= now) {
         // Claimed synchronously, so no other waiter can take the same slot.
         this.lastStart.set(dataActionId, now);

@@ -139,6 +139,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of the random source, so runs repeat', integerOption(0), 1)
     .option('--forbid <dataActionId>', 'answer 403 for this data action (repeatable)', collect, [])
     .option('--unknown <dataActionId>', 'answer 404 for this data action (repeatable)', collect, [])
+    .option('--unknown-dataset <datasetId>', 'answer 400 for this dataset, as not active in Data Prep (repeatable)', collect, [])
     .option('--no-status-endpoint', 'answer 405 to status lookups, like an API without them')
     .option('--min-duration <ms>', 'shortest execution', integerOption(0), 200)
     .option('--ms-per-million-rows <ms>', 'execution time added per million maxRows', integerOption(0), 1000)

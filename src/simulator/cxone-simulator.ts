@@ -213,6 +213,7 @@ export class CxoneSimulator {
     }
     if (this.options.unknownDataActions.includes(pathDataActionId)) return sendJson(res, 404, { error: 'not_found', message: `data action ${pathDataActionId} does not exist` });
     if (this.options.forbiddenDataActions.includes(pathDataActionId)) return sendJson(res, 403, { error: 'forbidden', message: `the client may not execute data action ${pathDataActionId}` });
+    if (this.options.unknownDatasets.includes(payload.datasetId)) return sendJson(res, 400, { error: 'invalid_request', message: `dataset ${payload.datasetId} is not an active dataset in Data Prep`, field: 'datasetId' });
 
     const key = req.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' ? key : undefined;

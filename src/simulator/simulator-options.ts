@@ -46,6 +46,8 @@ export interface SimulatorOptions {
   tokenTtlSeconds: number;
   unknownDataActions: string[];
   forbiddenDataActions: string[];
+  /** Dataset ids that are not active in Data Prep: a submission naming one answers 400 (field datasetId). */
+  unknownDatasets: string[];
   /** false makes the status endpoint answer 405, as an API without it would. */
   statusEndpoint: boolean;
   faults: FaultSettings;
@@ -65,6 +67,7 @@ export function simulatorOptions(overrides: Partial<SimulatorOptions> = {}): Sim
     tokenTtlSeconds: 3600,
     unknownDataActions: [],
     forbiddenDataActions: [],
+    unknownDatasets: [],
     statusEndpoint: true,
     faults: {},
     lifecycle: { minDurationMs: 200, msPerMillionRows: 1000, failureRate: 0 },

@@ -18,3 +18,19 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env, encoding: 'utf8', timeout: 20_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** The CLI as a child process that does not block this one (tests run the simulator in-process). */
+export async function runCliAsync(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; onSpawn?: (child: import('node:child_process').ChildProcess) => void; input?: string }): Promise<CliResult> {
+  const { spawn } = await import('node:child_process');
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.input ?? '');
+  options.onSpawn?.(child);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal === 'SIGKILL' ? 137 : null))));
+  return { code, stdout, stderr };
+}

@@ -22,6 +22,7 @@ export interface SimOptions {
   seed: number;
   forbid: string[];
   unknown: string[];
+  unknownDataset: string[];
   statusEndpoint: boolean;
   minDuration: number;
   msPerMillionRows: number;
@@ -44,6 +45,7 @@ export async function simCommand(ctx: CommandContext, options: SimOptions): Prom
     faults,
     forbiddenDataActions: options.forbid,
     unknownDataActions: options.unknown,
+    unknownDatasets: options.unknownDataset,
     statusEndpoint: options.statusEndpoint,
     lifecycle: { minDurationMs: options.minDuration, msPerMillionRows: options.msPerMillionRows, failureRate: options.executionFailureRate },
     callbackSecret,

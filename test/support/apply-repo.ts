@@ -1,0 +1,38 @@
+// A temporary exports repository wired to an in-process simulator, for apply tests.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuditEvent } from '../../src/audit/audit-event.js';
+import type { State } from '../../src/state/state-model.js';
+import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
+import { definitionYaml, miniRepo } from './fixtures.js';
+import { runCliAsync } from './run-cli.js';
+import { simEnvironment } from './simulator.js';
+
+export interface ApplyRepoOptions {
+  /** name -> data action id */
+  exports: Record<string, string>;
+  config?: string;
+}
+
+export function applyRepo(options: ApplyRepoOptions): string {
+  const files: Record<string, string> = { '.git/HEAD': '' };
+  for (const [name, dataActionId] of Object.entries(options.exports)) files[`exports/${name}.yaml`] = definitionYaml(name).replace('dataActionId: da-1', `dataActionId: ${dataActionId}`);
+  files['cxone-exports.config.yaml'] = options.config ?? 'apply:\n  spacingMs: 100\n  maxAttempts: 4\n  backoff: { baseMs: 20, capMs: 100 }\n';
+  return miniRepo(files);
+}
+
+export function cli(sim: CxoneSimulator, dir: string, extraEnv: Record<string, string> = {}) {
+  return (args: string[], more: Parameters<typeof runCliAsync>[1] extends infer O ? Partial<O> : never = {}) => runCliAsync(args, { cwd: dir, ...more, env: { ...simEnvironment(sim), ...extraEnv, ...(more.env ?? {}) } });
+}
+
+export function readState(dir: string): State {
+  return JSON.parse(readFileSync(join(dir, '.cxone-exports', 'state.json'), 'utf8')) as State;
+}
+
+export function readAudit(dir: string): AuditEvent[] {
+  return readFileSync(join(dir, '.cxone-exports', 'audit.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as AuditEvent);
+}
