@@ -40,7 +40,7 @@ describe('StateJournal', () => {
   it('groups changes that arrive together into one audit append and one state write, audit first', async () => {
     const { store, writes, audit, order } = memoryStore();
     const journal = new StateJournal(emptyState('L'), store, audit);
-    const commits = Array.from({ length: 10 }, (_, i) => journal.commit({ mutate: (s) => void (s.serial = s.serial), events: [event(`e${i}`)] }));
+    const commits = Array.from({ length: 10 }, (_, i) => journal.commit({ mutate: (s) => void (s.exports[`e${i}`] = undefined as never), events: [event(`e${i}`)] }));
     await Promise.all(commits);
     expect(audit.lines).toHaveLength(10);
     expect(writes.length).toBeLessThanOrEqual(2);

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AuditEvent } from '../audit/audit-event.js';
 import { CxoneSimulator } from '../simulator/cxone-simulator.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -55,8 +56,8 @@ async function main(): Promise<number> {
     banner('6. The audit log written beside the state');
     const audit = readFileSync(join(work, '.cxone-exports', 'audit.jsonl'), 'utf8').trim().split('\n');
     for (const line of audit) {
-      const event = JSON.parse(line) as Record<string, unknown>;
-      process.stdout.write(`${String(event.timestamp)}  ${String(event.event).padEnd(20)} ${String(event.export).padEnd(28)} ${String(event.status ?? '')} ${event.rowsExported == null ? '' : `${String(event.rowsExported)} rows`}\n`);
+      const event = JSON.parse(line) as AuditEvent;
+      process.stdout.write(`${event.timestamp}  ${event.event.padEnd(20)} ${(event.export ?? '').padEnd(28)} ${event.status ?? ''} ${event.rowsExported == null ? '' : `${event.rowsExported} rows`}\n`);
     }
     const record = simulator.record();
     process.stdout.write(`\n${audit.length} audit lines in ${join(work, '.cxone-exports', 'audit.jsonl')}; the simulator received ${record.requests.length} requests and ran ${record.executions.length} executions.\n`);

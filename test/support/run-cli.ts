@@ -1,6 +1,7 @@
 // Runs the built CLI as a user would: a fresh process, in a given directory, with a controlled environment.
 
 import { spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
@@ -20,7 +21,7 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
 }
 
 /** The CLI as a child process that does not block this one (tests run the simulator in-process). */
-export async function runCliAsync(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; onSpawn?: (child: import('node:child_process').ChildProcess) => void; input?: string }): Promise<CliResult> {
+export async function runCliAsync(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; onSpawn?: (child: ChildProcess) => void; input?: string }): Promise<CliResult> {
   const { spawn } = await import('node:child_process');
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
