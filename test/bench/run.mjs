@@ -2,6 +2,7 @@
 // measured in the same run. Exits 1 when a figure misses its target. BENCH_RUNS sets the runs per figure.
 
 import { fileURLToPath } from 'node:url';
+import { benchApply } from './apply.bench.mjs';
 import { benchClient } from './client.bench.mjs';
 import { benchPlan } from './plan.bench.mjs';
 import { benchValidate } from './validate.bench.mjs';
@@ -11,7 +12,7 @@ const dist = new URL('../../dist', import.meta.url).href;
 const only = process.argv[2];
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-const benches = { validate: benchValidate, client: benchClient, plan: benchPlan };
+const benches = { validate: benchValidate, client: benchClient, plan: benchPlan, apply: benchApply };
 const results = [];
 for (const [name, bench] of Object.entries(benches)) {
   if (only === undefined || only === name) results.push(await bench({ cli, dist, runs }));
