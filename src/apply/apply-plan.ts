@@ -118,6 +118,7 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
   const local = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed');
   if (local.length > 0) {
     await deps.journal.commit({
+      exports: local.map((change) => change.name),
       mutate: (state) => {
         for (const change of local) {
           if (change.action === 'forget') delete state.exports[change.name];
@@ -161,6 +162,7 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
     // What the intent replaces, so an attempt that never left the process can be undone exactly.
     let before: { existed: boolean; pending: ExportState['pending'] } = { existed: false, pending: null };
     await deps.journal.commit({
+      exports: [change.name],
       mutate: (state) => {
         const existing = state.exports[change.name];
         before = { existed: existing !== undefined, pending: existing?.pending ?? null };
@@ -178,6 +180,7 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
       deps.faultPoint?.('after-post', change.name);
       const status = (['queued', 'running', 'completed', 'failed', 'cancelled'].includes(response.status) ? response.status : 'queued') as ExecutionStatus;
       await deps.journal.commit({
+        exports: [change.name],
         mutate: (state) => {
           state.exports[change.name] = appliedVersion(definition, { executionId: response.executionId, status, idempotencyKey: key, definitionHash: definition.definitionHash, submittedAt: startedAt, completedAt: null, rowsExported: null, latencyMs: null, error: null });
         },
@@ -191,6 +194,7 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
       const outcome = submissionOutcome(error, attempts.sent, attempts.uncertain);
       const message = error instanceof Error ? error.message : String(error);
       await deps.journal.commit({
+        exports: [change.name],
         mutate: (state) => recordFailure(state, change.name, definition, outcome, { key, startedAt, message, before }),
         events: [event({ event: 'execution.failed', export: change.name, executionId: null, status: outcome === 'refused' ? 'submit-failed' : outcome, error: message, reason: outcome, ...seedFields })],
       });

@@ -100,6 +100,7 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
     toolVersion: options.identity.toolVersion,
   };
   await options.journal.commit({
+    exports: [execution.name],
     mutate: (state) => {
       const current = state.exports[execution.name];
       // Only if nothing replaced this execution meanwhile.

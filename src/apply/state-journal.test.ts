@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { emptyState } from '../state/state-model.js';
 import type { State } from '../state/state-model.js';
-import type { StateStore } from '../state/state-store.js';
+import type { StatePatch, StateStore } from '../state/state-store.js';
 import { StateJournal } from './state-journal.js';
 
 function memoryStore(failOnWrite?: number) {
@@ -19,6 +19,17 @@ function memoryStore(failOnWrite?: number) {
       writes.push(written);
       return written;
     },
+    patch: async (changes: StatePatch, expected: number) => {
+      order.push('state');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (failOnWrite === writes.length + 1) throw new Error('disk full');
+      const previous = writes.at(-1) ?? emptyState(changes.lineage);
+      const exports = { ...previous.exports, ...changes.set };
+      for (const name of changes.remove) delete exports[name];
+      writes.push({ ...previous, exports, serial: expected + 1 });
+      return expected + 1;
+    },
+    compact: () => Promise.resolve(),
     lock: () => Promise.reject(new Error('unused')),
     unlock: () => Promise.reject(new Error('unused')),
     backup: () => Promise.resolve(),
@@ -40,7 +51,7 @@ describe('StateJournal', () => {
   it('groups changes that arrive together into one audit append and one state write, audit first', async () => {
     const { store, writes, audit, order } = memoryStore();
     const journal = new StateJournal(emptyState('L'), store, audit);
-    const commits = Array.from({ length: 10 }, (_, i) => journal.commit({ mutate: (s) => void (s.exports[`e${i}`] = undefined as never), events: [event(`e${i}`)] }));
+    const commits = Array.from({ length: 10 }, (_, i) => journal.commit({ exports: [`e${i}`], mutate: (s) => void delete s.exports[`e${i}`], events: [event(`e${i}`)] }));
     await Promise.all(commits);
     expect(audit.lines).toHaveLength(10);
     expect(writes.length).toBeLessThanOrEqual(2);
@@ -51,7 +62,7 @@ describe('StateJournal', () => {
   it('after a failed write, refuses every further commit', async () => {
     const { store, audit } = memoryStore(1);
     const journal = new StateJournal(emptyState('L'), store, audit);
-    await expect(journal.commit({ mutate: () => undefined, events: [] })).rejects.toThrow('disk full');
-    await expect(journal.commit({ mutate: () => undefined, events: [] })).rejects.toThrow('disk full');
+    await expect(journal.commit({ exports: ['x'], mutate: () => undefined, events: [] })).rejects.toThrow('disk full');
+    await expect(journal.commit({ exports: ['x'], mutate: () => undefined, events: [] })).rejects.toThrow('disk full');
   });
 });

@@ -1,5 +1,5 @@
 // Group commit of state changes and their audit lines. Changes queued while a write is in progress are written
-// together: one audit append (fsynced first), then one atomic state write. Every caller's promise settles only
+// together: one audit append (fsynced first), then one durable state patch. Every caller's promise settles only
 // when its own change is durable, so "intent before POST" and "200 after the event is on disk" hold.
 
 import type { AuditEvent } from '../audit/audit-event.js';
@@ -8,7 +8,9 @@ import type { State } from '../state/state-model.js';
 import type { StateStore } from '../state/state-store.js';
 
 export interface JournalEntry {
-  /** Changes the state in place. */
+  /** The exports `mutate` may set or delete. */
+  exports: readonly string[];
+  /** Changes the state in place, by replacing or deleting entries (never by editing an entry). */
   mutate: (state: State) => void;
   events: AuditEvent[];
 }
@@ -59,6 +61,12 @@ export class StateJournal {
     while (this.flushing !== undefined) await this.flushing;
   }
 
+  /** Waits for everything, then folds the logged changes into one complete stored state. */
+  async close(): Promise<void> {
+    await this.drain();
+    if (this.failure === undefined) await this.store.compact();
+  }
+
   private async flushLoop(): Promise<void> {
     try {
       while (this.queue.length > 0) {
@@ -66,10 +74,16 @@ export class StateJournal {
         this.queue = [];
         try {
           await this.audit.append(batch.flatMap((entry) => entry.events));
-          const next = structuredClone(this.state);
+          const next: State = { ...this.state, exports: { ...this.state.exports } };
           for (const entry of batch) entry.mutate(next);
-          this.state = await this.store.write(next, this.state.serial);
-          this.writes++;
+          const touched = [...new Set(batch.flatMap((entry) => entry.exports))];
+          if (touched.length > 0) {
+            const set = Object.fromEntries(touched.filter((name) => next.exports[name] !== undefined).map((name) => [name, next.exports[name]!]));
+            const remove = touched.filter((name) => next.exports[name] === undefined);
+            const serial = await this.store.patch({ lineage: this.state.lineage, set, remove }, this.state.serial);
+            this.state = { ...next, serial };
+            this.writes++;
+          }
           for (const entry of batch) entry.resolve();
         } catch (error) {
           // A failed write (a full disk, a conflict) stops the journal: nothing after it may claim durability.

@@ -1,5 +1,8 @@
 // The local file store: {stateDir}/state.json, written atomically and durably (temp file, fsync, rename, fsync
 // of the directory), guarded by an exclusive lock file, backed up once per run before the first change.
+// Small changes to a large state (a callback, one export's result) are appended to state.wal and fsynced, so
+// 10,000 entries are not rewritten per event; a snapshot write (apply's last step, serve's compaction) folds
+// the log back into state.json.
 
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -7,11 +10,11 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { toolVersion } from '../version.js';
-import { StateConflictError, StateLockedError } from './state-errors.js';
-import { parseState, serializeContent, withSerial } from './state-file-format.js';
+import { StateConflictError, StateLockedError, StateUnreadableError } from './state-errors.js';
+import { checkState, parseState, serializeContent, serializeState, withSerial } from './state-file-format.js';
 import { emptyState } from './state-model.js';
-import type { State } from './state-model.js';
-import type { LockInfo, LockOptions, StateLock, StateSnapshot, StateStore } from './state-store.js';
+import type { ExportState, State } from './state-model.js';
+import type { LockInfo, LockOptions, StatePatch, StateLock, StateSnapshot, StateStore } from './state-store.js';
 
 export interface LocalFileStoreOptions {
   stateDir: string;
@@ -21,18 +24,36 @@ export interface LocalFileStoreOptions {
   beforeRename?: () => Promise<void>;
 }
 
+/** What this store last saw on disk, and the state it holds, so unchanged files are never parsed twice. */
+interface KnownState {
+  snapshotSignature: string;
+  walSignature: string;
+  snapshotText: string;
+  state: State;
+  walRecords: number;
+}
+
+/** One line of state.wal: the entries set and removed by one write, and the serial it produced. */
+interface WalRecord {
+  lineage: string;
+  serial: number;
+  set: Record<string, ExportState>;
+  remove: string[];
+}
+
 export class LocalFileStore implements StateStore {
   readonly location: string;
   private readonly statePath: string;
+  private readonly walPath: string;
   private readonly backupPath: string;
   private readonly lockPath: string;
   private readonly display: (file: string) => string;
   private backedUp = false;
-  /** What this store last read or wrote, so a write need not parse and check 10,000 entries again. */
-  private known: { text: string; serial: number; lineage: string } | undefined;
+  private known: KnownState | undefined;
 
   constructor(private readonly options: LocalFileStoreOptions) {
     this.statePath = join(options.stateDir, 'state.json');
+    this.walPath = join(options.stateDir, 'state.wal');
     this.backupPath = join(options.stateDir, 'state.json.backup');
     this.lockPath = join(options.stateDir, 'state.lock');
     this.display = (file) => (options.displayDir === undefined ? join(options.stateDir, file) : `${options.displayDir.replace(/\/$/, '')}/${file}`);
@@ -40,41 +61,94 @@ export class LocalFileStore implements StateStore {
   }
 
   async read(): Promise<StateSnapshot> {
-    const text = await readIfExists(this.statePath);
-    if (text === undefined) return { state: emptyState(randomUUID()), exists: false };
-    const state = parseState(text, this.location, this.display('state.json.backup'));
-    this.known = { text, serial: state.serial, lineage: state.lineage };
-    return { state, exists: true };
+    const current = await this.load();
+    if (current === undefined) return { state: emptyState(randomUUID()), exists: false };
+    // A fresh map of entries; the entries themselves are shared and must be replaced, never changed in place.
+    return { state: { ...current.state, exports: { ...current.state.exports } }, exists: true };
   }
 
   async write(next: State, expectedSerial: number): Promise<State> {
-    const text = await readIfExists(this.statePath);
-    // The common case: the file is still what this store last saw, and needs no parsing.
-    if (text !== undefined && this.known?.text !== text) await this.read();
-    const stored = text === undefined ? undefined : this.known!;
-    const moved = stored !== undefined ? stored.serial !== expectedSerial || stored.lineage !== next.lineage : expectedSerial !== 0;
-    if (moved) {
-      throw new StateConflictError(`${this.location} changed while this command ran (serial ${expectedSerial} → ${stored?.serial ?? 0}${stored !== undefined && stored.lineage !== next.lineage ? ', another lineage' : ''}); nothing was written`, {
-        hint: 'Another process wrote the state without holding the lock. Run the command again; it plans against the new state.',
-      });
-    }
+    const current = await this.load();
+    this.refuseIfMoved(current, expectedSerial, next.lineage);
     const content = serializeContent(next);
     // Unchanged content serializes to the very bytes on disk (a file formatted by another tool is rewritten).
-    if (stored !== undefined && withSerial(content, stored.serial) === stored.text) return { ...next, serial: stored.serial };
+    if (current !== undefined && current.walRecords === 0 && withSerial(content, current.state.serial) === current.snapshotText) return { ...next, serial: current.state.serial };
     await this.backup();
     const written: State = { ...next, serial: expectedSerial + 1 };
-    const bytes = withSerial(content, written.serial);
-    await mkdir(this.options.stateDir, { recursive: true });
-    await this.writeDurably(this.statePath, bytes);
-    this.known = { text: bytes, serial: written.serial, lineage: written.lineage };
+    await this.writeSnapshot(written, withSerial(content, written.serial));
     return written;
+  }
+
+  async patch(changes: StatePatch, expectedSerial: number): Promise<number> {
+    const current = await this.load();
+    this.refuseIfMoved(current, expectedSerial, changes.lineage);
+    if (current === undefined) {
+      // The first write of a state is a whole snapshot; the log only ever extends one.
+      const state: State = { ...emptyState(changes.lineage), exports: { ...changes.set } };
+      return (await this.write(state, expectedSerial)).serial;
+    }
+    await this.backup();
+    const record: WalRecord = { lineage: changes.lineage, serial: expectedSerial + 1, set: changes.set, remove: changes.remove };
+    const created = current.walRecords === 0;
+    const handle = await open(this.walPath, 'a');
+    try {
+      await handle.writeFile(`${JSON.stringify(record)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (created) await fsyncDirectory(this.options.stateDir);
+    const exports = { ...current.state.exports, ...changes.set };
+    for (const name of changes.remove) delete exports[name];
+    this.known = { ...current, state: { ...current.state, serial: record.serial, exports }, walRecords: current.walRecords + 1, walSignature: await signature(this.walPath) };
+    return record.serial;
+  }
+
+  async compact(): Promise<void> {
+    const current = await this.load();
+    if (current === undefined || current.walRecords === 0) return;
+    await this.writeSnapshot(current.state, serializeState(current.state));
   }
 
   async backup(): Promise<void> {
     if (this.backedUp) return;
-    const text = await readIfExists(this.statePath);
-    if (text !== undefined) await this.writeDurably(this.backupPath, text);
+    const current = await this.load();
+    if (current !== undefined) await this.writeDurably(this.backupPath, current.walRecords === 0 ? current.snapshotText : serializeState(current.state));
     this.backedUp = true;
+  }
+
+  private refuseIfMoved(current: KnownState | undefined, expectedSerial: number, lineage: string): void {
+    const moved = current !== undefined ? current.state.serial !== expectedSerial || current.state.lineage !== lineage : expectedSerial !== 0;
+    if (!moved) return;
+    throw new StateConflictError(`${this.location} changed while this command ran (serial ${expectedSerial} → ${current?.state.serial ?? 0}${current !== undefined && current.state.lineage !== lineage ? ', another lineage' : ''}); nothing was written`, {
+      hint: 'Another process wrote the state without holding the lock. Run the command again; it plans against the new state.',
+    });
+  }
+
+  /** Writes a whole snapshot, then empties the log it supersedes (a crash between leaves only stale records). */
+  private async writeSnapshot(state: State, bytes: string): Promise<void> {
+    await mkdir(this.options.stateDir, { recursive: true });
+    await this.writeDurably(this.statePath, bytes);
+    await rm(this.walPath, { force: true });
+    this.known = { snapshotSignature: await signature(this.statePath), walSignature: await signature(this.walPath), snapshotText: bytes, state: { ...state, exports: { ...state.exports } }, walRecords: 0 };
+  }
+
+  /** The state on disk: the snapshot plus the log records after it, read again only when the files changed. */
+  private async load(): Promise<KnownState | undefined> {
+    const [snapshotSignature, walSignature] = await Promise.all([signature(this.statePath), signature(this.walPath)]);
+    if (this.known !== undefined && this.known.snapshotSignature === snapshotSignature && this.known.walSignature === walSignature) return this.known;
+    const snapshotText = await readIfExists(this.statePath);
+    if (snapshotText === undefined) {
+      this.known = undefined;
+      return undefined;
+    }
+    const backupHint = this.display('state.json.backup');
+    let state = parseState(snapshotText, this.location, backupHint);
+    const walText = (await readIfExists(this.walPath)) ?? '';
+    const replayed = replayLog(state, walText, this.display('state.wal'));
+    if (replayed.records > 0) state = checkState(replayed.state, this.display('state.wal'), backupHint);
+    this.known = { snapshotSignature, walSignature, snapshotText, state, walRecords: replayed.records };
+    return this.known;
   }
 
   async lock(operation: string, options: LockOptions): Promise<StateLock> {
@@ -226,4 +300,39 @@ function safeUserName(): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/** Applies the log records that follow the snapshot. A torn last line was never acknowledged, so it is skipped. */
+function replayLog(snapshot: State, text: string, location: string): { state: State; records: number } {
+  // The piece after the last newline is either empty or a torn line: either way, not a record.
+  const complete = text.split('\n').slice(0, -1);
+  let state = snapshot;
+  let records = 0;
+  complete.forEach((line, index) => {
+    let record: WalRecord;
+    try {
+      record = JSON.parse(line) as WalRecord;
+    } catch {
+      throw new StateUnreadableError(`${location}:${index + 1} is not a JSON line`, { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' });
+    }
+    // Records a snapshot already holds (a crash between the snapshot and emptying the log) are skipped.
+    if (record.lineage !== state.lineage || record.serial <= state.serial) return;
+    if (record.serial !== state.serial + 1) throw new StateUnreadableError(`${location}:${index + 1} jumps from serial ${state.serial} to ${record.serial}`, { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' });
+    const exports = { ...state.exports, ...record.set };
+    for (const name of record.remove) delete exports[name];
+    state = { ...state, serial: record.serial, exports };
+    records++;
+  });
+  return { state, records };
+}
+
+/** size, mtime and inode: a rename or an append changes it. */
+async function signature(path: string): Promise<string> {
+  try {
+    const s = await stat(path, { bigint: true });
+    return `${s.size}:${s.mtimeNs}:${s.ino}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
+    throw error;
+  }
 }

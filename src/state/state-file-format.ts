@@ -39,10 +39,17 @@ export function parseState(text: string, location: string, backupLocation: strin
       hint: 'Upgrade cxone-exports (npm install cxone-exports@latest). The file was left untouched.',
     });
   }
+  return checkState(data, location, backupLocation);
+}
+
+/** The state schema's verdict, as a refusal that leaves the file alone. */
+export function checkState(data: unknown, location: string, backupLocation: string): State {
   const problems = schemaCheck('state')(data);
   if (problems.length > 0) {
     const listed = problems.slice(0, 5).map((p) => `  - ${p.message}`).join('\n');
-    throw new StateUnreadableError(`${location} does not match the state format:\n${listed}${problems.length > 5 ? `\n  - and ${problems.length - 5} more` : ''}`, { hint: restore });
+    throw new StateUnreadableError(`${location} does not match the state format:\n${listed}${problems.length > 5 ? `\n  - and ${problems.length - 5} more` : ''}`, {
+      hint: `The file was left untouched. ${backupLocation} holds the state from before the last run's first change: compare the two, and restore it with cp if it is right.`,
+    });
   }
   return data as State;
 }

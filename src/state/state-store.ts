@@ -1,7 +1,7 @@
 // Where state lives, behind an interface with no file-system assumptions: the local file store implements it
 // today, a PostgreSQL store (advisory locks, serial as a row version) can implement it later.
 
-import type { State } from './state-model.js';
+import type { ExportState, State } from './state-model.js';
 
 export interface LockInfo {
   id: string;
@@ -36,9 +36,18 @@ export interface LockOptions {
   onStaleLockBroken?: (holder: LockInfo) => void;
 }
 
+/** Entry-level changes: what a callback or one export's result needs, without rewriting every entry. */
+export interface StatePatch {
+  lineage: string;
+  /** Entries added or replaced, whole. */
+  set: Record<string, ExportState>;
+  remove: string[];
+}
+
 export interface StateStore {
   /** Human description, e.g. `.cxone-exports/state.json`. */
   readonly location: string;
+  /** The stored state. Its entries may be shared with the store: replace them, never change them in place. */
   read(): Promise<StateSnapshot>;
   /**
    * Stores `next` if the stored serial is still `expectedSerial` (compare-and-swap). The serial goes up by one
@@ -46,6 +55,10 @@ export interface StateStore {
    * Returns what is stored afterwards.
    */
   write(next: State, expectedSerial: number): Promise<State>;
+  /** Applies entry-level changes if the serial is still `expectedSerial`; returns the new serial. Durable on return. */
+  patch(changes: StatePatch, expectedSerial: number): Promise<number>;
+  /** Folds logged patches into one complete stored state (before committing it to Git, on shutdown). */
+  compact(): Promise<void>;
   lock(operation: string, options: LockOptions): Promise<StateLock>;
   /** Force-releases the lock with this id (someone else's, left behind); refuses any other id. */
   unlock(lockId: string): Promise<LockInfo>;

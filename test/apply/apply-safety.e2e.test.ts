@@ -63,7 +63,14 @@ describe('apply concurrency and interruption', () => {
     const dir = applyRepo({ exports: { a: 'da-1', b: 'da-1', c: 'da-1', d: 'da-1' } });
     const result = await cli(sim, dir)(['apply', '--auto-approve'], {
       onSpawn: (child) => {
-        setTimeout(() => child.kill('SIGINT'), 900);
+        // Interrupt once the first export is through, so the run is mid-way whatever the machine's speed.
+        let sent = false;
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (!sent && chunk.toString().includes('submitted (')) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
       },
     });
     expect(result.code).toBe(130);

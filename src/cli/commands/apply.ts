@@ -60,6 +60,16 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     timeoutMs: lockTimeoutMs(options.lockTimeout),
     onStaleLockBroken: (holder) => ctx.logger.warn(`Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`),
   });
+  // Registered at once, so a Ctrl-C while planning or asking still releases the lock.
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let interrupted: InterruptSignal | undefined;
+  const removeHandler = onInterrupt((signal) => {
+    interrupted = signal;
+    ctx.logger.warn(`\n${signal} received: starting nothing new; waiting up to ${GRACE_MS / 1000} s for requests in flight. Press Ctrl-C again to stop at once (state stays consistent).`);
+    stop.abort(new Error('interrupted'));
+    setTimeout(() => abort.abort(new Error('interrupted')), GRACE_MS).unref();
+  });
   try {
     const snapshot = await store.read();
     let plan: Plan;
@@ -84,20 +94,12 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     if (options.json === true) reporter.event('apply_start', `Applying: ${toSubmit} to submit, ${plan.summary.forget} to forget.`, { summary: plan.summary, serial: plan.serial, lineage: plan.lineage });
     else ctx.logger.info(renderHumanPlan(plan, ctx.colors));
     if (planFile === undefined && options.autoApprove !== true) await askApproval(ctx, toSubmit);
+    if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
 
     const { log: audit, repairedBytes } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
     if (repairedBytes > 0) ctx.logger.warn(`Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`);
     const journal = new StateJournal(snapshot.state, store, audit);
     const serialBefore = snapshot.state.serial;
-    const stop = new AbortController();
-    const abort = new AbortController();
-    let interrupted: InterruptSignal | undefined;
-    const removeHandler = onInterrupt((signal) => {
-      interrupted = signal;
-      ctx.logger.warn(`\n${signal} received: starting nothing new; waiting up to ${GRACE_MS / 1000} s for requests in flight. Press Ctrl-C again to stop at once (state stays consistent).`);
-      stop.abort(new Error('interrupted'));
-      setTimeout(() => abort.abort(new Error('interrupted')), GRACE_MS).unref();
-    });
 
     const gate = new RequestGate({ spacingMs: config.apply.spacingMs, maxRequestsPerSecond: config.apply.maxRequestsPerSecond });
     const hooks = new SubmissionHooks(gate, reporter, abort.signal);
@@ -131,14 +133,14 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
         else if (polled.unfinished.length > 0) ctx.logger.warn(`Warning: ${polled.unfinished.length} executions had not finished after --wait-timeout; \`cxone-exports refresh\` picks them up later.`);
       }
     } finally {
-      removeHandler();
-      await journal.drain().catch(() => undefined);
+      await journal.close().catch((error: unknown) => ctx.logger.warn(`Warning: could not fold state.wal into state.json: ${(error as Error).message}`));
       await reporter.finish();
     }
     report(ctx, reporter, results, serialBefore, journal.serial, options.json === true);
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
     if (results.some((r) => r.outcome === 'failed')) throw new ExitError(1);
   } finally {
+    removeHandler();
     await lock.release();
   }
 }

@@ -31,7 +31,7 @@ export async function refreshCommand(ctx: CommandContext, options: { lockTimeout
     const journal = new StateJournal(state, store, log);
     const client = createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line) });
     const result = await pollCompletions(unfinished, { client: client.executions, journal, identity: runIdentity(ctx.env, config.rootDir), reporter, clock: systemClock, timeoutMs: 0, once: true });
-    await journal.drain();
+    await journal.close();
     if (result.unsupported !== undefined) throw result.unsupported;
     reporter.event('refresh_summary', `Refresh complete: ${result.finished.length} finished, ${result.unfinished.length} still running. State serial ${state.serial} → ${journal.serial}.`, { finished: result.finished.length, unfinished: result.unfinished.length });
   } finally {
