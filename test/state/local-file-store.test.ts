@@ -155,3 +155,54 @@ describe('LocalFileStore: locking', () => {
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
   });
 });
+
+describe('LocalFileStore: the state log', () => {
+  it('appends patches, reads them merged, and folds them into state.json on compact', async () => {
+    const dir = miniRepo({});
+    const store = storeIn(dir);
+    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    const b = definition('b');
+    expect(await store.patch({ lineage: s1.lineage, set: { b: appliedEntry(b) }, remove: [] }, 1)).toBe(2);
+    expect(await store.patch({ lineage: s1.lineage, set: {}, remove: ['a'] }, 2)).toBe(3);
+    expect(readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+
+    const fresh = await storeIn(dir).read();
+    expect(fresh.state.serial).toBe(3);
+    expect(Object.keys(fresh.state.exports)).toEqual(['b']);
+    await storeIn(dir).compact();
+    expect(existsSync(join(dir, '.cxone-exports', 'state.wal'))).toBe(false);
+    expect(JSON.parse(readFileSync(statePath(dir), 'utf8'))).toMatchObject({ serial: 3, exports: { b: {} } });
+  });
+
+  it('ignores a torn last log line, which was never acknowledged', async () => {
+    const dir = miniRepo({});
+    const store = storeIn(dir);
+    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    await store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1);
+    writeFileSync(join(dir, '.cxone-exports', 'state.wal'), `${readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8')}{"lineage":"${s1.lineage}","serial":3,"set":{`, { flag: 'w' });
+    const read = await storeIn(dir).read();
+    expect(read.state.serial).toBe(2);
+    expect(Object.keys(read.state.exports)).toEqual(['a', 'b']);
+  });
+
+  it('skips log records a snapshot already holds (a crash before the log was emptied)', async () => {
+    const dir = miniRepo({});
+    const store = storeIn(dir);
+    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    await store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1);
+    const log = readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8');
+    await storeIn(dir).compact();
+    writeFileSync(join(dir, '.cxone-exports', 'state.wal'), log);
+    const read = await storeIn(dir).read();
+    expect(read.state.serial).toBe(2);
+    expect(Object.keys(read.state.exports)).toEqual(['a', 'b']);
+  });
+
+  it('refuses a patch when the serial moved', async () => {
+    const dir = miniRepo({});
+    const store = storeIn(dir);
+    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    await storeIn(dir).patch({ lineage: s1.lineage, set: {}, remove: ['a'] }, 1);
+    await expect(store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1)).rejects.toThrow(StateConflictError);
+  });
+});
