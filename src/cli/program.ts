@@ -8,6 +8,7 @@ import { toolVersion } from '../version.js';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { PlanCommandOptions } from './commands/plan.js';
+import type { ServeOptions } from './commands/serve.js';
 import type { SimOptions } from './commands/sim.js';
 import { collect, fractionOption, integerOption, positiveNumberOption } from './option-parsers.js';
 
@@ -83,6 +84,30 @@ export function buildProgram(): Command {
     .action(async (options: { lockTimeout?: string; json?: boolean }, command: Command) => {
       const { refreshCommand } = await import('./commands/refresh.js');
       await refreshCommand(await context(command), options);
+    });
+
+  program
+    .command('serve')
+    .description("receive CXone's completion callbacks, with /healthz and /metrics")
+    .option('--host <host>', 'address to listen on (default: callbacks.host, 127.0.0.1)')
+    .option('--port <port>', 'port (default: callbacks.port, 8080)', integerOption(0, 65535))
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
+    .option('--tls-key <file>', 'and this private key (PEM)')
+    .option('--insecure-no-auth', 'allow a non-loopback address without callback authentication')
+    .option('--lock-timeout <duration>', 'how long an event batch waits for the state lock', '30s')
+    .action(async (options: ServeOptions, command: Command) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      await serveCommand(await context(command), options);
+    });
+
+  program
+    .command('status')
+    .description('last execution per export; completion rate and latency over a window')
+    .option('--json', 'print JSON')
+    .option('--since <duration>', 'only executions that ended within this window (e.g. 24h, 7d is 168h)')
+    .action(async (options: { json?: boolean; since?: string }, command: Command) => {
+      const { statusCommand } = await import('./commands/status.js');
+      await statusCommand(await context(command), options);
     });
 
   const state = program.command('state').description('look at and repair the state by hand');

@@ -1,10 +1,14 @@
 // `npm start`: the main job, end to end, on this machine only. The bundled exports/ are planned and applied
-// against the embedded CXone simulator, the executions run to completion, and a second plan shows no changes.
-// It works in a scratch copy, so the repository's own state is never touched.
+// against the embedded CXone simulator; the simulator posts signed completion callbacks to `serve`, which
+// records them; `status` shows the result, and a second plan shows no changes. It works in a scratch copy, so
+// the repository's own state is never touched.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,21 +33,33 @@ async function run(args: string[], cwd: string, env: Record<string, string>): Pr
 async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'cxone-exports-demo-'));
   cpSync(join(repo, 'exports'), join(work, 'exports'), { recursive: true });
-  // The bundled config, with the short pacing a simulator allows.
-  writeFileSync(join(work, 'cxone-exports.config.yaml'), `${readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8')}\n`);
-  const simulator = new CxoneSimulator({ lifecycle: { minDurationMs: 500, msPerMillionRows: 400, failureRate: 0 } });
+  // The bundled config, with callbacks sent to the receiver this job starts on a free port.
+  const port = await freePort();
+  const config = readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8').replace(/callbackUrl: http:\/\/127\.0\.0\.1:8080\//, `callbackUrl: http://127.0.0.1:${port}/`);
+  writeFileSync(join(work, 'cxone-exports.config.yaml'), config);
+  // A demo secret: the simulator signs callbacks with it and the receiver checks them.
+  const callbackSecret = `demo-${randomUUID()}`;
+  const simulator = new CxoneSimulator({ callbackSecret, lifecycle: { minDurationMs: 500, msPerMillionRows: 400, failureRate: 0 } });
   const url = await simulator.start();
   const { credentials } = simulator.options;
-  const env = { CXONE_AUTH_URL: url, CXONE_API_URL: url, CXONE_CLIENT_ID: credentials.clientId, CXONE_CLIENT_SECRET: credentials.clientSecret };
+  const env = { CXONE_AUTH_URL: url, CXONE_API_URL: url, CXONE_CLIENT_ID: credentials.clientId, CXONE_CLIENT_SECRET: credentials.clientSecret, CXONE_CALLBACK_SECRET: callbackSecret };
+  process.stdout.write(`\u001b[2m$ cxone-exports serve --port ${port} &\u001b[0m\n`);
+  const receiver = spawn(process.execPath, [cli, 'serve', '--port', String(port)], { cwd: work, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let callbacksLogged = 0;
+  receiver.stdout.on('data', (chunk: Buffer) => (callbacksLogged += chunk.toString().split('\n').filter((line) => line.includes('"path":"/webhook/cxone-callback"') && line.includes('"status":200')).length));
+  await waitForHealth(port);
   try {
     banner(`cxone-exports main job: the bundled exports/ against the CXone simulator at ${url}`);
     process.stdout.write(`Working copy: ${work}\n`);
     const steps: [string, string[]][] = [
       ['1. Validate the definitions', ['validate']],
       ['2. Plan: what would run', ['plan']],
-      ['3. Apply, and wait for the executions to finish', ['apply', '--auto-approve', '--wait', '--wait-timeout', '2m']],
-      ['4. The state that results', ['state', 'list']],
-      ['5. Plan again: nothing left to do', ['plan', '--detailed-exitcode']],
+      ['3. Apply: submit what the plan showed', ['apply', '--auto-approve']],
+    ];
+    const after: [string, string[]][] = [
+      ['5. Refresh: poll the status of what no callback could report', ['refresh']],
+      ['6. Status: the last execution of each export, the completion rate and the latency', ['status']],
+      ['7. Plan again: nothing left to do', ['plan', '--detailed-exitcode']],
     ];
     for (const [title, args] of steps) {
       banner(title);
@@ -53,18 +69,57 @@ async function main(): Promise<number> {
         return code;
       }
     }
-    banner('6. The audit log written beside the state');
+    banner('4. Completion callbacks: CXone posts, serve checks the signature and records each one');
+    const deadline = Date.now() + 60_000;
+    const settled = (e: ReturnType<CxoneSimulator['record']>['executions'][number]) => e.callback !== undefined && (e.callback.status !== undefined || e.callback.skipped !== undefined || (e.callback.error !== undefined && e.callback.attempts >= 3));
+    while (!simulator.record().executions.every(settled) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const execution of simulator.record().executions) {
+      const delivery = execution.callback;
+      const outcome = delivery?.status !== undefined ? `HTTP ${delivery.status}` : delivery?.skipped !== undefined ? `not sent: ${delivery.url} is ${delivery.skipped} (the simulator only calls this machine)` : `not delivered (${delivery?.error ?? 'pending'})`;
+      process.stdout.write(`${execution.executionId} ${execution.status}, ${execution.rowsExported ?? 0} rows: ${outcome}\n`);
+    }
+    for (const [title, args] of after) {
+      banner(title);
+      const code = await run(args, work, env);
+      if (code !== 0) {
+        process.stderr.write(`\nThe main job stopped: \`cxone-exports ${args.join(' ')}\` exited ${code}.\n`);
+        return code;
+      }
+    }
+    banner('8. The audit log written beside the state');
     const audit = readFileSync(join(work, '.cxone-exports', 'audit.jsonl'), 'utf8').trim().split('\n');
     for (const line of audit) {
       const event = JSON.parse(line) as AuditEvent;
       process.stdout.write(`${event.timestamp}  ${event.event.padEnd(20)} ${(event.export ?? '').padEnd(28)} ${event.status ?? ''} ${event.rowsExported == null ? '' : `${event.rowsExported} rows`}\n`);
     }
     const record = simulator.record();
-    process.stdout.write(`\n${audit.length} audit lines in ${join(work, '.cxone-exports', 'audit.jsonl')}; the simulator received ${record.requests.length} requests and ran ${record.executions.length} executions.\n`);
+    process.stdout.write(`\n${audit.length} audit lines in ${join(work, '.cxone-exports', 'audit.jsonl')}; the simulator received ${record.requests.length} requests and ran ${record.executions.length} executions; serve acknowledged ${callbacksLogged} callbacks.\n`);
     return 0;
   } finally {
+    receiver.kill('SIGTERM');
+    await once(receiver, 'exit');
     await simulator.stop();
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the callback receiver did not start');
 }
 
 process.exitCode = await main();

@@ -16,7 +16,7 @@ const addFormats = addFormatsModule.default;
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
-export type SchemaName = 'export' | 'config' | 'state' | 'plan' | 'audit-event';
+export type SchemaName = 'export' | 'config' | 'state' | 'plan' | 'audit-event' | 'callback-event';
 
 export interface SchemaProblem {
   path: string[];

@@ -1,0 +1,40 @@
+// Who may post a callback (CONTRACT.md §5): a valid HMAC signature by one of the configured secrets, or the
+// shared token in the URL. The reason a check failed is for the audit log only, never for the caller.
+
+import { timingSafeEqual } from 'node:crypto';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyCallbackSignature } from '../contract/callback-signature.js';
+
+export interface CallbackAuthSettings {
+  /** HMAC secrets, several during a rotation. */
+  secrets: readonly string[];
+  /** The shared ?token= value. */
+  token: string | undefined;
+}
+
+export type AuthVerdict = { ok: true } | { ok: false; reason: 'missing-credentials' | 'bad-signature' | 'bad-token' };
+
+export function authEnabled(settings: CallbackAuthSettings): boolean {
+  return settings.secrets.length > 0 || settings.token !== undefined;
+}
+
+export function checkCallbackAuth(settings: CallbackAuthSettings, headers: Record<string, string | string[] | undefined>, query: URLSearchParams, rawBody: Buffer, nowSeconds: number): AuthVerdict {
+  if (!authEnabled(settings)) return { ok: true };
+  const signature = single(headers[SIGNATURE_HEADER]);
+  if (signature !== undefined && settings.secrets.length > 0) {
+    return verifyCallbackSignature(settings.secrets, single(headers[TIMESTAMP_HEADER]), signature, rawBody, nowSeconds) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+  }
+  const token = query.get('token');
+  if (token !== null && settings.token !== undefined) return sameSecret(token, settings.token) ? { ok: true } : { ok: false, reason: 'bad-token' };
+  return { ok: false, reason: 'missing-credentials' };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  // Compare equal lengths only, in constant time; a length mismatch still costs one comparison.
+  return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(b, b), false);
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,136 @@
+// The internet-facing receiver for CXone's completion callbacks: strict about what it reads (size, type,
+// authentication, schema), quick to cut off slow clients, and it answers 200 only once an event is durable.
+
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { schemaCheck } from '../diagnostics/schema-validator.js';
+import type { CompletionReport } from '../state/record-completion.js';
+import { checkCallbackAuth } from './callback-auth.js';
+import type { CallbackAuthSettings } from './callback-auth.js';
+import type { CallbackRecorder } from './callback-recorder.js';
+import type { ReceiverMetrics } from './receiver-metrics.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ReceiverOptions {
+  path: string;
+  auth: CallbackAuthSettings;
+  recorder: CallbackRecorder;
+  metrics: ReceiverMetrics;
+  /** One JSON line per request. */
+  log: (line: string) => void;
+  tls?: { cert: Buffer; key: Buffer };
+  nowSeconds?: () => number;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  executionId?: string;
+  headers?: Record<string, string>;
+}
+
+export function createCallbackServer(options: ReceiverOptions): Server {
+  const check = schemaCheck('callback-event');
+  const serverOptions = {
+    // Slow clients are cut off: headers within 5 s, the whole request within 10 s, idle keep-alive after 5 s.
+    headersTimeout: 5_000,
+    requestTimeout: 10_000,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 500,
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://receiver');
+    void answer(req, url)
+      .catch((): Answer => ({ status: 500, body: { error: 'internal error' } }))
+      .then((result) => {
+        if (!res.headersSent) {
+          const text = JSON.stringify(result.body);
+          res.writeHead(result.status, { 'Content-Type': result.headers?.['Content-Type'] ?? 'application/json', 'Content-Length': Buffer.byteLength(text), ...result.headers });
+          res.end(result.headers?.['Content-Type'] === undefined ? text : (result.body as string));
+        }
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const route = url.pathname === options.path ? 'callback' : ['/healthz', '/metrics'].includes(url.pathname) ? url.pathname.slice(1) : 'other';
+        options.metrics.requestDuration.observe({ method: req.method ?? 'GET', route, status: String(result.status) }, seconds);
+        // The path only: a ?token= query must never reach a log.
+        options.log(JSON.stringify({ time: new Date().toISOString(), method: req.method, path: url.pathname, status: result.status, durationMs: Math.round(seconds * 1e6) / 1e3, ...(result.executionId === undefined ? {} : { executionId: result.executionId }) }));
+      });
+  };
+
+  async function answer(req: IncomingMessage, url: URL): Promise<Answer> {
+    if (req.method === 'GET' && url.pathname === '/healthz') return { status: 200, body: { status: 'ok' } };
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      const metrics = await options.metrics.render();
+      return { status: 200, body: metrics.body, headers: { 'Content-Type': metrics.contentType } };
+    }
+    if (url.pathname !== options.path) return drain(req, { status: 404, body: { error: 'not found' } });
+    if (req.method !== 'POST') return drain(req, { status: 405, body: { error: 'use POST' }, headers: { Allow: 'POST' } });
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') return drain(req, { status: 415, body: { error: 'send application/json' } });
+
+    const raw = await readLimited(req);
+    if (raw === undefined) {
+      await options.recorder.reject('body-too-large');
+      return { status: 413, body: { error: `bodies are limited to ${MAX_BODY_BYTES} bytes` }, headers: { Connection: 'close' } };
+    }
+    const verdict = checkCallbackAuth(options.auth, req.headers, url.searchParams, raw, options.nowSeconds?.() ?? Math.floor(Date.now() / 1000));
+    if (!verdict.ok) {
+      await options.recorder.reject(verdict.reason);
+      return { status: 401, body: { error: 'unauthorized' } };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      await options.recorder.reject('invalid-json');
+      return { status: 400, body: { error: 'the body is not valid JSON' } };
+    }
+    const problems = check(body);
+    if (problems.length > 0) {
+      await options.recorder.reject('schema', { error: problems[0]!.message });
+      return { status: 400, body: { error: problems.map((p) => p.message).join('; ') } };
+    }
+    const report = body as CompletionReport;
+    const outcome = await options.recorder.record(report);
+    if (outcome.kind === 'unknown') return { status: 404, body: { error: 'unknown execution' }, executionId: report.executionId };
+    return { status: 200, body: { status: outcome.kind, ...(outcome.kind === 'recorded' && outcome.anomalies.length > 0 ? { anomalies: outcome.anomalies } : {}) }, executionId: report.executionId };
+  }
+
+  return options.tls === undefined ? createHttpServer(serverOptions, handler) : createHttpsServer({ ...serverOptions, ...options.tls }, handler);
+}
+
+/**
+ * The body, or undefined once it passes the limit. Reading stops there; the 413 goes out with
+ * `Connection: close`, so the rest of an oversized body is never read.
+ */
+function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (Number(req.headers['content-length'] ?? '0') > MAX_BODY_BYTES) {
+    req.pause();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.off('data', onData);
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** Answers without reading a body the client may still be sending. */
+function drain(req: IncomingMessage, result: Answer): Answer {
+  req.resume();
+  return result;
+}

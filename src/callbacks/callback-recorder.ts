@@ -1,0 +1,160 @@
+// Records completion callbacks in state and audit, by group commit: events that arrive together share one
+// short lock, one audit fsync and one state patch. Each caller hears back only when its own event is durable.
+// The lock is taken per batch, not for the receiver's lifetime, so apply can run beside it.
+
+import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
+import type { AuditSink } from '../audit/audit-log.js';
+import { recordCompletion } from '../state/record-completion.js';
+import type { CompletionReport } from '../state/record-completion.js';
+import type { ExportState } from '../state/state-model.js';
+import type { StateStore } from '../state/state-store.js';
+import type { ReceiverMetrics } from './receiver-metrics.js';
+
+export type RecordOutcome = { kind: 'recorded'; exportName: string; anomalies: string[] } | { kind: 'duplicate'; exportName: string } | { kind: 'unknown' };
+
+interface Pending {
+  report: CompletionReport;
+  resolve: (outcome: RecordOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface CallbackRecorderOptions {
+  store: StateStore;
+  audit: AuditSink;
+  identity: RunIdentity;
+  metrics: ReceiverMetrics;
+  /** How long a batch waits for the state lock (apply may hold it). */
+  lockTimeoutMs: number;
+  /** Fold the state log into state.json after this many patches. */
+  compactEvery?: number;
+  now?: () => Date;
+}
+
+const FINAL = new Set(['completed', 'failed', 'cancelled']);
+
+export class CallbackRecorder {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private patchesSinceCompaction = 0;
+  /** Group commits made so far. */
+  writes = 0;
+
+  constructor(private readonly options: CallbackRecorderOptions) {}
+
+  record(report: CompletionReport): Promise<RecordOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ report, resolve, reject });
+      this.flushing ??= this.flushLoop();
+    });
+  }
+
+  /** Writes an audit line for a refused callback (no state involved). */
+  async reject(reason: string, detail: Record<string, unknown> = {}): Promise<void> {
+    this.options.metrics.recordRejection(reason);
+    await this.options.audit.append([this.event({ event: 'callback.rejected', export: null, reason, ...detail })]);
+  }
+
+  /** Waits for every queued event, then folds the state log into state.json. */
+  async close(): Promise<void> {
+    while (this.flushing !== undefined) await this.flushing;
+    if (this.patchesSinceCompaction > 0) await this.compact();
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        try {
+          const outcomes = await this.commit(batch.map((p) => p.report));
+          batch.forEach((pending, i) => pending.resolve(outcomes[i]!));
+        } catch (error) {
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async commit(reports: CompletionReport[]): Promise<RecordOutcome[]> {
+    const { store, audit, metrics } = this.options;
+    const lock = await store.lock('serve', { timeoutMs: this.options.lockTimeoutMs });
+    try {
+      const { state } = await store.read();
+      const byExecution = new Map<string, string>();
+      for (const [name, entry] of Object.entries(state.exports)) if (entry.lastExecution?.executionId != null) byExecution.set(entry.lastExecution.executionId, name);
+      const changed = new Map<string, ExportState>();
+      const events: AuditEvent[] = [];
+      const finished: { status: string; rows: number | null; latencyMs: number | null }[] = [];
+      const nowIso = (this.options.now?.() ?? new Date()).toISOString();
+
+      const outcomes = reports.map((report): RecordOutcome => {
+        const name = byExecution.get(report.executionId);
+        if (name === undefined) {
+          events.push(this.event({ event: 'callback.rejected', export: null, executionId: report.executionId, status: report.status, reason: 'unknown-execution' }));
+          metrics.recordRejection('unknown-execution');
+          return { kind: 'unknown' };
+        }
+        const entry = changed.get(name) ?? state.exports[name]!;
+        const last = entry.lastExecution!;
+        // The same final status again (a redelivery, or a poll got there first): acknowledged, counted once.
+        if (FINAL.has(last.status) && last.status === report.status && last.completedAt !== null) return { kind: 'duplicate', exportName: name };
+        const outcome = recordCompletion(entry, report, nowIso);
+        changed.set(name, { ...entry, lastExecution: outcome.lastExecution });
+        const recorded = outcome.lastExecution;
+        if (FINAL.has(recorded.status)) {
+          events.push(
+            this.event({
+              event: recorded.status === 'completed' ? 'execution.completed' : 'execution.failed',
+              export: name,
+              executionId: report.executionId,
+              status: recorded.status,
+              rowsExported: recorded.rowsExported,
+              latencyMs: recorded.latencyMs,
+              formatValidated: true,
+              sanitizationApplied: entry.spec.format.sanitizeSpecialCharacters,
+              definitionHash: entry.definitionHash,
+              reason: 'callback',
+              ...(outcome.anomalies.length > 0 ? { anomalies: outcome.anomalies } : {}),
+            }),
+          );
+          finished.push({ status: recorded.status, rows: recorded.rowsExported, latencyMs: recorded.latencyMs });
+        }
+        return { kind: 'recorded', exportName: name, anomalies: outcome.anomalies };
+      });
+
+      await audit.append(events);
+      if (changed.size > 0) {
+        await store.patch({ lineage: state.lineage, set: Object.fromEntries(changed), remove: [] }, state.serial);
+        this.writes++;
+        metrics.stateWrites.inc();
+        this.patchesSinceCompaction++;
+      }
+      for (const f of finished) metrics.recordExecution(f.status, f.rows, f.latencyMs);
+      if (this.patchesSinceCompaction >= (this.options.compactEvery ?? 500)) await this.compactLocked();
+      return outcomes;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async compact(): Promise<void> {
+    const lock = await this.options.store.lock('serve', { timeoutMs: this.options.lockTimeoutMs });
+    try {
+      await this.compactLocked();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async compactLocked(): Promise<void> {
+    await this.options.store.compact();
+    this.patchesSinceCompaction = 0;
+  }
+
+  private event(partial: Omit<AuditEvent, 'timestamp' | 'actor' | 'runId' | 'toolVersion'>): AuditEvent {
+    const { identity } = this.options;
+    return { timestamp: (this.options.now?.() ?? new Date()).toISOString(), ...partial, actor: identity.actor, runId: identity.runId, ...(identity.gitSha === undefined ? {} : { gitSha: identity.gitSha }), toolVersion: identity.toolVersion };
+  }
+}

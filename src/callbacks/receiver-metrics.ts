@@ -1,0 +1,48 @@
+// The receiver's Prometheus metrics. They start from the audit log, so a restart does not reset them (the seed's
+// metrics lived in memory and were lost on exit).
+
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AuditEvent } from '../audit/audit-event.js';
+
+const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
+export class ReceiverMetrics {
+  readonly registry = new Registry();
+  private readonly executions = new Counter({ name: 'cxone_exports_executions_total', help: 'Finished executions recorded, by status.', labelNames: ['status'], registers: [this.registry] });
+  private readonly completionRate = new Gauge({ name: 'cxone_exports_completion_rate', help: 'Completed executions divided by finished executions (0 to 1).', registers: [this.registry] });
+  private readonly latency = new Histogram({ name: 'cxone_exports_execution_latency_seconds', help: 'Execution latency: endTime minus startTime.', buckets: LATENCY_BUCKETS_SECONDS, registers: [this.registry] });
+  private readonly rows = new Counter({ name: 'cxone_exports_rows_exported_total', help: 'Rows exported by recorded executions.', registers: [this.registry] });
+  private readonly rejected = new Counter({ name: 'cxone_exports_callbacks_rejected_total', help: 'Callbacks refused, by reason.', labelNames: ['reason'], registers: [this.registry] });
+  readonly requestDuration = new Histogram({ name: 'cxone_exports_http_request_duration_seconds', help: 'Receiver request durations.', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
+  readonly stateWrites = new Counter({ name: 'cxone_exports_state_writes_total', help: 'State writes made by the receiver (one per group commit).', registers: [this.registry] });
+  private completed = 0;
+  private finished = 0;
+
+  /** Counts every completion already in the audit log, once per execution (the last word wins). */
+  seedFromAudit(events: readonly AuditEvent[]): void {
+    const last = new Map<string, AuditEvent>();
+    for (const event of events) {
+      if ((event.event === 'execution.completed' || event.event === 'execution.failed') && event.executionId != null && FINISHED.has(event.status ?? '')) last.set(event.executionId, event);
+    }
+    for (const event of last.values()) this.recordExecution(event.status!, event.rowsExported ?? null, event.latencyMs ?? null);
+  }
+
+  recordExecution(status: string, rowsExported: number | null, latencyMs: number | null): void {
+    if (!FINISHED.has(status)) return;
+    this.executions.inc({ status });
+    this.finished++;
+    if (status === 'completed') this.completed++;
+    this.completionRate.set(this.completed / this.finished);
+    if (rowsExported !== null) this.rows.inc(rowsExported);
+    if (latencyMs !== null) this.latency.observe(latencyMs / 1000);
+  }
+
+  recordRejection(reason: string): void {
+    this.rejected.inc({ reason });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

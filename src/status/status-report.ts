@@ -1,0 +1,72 @@
+// What `status` reports, computed from state and audit alone (pure): each export's last execution, and over a
+// window the completion rate (completed ÷ finished, as the seed defines it), latency percentiles and counts.
+
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { State } from '../state/state-model.js';
+
+export interface ExportStatusRow {
+  name: string;
+  executionId: string | null;
+  status: string | null;
+  submittedAt: string | null;
+  completedAt: string | null;
+  rowsExported: number | null;
+  latencyMs: number | null;
+}
+
+export interface StatusReport {
+  exports: ExportStatusRow[];
+  window: { since: string | null };
+  overall: {
+    finished: number;
+    completionRate: number | null;
+    latencyMs: { p50: number | null; p95: number | null; max: number | null };
+    byStatus: Record<string, number>;
+    rowsExported: number;
+  };
+}
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
+export function statusReport(state: State, audit: readonly AuditEvent[], since: Date | null): StatusReport {
+  const exports = Object.keys(state.exports)
+    .sort()
+    .map((name): ExportStatusRow => {
+      const last = state.exports[name]!.lastExecution;
+      return { name, executionId: last?.executionId ?? null, status: last?.status ?? null, submittedAt: last?.submittedAt ?? null, completedAt: last?.completedAt ?? null, rowsExported: last?.rowsExported ?? null, latencyMs: last?.latencyMs ?? null };
+    });
+  // One verdict per execution, the last one logged: callbacks and polls may both report the same end.
+  const ends = new Map<string, AuditEvent>();
+  for (const event of audit) {
+    if ((event.event !== 'execution.completed' && event.event !== 'execution.failed') || event.executionId == null || !FINISHED.has(event.status ?? '')) continue;
+    if (since !== null && Date.parse(event.timestamp) < since.getTime()) continue;
+    ends.set(event.executionId, event);
+  }
+  const byStatus: Record<string, number> = {};
+  const latencies: number[] = [];
+  let rowsExported = 0;
+  for (const event of ends.values()) {
+    byStatus[event.status!] = (byStatus[event.status!] ?? 0) + 1;
+    if (typeof event.latencyMs === 'number') latencies.push(event.latencyMs);
+    rowsExported += event.rowsExported ?? 0;
+  }
+  latencies.sort((a, b) => a - b);
+  const finished = ends.size;
+  return {
+    exports,
+    window: { since: since?.toISOString() ?? null },
+    overall: {
+      finished,
+      completionRate: finished === 0 ? null : (byStatus.completed ?? 0) / finished,
+      latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: latencies.at(-1) ?? null },
+      byStatus,
+      rowsExported,
+    },
+  };
+}
+
+/** Nearest-rank percentile. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
