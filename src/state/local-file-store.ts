@@ -5,7 +5,7 @@
 // the log back into state.json.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -31,6 +31,8 @@ interface KnownState {
   snapshotText: string;
   state: State;
   walRecords: number;
+  /** Bytes of a torn last log line (a crash mid-append), to cut off before the log is extended. */
+  tornBytes: number;
 }
 
 /** One line of state.wal: the entries set and removed by one write, and the serial it produced. */
@@ -88,6 +90,12 @@ export class LocalFileStore implements StateStore {
       return (await this.write(state, expectedSerial)).serial;
     }
     await this.backup();
+    if (current.tornBytes > 0) {
+      // Appending after a torn fragment would glue the new record to it: cut the fragment off first.
+      const size = (await stat(this.walPath)).size;
+      await truncate(this.walPath, size - current.tornBytes);
+      current.tornBytes = 0;
+    }
     const record: WalRecord = { lineage: changes.lineage, serial: expectedSerial + 1, set: changes.set, remove: changes.remove };
     const created = current.walRecords === 0;
     const handle = await open(this.walPath, 'a');
@@ -130,7 +138,7 @@ export class LocalFileStore implements StateStore {
     await mkdir(this.options.stateDir, { recursive: true });
     await this.writeDurably(this.statePath, bytes);
     await rm(this.walPath, { force: true });
-    this.known = { snapshotSignature: await signature(this.statePath), walSignature: await signature(this.walPath), snapshotText: bytes, state: { ...state, exports: { ...state.exports } }, walRecords: 0 };
+    this.known = { snapshotSignature: await signature(this.statePath), walSignature: await signature(this.walPath), snapshotText: bytes, state: { ...state, exports: { ...state.exports } }, walRecords: 0, tornBytes: 0 };
   }
 
   /** The state on disk: the snapshot plus the log records after it, read again only when the files changed. */
@@ -147,7 +155,8 @@ export class LocalFileStore implements StateStore {
     const walText = (await readIfExists(this.walPath)) ?? '';
     const replayed = replayLog(state, walText, this.display('state.wal'));
     if (replayed.records > 0) state = checkState(replayed.state, this.display('state.wal'), backupHint);
-    this.known = { snapshotSignature, walSignature, snapshotText, state, walRecords: replayed.records };
+    const tornBytes = Buffer.byteLength(walText.slice(walText.lastIndexOf('\n') + 1));
+    this.known = { snapshotSignature, walSignature, snapshotText, state, walRecords: replayed.records, tornBytes };
     return this.known;
   }
 

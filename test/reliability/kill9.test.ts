@@ -35,7 +35,8 @@ describe('kill -9 at random moments', () => {
     expect(executions).toHaveLength(8);
     expect(new Set(executions.map((e) => e.datasetId + e.dataActionId + e.idempotencyKey)).size).toBe(8);
     const state = readState(dir);
-    expect(Object.values(state.exports).every((e) => e.pending === null && e.lastExecution?.executionId != null)).toBe(true);
+    const unsettled = Object.entries(state.exports).filter(([, e]) => e.pending !== null || e.lastExecution?.executionId == null);
+    expect(unsettled, `${JSON.stringify(unsettled, null, 1)}\n--- recovery stdout:\n${recovered.stdout}\n--- wal:\n${existsSync(join(dir, '.cxone-exports', 'state.wal')) ? readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8') : '(none)'}`).toEqual([]);
     expect(new Set(Object.values(state.exports).map((e) => e.lastExecution!.executionId)).size).toBe(8);
   });
 });

@@ -206,3 +206,20 @@ describe('LocalFileStore: the state log', () => {
     await expect(store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1)).rejects.toThrow(StateConflictError);
   });
 });
+
+describe('LocalFileStore: a torn log line', () => {
+  it('is cut off before the log is extended, so the next record stands on its own line', async () => {
+    const dir = miniRepo({});
+    const first = storeIn(dir);
+    const s1 = await first.write({ ...(await first.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    await first.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1);
+    const wal = join(dir, '.cxone-exports', 'state.wal');
+    writeFileSync(wal, `${readFileSync(wal, 'utf8')}{"lineage":"${s1.lineage}","serial":3,"set":{"c`);
+    const second = storeIn(dir);
+    await second.read();
+    expect(await second.patch({ lineage: s1.lineage, set: {}, remove: ['a'] }, 2)).toBe(3);
+    const reread = await storeIn(dir).read();
+    expect(reread.state.serial).toBe(3);
+    expect(Object.keys(reread.state.exports)).toEqual(['b']);
+  });
+});
