@@ -47,9 +47,10 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       .catch((): Answer => ({ status: 500, body: { error: 'internal error' } }))
       .then((result) => {
         if (!res.headersSent) {
-          const text = JSON.stringify(result.body);
-          res.writeHead(result.status, { 'Content-Type': result.headers?.['Content-Type'] ?? 'application/json', 'Content-Length': Buffer.byteLength(text), ...result.headers });
-          res.end(result.headers?.['Content-Type'] === undefined ? text : (result.body as string));
+          // /metrics answers text in its own content type; everything else is JSON.
+          const text = result.headers?.['Content-Type'] === undefined ? JSON.stringify(result.body) : String(result.body);
+          res.writeHead(result.status, { 'Content-Type': 'application/json', ...result.headers, 'Content-Length': Buffer.byteLength(text) });
+          res.end(text);
         }
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const route = url.pathname === options.path ? 'callback' : ['/healthz', '/metrics'].includes(url.pathname) ? url.pathname.slice(1) : 'other';

@@ -1,0 +1,63 @@
+// An in-process callback receiver over a temporary state, and signed requests to it.
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { AuditLog } from '../../src/audit/audit-log.js';
+import { CallbackRecorder } from '../../src/callbacks/callback-recorder.js';
+import { createCallbackServer } from '../../src/callbacks/callback-receiver.js';
+import { ReceiverMetrics } from '../../src/callbacks/receiver-metrics.js';
+import { signCallback } from '../../src/contract/callback-signature.js';
+import { LocalFileStore } from '../../src/state/local-file-store.js';
+import type { State } from '../../src/state/state-model.js';
+import { miniRepo } from './fixtures.js';
+import { appliedEntry, definition, execution } from './state-builders.js';
+
+export const PATH = '/webhook/cxone-callback';
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** A repository whose state has `count` exports, each with a queued execution `exe-<i>` (maxRows 1000). */
+export async function repoWithQueuedExecutions(count: number): Promise<{ dir: string; state: State }> {
+  const dir = miniRepo({});
+  const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
+  const exports: State['exports'] = {};
+  for (let i = 0; i < count; i++) {
+    const def = definition(`export-${i}`);
+    exports[def.name] = appliedEntry(def, { lastExecution: execution('queued', { executionId: `exe-${i}`, definitionHash: def.definitionHash, submittedAt: '2026-11-27T10:00:00.000Z' }) });
+  }
+  const state = await store.write({ ...(await store.read()).state, exports }, 0);
+  return { dir, state };
+}
+
+export async function startReceiver(dir: string, auth: { secrets?: string[]; token?: string } = {}) {
+  const { log } = await AuditLog.open(join(dir, '.cxone-exports', 'audit.jsonl'));
+  const metrics = new ReceiverMetrics();
+  const recorder = new CallbackRecorder({ store: new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }), audit: log, identity: { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' }, metrics, lockTimeoutMs: 10_000 });
+  const logs: string[] = [];
+  const server = createCallbackServer({ path: PATH, auth: { secrets: auth.secrets ?? [], token: auth.token }, recorder, metrics, log: (line) => logs.push(line) });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, server, recorder, metrics, logs };
+}
+
+export function completion(executionId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { executionId, status: 'completed', rowsExported: 500, startTime: '2026-11-27T10:00:00Z', endTime: '2026-11-27T10:04:10Z', ...overrides };
+}
+
+export async function postCallback(url: string, body: unknown, options: { secret?: string; timestamp?: number; query?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const text = options.raw ?? JSON.stringify(body);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...options.headers };
+  if (options.secret !== undefined) {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    headers['X-CXone-Timestamp'] = String(timestamp);
+    headers['X-CXone-Signature'] = signCallback(options.secret, timestamp, text);
+  }
+  const response = await fetch(`${url}${PATH}${options.query ?? ''}`, { method: 'POST', headers, body: text });
+  const answer = await response.text();
+  return { status: response.status, body: answer === '' ? {} : (JSON.parse(answer) as Record<string, unknown>) };
+}
