@@ -11,6 +11,7 @@ function memoryStore(failOnWrite?: number) {
   const store = {
     location: 'memory',
     read: () => Promise.reject(new Error('unused')),
+    readIfChanged: () => Promise.reject(new Error('unused')),
     write: async (next: State, expected: number) => {
       order.push('state');
       await new Promise((resolve) => setTimeout(resolve, 5));

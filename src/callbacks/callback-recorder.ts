@@ -6,7 +6,7 @@ import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
 import type { AuditSink } from '../audit/audit-log.js';
 import { recordCompletion } from '../state/record-completion.js';
 import type { CompletionReport } from '../state/record-completion.js';
-import type { ExportState } from '../state/state-model.js';
+import type { ExportState, State } from '../state/state-model.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
 
@@ -36,6 +36,8 @@ export class CallbackRecorder {
   private queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private patchesSinceCompaction = 0;
+  /** The state as of this receiver's last batch, with executionId -> export name; reloaded only when it moved. */
+  private view: { state: State; byExecution: Map<string, string> } | undefined;
   /** Group commits made so far. */
   writes = 0;
 
@@ -69,6 +71,8 @@ export class CallbackRecorder {
           const outcomes = await this.commit(batch.map((p) => p.report));
           batch.forEach((pending, i) => pending.resolve(outcomes[i]!));
         } catch (error) {
+          // Whatever the batch half-did in memory is forgotten: the next batch reads the stored state again.
+          this.view = undefined;
           for (const pending of batch) pending.reject(error);
         }
       }
@@ -81,9 +85,8 @@ export class CallbackRecorder {
     const { store, audit, metrics } = this.options;
     const lock = await store.lock('serve', { timeoutMs: this.options.lockTimeoutMs });
     try {
-      const { state } = await store.read();
-      const byExecution = new Map<string, string>();
-      for (const [name, entry] of Object.entries(state.exports)) if (entry.lastExecution?.executionId != null) byExecution.set(entry.lastExecution.executionId, name);
+      const view = await this.currentView();
+      const { state, byExecution } = view;
       const changed = new Map<string, ExportState>();
       const events: AuditEvent[] = [];
       const finished: { status: string; rows: number | null; latencyMs: number | null }[] = [];
@@ -126,7 +129,8 @@ export class CallbackRecorder {
 
       await audit.append(events);
       if (changed.size > 0) {
-        await store.patch({ lineage: state.lineage, set: Object.fromEntries(changed), remove: [] }, state.serial);
+        state.serial = await store.patch({ lineage: state.lineage, set: Object.fromEntries(changed), remove: [] }, state.serial);
+        for (const [name, entry] of changed) state.exports[name] = entry;
         this.writes++;
         metrics.stateWrites.inc();
         this.patchesSinceCompaction++;
@@ -137,6 +141,16 @@ export class CallbackRecorder {
     } finally {
       await lock.release();
     }
+  }
+
+  private async currentView(): Promise<{ state: State; byExecution: Map<string, string> }> {
+    const moved = this.view === undefined ? await this.options.store.read() : await this.options.store.readIfChanged(this.view.state.serial, this.view.state.lineage);
+    if (moved !== undefined) {
+      const byExecution = new Map<string, string>();
+      for (const [name, entry] of Object.entries(moved.state.exports)) if (entry.lastExecution?.executionId != null) byExecution.set(entry.lastExecution.executionId, name);
+      this.view = { state: moved.state, byExecution };
+    }
+    return this.view!;
   }
 
   private async compact(): Promise<void> {

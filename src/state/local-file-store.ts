@@ -69,6 +69,12 @@ export class LocalFileStore implements StateStore {
     return { state: { ...current.state, exports: { ...current.state.exports } }, exists: true };
   }
 
+  async readIfChanged(serial: number, lineage: string): Promise<StateSnapshot | undefined> {
+    const current = await this.load();
+    if (current !== undefined && current.state.serial === serial && current.state.lineage === lineage) return undefined;
+    return this.read();
+  }
+
   async write(next: State, expectedSerial: number): Promise<State> {
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, next.lineage);
@@ -101,12 +107,15 @@ export class LocalFileStore implements StateStore {
     const handle = await open(this.walPath, 'a');
     try {
       await handle.writeFile(`${JSON.stringify(record)}\n`);
-      await handle.sync();
+      // fdatasync: the data and the size that makes it readable, without other metadata.
+      await handle.datasync();
     } finally {
       await handle.close();
     }
     if (created) await fsyncDirectory(this.options.stateDir);
-    const exports = { ...current.state.exports, ...changes.set };
+    // The cached map is the store's own (readers get copies), so it is updated in place: no 10,000-key copy.
+    const exports = current.state.exports;
+    Object.assign(exports, changes.set);
     for (const name of changes.remove) delete exports[name];
     this.known = { ...current, state: { ...current.state, serial: record.serial, exports }, walRecords: current.walRecords + 1, walSignature: await signature(this.walPath) };
     return record.serial;
@@ -202,10 +211,11 @@ export class LocalFileStore implements StateStore {
 
   private async tryCreateLock(info: LockInfo): Promise<boolean> {
     try {
+      // O_EXCL makes the creation atomic; no fsync: a lock lost to a power cut protects nothing anyway, and a
+      // lock that survives one belongs to a dead pid and is broken.
       const handle = await open(this.lockPath, 'wx');
       try {
         await handle.writeFile(`${JSON.stringify(info, null, 2)}\n`);
-        await handle.sync();
       } finally {
         await handle.close();
       }
@@ -299,12 +309,15 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
+let userName: string | undefined;
+
 function safeUserName(): string {
   try {
-    return userInfo().username;
+    userName ??= userInfo().username;
   } catch {
-    return process.env.USER ?? 'unknown';
+    userName = process.env.USER ?? 'unknown';
   }
+  return userName;
 }
 
 function sleep(ms: number): Promise<void> {

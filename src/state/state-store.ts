@@ -49,6 +49,8 @@ export interface StateStore {
   readonly location: string;
   /** The stored state. Its entries may be shared with the store: replace them, never change them in place. */
   read(): Promise<StateSnapshot>;
+  /** The stored state, or undefined when it is still at this serial and lineage (a cheap check for long-running readers). */
+  readIfChanged(serial: number, lineage: string): Promise<StateSnapshot | undefined>;
   /**
    * Stores `next` if the stored serial is still `expectedSerial` (compare-and-swap). The serial goes up by one
    * only when the content changed; the state before this run's first change is backed up first.

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { benchApply } from './apply.bench.mjs';
 import { benchClient } from './client.bench.mjs';
 import { benchPlan } from './plan.bench.mjs';
+import { benchServe } from './serve.bench.mjs';
 import { benchValidate } from './validate.bench.mjs';
 
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -12,7 +13,7 @@ const dist = new URL('../../dist', import.meta.url).href;
 const only = process.argv[2];
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-const benches = { validate: benchValidate, client: benchClient, plan: benchPlan, apply: benchApply };
+const benches = { validate: benchValidate, client: benchClient, plan: benchPlan, apply: benchApply, serve: benchServe };
 const results = [];
 for (const [name, bench] of Object.entries(benches)) {
   if (only === undefined || only === name) results.push(await bench({ cli, dist, runs }));

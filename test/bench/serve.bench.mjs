@@ -1,0 +1,103 @@
+// Issue 6's figures: 10,000 signed callbacks for 10,000 executions known to state, sent from a second process
+// at concurrency 64, to `cxone-exports serve` and, in the same run, to a bare node:http server.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fmt, median, verdict } from './measure.mjs';
+
+const CALLBACKS = 10_000;
+const CONCURRENCY = 64;
+const SECRET = 'whsec-bench';
+const RSS_HOOK = new URL('./report-rss.mjs', import.meta.url).pathname;
+const LOAD = new URL('./callback-load.mjs', import.meta.url).pathname;
+
+export async function benchServe({ cli, dist, runs }) {
+  const rounds = Math.max(1, Math.min(runs, 3));
+  const { LocalFileStore } = await import(`${dist}/state/local-file-store.js`);
+  const { signCallback } = await import(`${dist}/contract/callback-signature.js`);
+  console.log(`serve: ${CALLBACKS} signed callbacks at concurrency ${CONCURRENCY}, ${rounds} runs each`);
+  const bare = [];
+  const ours = [];
+  for (let round = 0; round < rounds; round++) {
+    const root = mkdtempSync(join(tmpdir(), 'cxone-bench-serve-'));
+    try {
+      const store = new LocalFileStore({ stateDir: join(root, '.cxone-exports') });
+      const hash = `sha256:${'a'.repeat(64)}`;
+      const exports = {};
+      for (let i = 0; i < CALLBACKS; i++) {
+        exports[`export-${i}`] = { definitionHash: hash, spec: { dataActionId: `da-${i % 100}`, datasetId: `ds-${i}`, format: { delimiter: ',', quoteCharacter: '"', escapeCharacter: '"', maxRows: 100000, columnAlignment: true, sanitizeSpecialCharacters: true } }, metadata: { name: `export-${i}` }, source: { file: 'exports/x.yaml', line: 1 }, pending: null, lastExecution: { executionId: `exe-${i}`, status: 'queued', idempotencyKey: `key-${i}`, definitionHash: hash, submittedAt: '2026-11-27T10:00:00.000Z', completedAt: null, rowsExported: null, latencyMs: null, error: null } };
+      }
+      await store.write({ ...(await store.read()).state, exports }, 0);
+      const now = Math.floor(Date.now() / 1000);
+      const requests = Array.from({ length: CALLBACKS }, (_, i) => {
+        const body = JSON.stringify({ executionId: `exe-${i}`, status: i % 20 === 0 ? 'failed' : 'completed', rowsExported: 1000 + i, startTime: '2026-11-27T10:00:00Z', endTime: '2026-11-27T10:01:00Z' });
+        return { body, headers: { 'Content-Type': 'application/json', 'X-CXone-Timestamp': String(now), 'X-CXone-Signature': signCallback(SECRET, now, body) } };
+      });
+      const requestsFile = join(root, 'requests.json');
+      writeFileSync(requestsFile, JSON.stringify(requests));
+
+      bare.push(await againstBare(requestsFile));
+      ours.push(await againstServe(cli, root, requestsFile));
+      const state = (await new LocalFileStore({ stateDir: join(root, '.cxone-exports') }).read()).state;
+      ours.at(-1).durable = Object.values(state.exports).filter((e) => e.lastExecution.status !== 'queued').length;
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  const rate = (r) => r.ok / (r.wallMs / 1000);
+  const ratio = median(ours.map(rate)) / median(bare.map(rate));
+  const writes = median(ours.map((r) => r.writes));
+  const durable = Math.min(...ours.map((r) => r.durable));
+  const acknowledged = Math.min(...ours.map((r) => r.ok));
+  console.log(`  bare node:http server   median ${fmt(median(bare.map(rate)), 0)} events/s  p50 ${fmt(median(bare.map((r) => r.p50Ms)), 1)} ms  p99 ${fmt(median(bare.map((r) => r.p99Ms)), 1)} ms`);
+  console.log(`  cxone-exports serve     median ${fmt(median(ours.map(rate)), 0)} events/s  p50 ${fmt(median(ours.map((r) => r.p50Ms)), 1)} ms  p99 ${fmt(median(ours.map((r) => r.p99Ms)), 1)} ms  peak RSS ${fmt(Math.max(...ours.map((r) => r.rssMb)))} MB`);
+  console.log(`  state writes (group commits) for ${CALLBACKS} events: median ${writes}; acknowledged ${acknowledged}, durable in state ${durable}`);
+  return [
+    verdict('serve / bare throughput', `${fmt(ratio, 2)}x`, '>= 0.3x, every acknowledged event durable', ratio >= 0.3 && durable >= acknowledged && acknowledged === CALLBACKS),
+    verdict('state writes', String(writes), `far fewer than ${CALLBACKS}`, writes < CALLBACKS / 10),
+  ].every(Boolean);
+}
+
+async function againstBare(requestsFile) {
+  const server = spawn(process.execPath, [new URL('./bare-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [line] = await firstLine(server.stdout);
+    return await load(`http://127.0.0.1:${line.trim()}/webhook/cxone-callback`, requestsFile);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+async function againstServe(cli, root, requestsFile) {
+  const rssFile = join(root, 'serve.rss');
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const serve = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', RSS_HOOK, cli, 'serve', '--port', String(port)], { cwd: root, env: { ...process.env, CXONE_CALLBACK_SECRET: SECRET, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  serve.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+  for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const result = await load(`http://127.0.0.1:${port}/webhook/cxone-callback`, requestsFile);
+  serve.kill('SIGTERM');
+  await new Promise((resolve) => serve.on('exit', resolve));
+  const writes = Number(/Stopped\. (\d+) state writes/.exec(stderr)?.[1] ?? NaN);
+  return { ...result, writes, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+}
+
+function load(url, requestsFile) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LOAD, url, requestsFile, String(CONCURRENCY)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+async function firstLine(stream) {
+  let text = '';
+  for await (const chunk of stream) {
+    text += chunk.toString();
+    if (text.includes('\n')) return [text.split('\n')[0]];
+  }
+  throw new Error('no output');
+}
