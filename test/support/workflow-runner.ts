@@ -1,0 +1,74 @@
+// Rehearses a GitHub workflow on this machine: the `run:` steps of its job, in order, with bash as Actions runs
+// them, GitHub's environment files, `${{ }}` expressions filled in, and `if: always()` honoured. `uses:` steps
+// are the caller's to stand in for (the setup action is a `cxone-exports` on the PATH).
+
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+interface Step {
+  name?: string;
+  id?: string;
+  if?: string;
+  run?: string;
+  uses?: string;
+  env?: Record<string, string>;
+}
+
+export interface StepResult {
+  name: string;
+  code: number;
+  stdout: string;
+  stderr: string;
+  skipped: boolean;
+}
+
+export interface Rehearsal {
+  steps: StepResult[];
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+export async function rehearseWorkflow(workflowFile: string, options: { cwd: string; env: Record<string, string>; expressions: Record<string, string>; scratch: string }): Promise<Rehearsal> {
+  const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+  const [job] = Object.values(workflow.jobs);
+  const outputFile = join(options.scratch, `output-${Date.now()}`);
+  const summaryFile = join(options.scratch, `summary-${Date.now()}`);
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const fill = (text: string) => text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expression: string) => options.expressions[expression] ?? '');
+  const steps: StepResult[] = [];
+  let failed = false;
+  for (const step of job!.steps) {
+    if (step.run === undefined) continue;
+    const name = step.name ?? step.run.split('\n')[0]!;
+    if (failed && !(step.if ?? '').includes('always()')) {
+      steps.push({ name, code: 0, stdout: '', stderr: '', skipped: true });
+      continue;
+    }
+    // The variables every Actions step gets.
+    const env: Record<string, string> = { ...options.env, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_RUN_ID: options.expressions['github.run_id'] ?? '1', GITHUB_ACTOR: options.expressions['github.actor'] ?? 'octocat' };
+    for (const [key, value] of Object.entries(step.env ?? {})) {
+      const filled = fill(value);
+      if (filled !== '') env[key] = filled;
+    }
+    const result = await bash(fill(step.run), options.cwd, env);
+    steps.push({ name, ...result, skipped: false });
+    if (result.code !== 0) failed = true;
+  }
+  const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+  return { steps, outputs, summary: readFileSync(summaryFile, 'utf8') };
+}
+
+/** GitHub's default shell: bash --noprofile --norc -eo pipefail. */
+function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
