@@ -27,17 +27,27 @@ describe('workflows', () => {
   });
 
   it('keep the promised permissions, concurrency and checkout', () => {
-    const load = (file: string) => parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    interface Job {
+      environment?: string;
+      steps: { uses?: string; with?: Record<string, unknown>; if?: string }[];
+    }
+    interface Workflow {
+      on: { push?: { branches?: string[] } };
+      permissions: Record<string, string>;
+      concurrency?: Record<string, unknown>;
+      jobs: Record<string, Job>;
+    }
+    const load = (file: string) => parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow;
     expect(load('plan.yml').permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     for (const file of ['apply.yml', 'refresh.yml']) {
       const workflow = load(file);
       expect(workflow.concurrency).toEqual({ group: 'cxone-exports-apply', 'cancel-in-progress': false });
-      const job = Object.values(workflow.jobs as Record<string, any>)[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
-      expect(job.environment).toBe('production');
-      expect(job.steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { ref: 'main' } });
-      expect(job.steps.filter((s: { if?: string }) => s.if === 'always()').length).toBeGreaterThanOrEqual(2);
+      const [job] = Object.values(workflow.jobs);
+      expect(job!.environment).toBe('production');
+      expect(job!.steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { ref: 'main' } });
+      expect(job!.steps.filter((s) => s.if === 'always()').length).toBeGreaterThanOrEqual(2);
     }
-    expect(load('apply.yml').on.push.branches).toEqual(['main']);
+    expect(load('apply.yml').on.push?.branches).toEqual(['main']);
   });
 });
 
