@@ -20,15 +20,13 @@ git config user.email "${COMMIT_USER_EMAIL:-cxone-exports-bot@users.noreply.gith
 git config merge.cxone-exports-state.name "cxone-exports state merge"
 git config merge.cxone-exports-state.driver "cxone-exports state merge %O %A %B"
 
-files=()
-for file in state.json audit.jsonl; do
-  if [ -f "$state_dir/$file" ]; then files+=("$state_dir/$file"); fi
-done
-if [ "${#files[@]}" -eq 0 ]; then
+if [ ! -d "$state_dir" ]; then
   echo "No state to commit."
   exit 0
 fi
-git add -- "${files[@]}"
+# state.json, audit.jsonl, and state.wal when a crash mid-run left one (or its removal), so nothing is lost.
+# state.lock and state.json.backup belong in .gitignore.
+git add --all -- "$state_dir"
 if git diff --cached --quiet; then
   echo "The state did not change; nothing to commit."
   exit 0

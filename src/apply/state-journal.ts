@@ -5,6 +5,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { AuditSink } from '../audit/audit-log.js';
 import type { State } from '../state/state-model.js';
+import { GroupCommit } from '../state/group-commit.js';
 import type { StateStore } from '../state/state-store.js';
 
 export interface JournalEntry {
@@ -15,14 +16,8 @@ export interface JournalEntry {
   events: AuditEvent[];
 }
 
-interface Queued extends JournalEntry {
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 export class StateJournal {
-  private queue: Queued[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly commits: GroupCommit<JournalEntry, void>;
   private failure: Error | undefined;
   /** How many state writes were made (for the group-commit figure). */
   writes = 0;
@@ -31,11 +26,11 @@ export class StateJournal {
     private state: State,
     private readonly store: StateStore,
     private readonly audit: AuditSink,
-  ) {}
-
-  /** The state as last written: a copy, so callers cannot change it behind the journal's back. */
-  current(): State {
-    return structuredClone(this.state);
+  ) {
+    // A failed write (a full disk, a conflict) stops the journal: nothing after it may claim durability.
+    this.commits = new GroupCommit((batch) => this.commitBatch(batch), (error) => {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    });
   }
 
   /** One export's entry as last written (a copy), or undefined. */
@@ -50,15 +45,12 @@ export class StateJournal {
 
   commit(entry: JournalEntry): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ...entry, resolve, reject });
-      this.flushing ??= this.flushLoop();
-    });
+    return this.commits.submit(entry);
   }
 
   /** Waits for everything committed so far. */
-  async drain(): Promise<void> {
-    while (this.flushing !== undefined) await this.flushing;
+  drain(): Promise<void> {
+    return this.commits.drain();
   }
 
   /** Waits for everything, then folds the logged changes into one complete stored state. */
@@ -67,33 +59,19 @@ export class StateJournal {
     if (this.failure === undefined) await this.store.compact();
   }
 
-  private async flushLoop(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
-        try {
-          await this.audit.append(batch.flatMap((entry) => entry.events));
-          const next: State = { ...this.state, exports: { ...this.state.exports } };
-          for (const entry of batch) entry.mutate(next);
-          const touched = [...new Set(batch.flatMap((entry) => entry.exports))];
-          if (touched.length > 0) {
-            const set = Object.fromEntries(touched.filter((name) => next.exports[name] !== undefined).map((name) => [name, next.exports[name]!]));
-            const remove = touched.filter((name) => next.exports[name] === undefined);
-            const serial = await this.store.patch({ lineage: this.state.lineage, set, remove }, this.state.serial);
-            this.state = { ...next, serial };
-            this.writes++;
-          }
-          for (const entry of batch) entry.resolve();
-        } catch (error) {
-          // A failed write (a full disk, a conflict) stops the journal: nothing after it may claim durability.
-          this.failure = error instanceof Error ? error : new Error(String(error));
-          for (const entry of [...batch, ...this.queue]) entry.reject(error);
-          this.queue = [];
-        }
-      }
-    } finally {
-      this.flushing = undefined;
+  private async commitBatch(batch: JournalEntry[]): Promise<void[]> {
+    if (this.failure !== undefined) throw this.failure;
+    await this.audit.append(batch.flatMap((entry) => entry.events));
+    const next: State = { ...this.state, exports: { ...this.state.exports } };
+    for (const entry of batch) entry.mutate(next);
+    const touched = [...new Set(batch.flatMap((entry) => entry.exports))];
+    if (touched.length > 0) {
+      const set = Object.fromEntries(touched.filter((name) => next.exports[name] !== undefined).map((name) => [name, next.exports[name]!]));
+      const remove = touched.filter((name) => next.exports[name] === undefined);
+      const serial = await this.store.patch({ lineage: this.state.lineage, set, remove }, this.state.serial);
+      this.state = { ...next, serial };
+      this.writes++;
     }
+    return batch.map(() => undefined);
   }
 }

@@ -7,16 +7,11 @@ import type { AuditSink } from '../audit/audit-log.js';
 import { recordCompletion } from '../state/record-completion.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import type { ExportState, State } from '../state/state-model.js';
+import { GroupCommit } from '../state/group-commit.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
 
 export type RecordOutcome = { kind: 'recorded'; exportName: string; anomalies: string[] } | { kind: 'duplicate'; exportName: string } | { kind: 'unknown' };
-
-interface Pending {
-  report: CompletionReport;
-  resolve: (outcome: RecordOutcome) => void;
-  reject: (error: unknown) => void;
-}
 
 export interface CallbackRecorderOptions {
   store: StateStore;
@@ -33,21 +28,22 @@ export interface CallbackRecorderOptions {
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export class CallbackRecorder {
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly commits: GroupCommit<CompletionReport, RecordOutcome>;
   private patchesSinceCompaction = 0;
   /** The state as of this receiver's last batch, with executionId -> export name; reloaded only when it moved. */
   private view: { state: State; byExecution: Map<string, string> } | undefined;
   /** Group commits made so far. */
   writes = 0;
 
-  constructor(private readonly options: CallbackRecorderOptions) {}
+  constructor(private readonly options: CallbackRecorderOptions) {
+    // Whatever a failed batch half-did in memory is forgotten: the next batch reads the stored state again.
+    this.commits = new GroupCommit((reports) => this.commit(reports), () => {
+      this.view = undefined;
+    });
+  }
 
   record(report: CompletionReport): Promise<RecordOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ report, resolve, reject });
-      this.flushing ??= this.flushLoop();
-    });
+    return this.commits.submit(report);
   }
 
   /** Writes an audit line for a refused callback (no state involved). */
@@ -58,27 +54,8 @@ export class CallbackRecorder {
 
   /** Waits for every queued event, then folds the state log into state.json. */
   async close(): Promise<void> {
-    while (this.flushing !== undefined) await this.flushing;
+    await this.commits.drain();
     if (this.patchesSinceCompaction > 0) await this.compact();
-  }
-
-  private async flushLoop(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
-        try {
-          const outcomes = await this.commit(batch.map((p) => p.report));
-          batch.forEach((pending, i) => pending.resolve(outcomes[i]!));
-        } catch (error) {
-          // Whatever the batch half-did in memory is forgotten: the next batch reads the stored state again.
-          this.view = undefined;
-          for (const pending of batch) pending.reject(error);
-        }
-      }
-    } finally {
-      this.flushing = undefined;
-    }
   }
 
   private async commit(reports: CompletionReport[]): Promise<RecordOutcome[]> {

@@ -30,6 +30,19 @@ async function run(args: string[], cwd: string, env: Record<string, string>): Pr
   return code ?? 1;
 }
 
+/** Runs each titled step; the first that fails stops the job with its exit code. */
+async function runSteps(steps: [string, string[]][], cwd: string, env: Record<string, string>): Promise<number> {
+  for (const [title, args] of steps) {
+    banner(title);
+    const code = await run(args, cwd, env);
+    if (code !== 0) {
+      process.stderr.write(`\nThe main job stopped: \`cxone-exports ${args.join(' ')}\` exited ${code}.\n`);
+      return code;
+    }
+  }
+  return 0;
+}
+
 async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'cxone-exports-demo-'));
   cpSync(join(repo, 'exports'), join(work, 'exports'), { recursive: true });
@@ -61,14 +74,8 @@ async function main(): Promise<number> {
       ['6. Status: the last execution of each export, the completion rate and the latency', ['status']],
       ['7. Plan again: nothing left to do', ['plan', '--detailed-exitcode']],
     ];
-    for (const [title, args] of steps) {
-      banner(title);
-      const code = await run(args, work, env);
-      if (code !== 0) {
-        process.stderr.write(`\nThe main job stopped: \`cxone-exports ${args.join(' ')}\` exited ${code}.\n`);
-        return code;
-      }
-    }
+    const stepsCode = await runSteps(steps, work, env);
+    if (stepsCode !== 0) return stepsCode;
     banner('4. Completion callbacks: CXone posts, serve checks the signature and records each one');
     const deadline = Date.now() + 60_000;
     const settled = (e: ReturnType<CxoneSimulator['record']>['executions'][number]) => e.callback !== undefined && (e.callback.status !== undefined || e.callback.skipped !== undefined || (e.callback.error !== undefined && e.callback.attempts >= 3));
@@ -78,14 +85,8 @@ async function main(): Promise<number> {
       const outcome = delivery?.status !== undefined ? `HTTP ${delivery.status}` : delivery?.skipped !== undefined ? `not sent: ${delivery.url} is ${delivery.skipped} (the simulator only calls this machine)` : `not delivered (${delivery?.error ?? 'pending'})`;
       process.stdout.write(`${execution.executionId} ${execution.status}, ${execution.rowsExported ?? 0} rows: ${outcome}\n`);
     }
-    for (const [title, args] of after) {
-      banner(title);
-      const code = await run(args, work, env);
-      if (code !== 0) {
-        process.stderr.write(`\nThe main job stopped: \`cxone-exports ${args.join(' ')}\` exited ${code}.\n`);
-        return code;
-      }
-    }
+    const afterCode = await runSteps(after, work, env);
+    if (afterCode !== 0) return afterCode;
     banner('8. The audit log written beside the state');
     const audit = readFileSync(join(work, '.cxone-exports', 'audit.jsonl'), 'utf8').trim().split('\n');
     for (const line of audit) {

@@ -18,7 +18,7 @@ describe('apply crash safety', () => {
     expect(crashed.code).toBe(137);
 
     // Whatever was on disk at the crash parses.
-    if (existsSync(join(dir, '.cxone-exports', 'state.json'))) expect(schemaCheck('state')(readState(dir))).toEqual([]);
+    if (existsSync(join(dir, '.cxone-exports', 'state.json'))) expect(schemaCheck('state')((await readState(dir)))).toEqual([]);
     for (const event of readAudit(dir)) expect(schemaCheck('audit-event')(event)).toEqual([]);
     const plan = JSON.parse((await run(['plan', '--json'])).stdout) as { changes: { name: string; action: string }[] };
     const planned = Object.fromEntries(plan.changes.map((c) => [c.name, c.action]));
@@ -31,7 +31,7 @@ describe('apply crash safety', () => {
     const executions = sim.record().executions;
     expect(executions.map((e) => e.datasetId)).toHaveLength(3);
     expect(new Set(executions.map((e) => e.idempotencyKey)).size).toBe(3);
-    const state = readState(dir);
+    const state = (await readState(dir));
     for (const name of ['a', 'b', 'c']) {
       expect(state.exports[name]!.pending).toBeNull();
       expect(executions.map((e) => e.executionId)).toContain(state.exports[name]!.lastExecution!.executionId);
@@ -55,7 +55,7 @@ describe('apply concurrency and interruption', () => {
     expect(waited.code).toBe(0);
     expect(waited.stdout).toContain('No changes.');
     expect(sim.record().executions).toHaveLength(3);
-    expect(schemaCheck('state')(readState(dir))).toEqual([]);
+    expect(schemaCheck('state')((await readState(dir)))).toEqual([]);
   });
 
   it('on Ctrl-C, starts nothing new, records what finished, releases the lock, prints the summary and exits 130', async () => {
@@ -77,7 +77,7 @@ describe('apply concurrency and interruption', () => {
     expect(result.stderr).toContain('SIGINT received: starting nothing new');
     expect(result.stdout).toMatch(/Apply complete: [1-3] submitted, 0 failed, [1-3] skipped\. State serial 0 → \d+\./);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
-    const state = readState(dir);
+    const state = (await readState(dir));
     const submitted = Object.values(state.exports).filter((e) => e.lastExecution?.executionId != null);
     expect(submitted).toHaveLength(sim.record().executions.length);
     expect(Object.values(state.exports).every((e) => e.pending === null)).toBe(true);

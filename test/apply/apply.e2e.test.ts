@@ -30,7 +30,7 @@ describe('apply', () => {
     expect(posts).toHaveLength(4);
     expect(posts[3]!.body).toMatchObject({ dataActionId: 'da-2', export: { maxRows: 4242 } });
 
-    const state = readState(dir);
+    const state = (await readState(dir));
     expect(Object.keys(state.exports)).toEqual(['a', 'b', 'c']);
     expect(state.exports.b!.lastExecution).toMatchObject({ status: 'queued', executionId: sim.record().executions[3]!.executionId });
     expect(schemaCheck('state')(state)).toEqual([]);
@@ -50,7 +50,7 @@ describe('apply', () => {
       export: { format: 'csv', delimiter: '\t', quoteCharacter: "'", escapeCharacter: '\\', maxRows: 77, columnAlignment: false },
       callbackUrl: 'https://hooks.example.com/cb',
     });
-    expect(post!.headers['idempotency-key']).toBe(readState(dir).exports.a!.lastExecution!.idempotencyKey);
+    expect(post!.headers['idempotency-key']).toBe((await readState(dir)).exports.a!.lastExecution!.idempotencyKey);
   });
 
   it('keeps one request at a time per data action, spaced, within the concurrency limit, even through 429s and 503s', async () => {
@@ -96,7 +96,7 @@ describe('apply', () => {
     const posts = submissions(sim.record().requests);
     expect(posts.filter((r) => r.dataActionId === 'da-locked')).toHaveLength(1);
     expect(posts.filter((r) => r.dataActionId === 'da-2')).toHaveLength(1);
-    const state = readState(dir);
+    const state = (await readState(dir));
     expect(state.exports.locked!.lastExecution).toMatchObject({ status: 'submit-failed', executionId: null });
     expect((await cli(sim, dir)(['plan', '--json'])).stdout).toContain('"reason": "last-execution-failed"');
   });
@@ -137,7 +137,7 @@ describe('apply', () => {
     const dir = applyRepo({ exports: { a: 'da-1' } });
     const result = await cli(sim, dir)(['apply', '--auto-approve', '--wait']);
     expect(result.code).toBe(0);
-    const last = readState(dir).exports.a!.lastExecution!;
+    const last = (await readState(dir)).exports.a!.lastExecution!;
     expect(last.status).toBe('completed');
     expect(last.rowsExported).toBe(sim.record().executions[0]!.rowsExported);
     expect(last.latencyMs).toBeGreaterThanOrEqual(150);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, median, timeNode, verdict } from './measure.mjs';
+import { fmt, median, simEnvironment, timeNode, verdict } from './measure.mjs';
 
 const EXPORTS = 500;
 const DATA_ACTIONS = 50;
@@ -67,14 +67,4 @@ async function oneRun(cli, failRate, round) {
     sim.kill('SIGINT');
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-async function simEnvironment(child) {
-  let text = '';
-  for await (const chunk of child.stdout) {
-    text += chunk.toString();
-    const lines = text.split('\n').filter(Boolean);
-    if (lines.length >= 6) return Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2)));
-  }
-  throw new Error('the simulator exited before printing its environment');
 }

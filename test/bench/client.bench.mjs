@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { fmt, median, verdict } from './measure.mjs';
+import { fmt, median, simEnvironment, verdict } from './measure.mjs';
 
 const SUBMISSIONS = 2000;
 const CONCURRENCY = 16;
@@ -81,14 +81,4 @@ function bareSubmit(apiUrl, token, payload) {
 async function fetchToken(env) {
   const response = await fetch(`${env.CXONE_AUTH_URL}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: env.CXONE_CLIENT_ID, client_secret: env.CXONE_CLIENT_SECRET }) });
   return (await response.json()).access_token;
-}
-
-async function simEnvironment(child) {
-  let text = '';
-  for await (const chunk of child.stdout) {
-    text += chunk.toString();
-    const lines = text.split('\n').filter(Boolean);
-    if (lines.length >= 6) return Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2)));
-  }
-  throw new Error('the simulator exited before printing its environment');
 }

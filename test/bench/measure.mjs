@@ -42,3 +42,14 @@ export function verdict(label, value, target, ok) {
   console.log(`  ${ok ? 'PASS' : 'MISS'}  ${label}: ${value} (target ${target})`);
   return ok;
 }
+
+/** Reads the NAME=value lines `cxone-exports sim` prints on stdout. */
+export async function simEnvironment(child) {
+  let text = '';
+  for await (const chunk of child.stdout) {
+    text += chunk.toString();
+    const lines = text.split('\n').filter(Boolean);
+    if (lines.length >= 6) return Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2)));
+  }
+  throw new Error('the simulator exited before printing its environment');
+}

@@ -1,6 +1,6 @@
 // `plan` and `state` as users run them: the built CLI in a temporary repository, offline, with no credentials.
 
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
@@ -8,18 +8,9 @@ import { checkDefinitionFiles } from '../../src/definitions/check-definitions.js
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
-import { definitionYaml, miniRepo, testConfig } from '../support/fixtures.js';
+import { definitionYaml, miniRepo, repoWithBundledExports, testConfig } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
 import { appliedEntry, execution } from '../support/state-builders.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function repoWithBundledExports(): string {
-  const dir = miniRepo({ '.git/HEAD': '' });
-  cpSync(join(ROOT, 'exports'), join(dir, 'exports'), { recursive: true });
-  cpSync(join(ROOT, 'cxone-exports.config.yaml'), join(dir, 'cxone-exports.config.yaml'));
-  return dir;
-}
 
 /** Records every definition of the repo as applied, as apply would. */
 async function applyAllToState(dir: string, tweak: (state: State) => void = () => undefined): Promise<State> {

@@ -1,19 +1,14 @@
 // End to end: the built CLI in temporary directories, on good and bad trees.
 
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { definitionYaml, miniRepo } from '../support/fixtures.js';
+import { definitionYaml, miniRepo, repoWithBundledExports } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-function copyOfThisRepo(): string {
-  const dir = miniRepo({ '.git/HEAD': '' });
-  cpSync(join(ROOT, 'exports'), join(dir, 'exports'), { recursive: true });
-  cpSync(join(ROOT, 'cxone-exports.config.yaml'), join(dir, 'cxone-exports.config.yaml'));
-  return dir;
-}
+const copyOfThisRepo = repoWithBundledExports;
 
 function badTree(): string {
   return miniRepo({

@@ -21,7 +21,7 @@ describe('kill -9 at random moments', () => {
     const run = cli(sim, dir);
 
     await run(['apply', '--auto-approve'], { onSpawn: (child) => setTimeout(() => child.kill('SIGKILL'), killAfterMs) });
-    if (existsSync(join(dir, '.cxone-exports', 'state.json'))) expect(schemaCheck('state')(readState(dir))).toEqual([]);
+    if (existsSync(join(dir, '.cxone-exports', 'state.json'))) expect(schemaCheck('state')((await readState(dir)))).toEqual([]);
     const auditPath = join(dir, '.cxone-exports', 'audit.jsonl');
     const linesBefore = existsSync(auditPath) ? readFileSync(auditPath, 'utf8').split('\n').filter(Boolean).length : 0;
 
@@ -34,7 +34,7 @@ describe('kill -9 at random moments', () => {
     const executions = sim.record().executions;
     expect(executions).toHaveLength(8);
     expect(new Set(executions.map((e) => e.datasetId + e.dataActionId + e.idempotencyKey)).size).toBe(8);
-    const state = readState(dir);
+    const state = (await readState(dir));
     const unsettled = Object.entries(state.exports).filter(([, e]) => e.pending !== null || e.lastExecution?.executionId == null);
     expect(unsettled, `${JSON.stringify(unsettled, null, 1)}\n--- recovery stdout:\n${recovered.stdout}\n--- wal:\n${existsSync(join(dir, '.cxone-exports', 'state.wal')) ? readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8') : '(none)'}`).toEqual([]);
     expect(new Set(Object.values(state.exports).map((e) => e.lastExecution!.executionId)).size).toBe(8);

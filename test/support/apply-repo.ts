@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
+import { LocalFileStore } from '../../src/state/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { definitionYaml, miniRepo } from './fixtures.js';
@@ -26,8 +27,9 @@ export function cli(sim: CxoneSimulator, dir: string, extraEnv: Record<string, s
   return (args: string[], more: Parameters<typeof runCliAsync>[1] extends infer O ? Partial<O> : never = {}) => runCliAsync(args, { cwd: dir, ...more, env: { ...simEnvironment(sim), ...extraEnv, ...(more.env ?? {}) } });
 }
 
-export function readState(dir: string): State {
-  return JSON.parse(readFileSync(join(dir, '.cxone-exports', 'state.json'), 'utf8')) as State;
+/** The stored state as every command sees it: state.json plus any logged patches after it. */
+export async function readState(dir: string): Promise<State> {
+  return (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state;
 }
 
 export function readAudit(dir: string): AuditEvent[] {

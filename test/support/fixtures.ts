@@ -1,6 +1,6 @@
 // Small builders shared by tests: a valid definition as YAML text, and temporary mini-repositories.
 
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseConfig } from '../../src/config/parse-config.js';
@@ -36,4 +36,14 @@ export function miniRepo(files: Record<string, string>): string {
     writeFileSync(join(root, path), content);
   }
   return root;
+}
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+/** A temporary repository holding a copy of this repository's exports/ and config. */
+export function repoWithBundledExports(): string {
+  const dir = miniRepo({ '.git/HEAD': '' });
+  cpSync(join(REPO_ROOT, 'exports'), join(dir, 'exports'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'cxone-exports.config.yaml'), join(dir, 'cxone-exports.config.yaml'));
+  return dir;
 }

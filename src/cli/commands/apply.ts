@@ -72,6 +72,9 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     setTimeout(() => abort.abort(new Error('interrupted')), GRACE_MS).unref();
   });
   try {
+    // A run that crashed may have left logged patches: fold them in first, so state.json is whole whatever
+    // this run does (the commit-back commits state.json).
+    await store.compact();
     const snapshot = await store.read();
     let plan: Plan;
     if (savedText !== undefined && planFile !== undefined) {

@@ -18,6 +18,7 @@ export async function refreshCommand(ctx: CommandContext, options: { lockTimeout
   const store = openStateStore(config, ctx.cwd);
   const lock = await store.lock('refresh', { timeoutMs: lockTimeoutMs(options.lockTimeout) });
   try {
+    await store.compact();
     const { state } = await store.read();
     const unfinished = Object.entries(state.exports)
       .filter(([, entry]) => entry.lastExecution?.executionId != null && (entry.lastExecution.status === 'queued' || entry.lastExecution.status === 'running'))
