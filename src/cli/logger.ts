@@ -18,10 +18,15 @@ export interface Verbosity {
 }
 
 export function createStreamLogger({ quiet, verbose }: Verbosity, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Logger {
-  // Two writes rather than a concatenation: a plan can be tens of megabytes, and copying it costs time.
+  // One write per line, so a reader sees whole lines; only a text of megabytes (a large plan) is written
+  // in two parts, to spare copying it.
   const line = (stream: NodeJS.WritableStream, text: string) => {
-    stream.write(text);
-    if (!text.endsWith('\n')) stream.write('\n');
+    if (text.endsWith('\n')) stream.write(text);
+    else if (text.length < 1 << 20) stream.write(`${text}\n`);
+    else {
+      stream.write(text);
+      stream.write('\n');
+    }
   };
   return {
     out: (text) => line(stdout, text),

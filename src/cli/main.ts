@@ -15,6 +15,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// A reader that goes away (`| head`, a parent that has read enough) is not an error worth a stack trace;
+// the command carries on without its stdout.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);

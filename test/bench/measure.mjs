@@ -43,13 +43,15 @@ export function verdict(label, value, target, ok) {
   return ok;
 }
 
-/** Reads the NAME=value lines `cxone-exports sim` prints on stdout. */
-export async function simEnvironment(child) {
-  let text = '';
-  for await (const chunk of child.stdout) {
-    text += chunk.toString();
-    const lines = text.split('\n').filter(Boolean);
-    if (lines.length >= 6) return Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2)));
-  }
-  throw new Error('the simulator exited before printing its environment');
+/** Reads the NAME=value lines `cxone-exports sim` prints on stdout, and keeps draining it afterwards. */
+export function simEnvironment(child) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk.toString();
+      const lines = text.split('\n').filter(Boolean);
+      if (text.endsWith('\n') && lines.length >= 6) resolve(Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2))));
+    });
+    child.once('exit', () => reject(new Error('the simulator exited before printing its environment')));
+  });
 }

@@ -4,11 +4,14 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
+import { signCallback } from '../../src/contract/callback-signature.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { completion, postCallback, repoWithQueuedExecutions } from '../support/receiver.js';
@@ -102,6 +105,37 @@ describe('cxone-exports serve', () => {
       const entry = state.exports[`export-${id.slice(4)}`]!;
       expect(entry.lastExecution).toMatchObject({ executionId: id, status: 'completed' });
       expect(audited.has(id)).toBe(true);
+    }
+  });
+});
+
+describe('cxone-exports serve over HTTPS', () => {
+  it('serves the callback path with the given certificate and key', async () => {
+    const { dir } = await repoWithQueuedExecutions(1);
+    const port = await freePort();
+    const tls = join(import.meta.dirname, '..', 'fixtures', 'tls');
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--tls-cert', join(tls, 'cert.pem'), '--tls-key', join(tls, 'key.pem')], { cwd: dir, env: { PATH: process.env.PATH ?? '', CXONE_CALLBACK_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = once(child, 'exit');
+    try {
+      const ca = readFileSync(join(tls, 'cert.pem'));
+      const body = JSON.stringify(completion('exe-0'));
+      const timestamp = Math.floor(Date.now() / 1000);
+      const post = () =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpsRequest({ host: '127.0.0.1', port, path: '/webhook/cxone-callback', method: 'POST', ca, headers: { 'Content-Type': 'application/json', 'X-CXone-Timestamp': String(timestamp), 'X-CXone-Signature': signCallback(SECRET, timestamp, body) } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      let status = 0;
+      for (let i = 0; i < 50 && status === 0; i++) status = await post().catch(async () => (await new Promise((r) => setTimeout(r, 100)), 0));
+      expect(status).toBe(200);
+      expect((await stored(dir)).exports['export-0']!.lastExecution!.status).toBe('completed');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 });
