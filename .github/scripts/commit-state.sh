@@ -25,8 +25,17 @@ if [ ! -d "$state_dir" ]; then
   exit 0
 fi
 # state.json, audit.jsonl, and state.wal when a crash mid-run left one (or its removal), so nothing is lost.
-# state.lock and state.json.backup belong in .gitignore.
-git add --all -- "$state_dir"
+# Named one by one: the lock, the backup and any temp file a crash left behind are never committed.
+paths=()
+for file in state.json audit.jsonl state.wal; do
+  path="$state_dir/$file"
+  if [ -e "$path" ] || git ls-files --error-unmatch -- "$path" >/dev/null 2>&1; then paths+=("$path"); fi
+done
+if [ "${#paths[@]}" -eq 0 ]; then
+  echo "No state to commit."
+  exit 0
+fi
+git add --all -- "${paths[@]}"
 if git diff --cached --quiet; then
   echo "The state did not change; nothing to commit."
   exit 0

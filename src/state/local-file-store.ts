@@ -5,7 +5,7 @@
 // the log back into state.json.
 
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -209,20 +209,22 @@ export class LocalFileStore implements StateStore {
     return holder;
   }
 
+  /**
+   * Creates the lock with its content in one step: the info is written to a private file, then hard-linked to
+   * state.lock, which fails if it exists. A crash can never leave an empty or half-written lock behind. No fsync:
+   * a lock lost to a power cut protects nothing anyway, and one that survives it belongs to a dead pid.
+   */
   private async tryCreateLock(info: LockInfo): Promise<boolean> {
+    const draft = `${this.lockPath}.${info.id}.tmp`;
+    await writeFile(draft, `${JSON.stringify(info, null, 2)}\n`);
     try {
-      // O_EXCL makes the creation atomic; no fsync: a lock lost to a power cut protects nothing anyway, and a
-      // lock that survives one belongs to a dead pid and is broken.
-      const handle = await open(this.lockPath, 'wx');
-      try {
-        await handle.writeFile(`${JSON.stringify(info, null, 2)}\n`);
-      } finally {
-        await handle.close();
-      }
+      await link(draft, this.lockPath);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw error;
+    } finally {
+      await rm(draft, { force: true });
     }
   }
 

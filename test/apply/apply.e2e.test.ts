@@ -57,7 +57,7 @@ describe('apply', () => {
     const sim = await startSimulator({ seed: 7, faults: { serverErrors: { rate: 0.15 }, rateLimit: { requestsPerSecond: 12, burst: 2, retryAfter: 'none' } } });
     const exportsByName: Record<string, string> = {};
     for (let i = 0; i < 24; i++) exportsByName[`e-${String(i).padStart(2, '0')}`] = `da-${i % 6}`;
-    const dir = applyRepo({ exports: exportsByName, config: 'apply:\n  concurrency: 3\n  spacingMs: 120\n  maxAttempts: 8\n  backoff: { baseMs: 20, capMs: 200 }\n' });
+    const dir = applyRepo({ exports: exportsByName, config: 'apply:\n  concurrency: 3\n  spacingMs: 120\n  maxAttempts: 12\n  backoff: { baseMs: 100, capMs: 1000 }\n' });
     const result = await cli(sim, dir)(['apply', '--auto-approve']);
     expect(result.stdout).toContain('Apply complete: 24 submitted, 0 failed, 0 skipped.');
     const posts = submissions(sim.record().requests);
