@@ -3,7 +3,8 @@
 // one data action go strictly one at a time; different data actions run concurrently up to a limit.
 
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
+import { stampEvent } from '../audit/audit-event.js';
+import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
 import { buildExecutionPayload } from '../contract/execution-payload.js';
 import type { ExecutionPayload } from '../contract/execution-payload.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
@@ -105,14 +106,7 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
   const now = deps.now ?? (() => new Date());
   const newKey = deps.newKey ?? randomUUID;
   const results: ExportResult[] = [];
-  const event = (partial: Omit<AuditEvent, 'timestamp' | 'actor' | 'runId' | 'toolVersion'>): AuditEvent => ({
-    timestamp: now().toISOString(),
-    ...partial,
-    actor: deps.identity.actor,
-    runId: deps.identity.runId,
-    ...(deps.identity.gitSha === undefined ? {} : { gitSha: deps.identity.gitSha }),
-    toolVersion: deps.identity.toolVersion,
-  });
+  const event = (facts: EventFacts): AuditEvent => stampEvent(deps.identity, now().toISOString(), facts);
 
   // Changes with no API call are recorded first, together.
   const local = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed');

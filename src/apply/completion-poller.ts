@@ -1,10 +1,11 @@
 // Polls CXone for the end of submitted executions (for `apply --wait` and `refresh`), because callbacks cannot
 // reach a CI runner or a laptop. Each finished execution is recorded in state and audit like a callback would be.
 
-import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
+import { stampEvent } from '../audit/audit-event.js';
+import type { RunIdentity } from '../audit/audit-event.js';
 import { ApiError, ApiErrorCode } from '../cxone/api-error.js';
 import type { ExecutionStatusReport } from '../cxone/executions-client.js';
-import { recordCompletion } from '../state/record-completion.js';
+import { completionFacts, recordCompletion } from '../state/record-completion.js';
 import type { Clock } from './request-gate.js';
 import type { StateJournal } from './state-journal.js';
 
@@ -81,24 +82,7 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
   const nowIso = new Date(options.clock.now()).toISOString();
   const outcome = recordCompletion(entry, report, nowIso);
   const last = outcome.lastExecution;
-  const event: AuditEvent = {
-    timestamp: nowIso,
-    event: last.status === 'completed' ? 'execution.completed' : 'execution.failed',
-    export: execution.name,
-    executionId: execution.executionId,
-    status: last.status,
-    rowsExported: last.rowsExported,
-    latencyMs: last.latencyMs,
-    formatValidated: true,
-    sanitizationApplied: entry.spec.format.sanitizeSpecialCharacters,
-    definitionHash: entry.definitionHash,
-    ...(outcome.anomalies.length > 0 ? { anomalies: outcome.anomalies } : {}),
-    reason: 'status-poll',
-    actor: options.identity.actor,
-    runId: options.identity.runId,
-    ...(options.identity.gitSha === undefined ? {} : { gitSha: options.identity.gitSha }),
-    toolVersion: options.identity.toolVersion,
-  };
+  const event = stampEvent(options.identity, nowIso, completionFacts(execution.name, entry, outcome, 'status-poll'));
   await options.journal.commit({
     exports: [execution.name],
     mutate: (state) => {

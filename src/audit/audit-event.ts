@@ -26,10 +26,18 @@ export interface AuditEvent {
   toolVersion: string;
 }
 
+/** What an event says, before it is stamped with its time and run. */
+export type EventFacts = Omit<AuditEvent, 'timestamp' | 'actor' | 'runId' | 'gitSha' | 'toolVersion'>;
+
 /** Who and what run an event belongs to: the same on every line a run writes. */
 export interface RunIdentity {
   actor: string;
   runId: string;
   gitSha: string | undefined;
   toolVersion: string;
+}
+
+/** An event as written: its facts, the time, and the run's identity. */
+export function stampEvent(identity: RunIdentity, timestamp: string, facts: EventFacts): AuditEvent {
+  return { timestamp, ...facts, actor: identity.actor, runId: identity.runId, ...(identity.gitSha === undefined ? {} : { gitSha: identity.gitSha }), toolVersion: identity.toolVersion };
 }

@@ -2,9 +2,11 @@
 // short lock, one audit fsync and one state patch. Each caller hears back only when its own event is durable.
 // The lock is taken per batch, not for the receiver's lifetime, so apply can run beside it.
 
-import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
+import { stampEvent } from '../audit/audit-event.js';
+import { FINISHED_STATUSES } from '../audit/execution-ends.js';
+import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
 import type { AuditSink } from '../audit/audit-log.js';
-import { recordCompletion } from '../state/record-completion.js';
+import { completionFacts, recordCompletion } from '../state/record-completion.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import type { ExportState, State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
@@ -24,8 +26,6 @@ export interface CallbackRecorderOptions {
   compactEvery?: number;
   now?: () => Date;
 }
-
-const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export class CallbackRecorder {
   private readonly commits: GroupCommit<CompletionReport, RecordOutcome>;
@@ -79,26 +79,12 @@ export class CallbackRecorder {
         const entry = changed.get(name) ?? state.exports[name]!;
         const last = entry.lastExecution!;
         // The same final status again (a redelivery, or a poll got there first): acknowledged, counted once.
-        if (FINAL.has(last.status) && last.status === report.status && last.completedAt !== null) return { kind: 'duplicate', exportName: name };
+        if (FINISHED_STATUSES.has(last.status) && last.status === report.status && last.completedAt !== null) return { kind: 'duplicate', exportName: name };
         const outcome = recordCompletion(entry, report, nowIso);
         changed.set(name, { ...entry, lastExecution: outcome.lastExecution });
         const recorded = outcome.lastExecution;
-        if (FINAL.has(recorded.status)) {
-          events.push(
-            this.event({
-              event: recorded.status === 'completed' ? 'execution.completed' : 'execution.failed',
-              export: name,
-              executionId: report.executionId,
-              status: recorded.status,
-              rowsExported: recorded.rowsExported,
-              latencyMs: recorded.latencyMs,
-              formatValidated: true,
-              sanitizationApplied: entry.spec.format.sanitizeSpecialCharacters,
-              definitionHash: entry.definitionHash,
-              reason: 'callback',
-              ...(outcome.anomalies.length > 0 ? { anomalies: outcome.anomalies } : {}),
-            }),
-          );
+        if (FINISHED_STATUSES.has(recorded.status)) {
+          events.push(this.event(completionFacts(name, entry, outcome, 'callback')));
           finished.push({ status: recorded.status, rows: recorded.rowsExported, latencyMs: recorded.latencyMs });
         }
         return { kind: 'recorded', exportName: name, anomalies: outcome.anomalies };
@@ -144,8 +130,7 @@ export class CallbackRecorder {
     this.patchesSinceCompaction = 0;
   }
 
-  private event(partial: Omit<AuditEvent, 'timestamp' | 'actor' | 'runId' | 'toolVersion'>): AuditEvent {
-    const { identity } = this.options;
-    return { timestamp: (this.options.now?.() ?? new Date()).toISOString(), ...partial, actor: identity.actor, runId: identity.runId, ...(identity.gitSha === undefined ? {} : { gitSha: identity.gitSha }), toolVersion: identity.toolVersion };
+  private event(facts: EventFacts): AuditEvent {
+    return stampEvent(this.options.identity, (this.options.now?.() ?? new Date()).toISOString(), facts);
   }
 }

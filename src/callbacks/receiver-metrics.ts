@@ -3,9 +3,9 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEvent } from '../audit/audit-event.js';
+import { executionEnds, FINISHED_STATUSES } from '../audit/execution-ends.js';
 
 const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
-const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 
 export class ReceiverMetrics {
   readonly registry = new Registry();
@@ -21,15 +21,11 @@ export class ReceiverMetrics {
 
   /** Counts every completion already in the audit log, once per execution (the last word wins). */
   seedFromAudit(events: readonly AuditEvent[]): void {
-    const last = new Map<string, AuditEvent>();
-    for (const event of events) {
-      if ((event.event === 'execution.completed' || event.event === 'execution.failed') && event.executionId != null && FINISHED.has(event.status ?? '')) last.set(event.executionId, event);
-    }
-    for (const event of last.values()) this.recordExecution(event.status!, event.rowsExported ?? null, event.latencyMs ?? null);
+    for (const event of executionEnds(events)) this.recordExecution(event.status!, event.rowsExported ?? null, event.latencyMs ?? null);
   }
 
   recordExecution(status: string, rowsExported: number | null, latencyMs: number | null): void {
-    if (!FINISHED.has(status)) return;
+    if (!FINISHED_STATUSES.has(status)) return;
     this.executions.inc({ status });
     this.finished++;
     if (status === 'completed') this.completed++;

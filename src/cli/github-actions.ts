@@ -16,10 +16,11 @@ export function setOutputs(env: Env, outputs: Record<string, string | number | b
   appendFileSync(file, Object.entries(outputs).map(([name, value]) => `${name}=${String(value)}\n`).join(''));
 }
 
-/** Markdown appended to the job's summary page, kept under GitHub's 1 MiB limit. */
-export function appendSummary(env: Env, markdown: string): void {
+/** Markdown appended to the job's summary page, kept under GitHub's 1 MiB limit; only rendered inside Actions. */
+export function appendSummary(env: Env, render: () => string): void {
   const file = env.GITHUB_STEP_SUMMARY;
   if (file === undefined || file === '') return;
+  const markdown = render();
   const cap = 1024 * 1024;
   appendFileSync(file, markdown.length > cap ? `${markdown.slice(0, cap - 200)}\n\n_(truncated at GitHub's 1 MiB summary limit)_\n` : markdown);
 }

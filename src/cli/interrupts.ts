@@ -18,10 +18,6 @@ export function exitCodeFor(signal: InterruptSignal): number {
   return signal === 'SIGINT' ? 130 : 143;
 }
 
-export function interruptedBy(): InterruptSignal | undefined {
-  return received;
-}
-
 /** Called by the entry module; true when the signal was handed to a graceful handler. */
 export function deliverInterrupt(signal: InterruptSignal): boolean {
   if (received !== undefined || handlers.size === 0) return false;

@@ -1,6 +1,8 @@
 // Where commands write. Tests and embedding code swap it for one that captures output instead of patching
 // process streams.
 
+import { redactSecrets } from '../redaction.js';
+
 export interface Logger {
   /** The command's result (stdout). Not silenced by --quiet when it is the requested output. */
   out(text: string): void;
@@ -33,10 +35,11 @@ export function createStreamLogger({ quiet, verbose }: Verbosity, stdout: NodeJS
     info: (text) => {
       if (!quiet) line(stdout, text);
     },
-    warn: (text) => line(stderr, text),
-    error: (text) => line(stderr, text),
+    // Diagnostics pass the redactor too; results (stdout) are ours to keep clean and may be megabytes.
+    warn: (text) => line(stderr, redactSecrets(text)),
+    error: (text) => line(stderr, redactSecrets(text)),
     debug: (text) => {
-      if (verbose) line(stderr, text);
+      if (verbose) line(stderr, redactSecrets(text));
     },
   };
 }

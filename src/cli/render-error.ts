@@ -3,11 +3,17 @@
 
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { CliError } from '../errors.js';
+import { redactSecrets } from '../redaction.js';
 import { toolVersion } from '../version.js';
 import { colorLevel, createColors } from './color.js';
 import { renderHumanDiagnostics } from './render-diagnostics.js';
 
+/** The message for the user; every path passes through the redactor, the last guard for secrets. */
 export function renderError(error: unknown, colorFlag = true): string {
+  return redactSecrets(describeError(error, colorFlag));
+}
+
+function describeError(error: unknown, colorFlag: boolean): string {
   const colors = createColors(colorLevel({ colorFlag, env: process.env, isTTY: process.stderr.isTTY === true }));
   const label = colors.red.bold('Error:');
   if (error instanceof CliError && error.kind !== 'internal') {

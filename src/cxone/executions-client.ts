@@ -16,7 +16,6 @@ import type { TokenManager } from './token-manager.js';
 
 export const EXECUTIONS_PATH = '/api/v2/dataprep/dataactions/{dataActionId}/executions';
 export const DEFAULT_STATUS_PATH = '/api/v2/dataprep/dataactions/{dataActionId}/executions/{executionId}';
-export const EXECUTION_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 
 export interface SubmittedExecution {
   executionId: string;

@@ -144,7 +144,7 @@ function article(type: string): string {
 }
 
 /** A short, safe rendering of the offending value. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';

@@ -1,6 +1,7 @@
 // How an execution's end (from a callback or a status poll) changes its state entry: the status, rows and
 // latency, checked for real rather than assumed, with anything odd named as an anomaly.
 
+import type { EventFacts } from '../audit/audit-event.js';
 import type { ExecutionStatus, ExportState, LastExecution } from './state-model.js';
 
 export interface CompletionReport {
@@ -69,4 +70,22 @@ function parseTime(value: string | null | undefined): number | undefined {
   if (!/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The audit facts of a recorded end: the seed's AuditLog fields with real values, and any anomalies. */
+export function completionFacts(name: string, entry: ExportState, outcome: CompletionOutcome, reason: 'callback' | 'status-poll'): EventFacts {
+  const last = outcome.lastExecution;
+  return {
+    event: last.status === 'completed' ? 'execution.completed' : 'execution.failed',
+    export: name,
+    executionId: last.executionId,
+    status: last.status,
+    rowsExported: last.rowsExported,
+    latencyMs: last.latencyMs,
+    formatValidated: true,
+    sanitizationApplied: entry.spec.format.sanitizeSpecialCharacters,
+    definitionHash: entry.definitionHash,
+    reason,
+    ...(outcome.anomalies.length > 0 ? { anomalies: outcome.anomalies } : {}),
+  };
 }

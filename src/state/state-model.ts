@@ -52,7 +52,5 @@ export function emptyState(lineage: string): State {
   return { version: STATE_VERSION, lineage, serial: 0, exports: {} };
 }
 
-/** Statuses after which an execution will not change any more. */
-export const FINISHED_STATUSES: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled', 'submit-failed'];
 /** Statuses that make the next plan retry the export. */
 export const FAILED_STATUSES: readonly ExecutionStatus[] = ['failed', 'submit-failed'];

@@ -2,6 +2,7 @@
 // window the completion rate (completed ÷ finished, as the seed defines it), latency percentiles and counts.
 
 import type { AuditEvent } from '../audit/audit-event.js';
+import { executionEnds } from '../audit/execution-ends.js';
 import type { State } from '../state/state-model.js';
 
 export interface ExportStatusRow {
@@ -26,8 +27,6 @@ export interface StatusReport {
   };
 }
 
-const FINISHED = new Set(['completed', 'failed', 'cancelled']);
-
 export function statusReport(state: State, audit: readonly AuditEvent[], since: Date | null): StatusReport {
   const exports = Object.keys(state.exports)
     .sort()
@@ -35,23 +34,17 @@ export function statusReport(state: State, audit: readonly AuditEvent[], since: 
       const last = state.exports[name]!.lastExecution;
       return { name, executionId: last?.executionId ?? null, status: last?.status ?? null, submittedAt: last?.submittedAt ?? null, completedAt: last?.completedAt ?? null, rowsExported: last?.rowsExported ?? null, latencyMs: last?.latencyMs ?? null };
     });
-  // One verdict per execution, the last one logged: callbacks and polls may both report the same end.
-  const ends = new Map<string, AuditEvent>();
-  for (const event of audit) {
-    if ((event.event !== 'execution.completed' && event.event !== 'execution.failed') || event.executionId == null || !FINISHED.has(event.status ?? '')) continue;
-    if (since !== null && Date.parse(event.timestamp) < since.getTime()) continue;
-    ends.set(event.executionId, event);
-  }
+  const ends = executionEnds(audit, since);
   const byStatus: Record<string, number> = {};
   const latencies: number[] = [];
   let rowsExported = 0;
-  for (const event of ends.values()) {
+  for (const event of ends) {
     byStatus[event.status!] = (byStatus[event.status!] ?? 0) + 1;
     if (typeof event.latencyMs === 'number') latencies.push(event.latencyMs);
     rowsExported += event.rowsExported ?? 0;
   }
   latencies.sort((a, b) => a - b);
-  const finished = ends.size;
+  const finished = ends.length;
   return {
     exports,
     window: { since: since?.toISOString() ?? null },

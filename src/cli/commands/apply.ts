@@ -113,6 +113,8 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     const client = needsApi ? createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line), beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry }) : undefined;
     const callbackToken = ctx.env.CXONE_CALLBACK_TOKEN;
     registerSecret(callbackToken);
+    // One identity for every line this run writes (outside GitHub, its runId is made up once).
+    const identity = runIdentity(ctx.env, config.rootDir);
     let results: ExportResult[] = [];
     try {
       // One token up front: bad credentials fail the run before anything is written.
@@ -122,7 +124,7 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
         client: client?.executions ?? { submit: () => Promise.reject(new Error('no client')) },
         journal,
         hooks,
-        identity: runIdentity(ctx.env, config.rootDir),
+        identity,
         reporter,
         concurrency: options.concurrency ?? config.apply.concurrency,
         callbackToken,
@@ -134,7 +136,7 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
       const submitted = results.filter((r) => r.outcome === 'submitted' && r.executionId !== undefined);
       if (options.wait === true && client !== undefined && submitted.length > 0 && interrupted === undefined) {
         if (options.json !== true) ctx.logger.info(`Waiting up to ${formatDelay(waitTimeoutMs)} for ${submitted.length} executions to finish…`);
-        const polled = await pollCompletions(submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })), { client: client.executions, journal, identity: runIdentity(ctx.env, config.rootDir), reporter, clock: systemClock, timeoutMs: waitTimeoutMs, signal: stop.signal });
+        const polled = await pollCompletions(submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })), { client: client.executions, journal, identity, reporter, clock: systemClock, timeoutMs: waitTimeoutMs, signal: stop.signal });
         if (polled.unsupported !== undefined) ctx.logger.warn(`Warning: ${polled.unsupported.message}. ${polled.unsupported.hint ?? ''}`);
         else if (polled.unfinished.length > 0) ctx.logger.warn(`Warning: ${polled.unfinished.length} executions had not finished after --wait-timeout; \`cxone-exports refresh\` picks them up later.`);
       }
@@ -174,7 +176,7 @@ function report(ctx: CommandContext, reporter: ProgressReporter, results: Export
   const failed = results.filter((r) => r.outcome === 'failed');
   const line = `Apply complete: ${count('submitted')} submitted, ${failed.length} failed, ${count('skipped')} skipped${count('forgotten') > 0 ? `, ${count('forgotten')} forgotten` : ''}. State serial ${serialBefore} → ${serialAfter}.`;
   setOutputs(ctx.env, { has_changes: true, submitted: count('submitted'), failed: failed.length });
-  appendSummary(ctx.env, applySummaryMarkdown(line, results));
+  appendSummary(ctx.env, () => applySummaryMarkdown(line, results));
   if (inGitHubActions(ctx.env)) for (const f of failed) ctx.logger.warn(errorAnnotation('cxone-exports apply', `${f.name}: ${f.reason ?? 'failed'}`));
   if (json) {
     reporter.event('change_summary', line, { submitted: count('submitted'), failed: failed.length, skipped: count('skipped'), forgotten: count('forgotten'), serial_before: serialBefore, serial_after: serialAfter });

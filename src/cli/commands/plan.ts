@@ -43,7 +43,7 @@ export async function planCommand(ctx: CommandContext, options: PlanCommandOptio
     else ctx.logger.info(`\n${note}`);
   }
 
-  appendSummary(ctx.env, renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }));
+  appendSummary(ctx.env, () => renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }));
   setOutputs(ctx.env, { has_changes: hasChanges(plan), to_submit: submissions(plan.summary), to_forget: plan.summary.forget });
 
   if (options.detailedExitcode === true && hasChanges(plan)) throw new ExitError(2);

@@ -1,5 +1,6 @@
 // `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID`: look at and repair the state by hand.
 
+import { stampEvent } from '../../audit/audit-event.js';
 import { AuditLog } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { closestMatch } from '../../diagnostics/did-you-mean.js';
@@ -87,7 +88,7 @@ export async function stateRmCommand(ctx: CommandContext, name: string, options:
     const { log } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
     const identity = runIdentity(ctx.env, ctx.cwd);
     // Audit first: a line that says what is about to be forgotten is never lost to a crash before the write.
-    await log.append([{ timestamp: new Date().toISOString(), event: 'state.forget', export: name, definitionHash: entry.definitionHash, executionId: entry.lastExecution?.executionId ?? null, reason: 'state rm', actor: identity.actor, runId: identity.runId, ...(identity.gitSha === undefined ? {} : { gitSha: identity.gitSha }), toolVersion: identity.toolVersion }]);
+    await log.append([stampEvent(identity, new Date().toISOString(), { event: 'state.forget', export: name, definitionHash: entry.definitionHash, executionId: entry.lastExecution?.executionId ?? null, reason: 'state rm' })]);
     const exports = { ...state.exports };
     delete exports[name];
     const written = await store.write({ ...state, exports }, state.serial);
