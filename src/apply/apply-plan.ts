@@ -102,16 +102,26 @@ export class SubmissionHooks {
   };
 }
 
-export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, ExportDefinition>, deps: ApplyDependencies): Promise<ExportResult[]> {
+export interface ApplyOutcome {
+  results: ExportResult[];
+  /**
+   * Why the run stopped early (a state write failed, so nothing more may be submitted), or undefined. The
+   * exports it did not reach are in `results` as skipped.
+   */
+  failure: unknown;
+}
+
+export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, ExportDefinition>, deps: ApplyDependencies): Promise<ApplyOutcome> {
   const now = deps.now ?? (() => new Date());
   const newKey = deps.newKey ?? randomUUID;
   const results: ExportResult[] = [];
   const event = (facts: EventFacts): AuditEvent => stampEvent(deps.identity, now().toISOString(), facts);
+  let failure: unknown;
 
   // Changes with no API call are recorded first, together.
   const local = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed');
   if (local.length > 0) {
-    await deps.journal.commit({
+    const recorded = deps.journal.commit({
       exports: local.map((change) => change.name),
       mutate: (state) => {
         for (const change of local) {
@@ -121,6 +131,8 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
       },
       events: local.map((change) => event({ event: change.action === 'forget' ? 'state.forget' : 'state.refresh', export: change.name, definitionHash: change.definitionHash, reason: change.reason })),
     });
+    failure = await recorded.then(() => undefined, (error: unknown) => error);
+    if (failure !== undefined) return { results, failure };
     for (const change of local) {
       deps.reporter.recorded(change);
       results.push({ name: change.name, action: change.action, outcome: change.action === 'forget' ? 'forgotten' : 'recorded', dataActionId: change.dataActionId });
@@ -136,14 +148,30 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
   const chains = [...byDataAction.values()];
   const worker = async () => {
     for (let chain = chains.shift(); chain !== undefined; chain = chains.shift()) {
-      for (const change of chain) results.push(await submitOne(change, definitions.get(change.name)!));
+      for (const change of chain) {
+        if (failure !== undefined) {
+          // A state write failed: nothing more is submitted, since its intent could not be recorded first.
+          deps.reporter.skipped(change, 'not attempted: the run stopped because the state could not be written');
+          results.push({ name: change.name, action: change.action, dataActionId: change.dataActionId, outcome: 'skipped', reason: 'run stopped' });
+          continue;
+        }
+        try {
+          results.push(await submitOne(change, definitions.get(change.name)));
+        } catch (error) {
+          failure ??= error;
+          const reason = `could not be recorded: ${error instanceof Error ? error.message : String(error)}`;
+          deps.reporter.failed(change, reason, 'unknown');
+          results.push({ name: change.name, action: change.action, dataActionId: change.dataActionId, outcome: 'failed', reason });
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, chains.length)) }, worker));
-  await deps.journal.drain();
-  return results;
+  await deps.journal.drain().catch((error: unknown) => (failure ??= error));
+  return { results, failure };
 
-  async function submitOne(change: PlannedChange, definition: ExportDefinition): Promise<ExportResult> {
+  async function submitOne(change: PlannedChange, definition: ExportDefinition | undefined): Promise<ExportResult> {
+    if (definition === undefined) throw new Error(`the plan names export ${change.name}, which no loaded definition holds`);
     const base = { name: change.name, action: change.action, dataActionId: change.dataActionId };
     if (deps.stopSignal.aborted) {
       deps.reporter.skipped(change, 'interrupted before it started; it stays planned');

@@ -53,10 +53,14 @@ export class StateJournal {
     return this.commits.drain();
   }
 
-  /** Waits for everything, then folds the logged changes into one complete stored state. */
+  /**
+   * Waits for everything, then folds the logged changes into one complete stored state. Throws when any write
+   * failed, so a run that could not persist never reports success.
+   */
   async close(): Promise<void> {
     await this.drain();
-    if (this.failure === undefined) await this.store.compact();
+    if (this.failure !== undefined) throw this.failure;
+    await this.store.compact();
   }
 
   private async commitBatch(batch: JournalEntry[]): Promise<void[]> {

@@ -3,6 +3,7 @@
 
 import { appendFile, mkdir, open, readFile, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { appendDurably } from '../files/durable-write.js';
 import { redactSecrets } from '../redaction.js';
 import type { AuditEvent } from './audit-event.js';
 
@@ -24,14 +25,8 @@ export class AuditLog implements AuditSink {
     if (events.length === 0) return;
     // Each event is one line; redaction is a second guard, since callers already keep secrets out.
     const text = events.map((event) => `${redactSecrets(JSON.stringify(event))}\n`).join('');
-    const handle = await open(this.path, 'a');
-    try {
-      await handle.writeFile(text);
-      // fdatasync: the lines and the file size that makes them readable.
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+    // All the lines or none: a failed append (a full disk) is cut back before the error reaches the caller.
+    await appendDurably(this.path, text);
   }
 }
 

@@ -14,11 +14,14 @@ export interface ProgressReporter extends ApplyReporter, PollReporter {
   start(changes: readonly PlannedChange[]): void;
   /** Waits until the display has caught up with every result. */
   finish(): Promise<void>;
+  /** Closes every task that has no result yet (the run stopped early), so `finish` never waits on them. */
+  abandon(reason: string): void;
   event(type: string, message: string, fields?: Record<string, unknown>): void;
 }
 
 interface TaskSlot {
   task?: ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+  settled: boolean;
   done: (error?: Error) => void;
   finished: Promise<void>;
 }
@@ -39,11 +42,18 @@ export class ListrProgress implements ProgressReporter {
 
   start(changes: readonly PlannedChange[]): void {
     const tasks = changes.map((change) => {
-      let done!: (error?: Error) => void;
+      let settle!: (error?: Error) => void;
       const finished = new Promise<void>((resolve, reject) => {
-        done = (error) => (error === undefined ? resolve() : reject(error));
+        settle = (error) => (error === undefined ? resolve() : reject(error));
       });
-      const slot: TaskSlot = { done, finished };
+      const slot: TaskSlot = {
+        settled: false,
+        done: (error) => {
+          slot.settled = true;
+          settle(error);
+        },
+        finished,
+      };
       this.slots.set(change.name, slot);
       return {
         title: `${change.name}: waiting`,
@@ -68,6 +78,14 @@ export class ListrProgress implements ProgressReporter {
 
   async finish(): Promise<void> {
     await this.running;
+  }
+
+  abandon(reason: string): void {
+    for (const [name, slot] of this.slots) {
+      if (slot.settled) continue;
+      slot.task?.skip(`${name}: ${reason}`);
+      slot.done();
+    }
   }
 
   event(_type: string, message: string): void {
@@ -123,6 +141,7 @@ export class JsonProgress implements ProgressReporter {
 
   start(): void {}
   async finish(): Promise<void> {}
+  abandon(): void {}
 
   event(type: string, message: string, fields: Record<string, unknown> = {}): void {
     this.logger.out(JSON.stringify({ '@level': type === 'failed' ? 'error' : 'info', '@message': message, '@module': 'cxone-exports', '@timestamp': new Date().toISOString(), type, ...fields }));

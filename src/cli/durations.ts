@@ -4,10 +4,20 @@ import { UsageError } from '../errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-export function parseDuration(text: string, flag: string): number {
+/** The longest a Node.js timer can wait (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** A duration in milliseconds, at most `maxMs` (by default what a timer can hold). */
+export function parseDuration(text: string, flag: string, maxMs = MAX_TIMER_MS): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
   if (match === null) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration`, { hint: `Use a number with a unit, e.g. ${flag} 30s, 5m, 1h or 7d.` });
-  return Math.round(Number(match[1]) * UNITS[match[2] ?? 's']!);
+  const ms = Math.round(Number(match[1]) * UNITS[match[2] ?? 's']!);
+  if (ms > maxMs) throw new UsageError(`${flag} ${text} is too long: at most ${describeMax(maxMs)}`, { hint: `Give ${flag} a shorter duration.` });
+  return ms;
+}
+
+function describeMax(ms: number): string {
+  return ms % UNITS.d! === 0 ? `${ms / UNITS.d!}d` : ms >= UNITS.h! ? `${Math.floor(ms / UNITS.h!)}h` : `${ms}ms`;
 }
 
 export function lockTimeoutMs(text: string | undefined): number {

@@ -3,6 +3,7 @@
 
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { CliError } from '../errors.js';
+import { describeSystemError } from '../files/system-error.js';
 import { redactSecrets } from '../redaction.js';
 import { toolVersion } from '../version.js';
 import { colorLevel, createColors } from './color.js';
@@ -21,6 +22,8 @@ function describeError(error: unknown, colorFlag: boolean): string {
     const hint = error.hint === undefined ? '' : `\n${error.hint}\n`;
     return `${details}${label} ${error.message}\n${hint}`;
   }
+  const system = describeSystemError(error);
+  if (system !== undefined) return `${label} ${system.message}\n${system.hint}\n`;
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return [
     `${colors.red.bold('Internal error:')} this is a bug in cxone-exports ${toolVersion()}, not in your input.`,

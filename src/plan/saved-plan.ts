@@ -62,11 +62,30 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
   if (data.formatVersion !== PLAN_FORMAT_VERSION) {
     throw new UsageError(`${file} has plan format ${String(data.formatVersion)}; this cxone-exports reads ${PLAN_FORMAT_VERSION}`, { hint: remake });
   }
+  const missing = missingFields(data);
+  if (missing.length > 0) {
+    throw new UsageError(`${file} is not a complete saved plan: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing or of the wrong type`, { hint: remake });
+  }
   const { checksum, ...unsealed } = data as SavedPlan;
   if (checksumOf(unsealed) !== checksum) {
     throw new UsageError(`${file} was modified after it was written (its checksum does not match), so it is not applied`, { hint: remake });
   }
   return data as SavedPlan;
+}
+
+/** The fields apply relies on that are absent or of the wrong type. */
+function missingFields(data: Partial<SavedPlan>): string[] {
+  const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const checks: [string, boolean][] = [
+    ['lineage', typeof data.lineage === 'string'],
+    ['serial', Number.isInteger(data.serial)],
+    ['stateExisted', typeof data.stateExisted === 'boolean'],
+    ['definitionHashes', isRecord(data.definitionHashes) && Object.values(data.definitionHashes!).every((h) => typeof h === 'string')],
+    ['options', isRecord(data.options) && Array.isArray(data.options!.targets) && Array.isArray(data.options!.replace)],
+    ['summary', isRecord(data.summary)],
+    ['changes[].name, action and dataActionId', data.changes!.every((c) => isRecord(c) && typeof c.name === 'string' && typeof c.action === 'string' && typeof c.dataActionId === 'string')],
+  ];
+  return checks.filter(([, ok]) => !ok).map(([field]) => field);
 }
 
 /** Why a saved plan no longer describes what apply would do; empty when it still does. */
@@ -90,5 +109,9 @@ export function staleReasons(saved: SavedPlan, now: { snapshot: StateSnapshot; d
     else if (nowHash !== hash) reasons.push(`export ${name} was edited`);
   }
   for (const name of current.keys()) if (!(name in saved.definitionHashes)) reasons.push(`export ${name} was added`);
+  // A plan resealed by hand could name an export the files never held; nothing is applied for it.
+  for (const change of saved.changes) {
+    if (change.action !== 'forget' && !current.has(change.name) && saved.definitionHashes[change.name] === undefined) reasons.push(`the plan names export ${change.name}, which no definition holds`);
+  }
   return reasons;
 }

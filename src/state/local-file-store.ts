@@ -5,10 +5,10 @@
 // the log back into state.json.
 
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { appendDurably, writeFileDurably } from '../files/durable-write.js';
 import { toolVersion } from '../version.js';
 import { StateConflictError, StateLockedError, StateUnreadableError } from './state-errors.js';
 import { checkState, parseState, serializeContent, serializeState, withSerial } from './state-file-format.js';
@@ -103,16 +103,8 @@ export class LocalFileStore implements StateStore {
       current.tornBytes = 0;
     }
     const record: WalRecord = { lineage: changes.lineage, serial: expectedSerial + 1, set: changes.set, remove: changes.remove };
-    const created = current.walRecords === 0;
-    const handle = await open(this.walPath, 'a');
-    try {
-      await handle.writeFile(`${JSON.stringify(record)}\n`);
-      // fdatasync: the data and the size that makes it readable, without other metadata.
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    if (created) await fsyncDirectory(this.options.stateDir);
+    // All of the record or none of it: a failed append is cut back, and the error reaches the caller.
+    await appendDurably(this.walPath, `${JSON.stringify(record)}\n`);
     // The cached map is the store's own (readers get copies), so it is updated in place: no 10,000-key copy.
     const exports = current.state.exports;
     Object.assign(exports, changes.set);
@@ -216,8 +208,8 @@ export class LocalFileStore implements StateStore {
    */
   private async tryCreateLock(info: LockInfo): Promise<boolean> {
     const draft = `${this.lockPath}.${info.id}.tmp`;
-    await writeFile(draft, `${JSON.stringify(info, null, 2)}\n`);
     try {
+      await writeFile(draft, `${JSON.stringify(info, null, 2)}\n`);
       await link(draft, this.lockPath);
       return true;
     } catch (error) {
@@ -263,19 +255,7 @@ export class LocalFileStore implements StateStore {
   }
 
   private async writeDurably(path: string, text: string): Promise<void> {
-    if (this.options.beforeRename === undefined) {
-      await writeFileAtomic(path, text, { fsync: true });
-    } else {
-      // The crash-test path: same temp-then-rename sequence, with a pause point before the rename.
-      const temp = `${path}.tmp-${randomUUID()}`;
-      const handle = await open(temp, 'w');
-      await handle.writeFile(text);
-      await handle.sync();
-      await handle.close();
-      await this.options.beforeRename();
-      await rename(temp, path);
-    }
-    await fsyncDirectory(this.options.stateDir);
+    await writeFileDurably(path, text, this.options.beforeRename);
   }
 }
 
@@ -287,18 +267,6 @@ function isStale(holder: LockInfo): boolean {
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (error) {
-    // Some file systems refuse fsync on a directory; the rename is still atomic there.
-    if (!['EINVAL', 'EPERM', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-  } finally {
-    await handle.close();
   }
 }
 

@@ -14,7 +14,8 @@ import { AuditLog } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { createCxoneClient } from '../../cxone/create-client.js';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
-import { ExitError, UsageError } from '../../errors.js';
+import { CliError, ExitError, ExternalError, UsageError } from '../../errors.js';
+import { describeSystemError } from '../../files/system-error.js';
 import { planChanges } from '../../plan/plan-changes.js';
 import { SUBMITTING_ACTIONS, submissions } from '../../plan/plan-model.js';
 import type { Plan } from '../../plan/plan-model.js';
@@ -116,11 +117,12 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     // One identity for every line this run writes (outside GitHub, its runId is made up once).
     const identity = runIdentity(ctx.env, config.rootDir);
     let results: ExportResult[] = [];
+    let failure: unknown;
     try {
       // One token up front: bad credentials fail the run before anything is written.
       if (client !== undefined) await client.tokens.getToken();
       reporter.start(plan.changes.filter((c) => SUBMITTING_ACTIONS.includes(c.action)));
-      results = await applyPlan(plan, new Map(definitions.definitions.map((d) => [d.name, d])), {
+      const outcome = await applyPlan(plan, new Map(definitions.definitions.map((d) => [d.name, d])), {
         client: client?.executions ?? { submit: () => Promise.reject(new Error('no client')) },
         journal,
         hooks,
@@ -132,25 +134,48 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
         abortSignal: abort.signal,
         faultPoint: faultPointFromEnvironment(ctx.env),
       });
+      results = outcome.results;
+      failure = outcome.failure;
       await reporter.finish();
       const submitted = results.filter((r) => r.outcome === 'submitted' && r.executionId !== undefined);
-      if (options.wait === true && client !== undefined && submitted.length > 0 && interrupted === undefined) {
+      if (failure === undefined && options.wait === true && client !== undefined && submitted.length > 0 && interrupted === undefined) {
         if (options.json !== true) ctx.logger.info(`Waiting up to ${formatDelay(waitTimeoutMs)} for ${submitted.length} executions to finish…`);
         const polled = await pollCompletions(submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })), { client: client.executions, journal, identity, reporter, clock: systemClock, timeoutMs: waitTimeoutMs, signal: stop.signal });
         if (polled.unsupported !== undefined) ctx.logger.warn(`Warning: ${polled.unsupported.message}. ${polled.unsupported.hint ?? ''}`);
+        else if (interrupted !== undefined) ctx.logger.warn(`Stopped waiting: ${polled.unfinished.length} executions had not finished; \`cxone-exports refresh\` picks them up later.`);
         else if (polled.unfinished.length > 0) ctx.logger.warn(`Warning: ${polled.unfinished.length} executions had not finished after --wait-timeout; \`cxone-exports refresh\` picks them up later.`);
       }
+    } catch (error) {
+      failure ??= error;
     } finally {
-      await journal.close().catch((error: unknown) => ctx.logger.warn(`Warning: could not fold state.wal into state.json: ${(error as Error).message}`));
+      // Every path ends the display: tasks the run never reached are closed, so nothing waits on them.
+      reporter.abandon('not attempted');
       await reporter.finish();
+      // A run whose writes failed must not look like it persisted: the fold's error is the run's error.
+      await journal.close().catch((error: unknown) => (failure ??= error));
     }
+    if (failure !== undefined && results.length === 0) throw asRunFailure(failure);
     report(ctx, reporter, results, serialBefore, journal.serial, options.json === true);
+    if (failure !== undefined) throw asRunFailure(failure);
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
     if (results.some((r) => r.outcome === 'failed')) throw new ExitError(1);
   } finally {
     removeHandler();
     await lock.release();
   }
+}
+
+/**
+ * The error a stopped run ends with. A write the machine refused (a full disk) says so; whatever the state holds
+ * is whole, and an export left pending is resubmitted with the same Idempotency-Key by the next apply.
+ */
+function asRunFailure(error: unknown): unknown {
+  if (error instanceof CliError || error instanceof ExitError) return error;
+  const system = describeSystemError(error);
+  if (system === undefined) return error;
+  return new ExternalError(`the run could not record its progress: ${system.message}`, {
+    hint: `${system.hint}\nNothing more was submitted after the failed write. Run \`cxone-exports plan\` once the cause is fixed: an export whose outcome was not recorded is resubmitted with the same Idempotency-Key, so CXone does not run it twice.`,
+  });
 }
 
 function applySummaryMarkdown(line: string, results: ExportResult[]): string {

@@ -1,7 +1,7 @@
 // `cxone-exports plan`: what apply would do, read-only, with no credentials and no network.
 
 import { resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileDurably } from '../../files/durable-write.js';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
 import { ExitError, UsageError } from '../../errors.js';
 import { planChanges } from '../../plan/plan-changes.js';
@@ -36,7 +36,7 @@ export async function planCommand(ctx: CommandContext, options: PlanCommandOptio
 
   if (options.out !== undefined) {
     const sealed = sealPlan(plan, { stateExisted: snapshot.exists, definitions: definitions.definitions, targets: options.target, replace: options.replace, toolVersion: toolVersion() });
-    await writeFileAtomic(resolve(ctx.cwd, options.out), serializeSavedPlan(sealed), { fsync: true });
+    await writeFileDurably(resolve(ctx.cwd, options.out), serializeSavedPlan(sealed));
     // With --json the plan itself is on stdout; the note goes to stderr so the JSON stays parseable.
     const note = `Saved the plan to ${options.out}. Apply exactly this plan with: cxone-exports apply ${options.out}`;
     if (options.json === true) ctx.logger.warn(note);

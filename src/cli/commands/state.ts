@@ -9,10 +9,11 @@ import { openStateStore } from '../../state/open-state-store.js';
 import type { ExportState, State } from '../../state/state-model.js';
 import type { CommandContext } from '../command-context.js';
 import { lockTimeoutMs } from '../durations.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { mergeStates } from '../../state/merge-states.js';
 import { parseState, serializeState } from '../../state/state-file-format.js';
+import { writeFileDurably } from '../../files/durable-write.js';
 
 export async function stateListCommand(ctx: CommandContext, options: { json?: boolean }): Promise<void> {
   const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
@@ -123,6 +124,6 @@ export async function stateMergeCommand(ctx: CommandContext, basePath: string, o
   if (ours === undefined || theirs === undefined) throw new UsageError('state merge needs both sides of the merge', { hint: 'Git calls this as the state.json merge driver: cxone-exports state merge %O %A %B' });
   const result = mergeStates(base, ours, theirs);
   if (!result.ok) throw new UsageError(`cannot merge the two states: ${result.reason}`, { hint: 'Resolve state.json by hand: keep the state with the lineage of main.' });
-  await writeFile(resolve(ctx.cwd, oursPath), serializeState(result.state));
+  await writeFileDurably(resolve(ctx.cwd, oursPath), serializeState(result.state));
   ctx.logger.info(`Merged the two states: ${Object.keys(result.state.exports).length} exports, serial ${result.state.serial}.`);
 }

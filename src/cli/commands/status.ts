@@ -9,9 +9,12 @@ import { formatDelay } from '../apply-progress.js';
 import type { CommandContext } from '../command-context.js';
 import { parseDuration } from '../durations.js';
 
+/** Ten years: further back than any audit log, and well inside what a Date can hold. */
+const MAX_SINCE_MS = 3650 * 86_400_000;
+
 export async function statusCommand(ctx: CommandContext, options: { json?: boolean; since?: string }): Promise<void> {
   const config = await ctx.config();
-  const since = options.since === undefined ? null : new Date(Date.now() - parseDuration(options.since, '--since'));
+  const since = options.since === undefined ? null : new Date(Date.now() - parseDuration(options.since, '--since', MAX_SINCE_MS));
   const { state } = await openStateStore(config, ctx.cwd).read();
   const report = statusReport(state, await readAuditLog(join(config.stateDir, 'audit.jsonl')), since);
   if (options.json === true) {
