@@ -5,7 +5,7 @@ import { stampEvent } from '../audit/audit-event.js';
 import type { RunIdentity } from '../audit/audit-event.js';
 import { ApiError, ApiErrorCode } from '../cxone/api-error.js';
 import type { ExecutionStatusReport } from '../cxone/executions-client.js';
-import { completionFacts, recordCompletion } from '../state/record-completion.js';
+import { anomalyFacts, completionFacts, decideCompletion, recordCompletion } from '../state/record-completion.js';
 import type { Clock } from './request-gate.js';
 import type { StateJournal } from './state-journal.js';
 
@@ -58,6 +58,8 @@ export async function pollCompletions(executions: readonly TrackedExecution[], o
       try {
         report = await options.client.getStatus(execution.dataActionId, execution.executionId, options.signal === undefined ? {} : { signal: options.signal });
       } catch (error) {
+        // Ctrl-C aborts the request in flight: stop polling, and report what is still unfinished.
+        if (options.signal?.aborted === true) return { finished, unfinished: [...still, ...waiting.slice(waiting.indexOf(execution))] };
         if (error instanceof ApiError && error.code === ApiErrorCode.StatusUnsupported) return { finished, unfinished: [...still, ...waiting.slice(waiting.indexOf(execution))], unsupported: error };
         throw error;
       }
@@ -80,6 +82,13 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
   const entry = options.journal.entry(execution.name);
   if (entry === undefined || entry.lastExecution?.executionId !== execution.executionId) return;
   const nowIso = new Date(options.clock.now()).toISOString();
+  // A finished execution is final: a poll that disagrees changes nothing and is noted as an anomaly.
+  const decision = decideCompletion(entry.lastExecution, report);
+  if (decision.kind === 'duplicate') return;
+  if (decision.kind === 'ignore') {
+    await options.journal.commit({ exports: [], mutate: () => undefined, events: [stampEvent(options.identity, nowIso, anomalyFacts(execution.name, entry.lastExecution, report, decision.anomaly, 'status-poll'))] });
+    return;
+  }
   const outcome = recordCompletion(entry, report, nowIso);
   const last = outcome.lastExecution;
   const event = stampEvent(options.identity, nowIso, completionFacts(execution.name, entry, outcome, 'status-poll'));
@@ -87,8 +96,8 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
     exports: [execution.name],
     mutate: (state) => {
       const current = state.exports[execution.name];
-      // Only if nothing replaced this execution meanwhile.
-      if (current?.lastExecution?.executionId === execution.executionId) state.exports[execution.name] = { ...current, lastExecution: last };
+      // Only if nothing replaced or finished this execution meanwhile.
+      if (current?.lastExecution?.executionId === execution.executionId && decideCompletion(current.lastExecution, report).kind === 'record') state.exports[execution.name] = { ...current, lastExecution: last };
     },
     events: [event],
   });

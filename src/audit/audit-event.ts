@@ -1,7 +1,7 @@
 // One line of audit.jsonl (DESIGN.md, fixed names). Completion events carry every field of the seed's AuditLog
 // (timestamp, executionId, status, rowsExported, latencyMs, formatValidated, sanitizationApplied) with real values.
 
-export type AuditEventName = 'execution.intent' | 'execution.submitted' | 'execution.failed' | 'execution.completed' | 'state.forget' | 'state.refresh' | 'callback.rejected';
+export type AuditEventName = 'execution.intent' | 'execution.submitted' | 'execution.failed' | 'execution.completed' | 'execution.anomaly' | 'state.forget' | 'state.refresh' | 'callback.rejected';
 
 export interface AuditEvent {
   timestamp: string;
@@ -20,6 +20,11 @@ export interface AuditEvent {
   error?: string;
   anomalies?: string[];
   reason?: string;
+  /** callback.rejected: how many requests this line stands for (1 when absent), and where the first came from. */
+  count?: number;
+  sources?: string[];
+  /** callback.rejected: the end of the window a summary line covers. */
+  until?: string;
   actor: string;
   runId: string;
   gitSha?: string;

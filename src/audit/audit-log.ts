@@ -1,11 +1,13 @@
 // The append-only audit log: whole JSON lines, fsynced before the state write that depends on them. A line torn
 // by a crash mid-append is moved aside to audit.jsonl.torn on open, never silently dropped.
 
-import { appendFile, mkdir, open, readFile, stat, truncate } from 'node:fs/promises';
+import { appendFile, mkdir, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { appendDurably } from '../files/durable-write.js';
 import { redactSecrets } from '../redaction.js';
 import type { AuditEvent } from './audit-event.js';
+import { scanAuditLog } from './scan-audit-log.js';
 
 export interface AuditSink {
   append(events: readonly AuditEvent[]): Promise<void>;
@@ -31,37 +33,53 @@ export class AuditLog implements AuditSink {
 }
 
 async function repairTornTail(path: string): Promise<number> {
-  const size = await stat(path).then((s) => s.size, () => 0);
-  if (size === 0) return 0;
-  const text = await readFile(path);
-  if (text[text.length - 1] === 0x0a) return 0;
-  const lastNewline = text.lastIndexOf(0x0a);
-  const fragment = text.subarray(lastNewline + 1);
-  await appendFile(`${path}.torn`, Buffer.concat([fragment, Buffer.from('\n')]));
-  await truncate(path, lastNewline + 1);
-  const handle = await open(path, 'r+');
+  const handle = await open(path, 'r+').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (handle === undefined) return 0;
   try {
+    const size = (await handle.stat()).size;
+    const lineStart = await lastLineStart(handle, size);
+    if (lineStart === size) return 0;
+    // Only the torn tail is read, never the whole log: it may be very large.
+    const fragment = Buffer.alloc(size - lineStart);
+    await handle.read(fragment, 0, fragment.length, lineStart);
+    await appendFile(`${path}.torn`, Buffer.concat([fragment, Buffer.from('\n')]));
+    await handle.truncate(lineStart);
     await handle.sync();
+    return fragment.length;
   } finally {
     await handle.close();
   }
-  return fragment.length;
 }
 
-/** Every event in the log, skipping nothing: a line that does not parse is an error naming its number. */
+/** Where the last line begins: just after the last newline (the file's size when it ends with one). */
+async function lastLineStart(handle: FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (newline !== -1) return start + newline + 1;
+    end = start;
+  }
+  return 0;
+}
+
+/** Every event in the log, in order (for tests and small logs); a line that does not parse is an error. */
 export async function readAuditLog(path: string): Promise<AuditEvent[]> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
+  const events: AuditEvent[] = [];
+  await scanAuditLog(path, {
+    onEvent: (event) => events.push(event),
+    onBadLine: (line) => {
+      throw new Error(`${path}:${line} is not a JSON line`);
+    },
   });
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line, index) => {
-      try {
-        return JSON.parse(line) as AuditEvent;
-      } catch {
-        throw new Error(`${path}:${index + 1} is not a JSON line`);
-      }
-    });
+  return events;
+}
+
+/** The warning for lines a scan skipped: they count for nothing, and the file says where. */
+export function damagedLinesWarning(displayPath: string, badLines: number): string {
+  return `Warning: ${badLines} line${badLines === 1 ? '' : 's'} of ${displayPath} ${badLines === 1 ? 'is' : 'are'} not JSON and ${badLines === 1 ? 'was' : 'were'} skipped. Find ${badLines === 1 ? 'it' : 'them'} with: grep -vn '^{' ${displayPath}`;
 }

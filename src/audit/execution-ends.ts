@@ -1,17 +1,38 @@
-// How executions ended, read from the audit log: one verdict per execution, the last one logged, because a
-// callback and a status poll may both report the same end.
+// How executions ended, read from the audit log: one verdict per execution. A finished execution is final, so
+// the first end logged is the verdict; a later line for the same execution (a redelivery after a crash between
+// the audit line and the state write) is not counted again.
 
-import type { AuditEvent } from './audit-event.js';
+import type { AuditEvent, AuditEventName } from './audit-event.js';
 
 export const FINISHED_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 
-/** The final `execution.completed` / `execution.failed` event of each execution, optionally since a time. */
-export function executionEnds(events: readonly AuditEvent[], since: Date | null = null): AuditEvent[] {
-  const ends = new Map<string, AuditEvent>();
-  for (const event of events) {
-    if ((event.event !== 'execution.completed' && event.event !== 'execution.failed') || event.executionId == null || !FINISHED_STATUSES.has(event.status ?? '')) continue;
-    if (since !== null && Date.parse(event.timestamp) < since.getTime()) continue;
-    ends.set(event.executionId, event);
+/** The audit events that can end an execution. */
+export const END_EVENTS: readonly AuditEventName[] = ['execution.completed', 'execution.failed'];
+
+export type ExecutionEnd = Pick<AuditEvent, 'timestamp' | 'executionId' | 'status' | 'rowsExported' | 'latencyMs'>;
+
+/** Collects ends one event at a time, so a log of any size is read in one pass. */
+export class ExecutionEnds {
+  private readonly ends = new Map<string, ExecutionEnd>();
+
+  /** True when `event` is the first end of its execution (and so counts). */
+  add(event: AuditEvent): boolean {
+    if (!END_EVENTS.includes(event.event) || event.executionId == null || !FINISHED_STATUSES.has(event.status ?? '')) return false;
+    if (this.ends.has(event.executionId)) return false;
+    this.ends.set(event.executionId, { timestamp: event.timestamp, executionId: event.executionId, status: event.status, rowsExported: event.rowsExported ?? null, latencyMs: event.latencyMs ?? null });
+    return true;
   }
-  return [...ends.values()];
+
+  /** The verdicts, optionally only those logged since a time. */
+  list(since: Date | null = null): ExecutionEnd[] {
+    const all = [...this.ends.values()];
+    return since === null ? all : all.filter((end) => Date.parse(end.timestamp) >= since.getTime());
+  }
+}
+
+/** The first end of each execution among `events`, optionally since a time. */
+export function executionEnds(events: readonly AuditEvent[], since: Date | null = null): ExecutionEnd[] {
+  const ends = new ExecutionEnds();
+  for (const event of events) ends.add(event);
+  return ends.list(since);
 }

@@ -10,6 +10,7 @@ import { checkCallbackAuth } from './callback-auth.js';
 import type { CallbackAuthSettings } from './callback-auth.js';
 import type { CallbackRecorder } from './callback-recorder.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
+import type { RejectionAudit } from './rejection-audit.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -17,6 +18,7 @@ export interface ReceiverOptions {
   path: string;
   auth: CallbackAuthSettings;
   recorder: CallbackRecorder;
+  rejections: RejectionAudit;
   metrics: ReceiverMetrics;
   /** One JSON line per request. */
   log: (line: string) => void;
@@ -61,7 +63,11 @@ export function createCallbackServer(options: ReceiverOptions): Server {
   };
 
   async function answer(req: IncomingMessage, url: URL): Promise<Answer> {
-    if (req.method === 'GET' && url.pathname === '/healthz') return { status: 200, body: { status: 'ok' } };
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      // Unhealthy while callbacks cannot be recorded, so a load balancer or an alert notices.
+      const failure = options.recorder.failure;
+      return failure === undefined ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { status: 'failing', since: failure.since, error: 'callbacks cannot be recorded; the receiver log says why' } };
+    }
     if (req.method === 'GET' && url.pathname === '/metrics') {
       const metrics = await options.metrics.render();
       return { status: 200, body: metrics.body, headers: { 'Content-Type': metrics.contentType } };
@@ -71,32 +77,34 @@ export function createCallbackServer(options: ReceiverOptions): Server {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') return drain(req, { status: 415, body: { error: 'send application/json' } });
 
+    const source = req.socket.remoteAddress ?? 'unknown';
     const raw = await readLimited(req);
     if (raw === undefined) {
-      await options.recorder.reject('body-too-large');
+      await options.rejections.reject('body-too-large', source);
       return { status: 413, body: { error: `bodies are limited to ${MAX_BODY_BYTES} bytes` }, headers: { Connection: 'close' } };
     }
     const verdict = checkCallbackAuth(options.auth, req.headers, url.searchParams, raw, options.nowSeconds?.() ?? Math.floor(Date.now() / 1000));
     if (!verdict.ok) {
-      await options.recorder.reject(verdict.reason);
+      await options.rejections.reject(verdict.reason, source);
       return { status: 401, body: { error: 'unauthorized' } };
     }
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      await options.recorder.reject('invalid-json');
+      await options.rejections.reject('invalid-json', source);
       return { status: 400, body: { error: 'the body is not valid JSON' } };
     }
     const problems = check(body);
     if (problems.length > 0) {
-      await options.recorder.reject('schema', { error: problems[0]!.message });
+      await options.rejections.reject('schema', source, { error: problems[0]!.message });
       return { status: 400, body: { error: problems.map((p) => p.message).join('; ') } };
     }
     const report = body as CompletionReport;
     const outcome = await options.recorder.record(report);
     if (outcome.kind === 'unknown') return { status: 404, body: { error: 'unknown execution' }, executionId: report.executionId };
-    return { status: 200, body: { status: outcome.kind, ...(outcome.kind === 'recorded' && outcome.anomalies.length > 0 ? { anomalies: outcome.anomalies } : {}) }, executionId: report.executionId };
+    const anomalies = outcome.kind === 'recorded' || outcome.kind === 'ignored' ? outcome.anomalies : [];
+    return { status: 200, body: { status: outcome.kind, ...(anomalies.length > 0 ? { anomalies } : {}) }, executionId: report.executionId };
   }
 
   return options.tls === undefined ? createHttpServer(serverOptions, handler) : createHttpsServer({ ...serverOptions, ...options.tls }, handler);

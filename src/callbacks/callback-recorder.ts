@@ -6,14 +6,25 @@ import { stampEvent } from '../audit/audit-event.js';
 import { FINISHED_STATUSES } from '../audit/execution-ends.js';
 import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
 import type { AuditSink } from '../audit/audit-log.js';
-import { completionFacts, recordCompletion } from '../state/record-completion.js';
+import { anomalyFacts, completionFacts, decideCompletion, recordCompletion } from '../state/record-completion.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import type { ExportState, State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
 
-export type RecordOutcome = { kind: 'recorded'; exportName: string; anomalies: string[] } | { kind: 'duplicate'; exportName: string } | { kind: 'unknown' };
+export type RecordOutcome =
+  | { kind: 'recorded'; exportName: string; anomalies: string[] }
+  | { kind: 'duplicate'; exportName: string }
+  /** Not allowed to change the execution (it had finished, or was further along); noted in the audit. */
+  | { kind: 'ignored'; exportName: string; anomalies: string[] }
+  | { kind: 'unknown' };
+
+/** Why the receiver cannot record right now, while it lasts (cleared by the next batch that is recorded). */
+export interface RecordingFailure {
+  since: string;
+  message: string;
+}
 
 export interface CallbackRecorderOptions {
   store: StateStore;
@@ -25,6 +36,8 @@ export interface CallbackRecorderOptions {
   /** Fold the state log into state.json after this many patches. */
   compactEvery?: number;
   now?: () => Date;
+  /** Told (once per failed batch) why a batch could not be recorded. */
+  onFailure?: (error: unknown) => void;
 }
 
 export class CallbackRecorder {
@@ -34,22 +47,25 @@ export class CallbackRecorder {
   private view: { state: State; byExecution: Map<string, string> } | undefined;
   /** Group commits made so far. */
   writes = 0;
+  private failing: RecordingFailure | undefined;
 
   constructor(private readonly options: CallbackRecorderOptions) {
     // Whatever a failed batch half-did in memory is forgotten: the next batch reads the stored state again.
-    this.commits = new GroupCommit((reports) => this.commit(reports), () => {
+    this.commits = new GroupCommit((reports) => this.commit(reports), (error) => {
       this.view = undefined;
+      this.failing ??= { since: (this.options.now?.() ?? new Date()).toISOString(), message: error instanceof Error ? error.message : String(error) };
+      this.options.metrics.recordFailures.inc();
+      this.options.onFailure?.(error);
     });
+  }
+
+  /** Undefined while batches are recorded; otherwise why they are not, since when. */
+  get failure(): RecordingFailure | undefined {
+    return this.failing;
   }
 
   record(report: CompletionReport): Promise<RecordOutcome> {
     return this.commits.submit(report);
-  }
-
-  /** Writes an audit line for a refused callback (no state involved). */
-  async reject(reason: string, detail: Record<string, unknown> = {}): Promise<void> {
-    this.options.metrics.recordRejection(reason);
-    await this.options.audit.append([this.event({ event: 'callback.rejected', export: null, reason, ...detail })]);
   }
 
   /** Waits for every queued event, then folds the state log into state.json. */
@@ -66,7 +82,7 @@ export class CallbackRecorder {
       const { state, byExecution } = view;
       const changed = new Map<string, ExportState>();
       const events: AuditEvent[] = [];
-      const finished: { status: string; rows: number | null; latencyMs: number | null }[] = [];
+      const finished: AuditEvent[] = [];
       const nowIso = (this.options.now?.() ?? new Date()).toISOString();
 
       const outcomes = reports.map((report): RecordOutcome => {
@@ -78,14 +94,18 @@ export class CallbackRecorder {
         }
         const entry = changed.get(name) ?? state.exports[name]!;
         const last = entry.lastExecution!;
-        // The same final status again (a redelivery, or a poll got there first): acknowledged, counted once.
-        if (FINISHED_STATUSES.has(last.status) && last.status === report.status && last.completedAt !== null) return { kind: 'duplicate', exportName: name };
+        const decision = decideCompletion(last, report);
+        if (decision.kind === 'duplicate') return { kind: 'duplicate', exportName: name };
+        if (decision.kind === 'ignore') {
+          events.push(this.event(anomalyFacts(name, last, report, decision.anomaly, 'callback')));
+          return { kind: 'ignored', exportName: name, anomalies: [decision.anomaly] };
+        }
         const outcome = recordCompletion(entry, report, nowIso);
         changed.set(name, { ...entry, lastExecution: outcome.lastExecution });
-        const recorded = outcome.lastExecution;
-        if (FINISHED_STATUSES.has(recorded.status)) {
-          events.push(this.event(completionFacts(name, entry, outcome, 'callback')));
-          finished.push({ status: recorded.status, rows: recorded.rowsExported, latencyMs: recorded.latencyMs });
+        if (FINISHED_STATUSES.has(outcome.lastExecution.status)) {
+          const end = this.event(completionFacts(name, entry, outcome, 'callback'));
+          events.push(end);
+          finished.push(end);
         }
         return { kind: 'recorded', exportName: name, anomalies: outcome.anomalies };
       });
@@ -98,8 +118,9 @@ export class CallbackRecorder {
         metrics.stateWrites.inc();
         this.patchesSinceCompaction++;
       }
-      for (const f of finished) metrics.recordExecution(f.status, f.rows, f.latencyMs);
+      for (const end of finished) metrics.recordExecution(end);
       if (this.patchesSinceCompaction >= (this.options.compactEvery ?? 500)) await this.compactLocked();
+      this.failing = undefined;
       return outcomes;
     } finally {
       await lock.release();

@@ -3,7 +3,9 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEvent } from '../audit/audit-event.js';
-import { executionEnds, FINISHED_STATUSES } from '../audit/execution-ends.js';
+import { END_EVENTS, ExecutionEnds } from '../audit/execution-ends.js';
+import { scanAuditLog } from '../audit/scan-audit-log.js';
+import type { ScanSummary } from '../audit/scan-audit-log.js';
 
 const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
 
@@ -16,16 +18,30 @@ export class ReceiverMetrics {
   private readonly rejected = new Counter({ name: 'cxone_exports_callbacks_rejected_total', help: 'Callbacks refused, by reason.', labelNames: ['reason'], registers: [this.registry] });
   readonly requestDuration = new Histogram({ name: 'cxone_exports_http_request_duration_seconds', help: 'Receiver request durations.', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
   readonly stateWrites = new Counter({ name: 'cxone_exports_state_writes_total', help: 'State writes made by the receiver (one per group commit).', registers: [this.registry] });
+  readonly recordFailures = new Counter({ name: 'cxone_exports_record_failures_total', help: 'Callback batches that could not be recorded (the lock, the state or the disk), answered 500.', registers: [this.registry] });
   private completed = 0;
   private finished = 0;
+  /** Executions already counted: each counts once, as `status` counts it, whatever was redelivered. */
+  private readonly ends = new ExecutionEnds();
 
-  /** Counts every completion already in the audit log, once per execution (the last word wins). */
-  seedFromAudit(events: readonly AuditEvent[]): void {
-    for (const event of executionEnds(events)) this.recordExecution(event.status!, event.rowsExported ?? null, event.latencyMs ?? null);
+  /**
+   * Counts one audit line at start-up: an execution's first end (the verdict `status` uses too), and every
+   * rejection with its count. Fed by a streaming scan, so the log's size does not matter.
+   */
+  seedFromAudit(event: AuditEvent): void {
+    if (event.event === 'callback.rejected') {
+      this.rejected.inc({ reason: event.reason ?? 'unknown' }, event.count ?? 1);
+      return;
+    }
+    this.recordExecution(event);
   }
 
-  recordExecution(status: string, rowsExported: number | null, latencyMs: number | null): void {
-    if (!FINISHED_STATUSES.has(status)) return;
+  /** Counts an execution's end, unless that execution was counted before. */
+  recordExecution(event: AuditEvent): void {
+    if (!this.ends.add(event)) return;
+    const status = event.status!;
+    const rowsExported = event.rowsExported ?? null;
+    const latencyMs = event.latencyMs ?? null;
     this.executions.inc({ status });
     this.finished++;
     if (status === 'completed') this.completed++;
@@ -38,7 +54,18 @@ export class ReceiverMetrics {
     this.rejected.inc({ reason });
   }
 
+  /** The counts by reason (for tests and the audit summary). */
+  async rejections(): Promise<Record<string, number>> {
+    const values = (await this.rejected.get()).values;
+    return Object.fromEntries(values.map((v) => [String(v.labels.reason), v.value]));
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+/** Seeds `metrics` from the audit log at `path`, streamed: any size of log, in bounded memory. */
+export function seedMetricsFromAuditLog(metrics: ReceiverMetrics, path: string): Promise<ScanSummary> {
+  return scanAuditLog(path, { events: [...END_EVENTS, 'callback.rejected'], onEvent: (event) => metrics.seedFromAudit(event) });
 }

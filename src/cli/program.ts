@@ -95,6 +95,7 @@ export function buildProgram(): Command {
     .option('--tls-key <file>', 'and this private key (PEM)')
     .option('--insecure-no-auth', 'allow a non-loopback address without callback authentication')
     .option('--lock-timeout <duration>', 'how long an event batch waits for the state lock', '30s')
+    .option('--shutdown-timeout <duration>', 'on SIGTERM, how long requests in flight may take before they are cut', '10s')
     .action(async (options: ServeOptions, command: Command) => {
       const { serveCommand } = await import('./commands/serve.js');
       await serveCommand(await context(command), options);

@@ -19,6 +19,36 @@ export interface CompletionOutcome {
 
 const KNOWN: readonly string[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 
+/** How far along a status is: an execution only moves forward, and a finished one is final. */
+function progressOf(status: string): number {
+  if (status === 'queued') return 0;
+  if (status === 'running') return 1;
+  return 2;
+}
+
+export type CompletionDecision =
+  /** A step forward: record it. */
+  | { kind: 'record' }
+  /** The same end again (a redelivery, or a poll got there first): acknowledged, counted once. */
+  | { kind: 'duplicate' }
+  /** A step back, or another end after the end: the state keeps what it has; the audit notes the anomaly. */
+  | { kind: 'ignore'; anomaly: string };
+
+/** Whether `report` may change `last`. A finished execution is final, whatever arrives later. */
+export function decideCompletion(last: LastExecution, report: CompletionReport): CompletionDecision {
+  const finished = last.status === 'completed' || last.status === 'failed' || last.status === 'cancelled';
+  if (finished && last.completedAt !== null) {
+    return report.status === last.status ? { kind: 'duplicate' } : { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
+  }
+  if (progressOf(report.status) < progressOf(last.status)) return { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
+  return { kind: 'record' };
+}
+
+/** The audit facts of an event that was not allowed to change a finished (or further along) execution. */
+export function anomalyFacts(name: string, last: LastExecution, report: CompletionReport, anomaly: string, reason: 'callback' | 'status-poll'): EventFacts {
+  return { event: 'execution.anomaly', export: name, executionId: last.executionId, status: report.status, reason, anomalies: [anomaly], ...(report.rowsExported == null ? {} : { rowsExported: Number.isInteger(report.rowsExported) && report.rowsExported >= 0 ? report.rowsExported : null }) };
+}
+
 /** The entry's lastExecution after `report`; `nowIso` stands in for a missing end time. */
 export function recordCompletion(entry: ExportState, report: CompletionReport, nowIso: string): CompletionOutcome {
   const last = entry.lastExecution;

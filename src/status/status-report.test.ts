@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { appliedEntry, definition, execution, stateWith } from '../../test/support/state-builders.js';
+import { executionEnds } from '../audit/execution-ends.js';
 import { percentile, statusReport } from './status-report.js';
 
 const end = (executionId: string, status: string, latencyMs: number, timestamp = '2026-11-27T10:00:00Z'): AuditEvent => ({ timestamp, event: status === 'completed' ? 'execution.completed' : 'execution.failed', export: 'x', executionId, status, rowsExported: 10, latencyMs, actor: 'a', runId: 'r', toolVersion: 'v' });
@@ -9,13 +10,13 @@ describe('statusReport', () => {
   const state = stateWith({ b: appliedEntry(definition('b'), { lastExecution: execution('running', { executionId: 'e9' }) }), a: appliedEntry(definition('a')) });
 
   it('lists each export by name and computes the rate as completed over finished, once per execution', () => {
-    const report = statusReport(state, [end('e1', 'completed', 100), end('e2', 'failed', 300), end('e3', 'completed', 200), end('e3', 'completed', 200)], null);
+    const report = statusReport(state, executionEnds([end('e1', 'completed', 100), end('e2', 'failed', 300), end('e3', 'completed', 200), end('e3', 'completed', 200)]), null);
     expect(report.exports.map((r) => [r.name, r.status])).toEqual([['a', 'completed'], ['b', 'running']]);
     expect(report.overall).toMatchObject({ finished: 3, completionRate: 2 / 3, byStatus: { completed: 2, failed: 1 }, latencyMs: { p50: 200, p95: 300, max: 300 }, rowsExported: 30 });
   });
 
   it('limits the window with since, and says n/a rather than 0% when nothing finished', () => {
-    const report = statusReport(state, [end('e1', 'completed', 100, '2026-11-01T00:00:00Z')], new Date('2026-11-20T00:00:00Z'));
+    const report = statusReport(state, executionEnds([end('e1', 'completed', 100, '2026-11-01T00:00:00Z')]), new Date('2026-11-20T00:00:00Z'));
     expect(report.overall).toMatchObject({ finished: 0, completionRate: null, latencyMs: { p50: null, p95: null, max: null } });
   });
 

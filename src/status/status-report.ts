@@ -1,8 +1,7 @@
 // What `status` reports, computed from state and audit alone (pure): each export's last execution, and over a
 // window the completion rate (completed ÷ finished, as the seed defines it), latency percentiles and counts.
 
-import type { AuditEvent } from '../audit/audit-event.js';
-import { executionEnds } from '../audit/execution-ends.js';
+import type { ExecutionEnd } from '../audit/execution-ends.js';
 import type { State } from '../state/state-model.js';
 
 export interface ExportStatusRow {
@@ -27,24 +26,25 @@ export interface StatusReport {
   };
 }
 
-export function statusReport(state: State, audit: readonly AuditEvent[], since: Date | null): StatusReport {
+/** `ends`: each execution's verdict from the audit log (see ExecutionEnds), filtered here by `since`. */
+export function statusReport(state: State, ends: readonly ExecutionEnd[], since: Date | null): StatusReport {
   const exports = Object.keys(state.exports)
     .sort()
     .map((name): ExportStatusRow => {
       const last = state.exports[name]!.lastExecution;
       return { name, executionId: last?.executionId ?? null, status: last?.status ?? null, submittedAt: last?.submittedAt ?? null, completedAt: last?.completedAt ?? null, rowsExported: last?.rowsExported ?? null, latencyMs: last?.latencyMs ?? null };
     });
-  const ends = executionEnds(audit, since);
+  const inWindow = since === null ? ends : ends.filter((end) => Date.parse(end.timestamp) >= since.getTime());
   const byStatus: Record<string, number> = {};
   const latencies: number[] = [];
   let rowsExported = 0;
-  for (const event of ends) {
+  for (const event of inWindow) {
     byStatus[event.status!] = (byStatus[event.status!] ?? 0) + 1;
     if (typeof event.latencyMs === 'number') latencies.push(event.latencyMs);
     rowsExported += event.rowsExported ?? 0;
   }
   latencies.sort((a, b) => a - b);
-  const finished = ends.length;
+  const finished = inWindow.length;
   return {
     exports,
     window: { since: since?.toISOString() ?? null },

@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { AuditLog } from '../../src/audit/audit-log.js';
+import { stampEvent } from '../../src/audit/audit-event.js';
 import { CallbackRecorder } from '../../src/callbacks/callback-recorder.js';
 import { createCallbackServer } from '../../src/callbacks/callback-receiver.js';
 import { ReceiverMetrics } from '../../src/callbacks/receiver-metrics.js';
+import { RejectionAudit } from '../../src/callbacks/rejection-audit.js';
 import { signCallback } from '../../src/contract/callback-signature.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
@@ -33,16 +35,18 @@ export async function repoWithQueuedExecutions(count: number): Promise<{ dir: st
   return { dir, state };
 }
 
-export async function startReceiver(dir: string, auth: { secrets?: string[]; token?: string } = {}) {
+export async function startReceiver(dir: string, auth: { secrets?: string[]; token?: string } = {}, options: { lockTimeoutMs?: number; now?: () => number } = {}) {
   const { log } = await AuditLog.open(join(dir, '.cxone-exports', 'audit.jsonl'));
   const metrics = new ReceiverMetrics();
-  const recorder = new CallbackRecorder({ store: new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }), audit: log, identity: { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' }, metrics, lockTimeoutMs: 10_000 });
+  const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
+  const recorder = new CallbackRecorder({ store: new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }), audit: log, identity, metrics, lockTimeoutMs: options.lockTimeoutMs ?? 10_000 });
+  const rejections = new RejectionAudit({ audit: log, metrics, event: (facts) => stampEvent(identity, new Date().toISOString(), facts), ...(options.now === undefined ? {} : { now: options.now }) });
   const logs: string[] = [];
-  const server = createCallbackServer({ path: PATH, auth: { secrets: auth.secrets ?? [], token: auth.token }, recorder, metrics, log: (line) => logs.push(line) });
+  const server = createCallbackServer({ path: PATH, auth: { secrets: auth.secrets ?? [], token: auth.token }, recorder, rejections, metrics, log: (line) => logs.push(line) });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, server, recorder, metrics, logs };
+  return { url, server, recorder, rejections, metrics, logs };
 }
 
 export function completion(executionId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,20 +1,24 @@
 // `cxone-exports serve`: the receiver for CXone's completion callbacks, with /healthz and /metrics.
 
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { AuditLog, readAuditLog } from '../../audit/audit-log.js';
+import { stampEvent } from '../../audit/audit-event.js';
+import { AuditLog, damagedLinesWarning } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { authEnabled } from '../../callbacks/callback-auth.js';
 import { CallbackRecorder } from '../../callbacks/callback-recorder.js';
 import { createCallbackServer } from '../../callbacks/callback-receiver.js';
-import { ReceiverMetrics } from '../../callbacks/receiver-metrics.js';
+import { ReceiverMetrics, seedMetricsFromAuditLog } from '../../callbacks/receiver-metrics.js';
+import { RejectionAudit } from '../../callbacks/rejection-audit.js';
 import { isLoopbackHost } from '../../contract/callback-url.js';
 import { UsageError } from '../../errors.js';
 import { registerSecret } from '../../redaction.js';
 import { openStateStore } from '../../state/open-state-store.js';
 import type { CommandContext } from '../command-context.js';
-import { lockTimeoutMs } from '../durations.js';
+import { formatDelay } from '../apply-progress.js';
+import { lockTimeoutMs, parseDuration } from '../durations.js';
+import { renderError } from '../render-error.js';
 import { onInterrupt } from '../interrupts.js';
 import type { InterruptSignal } from '../interrupts.js';
 
@@ -25,6 +29,7 @@ export interface ServeOptions {
   tlsKey?: string;
   insecureNoAuth?: boolean;
   lockTimeout?: string;
+  shutdownTimeout?: string;
 }
 
 export async function serveCommand(ctx: CommandContext, options: ServeOptions): Promise<void> {
@@ -44,11 +49,23 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
   const tls = options.tlsCert === undefined ? undefined : { cert: await readTlsFile(ctx, options.tlsCert, '--tls-cert'), key: await readTlsFile(ctx, options.tlsKey!, '--tls-key') };
 
   const auditPath = join(config.stateDir, 'audit.jsonl');
-  const { log: audit } = await AuditLog.open(auditPath);
+  const { log: audit, repairedBytes } = await AuditLog.open(auditPath);
+  if (repairedBytes > 0) ctx.logger.warn(`Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`);
   const metrics = new ReceiverMetrics();
-  metrics.seedFromAudit(await readAuditLog(auditPath));
-  const recorder = new CallbackRecorder({ store: openStateStore(config, ctx.cwd), audit, identity: runIdentity(ctx.env, config.rootDir), metrics, lockTimeoutMs: lockTimeoutMs(options.lockTimeout ?? '30s') });
-  const server = createCallbackServer({ path: config.callbacks.path, auth, recorder, metrics, log: (line) => ctx.logger.out(line), ...(tls === undefined ? {} : { tls }) });
+  // Streamed: the counters start from an audit log of any size in bounded memory.
+  const scan = await seedMetricsFromAuditLog(metrics, auditPath);
+  if (scan.badLines > 0) ctx.logger.warn(damagedLinesWarning(relative(ctx.cwd, auditPath), scan.badLines));
+  const identity = runIdentity(ctx.env, config.rootDir);
+  const recorder = new CallbackRecorder({
+    store: openStateStore(config, ctx.cwd),
+    audit,
+    identity,
+    metrics,
+    lockTimeoutMs: lockTimeoutMs(options.lockTimeout ?? '30s'),
+    onFailure: (error) => ctx.logger.warn(JSON.stringify({ time: new Date().toISOString(), level: 'error', message: 'callbacks could not be recorded; answering 500 so CXone retries', error: renderError(error, false).trim() })),
+  });
+  const rejections = new RejectionAudit({ audit, metrics, event: (facts) => stampEvent(identity, new Date().toISOString(), facts) });
+  const server = createCallbackServer({ path: config.callbacks.path, auth, recorder, rejections, metrics, log: (line) => ctx.logger.out(line), ...(tls === undefined ? {} : { tls }) });
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new UsageError(`port ${port} on ${host} is already in use`, { hint: 'Pick another with --port, or stop what is listening there.' }) : error));
@@ -60,10 +77,19 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
   ctx.logger.warn(`cxone-exports serve: listening on ${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}${config.callbacks.path} (authentication: ${authText}); /healthz and /metrics too. Ctrl-C or SIGTERM stops it gracefully.`);
 
   const signal = await new Promise<InterruptSignal>((resolveSignal) => onInterrupt(resolveSignal));
-  ctx.logger.warn(`${signal} received: no new connections; finishing the events in flight.`);
+  const graceMs = parseDuration(options.shutdownTimeout ?? '10s', '--shutdown-timeout');
+  ctx.logger.warn(`${signal} received: no new connections; finishing the events in flight (up to ${formatDelay(graceMs)}).`);
   const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
   server.closeIdleConnections();
+  // A client that trickles its request must not hold the shutdown open: past the deadline its connection is
+  // cut, and an event not yet recorded is not acknowledged (CXone delivers it again).
+  const deadline = setTimeout(() => {
+    ctx.logger.warn(`Shutdown deadline reached: closing the connections still open; their requests were not acknowledged.`);
+    server.closeAllConnections();
+  }, graceMs);
   await closed;
+  clearTimeout(deadline);
+  await rejections.close();
   await recorder.close();
   ctx.logger.warn(`Stopped. ${recorder.writes} state writes this run; the state log is folded into state.json.`);
 }

@@ -1,8 +1,10 @@
 // `cxone-exports status [--json] [--since DURATION]`: last execution per export, and how executions went.
 // Reads state and audit without the lock.
 
-import { join } from 'node:path';
-import { readAuditLog } from '../../audit/audit-log.js';
+import { join, relative } from 'node:path';
+import { damagedLinesWarning } from '../../audit/audit-log.js';
+import { END_EVENTS, ExecutionEnds } from '../../audit/execution-ends.js';
+import { scanAuditLog } from '../../audit/scan-audit-log.js';
 import { openStateStore } from '../../state/open-state-store.js';
 import { statusReport } from '../../status/status-report.js';
 import { formatDelay } from '../apply-progress.js';
@@ -16,7 +18,11 @@ export async function statusCommand(ctx: CommandContext, options: { json?: boole
   const config = await ctx.config();
   const since = options.since === undefined ? null : new Date(Date.now() - parseDuration(options.since, '--since', MAX_SINCE_MS));
   const { state } = await openStateStore(config, ctx.cwd).read();
-  const report = statusReport(state, await readAuditLog(join(config.stateDir, 'audit.jsonl')), since);
+  const auditPath = join(config.stateDir, 'audit.jsonl');
+  const ends = new ExecutionEnds();
+  const scan = await scanAuditLog(auditPath, { events: END_EVENTS, onEvent: (event) => ends.add(event) });
+  if (scan.badLines > 0) ctx.logger.warn(damagedLinesWarning(relative(ctx.cwd, auditPath), scan.badLines));
+  const report = statusReport(state, ends.list(), since);
   if (options.json === true) {
     ctx.logger.out(JSON.stringify(report, null, 2));
     return;
