@@ -2,12 +2,9 @@
 // in the middle of a burst without losing any event it acknowledged.
 
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
@@ -16,26 +13,10 @@ import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { completion, postCallback, repoWithQueuedExecutions } from '../support/receiver.js';
 import { CLI } from '../support/run-cli.js';
+import { freePort, startServe } from '../support/serve-process.js';
 import { startSimulator } from '../support/simulator.js';
 
 const SECRET = 'whsec-e2e';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function startServe(dir: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], { cwd: dir, env: { PATH: process.env.PATH ?? '', CXONE_CALLBACK_SECRET: SECRET, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('serve did not start');
-}
 
 const stored = async (dir: string) => (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state;
 
