@@ -1,8 +1,8 @@
 // I/O half of config handling: find the config with cosmiconfig (working directory up to the repository root),
 // read it keeping source positions where the file form has them, and hand it to parseConfig.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { parseYamlFile } from '../diagnostics/yaml-document.js';
@@ -52,10 +52,13 @@ async function readRawConfig({ cwd, configFile }: Omit<LoadConfigOptions, 'env'>
     if (configFile !== undefined) {
       const path = resolve(cwd, configFile);
       if (!existsSync(path)) throw new UsageError(`config file ${configFile} does not exist`, { hint: 'Check the --config path, or leave --config out to search for cxone-exports.config.yaml.' });
+      refuseIrregularFile(path, cwd);
       found = await explorer.load(path);
       if (found === null) throw new UsageError(`config file ${configFile} is empty`, { hint: 'Add at least one key, or leave --config out to use the defaults.' });
     } else {
       for (const dir of searchDirectories(cwd)) {
+        // cosmiconfig reads what it finds; a FIFO would block it forever, so look before it does.
+        for (const place of SEARCH_PLACES) refuseIrregularFile(join(dir, place), cwd);
         found = await explorer.search(dir);
         if (found !== null) break;
       }
@@ -92,6 +95,15 @@ function rawFromFile(filepath: string, loaded: unknown, cwd: string): RawConfig 
     value: isPackageJson ? loaded : (document?.value ?? {}),
     locate: (path, target) => document?.locate([...prefix, ...path], target) ?? fallback,
   };
+}
+
+/** Only regular files are config files: a FIFO, a socket or a device is refused before anything reads it. */
+function refuseIrregularFile(path: string, cwd: string): void {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined || stats.isFile() || stats.isDirectory()) return;
+  const kind = stats.isFIFO() ? 'a FIFO (named pipe)' : stats.isSocket() ? 'a socket' : 'a device';
+  const shown = relative(cwd, path) || path;
+  throw new UsageError(`the config ${shown} is ${kind}, not a regular file, so it is not read`, { hint: `Replace ${shown} with a regular file, or point --config at one.` });
 }
 
 /** The working directory and its parents, up to the repository root; outside a repository, just the working directory. */

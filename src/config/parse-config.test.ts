@@ -64,4 +64,16 @@ describe('parseConfig', () => {
     const result = parseConfig(raw({ apply: { backoff: { baseMs: 1000, capMs: 10 } } }), {});
     expect(result).toMatchObject({ ok: false, diagnostics: [{ rule: 'backoff-range' }] });
   });
+
+  it.each([
+    ['apply.timeoutMs', { apply: { timeoutMs: 2_200_000_000 } }, 'timeoutMs'],
+    ['apply.spacingMs', { apply: { spacingMs: 2_200_000_000 } }, 'spacingMs'],
+    ['apply.backoff.capMs', { apply: { backoff: { capMs: 2_200_000_000 } } }, 'capMs'],
+    ['apply.circuitBreaker.cooldownMs', { apply: { circuitBreaker: { cooldownMs: 2_200_000_000 } } }, 'cooldownMs'],
+  ])('refuses %s longer than a timer can hold, with its maximum', (_name, value, key) => {
+    const result = parseConfig(raw(value), {});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics[0]!.message).toMatch(new RegExp(`${key}.*≤ \\d+`));
+  });
 });

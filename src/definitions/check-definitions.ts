@@ -6,6 +6,7 @@ import { compareDiagnostics } from '../diagnostics/diagnostic.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
 import { parseYamlFile } from '../diagnostics/yaml-document.js';
 import { checkContractRules } from './contract-rules.js';
+import { controlCharacterProblems } from './control-characters.js';
 import type { RawDefinitionShape, RuleConfig } from './contract-rules.js';
 import type { ExportDefinition } from './export-definition.js';
 import { normalizeDefinition } from './normalize-definition.js';
@@ -44,7 +45,7 @@ export function checkDefinitionFiles(files: readonly DefinitionFile[], config: R
       const problems = check(document.value);
       const schemaPaths = problems.map((p) => p.path.join('/'));
       // A value the schema already rejected is not reported a second time by a rule.
-      const ruleProblems = checkContractRules(document.value as RawDefinitionShape, config).filter((p) => !schemaPaths.includes(p.path.join('/')));
+      const ruleProblems = [...checkContractRules(document.value as RawDefinitionShape, config), ...controlCharacterProblems(document.value)].filter((p) => !schemaPaths.includes(p.path.join('/')));
       for (const problem of [...problems, ...ruleProblems]) {
         diagnostics.push({ ...document.locate(problem.path, problem.target), export: name, message: problem.message, rule: problem.rule });
       }

@@ -7,7 +7,7 @@ import type { DefinitionSet } from './check-definitions.js';
 import { readDefinitionFiles } from './read-definition-files.js';
 
 export async function loadDefinitions(config: ProjectConfig, cwd: string, paths: readonly string[] = [config.exportsDir]): Promise<DefinitionSet> {
-  const read = await readDefinitionFiles(paths, cwd);
+  const read = await readDefinitionFiles(paths, cwd, config.rootDir);
   const checked = checkDefinitionFiles(read.files, config);
   return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics] };
 }

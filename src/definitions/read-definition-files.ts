@@ -1,9 +1,14 @@
 // Finds and reads definition files: every *.yaml / *.yml below the given directories, and files named directly.
+// Only regular files are read (a FIFO would block forever). Symbolic links are followed while they stay inside
+// the repository; any other entry that looks like a definition gets a positioned problem, never silence.
 
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { describeSystemError } from '../files/system-error.js';
 import type { DefinitionFile } from './check-definitions.js';
+import { decodeDefinitionText } from './decode-definition-text.js';
 
 const DEFINITION_EXTENSIONS = new Set(['.yaml', '.yml']);
 
@@ -12,42 +17,95 @@ export interface ReadResult {
   diagnostics: Diagnostic[];
 }
 
-/** `paths` may name files or directories; they are resolved against `cwd` and shown relative to it. */
-export async function readDefinitionFiles(paths: readonly string[], cwd: string): Promise<ReadResult> {
+/**
+ * `paths` may name files or directories; they are resolved against `cwd` and shown relative to it. Links may
+ * lead anywhere inside `rootDir` (the repository), nowhere outside it.
+ */
+export async function readDefinitionFiles(paths: readonly string[], cwd: string, rootDir = cwd): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
   const found = new Set<string>();
-  for (const path of paths) {
-    const absolute = resolve(cwd, path);
-    const kind = await stat(absolute).then(
-      (s) => (s.isDirectory() ? 'dir' : 'file'),
-      () => 'missing' as const,
-    );
-    if (kind === 'missing') diagnostics.push(ioProblem(display(cwd, absolute), `${display(cwd, absolute)} does not exist; check the path`, 'io/not-found'));
-    else if (kind === 'file') found.add(absolute);
-    else for (const file of await listDefinitionFiles(absolute)) found.add(file);
-  }
+  const root = await realpath(rootDir).catch(() => resolve(rootDir));
+  const visitedDirs = new Set<string>();
+
+  const consider = async (absolute: string, named: boolean): Promise<void> => {
+    const file = display(cwd, absolute);
+    const own = await lstat(absolute).catch((error: NodeJS.ErrnoException) => error);
+    if (own instanceof Error) {
+      if (own.code === 'ENOENT') diagnostics.push(ioProblem(file, `${file} does not exist; check the path`, 'io/not-found'));
+      else diagnostics.push(ioProblem(file, systemMessage(own, file), 'io/read'));
+      return;
+    }
+    let target: Stats = own;
+    if (own.isSymbolicLink()) {
+      const real = await realpath(absolute).catch(() => undefined);
+      if (real === undefined) {
+        diagnostics.push(ioProblem(file, `${file} is a symbolic link to nothing (its target does not exist); fix or remove the link`, 'io/symlink'));
+        return;
+      }
+      if (real !== root && !real.startsWith(`${root}${sep}`)) {
+        diagnostics.push(ioProblem(file, `${file} is a symbolic link to ${real}, outside the repository; copy the definition into the repository instead`, 'io/symlink'));
+        return;
+      }
+      target = await stat(absolute);
+    }
+    if (target.isDirectory()) {
+      const real = await realpath(absolute);
+      if (visitedDirs.has(real)) return;
+      visitedDirs.add(real);
+      await listDirectory(absolute);
+    } else if (target.isFile()) {
+      if (named || DEFINITION_EXTENSIONS.has(extname(absolute))) found.add(absolute);
+    } else if (named || DEFINITION_EXTENSIONS.has(extname(absolute))) {
+      diagnostics.push(ioProblem(file, `${file} is ${kindOf(target)}, not a regular file, so it is not read; replace it with a file`, 'io/not-a-file'));
+    }
+  };
+
+  const listDirectory = async (dir: string): Promise<void> => {
+    let names: string[];
+    try {
+      names = (await readdir(dir)).sort();
+    } catch (error) {
+      diagnostics.push(ioProblem(display(cwd, dir), systemMessage(error, display(cwd, dir)), 'io/read'));
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      await consider(join(dir, name), false);
+    }
+  };
+
+  for (const path of paths) await consider(resolve(cwd, path), true);
 
   const sorted = [...found].sort();
   const files = await Promise.all(
     sorted.map(async (absolute): Promise<DefinitionFile | Diagnostic> => {
       const file = display(cwd, absolute);
+      let bytes: Buffer;
       try {
-        return { file, text: await readFile(absolute, 'utf8') };
+        bytes = await readFile(absolute);
       } catch (error) {
-        return ioProblem(file, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'io/read');
+        return ioProblem(file, systemMessage(error, file), 'io/read');
       }
+      const decoded = decodeDefinitionText(bytes);
+      if (!decoded.ok) return { file, line: decoded.line, column: decoded.column, export: null, message: decoded.message, rule: 'io/encoding' };
+      return { file, text: decoded.text };
     }),
   );
   for (const entry of files) if ('rule' in entry) diagnostics.push(entry);
   return { files: files.filter((entry): entry is DefinitionFile => 'text' in entry), diagnostics };
 }
 
-async function listDefinitionFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile() && DEFINITION_EXTENSIONS.has(extname(entry.name)))
-    .map((entry) => join(parentOf(entry), entry.name))
-    .filter((path) => !relative(dir, path).split(/[\\/]/).some((part) => part.startsWith('.') || part === 'node_modules'));
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+function systemMessage(error: unknown, file: string): string {
+  const described = describeSystemError(error);
+  if (described !== undefined) return `cannot read ${file}: ${described.message.replace(/^cannot \w+ [^:]*: /, '')}; ${described.hint.split('\n')[0]}`;
+  return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
 }
 
 function display(cwd: string, absolute: string): string {
@@ -57,9 +115,4 @@ function display(cwd: string, absolute: string): string {
 
 function ioProblem(file: string, message: string, rule: string): Diagnostic {
   return { file, line: 1, column: 1, export: null, message, rule };
-}
-
-// `parentPath` arrived in Node 20.12; earlier 20.x releases call it `path`.
-function parentOf(entry: { parentPath?: string; path?: string }): string {
-  return entry.parentPath ?? entry.path ?? '';
 }

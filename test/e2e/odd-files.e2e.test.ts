@@ -1,0 +1,105 @@
+// Odd files in a repository: links, FIFOs, bytes that are not UTF-8, NUL characters. Each is followed,
+// refused with a position, or named; none is dropped silently, and none hangs a command.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { definitionYaml, miniRepo } from '../support/fixtures.js';
+import { runCli } from '../support/run-cli.js';
+
+const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+function repo(files: Record<string, string> = {}): string {
+  return miniRepo({ '.git/HEAD': '', 'exports/a.yaml': definitionYaml('a'), ...files });
+}
+
+describe('odd files', () => {
+  it('follows a symbolic link that stays inside the repository, as if the file were there', () => {
+    const dir = repo({ 'shared/b.yaml': definitionYaml('b') });
+    symlinkSync(join(dir, 'shared', 'b.yaml'), join(dir, 'exports', 'b.yaml'));
+    symlinkSync(join(dir, 'shared'), join(dir, 'exports', 'shared-dir'));
+    const result = runCli(['validate'], { cwd: dir });
+    // b.yaml through the file link and again through the directory link: both read, so the name is doubled.
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/exports\/b\.yaml\n.*metadata\.name "b" is also used at exports\/shared-dir\/b\.yaml/);
+    execFileSync('rm', [join(dir, 'exports', 'shared-dir')]);
+    const plan = JSON.parse(runCli(['plan', '--json'], { cwd: dir }).stdout) as { changes: { name: string; source: { file: string } }[] };
+    expect(plan.changes.map((c) => [c.name, c.source.file])).toEqual([
+      ['a', 'exports/a.yaml'],
+      ['b', 'exports/b.yaml'],
+    ]);
+  });
+
+  it('refuses a link that leads outside the repository, and a dangling one, naming each', () => {
+    const outside = join(tmpdir(), `cxone-exports-outside-${process.pid}.yaml`);
+    writeFileSync(outside, definitionYaml('outside'));
+    const dir = repo();
+    symlinkSync(outside, join(dir, 'exports', 'outside.yaml'));
+    symlinkSync(join(dir, 'nowhere.yaml'), join(dir, 'exports', 'dangling.yaml'));
+    const result = runCli(['validate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/exports\/outside\.yaml\n\s+1:1 .*symbolic link to .*outside the repository/);
+    expect(result.stdout).toMatch(/exports\/dangling\.yaml\n\s+1:1 .*symbolic link to nothing/);
+    expect(result.stdout + result.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('refuses a FIFO among the definitions, or named directly, without hanging', () => {
+    const dir = repo();
+    execFileSync('mkfifo', [join(dir, 'exports', 'pipe.yaml')]);
+    const listed = runCli(['validate'], { cwd: dir });
+    expect(listed.code).toBe(1);
+    expect(listed.stdout).toMatch(/exports\/pipe\.yaml\n\s+1:1 .*is a FIFO \(named pipe\), not a regular file/);
+    const named = runCli(['validate', 'exports/pipe.yaml'], { cwd: dir });
+    expect(named.code).toBe(1);
+    expect(named.stdout).toContain('is a FIFO (named pipe), not a regular file');
+  });
+
+  it('refuses a FIFO as the config file, found or named, without hanging', () => {
+    const dir = repo();
+    execFileSync('mkfifo', [join(dir, 'cxone-exports.config.yaml')]);
+    for (const args of [['plan'], ['plan', '--config', 'cxone-exports.config.yaml']]) {
+      const result = runCli(args, { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('the config cxone-exports.config.yaml is a FIFO (named pipe), not a regular file');
+    }
+  });
+
+  it('refuses a byte that is not UTF-8 and a NUL character, with file, line and column', () => {
+    const dir = repo();
+    const [before, after] = definitionYaml('latin').split('ds-1');
+    writeFileSync(join(dir, 'exports', 'latin1.yaml'), Buffer.concat([Buffer.from(`${before!}ds-caf`), Buffer.from([0xe9]), Buffer.from(after!)]));
+    writeFileSync(join(dir, 'exports', 'nul.yaml'), definitionYaml('nul').replace('datasetId: ds-1', 'datasetId: "ds-\\0x"'));
+    const result = runCli(['validate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/exports\/latin1\.yaml\n\s+7:\d+ .*byte 0xE9 is not UTF-8/);
+    expect(result.stdout).toMatch(/exports\/nul\.yaml\n\s+7:\d+ .*control character U\+0000 \(NUL\)/);
+  });
+
+  it('reports an unreadable directory under exports/ as a problem with the path, not a bug', () => {
+    const dir = repo();
+    mkdirSync(join(dir, 'exports', 'locked'));
+    writeFileSync(join(dir, 'exports', 'locked', 'x.yaml'), definitionYaml('x'));
+    execFileSync('chmod', ['-R', 'a+rX', dir]);
+    execFileSync('chmod', ['000', join(dir, 'exports', 'locked')]);
+    const result = runCliAs('nobody', ['validate'], dir);
+    expect(result.stdout + result.stderr).not.toMatch(/Internal error/);
+    expect(result.stdout + result.stderr).not.toMatch(NO_STACK);
+    expect(result.stdout).toMatch(/exports\/locked\n\s+1:1\s+error\s+cannot read exports\/locked: permission denied \(EACCES\)/);
+    expect(result.code).toBe(1);
+  });
+});
+
+/** Runs the CLI as another user: root reads everything, so a permission problem needs someone else. */
+function runCliAs(user: string, args: string[], cwd: string) {
+  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+  try {
+    const stdout = execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js'), ...args], { cwd, uid, gid, env: { PATH: process.env.PATH ?? '', HOME: '/tmp' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return { code: 0, stdout, stderr: '' };
+  } catch (error) {
+    const failed = error as { status: number; stdout: string; stderr: string };
+    return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
