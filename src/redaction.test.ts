@@ -18,4 +18,20 @@ describe('redactSecrets', () => {
     registerSecret('ab');
     expect(redactSecrets('abc')).toBe('abc');
   });
+
+  it('removes a secret echoed in base64 (at any alignment, inside a longer value), base64url or hex', () => {
+    const secret = 'cs-9f8e7d6c5b4a39281706f5e4';
+    registerSecret(secret);
+    for (const prefix of ['', 'a', 'ab', 'client-id:', 'client-id-x:']) {
+      for (const encoding of ['base64', 'base64url', 'hex'] as const) {
+        const echoed = Buffer.from(`${prefix}${secret}&grant_type=client_credentials`).toString(encoding);
+        const redacted = redactSecrets(`invalid_client: could not verify ${echoed}`);
+        // Whatever encoded text is left cannot be decoded back into a telling piece of the secret.
+        for (const run of redacted.match(/[A-Za-z0-9+/_-]{4,}/g) ?? []) {
+          const decoded = Buffer.from(run, encoding === 'hex' ? 'hex' : 'base64').toString('latin1');
+          for (let i = 0; i + 6 <= secret.length; i++) expect(decoded).not.toContain(secret.slice(i, i + 6));
+        }
+      }
+    }
+  });
 });

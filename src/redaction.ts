@@ -10,13 +10,38 @@ const SECRET_SHAPES: [RegExp, string][] = [
   [/("?(?:access_token|refresh_token|id_token|client_secret|password|accessKeySecret|secret|token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, `$1${REDACTED}`],
 ];
 
-/** Registers a secret, with the encodings it may travel in (URL encoding, Basic auth's base64 is shape-matched). */
+/** Registers a secret, with the encodings it may travel in: URL and JSON escaping, hex, and base64. */
 export function registerSecret(value: string | undefined): void {
   if (value === undefined || value.length < 4) return;
   secrets.add(value);
   secrets.add(encodeURIComponent(value));
   secrets.add(new URLSearchParams({ v: value }).toString().slice(2));
   secrets.add(JSON.stringify(value).slice(1, -1));
+  const bytes = Buffer.from(value, 'utf8');
+  secrets.add(bytes.toString('hex'));
+  secrets.add(bytes.toString('hex').toUpperCase());
+  for (const encoded of base64Cores(bytes)) {
+    secrets.add(encoded);
+    secrets.add(encoded.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+}
+
+/**
+ * What base64 makes of a secret wherever it sits in a longer value (a Basic header is base64 of "id:secret"):
+ * for each of the three alignments, the characters of the groups that hold only the secret's bytes. Those are
+ * the same whatever surrounds the secret.
+ */
+function base64Cores(bytes: Buffer): string[] {
+  const cores: string[] = [];
+  for (let before = 0; before < 3; before++) {
+    const encoded = Buffer.concat([Buffer.alloc(before), bytes]).toString('base64');
+    const firstWholeGroup = before === 0 ? 0 : 1;
+    const wholeGroups = Math.floor((before + bytes.length) / 3);
+    const core = encoded.slice(firstWholeGroup * 4, wholeGroups * 4);
+    // Too short a core would match ordinary text; secrets are long enough for this never to drop one.
+    if (core.length >= 8) cores.push(core);
+  }
+  return cores;
 }
 
 export function redactSecrets(text: string): string {

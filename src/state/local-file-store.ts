@@ -307,6 +307,9 @@ function replayLog(snapshot: State, text: string, location: string): { state: St
     } catch {
       throw new StateUnreadableError(`${location}:${index + 1} is not a JSON line`, { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' });
     }
+    if (!isWalRecord(record)) {
+      throw new StateUnreadableError(`${location}:${index + 1} is not a state log record (it needs lineage, serial, set and remove)`, { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' });
+    }
     // Records a snapshot already holds (a crash between the snapshot and emptying the log) are skipped.
     if (record.lineage !== state.lineage || record.serial <= state.serial) return;
     if (record.serial !== state.serial + 1) throw new StateUnreadableError(`${location}:${index + 1} jumps from serial ${state.serial} to ${record.serial}`, { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' });
@@ -316,6 +319,13 @@ function replayLog(snapshot: State, text: string, location: string): { state: St
     records++;
   });
   return { state, records };
+}
+
+function isWalRecord(value: unknown): value is WalRecord {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const record = value as Partial<WalRecord>;
+  const setIsObject = record.set !== null && typeof record.set === 'object' && !Array.isArray(record.set);
+  return typeof record.lineage === 'string' && Number.isInteger(record.serial) && setIsObject && Array.isArray(record.remove) && record.remove.every((name) => typeof name === 'string');
 }
 
 /** size, mtime and inode: a rename or an append changes it. */

@@ -1,6 +1,7 @@
 // `cxone-exports apply [PLANFILE]`: take the lock, plan (or load a saved plan and refuse it if stale), ask,
 // then submit what is needed within CXone's limits, recording every step in state and audit as it happens.
 
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -65,6 +66,9 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
   // Registered at once, so a Ctrl-C while planning or asking still releases the lock.
   const stop = new AbortController();
   const abort = new AbortController();
+  // Every request in flight listens on these (and removes its listener when done): up to the concurrency,
+  // which may exceed Node's default warning threshold of 10.
+  setMaxListeners(0, stop.signal, abort.signal);
   let interrupted: InterruptSignal | undefined;
   const removeHandler = onInterrupt((signal) => {
     interrupted = signal;
@@ -188,12 +192,22 @@ async function askApproval(ctx: CommandContext, count: number): Promise<void> {
     throw new UsageError('apply needs approval, and there is no terminal to ask in', { hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json' });
   }
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await prompt.question(`\nSubmit these ${count} executions? Only 'yes' is accepted: `);
-    if (answer.trim() !== 'yes') throw new UsageError('apply cancelled: nothing was submitted', { hint: "Type 'yes' to approve, or use --auto-approve in automation." });
-  } finally {
+  // Ctrl-C at the prompt reaches readline (the terminal is in raw mode), not the process; Ctrl-D closes it.
+  // Either way the answer never comes: the close settles the wait, so the process cannot hang on it.
+  let interruptedAtPrompt = false;
+  prompt.on('SIGINT', () => {
+    interruptedAtPrompt = true;
     prompt.close();
+  });
+  const closed = new Promise<undefined>((resolveClosed) => prompt.once('close', () => resolveClosed(undefined)));
+  const answer = await Promise.race([prompt.question(`\nSubmit these ${count} executions? Only 'yes' is accepted: `).catch(() => undefined), closed]);
+  prompt.close();
+  if (answer === undefined) {
+    process.stdout.write('\n');
+    ctx.logger.warn(`Apply cancelled (${interruptedAtPrompt ? 'Ctrl-C' : 'end of input'}): nothing was submitted.`);
+    throw new ExitError(exitCodeFor('SIGINT'));
   }
+  if (answer.trim() !== 'yes') throw new UsageError('apply cancelled: nothing was submitted', { hint: "Type 'yes' to approve, or use --auto-approve in automation." });
 }
 
 function report(ctx: CommandContext, reporter: ProgressReporter, results: ExportResult[], serialBefore: number, serialAfter: number, json: boolean): void {

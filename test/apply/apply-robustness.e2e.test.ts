@@ -1,0 +1,138 @@
+// apply when things around it go wrong: a prompt answered with Ctrl-C or Ctrl-D, Ctrl-C while waiting, a
+// doctored saved plan, a damaged state log, a state directory that is a file, and many workers at once.
+
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../src/definitions/canonical-json.js';
+import { applyRepo, cli } from '../support/apply-repo.js';
+import { CLI } from '../support/run-cli.js';
+import { startSimulator } from '../support/simulator.js';
+
+const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+/** Runs apply on a pseudo-terminal (util-linux `script`) and types `key` at the approval prompt. */
+function applyAtPrompt(dir: string, key: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn('script', ['-qec', `${process.execPath} ${CLI} apply`, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let typed = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!typed && output.includes("Only 'yes' is accepted")) {
+      typed = true;
+      child.stdin.write(key);
+    }
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
+function reseal(plan: Record<string, unknown>): Record<string, unknown> {
+  const { checksum: _old, ...unsealed } = plan;
+  return { ...unsealed, checksum: `sha256:${createHash('sha256').update(canonicalJson(unsealed)).digest('hex')}` };
+}
+
+describe('apply when things go wrong', () => {
+  it.each([
+    ['Ctrl-C', '\x03'],
+    ['Ctrl-D', '\x04'],
+  ])('%s at the approval prompt cancels with exit 130, submits nothing and releases the lock', async (name, key) => {
+    const dir = applyRepo({ exports: { a: 'da-1' } });
+    const result = await applyAtPrompt(dir, key);
+    expect(result.code).toBe(130);
+    expect(result.output).toContain(`Apply cancelled (${name === 'Ctrl-C' ? 'Ctrl-C' : 'end of input'}): nothing was submitted.`);
+    expect(result.output).not.toMatch(/Internal error|AbortError/);
+    expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+  });
+
+  it('Ctrl-C while waiting for completion stops waiting, prints the summary and exits 130', async () => {
+    const sim = await startSimulator({ lifecycle: { minDurationMs: 600_000, msPerMillionRows: 0, failureRate: 0 } });
+    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
+    const result = await cli(sim, dir)(['apply', '--auto-approve', '--wait'], {
+      onSpawn: (child) => {
+        let seen = '';
+        let sent = false;
+        child.stdout?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          // One Ctrl-C only: a second one ends the process at once, by design.
+          if (!sent && seen.includes('Waiting up to')) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).not.toMatch(/Internal error|RequestAborted/);
+    expect(result.stderr).toContain('Stopped waiting: 2 executions had not finished');
+    expect(result.stdout).toContain('Apply complete: 2 submitted, 0 failed, 0 skipped.');
+    expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+  });
+
+  it('refuses a resealed saved plan that names an export no definition holds, and keeps no lock', async () => {
+    const sim = await startSimulator();
+    const dir = applyRepo({ exports: { a: 'da-1' } });
+    const run = cli(sim, dir);
+    expect((await run(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { changes: Record<string, unknown>[] };
+    plan.changes.push({ ...plan.changes[0], name: 'ghost' });
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(reseal(plan)));
+    const result = await run(['apply', 'plan.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the plan names export ghost, which no definition holds');
+    expect(result.stderr).not.toMatch(NO_STACK);
+    expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+    expect(sim.record().executions).toHaveLength(0);
+  });
+
+  it('refuses a saved plan without definitionHashes as incomplete', async () => {
+    const sim = await startSimulator();
+    const dir = applyRepo({ exports: { a: 'da-1' } });
+    const run = cli(sim, dir);
+    await run(['plan', '--out', 'plan.json']);
+    const { definitionHashes: _dropped, ...plan } = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(reseal(plan)));
+    const result = await run(['apply', 'plan.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('plan.json is not a complete saved plan: definitionHashes is missing or of the wrong type');
+    expect(result.stderr).not.toMatch(NO_STACK);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['a record without remove', '{"lineage":"L","serial":2,"set":{}}'],
+  ])('names a state log line that is %s, and changes nothing', async (_name, line) => {
+    const sim = await startSimulator();
+    const dir = applyRepo({ exports: { a: 'da-1' }, config: 'apply:\n  spacingMs: 0\n' });
+    const run = cli(sim, dir);
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    const lineage = (JSON.parse(readFileSync(join(dir, '.cxone-exports', 'state.json'), 'utf8')) as { lineage: string }).lineage;
+    writeFileSync(join(dir, '.cxone-exports', 'state.wal'), `${line.replace('"L"', JSON.stringify(lineage))}\n`);
+    for (const args of [['plan'], ['status'], ['apply', '--auto-approve']]) {
+      const result = await run(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/\.cxone-exports\/state\.wal:1 is not (a JSON line|a state log record)/);
+      expect(result.stderr).not.toMatch(NO_STACK);
+    }
+  });
+
+  it('tells a stateDir that is a file as a problem with the path', async () => {
+    const sim = await startSimulator();
+    const dir = applyRepo({ exports: { a: 'da-1' }, config: 'stateDir: not-a-dir\n' });
+    writeFileSync(join(dir, 'not-a-dir'), 'x');
+    const result = await cli(sim, dir)(['apply', '--auto-approve']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Error: cannot .*not-a-dir.*(a part of the path is a file|something else already exists)/);
+    expect(result.stderr).not.toMatch(/Internal error/);
+  });
+
+  it('runs 16 workers at once without a MaxListenersExceededWarning', async () => {
+    const sim = await startSimulator();
+    const exports = Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`e${i}`, `da-${i}`]));
+    const dir = applyRepo({ exports, config: 'apply:\n  concurrency: 16\n  spacingMs: 0\n' });
+    const result = await cli(sim, dir)(['apply', '--auto-approve']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('MaxListenersExceededWarning');
+  });
+});
