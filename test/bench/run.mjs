@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { benchApply } from './apply.bench.mjs';
+import { benchAudit } from './audit.bench.mjs';
 import { benchClient } from './client.bench.mjs';
 import { benchPlan } from './plan.bench.mjs';
 import { benchServe } from './serve.bench.mjs';
@@ -13,7 +14,7 @@ const dist = new URL('../../dist', import.meta.url).href;
 const only = process.argv[2];
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-const benches = { validate: benchValidate, client: benchClient, plan: benchPlan, apply: benchApply, serve: benchServe };
+const benches = { validate: benchValidate, client: benchClient, plan: benchPlan, apply: benchApply, serve: benchServe, audit: benchAudit };
 const results = [];
 for (const [name, bench] of Object.entries(benches)) {
   if (only === undefined || only === name) results.push(await bench({ cli, dist, runs }));
