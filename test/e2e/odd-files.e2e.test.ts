@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definitionYaml, miniRepo } from '../support/fixtures.js';
-import { runCli } from '../support/run-cli.js';
+import { runCli, runCliWithoutOverride } from '../support/run-cli.js';
 
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
@@ -81,25 +81,31 @@ describe('odd files', () => {
     const dir = repo();
     mkdirSync(join(dir, 'exports', 'locked'));
     writeFileSync(join(dir, 'exports', 'locked', 'x.yaml'), definitionYaml('x'));
-    execFileSync('chmod', ['-R', 'a+rX', dir]);
     execFileSync('chmod', ['000', join(dir, 'exports', 'locked')]);
-    const result = runCliAs('nobody', ['validate'], dir);
+    const result = runCliWithoutOverride(['validate'], { cwd: dir });
     expect(result.stdout + result.stderr).not.toMatch(/Internal error/);
     expect(result.stdout + result.stderr).not.toMatch(NO_STACK);
     expect(result.stdout).toMatch(/exports\/locked\n\s+1:1\s+error\s+cannot read exports\/locked: permission denied \(EACCES\)/);
     expect(result.code).toBe(1);
   });
-});
 
-/** Runs the CLI as another user: root reads everything, so a permission problem needs someone else. */
-function runCliAs(user: string, args: string[], cwd: string) {
-  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
-  try {
-    const stdout = execFileSync(process.execPath, [join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js'), ...args], { cwd, uid, gid, env: { PATH: process.env.PATH ?? '', HOME: '/tmp' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { code: 0, stdout, stderr: '' };
-  } catch (error) {
-    const failed = error as { status: number; stdout: string; stderr: string };
-    return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+  it('reports a state.json it may not read, and a state directory it may not write, with the path and what to do', async () => {
+    const dir = repo();
+    const stateDir = join(dir, '.cxone-exports');
+    mkdirSync(stateDir);
+    writeFileSync(join(stateDir, 'state.json'), `${JSON.stringify({ version: 1, lineage: '00000000-0000-4000-8000-000000000001', serial: 1, exports: {} })}\n`);
+    execFileSync('chmod', ['000', join(stateDir, 'state.json')]);
+    const plan = runCliWithoutOverride(['plan'], { cwd: dir });
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('Error: cannot read .cxone-exports/state.json: permission denied (EACCES)');
+    expect(plan.stderr).toContain('Check the owner and mode of .cxone-exports/state.json');
+    expect(plan.stderr).not.toMatch(NO_STACK);
+
+    execFileSync('chmod', ['644', join(stateDir, 'state.json')]);
+    execFileSync('chmod', ['555', stateDir]);
+    const rm = runCliWithoutOverride(['state', 'rm', 'a'], { cwd: dir });
+    expect(rm.code).toBe(1);
+    expect(rm.stderr).toMatch(/Error: cannot (write|read) \.cxone-exports\/state\.lock.*: permission denied \(EACCES\)/);
+    expect(rm.stderr).not.toMatch(NO_STACK);
+  });
+});

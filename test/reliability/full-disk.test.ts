@@ -8,6 +8,8 @@ import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
+import { miniRepo } from '../support/fixtures.js';
+import { runCli } from '../support/run-cli.js';
 import { mountSmallDisk } from '../support/small-disk.js';
 import { startSimulator } from '../support/simulator.js';
 import { appliedEntry, definition } from '../support/state-builders.js';
@@ -99,5 +101,26 @@ describe('a full disk', () => {
     const walPath = join(stateDir, 'state.wal');
     expect(existsSync(walPath) ? readFileSync(walPath, 'utf8') : '').toBe('');
     expect((await new LocalFileStore({ stateDir }).read()).state.exports).toEqual(written.exports);
+  });
+
+  it.each([0, 2048, 8192])('state rm with %i bytes free keeps the state whole, and exits 1 saying why', async (leave) => {
+    const disk = mountSmallDisk(1024 * 1024);
+    const stateDir = join(disk.dir, 'state');
+    const store = new LocalFileStore({ stateDir });
+    const exports: State['exports'] = {};
+    for (let i = 0; i < 100; i++) exports[`e-${i}`] = appliedEntry(definition(`e-${i}`));
+    await store.write({ ...(await store.read()).state, exports }, 0);
+    const dir = miniRepo({ '.git/HEAD': '', 'cxone-exports.config.yaml': `stateDir: ${stateDir}\n` });
+
+    disk.fill(leave);
+    const result = runCli(['state', 'rm', 'e-5'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no space left on the device \(ENOSPC\)/);
+    expect(result.stderr).not.toMatch(/Internal error/);
+    const after = await storedState(stateDir);
+    // Either untouched, or removed with the audit line that says so; never a half-written file.
+    if (after.exports['e-5'] === undefined) expect(auditLines(stateDir).some((e) => e.event === 'state.forget' && e.export === 'e-5')).toBe(true);
+    expect(Object.keys(after.exports).length).toBeGreaterThanOrEqual(99);
+    expect(readdirSync(stateDir).filter((f) => f.startsWith('state.lock') || f.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -35,3 +35,13 @@ export async function runCliAsync(args: string[], options: { cwd: string; env?: 
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal === 'SIGKILL' ? 137 : null))));
   return { code, stdout, stderr };
 }
+
+/**
+ * Runs the CLI without the capability to override file permissions. Tests run as root, who may read and write
+ * anything; without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, a mode of 000 or 555 binds root too.
+ */
+export function runCliWithoutOverride(args: string[], options: { cwd: string }): CliResult {
+  const drop = '-dac_override,-dac_read_search';
+  const result = spawnSync('setpriv', [`--inh-caps=${drop}`, `--bounding-set=${drop}`, process.execPath, CLI, ...args], { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, encoding: 'utf8', timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
