@@ -89,7 +89,7 @@ describe('odd files', () => {
     expect(result.code).toBe(1);
   });
 
-  it('reports a state.json it may not read, and a state directory it may not write, with the path and what to do', async () => {
+  it('reports a state.json it may not read, and a state directory it may not write, with the path and what to do', () => {
     const dir = repo();
     const stateDir = join(dir, '.cxone-exports');
     mkdirSync(stateDir);
