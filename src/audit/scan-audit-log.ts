@@ -23,43 +23,62 @@ export interface ScanSummary {
 }
 
 export async function scanAuditLog(path: string, options: ScanOptions): Promise<ScanSummary> {
-  const needles = options.events?.map((name) => `"event":"${name}"`);
+  const needles = options.events?.map((name) => Buffer.from(`"event":"${name}"`));
   let carry: Buffer | undefined;
   let skippingLongLine = false;
   let lines = 0;
   let badLines = 0;
-  const bad = () => {
+  const damaged = (lineNumber: number) => {
     badLines++;
-    options.onBadLine?.(lines);
+    options.onBadLine?.(lineNumber);
   };
-  const handle = (text: string) => {
-    if (needles !== undefined && !needles.some((needle) => text.includes(needle))) return;
+  const parse = (bytes: Buffer, start: number, stop: number, lineNumber: () => number) => {
     let event: unknown;
     try {
-      event = JSON.parse(text);
+      event = JSON.parse(bytes.toString('utf8', start, stop));
     } catch {
-      bad();
-      return;
+      event = undefined;
     }
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) bad();
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) damaged(lineNumber());
     else options.onEvent(event as AuditEvent);
+  };
+  /** The lines in bytes[start, end), which ends with a newline: counted, and the wanted ones parsed. */
+  const region = (bytes: Buffer, start: number, end: number) => {
+    const firstLine = lines + 1;
+    lines += countNewlines(bytes, start, end);
+    for (const lineStart of wantedLineStarts(bytes, start, end, needles)) {
+      const stop = bytes.indexOf(10, lineStart);
+      if (stop > lineStart) parse(bytes, lineStart, stop, () => firstLine + countNewlines(bytes, start, lineStart));
+    }
   };
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-      const buffer = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
       let start = 0;
-      for (let newline = buffer.indexOf(10, start); newline !== -1; newline = buffer.indexOf(10, start)) {
-        lines++;
+      if (carry !== undefined || skippingLongLine) {
+        // The line that straddles the previous chunk: joined (it is short), or dropped if it is overlong.
+        const newline = chunk.indexOf(10);
+        if (newline === -1) {
+          if (!skippingLongLine) carry = Buffer.concat([carry!, chunk]);
+          if (carry !== undefined && carry.length > MAX_LINE_BYTES) [carry, skippingLongLine] = [undefined, true];
+          continue;
+        }
         if (skippingLongLine) {
+          lines++;
+          damaged(lines);
           skippingLongLine = false;
-          bad();
-        } else if (newline > start) handle(buffer.toString('utf8', start, newline));
+        } else {
+          const joined = Buffer.concat([carry!, chunk.subarray(0, newline + 1)]);
+          region(joined, 0, joined.length);
+        }
+        carry = undefined;
         start = newline + 1;
       }
-      carry = start < buffer.length ? buffer.subarray(start) : undefined;
-      if (carry !== undefined && carry.length > MAX_LINE_BYTES) {
-        skippingLongLine = true;
-        carry = undefined;
+      const end = chunk.lastIndexOf(10) + 1;
+      if (end > start) region(chunk, start, end);
+      const restStart = Math.max(start, end);
+      if (restStart < chunk.length) {
+        carry = chunk.subarray(restStart);
+        if (carry.length > MAX_LINE_BYTES) [carry, skippingLongLine] = [undefined, true];
       }
     }
   } catch (error) {
@@ -67,4 +86,31 @@ export async function scanAuditLog(path: string, options: ScanOptions): Promise<
     throw error;
   }
   return { lines, badLines };
+}
+
+/**
+ * Where each wanted line in bytes[start, end) begins, in file order; every line when nothing in particular is
+ * wanted. The search runs on the bytes (memmem), so unwanted lines are never decoded.
+ */
+function wantedLineStarts(bytes: Buffer, start: number, end: number, needles: readonly Buffer[] | undefined): number[] {
+  const starts: number[] = [];
+  if (needles === undefined) {
+    for (let at = start; at < end; at = bytes.indexOf(10, at) + 1) starts.push(at);
+    return starts;
+  }
+  for (const needle of needles) {
+    for (let at = bytes.indexOf(needle, start); at !== -1 && at < end; at = bytes.indexOf(needle, at + needle.length)) {
+      const lineStart = Math.max(start, bytes.lastIndexOf(10, at) + 1);
+      if (starts.at(-1) !== lineStart) starts.push(lineStart);
+    }
+  }
+  if (needles.length === 1) return starts;
+  starts.sort((a, b) => a - b);
+  return starts.filter((at, i) => i === 0 || starts[i - 1] !== at);
+}
+
+function countNewlines(bytes: Buffer, start: number, end: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(10, start); at !== -1 && at < end; at = bytes.indexOf(10, at + 1)) count++;
+  return count;
 }
