@@ -108,4 +108,11 @@ describe('odd files', () => {
     expect(rm.stderr).toMatch(/Error: cannot (write|read) \.cxone-exports\/state\.lock.*: permission denied \(EACCES\)/);
     expect(rm.stderr).not.toMatch(NO_STACK);
   });
+
+  it('refuses a --since too long for a date, with its limit', () => {
+    const result = runCli(['status', '--since', '100000000d'], { cwd: repo() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Error: --since 100000000d is too long: at most 3650d');
+    expect(result.stderr).not.toMatch(NO_STACK);
+  });
 });

@@ -42,7 +42,8 @@ describe('a full disk', () => {
     const before = await storedState(stateDir);
 
     disk.fill(leave);
-    const full = await run(['apply', '--auto-approve', '--replace', 'export-0*']);
+    // One case in machine-readable mode: the failure is the same message, not an internal error.
+    const full = await run(['apply', '--auto-approve', '--replace', 'export-0*', ...(leave === 16_384 ? ['--json'] : [])]);
     expect(full.stderr).not.toMatch(/Internal error|\n\s+at /);
     expect(full.code).toBe(1);
     expect(full.stderr).toMatch(/no space left on the device \(ENOSPC\)/);
