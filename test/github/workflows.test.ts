@@ -144,6 +144,28 @@ describe('workflow rehearsal', () => {
     expect(sim.record().executions).toHaveLength(5);
   });
 
+  it('apply.yml: a failed apply turns the job red, and the state is still committed back', async () => {
+    const sim = await startSimulator({ forbiddenDataActions: ['da-agent-activity'] });
+    const box = sandbox(sim);
+    const run = box.clone('apply');
+    const result = await rehearseWorkflow(join(run, '.github/workflows/apply.yml'), { cwd: run, env: box.env, expressions, scratch: box.scratch });
+    expect(result.steps.map((s) => [s.name, s.code])).toEqual([
+      ['Apply', 1],
+      ['Commit the state back', 0],
+    ]);
+    expect(result.outputs).toMatchObject({ failed: '1' });
+    expect(box.originState().exports['agent-activity-daily']!.lastExecution!.status).toBe('submit-failed');
+  });
+
+  it('every run step names its shell, so a pipe cannot hide a failure', () => {
+    const files = [...readdirSync(WORKFLOWS).map((f) => join(WORKFLOWS, f)), join(ROOT, '.github', 'actions', 'setup-cxone-exports', 'action.yml')];
+    for (const file of files) {
+      const doc = parse(readFileSync(file, 'utf8')) as { defaults?: { run?: { shell?: string } }; jobs?: Record<string, { steps: { run?: string; shell?: string }[] }>; runs?: { steps: { run?: string; shell?: string }[] } };
+      const steps = doc.jobs === undefined ? doc.runs!.steps : Object.values(doc.jobs).flatMap((job) => job.steps);
+      for (const step of steps.filter((s) => s.run !== undefined)) expect(step.shell ?? doc.defaults?.run?.shell, `${file}: ${step.run!}`).toBe('bash');
+    }
+  });
+
   it('two runs racing on the push both end with all their state and audit lines in main', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 20, msPerMillionRows: 0, failureRate: 0 } });
     const box = sandbox(sim);

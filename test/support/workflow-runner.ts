@@ -1,5 +1,5 @@
-// Rehearses a GitHub workflow on this machine: the `run:` steps of its job, in order, with bash as Actions runs
-// them, GitHub's environment files, `${{ }}` expressions filled in, and `if: always()` honoured. `uses:` steps
+// Rehearses a GitHub workflow on this machine: the `run:` steps of its job, in order, each in the shell and with
+// the options GitHub would use for it (a step's `shell:`, else the job's or workflow's `defaults.run.shell`), GitHub's environment files, `${{ }}` expressions filled in, and `if: always()` honoured. `uses:` steps
 // are the caller's to stand in for (the setup action is a `cxone-exports` on the PATH).
 
 import { spawn } from 'node:child_process';
@@ -13,7 +13,12 @@ interface Step {
   if?: string;
   run?: string;
   uses?: string;
+  shell?: string;
   env?: Record<string, string>;
+}
+
+interface Defaults {
+  defaults?: { run?: { shell?: string } };
 }
 
 export interface StepResult {
@@ -31,8 +36,9 @@ export interface Rehearsal {
 }
 
 export async function rehearseWorkflow(workflowFile: string, options: { cwd: string; env: Record<string, string>; expressions: Record<string, string>; scratch: string }): Promise<Rehearsal> {
-  const workflow = parse(readFileSync(workflowFile, 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+  const workflow = parse(readFileSync(workflowFile, 'utf8')) as Defaults & { jobs: Record<string, Defaults & { steps: Step[] }> };
   const [job] = Object.values(workflow.jobs);
+  const defaultShell = job!.defaults?.run?.shell ?? workflow.defaults?.run?.shell;
   const outputFile = join(options.scratch, `output-${Date.now()}`);
   const summaryFile = join(options.scratch, `summary-${Date.now()}`);
   writeFileSync(outputFile, '');
@@ -53,7 +59,7 @@ export async function rehearseWorkflow(workflowFile: string, options: { cwd: str
       const filled = fill(value);
       if (filled !== '') env[key] = filled;
     }
-    const result = await bash(fill(step.run), options.cwd, env);
+    const result = await runShell(step.shell ?? defaultShell, fill(step.run), options.cwd, env);
     steps.push({ name, ...result, skipped: false });
     if (result.code !== 0) failed = true;
   }
@@ -61,10 +67,27 @@ export async function rehearseWorkflow(workflowFile: string, options: { cwd: str
   return { steps, outputs, summary: readFileSync(summaryFile, 'utf8') };
 }
 
-/** GitHub's default shell: bash --noprofile --norc -eo pipefail. */
-function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * How GitHub runs a `run:` script on Linux. With no shell named anywhere it is `bash -e {0}`: no pipefail, so
+ * `a | tee` succeeds when `a` fails. Only an explicit `shell: bash` adds `--noprofile --norc -eo pipefail`.
+ */
+export function shellCommand(shell: string | undefined): string[] {
+  switch (shell) {
+    case undefined:
+      return ['bash', '-e', '-c'];
+    case 'bash':
+      return ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c'];
+    case 'sh':
+      return ['sh', '-e', '-c'];
+    default:
+      throw new Error(`the rehearsal does not know the shell ${shell}`);
+  }
+}
+
+function runShell(shell: string | undefined, script: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, ...args] = shellCommand(shell);
   return new Promise((resolve) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, [...args, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
