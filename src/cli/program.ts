@@ -39,8 +39,8 @@ export function buildProgram(): Command {
     .command('validate')
     .description('check export definitions against the schema and the CXone contract; needs no credentials')
     .argument('[paths...]', 'files or directories to check (default: exportsDir from the config)')
-    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json', 'github']))
-    .action(async (paths: string[], options: { format?: 'human' | 'json' | 'github' }, command: Command) => {
+    .addOption(new Option('--format <format>', 'output format (markdown: the pull-request comment that replaces the plan)').choices(['human', 'json', 'github', 'markdown']))
+    .action(async (paths: string[], options: { format?: 'human' | 'json' | 'github' | 'markdown' }, command: Command) => {
       const { validateCommand } = await import('./commands/validate.js');
       await validateCommand(await context(command), paths, options);
     });

@@ -1,10 +1,11 @@
-// Validation problems in the three formats users meet them in: a terminal, a script, a GitHub annotation.
+// Validation problems in the formats users meet them in: a terminal, a script, a GitHub annotation, and the
+// pull request's plan comment (which a failed validation replaces, so a stale plan never stays up).
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Colors } from './color.js';
 import { escapeData, escapeProperty } from './github-actions.js';
 
-export type DiagnosticFormat = 'human' | 'json' | 'github';
+export type DiagnosticFormat = 'human' | 'json' | 'github' | 'markdown';
 
 /** Grouped by file, one line per problem: `line:col  error  message  rule`, like ESLint's stylish output. */
 export function renderHumanDiagnostics(diagnostics: readonly Diagnostic[], colors: Colors): string {
@@ -46,6 +47,24 @@ export function renderGithubDiagnostics(diagnostics: readonly Diagnostic[]): str
     .join('');
 }
 
+/** The plan comment's stand-in when validation fails: nothing was planned, and this is why. */
+export function renderMarkdownDiagnostics(diagnostics: readonly Diagnostic[], marker: string, cap = 60_000): string {
+  const files = new Set(diagnostics.map((d) => d.file)).size;
+  const head = [marker, '### cxone-exports plan', '', `**Validation failed: ${plural(diagnostics.length, 'problem')} in ${plural(files, 'file')}, so nothing was planned.**`, '', 'Fix them and push again; the plan replaces this comment.', '', '| File | Line | Export | Problem | Rule |', '| --- | --- | --- | --- | --- |'];
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows: string[] = [];
+  let used = head.join('\n').length;
+  for (const d of diagnostics) {
+    const row = `| \`${cell(d.file)}\` | ${d.line}:${d.column} | ${d.export === null ? '' : `\`${cell(d.export)}\``} | ${cell(d.message)} | \`${d.rule}\` |`;
+    if (used + row.length + 200 > cap) {
+      rows.push('', `_${diagnostics.length - rows.length} more problems are left out; \`cxone-exports validate\` lists them all._`);
+      break;
+    }
+    rows.push(row);
+    used += row.length + 1;
+  }
+  return `${[...head, ...rows].join('\n')}\n`;
+}
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

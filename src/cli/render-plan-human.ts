@@ -41,7 +41,10 @@ export function actionStyle(change: PlannedChange): ActionStyle {
 }
 
 export function reasonText(change: PlannedChange): string {
-  return REASONS[change.reason];
+  const last = change.lastError;
+  if (last === undefined) return REASONS[change.reason];
+  // The stored reason, so a reviewer sees whether the same refusal is coming again.
+  return `last execution ${last.status === 'submit-failed' ? 'was refused' : last.status} at ${last.at}${last.message === null ? '' : `: ${last.message}`}`;
 }
 
 /** A value as it is sent: strings quoted with escapes visible (a tab shows as "\t"). */

@@ -9,6 +9,9 @@ export const PLAN_COMMENT_MARKER = '<!-- cxone-exports-plan -->';
 /** GitHub refuses comments over 65,536 characters; stay clear of it. */
 export const MARKDOWN_CAP = 60_000;
 
+/** What happens after merge: the apply workflow plans again, so the comment must not promise this exact plan. */
+export const AFTER_MERGE = 'This is the plan for this branch as of this push. When the pull request merges, the apply workflow plans again on the latest `main` and its state, and applies that plan: changes merged in the meantime, and executions recorded since, are taken into account.';
+
 const EMOJI: Record<string, string> = { '+': '🟢', '~': '🟡', '↻': '🔁', '-/+': '🔄', '-': '🔴' };
 
 export function renderMarkdownPlan(plan: Plan, options: { cap?: number; fullPlanHint?: string } = {}): string {
@@ -17,11 +20,12 @@ export function renderMarkdownPlan(plan: Plan, options: { cap?: number; fullPlan
   const shown = plan.changes.filter((c) => c.action !== 'no-op' || c.reason === 'metadata-changed');
   const header = [PLAN_COMMENT_MARKER, `### cxone-exports plan`, '', `**${summaryLine(plan.summary, plan.changes, plain).replace(/^Plan: /, '')}**`, ''];
   if (shown.length === 0) return `${[...header, 'No changes. Exports match the state.'].join('\n')}\n`;
+  const onMerge = ['', `> [!NOTE]`, `> ${AFTER_MERGE}`];
 
   const tableHead = ['| | Export | Action | Reason | Data action | Source |', '| --- | --- | --- | --- | --- | --- |'];
   const rows: string[] = [];
   const details: string[] = [];
-  const truncationReserve = 600;
+  const truncationReserve = 1000;
   let used = header.join('\n').length + tableHead.join('\n').length + 50;
   let included = 0;
   for (const change of shown) {
@@ -33,7 +37,7 @@ export function renderMarkdownPlan(plan: Plan, options: { cap?: number; fullPlan
     used += row.length + block.length + 2;
     included++;
   }
-  const out = [...header, ...tableHead, ...rows, '', ...details];
+  const out = [...header, ...tableHead, ...rows, '', ...details, ...onMerge];
   const left = shown.length - included;
   if (left > 0) {
     const where = options.fullPlanHint ?? 'Run `cxone-exports plan` locally, or download the saved plan artifact of this workflow run, for the full plan.';

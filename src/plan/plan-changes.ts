@@ -46,6 +46,8 @@ function definitionChange(definition: ExportDefinition, stored: ExportState | un
   const decided = decide(definition, stored, replace, metadataChanges);
   const change: PlannedChange = { ...base, ...decided, before, fieldChanges: [...specChanges, ...metadataChanges] };
   if (decided.action === 'resubmit') change.idempotencyKey = stored.pending!.idempotencyKey;
+  const last = stored.lastExecution;
+  if (decided.action === 'retry' && last !== null) change.lastError = { status: last.status, message: last.error, at: last.completedAt ?? last.submittedAt };
   return change;
 }
 

@@ -34,6 +34,8 @@ export interface PlannedChange {
   source: Pick<SourcePosition, 'file' | 'line'>;
   /** resubmit only: the key of the attempt whose outcome is unknown, reused so CXone answers with that execution. */
   idempotencyKey?: string;
+  /** retry only: how the last attempt ended (a 403 stays a 403 until someone acts), and when. */
+  lastError?: { status: string; message: string | null; at: string };
 }
 
 export interface PlanSummary {

@@ -99,6 +99,9 @@ describe('apply', () => {
     const state = (await readState(dir));
     expect(state.exports.locked!.lastExecution).toMatchObject({ status: 'submit-failed', executionId: null });
     expect((await cli(sim, dir)(['plan', '--json'])).stdout).toContain('"reason": "last-execution-failed"');
+    // A reviewer sees why the retry is planned, and so that the same 403 is coming again.
+    const plan = (await cli(sim, dir)(['plan', '--markdown'])).stdout;
+    expect(plan).toMatch(/\| `locked` \| retry \| last execution was refused at 20\d\d-[^:]+:[^|]*: the API client may not submit an execution for data action "da-locked"/);
   });
 
   it('refuses to run unapproved without a terminal, and never hangs', async () => {

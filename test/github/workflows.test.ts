@@ -108,9 +108,12 @@ describe('workflow rehearsal', () => {
     const pr = box.clone('pr');
     writeFileSync(join(pr, 'exports', 'contact-history.yaml'), readFileSync(join(pr, 'exports', 'contact-history.yaml'), 'utf8').replace('maxRows: 250000', 'maxRows: 300000'));
     const good = await rehearseWorkflow(join(pr, '.github/workflows/plan.yml'), { cwd: pr, env: box.env, expressions, scratch: box.scratch });
-    expect(good.steps.map((s) => [s.name, s.code])).toEqual([['Validate', 0], ['Plan', 0]]);
+    expect(good.steps.filter((s) => !s.skipped).map((s) => [s.name, s.code])).toEqual([['Validate', 0], ['Plan', 0]]);
     const comment = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
     expect(comment.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
+    // The comment says what the merge will do, and never suggests applying the saved file by hand.
+    expect(comment).toContain('When the pull request merges, the apply workflow plans again on the latest `main`');
+    expect(comment).not.toContain('cxone-exports apply cxone-exports.plan.json');
     expect(comment.length).toBeLessThan(MARKDOWN_CAP);
     expect(good.outputs.has_changes).toBe('true');
     expect(good.summary).toContain(PLAN_COMMENT_MARKER);
@@ -120,7 +123,16 @@ describe('workflow rehearsal', () => {
     const bad = await rehearseWorkflow(join(pr, '.github/workflows/plan.yml'), { cwd: pr, env: box.env, expressions, scratch: box.scratch });
     expect(bad.steps[0]).toMatchObject({ name: 'Validate', code: 1 });
     expect(bad.steps[0]!.stdout).toMatch(/^::error file=exports\/contact-history\.yaml,line=12,col=14,title=cxone-exports schema\/minimum::contact-history-hourly: spec\.format\.maxRows must be ≥ 1, not 0$/m);
-    expect(bad.steps[1]!.skipped).toBe(true);
+    expect(bad.steps.map((s) => [s.name, s.skipped])).toEqual([
+      ['Validate', false],
+      ['Describe the validation failure for the comment', false],
+      ['Plan', true],
+    ]);
+    // The comment the workflow posts now says validation failed, in place of the plan of the earlier push.
+    const failure = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
+    expect(failure.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
+    expect(failure).toContain('**Validation failed: 1 problem in 1 file, so nothing was planned.**');
+    expect(failure).toContain('| `exports/contact-history.yaml` | 12:14 | `contact-history-hourly` | spec.format.maxRows must be ≥ 1, not 0 | `schema/minimum` |');
     expect(sim.record().requests).toHaveLength(0);
   });
 
@@ -155,6 +167,13 @@ describe('workflow rehearsal', () => {
     ]);
     expect(result.outputs).toMatchObject({ failed: '1' });
     expect(box.originState().exports['agent-activity-daily']!.lastExecution!.status).toBe('submit-failed');
+  });
+
+  it('plan.yml comments and labels only where the token may write: not on a fork\'s pull request', () => {
+    const plan = parse(readFileSync(join(WORKFLOWS, 'plan.yml'), 'utf8')) as { jobs: { plan: { steps: { name?: string; uses?: string; if?: string }[] } } };
+    const writers = plan.jobs.plan.steps.filter((s) => s.uses?.startsWith('actions/github-script') === true);
+    expect(writers.map((s) => s.name)).toEqual(['Comment the plan', 'Label the pull request']);
+    for (const step of writers) expect(step.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
   });
 
   it('every run step names its shell, so a pipe cannot hide a failure', () => {

@@ -28,7 +28,7 @@ describe('human plan', () => {
           }
           exports/a.yaml:1
 
-        # b will be retried (last execution failed)
+        # b will be retried (last execution failed at 2026-11-27T10:04:10.000Z: it failed)
         ↻ export "b" {
             # no field changes: the same definition is submitted again
           }
@@ -93,6 +93,9 @@ describe('markdown plan', () => {
       \`\`\`
 
       </details>
+
+      > [!NOTE]
+      > This is the plan for this branch as of this push. When the pull request merges, the apply workflow plans again on the latest \`main\` and its state, and applies that plan: changes merged in the meantime, and executions recorded since, are taken into account.
       "
     `);
   });

@@ -49,7 +49,11 @@ export async function rehearseWorkflow(workflowFile: string, options: { cwd: str
   for (const step of job!.steps) {
     if (step.run === undefined) continue;
     const name = step.name ?? step.run.split('\n')[0]!;
-    if (failed && !(step.if ?? '').includes('always()')) {
+    // Status functions only: always() runs whatever happened, failure() only after a failure, and a step with
+    // neither only while nothing has failed. Other conditions (outputs, the event) are the caller's to check.
+    const condition = step.if ?? '';
+    const runs = condition.includes('always()') || (condition.includes('failure()') ? failed : !failed);
+    if (!runs) {
       steps.push({ name, code: 0, stdout: '', stderr: '', skipped: true });
       continue;
     }

@@ -37,9 +37,10 @@ export async function planCommand(ctx: CommandContext, options: PlanCommandOptio
   if (options.out !== undefined) {
     const sealed = sealPlan(plan, { stateExisted: snapshot.exists, definitions: definitions.definitions, targets: options.target, replace: options.replace, toolVersion: toolVersion() });
     await writeFileDurably(resolve(ctx.cwd, options.out), serializeSavedPlan(sealed));
-    // With --json the plan itself is on stdout; the note goes to stderr so the JSON stays parseable.
+    // With --json or --markdown the plan itself is on stdout (a file, a pull-request comment): the note goes to
+    // stderr, for the person at the terminal. A comment must say what the merge does, not how to apply by hand.
     const note = `Saved the plan to ${options.out}. Apply exactly this plan with: cxone-exports apply ${options.out}`;
-    if (options.json === true) ctx.logger.warn(note);
+    if (options.json === true || options.markdown === true) ctx.logger.warn(note);
     else ctx.logger.info(`\n${note}`);
   }
 

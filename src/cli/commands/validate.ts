@@ -7,7 +7,8 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
 import { ExitError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../command-context.js';
-import { plural, renderGithubDiagnostics, renderHumanDiagnostics, renderJsonDiagnostics, renderProblemSummary } from '../render-diagnostics.js';
+import { plural, renderGithubDiagnostics, renderHumanDiagnostics, renderJsonDiagnostics, renderMarkdownDiagnostics, renderProblemSummary } from '../render-diagnostics.js';
+import { PLAN_COMMENT_MARKER } from '../render-plan-markdown.js';
 import type { DiagnosticFormat } from '../render-diagnostics.js';
 
 export interface ValidateOptions {
@@ -43,12 +44,14 @@ export async function validateCommand(ctx: CommandContext, paths: string[], opti
     });
   }
   if (format === 'json') ctx.logger.out(renderJsonDiagnostics([]));
+  else if (format === 'markdown') ctx.logger.out(`${PLAN_COMMENT_MARKER}\n### cxone-exports plan\n\n✔ ${plural(checked.definitions.length, 'export definition')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.\n`);
   else ctx.logger.info(`${ctx.colors.green('✔')} ${plural(checked.definitions.length, 'export definition')} in ${plural(checked.fileCount, 'file')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.`);
 }
 
 function report(ctx: CommandContext, format: DiagnosticFormat, diagnostics: Diagnostic[]): never {
   if (format === 'json') ctx.logger.out(renderJsonDiagnostics(diagnostics));
   else if (format === 'github') ctx.logger.out(renderGithubDiagnostics(diagnostics) + renderProblemSummary(diagnostics, ctx.colors));
+  else if (format === 'markdown') ctx.logger.out(renderMarkdownDiagnostics(diagnostics, PLAN_COMMENT_MARKER));
   else ctx.logger.out(`${renderHumanDiagnostics(diagnostics, ctx.colors)}\n${renderProblemSummary(diagnostics, ctx.colors)}`);
   throw new ExitError(1);
 }
