@@ -36,6 +36,14 @@ export function buildProgram(): Command {
   };
 
   program
+    .command('init')
+    .description('set up an exports repository: workflows, merge rules, a commented config and an example export')
+    .action(async (_options: unknown, command: Command) => {
+      const { initCommand } = await import('./commands/init.js');
+      await initCommand(await context(command));
+    });
+
+  program
     .command('validate')
     .description('check export definitions against the schema and the CXone contract; needs no credentials')
     .argument('[paths...]', 'files or directories to check (default: exportsDir from the config)')
