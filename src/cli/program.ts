@@ -79,6 +79,7 @@ export function buildProgram(): Command {
     .option('--wait', 'poll until the submitted executions finish')
     .option('--wait-timeout <duration>', 'give up waiting after this long', '30m')
     .option('--json', 'one JSON event per line instead of progress output')
+    .option('--allow-loopback-callbacks', 'submit callback URLs on this machine even though apiUrl is a remote CXone')
     .action(async (planfile: string | undefined, options: ApplyOptions, command: Command) => {
       const { applyCommand } = await import('./commands/apply.js');
       await applyCommand(await context(command), planfile, options);

@@ -15,7 +15,7 @@ export function callbackUrlProblem(url: string): string | undefined {
     return `is not a valid URL: ${JSON.stringify(url)}`;
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    return 'must not carry a user name or password; use a ?token= query or HMAC signing for callback authentication';
+    return 'must not carry a user name or password: they would be committed and shown in plans; authenticate callbacks with HMAC (CXONE_CALLBACK_SECRET) or the shared token CXONE_CALLBACK_TOKEN, which apply adds to the URL it sends';
   }
   // A token in a committed file would leak into plans and state; the receiver's token comes from the environment.
   if (parsed.searchParams.has('token')) {
@@ -26,4 +26,27 @@ export function callbackUrlProblem(url: string): string | undefined {
     return isLoopbackHost(parsed.hostname) ? undefined : `uses plain http to ${parsed.hostname}; use https (http is allowed only for loopback hosts such as 127.0.0.1)`;
   }
   return `must use https (or http for loopback hosts), not ${parsed.protocol.replace(/:$/, '')}`;
+}
+
+/**
+ * Callback URLs that CXone cannot reach: a loopback host (this machine) while the API is a real, remote CXone.
+ * Fine against the simulator on the same machine; a mistake copied from an example anywhere else.
+ */
+export function unreachableCallbackUrls(definitions: readonly { name: string; spec: { callbackUrl?: string } }[], apiUrl: string): Map<string, string[]> {
+  const byUrl = new Map<string, string[]>();
+  if (isLoopbackHost(hostOf(apiUrl))) return byUrl;
+  for (const definition of definitions) {
+    const url = definition.spec.callbackUrl;
+    if (url === undefined || !isLoopbackHost(hostOf(url))) continue;
+    byUrl.set(url, [...(byUrl.get(url) ?? []), definition.name]);
+  }
+  return byUrl;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { CxoneSimulator } from '../simulator/cxone-simulator.js';
 
@@ -48,8 +49,9 @@ async function main(): Promise<number> {
   cpSync(join(repo, 'exports'), join(work, 'exports'), { recursive: true });
   // The bundled config, with callbacks sent to the receiver this job starts on a free port.
   const port = await freePort();
-  const config = readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8').replace(/callbackUrl: http:\/\/127\.0\.0\.1:8080\//, `callbackUrl: http://127.0.0.1:${port}/`);
-  writeFileSync(join(work, 'cxone-exports.config.yaml'), config);
+  const config = parseDocument(readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8'));
+  config.setIn(['defaults', 'callbackUrl'], `http://127.0.0.1:${port}/webhook/cxone-callback`);
+  writeFileSync(join(work, 'cxone-exports.config.yaml'), config.toString());
   // A demo secret: the simulator signs callbacks with it and the receiver checks them.
   const callbackSecret = `demo-${randomUUID()}`;
   const simulator = new CxoneSimulator({ callbackSecret, lifecycle: { minDurationMs: 500, msPerMillionRows: 400, failureRate: 0 } });

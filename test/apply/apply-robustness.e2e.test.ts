@@ -8,21 +8,24 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../src/definitions/canonical-json.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
-import { CLI } from '../support/run-cli.js';
-import { startSimulator } from '../support/simulator.js';
+import { CLI, runCliAsync } from '../support/run-cli.js';
+import { simEnvironment, startSimulator } from '../support/simulator.js';
 
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
-/** Runs apply on a pseudo-terminal (util-linux `script`) and types `key` at the approval prompt. */
-function applyAtPrompt(dir: string, key: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn('script', ['-qec', `${process.execPath} ${CLI} apply`, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Runs apply on a pseudo-terminal (util-linux `script`); at the approval prompt, `atPrompt` runs and returns what
+ * to type.
+ */
+function applyAtPrompt(dir: string, atPrompt: string | (() => Promise<string>), env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const child = spawn('script', ['-qec', `${process.execPath} ${CLI} apply`, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   let typed = false;
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
     if (!typed && output.includes("Only 'yes' is accepted")) {
       typed = true;
-      child.stdin.write(key);
+      void (typeof atPrompt === 'string' ? Promise.resolve(atPrompt) : atPrompt()).then((keys) => child.stdin.write(keys));
     }
   });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
@@ -45,6 +48,51 @@ describe('apply when things go wrong', () => {
     expect(result.output).toContain(`Apply cancelled (${name === 'Ctrl-C' ? 'Ctrl-C' : 'end of input'}): nothing was submitted.`);
     expect(result.output).not.toMatch(/Internal error|AbortError/);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+  });
+
+  it('holds no lock while asking, and refuses when the state moved before the answer', async () => {
+    const sim = await startSimulator();
+    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
+    const run = cli(sim, dir);
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    writeFileSync(join(dir, 'exports', 'a.yaml'), readFileSync(join(dir, 'exports', 'a.yaml'), 'utf8').replace('maxRows: 1000', 'maxRows: 2000'));
+    let lockedWhileAsking: boolean | undefined;
+    const result = await applyAtPrompt(
+      dir,
+      async () => {
+        lockedWhileAsking = existsSync(join(dir, '.cxone-exports', 'state.lock'));
+        // Someone else changes the state while the plan is being read: here, a state rm takes the lock at once.
+        expect((await run(['state', 'rm', 'b'])).code).toBe(0);
+        return 'yes\r';
+      },
+      simEnvironment(sim),
+    );
+    expect(lockedWhileAsking).toBe(false);
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/the state moved on \(serial \d+ → \d+\) while the plan was being reviewed, so nothing was submitted/);
+    expect(sim.record().executions).toHaveLength(2);
+    expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+  });
+
+  it('with --json and no terminal, fails on approval before printing anything', async () => {
+    const sim = await startSimulator();
+    const dir = applyRepo({ exports: { a: 'da-1' } });
+    const result = await cli(sim, dir)(['apply', '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('apply needs approval, and there is no terminal to ask in');
+  });
+
+  it('refuses loopback callback URLs when apiUrl is a remote CXone, before any request, unless allowed', async () => {
+    const dir = applyRepo({ exports: { a: 'da-1' }, config: 'apiUrl: https://api.example.invalid\nauthUrl: https://auth.example.invalid\ndefaults:\n  callbackUrl: http://127.0.0.1:8080/webhook/cxone-callback\n' });
+    const env = { CXONE_CLIENT_ID: 'id', CXONE_CLIENT_SECRET: 'secret-value' };
+    const refused = await runCliAsync(['apply', '--auto-approve'], { cwd: dir, env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('these callback URLs point at this machine, but apiUrl is https://api.example.invalid, so CXone cannot reach them:\n  http://127.0.0.1:8080/webhook/cxone-callback: a');
+    expect(refused.stderr).toContain('--allow-loopback-callbacks');
+    const planned = await runCliAsync(['plan'], { cwd: dir, env });
+    expect(planned.code).toBe(0);
+    expect(planned.stderr).toMatch(/^Warning: these callback URLs point at this machine/);
   });
 
   it('Ctrl-C while waiting for completion stops waiting, prints the summary and exits 130', async () => {

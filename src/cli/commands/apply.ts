@@ -23,6 +23,7 @@ import type { Plan } from '../../plan/plan-model.js';
 import { parseSavedPlan, staleReasons } from '../../plan/saved-plan.js';
 import { registerSecret } from '../../redaction.js';
 import { openStateStore } from '../../state/open-state-store.js';
+import type { StateSnapshot } from '../../state/state-store.js';
 import type { CommandContext } from '../command-context.js';
 import { appendSummary, errorAnnotation, GROUP_END, groupStart, inGitHubActions, setOutputs } from '../github-actions.js';
 import { formatDelay, JsonProgress, ListrProgress } from '../apply-progress.js';
@@ -30,6 +31,7 @@ import type { ProgressReporter } from '../apply-progress.js';
 import { lockTimeoutMs, parseDuration } from '../durations.js';
 import { exitCodeFor, onInterrupt } from '../interrupts.js';
 import type { InterruptSignal } from '../interrupts.js';
+import { loopbackCallbacks } from '../loopback-callbacks.js';
 import { renderHumanPlan } from '../render-plan-human.js';
 
 export interface ApplyOptions {
@@ -41,6 +43,7 @@ export interface ApplyOptions {
   wait?: boolean;
   waitTimeout?: string;
   json?: boolean;
+  allowLoopbackCallbacks?: boolean;
 }
 
 /** In-flight requests get this long after the first Ctrl-C before they are aborted. */
@@ -58,12 +61,33 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
   });
   const reporter: ProgressReporter = options.json === true ? new JsonProgress(ctx.logger) : new ListrProgress({ fallback: process.stdout.isTTY !== true || ctx.env.CI !== undefined || ctx.env.TERM === 'dumb' }, ctx.logger);
 
+  const loopback = loopbackCallbacks(definitions.definitions, config);
+  if (loopback !== undefined && options.allowLoopbackCallbacks !== true) {
+    throw new UsageError(loopback.problem, { hint: `${loopback.advice} Or pass --allow-loopback-callbacks if CXone can reach this machine after all (a tunnel).` });
+  }
+  const interactive = planFile === undefined && options.autoApprove !== true;
+  // Asked before anything is printed or locked: a run that cannot be approved fails first, and cleanly.
+  if (interactive && process.stdin.isTTY !== true) {
+    throw new UsageError('apply needs approval, and there is no terminal to ask in', { hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json' });
+  }
   const store = openStateStore(config, ctx.cwd);
+  const planFor = (snapshot: StateSnapshot): Plan => planChanges(definitions.definitions, snapshot.state, { createdAt: new Date().toISOString(), targets: options.target, replace: options.replace });
+
+  // Interactively, the plan is shown and approved without the lock, so callbacks are recorded while a person
+  // reads; once approved, the lock is taken and the state must still be the one the plan was made against.
+  let reviewed: Plan | undefined;
+  if (interactive) {
+    reviewed = planFor(await store.read());
+    if (nothingToDo(ctx, reviewed, reporter, options.json === true)) return;
+    showPlan(ctx, reviewed, reporter, options.json === true);
+    await askApproval(ctx, submissions(reviewed.summary));
+  }
+
   const lock = await store.lock('apply', {
     timeoutMs: lockTimeoutMs(options.lockTimeout),
     onStaleLockBroken: (holder) => ctx.logger.warn(`Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`),
   });
-  // Registered at once, so a Ctrl-C while planning or asking still releases the lock.
+  // Registered at once, so a Ctrl-C while planning still releases the lock.
   const stop = new AbortController();
   const abort = new AbortController();
   // Every request in flight listens on these (and removes its listener when done): up to the concurrency,
@@ -82,7 +106,13 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     await store.compact();
     const snapshot = await store.read();
     let plan: Plan;
-    if (savedText !== undefined && planFile !== undefined) {
+    if (reviewed !== undefined) {
+      if (snapshot.state.lineage !== reviewed.lineage || snapshot.state.serial !== reviewed.serial) {
+        const what = snapshot.state.lineage !== reviewed.lineage ? 'the state was replaced by one of another lineage' : `the state moved on (serial ${reviewed.serial} → ${snapshot.state.serial})`;
+        throw new UsageError(`${what} while the plan was being reviewed, so nothing was submitted`, { hint: 'Run apply again: it plans against the new state and asks again.' });
+      }
+      plan = reviewed;
+    } else if (savedText !== undefined && planFile !== undefined) {
       const saved = parseSavedPlan(savedText, planFile);
       const reasons = staleReasons(saved, { snapshot, definitions: definitions.definitions });
       if (reasons.length > 0) {
@@ -90,21 +120,12 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
       }
       plan = saved;
     } else {
-      plan = planChanges(definitions.definitions, snapshot.state, { createdAt: new Date().toISOString(), targets: options.target, replace: options.replace });
+      plan = planFor(snapshot);
     }
-
-    const toSubmit = submissions(plan.summary);
-    const localOnly = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed').length;
-    if (toSubmit + localOnly === 0) {
-      setOutputs(ctx.env, { has_changes: false, submitted: 0, failed: 0 });
-      if (options.json === true) reporter.event('change_summary', 'Apply complete: nothing to do.', { submitted: 0, failed: 0, skipped: 0, serial: snapshot.state.serial });
-      else ctx.logger.info(`${ctx.colors.green('No changes.')} Exports match the state; nothing to apply.`);
-      return;
+    if (reviewed === undefined) {
+      if (nothingToDo(ctx, plan, reporter, options.json === true)) return;
+      showPlan(ctx, plan, reporter, options.json === true);
     }
-    if (options.json === true) reporter.event('apply_start', `Applying: ${toSubmit} to submit, ${plan.summary.forget} to forget.`, { summary: plan.summary, serial: plan.serial, lineage: plan.lineage });
-    else if (inGitHubActions(ctx.env)) ctx.logger.info(`${groupStart(`Plan: ${toSubmit} to submit, ${plan.summary.forget} to forget`)}\n${renderHumanPlan(plan, ctx.colors)}${GROUP_END}`);
-    else ctx.logger.info(renderHumanPlan(plan, ctx.colors));
-    if (planFile === undefined && options.autoApprove !== true) await askApproval(ctx, toSubmit);
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
 
     const { log: audit, repairedBytes } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
@@ -169,6 +190,23 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
   }
 }
 
+/** True (after saying so) when the plan submits nothing and changes nothing locally. */
+function nothingToDo(ctx: CommandContext, plan: Plan, reporter: ProgressReporter, json: boolean): boolean {
+  const localOnly = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed').length;
+  if (submissions(plan.summary) + localOnly > 0) return false;
+  setOutputs(ctx.env, { has_changes: false, submitted: 0, failed: 0 });
+  if (json) reporter.event('change_summary', 'Apply complete: nothing to do.', { submitted: 0, failed: 0, skipped: 0, forgotten: 0, serial_before: plan.serial, serial_after: plan.serial });
+  else ctx.logger.info(`${ctx.colors.green('No changes.')} Exports match the state; nothing to apply.`);
+  return true;
+}
+
+function showPlan(ctx: CommandContext, plan: Plan, reporter: ProgressReporter, json: boolean): void {
+  const toSubmit = submissions(plan.summary);
+  if (json) reporter.event('apply_start', `Applying: ${toSubmit} to submit, ${plan.summary.forget} to forget.`, { summary: plan.summary, serial: plan.serial, lineage: plan.lineage });
+  else if (inGitHubActions(ctx.env)) ctx.logger.info(`${groupStart(`Plan: ${toSubmit} to submit, ${plan.summary.forget} to forget`)}\n${renderHumanPlan(plan, ctx.colors)}${GROUP_END}`);
+  else ctx.logger.info(renderHumanPlan(plan, ctx.colors));
+}
+
 /**
  * The error a stopped run ends with. A write the machine refused (a full disk) says so; whatever the state holds
  * is whole, and an export left pending is resubmitted with the same Idempotency-Key by the next apply.
@@ -188,9 +226,6 @@ function applySummaryMarkdown(line: string, results: ExportResult[]): string {
 }
 
 async function askApproval(ctx: CommandContext, count: number): Promise<void> {
-  if (process.stdin.isTTY !== true) {
-    throw new UsageError('apply needs approval, and there is no terminal to ask in', { hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json' });
-  }
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
   // Ctrl-C at the prompt reaches readline (the terminal is in raw mode), not the process; Ctrl-D closes it.
   // Either way the answer never comes: the close settles the wait, so the process cannot hang on it.

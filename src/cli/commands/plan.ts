@@ -11,6 +11,7 @@ import { openStateStore } from '../../state/open-state-store.js';
 import { toolVersion } from '../../version.js';
 import type { CommandContext } from '../command-context.js';
 import { appendSummary, setOutputs } from '../github-actions.js';
+import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callbacks.js';
 import { renderHumanPlan } from '../render-plan-human.js';
 import { renderMarkdownPlan } from '../render-plan-markdown.js';
 
@@ -27,6 +28,8 @@ export async function planCommand(ctx: CommandContext, options: PlanCommandOptio
   if (options.json === true && options.markdown === true) throw new UsageError('--json and --markdown cannot be combined', { hint: 'Pick one output format.' });
   const config = await ctx.config();
   const definitions = await loadValidDefinitions(config, ctx.cwd);
+  const loopback = loopbackCallbacks(definitions.definitions, config);
+  if (loopback !== undefined) ctx.logger.warn(loopbackCallbackWarning(loopback));
   const snapshot = await openStateStore(config, ctx.cwd).read();
   const plan = planChanges(definitions.definitions, snapshot.state, { createdAt: new Date().toISOString(), targets: options.target, replace: options.replace });
 

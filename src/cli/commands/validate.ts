@@ -9,6 +9,8 @@ import { ExitError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../command-context.js';
 import { plural, renderGithubDiagnostics, renderHumanDiagnostics, renderJsonDiagnostics, renderMarkdownDiagnostics, renderProblemSummary } from '../render-diagnostics.js';
 import { PLAN_COMMENT_MARKER } from '../render-plan-markdown.js';
+import { escapeData } from '../github-actions.js';
+import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callbacks.js';
 import type { DiagnosticFormat } from '../render-diagnostics.js';
 
 export interface ValidateOptions {
@@ -43,6 +45,8 @@ export async function validateCommand(ctx: CommandContext, paths: string[], opti
       hint: 'Each definition is a YAML document with apiVersion, kind, metadata and spec; see the README.',
     });
   }
+  const loopback = loopbackCallbacks(checked.definitions, config);
+  if (loopback !== undefined) ctx.logger.warn(format === 'github' ? `::warning title=cxone-exports loopback callback::${escapeData(loopback.problem)}` : loopbackCallbackWarning(loopback));
   if (format === 'json') ctx.logger.out(renderJsonDiagnostics([]));
   else if (format === 'markdown') ctx.logger.out(`${PLAN_COMMENT_MARKER}\n### cxone-exports plan\n\n✔ ${plural(checked.definitions.length, 'export definition')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.\n`);
   else ctx.logger.info(`${ctx.colors.green('✔')} ${plural(checked.definitions.length, 'export definition')} in ${plural(checked.fileCount, 'file')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.`);
