@@ -42,7 +42,9 @@ export interface PollOptions {
 export interface PollResult {
   finished: TrackedExecution[];
   unfinished: TrackedExecution[];
-  /** Set when the API has no status lookup: polling stopped at the first call. */
+  /** Executions the status lookup answered 404 for, while it knew others: recorded as `lost`. */
+  lost: TrackedExecution[];
+  /** Set when the API has no status lookup: polling stopped. */
   unsupported?: ApiError;
 }
 
@@ -50,19 +52,28 @@ export async function pollCompletions(executions: readonly TrackedExecution[], o
   const deadline = options.clock.now() + options.timeoutMs;
   let waiting = [...executions];
   const finished: TrackedExecution[] = [];
+  const lost: TrackedExecution[] = [];
+  // A 404 names one unknown execution only if the lookup works for others; until one answers, it may be the path.
+  let lookupWorks = false;
   let interval = options.initialIntervalMs ?? 1_000;
   for (;;) {
     const still: TrackedExecution[] = [];
-    for (const execution of waiting) {
+    const notFound: { execution: TrackedExecution; error: ApiError }[] = [];
+    for (const [index, execution] of waiting.entries()) {
       let report: ExecutionStatusReport;
       try {
         report = await options.client.getStatus(execution.dataActionId, execution.executionId, options.signal === undefined ? {} : { signal: options.signal });
       } catch (error) {
         // Ctrl-C aborts the request in flight: stop polling, and report what is still unfinished.
-        if (options.signal?.aborted === true) return { finished, unfinished: [...still, ...waiting.slice(waiting.indexOf(execution))] };
-        if (error instanceof ApiError && error.code === ApiErrorCode.StatusUnsupported) return { finished, unfinished: [...still, ...waiting.slice(waiting.indexOf(execution))], unsupported: error };
+        if (options.signal?.aborted === true) return { finished, lost, unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)] };
+        if (error instanceof ApiError && error.code === ApiErrorCode.StatusUnsupported) return { finished, lost, unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)], unsupported: error };
+        if (error instanceof ApiError && error.code === ApiErrorCode.ExecutionNotFound) {
+          notFound.push({ execution, error });
+          continue;
+        }
         throw error;
       }
+      lookupWorks = true;
       if (report.status === 'queued' || report.status === 'running') {
         options.reporter.progress(execution, report.status);
         still.push(execution);
@@ -71,11 +82,40 @@ export async function pollCompletions(executions: readonly TrackedExecution[], o
       await record(execution, report, options);
       finished.push(execution);
     }
+    if (notFound.length > 0 && !lookupWorks) {
+      // Every lookup so far answered 404: the path is more likely wrong than every execution gone.
+      const unsupported = new ApiError(ApiErrorCode.StatusUnsupported, `status lookup answered 404 for every execution asked about (${notFound.length}); the status path may be wrong, or the API has none`, {
+        status: 404,
+        hint: 'Check api.statusPath in the config. Completion also arrives by callback: run `cxone-exports serve` where CXone can reach it.',
+      });
+      return { finished, lost, unfinished: [...still, ...notFound.map((n) => n.execution)], unsupported };
+    }
+    for (const { execution, error } of notFound) {
+      await recordLost(execution, error.message, options);
+      lost.push(execution);
+    }
     waiting = still;
-    if (waiting.length === 0 || options.once === true || options.clock.now() >= deadline || options.signal?.aborted === true) return { finished, unfinished: waiting };
+    if (waiting.length === 0 || options.once === true || options.clock.now() >= deadline || options.signal?.aborted === true) return { finished, unfinished: waiting, lost };
     await options.clock.sleep(Math.min(interval, Math.max(0, deadline - options.clock.now())), options.signal).catch(() => undefined);
     interval = Math.min(interval * 2, options.maxIntervalMs ?? 10_000);
   }
+}
+
+/** CXone no longer knows this execution: it is recorded as `lost`, with why, and the next plan retries it. */
+async function recordLost(execution: TrackedExecution, reason: string, options: PollOptions): Promise<void> {
+  const entry = options.journal.entry(execution.name);
+  if (entry?.lastExecution?.executionId !== execution.executionId) return;
+  const nowIso = new Date(options.clock.now()).toISOString();
+  const lastExecution = { ...entry.lastExecution, status: 'lost' as const, completedAt: nowIso, error: reason };
+  await options.journal.commit({
+    exports: [execution.name],
+    mutate: (state) => {
+      const current = state.exports[execution.name];
+      if (current?.lastExecution?.executionId === execution.executionId) state.exports[execution.name] = { ...current, lastExecution };
+    },
+    events: [stampEvent(options.identity, nowIso, { event: 'execution.failed', export: execution.name, executionId: execution.executionId, status: 'lost', error: reason, reason: 'status-poll', definitionHash: entry.definitionHash })],
+  });
+  options.reporter.finished(execution, 'lost', null, null, []);
 }
 
 async function record(execution: TrackedExecution, report: ExecutionStatusReport, options: PollOptions): Promise<void> {

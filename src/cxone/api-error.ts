@@ -17,6 +17,8 @@ export const ApiErrorCode = {
   CircuitOpen: 'circuit-open',
   InvalidResponse: 'invalid-response',
   StatusUnsupported: 'status-unsupported',
+  /** The status lookup answered 404 for one execution: CXone does not know it (or the path is wrong; see the poller). */
+  ExecutionNotFound: 'execution-not-found',
   TokenRejected: 'token-rejected',
   Unexpected: 'unexpected-status',
 } as const;

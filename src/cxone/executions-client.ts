@@ -94,7 +94,12 @@ export class ExecutionsClient {
     const response = await this.call(context, options, (token) =>
       sendRequest(this.http, { method: 'get', url, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, ...(options.signal === undefined ? {} : { signal: options.signal }) }),
     );
-    if (response.status === 404 || response.status === 405) {
+    // 404 names one execution CXone does not know; whether the whole path is missing is for the caller to judge
+    // across executions. 405 says the method is not there at all.
+    if (response.status === 404) {
+      throw new ApiError(ApiErrorCode.ExecutionNotFound, `CXone has no execution ${executionId} for data action ${dataActionId} (GET ${path} answered 404)`, { status: 404 });
+    }
+    if (response.status === 405) {
       throw new ApiError(ApiErrorCode.StatusUnsupported, `status lookup is unsupported by this API: GET ${path} answered ${response.status}`, {
         status: response.status,
         hint: 'Completion arrives by callback instead: run `cxone-exports serve` where CXone can reach it, or set api.statusPath in the config if your tenant has another status path.',

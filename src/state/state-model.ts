@@ -5,8 +5,11 @@ import type { ExportMetadata, ExportSpec } from '../definitions/export-definitio
 
 export const STATE_VERSION = 1;
 
-/** Execution statuses CXone reports, plus `submit-failed` for a submission CXone never accepted. */
-export type ExecutionStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'submit-failed';
+/**
+ * Execution statuses CXone reports, plus `submit-failed` for a submission CXone never accepted, and `lost` for an
+ * execution CXone's status lookup no longer knows.
+ */
+export type ExecutionStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'submit-failed' | 'lost';
 
 export interface LastExecution {
   /** Null when the submission failed before CXone gave an id. */
@@ -53,4 +56,4 @@ export function emptyState(lineage: string): State {
 }
 
 /** Statuses that make the next plan retry the export. */
-export const FAILED_STATUSES: readonly ExecutionStatus[] = ['failed', 'submit-failed'];
+export const FAILED_STATUSES: readonly ExecutionStatus[] = ['failed', 'submit-failed', 'lost'];

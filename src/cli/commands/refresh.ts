@@ -34,7 +34,8 @@ export async function refreshCommand(ctx: CommandContext, options: { lockTimeout
     const result = await pollCompletions(unfinished, { client: client.executions, journal, identity: runIdentity(ctx.env, config.rootDir), reporter, clock: systemClock, timeoutMs: 0, once: true });
     await journal.close();
     if (result.unsupported !== undefined) throw result.unsupported;
-    reporter.event('refresh_summary', `Refresh complete: ${result.finished.length} finished, ${result.unfinished.length} still running. State serial ${state.serial} → ${journal.serial}.`, { finished: result.finished.length, unfinished: result.unfinished.length });
+    const lost = result.lost.length === 0 ? '' : `, ${result.lost.length} lost (CXone no longer knows them; the next plan retries them)`;
+    reporter.event('refresh_summary', `Refresh complete: ${result.finished.length} finished${lost}, ${result.unfinished.length} still running. State serial ${state.serial} → ${journal.serial}.`, { finished: result.finished.length, lost: result.lost.length, unfinished: result.unfinished.length });
   } finally {
     await lock.release();
   }
