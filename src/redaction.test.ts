@@ -34,4 +34,10 @@ describe('redactSecrets', () => {
       }
     }
   });
+
+  it('leaves help text that names the token parameter whole', () => {
+    const help = 'Set CXONE_CALLBACK_TOKEN (?token=), listen on 127.0.0.1, or add ?token=… to the URL.';
+    expect(redactSecrets(help)).toBe(help);
+    expect(redactSecrets('GET /cb?token=tok-9f8e7d&x=1')).toBe('GET /cb?token=[REDACTED]&x=1');
+  });
 });

@@ -71,4 +71,11 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toContain('cxone-exports.config.json');
   });
+
+  it('blames a bad CXONE_API_URL on the environment, not on the config file', async () => {
+    const root = miniRepo({ 'cxone-exports.config.yaml': 'limits: { maxRows: 7 }\n', '.git/HEAD': '' });
+    const failure = loadConfig({ cwd: root, env: { CXONE_API_URL: 'api.us1.cxone.com' } });
+    await expect(failure).rejects.toBeInstanceOf(UsageError);
+    await expect(failure).rejects.toMatchObject({ message: 'environment variable CXONE_API_URL must be an http(s) URL such as https://api.us1.cxone.com, not "api.us1.cxone.com"', hint: expect.stringContaining('Fix or unset CXONE_API_URL') as string });
+  });
 });

@@ -34,6 +34,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ProjectCon
   const raw = await readRawConfig(options);
   const result = parseConfig(raw, options.env);
   if (!result.ok) {
+    // A bad CXONE_AUTH_URL or CXONE_API_URL is the environment's fault, not the file's: say so, without a position.
+    const fromEnvironment = result.diagnostics.filter((d) => d.rule === 'env-url');
+    if (fromEnvironment.length > 0) {
+      throw new UsageError(fromEnvironment.map((d) => d.message).join('; '), { hint: `Fix or unset ${fromEnvironment.map((d) => d.file.slice(1)).join(' and ')} in the environment; without it, the URL in the config file is used.` });
+    }
     throw new DiagnosticsError(result.diagnostics, `the config in ${raw.displayFile} is invalid`, 'Fix the config problems above; every key is described in the README\'s config reference.');
   }
   return result.config;

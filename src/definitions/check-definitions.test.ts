@@ -84,4 +84,23 @@ describe('checkDefinitionFiles', () => {
     const set = checkDefinitionFiles([{ file: 'a.yaml', text: definitionYaml('a', ['delimiter: null', 'maxRows: 1']) }], config);
     expect(set.diagnostics.map((d) => d.rule)).toEqual(['schema/type']);
   });
+
+  it('reports the problems of every document, even after one whose quote is never closed', () => {
+    const text = `apiVersion: cxone-exports/v1\nkind: "CsvExport\n---\n${definitionYaml('two', ['maxRows: 0'])}`;
+    const set = checkDefinitionFiles([{ file: 'exports/x.yaml', text }], config);
+    expect(set.diagnostics.map((d) => [d.line, d.rule])).toEqual([
+      [3, 'yaml/missing-char'],
+      [12, 'schema/minimum'],
+    ]);
+  });
+
+  it('tells an unquoted colon in a value to be quoted', () => {
+    const set = checkDefinitionFiles([{ file: 'exports/x.yaml', text: definitionYaml('a').replace('name: a', 'name: team: a') }], config);
+    expect(set.diagnostics[0]!.message).toContain('A value that contains ": " must be quoted, e.g. name: "a: b"');
+  });
+
+  it("says '\\t' in single quotes is not a tab, and how to write one", () => {
+    const set = checkDefinitionFiles([{ file: 'exports/x.yaml', text: definitionYaml('a', ["delimiter: '\\t'", 'maxRows: 5']) }], config);
+    expect(set.diagnostics[0]!.message).toContain('That is a backslash and a letter, not a tab: YAML reads escapes only inside double quotes. Write tab, or "\\t" in double quotes.');
+  });
 });

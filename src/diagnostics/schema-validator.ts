@@ -103,8 +103,10 @@ function describeError(error: ErrorObject): SchemaProblem {
       return { path, target: 'value', rule, message: `${where} must be ${JSON.stringify(params.allowedValue)}, not ${got}` };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
-      const suggestion = typeof error.data === 'string' ? closestMatch(error.data, (params.allowedValues as unknown[]).map(String)) : undefined;
-      const hint = suggestion === undefined ? '' : ` Did you mean ${JSON.stringify(suggestion)}?`;
+      const values = (params.allowedValues as unknown[]).map(String);
+      const escaped = typeof error.data === 'string' ? escapedControl(error.data, values) : undefined;
+      const suggestion = escaped === undefined && typeof error.data === 'string' ? closestMatch(error.data, values) : undefined;
+      const hint = escaped ?? (suggestion === undefined ? '' : ` Did you mean ${JSON.stringify(suggestion)}?`);
       return { path, target: 'value', rule, message: `${where} must be one of ${allowed.join(', ')}, not ${got}.${hint}` };
     }
     case 'minimum':
@@ -151,4 +153,17 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value;
+}
+
+/**
+ * '\\t' in single quotes (or plain) is a backslash and a t, not a tab: YAML turns escapes into characters only in
+ * double quotes. Said plainly, since an edit-distance guess would point somewhere unrelated.
+ */
+function escapedControl(value: string, allowed: readonly string[]): string | undefined {
+  const named: Record<string, [string, string]> = { '\\t': ['tab', '"\\t"'], '\\n': ['newline', '"\\n"'] };
+  const match = named[value];
+  if (match === undefined) return undefined;
+  const [name, quoted] = match;
+  const options = [allowed.includes(name) ? name : undefined, allowed.includes(quoted.slice(1, -1).replace('\\t', '\t').replace('\\n', '\n')) ? `${quoted} in double quotes` : undefined].filter(Boolean);
+  return ` That is a backslash and a letter, not a ${name}: YAML reads escapes only inside double quotes.${options.length > 0 ? ` Write ${options.join(', or ')}.` : ''}`;
 }

@@ -31,52 +31,72 @@ export interface ParsedYamlFile {
   diagnostics: Diagnostic[];
 }
 
-/** Parses every document of a file. Syntax errors become diagnostics; documents with errors are left out. */
+/**
+ * Parses every document of a file. Syntax errors become diagnostics; documents with errors are left out. Each
+ * document is parsed on its own (YAML forbids a `---` line inside any scalar), so an unclosed quote or bracket in
+ * one document cannot swallow the documents after it, and their problems are still reported.
+ */
 export function parseYamlFile(file: string, text: string): ParsedYamlFile {
+  // Positions are file-wide: the line starts of the whole text, found once.
   const lineCounter = new LineCounter();
-  const position = (offset: number): SourcePosition => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col };
-  };
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  lineCounter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  // parseAllDocuments returns an EmptyStream (not an array) for a file with no documents at all.
-  const docs = Array.isArray(parsed) ? parsed : [];
-
-  docs.forEach((doc, index) => {
-    for (const error of doc.errors) {
-      diagnostics.push({
-        ...position(error.pos[0]),
-        export: null,
-        message: syntaxMessage(error.code, error.message, keyAt(text, error.pos[0])),
-        rule: `yaml/${error.code.toLowerCase().replace(/_/g, '-')}`,
-      });
+  let index = 0;
+  for (const segmentStart of documentSegments(text)) {
+    const segmentEnd = nextSegmentStart(text, segmentStart);
+    const segment = text.slice(segmentStart, segmentEnd);
+    const position = (offset: number): SourcePosition => {
+      const { line, col } = lineCounter.linePos(segmentStart + offset);
+      return { file, line, column: col };
+    };
+    const parsed = parseAllDocuments(segment, { uniqueKeys: true, prettyErrors: false, strict: true });
+    // parseAllDocuments returns an EmptyStream (not an array) for a text with no documents at all.
+    for (const doc of Array.isArray(parsed) ? parsed : []) {
+      const docIndex = index++;
+      for (const error of doc.errors) {
+        diagnostics.push({
+          ...position(error.pos[0]),
+          export: null,
+          message: syntaxMessage(error.code, error.message, keyAt(segment, error.pos[0])),
+          rule: `yaml/${error.code.toLowerCase().replace(/_/g, '-')}`,
+        });
+      }
+      if (doc.errors.length > 0 || doc.contents === null) continue;
+      const start = position(doc.contents.range[0]);
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (error) {
+        diagnostics.push({
+          ...start,
+          export: null,
+          message: `the document expands too many aliases (more than ${MAX_ALIAS_COUNT}); inline the repeated values instead of aliasing them (${(error as Error).message})`,
+          rule: 'yaml/alias-limit',
+        });
+        continue;
+      }
+      if (value === null || value === undefined) continue;
+      documents.push({ file, index: docIndex, value, start, locate: (path, target = 'value') => position(locateOffset(doc, path, target)) });
     }
-    if (doc.errors.length > 0 || doc.contents === null) return;
-    const start = position(doc.contents.range[0]);
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (error) {
-      diagnostics.push({
-        ...start,
-        export: null,
-        message: `the document expands too many aliases (more than ${MAX_ALIAS_COUNT}); inline the repeated values instead of aliasing them (${(error as Error).message})`,
-        rule: 'yaml/alias-limit',
-      });
-      return;
-    }
-    if (value === null || value === undefined) return;
-    documents.push({
-      file,
-      index,
-      value,
-      start,
-      locate: (path, target = 'value') => position(locateOffset(doc, path, target)),
-    });
-  });
+  }
   return { documents, diagnostics };
+}
+
+const DOCUMENT_START = /^---(?=[ \t\r]|$)/gm;
+
+/** Where each document's text begins: the file's start, and every `---` line. */
+function documentSegments(text: string): number[] {
+  const starts = [0];
+  for (const match of text.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  return starts;
+}
+
+function nextSegmentStart(text: string, from: number): number {
+  DOCUMENT_START.lastIndex = from + 1;
+  const next = DOCUMENT_START.exec(text);
+  return next === null ? text.length : next.index;
 }
 
 /** The key written at `offset`, for messages: plain, single- or double-quoted. */
@@ -89,6 +109,8 @@ function syntaxMessage(code: string, message: string, excerpt: string): string {
   // yaml's own messages carry a code excerpt when prettyErrors is on; we print positions ourselves.
   const firstLine = message.split('\n')[0] ?? message;
   if (code === 'DUPLICATE_KEY') return `duplicate key ${JSON.stringify(excerpt)}: it appears twice in the same map; remove or rename one of them`;
+  // `name: a: b` reads as a map inside a value; a colon meant as text needs quotes.
+  if (code === 'BLOCK_AS_IMPLICIT_KEY') return `YAML syntax error: ${firstLine}. A value that contains ": " must be quoted, e.g. name: "a: b"`;
   return `YAML syntax error: ${firstLine}`;
 }
 
