@@ -5,7 +5,7 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -14,18 +14,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { AuditEvent } from '../audit/audit-event.js';
+import { colorLevel, createColors } from '../cli/color.js';
 import { CxoneSimulator } from '../simulator/cxone-simulator.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
+// Colour only where it is wanted: a terminal, and no NO_COLOR (the same rule as the CLI's).
+const colors = createColors(colorLevel({ colorFlag: true, env: process.env, isTTY: process.stdout.isTTY === true }));
+
 function banner(text: string): void {
-  process.stdout.write(`\n\u001b[1m━━ ${text}\u001b[0m\n`);
+  process.stdout.write(`\n${colors.bold(`━━ ${text}`)}\n`);
 }
 
 /** Runs the CLI as a user would. Asynchronously: the simulator in this process must keep answering. */
 async function run(args: string[], cwd: string, env: Record<string, string>): Promise<number> {
-  process.stdout.write(`\u001b[2m$ cxone-exports ${args.join(' ')}\u001b[0m\n`);
+  process.stdout.write(`${colors.dim(`$ cxone-exports ${args.join(' ')}`)}\n`);
   const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env }, stdio: 'inherit' });
   const [code] = (await once(child, 'exit')) as [number | null];
   return code ?? 1;
@@ -58,18 +62,19 @@ async function main(): Promise<number> {
   const url = await simulator.start();
   const { credentials } = simulator.options;
   const env = { CXONE_AUTH_URL: url, CXONE_API_URL: url, CXONE_CLIENT_ID: credentials.clientId, CXONE_CLIENT_SECRET: credentials.clientSecret, CXONE_CALLBACK_SECRET: callbackSecret };
-  process.stdout.write(`\u001b[2m$ cxone-exports serve --port ${port} &\u001b[0m\n`);
+  banner(`cxone-exports main job: the bundled exports/ against the CXone simulator at ${url}`);
+  process.stdout.write(`Working copy: ${work} (removed at the end; set CXONE_EXPORTS_DEMO_KEEP=1 to keep it)\n`);
+  banner('0. The callback receiver, in the background');
+  process.stdout.write(`${colors.dim(`$ cxone-exports serve --port ${port} &`)}\n`);
   const receiver = spawn(process.execPath, [cli, 'serve', '--port', String(port)], { cwd: work, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let callbacksLogged = 0;
   receiver.stdout.on('data', (chunk: Buffer) => (callbacksLogged += chunk.toString().split('\n').filter((line) => line.includes('"path":"/webhook/cxone-callback"') && line.includes('"status":200')).length));
   await waitForHealth(port);
   try {
-    banner(`cxone-exports main job: the bundled exports/ against the CXone simulator at ${url}`);
-    process.stdout.write(`Working copy: ${work}\n`);
     const steps: [string, string[]][] = [
       ['1. Validate the definitions', ['validate']],
-      ['2. Plan: what would run', ['plan']],
-      ['3. Apply: submit what the plan showed', ['apply', '--auto-approve']],
+      ['2. Plan: what would run, saved for review', ['plan', '--out', 'cxone-exports.plan.json']],
+      ['3. Apply exactly the saved plan', ['apply', 'cxone-exports.plan.json']],
     ];
     const after: [string, string[]][] = [
       ['5. Refresh: poll the status of what no callback could report', ['refresh']],
@@ -96,12 +101,13 @@ async function main(): Promise<number> {
       process.stdout.write(`${event.timestamp}  ${event.event.padEnd(20)} ${(event.export ?? '').padEnd(28)} ${event.status ?? ''} ${event.rowsExported == null ? '' : `${event.rowsExported} rows`}\n`);
     }
     const record = simulator.record();
-    process.stdout.write(`\n${audit.length} audit lines in ${join(work, '.cxone-exports', 'audit.jsonl')}; the simulator received ${record.requests.length} requests and ran ${record.executions.length} executions; serve acknowledged ${callbacksLogged} callbacks.\n`);
+    process.stdout.write(`\n${audit.length} audit lines in .cxone-exports/audit.jsonl; the simulator received ${record.requests.length} requests and ran ${record.executions.length} executions; serve acknowledged ${callbacksLogged} callbacks.\n`);
     return 0;
   } finally {
     receiver.kill('SIGTERM');
     await once(receiver, 'exit');
     await simulator.stop();
+    if (process.env.CXONE_EXPORTS_DEMO_KEEP !== '1') rmSync(work, { recursive: true, force: true });
   }
 }
 

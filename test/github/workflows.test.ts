@@ -69,7 +69,7 @@ function sandbox(sim: CxoneSimulator): Sandbox {
   chmodSync(join(bin, 'cxone-exports'), 0o755);
   const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: scratch, CI: 'true', ...simEnvironment(sim) };
   // The test's own commits get an identity on the command line; the workflow's commit script sets its own.
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, env, encoding: 'utf8' });
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const origin = join(scratch, 'origin.git');
   git(scratch, 'init', '--quiet', '--bare', '--initial-branch=main', origin);
   const seed = join(scratch, 'seed');

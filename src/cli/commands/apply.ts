@@ -32,7 +32,7 @@ import { lockTimeoutMs, parseDuration } from '../durations.js';
 import { exitCodeFor, onInterrupt } from '../interrupts.js';
 import type { InterruptSignal } from '../interrupts.js';
 import { loopbackCallbacks } from '../loopback-callbacks.js';
-import { renderHumanPlan } from '../render-plan-human.js';
+import { renderHumanPlan, summaryLine } from '../render-plan-human.js';
 
 export interface ApplyOptions {
   autoApprove?: boolean;
@@ -124,7 +124,9 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     }
     if (reviewed === undefined) {
       if (nothingToDo(ctx, plan, reporter, options.json === true)) return;
-      showPlan(ctx, plan, reporter, options.json === true);
+      // A saved plan was reviewed when it was made: like Terraform, say what is applied, not the whole plan again.
+      if (planFile !== undefined && options.json !== true) ctx.logger.info(`Applying the saved plan ${planFile}. ${summaryLine(plan.summary, plan.changes, ctx.colors)}`);
+      else showPlan(ctx, plan, reporter, options.json === true);
     }
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
 
