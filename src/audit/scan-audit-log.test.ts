@@ -19,7 +19,7 @@ describe('scanAuditLog', () => {
     const path = logFile(`${lines.join('\n')}\n`);
     const seen: AuditEvent[] = [];
     const summary = await scanAuditLog(path, { events: ['execution.completed', 'callback.rejected'], onEvent: (e) => seen.push(e) });
-    expect(summary).toEqual({ lines: 30_000, badLines: 0 });
+    expect(summary).toMatchObject({ lines: 30_000, badLines: 0 });
     expect(seen).toHaveLength(20_000);
     expect(seen.map((e) => Number(e.executionId!.slice(4)))).toEqual(Array.from({ length: 30_000 }, (_, i) => i).filter((i) => i % 3 !== 2));
   });
@@ -31,7 +31,7 @@ describe('scanAuditLog', () => {
     const summary = await scanAuditLog(path, { events: ['execution.completed'], onEvent: (e) => seen.push(e.executionId!), onBadLine: (n) => bad.push(n) });
     expect(seen).toEqual(['exe-1', 'exe-2']);
     expect(bad).toEqual([2]);
-    expect(summary).toEqual({ lines: 4, badLines: 1 });
+    expect(summary).toMatchObject({ lines: 4, badLines: 1 });
   });
 
   it('skips a line longer than any event, and reads on after it', async () => {
@@ -44,6 +44,19 @@ describe('scanAuditLog', () => {
   });
 
   it('reads a missing log as empty', async () => {
-    expect(await scanAuditLog(join(tmpdir(), 'no-such-dir-xyz', 'audit.jsonl'), { onEvent: () => undefined })).toEqual({ lines: 0, badLines: 0 });
+    expect(await scanAuditLog(join(tmpdir(), 'no-such-dir-xyz', 'audit.jsonl'), { onEvent: () => undefined })).toEqual({ lines: 0, badLines: 0, endOffset: 0 });
+  });
+
+  it('reads on from where the last scan ended, leaving an unfinished last line for the next one', async () => {
+    const first = `${line('execution.completed', 1)}\n`;
+    const partial = line('execution.completed', 2);
+    const path = logFile(`${first}${partial.slice(0, 30)}`);
+    const seen: string[] = [];
+    const scan = await scanAuditLog(path, { onEvent: (e) => seen.push(e.executionId!) });
+    expect(scan.endOffset).toBe(Buffer.byteLength(first));
+    writeFileSync(path, `${first}${partial}\n${line('execution.completed', 3)}\n`);
+    const next = await scanAuditLog(path, { from: scan.endOffset, onEvent: (e) => seen.push(e.executionId!) });
+    expect(seen).toEqual(['exe-1', 'exe-2', 'exe-3']);
+    expect(next.lines).toBe(2);
   });
 });

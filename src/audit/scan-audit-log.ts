@@ -13,13 +13,17 @@ export interface ScanOptions {
   /** Parse only lines of these events (all when omitted). */
   events?: readonly AuditEventName[];
   onEvent: (event: AuditEvent) => void;
-  /** A line that is not a JSON object: its 1-based number. */
+  /** A line that is not a JSON object: its 1-based number (counted from `from`). */
   onBadLine?: (lineNumber: number) => void;
+  /** The byte offset to start at: the `endOffset` of an earlier scan, to read only what was appended since. */
+  from?: number;
 }
 
 export interface ScanSummary {
   lines: number;
   badLines: number;
+  /** Where the last complete line ends: the next scan of a growing log starts here. */
+  endOffset: number;
 }
 
 export async function scanAuditLog(path: string, options: ScanOptions): Promise<ScanSummary> {
@@ -28,6 +32,8 @@ export async function scanAuditLog(path: string, options: ScanOptions): Promise<
   let skippingLongLine = false;
   let lines = 0;
   let badLines = 0;
+  let bytesRead = 0;
+  const from = options.from ?? 0;
   const damaged = (lineNumber: number) => {
     badLines++;
     options.onBadLine?.(lineNumber);
@@ -52,7 +58,8 @@ export async function scanAuditLog(path: string, options: ScanOptions): Promise<
     }
   };
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, start: from }) as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
       let start = 0;
       if (carry !== undefined || skippingLongLine) {
         // The line that straddles the previous chunk: joined (it is short), or dropped if it is overlong.
@@ -82,10 +89,11 @@ export async function scanAuditLog(path: string, options: ScanOptions): Promise<
       }
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lines: 0, badLines: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lines: 0, badLines: 0, endOffset: 0 };
     throw error;
   }
-  return { lines, badLines };
+  // A last line without its newline is not consumed: it is read whole by the next scan.
+  return { lines, badLines, endOffset: from + bytesRead - (carry?.length ?? 0) };
 }
 
 /**

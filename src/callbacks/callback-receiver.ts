@@ -20,6 +20,8 @@ export interface ReceiverOptions {
   recorder: CallbackRecorder;
   rejections: RejectionAudit;
   metrics: ReceiverMetrics;
+  /** Runs before /metrics answers (to catch up with what others appended to the audit log). */
+  beforeMetrics?: () => Promise<void>;
   /** One JSON line per request. */
   log: (line: string) => void;
   tls?: { cert: Buffer; key: Buffer };
@@ -69,6 +71,7 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       return failure === undefined ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { status: 'failing', since: failure.since, error: 'callbacks cannot be recorded; the receiver log says why' } };
     }
     if (req.method === 'GET' && url.pathname === '/metrics') {
+      await options.beforeMetrics?.();
       const metrics = await options.metrics.render();
       return { status: 200, body: metrics.body, headers: { 'Content-Type': metrics.contentType } };
     }

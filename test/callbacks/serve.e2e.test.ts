@@ -43,6 +43,24 @@ describe('cxone-exports serve', () => {
     expect((await import('node:fs')).existsSync(join(dir, '.cxone-exports', 'state.wal'))).toBe(false);
   });
 
+  it('shows in /metrics the completions apply --wait records while it runs, without a restart, as status counts them', async () => {
+    const port = await freePort();
+    const sim = await startSimulator({ lifecycle: { minDurationMs: 50, msPerMillionRows: 0, failureRate: 0 } });
+    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
+    const serve = await startServe(dir, port);
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).not.toContain('cxone_exports_executions_total{');
+      expect((await cli(sim, dir)(['apply', '--auto-approve', '--wait'])).code).toBe(0);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const status = JSON.parse((await cli(sim, dir)(['status', '--json'])).stdout) as { overall: { finished: number } };
+      expect(status.overall.finished).toBe(2);
+      expect(metrics).toMatch(/cxone_exports_executions_total\{status="completed"\} 2\n/);
+    } finally {
+      serve.kill('SIGTERM');
+      await once(serve, 'exit');
+    }
+  });
+
   it('refuses to listen on a public address without callback authentication', async () => {
     const { dir } = await repoWithQueuedExecutions(1);
     const child = spawn(process.execPath, [CLI, 'serve', '--host', '0.0.0.0', '--port', '0'], { cwd: dir, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });

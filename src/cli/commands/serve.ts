@@ -10,6 +10,7 @@ import { authEnabled } from '../../callbacks/callback-auth.js';
 import { CallbackRecorder } from '../../callbacks/callback-recorder.js';
 import { createCallbackServer } from '../../callbacks/callback-receiver.js';
 import { ReceiverMetrics, seedMetricsFromAuditLog } from '../../callbacks/receiver-metrics.js';
+import { AuditFollower } from '../../callbacks/audit-follower.js';
 import { RejectionAudit } from '../../callbacks/rejection-audit.js';
 import { isLoopbackHost } from '../../contract/callback-url.js';
 import { UsageError } from '../../errors.js';
@@ -65,7 +66,8 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
     onFailure: (error) => ctx.logger.warn(JSON.stringify({ time: new Date().toISOString(), level: 'error', message: 'callbacks could not be recorded; answering 500 so CXone retries', error: renderError(error, false).trim() })),
   });
   const rejections = new RejectionAudit({ audit, metrics, event: (facts) => stampEvent(identity, new Date().toISOString(), facts) });
-  const server = createCallbackServer({ path: config.callbacks.path, auth, recorder, rejections, metrics, log: (line) => ctx.logger.out(line), ...(tls === undefined ? {} : { tls }) });
+  const follower = new AuditFollower(auditPath, metrics, scan.endOffset);
+  const server = createCallbackServer({ path: config.callbacks.path, auth, recorder, rejections, metrics, beforeMetrics: () => follower.catchUp(), log: (line) => ctx.logger.out(line), ...(tls === undefined ? {} : { tls }) });
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new UsageError(`port ${port} on ${host} is already in use`, { hint: 'Pick another with --port, or stop what is listening there.' }) : error));
