@@ -26,12 +26,12 @@ export class ExecutionLifecycle {
     const rows = fails ? 0 : Math.floor(this.random() * maxRows) + 1;
     this.after(duration * 0.1, () => {
       execution.status = 'running';
-      execution.startTime = new Date().toISOString();
+      execution.startTime = cxoneTime();
     });
     this.after(duration, () => {
-      execution.startTime ??= new Date().toISOString();
+      execution.startTime ??= cxoneTime();
       execution.status = fails ? 'failed' : 'completed';
-      execution.endTime = new Date().toISOString();
+      execution.endTime = cxoneTime();
       execution.rowsExported = rows;
       this.track(this.deliverCallback(execution));
     });
@@ -99,4 +99,9 @@ export class ExecutionLifecycle {
       req.end(body);
     });
   }
+}
+
+/** Now, as CXone writes times: RFC 3339 in UTC, to the whole second. */
+function cxoneTime(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -29,4 +29,12 @@ describe('recordCompletion', () => {
     expect(result.lastExecution.status).toBe('failed');
     expect(result.anomalies).toEqual(['unknown-status:exploded']);
   });
+
+  it('flags a start or end more than a second before the submission, and allows the second CXone truncates', () => {
+    const submitted = appliedEntry(definition('a', ['maxRows: 100']), { lastExecution: execution('queued', { executionId: 'e1', submittedAt: '2026-01-01T10:00:00.900Z' }) });
+    // Submitted at .900; CXone writes the same second as 10:00:00: not an anomaly.
+    expect(recordCompletion(submitted, { executionId: 'e1', status: 'completed', rowsExported: 1, startTime: '2026-01-01T10:00:00Z', endTime: '2026-01-01T10:00:00Z' }, now)).toMatchObject({ anomalies: [], lastExecution: { latencyMs: 0 } });
+    const early = recordCompletion(submitted, { executionId: 'e1', status: 'completed', rowsExported: 1, startTime: '2026-01-01T09:59:50Z', endTime: '2026-01-01T09:59:55Z' }, now);
+    expect(early.anomalies).toEqual(['started-before-submission', 'ended-before-submission']);
+  });
 });

@@ -19,6 +19,9 @@ export interface CompletionOutcome {
 
 const KNOWN: readonly string[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 
+/** CXone's startTime and endTime are truncated to the second. */
+const TIME_PRECISION_MS = 1000;
+
 /** How far along a status is: an execution only moves forward, and a finished one is final. */
 function progressOf(status: string): number {
   if (status === 'queued') return 0;
@@ -69,6 +72,12 @@ export function recordCompletion(entry: ExportState, report: CompletionReport, n
   const start = parseTime(report.startTime);
   const end = parseTime(report.endTime);
   if ((report.startTime != null && start === undefined) || (report.endTime != null && end === undefined)) anomalies.push('unparseable-time');
+  // CXone's times carry whole seconds, so they may read up to a second before our submission time, not more.
+  const submittedMs = Date.parse(last.submittedAt);
+  if (!Number.isNaN(submittedMs)) {
+    if (start !== undefined && start < submittedMs - TIME_PRECISION_MS) anomalies.push('started-before-submission');
+    if (end !== undefined && end < submittedMs - TIME_PRECISION_MS) anomalies.push('ended-before-submission');
+  }
   let latencyMs: number | null = null;
   if (start !== undefined && end !== undefined) {
     if (end < start) anomalies.push('end-before-start');

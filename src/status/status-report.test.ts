@@ -24,4 +24,12 @@ describe('statusReport', () => {
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBe(10);
     expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
   });
+
+  it('flags an export whose completion is recorded more than a second before its submission', () => {
+    const odd = stateWith({ x: appliedEntry(definition('x'), { lastExecution: execution('completed', { submittedAt: '2026-11-27T10:00:05.000Z', completedAt: '2026-11-27T10:00:00.000Z' }) }), y: appliedEntry(definition('y'), { lastExecution: execution('completed', { submittedAt: '2026-11-27T10:00:00.500Z', completedAt: '2026-11-27T10:00:00.000Z' }) }) });
+    expect(statusReport(odd, [], null).exports.map((r) => [r.name, r.flags])).toEqual([
+      ['x', ['completed-before-submitted']],
+      ['y', undefined],
+    ]);
+  });
 });

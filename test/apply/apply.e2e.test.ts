@@ -143,7 +143,10 @@ describe('apply', () => {
     const last = (await readState(dir)).exports.a!.lastExecution!;
     expect(last.status).toBe('completed');
     expect(last.rowsExported).toBe(sim.record().executions[0]!.rowsExported);
-    expect(last.latencyMs).toBeGreaterThanOrEqual(150);
+    // CXone's times (and the simulator's) are whole seconds: the latency is their difference, to the second.
+    const simulated = sim.record().executions[0]!;
+    expect(last.latencyMs).toBe(Date.parse(simulated.endTime!) - Date.parse(simulated.startTime!));
+    expect(last.latencyMs! % 1000).toBe(0);
     const completed = readAudit(dir).find((e) => e.event === 'execution.completed')!;
     expect(completed).toMatchObject({ executionId: last.executionId, status: 'completed', rowsExported: last.rowsExported, latencyMs: last.latencyMs, formatValidated: true, sanitizationApplied: true });
   });

@@ -146,9 +146,9 @@ describe('recording', () => {
     const { dir } = await repoWithQueuedExecutions(2);
     const { url } = await startReceiver(dir, { secrets: [SECRET] });
     expect((await postCallback(url, completion('exe-0', { rowsExported: 5000 }), { secret: SECRET })).body).toEqual({ status: 'recorded', anomalies: ['rows-exceed-max-rows'] });
-    expect((await postCallback(url, completion('exe-1', { endTime: '2026-11-27T09:00:00Z' }), { secret: SECRET })).body).toEqual({ status: 'recorded', anomalies: ['end-before-start'] });
+    expect((await postCallback(url, completion('exe-1', { endTime: '2026-11-27T09:00:00Z' }), { secret: SECRET })).body).toEqual({ status: 'recorded', anomalies: ['ended-before-submission', 'end-before-start'] });
     const audit = await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl'));
-    expect(audit.map((e) => e.anomalies)).toEqual([['rows-exceed-max-rows'], ['end-before-start']]);
+    expect(audit.map((e) => e.anomalies)).toEqual([['rows-exceed-max-rows'], ['ended-before-submission', 'end-before-start']]);
   });
 
   it('counts a callback delivered 5 times at once as one state change and one completion', async () => {

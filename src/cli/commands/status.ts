@@ -33,7 +33,7 @@ export async function statusCommand(ctx: CommandContext, options: { json?: boole
   }
   const rows = [
     ['EXPORT', 'EXECUTION', 'STATUS', 'SUBMITTED', 'COMPLETED', 'ROWS', 'LATENCY'],
-    ...report.exports.map((r) => [r.name, r.executionId ?? '-', r.status ?? '-', r.submittedAt ?? '-', r.completedAt ?? '-', r.rowsExported === null ? '-' : String(r.rowsExported), r.latencyMs === null ? '-' : formatDelay(r.latencyMs)]),
+    ...report.exports.map((r) => [r.name, r.executionId ?? '-', r.status ?? '-', r.submittedAt ?? '-', `${r.completedAt ?? '-'}${r.flags === undefined ? '' : ' (!)'}`, r.rowsExported === null ? '-' : String(r.rowsExported), r.latencyMs === null ? '-' : formatDelay(r.latencyMs)]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const table = rows.map((row, i) => {
@@ -50,7 +50,8 @@ export async function statusCommand(ctx: CommandContext, options: { json?: boole
       '',
       `${ctx.colors.bold('Executions')}${since === null ? '' : ` since ${since.toISOString()}`}: ${overall.finished} finished (${counts}), ${overall.rowsExported} rows exported`,
       `${ctx.colors.bold('Completion rate')}: ${rate}`,
-      `${ctx.colors.bold('Latency')}: p50 ${latency(overall.latencyMs.p50)}, p95 ${latency(overall.latencyMs.p95)}, max ${latency(overall.latencyMs.max)}`,
+      `${ctx.colors.bold('Latency')}: p50 ${latency(overall.latencyMs.p50)}, p95 ${latency(overall.latencyMs.p95)}, max ${latency(overall.latencyMs.max)} (CXone's endTime minus startTime, to the second)`,
+      ...(report.exports.some((r) => r.flags !== undefined) ? ['', `${ctx.colors.yellow('(!)')} completed before it was submitted: CXone's clock and this machine's disagree by more than a second, or CXone reported a wrong time.`] : []),
     ].join('\n'),
   );
 }
