@@ -1,5 +1,6 @@
-// Lint config: typescript-eslint's type-aware recommended rules over src and test.
+// Lint config: typescript-eslint's type-aware recommended rules over src and test; formatting is left to Prettier.
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -21,4 +22,6 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // Formatting is Prettier's: no lint rule may disagree with it.
+  prettier,
 );
