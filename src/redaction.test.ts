@@ -10,8 +10,12 @@ describe('redactSecrets', () => {
   });
 
   it('removes bearer and basic credentials and token fields whatever their value', () => {
-    const redacted = redactSecrets('Authorization: Bearer abc.def-ghi and Basic dXNlcjpwYXNz; {"access_token":"tok123","refresh_token":"r1"} client_secret=zzz&x=1');
-    expect(redacted).toBe('Authorization: Bearer [REDACTED] and Basic [REDACTED]; {"access_token":"[REDACTED]","refresh_token":"[REDACTED]"} client_secret=[REDACTED]&x=1');
+    const redacted = redactSecrets(
+      'Authorization: Bearer abc.def-ghi and Basic dXNlcjpwYXNz; {"access_token":"tok123","refresh_token":"r1"} client_secret=zzz&x=1',
+    );
+    expect(redacted).toBe(
+      'Authorization: Bearer [REDACTED] and Basic [REDACTED]; {"access_token":"[REDACTED]","refresh_token":"[REDACTED]"} client_secret=[REDACTED]&x=1',
+    );
   });
 
   it('ignores values too short to be secrets', () => {

@@ -8,7 +8,10 @@ const secrets = new Set<string>();
 const SECRET_SHAPES: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`],
   // The value stops at punctuation that help text puts after "token=" (`(?token=)`, `?token=…`), which is no token.
-  [/("?(?:access_token|refresh_token|id_token|client_secret|password|accessKeySecret|secret|token)"?\s*[:=]\s*"?)[^"&\s,}()…]+/gi, `$1${REDACTED}`],
+  [
+    /("?(?:access_token|refresh_token|id_token|client_secret|password|accessKeySecret|secret|token)"?\s*[:=]\s*"?)[^"&\s,}()…]+/gi,
+    `$1${REDACTED}`,
+  ],
 ];
 
 /** Registers a secret, with the encodings it may travel in: URL and JSON escaping, hex, and base64. */

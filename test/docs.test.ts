@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-const USER_FACING = ['README.md', 'cxone-exports.config.yaml', 'templates/cxone-exports.config.yaml', 'templates/exports/example.yaml', ...readdirSync(join(ROOT, 'schemas')).map((f) => `schemas/${f}`)];
+const USER_FACING = [
+  'README.md',
+  'cxone-exports.config.yaml',
+  'templates/cxone-exports.config.yaml',
+  'templates/exports/example.yaml',
+  ...readdirSync(join(ROOT, 'schemas')).map((f) => `schemas/${f}`),
+];
 
 describe('user-facing text', () => {
   it.each(USER_FACING)('%s cites no internal document', (file) => {

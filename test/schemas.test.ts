@@ -66,8 +66,14 @@ describe('negative fixtures', () => {
 
   it.each(Object.entries(expected))('%s fails at the exact path and line', (file, errors) => {
     const text = readFileSync(join(dir, file), 'utf8');
-    const ajvErrors = (parseAllDocuments(text) as unknown as { toJS(): unknown }[]).flatMap((doc) => (validateExport(doc.toJS()) ? [] : (validateExport.errors ?? [])));
-    expect(ajvErrors.filter((e) => e.propertyName === undefined).map((e) => ({ instancePath: e.instancePath, keyword: e.keyword }))).toEqual(errors.map(({ instancePath, keyword }) => ({ instancePath, keyword })));
+    const ajvErrors = (parseAllDocuments(text) as unknown as { toJS(): unknown }[]).flatMap((doc) =>
+      validateExport(doc.toJS()) ? [] : (validateExport.errors ?? []),
+    );
+    expect(
+      ajvErrors
+        .filter((e) => e.propertyName === undefined)
+        .map((e) => ({ instancePath: e.instancePath, keyword: e.keyword })),
+    ).toEqual(errors.map(({ instancePath, keyword }) => ({ instancePath, keyword })));
 
     const checked = checkDefinitionFiles([{ file, text }], testConfig());
     expect(checked.diagnostics.map((d) => ({ line: d.line, column: d.column, rule: d.rule }))).toEqual(
@@ -78,7 +84,9 @@ describe('negative fixtures', () => {
 
 describe('config.schema.json', () => {
   it('accepts the repository example config', () => {
-    const [doc] = parseAllDocuments(readFileSync(join(ROOT, 'cxone-exports.config.yaml'), 'utf8')) as unknown as { toJS(): unknown }[];
+    const [doc] = parseAllDocuments(readFileSync(join(ROOT, 'cxone-exports.config.yaml'), 'utf8')) as unknown as {
+      toJS(): unknown;
+    }[];
     expect(validateConfig(doc!.toJS())).toBe(true);
   });
 

@@ -14,20 +14,49 @@ const VALID = {
   spec: {
     dataActionId: 'da-1',
     datasetId: 'ds-1',
-    format: { delimiter: 'comma', quoteCharacter: '"', escapeCharacter: '"', maxRows: 1000, columnAlignment: true, sanitizeSpecialCharacters: true },
+    format: {
+      delimiter: 'comma',
+      quoteCharacter: '"',
+      escapeCharacter: '"',
+      maxRows: 1000,
+      columnAlignment: true,
+      sanitizeSpecialCharacters: true,
+    },
     callbackUrl: 'https://hooks.example.com/cb',
   },
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const PATHS = ['', 'metadata', 'metadata.labels', 'spec', 'spec.format'];
-const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'spec', 'format', 'delimiter', 'maxRows', 'quoteCharacter', 'callbackUrl', 'labels', 'x'];
+const KEYS = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'name',
+  'spec',
+  'format',
+  'delimiter',
+  'maxRows',
+  'quoteCharacter',
+  'callbackUrl',
+  'labels',
+  'x',
+];
 
 const jsonValue = fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>;
 const mutation = fc.oneof(
-  fc.record({ op: fc.constant('set' as const), at: fc.constantFrom(...PATHS), key: fc.constantFrom(...KEYS), value: jsonValue }),
+  fc.record({
+    op: fc.constant('set' as const),
+    at: fc.constantFrom(...PATHS),
+    key: fc.constantFrom(...KEYS),
+    value: jsonValue,
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.constantFrom(...PATHS), key: fc.constantFrom(...KEYS) }),
-  fc.record({ op: fc.constant('replace' as const), at: fc.constantFrom(...PATHS.filter((p) => p !== '')), value: jsonValue }),
+  fc.record({
+    op: fc.constant('replace' as const),
+    at: fc.constantFrom(...PATHS.filter((p) => p !== '')),
+    value: jsonValue,
+  }),
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
 
@@ -87,7 +116,14 @@ describe('validate on mutated definitions', () => {
 
   it('never crashes on text edits (syntax errors, tabs, stray characters)', () => {
     const text = stringify(VALID);
-    const edit = fc.record({ at: fc.nat({ max: text.length }), remove: fc.nat({ max: 5 }), insert: fc.string({ unit: fc.constantFrom(':', '-', ' ', '\n', '\t', '"', "'", '[', '{', '&', '*', 'a', '#', '|', '>', '?') , maxLength: 4 }) });
+    const edit = fc.record({
+      at: fc.nat({ max: text.length }),
+      remove: fc.nat({ max: 5 }),
+      insert: fc.string({
+        unit: fc.constantFrom(':', '-', ' ', '\n', '\t', '"', "'", '[', '{', '&', '*', 'a', '#', '|', '>', '?'),
+        maxLength: 4,
+      }),
+    });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
         let mutated = text;

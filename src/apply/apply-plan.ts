@@ -31,7 +31,10 @@ export interface ApplyReporter {
 }
 
 export interface SubmissionClient {
-  submit(payload: ExecutionPayload, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<SubmittedExecution>;
+  submit(
+    payload: ExecutionPayload,
+    options: { idempotencyKey: string; signal?: AbortSignal },
+  ): Promise<SubmittedExecution>;
 }
 
 export interface ApplyDependencies {
@@ -98,7 +101,12 @@ export class SubmissionHooks {
     const tracked = this.current.get(event.dataActionId);
     if (tracked === undefined) return;
     if (leavesOutcomeUnknown(event.error)) tracked.uncertain++;
-    this.reporter.retrying(tracked.change, event.attempt + 1, event.delayMs, event.error.status === undefined ? event.error.code : `${event.error.status} ${event.error.code}`);
+    this.reporter.retrying(
+      tracked.change,
+      event.attempt + 1,
+      event.delayMs,
+      event.error.status === undefined ? event.error.code : `${event.error.status} ${event.error.code}`,
+    );
   };
 }
 
@@ -111,7 +119,11 @@ export interface ApplyOutcome {
   failure: unknown;
 }
 
-export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, ExportDefinition>, deps: ApplyDependencies): Promise<ApplyOutcome> {
+export async function applyPlan(
+  plan: Plan,
+  definitions: ReadonlyMap<string, ExportDefinition>,
+  deps: ApplyDependencies,
+): Promise<ApplyOutcome> {
   const now = deps.now ?? (() => new Date());
   const newKey = deps.newKey ?? randomUUID;
   const results: ExportResult[] = [];
@@ -129,13 +141,28 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
           else refreshMetadata(state, change, definitions.get(change.name)!);
         }
       },
-      events: local.map((change) => event({ event: change.action === 'forget' ? 'state.forget' : 'state.refresh', export: change.name, definitionHash: change.definitionHash, reason: change.reason })),
+      events: local.map((change) =>
+        event({
+          event: change.action === 'forget' ? 'state.forget' : 'state.refresh',
+          export: change.name,
+          definitionHash: change.definitionHash,
+          reason: change.reason,
+        }),
+      ),
     });
-    failure = await recorded.then(() => undefined, (error: unknown) => error);
+    failure = await recorded.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     if (failure !== undefined) return { results, failure };
     for (const change of local) {
       deps.reporter.recorded(change);
-      results.push({ name: change.name, action: change.action, outcome: change.action === 'forget' ? 'forgotten' : 'recorded', dataActionId: change.dataActionId });
+      results.push({
+        name: change.name,
+        action: change.action,
+        outcome: change.action === 'forget' ? 'forgotten' : 'recorded',
+        dataActionId: change.dataActionId,
+      });
     }
   }
 
@@ -152,7 +179,13 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
         if (failure !== undefined) {
           // A state write failed: nothing more is submitted, since its intent could not be recorded first.
           deps.reporter.skipped(change, 'not attempted: the run stopped because the state could not be written');
-          results.push({ name: change.name, action: change.action, dataActionId: change.dataActionId, outcome: 'skipped', reason: 'run stopped' });
+          results.push({
+            name: change.name,
+            action: change.action,
+            dataActionId: change.dataActionId,
+            outcome: 'skipped',
+            reason: 'run stopped',
+          });
           continue;
         }
         try {
@@ -161,7 +194,13 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
           failure ??= error;
           const reason = `could not be recorded: ${error instanceof Error ? error.message : String(error)}`;
           deps.reporter.failed(change, reason, 'unknown');
-          results.push({ name: change.name, action: change.action, dataActionId: change.dataActionId, outcome: 'failed', reason });
+          results.push({
+            name: change.name,
+            action: change.action,
+            dataActionId: change.dataActionId,
+            outcome: 'failed',
+            reason,
+          });
         }
       }
     }
@@ -171,7 +210,8 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
   return { results, failure };
 
   async function submitOne(change: PlannedChange, definition: ExportDefinition | undefined): Promise<ExportResult> {
-    if (definition === undefined) throw new Error(`the plan names export ${change.name}, which no loaded definition holds`);
+    if (definition === undefined)
+      throw new Error(`the plan names export ${change.name}, which no loaded definition holds`);
     const base = { name: change.name, action: change.action, dataActionId: change.dataActionId };
     if (deps.stopSignal.aborted) {
       deps.reporter.skipped(change, 'interrupted before it started; it stays planned');
@@ -179,7 +219,12 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
     }
     const key = change.action === 'resubmit' && change.idempotencyKey !== undefined ? change.idempotencyKey : newKey();
     const startedAt = now().toISOString();
-    const seedFields = { formatValidated: true, sanitizationApplied: definition.spec.format.sanitizeSpecialCharacters, definitionHash: definition.definitionHash, idempotencyKey: key };
+    const seedFields = {
+      formatValidated: true,
+      sanitizationApplied: definition.spec.format.sanitizeSpecialCharacters,
+      definitionHash: definition.definitionHash,
+      idempotencyKey: key,
+    };
     deps.faultPoint?.('before-intent', change.name);
     // What the intent replaces, so an attempt that never left the process can be undone exactly.
     let before: { existed: boolean; pending: ExportState['pending'] } = { existed: false, pending: null };
@@ -197,16 +242,39 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
 
     deps.hooks.begin(change);
     try {
-      const response = await deps.client.submit(payloadFor(definition, deps.callbackToken), { idempotencyKey: key, signal: deps.abortSignal });
+      const response = await deps.client.submit(payloadFor(definition, deps.callbackToken), {
+        idempotencyKey: key,
+        signal: deps.abortSignal,
+      });
       deps.hooks.end(change.dataActionId);
       deps.faultPoint?.('after-post', change.name);
-      const status = (['queued', 'running', 'completed', 'failed', 'cancelled'].includes(response.status) ? response.status : 'queued') as ExecutionStatus;
+      const status = (
+        ['queued', 'running', 'completed', 'failed', 'cancelled'].includes(response.status) ? response.status : 'queued'
+      ) as ExecutionStatus;
       await deps.journal.commit({
         exports: [change.name],
         mutate: (state) => {
-          state.exports[change.name] = appliedVersion(definition, { executionId: response.executionId, status, idempotencyKey: key, definitionHash: definition.definitionHash, submittedAt: startedAt, completedAt: null, rowsExported: null, latencyMs: null, error: null });
+          state.exports[change.name] = appliedVersion(definition, {
+            executionId: response.executionId,
+            status,
+            idempotencyKey: key,
+            definitionHash: definition.definitionHash,
+            submittedAt: startedAt,
+            completedAt: null,
+            rowsExported: null,
+            latencyMs: null,
+            error: null,
+          });
         },
-        events: [event({ event: 'execution.submitted', export: change.name, executionId: response.executionId, status, ...seedFields })],
+        events: [
+          event({
+            event: 'execution.submitted',
+            export: change.name,
+            executionId: response.executionId,
+            status,
+            ...seedFields,
+          }),
+        ],
       });
       deps.faultPoint?.('after-result', change.name);
       deps.reporter.submitted(change, response.executionId);
@@ -218,7 +286,17 @@ export async function applyPlan(plan: Plan, definitions: ReadonlyMap<string, Exp
       await deps.journal.commit({
         exports: [change.name],
         mutate: (state) => recordFailure(state, change.name, definition, outcome, { key, startedAt, message, before }),
-        events: [event({ event: 'execution.failed', export: change.name, executionId: null, status: outcome === 'refused' ? 'submit-failed' : outcome, error: message, reason: outcome, ...seedFields })],
+        events: [
+          event({
+            event: 'execution.failed',
+            export: change.name,
+            executionId: null,
+            status: outcome === 'refused' ? 'submit-failed' : outcome,
+            error: message,
+            reason: outcome,
+            ...seedFields,
+          }),
+        ],
       });
       deps.reporter.failed(change, message, outcome);
       return { ...base, outcome: 'failed', reason: message };
@@ -238,12 +316,24 @@ function payloadFor(definition: ExportDefinition, callbackToken: string | undefi
 
 /** The entry for `definition` as applied, with its last execution. */
 function appliedVersion(definition: ExportDefinition, lastExecution: ExportState['lastExecution']): ExportState {
-  return { definitionHash: definition.definitionHash, spec: definition.spec, metadata: definition.metadata, source: { file: definition.source.file, line: definition.source.line }, lastExecution, pending: null };
+  return {
+    definitionHash: definition.definitionHash,
+    spec: definition.spec,
+    metadata: definition.metadata,
+    source: { file: definition.source.file, line: definition.source.line },
+    lastExecution,
+    pending: null,
+  };
 }
 
 function refreshMetadata(state: State, change: PlannedChange, definition: ExportDefinition): void {
   const entry = state.exports[change.name];
-  if (entry !== undefined) state.exports[change.name] = { ...entry, metadata: definition.metadata, source: { file: definition.source.file, line: definition.source.line } };
+  if (entry !== undefined)
+    state.exports[change.name] = {
+      ...entry,
+      metadata: definition.metadata,
+      source: { file: definition.source.file, line: definition.source.line },
+    };
 }
 
 interface FailedAttempt {
@@ -253,7 +343,13 @@ interface FailedAttempt {
   before: { existed: boolean; pending: ExportState['pending'] };
 }
 
-function recordFailure(state: State, name: string, definition: ExportDefinition, outcome: SubmissionOutcome, attempt: FailedAttempt): void {
+function recordFailure(
+  state: State,
+  name: string,
+  definition: ExportDefinition,
+  outcome: SubmissionOutcome,
+  attempt: FailedAttempt,
+): void {
   const entry = state.exports[name];
   if (outcome === 'unknown') return; // the intent stays: the next plan resubmits with the same key
   if (outcome === 'not-sent') {

@@ -16,12 +16,22 @@ export interface TrackedExecution {
 }
 
 export interface StatusClient {
-  getStatus(dataActionId: string, executionId: string, options?: { signal?: AbortSignal }): Promise<ExecutionStatusReport>;
+  getStatus(
+    dataActionId: string,
+    executionId: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<ExecutionStatusReport>;
 }
 
 export interface PollReporter {
   progress(execution: TrackedExecution, status: string): void;
-  finished(execution: TrackedExecution, status: string, rowsExported: number | null, latencyMs: number | null, anomalies: string[]): void;
+  finished(
+    execution: TrackedExecution,
+    status: string,
+    rowsExported: number | null,
+    latencyMs: number | null,
+    anomalies: string[],
+  ): void;
 }
 
 export interface PollOptions {
@@ -48,7 +58,10 @@ export interface PollResult {
   unsupported?: ApiError;
 }
 
-export async function pollCompletions(executions: readonly TrackedExecution[], options: PollOptions): Promise<PollResult> {
+export async function pollCompletions(
+  executions: readonly TrackedExecution[],
+  options: PollOptions,
+): Promise<PollResult> {
   const deadline = options.clock.now() + options.timeoutMs;
   let waiting = [...executions];
   const finished: TrackedExecution[] = [];
@@ -62,11 +75,26 @@ export async function pollCompletions(executions: readonly TrackedExecution[], o
     for (const [index, execution] of waiting.entries()) {
       let report: ExecutionStatusReport;
       try {
-        report = await options.client.getStatus(execution.dataActionId, execution.executionId, options.signal === undefined ? {} : { signal: options.signal });
+        report = await options.client.getStatus(
+          execution.dataActionId,
+          execution.executionId,
+          options.signal === undefined ? {} : { signal: options.signal },
+        );
       } catch (error) {
         // Ctrl-C aborts the request in flight: stop polling, and report what is still unfinished.
-        if (options.signal?.aborted === true) return { finished, lost, unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)] };
-        if (error instanceof ApiError && error.code === ApiErrorCode.StatusUnsupported) return { finished, lost, unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)], unsupported: error };
+        if (options.signal?.aborted === true)
+          return {
+            finished,
+            lost,
+            unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)],
+          };
+        if (error instanceof ApiError && error.code === ApiErrorCode.StatusUnsupported)
+          return {
+            finished,
+            lost,
+            unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)],
+            unsupported: error,
+          };
         if (error instanceof ApiError && error.code === ApiErrorCode.ExecutionNotFound) {
           notFound.push({ execution, error });
           continue;
@@ -84,10 +112,14 @@ export async function pollCompletions(executions: readonly TrackedExecution[], o
     }
     if (notFound.length > 0 && !lookupWorks) {
       // Every lookup so far answered 404: the path is more likely wrong than every execution gone.
-      const unsupported = new ApiError(ApiErrorCode.StatusUnsupported, `status lookup answered 404 for every execution asked about (${notFound.length}); the status path may be wrong, or the API has none`, {
-        status: 404,
-        hint: 'Check api.statusPath in the config. Completion also arrives by callback: run `cxone-exports serve` where CXone can reach it.',
-      });
+      const unsupported = new ApiError(
+        ApiErrorCode.StatusUnsupported,
+        `status lookup answered 404 for every execution asked about (${notFound.length}); the status path may be wrong, or the API has none`,
+        {
+          status: 404,
+          hint: 'Check api.statusPath in the config. Completion also arrives by callback: run `cxone-exports serve` where CXone can reach it.',
+        },
+      );
       return { finished, lost, unfinished: [...still, ...notFound.map((n) => n.execution)], unsupported };
     }
     for (const { execution, error } of notFound) {
@@ -95,8 +127,16 @@ export async function pollCompletions(executions: readonly TrackedExecution[], o
       lost.push(execution);
     }
     waiting = still;
-    if (waiting.length === 0 || options.once === true || options.clock.now() >= deadline || options.signal?.aborted === true) return { finished, unfinished: waiting, lost };
-    await options.clock.sleep(Math.min(interval, Math.max(0, deadline - options.clock.now())), options.signal).catch(() => undefined);
+    if (
+      waiting.length === 0 ||
+      options.once === true ||
+      options.clock.now() >= deadline ||
+      options.signal?.aborted === true
+    )
+      return { finished, unfinished: waiting, lost };
+    await options.clock
+      .sleep(Math.min(interval, Math.max(0, deadline - options.clock.now())), options.signal)
+      .catch(() => undefined);
     interval = Math.min(interval * 2, options.maxIntervalMs ?? 10_000);
   }
 }
@@ -111,9 +151,20 @@ async function recordLost(execution: TrackedExecution, reason: string, options: 
     exports: [execution.name],
     mutate: (state) => {
       const current = state.exports[execution.name];
-      if (current?.lastExecution?.executionId === execution.executionId) state.exports[execution.name] = { ...current, lastExecution };
+      if (current?.lastExecution?.executionId === execution.executionId)
+        state.exports[execution.name] = { ...current, lastExecution };
     },
-    events: [stampEvent(options.identity, nowIso, { event: 'execution.failed', export: execution.name, executionId: execution.executionId, status: 'lost', error: reason, reason: 'status-poll', definitionHash: entry.definitionHash })],
+    events: [
+      stampEvent(options.identity, nowIso, {
+        event: 'execution.failed',
+        export: execution.name,
+        executionId: execution.executionId,
+        status: 'lost',
+        error: reason,
+        reason: 'status-poll',
+        definitionHash: entry.definitionHash,
+      }),
+    ],
   });
   options.reporter.finished(execution, 'lost', null, null, []);
 }
@@ -126,7 +177,17 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
   const decision = decideCompletion(entry.lastExecution, report);
   if (decision.kind === 'duplicate') return;
   if (decision.kind === 'ignore') {
-    await options.journal.commit({ exports: [], mutate: () => undefined, events: [stampEvent(options.identity, nowIso, anomalyFacts(execution.name, entry.lastExecution, report, decision.anomaly, 'status-poll'))] });
+    await options.journal.commit({
+      exports: [],
+      mutate: () => undefined,
+      events: [
+        stampEvent(
+          options.identity,
+          nowIso,
+          anomalyFacts(execution.name, entry.lastExecution, report, decision.anomaly, 'status-poll'),
+        ),
+      ],
+    });
     return;
   }
   const outcome = recordCompletion(entry, report, nowIso);
@@ -137,7 +198,11 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
     mutate: (state) => {
       const current = state.exports[execution.name];
       // Only if nothing replaced or finished this execution meanwhile.
-      if (current?.lastExecution?.executionId === execution.executionId && decideCompletion(current.lastExecution, report).kind === 'record') state.exports[execution.name] = { ...current, lastExecution: last };
+      if (
+        current?.lastExecution?.executionId === execution.executionId &&
+        decideCompletion(current.lastExecution, report).kind === 'record'
+      )
+        state.exports[execution.name] = { ...current, lastExecution: last };
     },
     events: [event],
   });

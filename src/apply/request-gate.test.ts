@@ -24,7 +24,12 @@ describe('RequestGate', () => {
       starts.push([da, clock.t]);
     }
     const step = 2000 + TRANSIT_MARGIN_MS;
-    expect(starts).toEqual([['a', 0], ['b', 0], ['a', step], ['a', 2 * step]]);
+    expect(starts).toEqual([
+      ['a', 0],
+      ['b', 0],
+      ['a', step],
+      ['a', 2 * step],
+    ]);
   });
 
   it('caps the global request rate', async () => {

@@ -19,10 +19,13 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted === true) return reject(signal.reason as Error);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal!.reason as Error);
@@ -52,11 +55,16 @@ export class RequestGate {
     for (;;) {
       const now = this.clock.now();
       const spacing = this.settings.spacingMs > 0 ? this.settings.spacingMs + TRANSIT_MARGIN_MS : 0;
-      const readyAt = Math.max(this.pausedUntil, this.nextGlobalSlot, (this.lastStart.get(dataActionId) ?? -Infinity) + spacing);
+      const readyAt = Math.max(
+        this.pausedUntil,
+        this.nextGlobalSlot,
+        (this.lastStart.get(dataActionId) ?? -Infinity) + spacing,
+      );
       if (readyAt <= now) {
         // Claimed synchronously, so no other waiter can take the same slot.
         this.lastStart.set(dataActionId, now);
-        if (this.settings.maxRequestsPerSecond !== undefined) this.nextGlobalSlot = Math.max(now, this.nextGlobalSlot) + 1000 / this.settings.maxRequestsPerSecond;
+        if (this.settings.maxRequestsPerSecond !== undefined)
+          this.nextGlobalSlot = Math.max(now, this.nextGlobalSlot) + 1000 / this.settings.maxRequestsPerSecond;
         return;
       }
       await this.clock.sleep(readyAt - now, signal);

@@ -46,13 +46,22 @@ function memoryStore(failOnWrite?: number) {
   return { store, writes, audit, order };
 }
 
-const event = (name: string): AuditEvent => ({ timestamp: 't', event: 'state.forget', export: name, actor: 'a', runId: 'r', toolVersion: 'v' });
+const event = (name: string): AuditEvent => ({
+  timestamp: 't',
+  event: 'state.forget',
+  export: name,
+  actor: 'a',
+  runId: 'r',
+  toolVersion: 'v',
+});
 
 describe('StateJournal', () => {
   it('groups changes that arrive together into one audit append and one state write, audit first', async () => {
     const { store, writes, audit, order } = memoryStore();
     const journal = new StateJournal(emptyState('L'), store, audit);
-    const commits = Array.from({ length: 10 }, (_, i) => journal.commit({ exports: [`e${i}`], mutate: (s) => void delete s.exports[`e${i}`], events: [event(`e${i}`)] }));
+    const commits = Array.from({ length: 10 }, (_, i) =>
+      journal.commit({ exports: [`e${i}`], mutate: (s) => void delete s.exports[`e${i}`], events: [event(`e${i}`)] }),
+    );
     await Promise.all(commits);
     expect(audit.lines).toHaveLength(10);
     expect(writes.length).toBeLessThanOrEqual(2);

@@ -28,9 +28,12 @@ export class StateJournal {
     private readonly audit: AuditSink,
   ) {
     // A failed write (a full disk, a conflict) stops the journal: nothing after it may claim durability.
-    this.commits = new GroupCommit((batch) => this.commitBatch(batch), (error) => {
-      this.failure = error instanceof Error ? error : new Error(String(error));
-    });
+    this.commits = new GroupCommit(
+      (batch) => this.commitBatch(batch),
+      (error) => {
+        this.failure = error instanceof Error ? error : new Error(String(error));
+      },
+    );
   }
 
   /** One export's entry as last written (a copy), or undefined. */
@@ -70,7 +73,9 @@ export class StateJournal {
     for (const entry of batch) entry.mutate(next);
     const touched = [...new Set(batch.flatMap((entry) => entry.exports))];
     if (touched.length > 0) {
-      const set = Object.fromEntries(touched.filter((name) => next.exports[name] !== undefined).map((name) => [name, next.exports[name]!]));
+      const set = Object.fromEntries(
+        touched.filter((name) => next.exports[name] !== undefined).map((name) => [name, next.exports[name]!]),
+      );
       const remove = touched.filter((name) => next.exports[name] === undefined);
       const serial = await this.store.patch({ lineage: this.state.lineage, set, remove }, this.state.serial);
       this.state = { ...next, serial };

@@ -6,7 +6,15 @@ import { ApiError, ApiErrorCode } from '../cxone/api-error.js';
 
 export type SubmissionOutcome = 'refused' | 'not-sent' | 'unknown';
 
-const REFUSALS = new Set<string>([ApiErrorCode.BadRequest, ApiErrorCode.Unauthorized, ApiErrorCode.Forbidden, ApiErrorCode.NotFound, ApiErrorCode.Unprocessable, ApiErrorCode.RateLimited, ApiErrorCode.Unexpected]);
+const REFUSALS = new Set<string>([
+  ApiErrorCode.BadRequest,
+  ApiErrorCode.Unauthorized,
+  ApiErrorCode.Forbidden,
+  ApiErrorCode.NotFound,
+  ApiErrorCode.Unprocessable,
+  ApiErrorCode.RateLimited,
+  ApiErrorCode.Unexpected,
+]);
 
 /**
  * `attemptsSent` counts requests that left the process; `uncertainAttempts` counts those that ended without an
@@ -21,5 +29,10 @@ export function submissionOutcome(error: unknown, attemptsSent: number, uncertai
 
 /** An error after which CXone may have acted on the request. */
 export function leavesOutcomeUnknown(error: unknown): boolean {
-  return !(error instanceof ApiError) || [ApiErrorCode.ServerError, ApiErrorCode.Network, ApiErrorCode.Timeout, ApiErrorCode.InvalidResponse].includes(error.code as never);
+  return (
+    !(error instanceof ApiError) ||
+    [ApiErrorCode.ServerError, ApiErrorCode.Network, ApiErrorCode.Timeout, ApiErrorCode.InvalidResponse].includes(
+      error.code as never,
+    )
+  );
 }

@@ -1,7 +1,15 @@
 // One line of audit.jsonl (DESIGN.md, fixed names). Completion events carry every field of the seed's AuditLog
 // (timestamp, executionId, status, rowsExported, latencyMs, formatValidated, sanitizationApplied) with real values.
 
-export type AuditEventName = 'execution.intent' | 'execution.submitted' | 'execution.failed' | 'execution.completed' | 'execution.anomaly' | 'state.forget' | 'state.refresh' | 'callback.rejected';
+export type AuditEventName =
+  | 'execution.intent'
+  | 'execution.submitted'
+  | 'execution.failed'
+  | 'execution.completed'
+  | 'execution.anomaly'
+  | 'state.forget'
+  | 'state.refresh'
+  | 'callback.rejected';
 
 export interface AuditEvent {
   timestamp: string;
@@ -44,5 +52,12 @@ export interface RunIdentity {
 
 /** An event as written: its facts, the time, and the run's identity. */
 export function stampEvent(identity: RunIdentity, timestamp: string, facts: EventFacts): AuditEvent {
-  return { timestamp, ...facts, actor: identity.actor, runId: identity.runId, ...(identity.gitSha === undefined ? {} : { gitSha: identity.gitSha }), toolVersion: identity.toolVersion };
+  return {
+    timestamp,
+    ...facts,
+    actor: identity.actor,
+    runId: identity.runId,
+    ...(identity.gitSha === undefined ? {} : { gitSha: identity.gitSha }),
+    toolVersion: identity.toolVersion,
+  };
 }

@@ -12,7 +12,9 @@ describe('AuditLog', () => {
     const { log, repairedBytes } = await AuditLog.open(path);
     expect(repairedBytes).toBe('{"event":"c","exp'.length);
     expect(readFileSync(`${path}.torn`, 'utf8')).toBe('{"event":"c","exp\n');
-    await log.append([{ timestamp: 't', event: 'state.forget', export: 'x', actor: 'a', runId: 'r', toolVersion: 'v' }]);
+    await log.append([
+      { timestamp: 't', event: 'state.forget', export: 'x', actor: 'a', runId: 'r', toolVersion: 'v' },
+    ]);
     expect((await readAuditLog(path)).map((e) => e.event)).toEqual(['a', 'b', 'state.forget']);
   });
 

@@ -57,7 +57,7 @@ async function repairTornTail(path: string): Promise<number> {
 /** Where the last line begins: just after the last newline (the file's size when it ends with one). */
 async function lastLineStart(handle: FileHandle, size: number): Promise<number> {
   const chunk = Buffer.alloc(64 * 1024);
-  for (let end = size; end > 0; ) {
+  for (let end = size; end > 0;) {
     const start = Math.max(0, end - chunk.length);
     const { bytesRead } = await handle.read(chunk, 0, end - start, start);
     const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);

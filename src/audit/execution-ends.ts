@@ -17,9 +17,16 @@ export class ExecutionEnds {
 
   /** True when `event` is the first end of its execution (and so counts). */
   add(event: AuditEvent): boolean {
-    if (!END_EVENTS.includes(event.event) || event.executionId == null || !FINISHED_STATUSES.has(event.status ?? '')) return false;
+    if (!END_EVENTS.includes(event.event) || event.executionId == null || !FINISHED_STATUSES.has(event.status ?? ''))
+      return false;
     if (this.ends.has(event.executionId)) return false;
-    this.ends.set(event.executionId, { timestamp: event.timestamp, executionId: event.executionId, status: event.status, rowsExported: event.rowsExported ?? null, latencyMs: event.latencyMs ?? null });
+    this.ends.set(event.executionId, {
+      timestamp: event.timestamp,
+      executionId: event.executionId,
+      status: event.status,
+      rowsExported: event.rowsExported ?? null,
+      latencyMs: event.latencyMs ?? null,
+    });
     return true;
   }
 

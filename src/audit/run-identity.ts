@@ -16,7 +16,12 @@ export function runIdentity(env: Readonly<Record<string, string | undefined>>, c
 }
 
 function gitHead(cwd: string): string | undefined {
-  const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', timeout: 2_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const result = spawnSync('git', ['rev-parse', 'HEAD'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 2_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const sha = result.status === 0 ? result.stdout.trim() : '';
   return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
 }

@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from './audit-event.js';
 import { scanAuditLog } from './scan-audit-log.js';
 
-const line = (event: string, id: number) => JSON.stringify({ timestamp: 't', event, export: null, executionId: `exe-${id}`, actor: 'a', runId: 'r', toolVersion: 'v' });
+const line = (event: string, id: number) =>
+  JSON.stringify({
+    timestamp: 't',
+    event,
+    export: null,
+    executionId: `exe-${id}`,
+    actor: 'a',
+    runId: 'r',
+    toolVersion: 'v',
+  });
 
 function logFile(text: string | Buffer): string {
   const path = join(mkdtempSync(join(tmpdir(), 'cxone-scan-')), 'audit.jsonl');
@@ -15,20 +24,33 @@ function logFile(text: string | Buffer): string {
 
 describe('scanAuditLog', () => {
   it('delivers the wanted events in file order across chunk boundaries, and counts every line', async () => {
-    const lines = Array.from({ length: 30_000 }, (_, i) => line(i % 3 === 0 ? 'execution.completed' : i % 3 === 1 ? 'callback.rejected' : 'execution.intent', i));
+    const lines = Array.from({ length: 30_000 }, (_, i) =>
+      line(i % 3 === 0 ? 'execution.completed' : i % 3 === 1 ? 'callback.rejected' : 'execution.intent', i),
+    );
     const path = logFile(`${lines.join('\n')}\n`);
     const seen: AuditEvent[] = [];
-    const summary = await scanAuditLog(path, { events: ['execution.completed', 'callback.rejected'], onEvent: (e) => seen.push(e) });
+    const summary = await scanAuditLog(path, {
+      events: ['execution.completed', 'callback.rejected'],
+      onEvent: (e) => seen.push(e),
+    });
     expect(summary).toMatchObject({ lines: 30_000, badLines: 0 });
     expect(seen).toHaveLength(20_000);
-    expect(seen.map((e) => Number(e.executionId!.slice(4)))).toEqual(Array.from({ length: 30_000 }, (_, i) => i).filter((i) => i % 3 !== 2));
+    expect(seen.map((e) => Number(e.executionId!.slice(4)))).toEqual(
+      Array.from({ length: 30_000 }, (_, i) => i).filter((i) => i % 3 !== 2),
+    );
   });
 
   it('skips a damaged line with its number, and never reads a last line without its newline', async () => {
-    const path = logFile(`${line('execution.completed', 1)}\n{"event":"execution.completed" oops\n\n${line('execution.completed', 2)}\n${line('execution.completed', 3).slice(0, 40)}`);
+    const path = logFile(
+      `${line('execution.completed', 1)}\n{"event":"execution.completed" oops\n\n${line('execution.completed', 2)}\n${line('execution.completed', 3).slice(0, 40)}`,
+    );
     const bad: number[] = [];
     const seen: string[] = [];
-    const summary = await scanAuditLog(path, { events: ['execution.completed'], onEvent: (e) => seen.push(e.executionId!), onBadLine: (n) => bad.push(n) });
+    const summary = await scanAuditLog(path, {
+      events: ['execution.completed'],
+      onEvent: (e) => seen.push(e.executionId!),
+      onBadLine: (n) => bad.push(n),
+    });
     expect(seen).toEqual(['exe-1', 'exe-2']);
     expect(bad).toEqual([2]);
     expect(summary).toMatchObject({ lines: 4, badLines: 1 });
@@ -44,7 +66,11 @@ describe('scanAuditLog', () => {
   });
 
   it('reads a missing log as empty', async () => {
-    expect(await scanAuditLog(join(tmpdir(), 'no-such-dir-xyz', 'audit.jsonl'), { onEvent: () => undefined })).toEqual({ lines: 0, badLines: 0, endOffset: 0 });
+    expect(await scanAuditLog(join(tmpdir(), 'no-such-dir-xyz', 'audit.jsonl'), { onEvent: () => undefined })).toEqual({
+      lines: 0,
+      badLines: 0,
+      endOffset: 0,
+    });
   });
 
   it('reads on from where the last scan ended, leaving an unfinished last line for the next one', async () => {

@@ -58,7 +58,10 @@ export async function scanAuditLog(path: string, options: ScanOptions): Promise<
     }
   };
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, start: from }) as AsyncIterable<Buffer>) {
+    for await (const chunk of createReadStream(path, {
+      highWaterMark: 1024 * 1024,
+      start: from,
+    }) as AsyncIterable<Buffer>) {
       bytesRead += chunk.length;
       let start = 0;
       if (carry !== undefined || skippingLongLine) {

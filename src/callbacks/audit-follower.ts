@@ -27,11 +27,18 @@ export class AuditFollower {
   }
 
   private async read(): Promise<void> {
-    const size = await stat(this.path).then((s) => s.size, () => 0);
+    const size = await stat(this.path).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size === this.offset) return;
     // A shorter file was replaced (a checkout, a restore): read it again from the start; nothing counts twice.
     const from = size < this.offset ? 0 : this.offset;
-    const scan = await scanAuditLog(this.path, { events: END_EVENTS, from, onEvent: (event) => this.metrics.recordExecution(event) });
+    const scan = await scanAuditLog(this.path, {
+      events: END_EVENTS,
+      from,
+      onEvent: (event) => this.metrics.recordExecution(event),
+    });
     this.offset = scan.endOffset;
   }
 }

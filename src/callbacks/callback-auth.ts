@@ -17,14 +17,23 @@ export function authEnabled(settings: CallbackAuthSettings): boolean {
   return settings.secrets.length > 0 || settings.token !== undefined;
 }
 
-export function checkCallbackAuth(settings: CallbackAuthSettings, headers: Record<string, string | string[] | undefined>, query: URLSearchParams, rawBody: Buffer, nowSeconds: number): AuthVerdict {
+export function checkCallbackAuth(
+  settings: CallbackAuthSettings,
+  headers: Record<string, string | string[] | undefined>,
+  query: URLSearchParams,
+  rawBody: Buffer,
+  nowSeconds: number,
+): AuthVerdict {
   if (!authEnabled(settings)) return { ok: true };
   const signature = single(headers[SIGNATURE_HEADER]);
   if (signature !== undefined && settings.secrets.length > 0) {
-    return verifyCallbackSignature(settings.secrets, single(headers[TIMESTAMP_HEADER]), signature, rawBody, nowSeconds) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+    return verifyCallbackSignature(settings.secrets, single(headers[TIMESTAMP_HEADER]), signature, rawBody, nowSeconds)
+      ? { ok: true }
+      : { ok: false, reason: 'bad-signature' };
   }
   const token = query.get('token');
-  if (token !== null && settings.token !== undefined) return sameSecret(token, settings.token) ? { ok: true } : { ok: false, reason: 'bad-token' };
+  if (token !== null && settings.token !== undefined)
+    return sameSecret(token, settings.token) ? { ok: true } : { ok: false, reason: 'bad-token' };
   return { ok: false, reason: 'missing-credentials' };
 }
 

@@ -52,15 +52,37 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       .then((result) => {
         if (!res.headersSent) {
           // /metrics answers text in its own content type; everything else is JSON.
-          const text = result.headers?.['Content-Type'] === undefined ? JSON.stringify(result.body) : String(result.body);
-          res.writeHead(result.status, { 'Content-Type': 'application/json', ...result.headers, 'Content-Length': Buffer.byteLength(text) });
+          const text =
+            result.headers?.['Content-Type'] === undefined ? JSON.stringify(result.body) : String(result.body);
+          res.writeHead(result.status, {
+            'Content-Type': 'application/json',
+            ...result.headers,
+            'Content-Length': Buffer.byteLength(text),
+          });
           res.end(text);
         }
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const route = url.pathname === options.path ? 'callback' : ['/healthz', '/metrics'].includes(url.pathname) ? url.pathname.slice(1) : 'other';
-        options.metrics.requestDuration.observe({ method: req.method ?? 'GET', route, status: String(result.status) }, seconds);
+        const route =
+          url.pathname === options.path
+            ? 'callback'
+            : ['/healthz', '/metrics'].includes(url.pathname)
+              ? url.pathname.slice(1)
+              : 'other';
+        options.metrics.requestDuration.observe(
+          { method: req.method ?? 'GET', route, status: String(result.status) },
+          seconds,
+        );
         // The path only: a ?token= query must never reach a log.
-        options.log(JSON.stringify({ time: new Date().toISOString(), method: req.method, path: url.pathname, status: result.status, durationMs: Math.round(seconds * 1e6) / 1e3, ...(result.executionId === undefined ? {} : { executionId: result.executionId }) }));
+        options.log(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            method: req.method,
+            path: url.pathname,
+            status: result.status,
+            durationMs: Math.round(seconds * 1e6) / 1e3,
+            ...(result.executionId === undefined ? {} : { executionId: result.executionId }),
+          }),
+        );
       });
   };
 
@@ -68,7 +90,16 @@ export function createCallbackServer(options: ReceiverOptions): Server {
     if (req.method === 'GET' && url.pathname === '/healthz') {
       // Unhealthy while callbacks cannot be recorded, so a load balancer or an alert notices.
       const failure = options.recorder.failure;
-      return failure === undefined ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { status: 'failing', since: failure.since, error: 'callbacks cannot be recorded; the receiver log says why' } };
+      return failure === undefined
+        ? { status: 200, body: { status: 'ok' } }
+        : {
+            status: 503,
+            body: {
+              status: 'failing',
+              since: failure.since,
+              error: 'callbacks cannot be recorded; the receiver log says why',
+            },
+          };
     }
     if (req.method === 'GET' && url.pathname === '/metrics') {
       await options.beforeMetrics?.();
@@ -76,7 +107,8 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       return { status: 200, body: metrics.body, headers: { 'Content-Type': metrics.contentType } };
     }
     if (url.pathname !== options.path) return drain(req, { status: 404, body: { error: 'not found' } });
-    if (req.method !== 'POST') return drain(req, { status: 405, body: { error: 'use POST' }, headers: { Allow: 'POST' } });
+    if (req.method !== 'POST')
+      return drain(req, { status: 405, body: { error: 'use POST' }, headers: { Allow: 'POST' } });
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') return drain(req, { status: 415, body: { error: 'send application/json' } });
 
@@ -84,9 +116,19 @@ export function createCallbackServer(options: ReceiverOptions): Server {
     const raw = await readLimited(req);
     if (raw === undefined) {
       await options.rejections.reject('body-too-large', source);
-      return { status: 413, body: { error: `bodies are limited to ${MAX_BODY_BYTES} bytes` }, headers: { Connection: 'close' } };
+      return {
+        status: 413,
+        body: { error: `bodies are limited to ${MAX_BODY_BYTES} bytes` },
+        headers: { Connection: 'close' },
+      };
     }
-    const verdict = checkCallbackAuth(options.auth, req.headers, url.searchParams, raw, options.nowSeconds?.() ?? Math.floor(Date.now() / 1000));
+    const verdict = checkCallbackAuth(
+      options.auth,
+      req.headers,
+      url.searchParams,
+      raw,
+      options.nowSeconds?.() ?? Math.floor(Date.now() / 1000),
+    );
     if (!verdict.ok) {
       await options.rejections.reject(verdict.reason, source);
       return { status: 401, body: { error: 'unauthorized' } };
@@ -105,12 +147,19 @@ export function createCallbackServer(options: ReceiverOptions): Server {
     }
     const report = body as CompletionReport;
     const outcome = await options.recorder.record(report);
-    if (outcome.kind === 'unknown') return { status: 404, body: { error: 'unknown execution' }, executionId: report.executionId };
+    if (outcome.kind === 'unknown')
+      return { status: 404, body: { error: 'unknown execution' }, executionId: report.executionId };
     const anomalies = outcome.kind === 'recorded' || outcome.kind === 'ignored' ? outcome.anomalies : [];
-    return { status: 200, body: { status: outcome.kind, ...(anomalies.length > 0 ? { anomalies } : {}) }, executionId: report.executionId };
+    return {
+      status: 200,
+      body: { status: outcome.kind, ...(anomalies.length > 0 ? { anomalies } : {}) },
+      executionId: report.executionId,
+    };
   }
 
-  return options.tls === undefined ? createHttpServer(serverOptions, handler) : createHttpsServer({ ...serverOptions, ...options.tls }, handler);
+  return options.tls === undefined
+    ? createHttpServer(serverOptions, handler)
+    : createHttpsServer({ ...serverOptions, ...options.tls }, handler);
 }
 
 /**

@@ -51,12 +51,18 @@ export class CallbackRecorder {
 
   constructor(private readonly options: CallbackRecorderOptions) {
     // Whatever a failed batch half-did in memory is forgotten: the next batch reads the stored state again.
-    this.commits = new GroupCommit((reports) => this.commit(reports), (error) => {
-      this.view = undefined;
-      this.failing ??= { since: (this.options.now?.() ?? new Date()).toISOString(), message: error instanceof Error ? error.message : String(error) };
-      this.options.metrics.recordFailures.inc();
-      this.options.onFailure?.(error);
-    });
+    this.commits = new GroupCommit(
+      (reports) => this.commit(reports),
+      (error) => {
+        this.view = undefined;
+        this.failing ??= {
+          since: (this.options.now?.() ?? new Date()).toISOString(),
+          message: error instanceof Error ? error.message : String(error),
+        };
+        this.options.metrics.recordFailures.inc();
+        this.options.onFailure?.(error);
+      },
+    );
   }
 
   /** Undefined while batches are recorded; otherwise why they are not, since when. */
@@ -88,7 +94,15 @@ export class CallbackRecorder {
       const outcomes = reports.map((report): RecordOutcome => {
         const name = byExecution.get(report.executionId);
         if (name === undefined) {
-          events.push(this.event({ event: 'callback.rejected', export: null, executionId: report.executionId, status: report.status, reason: 'unknown-execution' }));
+          events.push(
+            this.event({
+              event: 'callback.rejected',
+              export: null,
+              executionId: report.executionId,
+              status: report.status,
+              reason: 'unknown-execution',
+            }),
+          );
           metrics.recordRejection('unknown-execution');
           return { kind: 'unknown' };
         }
@@ -112,7 +126,10 @@ export class CallbackRecorder {
 
       await audit.append(events);
       if (changed.size > 0) {
-        state.serial = await store.patch({ lineage: state.lineage, set: Object.fromEntries(changed), remove: [] }, state.serial);
+        state.serial = await store.patch(
+          { lineage: state.lineage, set: Object.fromEntries(changed), remove: [] },
+          state.serial,
+        );
         for (const [name, entry] of changed) state.exports[name] = entry;
         this.writes++;
         metrics.stateWrites.inc();
@@ -128,10 +145,14 @@ export class CallbackRecorder {
   }
 
   private async currentView(): Promise<{ state: State; byExecution: Map<string, string> }> {
-    const moved = this.view === undefined ? await this.options.store.read() : await this.options.store.readIfChanged(this.view.state.serial, this.view.state.lineage);
+    const moved =
+      this.view === undefined
+        ? await this.options.store.read()
+        : await this.options.store.readIfChanged(this.view.state.serial, this.view.state.lineage);
     if (moved !== undefined) {
       const byExecution = new Map<string, string>();
-      for (const [name, entry] of Object.entries(moved.state.exports)) if (entry.lastExecution?.executionId != null) byExecution.set(entry.lastExecution.executionId, name);
+      for (const [name, entry] of Object.entries(moved.state.exports))
+        if (entry.lastExecution?.executionId != null) byExecution.set(entry.lastExecution.executionId, name);
       this.view = { state: moved.state, byExecution };
     }
     return this.view!;

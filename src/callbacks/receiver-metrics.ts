@@ -11,14 +11,51 @@ const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 36
 
 export class ReceiverMetrics {
   readonly registry = new Registry();
-  private readonly executions = new Counter({ name: 'cxone_exports_executions_total', help: 'Finished executions recorded, by status.', labelNames: ['status'], registers: [this.registry] });
-  private readonly completionRate = new Gauge({ name: 'cxone_exports_completion_rate', help: 'Completed executions divided by finished executions (0 to 1).', registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'cxone_exports_execution_latency_seconds', help: 'Execution latency: endTime minus startTime.', buckets: LATENCY_BUCKETS_SECONDS, registers: [this.registry] });
-  private readonly rows = new Counter({ name: 'cxone_exports_rows_exported_total', help: 'Rows exported by recorded executions.', registers: [this.registry] });
-  private readonly rejected = new Counter({ name: 'cxone_exports_callbacks_rejected_total', help: 'Callbacks refused, by reason.', labelNames: ['reason'], registers: [this.registry] });
-  readonly requestDuration = new Histogram({ name: 'cxone_exports_http_request_duration_seconds', help: 'Receiver request durations.', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
-  readonly stateWrites = new Counter({ name: 'cxone_exports_state_writes_total', help: 'State writes made by the receiver (one per group commit).', registers: [this.registry] });
-  readonly recordFailures = new Counter({ name: 'cxone_exports_record_failures_total', help: 'Callback batches that could not be recorded (the lock, the state or the disk), answered 500.', registers: [this.registry] });
+  private readonly executions = new Counter({
+    name: 'cxone_exports_executions_total',
+    help: 'Finished executions recorded, by status.',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  private readonly completionRate = new Gauge({
+    name: 'cxone_exports_completion_rate',
+    help: 'Completed executions divided by finished executions (0 to 1).',
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'cxone_exports_execution_latency_seconds',
+    help: 'Execution latency: endTime minus startTime.',
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [this.registry],
+  });
+  private readonly rows = new Counter({
+    name: 'cxone_exports_rows_exported_total',
+    help: 'Rows exported by recorded executions.',
+    registers: [this.registry],
+  });
+  private readonly rejected = new Counter({
+    name: 'cxone_exports_callbacks_rejected_total',
+    help: 'Callbacks refused, by reason.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'cxone_exports_http_request_duration_seconds',
+    help: 'Receiver request durations.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly stateWrites = new Counter({
+    name: 'cxone_exports_state_writes_total',
+    help: 'State writes made by the receiver (one per group commit).',
+    registers: [this.registry],
+  });
+  readonly recordFailures = new Counter({
+    name: 'cxone_exports_record_failures_total',
+    help: 'Callback batches that could not be recorded (the lock, the state or the disk), answered 500.',
+    registers: [this.registry],
+  });
   private completed = 0;
   private finished = 0;
   /** Executions already counted: each counts once, as `status` counts it, whatever was redelivered. */
@@ -67,5 +104,8 @@ export class ReceiverMetrics {
 
 /** Seeds `metrics` from the audit log at `path`, streamed: any size of log, in bounded memory. */
 export function seedMetricsFromAuditLog(metrics: ReceiverMetrics, path: string): Promise<ScanSummary> {
-  return scanAuditLog(path, { events: [...END_EVENTS, 'callback.rejected'], onEvent: (event) => metrics.seedFromAudit(event) });
+  return scanAuditLog(path, {
+    events: [...END_EVENTS, 'callback.rejected'],
+    onEvent: (event) => metrics.seedFromAudit(event),
+  });
 }

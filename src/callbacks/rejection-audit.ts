@@ -47,7 +47,14 @@ export class RejectionAudit {
     }
     // The map changes before any await, so concurrent refusals never open a window twice.
     this.windows.set(reason, { startedAt: now, count: 0, sources: [], detail });
-    const first = this.options.event({ event: 'callback.rejected', export: null, reason, count: 1, sources: [source], ...detail });
+    const first = this.options.event({
+      event: 'callback.rejected',
+      export: null,
+      reason,
+      count: 1,
+      sources: [source],
+      ...detail,
+    });
     const closed = open === undefined ? undefined : this.summary(reason, open, now);
     await this.options.audit.append(closed === undefined ? [first] : [closed, first]);
   }
@@ -74,7 +81,15 @@ export class RejectionAudit {
   private summary(reason: string, window: Window, now: number): AuditEvent | undefined {
     if (window.count === 0) return undefined;
     const until = new Date(Math.min(now, window.startedAt + this.windowMs)).toISOString();
-    return this.options.event({ event: 'callback.rejected', export: null, reason, count: window.count, sources: window.sources, until, ...window.detail });
+    return this.options.event({
+      event: 'callback.rejected',
+      export: null,
+      reason,
+      count: window.count,
+      sources: window.sources,
+      until,
+      ...window.detail,
+    });
   }
 
   private now(): number {

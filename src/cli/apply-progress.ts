@@ -108,7 +108,12 @@ export class ListrProgress implements ProgressReporter {
   }
 
   failed(change: PlannedChange, reason: string, outcome: SubmissionOutcome): void {
-    const note = outcome === 'unknown' ? ' [outcome unknown: the next apply resubmits with the same key]' : outcome === 'not-sent' ? ' [not sent: stays planned]' : '';
+    const note =
+      outcome === 'unknown'
+        ? ' [outcome unknown: the next apply resubmits with the same key]'
+        : outcome === 'not-sent'
+          ? ' [not sent: stays planned]'
+          : '';
     this.slots.get(change.name)?.done(new Error(`${change.name}: failed: ${reason}${note}`));
   }
 
@@ -119,14 +124,31 @@ export class ListrProgress implements ProgressReporter {
   }
 
   recorded(change: PlannedChange): void {
-    this.logger.info(change.action === 'forget' ? `${change.name}: forgotten (removed from the state; no API call)` : `${change.name}: metadata refreshed in the state`);
+    this.logger.info(
+      change.action === 'forget'
+        ? `${change.name}: forgotten (removed from the state; no API call)`
+        : `${change.name}: metadata refreshed in the state`,
+    );
   }
 
   progress(): void {}
 
-  finished(execution: TrackedExecution, status: string, rows: number | null, latencyMs: number | null, anomalies: string[]): void {
-    const detail = [rows === null ? undefined : `${rows} rows`, latencyMs === null ? undefined : `${formatDelay(latencyMs)}`].filter(Boolean).join(', ');
-    this.logger.info(`${execution.name}: ${status}${detail === '' ? '' : ` (${detail})`}${anomalies.length > 0 ? ` — anomalies: ${anomalies.join(', ')}` : ''}`);
+  finished(
+    execution: TrackedExecution,
+    status: string,
+    rows: number | null,
+    latencyMs: number | null,
+    anomalies: string[],
+  ): void {
+    const detail = [
+      rows === null ? undefined : `${rows} rows`,
+      latencyMs === null ? undefined : `${formatDelay(latencyMs)}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    this.logger.info(
+      `${execution.name}: ${status}${detail === '' ? '' : ` (${detail})`}${anomalies.length > 0 ? ` — anomalies: ${anomalies.join(', ')}` : ''}`,
+    );
   }
 
   private title(name: string, title: string): void {
@@ -144,25 +166,53 @@ export class JsonProgress implements ProgressReporter {
   abandon(): void {}
 
   event(type: string, message: string, fields: Record<string, unknown> = {}): void {
-    this.logger.out(JSON.stringify({ '@level': type === 'failed' ? 'error' : 'info', '@message': message, '@module': 'cxone-exports', '@timestamp': new Date().toISOString(), type, ...fields }));
+    this.logger.out(
+      JSON.stringify({
+        '@level': type === 'failed' ? 'error' : 'info',
+        '@message': message,
+        '@module': 'cxone-exports',
+        '@timestamp': new Date().toISOString(),
+        type,
+        ...fields,
+      }),
+    );
   }
 
   waiting(): void {}
 
   submitting(change: PlannedChange, attempt: number): void {
-    this.event('submit_start', `${change.name}: submitting (attempt ${attempt})`, { export: change.name, action: change.action, data_action_id: change.dataActionId, attempt });
+    this.event('submit_start', `${change.name}: submitting (attempt ${attempt})`, {
+      export: change.name,
+      action: change.action,
+      data_action_id: change.dataActionId,
+      attempt,
+    });
   }
 
   retrying(change: PlannedChange, attempt: number, delayMs: number, reason: string): void {
-    this.event('retry', `${change.name}: retry ${attempt - 1} in ${formatDelay(delayMs)} after ${reason}`, { export: change.name, attempt, delay_ms: delayMs, reason });
+    this.event('retry', `${change.name}: retry ${attempt - 1} in ${formatDelay(delayMs)} after ${reason}`, {
+      export: change.name,
+      attempt,
+      delay_ms: delayMs,
+      reason,
+    });
   }
 
   submitted(change: PlannedChange, executionId: string): void {
-    this.event('submitted', `${change.name}: submitted (${executionId})`, { export: change.name, action: change.action, execution_id: executionId });
+    this.event('submitted', `${change.name}: submitted (${executionId})`, {
+      export: change.name,
+      action: change.action,
+      execution_id: executionId,
+    });
   }
 
   failed(change: PlannedChange, reason: string, outcome: SubmissionOutcome): void {
-    this.event('failed', `${change.name}: failed: ${reason}`, { export: change.name, action: change.action, reason, outcome });
+    this.event('failed', `${change.name}: failed: ${reason}`, {
+      export: change.name,
+      action: change.action,
+      reason,
+      outcome,
+    });
   }
 
   skipped(change: PlannedChange, reason: string): void {
@@ -170,13 +220,30 @@ export class JsonProgress implements ProgressReporter {
   }
 
   recorded(change: PlannedChange): void {
-    this.event(change.action === 'forget' ? 'forgotten' : 'refreshed', `${change.name}: ${change.action === 'forget' ? 'forgotten' : 'metadata refreshed'}`, { export: change.name });
+    this.event(
+      change.action === 'forget' ? 'forgotten' : 'refreshed',
+      `${change.name}: ${change.action === 'forget' ? 'forgotten' : 'metadata refreshed'}`,
+      { export: change.name },
+    );
   }
 
   progress(): void {}
 
-  finished(execution: TrackedExecution, status: string, rows: number | null, latencyMs: number | null, anomalies: string[]): void {
-    this.event('completed', `${execution.name}: ${status}`, { export: execution.name, execution_id: execution.executionId, status, rows_exported: rows, latency_ms: latencyMs, anomalies });
+  finished(
+    execution: TrackedExecution,
+    status: string,
+    rows: number | null,
+    latencyMs: number | null,
+    anomalies: string[],
+  ): void {
+    this.event('completed', `${execution.name}: ${status}`, {
+      export: execution.name,
+      execution_id: execution.executionId,
+      status,
+      rows_exported: rows,
+      latency_ms: latencyMs,
+      anomalies,
+    });
   }
 }
 

@@ -25,7 +25,10 @@ export interface CommandContext {
   config(): Promise<ProjectConfig>;
 }
 
-export function createCommandContext(options: GlobalOptions, env: Readonly<Record<string, string | undefined>> = process.env): CommandContext {
+export function createCommandContext(
+  options: GlobalOptions,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): CommandContext {
   const cwd = resolve(process.cwd(), options.chdir ?? '.');
   const colors = createColors(colorLevel({ colorFlag: options.color, env, isTTY: process.stdout.isTTY === true }));
   const logger = createStreamLogger({ quiet: options.quiet === true, verbose: options.verbose === true });

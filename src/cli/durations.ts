@@ -10,9 +10,15 @@ export const MAX_TIMER_MS = 2_147_483_647;
 /** A duration in milliseconds, at most `maxMs` (by default what a timer can hold). */
 export function parseDuration(text: string, flag: string, maxMs = MAX_TIMER_MS): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (match === null) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration`, { hint: `Use a number with a unit, e.g. ${flag} 30s, 5m, 1h or 7d.` });
+  if (match === null)
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration`, {
+      hint: `Use a number with a unit, e.g. ${flag} 30s, 5m, 1h or 7d.`,
+    });
   const ms = Math.round(Number(match[1]) * UNITS[match[2] ?? 's']!);
-  if (ms > maxMs) throw new UsageError(`${flag} ${text} is too long: at most ${describeMax(maxMs)}`, { hint: `Give ${flag} a shorter duration.` });
+  if (ms > maxMs)
+    throw new UsageError(`${flag} ${text} is too long: at most ${describeMax(maxMs)}`, {
+      hint: `Give ${flag} a shorter duration.`,
+    });
   return ms;
 }
 

@@ -13,7 +13,12 @@ export function inGitHubActions(env: Env): boolean {
 export function setOutputs(env: Env, outputs: Record<string, string | number | boolean>): void {
   const file = env.GITHUB_OUTPUT;
   if (file === undefined || file === '') return;
-  appendFileSync(file, Object.entries(outputs).map(([name, value]) => `${name}=${String(value)}\n`).join(''));
+  appendFileSync(
+    file,
+    Object.entries(outputs)
+      .map(([name, value]) => `${name}=${String(value)}\n`)
+      .join(''),
+  );
 }
 
 /** Markdown appended to the job's summary page, kept under GitHub's 1 MiB limit; only rendered inside Actions. */
@@ -22,7 +27,12 @@ export function appendSummary(env: Env, render: () => string): void {
   if (file === undefined || file === '') return;
   const markdown = render();
   const cap = 1024 * 1024;
-  appendFileSync(file, markdown.length > cap ? `${markdown.slice(0, cap - 200)}\n\n_(truncated at GitHub's 1 MiB summary limit)_\n` : markdown);
+  appendFileSync(
+    file,
+    markdown.length > cap
+      ? `${markdown.slice(0, cap - 200)}\n\n_(truncated at GitHub's 1 MiB summary limit)_\n`
+      : markdown,
+  );
 }
 
 /** An error annotation: shown on the run, and on the file's line in a pull request when one is given. */

@@ -19,7 +19,11 @@ export interface Verbosity {
   verbose: boolean;
 }
 
-export function createStreamLogger({ quiet, verbose }: Verbosity, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Logger {
+export function createStreamLogger(
+  { quiet, verbose }: Verbosity,
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Logger {
   // One write per line, so a reader sees whole lines; only a text of megabytes (a large plan) is written
   // in two parts, to spare copying it.
   const line = (stream: NodeJS.WritableStream, text: string) => {

@@ -11,13 +11,23 @@ export interface LoopbackCallbacks {
 }
 
 /** Callback URLs CXone cannot reach (this machine, while apiUrl is remote), or undefined when there are none. */
-export function loopbackCallbacks(definitions: readonly ExportDefinition[], config: ProjectConfig): LoopbackCallbacks | undefined {
+export function loopbackCallbacks(
+  definitions: readonly ExportDefinition[],
+  config: ProjectConfig,
+): LoopbackCallbacks | undefined {
   const unreachable = unreachableCallbackUrls(definitions, config.apiUrl);
   if (unreachable.size === 0) return undefined;
-  const lines = [...unreachable].map(([url, names]) => `  ${url}: ${names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`}`);
+  const lines = [...unreachable].map(
+    ([url, names]) =>
+      `  ${url}: ${names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`}`,
+  );
   return {
-    problem: [`these callback URLs point at this machine, but apiUrl is ${config.apiUrl}, so CXone cannot reach them:`, ...lines].join('\n'),
-    advice: "Set defaults.callbackUrl (or the definitions' callbackUrl) to the public https URL of your `cxone-exports serve`, or leave it out and poll instead (apply --wait, refresh).",
+    problem: [
+      `these callback URLs point at this machine, but apiUrl is ${config.apiUrl}, so CXone cannot reach them:`,
+      ...lines,
+    ].join('\n'),
+    advice:
+      "Set defaults.callbackUrl (or the definitions' callbackUrl) to the public https URL of your `cxone-exports serve`, or leave it out and poll instead (apply --wait, refresh).",
   };
 }
 

@@ -29,7 +29,10 @@ export function buildProgram(): Command {
     const globals = command.optsWithGlobals<GlobalOptions>();
     if (globals.chdir !== undefined) {
       const dir = resolve(globals.chdir);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`-C ${globals.chdir}: no such directory`, { hint: 'Pass an existing directory to -C/--chdir.' });
+      if (!existsSync(dir) || !statSync(dir).isDirectory())
+        throw new UsageError(`-C ${globals.chdir}: no such directory`, {
+          hint: 'Pass an existing directory to -C/--chdir.',
+        });
     }
     const { createCommandContext } = await import('./command-context.js');
     return createCommandContext(globals);
@@ -47,11 +50,18 @@ export function buildProgram(): Command {
     .command('validate')
     .description('check export definitions against the schema and the CXone contract; needs no credentials')
     .argument('[paths...]', 'files or directories to check (default: exportsDir from the config)')
-    .addOption(new Option('--format <format>', 'output format (markdown: the pull-request comment that replaces the plan)').choices(['human', 'json', 'github', 'markdown']))
-    .action(async (paths: string[], options: { format?: 'human' | 'json' | 'github' | 'markdown' }, command: Command) => {
-      const { validateCommand } = await import('./commands/validate.js');
-      await validateCommand(await context(command), paths, options);
-    });
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output format (markdown: the pull-request comment that replaces the plan)',
+      ).choices(['human', 'json', 'github', 'markdown']),
+    )
+    .action(
+      async (paths: string[], options: { format?: 'human' | 'json' | 'github' | 'markdown' }, command: Command) => {
+        const { validateCommand } = await import('./commands/validate.js');
+        await validateCommand(await context(command), paths, options);
+      },
+    );
 
   program
     .command('plan')
@@ -69,7 +79,7 @@ export function buildProgram(): Command {
 
   program
     .command('apply')
-    .description('submit the executions the plan needs, within CXone\'s limits, recording every step')
+    .description("submit the executions the plan needs, within CXone's limits, recording every step")
     .argument('[planfile]', 'a plan saved with plan --out; it is refused if stale')
     .option('--auto-approve', 'do not ask for approval')
     .option('--target <name...>', 'apply only these exports (names or globs)', [])
@@ -104,7 +114,11 @@ export function buildProgram(): Command {
     .option('--tls-key <file>', 'and this private key (PEM)')
     .option('--insecure-no-auth', 'allow a non-loopback address without callback authentication')
     .option('--lock-timeout <duration>', 'how long an event batch waits for the state lock', '30s')
-    .option('--shutdown-timeout <duration>', 'on SIGTERM, how long requests in flight may take before they are cut', '10s')
+    .option(
+      '--shutdown-timeout <duration>',
+      'on SIGTERM, how long requests in flight may take before they are cut',
+      '10s',
+    )
     .action(async (options: ServeOptions, command: Command) => {
       const { serveCommand } = await import('./commands/serve.js');
       await serveCommand(await context(command), options);
@@ -174,7 +188,11 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port (0 picks a free one)', integerOption(0, 65535), 0)
     .option('--rate-limit <n>', 'tenant quota in requests per second (429 beyond it)', positiveNumberOption)
     .option('--burst <n>', 'requests allowed at once before the quota applies', integerOption(1))
-    .addOption(new Option('--retry-after <form>', 'how 429s carry Retry-After').choices(['seconds', 'date', 'none']).default('seconds'))
+    .addOption(
+      new Option('--retry-after <form>', 'how 429s carry Retry-After')
+        .choices(['seconds', 'date', 'none'])
+        .default('seconds'),
+    )
     .option('--fail-rate <fraction>', 'answer this fraction of API requests with a 5xx', fractionOption)
     .option('--fail-first <n>', 'answer the first N API requests with a 5xx', integerOption(0))
     .option('--fail-status <status>', 'the 5xx status to answer', integerOption(500, 599), 503)
@@ -185,7 +203,12 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of the random source, so runs repeat', integerOption(0), 1)
     .option('--forbid <dataActionId>', 'answer 403 for this data action (repeatable)', collect, [])
     .option('--unknown <dataActionId>', 'answer 404 for this data action (repeatable)', collect, [])
-    .option('--unknown-dataset <datasetId>', 'answer 400 for this dataset, as not active in Data Prep (repeatable)', collect, [])
+    .option(
+      '--unknown-dataset <datasetId>',
+      'answer 400 for this dataset, as not active in Data Prep (repeatable)',
+      collect,
+      [],
+    )
     .option('--no-status-endpoint', 'answer 405 to status lookups, like an API without them')
     .option('--min-duration <ms>', 'shortest execution', integerOption(0), 200)
     .option('--ms-per-million-rows <ms>', 'execution time added per million maxRows', integerOption(0), 1000)

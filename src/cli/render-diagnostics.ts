@@ -32,7 +32,14 @@ export function renderProblemSummary(diagnostics: readonly Diagnostic[], colors:
 
 /** A stable array of `{file, line, column, export, message, rule}`. */
 export function renderJsonDiagnostics(diagnostics: readonly Diagnostic[]): string {
-  const rows = diagnostics.map(({ file, line, column, export: name, message, rule }) => ({ file, line, column, export: name, message, rule }));
+  const rows = diagnostics.map(({ file, line, column, export: name, message, rule }) => ({
+    file,
+    line,
+    column,
+    export: name,
+    message,
+    rule,
+  }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
@@ -50,14 +57,27 @@ export function renderGithubDiagnostics(diagnostics: readonly Diagnostic[]): str
 /** The plan comment's stand-in when validation fails: nothing was planned, and this is why. */
 export function renderMarkdownDiagnostics(diagnostics: readonly Diagnostic[], marker: string, cap = 60_000): string {
   const files = new Set(diagnostics.map((d) => d.file)).size;
-  const head = [marker, '### cxone-exports plan', '', `**Validation failed: ${plural(diagnostics.length, 'problem')} in ${plural(files, 'file')}, so nothing was planned.**`, '', 'Fix them and push again; the plan replaces this comment.', '', '| File | Line | Export | Problem | Rule |', '| --- | --- | --- | --- | --- |'];
+  const head = [
+    marker,
+    '### cxone-exports plan',
+    '',
+    `**Validation failed: ${plural(diagnostics.length, 'problem')} in ${plural(files, 'file')}, so nothing was planned.**`,
+    '',
+    'Fix them and push again; the plan replaces this comment.',
+    '',
+    '| File | Line | Export | Problem | Rule |',
+    '| --- | --- | --- | --- | --- |',
+  ];
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows: string[] = [];
   let used = head.join('\n').length;
   for (const d of diagnostics) {
     const row = `| \`${cell(d.file)}\` | ${d.line}:${d.column} | ${d.export === null ? '' : `\`${cell(d.export)}\``} | ${cell(d.message)} | \`${d.rule}\` |`;
     if (used + row.length + 200 > cap) {
-      rows.push('', `_${diagnostics.length - rows.length} more problems are left out; \`cxone-exports validate\` lists them all._`);
+      rows.push(
+        '',
+        `_${diagnostics.length - rows.length} more problems are left out; \`cxone-exports validate\` lists them all._`,
+      );
       break;
     }
     rows.push(row);

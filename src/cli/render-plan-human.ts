@@ -62,7 +62,8 @@ export function renderHumanPlan(plan: Plan, colors: Colors): string {
     lines.push(`  ${style.color(colors, style.symbol)} export "${change.name}" {`);
     const width = Math.max(0, ...change.fieldChanges.map((f) => f.path.length));
     for (const field of change.fieldChanges) lines.push(`      ${fieldLine(field, width, change, colors)}`);
-    if (change.fieldChanges.length === 0) lines.push(colors.dim('      # no field changes: the same definition is submitted again'));
+    if (change.fieldChanges.length === 0)
+      lines.push(colors.dim('      # no field changes: the same definition is submitted again'));
     lines.push('    }');
     lines.push(colors.dim(`    ${change.source.file}:${change.source.line}`), '');
   }
@@ -70,7 +71,12 @@ export function renderHumanPlan(plan: Plan, colors: Colors): string {
   return `${lines.join('\n')}\n`;
 }
 
-function fieldLine(field: PlannedChange['fieldChanges'][number], width: number, change: PlannedChange, colors: Colors): string {
+function fieldLine(
+  field: PlannedChange['fieldChanges'][number],
+  width: number,
+  change: PlannedChange,
+  colors: Colors,
+): string {
   const path = field.path.padEnd(width);
   if (field.before === null) return `${colors.green('+')} ${path} = ${showValue(field.after)}`;
   if (field.after === null) return `${colors.red('-')} ${path} = ${showValue(field.before)}`;
@@ -80,7 +86,9 @@ function fieldLine(field: PlannedChange['fieldChanges'][number], width: number, 
 
 /** `Plan: 2 to submit (1 create, 1 update), 1 to forget, 7 unchanged.` */
 export function summaryLine(summary: PlanSummary, changes: readonly PlannedChange[], colors: Colors): string {
-  const kinds = (['create', 'update', 'retry', 'resubmit'] as const).filter((k) => summary[k] > 0).map((k) => `${summary[k]} ${k}`);
+  const kinds = (['create', 'update', 'retry', 'resubmit'] as const)
+    .filter((k) => summary[k] > 0)
+    .map((k) => `${summary[k]} ${k}`);
   const metadataOnly = changes.filter((c) => c.reason === 'metadata-changed').length;
   const unchanged = `${summary.noop} unchanged${metadataOnly > 0 ? ` (${metadataOnly} with metadata changes)` : ''}`;
   return `${colors.bold('Plan:')} ${submissions(summary)} to submit${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}, ${summary.forget} to forget, ${unchanged}.`;

@@ -10,7 +10,8 @@ export const PLAN_COMMENT_MARKER = '<!-- cxone-exports-plan -->';
 export const MARKDOWN_CAP = 60_000;
 
 /** What happens after merge: the apply workflow plans again, so the comment must not promise this exact plan. */
-export const AFTER_MERGE = 'This is the plan for this branch as of this push. When the pull request merges, the apply workflow plans again on the latest `main` and its state, and applies that plan: changes merged in the meantime, and executions recorded since, are taken into account.';
+export const AFTER_MERGE =
+  'This is the plan for this branch as of this push. When the pull request merges, the apply workflow plans again on the latest `main` and its state, and applies that plan: changes merged in the meantime, and executions recorded since, are taken into account.';
 
 const EMOJI: Record<string, string> = { '+': '🟢', '~': '🟡', '↻': '🔁', '-/+': '🔄', '-': '🔴' };
 
@@ -18,7 +19,13 @@ export function renderMarkdownPlan(plan: Plan, options: { cap?: number; fullPlan
   const cap = options.cap ?? MARKDOWN_CAP;
   const plain = createColors(0);
   const shown = plan.changes.filter((c) => c.action !== 'no-op' || c.reason === 'metadata-changed');
-  const header = [PLAN_COMMENT_MARKER, `### cxone-exports plan`, '', `**${summaryLine(plan.summary, plan.changes, plain).replace(/^Plan: /, '')}**`, ''];
+  const header = [
+    PLAN_COMMENT_MARKER,
+    `### cxone-exports plan`,
+    '',
+    `**${summaryLine(plan.summary, plan.changes, plain).replace(/^Plan: /, '')}**`,
+    '',
+  ];
   if (shown.length === 0) return `${[...header, 'No changes. Exports match the state.'].join('\n')}\n`;
   const onMerge = ['', `> [!NOTE]`, `> ${AFTER_MERGE}`];
 
@@ -40,15 +47,22 @@ export function renderMarkdownPlan(plan: Plan, options: { cap?: number; fullPlan
   const out = [...header, ...tableHead, ...rows, '', ...details, ...onMerge];
   const left = shown.length - included;
   if (left > 0) {
-    const where = options.fullPlanHint ?? 'Run `cxone-exports plan` locally, or download the saved plan artifact of this workflow run, for the full plan.';
-    out.push('', `> [!WARNING]`, `> This comment was truncated to stay within GitHub's size limit: ${left} of ${shown.length} changed exports are left out. ${where}`);
+    const where =
+      options.fullPlanHint ??
+      'Run `cxone-exports plan` locally, or download the saved plan artifact of this workflow run, for the full plan.';
+    out.push(
+      '',
+      `> [!WARNING]`,
+      `> This comment was truncated to stay within GitHub's size limit: ${left} of ${shown.length} changed exports are left out. ${where}`,
+    );
   }
   return `${out.join('\n')}\n`;
 }
 
 function tableRow(change: PlannedChange): string {
   const style = actionStyle(change);
-  const action = change.reason === 'replaced' ? 'replace' : change.reason === 'metadata-changed' ? 'metadata only' : change.action;
+  const action =
+    change.reason === 'replaced' ? 'replace' : change.reason === 'metadata-changed' ? 'metadata only' : change.action;
   return `| ${EMOJI[style.symbol] ?? ''} | ${code(change.name)} | ${action} | ${reasonText(change).replace(/\|/g, '\\|')} | ${code(change.dataActionId)} | ${code(`${change.source.file}:${change.source.line}`)} |`;
 }
 
@@ -61,7 +75,15 @@ function detailsBlock(change: PlannedChange): string {
   });
   const body = lines.join('\n');
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
-  return [`<details><summary>${style.symbol} <code>${change.name}</code> will be ${style.verb}</summary>`, '', `${fence}diff`, body, fence, '', '</details>'].join('\n');
+  return [
+    `<details><summary>${style.symbol} <code>${change.name}</code> will be ${style.verb}</summary>`,
+    '',
+    `${fence}diff`,
+    body,
+    fence,
+    '',
+    '</details>',
+  ].join('\n');
 }
 
 function code(text: string): string {

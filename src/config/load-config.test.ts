@@ -41,11 +41,16 @@ describe('loadConfig', () => {
     const root = miniRepo({ 'cxone-exports.config.yaml': 'apply:\n  concurrency: "4"\n', '.git/HEAD': '' });
     const error = await loadConfig({ cwd: root, env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DiagnosticsError);
-    expect((error as DiagnosticsError).diagnostics).toMatchObject([{ file: 'cxone-exports.config.yaml', line: 2, column: 16, rule: 'schema/type' }]);
+    expect((error as DiagnosticsError).diagnostics).toMatchObject([
+      { file: 'cxone-exports.config.yaml', line: 2, column: 16, rule: 'schema/type' },
+    ]);
   });
 
   it('positions problems inside the package.json key', async () => {
-    const root = miniRepo({ 'package.json': '{\n  "name": "x",\n  "cxone-exports": {\n    "stateDir": 5\n  }\n}\n', '.git/HEAD': '' });
+    const root = miniRepo({
+      'package.json': '{\n  "name": "x",\n  "cxone-exports": {\n    "stateDir": 5\n  }\n}\n',
+      '.git/HEAD': '',
+    });
     const error = (await loadConfig({ cwd: root, env: {} }).catch((e: unknown) => e)) as DiagnosticsError;
     expect(error.diagnostics).toMatchObject([{ file: 'package.json', line: 4, rule: 'schema/type' }]);
   });
@@ -57,7 +62,10 @@ describe('loadConfig', () => {
   });
 
   it('loads exactly the --config file, and names a missing one', async () => {
-    const root = miniRepo({ 'other.yaml': 'limits: { maxRows: 3 }\n', 'cxone-exports.config.yaml': 'limits: { maxRows: 9 }\n' });
+    const root = miniRepo({
+      'other.yaml': 'limits: { maxRows: 3 }\n',
+      'cxone-exports.config.yaml': 'limits: { maxRows: 9 }\n',
+    });
     expect((await loadConfig({ cwd: root, configFile: 'other.yaml', env: {} })).limits.maxRows).toBe(3);
     const error = await loadConfig({ cwd: root, configFile: 'missing.yaml', env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
@@ -76,6 +84,10 @@ describe('loadConfig', () => {
     const root = miniRepo({ 'cxone-exports.config.yaml': 'limits: { maxRows: 7 }\n', '.git/HEAD': '' });
     const failure = loadConfig({ cwd: root, env: { CXONE_API_URL: 'api.us1.cxone.com' } });
     await expect(failure).rejects.toBeInstanceOf(UsageError);
-    await expect(failure).rejects.toMatchObject({ message: 'environment variable CXONE_API_URL must be an http(s) URL such as https://api.us1.cxone.com, not "api.us1.cxone.com"', hint: expect.stringContaining('Fix or unset CXONE_API_URL') as string });
+    await expect(failure).rejects.toMatchObject({
+      message:
+        'environment variable CXONE_API_URL must be an http(s) URL such as https://api.us1.cxone.com, not "api.us1.cxone.com"',
+      hint: expect.stringContaining('Fix or unset CXONE_API_URL') as string,
+    });
   });
 });

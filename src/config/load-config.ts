@@ -15,7 +15,10 @@ export const MODULE_NAME = 'cxone-exports';
 
 const SEARCH_PLACES = [
   'package.json',
-  ...['', '.json', '.yaml', '.yml', '.js', '.mjs', '.cjs'].flatMap((ext) => [`.${MODULE_NAME}rc${ext}`, `.config/${MODULE_NAME}rc${ext}`]),
+  ...['', '.json', '.yaml', '.yml', '.js', '.mjs', '.cjs'].flatMap((ext) => [
+    `.${MODULE_NAME}rc${ext}`,
+    `.config/${MODULE_NAME}rc${ext}`,
+  ]),
   ...['yaml', 'yml', 'json', 'js', 'mjs', 'cjs'].map((ext) => `${MODULE_NAME}.config.${ext}`),
 ];
 
@@ -37,9 +40,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ProjectCon
     // A bad CXONE_AUTH_URL or CXONE_API_URL is the environment's fault, not the file's: say so, without a position.
     const fromEnvironment = result.diagnostics.filter((d) => d.rule === 'env-url');
     if (fromEnvironment.length > 0) {
-      throw new UsageError(fromEnvironment.map((d) => d.message).join('; '), { hint: `Fix or unset ${fromEnvironment.map((d) => d.file.slice(1)).join(' and ')} in the environment; without it, the URL in the config file is used.` });
+      throw new UsageError(fromEnvironment.map((d) => d.message).join('; '), {
+        hint: `Fix or unset ${fromEnvironment.map((d) => d.file.slice(1)).join(' and ')} in the environment; without it, the URL in the config file is used.`,
+      });
     }
-    throw new DiagnosticsError(result.diagnostics, `the config in ${raw.displayFile} is invalid`, 'Fix the config problems above; every key is described in the README\'s config reference.');
+    throw new DiagnosticsError(
+      result.diagnostics,
+      `the config in ${raw.displayFile} is invalid`,
+      "Fix the config problems above; every key is described in the README's config reference.",
+    );
   }
   return result.config;
 }
@@ -56,10 +65,16 @@ async function readRawConfig({ cwd, configFile }: Omit<LoadConfigOptions, 'env'>
   try {
     if (configFile !== undefined) {
       const path = resolve(cwd, configFile);
-      if (!existsSync(path)) throw new UsageError(`config file ${configFile} does not exist`, { hint: 'Check the --config path, or leave --config out to search for cxone-exports.config.yaml.' });
+      if (!existsSync(path))
+        throw new UsageError(`config file ${configFile} does not exist`, {
+          hint: 'Check the --config path, or leave --config out to search for cxone-exports.config.yaml.',
+        });
       refuseIrregularFile(path, cwd);
       found = await explorer.load(path);
-      if (found === null) throw new UsageError(`config file ${configFile} is empty`, { hint: 'Add at least one key, or leave --config out to use the defaults.' });
+      if (found === null)
+        throw new UsageError(`config file ${configFile} is empty`, {
+          hint: 'Add at least one key, or leave --config out to use the defaults.',
+        });
     } else {
       for (const dir of searchDirectories(cwd)) {
         // cosmiconfig reads what it finds; a FIFO would block it forever, so look before it does.
@@ -71,11 +86,19 @@ async function readRawConfig({ cwd, configFile }: Omit<LoadConfigOptions, 'env'>
   } catch (error) {
     if (error instanceof UsageError) throw error;
     // Syntax errors in JSON or JS configs come from cosmiconfig's own loaders; their messages name the file.
-    throw new UsageError(`could not read the config: ${(error as Error).message}`, { hint: 'Fix the file, or point --config at another one.' });
+    throw new UsageError(`could not read the config: ${(error as Error).message}`, {
+      hint: 'Fix the file, or point --config at another one.',
+    });
   }
 
   if (found === null) {
-    return { configFile: null, displayFile: '(built-in defaults)', rootDir: cwd, value: {}, locate: () => ({ file: '(built-in defaults)', line: 1, column: 1 }) };
+    return {
+      configFile: null,
+      displayFile: '(built-in defaults)',
+      rootDir: cwd,
+      value: {},
+      locate: () => ({ file: '(built-in defaults)', line: 1, column: 1 }),
+    };
   }
   return rawFromFile(found.filepath, found.config, cwd);
 }
@@ -90,7 +113,11 @@ function rawFromFile(filepath: string, loaded: unknown, cwd: string): RawConfig 
   }
   const parsed = parseYamlFile(displayFile, readFileSync(filepath, 'utf8'));
   if (parsed.diagnostics.length > 0) {
-    throw new DiagnosticsError(parsed.diagnostics, `the config in ${displayFile} is not valid YAML`, 'Fix the syntax errors above.');
+    throw new DiagnosticsError(
+      parsed.diagnostics,
+      `the config in ${displayFile} is not valid YAML`,
+      'Fix the syntax errors above.',
+    );
   }
   const document = parsed.documents[0];
   const prefix = isPackageJson ? [MODULE_NAME] : [];
@@ -108,7 +135,9 @@ function refuseIrregularFile(path: string, cwd: string): void {
   if (stats === undefined || stats.isFile() || stats.isDirectory()) return;
   const kind = stats.isFIFO() ? 'a FIFO (named pipe)' : stats.isSocket() ? 'a socket' : 'a device';
   const shown = relative(cwd, path) || path;
-  throw new UsageError(`the config ${shown} is ${kind}, not a regular file, so it is not read`, { hint: `Replace ${shown} with a regular file, or point --config at one.` });
+  throw new UsageError(`the config ${shown} is ${kind}, not a regular file, so it is not read`, {
+    hint: `Replace ${shown} with a regular file, or point --config at one.`,
+  });
 }
 
 /** The working directory and its parents, up to the repository root; outside a repository, just the working directory. */

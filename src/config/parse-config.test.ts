@@ -22,7 +22,13 @@ describe('parseConfig', () => {
         apiUrl: 'https://api.us1.cxone.com',
         auth: { flow: 'client_credentials', tokenRequest: 'json', clientAuth: 'body' },
         limits: { maxRows: 5_000_000, delimiters: ['comma', 'pipe', 'semicolon', 'tab'] },
-        apply: { concurrency: 4, spacingMs: 2000, maxAttempts: 5, timeoutMs: 30_000, circuitBreaker: { failureThreshold: 5, cooldownMs: 60_000 } },
+        apply: {
+          concurrency: 4,
+          spacingMs: 2000,
+          maxAttempts: 5,
+          timeoutMs: 30_000,
+          circuitBreaker: { failureThreshold: 5, cooldownMs: 60_000 },
+        },
         callbacks: { host: '127.0.0.1', port: 8080, path: '/webhook/cxone-callback' },
       },
     });
@@ -30,12 +36,21 @@ describe('parseConfig', () => {
 
   it('gives the access-key flow real CXone defaults: form body, Basic auth', () => {
     const result = parseConfig(raw({ auth: { flow: 'access_key' } }), {});
-    expect(result).toMatchObject({ ok: true, config: { authUrl: 'https://cxone.niceincontact.com', auth: { tokenRequest: 'form', clientAuth: 'basic' } } });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { authUrl: 'https://cxone.niceincontact.com', auth: { tokenRequest: 'form', clientAuth: 'basic' } },
+    });
   });
 
   it('lets CXONE_AUTH_URL and CXONE_API_URL override the file', () => {
-    const result = parseConfig(raw({ apiUrl: 'https://api.eu1.cxone.com' }), { CXONE_API_URL: 'http://127.0.0.1:9999/', CXONE_AUTH_URL: 'http://127.0.0.1:9998' });
-    expect(result).toMatchObject({ ok: true, config: { apiUrl: 'http://127.0.0.1:9999', authUrl: 'http://127.0.0.1:9998' } });
+    const result = parseConfig(raw({ apiUrl: 'https://api.eu1.cxone.com' }), {
+      CXONE_API_URL: 'http://127.0.0.1:9999/',
+      CXONE_AUTH_URL: 'http://127.0.0.1:9998',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { apiUrl: 'http://127.0.0.1:9999', authUrl: 'http://127.0.0.1:9998' },
+    });
   });
 
   it('refuses an environment URL that is not http(s)', () => {
@@ -44,13 +59,19 @@ describe('parseConfig', () => {
   });
 
   it('reports every schema problem with its path, and the callback rule, in one round', () => {
-    const result = parseConfig(raw({ limits: { maxRow: 10 }, apply: { concurrency: 0 }, defaults: { callbackUrl: 'http://example.com/cb' } }), {});
+    const result = parseConfig(
+      raw({ limits: { maxRow: 10 }, apply: { concurrency: 0 }, defaults: { callbackUrl: 'http://example.com/cb' } }),
+      {},
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     // The fake positions all share line 2, so the stable order falls back to the rule code.
     expect(result.diagnostics.map((d) => [d.rule, d.message])).toEqual([
       ['callback-url', expect.stringContaining('config defaults.callbackUrl uses plain http') as string],
-      ['schema/additionalProperties', 'config limits has an unknown key "maxRow". Did you mean "maxRows"? Allowed keys: maxRows, delimiters.'],
+      [
+        'schema/additionalProperties',
+        'config limits has an unknown key "maxRow". Did you mean "maxRows"? Allowed keys: maxRows, delimiters.',
+      ],
       ['schema/minimum', 'config apply.concurrency must be ≥ 1, not 0'],
     ]);
   });

@@ -69,11 +69,19 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
 
   if (typeof shape.defaults?.callbackUrl === 'string') {
     const why = callbackUrlProblem(shape.defaults.callbackUrl);
-    if (why !== undefined) diagnostics.push(problem(['defaults', 'callbackUrl'], 'value', `defaults.callbackUrl ${why}`, 'callback-url'));
+    if (why !== undefined)
+      diagnostics.push(problem(['defaults', 'callbackUrl'], 'value', `defaults.callbackUrl ${why}`, 'callback-url'));
   }
   const backoff = { baseMs: shape.apply?.backoff?.baseMs ?? 500, capMs: shape.apply?.backoff?.capMs ?? 30_000 };
   if (typeof backoff.capMs === 'number' && typeof backoff.baseMs === 'number' && backoff.capMs < backoff.baseMs) {
-    diagnostics.push(problem(['apply', 'backoff', 'capMs'], 'value', `apply.backoff.capMs (${backoff.capMs}) must not be below apply.backoff.baseMs (${backoff.baseMs})`, 'backoff-range'));
+    diagnostics.push(
+      problem(
+        ['apply', 'backoff', 'capMs'],
+        'value',
+        `apply.backoff.capMs (${backoff.capMs}) must not be below apply.backoff.baseMs (${backoff.baseMs})`,
+        'backoff-range',
+      ),
+    );
   }
 
   const flow = shape.auth?.flow === 'access_key' ? 'access_key' : 'client_credentials';
@@ -91,7 +99,9 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
       stateDir: inRoot(shape.stateDir ?? '.cxone-exports'),
       authUrl: stripTrailingSlash(authUrl),
       apiUrl: stripTrailingSlash(apiUrl),
-      api: { statusPath: shape.api?.statusPath ?? '/api/v2/dataprep/dataactions/{dataActionId}/executions/{executionId}' },
+      api: {
+        statusPath: shape.api?.statusPath ?? '/api/v2/dataprep/dataactions/{dataActionId}/executions/{executionId}',
+      },
       auth: {
         flow,
         // Real CXone (access keys) speaks RFC 6749 with Basic client auth; the seed's flow speaks JSON.
@@ -138,7 +148,14 @@ function urlFromEnvironment(env: Environment, name: string, diagnostics: Diagnos
     ok = false;
   }
   if (!ok) {
-    diagnostics.push({ file: `$${name}`, line: 1, column: 1, export: null, message: `environment variable ${name} must be an http(s) URL such as https://api.us1.cxone.com, not ${JSON.stringify(value)}`, rule: 'env-url' });
+    diagnostics.push({
+      file: `$${name}`,
+      line: 1,
+      column: 1,
+      export: null,
+      message: `environment variable ${name} must be an http(s) URL such as https://api.us1.cxone.com, not ${JSON.stringify(value)}`,
+      rule: 'env-url',
+    });
     return undefined;
   }
   return value;

@@ -15,8 +15,15 @@ export function signCallback(secret: string, timestampSeconds: number, rawBody: 
 }
 
 /** True when any of `secrets` (several during a rotation) signed this body at an acceptable time. */
-export function verifyCallbackSignature(secrets: readonly string[], timestampHeader: string | undefined, signatureHeader: string | undefined, rawBody: Buffer, nowSeconds: number): boolean {
-  if (timestampHeader === undefined || signatureHeader === undefined || !/^\d{1,12}$/.test(timestampHeader)) return false;
+export function verifyCallbackSignature(
+  secrets: readonly string[],
+  timestampHeader: string | undefined,
+  signatureHeader: string | undefined,
+  rawBody: Buffer,
+  nowSeconds: number,
+): boolean {
+  if (timestampHeader === undefined || signatureHeader === undefined || !/^\d{1,12}$/.test(timestampHeader))
+    return false;
   const timestamp = Number(timestampHeader);
   if (Math.abs(nowSeconds - timestamp) > MAX_CLOCK_SKEW_SECONDS) return false;
   const given = Buffer.from(signatureHeader);

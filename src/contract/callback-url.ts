@@ -3,7 +3,11 @@
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_NAMES.has(hostname.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) || hostname.toLowerCase().endsWith('.localhost');
+  return (
+    LOOPBACK_NAMES.has(hostname.toLowerCase()) ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) ||
+    hostname.toLowerCase().endsWith('.localhost')
+  );
 }
 
 /** Why a callback URL is unusable, or undefined when it is fine. */
@@ -23,7 +27,9 @@ export function callbackUrlProblem(url: string): string | undefined {
   }
   if (parsed.protocol === 'https:') return undefined;
   if (parsed.protocol === 'http:') {
-    return isLoopbackHost(parsed.hostname) ? undefined : `uses plain http to ${parsed.hostname}; use https (http is allowed only for loopback hosts such as 127.0.0.1)`;
+    return isLoopbackHost(parsed.hostname)
+      ? undefined
+      : `uses plain http to ${parsed.hostname}; use https (http is allowed only for loopback hosts such as 127.0.0.1)`;
   }
   return `must use https (or http for loopback hosts), not ${parsed.protocol.replace(/:$/, '')}`;
 }
@@ -32,7 +38,10 @@ export function callbackUrlProblem(url: string): string | undefined {
  * Callback URLs that CXone cannot reach: a loopback host (this machine) while the API is a real, remote CXone.
  * Fine against the simulator on the same machine; a mistake copied from an example anywhere else.
  */
-export function unreachableCallbackUrls(definitions: readonly { name: string; spec: { callbackUrl?: string } }[], apiUrl: string): Map<string, string[]> {
+export function unreachableCallbackUrls(
+  definitions: readonly { name: string; spec: { callbackUrl?: string } }[],
+  apiUrl: string,
+): Map<string, string[]> {
   const byUrl = new Map<string, string[]>();
   if (isLoopbackHost(hostOf(apiUrl))) return byUrl;
   for (const definition of definitions) {

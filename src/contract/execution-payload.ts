@@ -20,12 +20,21 @@ export interface ExecutionPayload {
 export interface PayloadSource {
   dataActionId: string;
   datasetId: string;
-  format: { delimiter: string; quoteCharacter: string; escapeCharacter: string; maxRows: number; columnAlignment: boolean };
+  format: {
+    delimiter: string;
+    quoteCharacter: string;
+    escapeCharacter: string;
+    maxRows: number;
+    columnAlignment: boolean;
+  };
   callbackUrl?: string;
 }
 
 /** `sanitizeSpecialCharacters` is a client-side rule and is deliberately not sent. */
-export function buildExecutionPayload(spec: PayloadSource, callbackUrl: string | undefined = spec.callbackUrl): ExecutionPayload {
+export function buildExecutionPayload(
+  spec: PayloadSource,
+  callbackUrl: string | undefined = spec.callbackUrl,
+): ExecutionPayload {
   return {
     dataActionId: spec.dataActionId,
     datasetId: spec.datasetId,
@@ -48,19 +57,32 @@ export interface PayloadProblem {
 
 const ALLOWED_DELIMITERS = [',', '|', ';', '\t'];
 const TOP_LEVEL = new Set(['dataActionId', 'datasetId', 'export', 'callbackUrl']);
-const EXPORT_FIELDS = new Set(['format', 'delimiter', 'quoteCharacter', 'escapeCharacter', 'maxRows', 'columnAlignment']);
+const EXPORT_FIELDS = new Set([
+  'format',
+  'delimiter',
+  'quoteCharacter',
+  'escapeCharacter',
+  'maxRows',
+  'columnAlignment',
+]);
 
 /** What CXone's server would reject in a payload, field by field (the simulator answers 400 with these). */
 export function payloadProblems(body: unknown): PayloadProblem[] {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return [{ field: '(body)', message: 'the body must be a JSON object' }];
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return [{ field: '(body)', message: 'the body must be a JSON object' }];
   const payload = body as Record<string, unknown>;
   const problems: PayloadProblem[] = [];
-  for (const key of Object.keys(payload)) if (!TOP_LEVEL.has(key)) problems.push({ field: key, message: `unknown field "${key}"` });
+  for (const key of Object.keys(payload))
+    if (!TOP_LEVEL.has(key)) problems.push({ field: key, message: `unknown field "${key}"` });
   for (const key of ['dataActionId', 'datasetId']) {
     const value = payload[key];
-    if (typeof value !== 'string' || value.trim() === '') problems.push({ field: key, message: `${key} must be a non-empty string` });
+    if (typeof value !== 'string' || value.trim() === '')
+      problems.push({ field: key, message: `${key} must be a non-empty string` });
   }
-  if (payload.callbackUrl !== undefined && (typeof payload.callbackUrl !== 'string' || !/^https?:\/\//.test(payload.callbackUrl))) {
+  if (
+    payload.callbackUrl !== undefined &&
+    (typeof payload.callbackUrl !== 'string' || !/^https?:\/\//.test(payload.callbackUrl))
+  ) {
     problems.push({ field: 'callbackUrl', message: 'callbackUrl must be an http(s) URL when present' });
   }
   const exported = payload.export;
@@ -69,19 +91,25 @@ export function payloadProblems(body: unknown): PayloadProblem[] {
     return problems;
   }
   const format = exported as Record<string, unknown>;
-  for (const key of Object.keys(format)) if (!EXPORT_FIELDS.has(key)) problems.push({ field: `export.${key}`, message: `unknown field "export.${key}"` });
+  for (const key of Object.keys(format))
+    if (!EXPORT_FIELDS.has(key)) problems.push({ field: `export.${key}`, message: `unknown field "export.${key}"` });
   if (format.format !== 'csv') problems.push({ field: 'export.format', message: 'export.format must be "csv"' });
   if (typeof format.delimiter !== 'string' || !ALLOWED_DELIMITERS.includes(format.delimiter)) {
-    problems.push({ field: 'export.delimiter', message: 'export.delimiter must be one of "," "|" ";" and a tab character' });
+    problems.push({
+      field: 'export.delimiter',
+      message: 'export.delimiter must be one of "," "|" ";" and a tab character',
+    });
   }
   for (const key of ['quoteCharacter', 'escapeCharacter']) {
     const value = format[key];
-    if (typeof value !== 'string' || characterCount(value) !== 1) problems.push({ field: `export.${key}`, message: `export.${key} must be exactly one character` });
+    if (typeof value !== 'string' || characterCount(value) !== 1)
+      problems.push({ field: `export.${key}`, message: `export.${key} must be exactly one character` });
   }
   const maxRows = format.maxRows;
   if (typeof maxRows !== 'number' || !Number.isInteger(maxRows) || maxRows < 1 || maxRows > HARD_MAX_ROWS) {
     problems.push({ field: 'export.maxRows', message: `export.maxRows must be an integer from 1 to ${HARD_MAX_ROWS}` });
   }
-  if (typeof format.columnAlignment !== 'boolean') problems.push({ field: 'export.columnAlignment', message: 'export.columnAlignment must be a boolean' });
+  if (typeof format.columnAlignment !== 'boolean')
+    problems.push({ field: 'export.columnAlignment', message: 'export.columnAlignment must be a boolean' });
   return problems;
 }

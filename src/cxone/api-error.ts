@@ -25,7 +25,12 @@ export const ApiErrorCode = {
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
 /** Codes worth another attempt: the tenant quota, and a degraded service or network. */
-const RETRYABLE = new Set<ApiErrorCode>([ApiErrorCode.RateLimited, ApiErrorCode.ServerError, ApiErrorCode.Network, ApiErrorCode.Timeout]);
+const RETRYABLE = new Set<ApiErrorCode>([
+  ApiErrorCode.RateLimited,
+  ApiErrorCode.ServerError,
+  ApiErrorCode.Network,
+  ApiErrorCode.Timeout,
+]);
 /** Codes that count against the circuit breaker: the service is failing, not refusing. */
 const BREAKER_FAILURES = new Set<ApiErrorCode>([ApiErrorCode.ServerError, ApiErrorCode.Network, ApiErrorCode.Timeout]);
 

@@ -31,9 +31,13 @@ export class CircuitBreakers {
     } catch (error) {
       if (!(error instanceof BrokenCircuitError)) throw error;
       const closesAt = new Date(breaker.openedAt + this.settings.cooldownMs);
-      throw new ApiError(ApiErrorCode.CircuitOpen, `CXone at ${host} failed ${this.settings.failureThreshold} times in a row; not calling it again until ${closesAt.toISOString()} (circuit breaker cool-down ${Math.round(this.settings.cooldownMs / 1000)} s)`, {
-        hint: 'Check the CXone status page for your region. Exports that were not submitted stay planned and are submitted by the next apply.',
-      });
+      throw new ApiError(
+        ApiErrorCode.CircuitOpen,
+        `CXone at ${host} failed ${this.settings.failureThreshold} times in a row; not calling it again until ${closesAt.toISOString()} (circuit breaker cool-down ${Math.round(this.settings.cooldownMs / 1000)} s)`,
+        {
+          hint: 'Check the CXone status page for your region. Exports that were not submitted stay planned and are submitted by the next apply.',
+        },
+      );
     }
   }
 

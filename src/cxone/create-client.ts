@@ -23,7 +23,13 @@ export interface CreateClientOptions {
 }
 
 export function retrySettingsFrom(config: ProjectConfig, random: () => number = Math.random): RetrySettings {
-  return { maxAttempts: config.apply.maxAttempts, baseMs: config.apply.backoff.baseMs, capMs: config.apply.backoff.capMs, maxRetryAfterMs: 5 * 60_000, random };
+  return {
+    maxAttempts: config.apply.maxAttempts,
+    baseMs: config.apply.backoff.baseMs,
+    capMs: config.apply.backoff.capMs,
+    maxRetryAfterMs: 5 * 60_000,
+    random,
+  };
 }
 
 export function createCxoneClient(config: ProjectConfig, options: CreateClientOptions): CxoneClient {
@@ -32,7 +38,14 @@ export function createCxoneClient(config: ProjectConfig, options: CreateClientOp
     ...(options.debug === undefined ? {} : { debug: options.debug }),
     ...(options.now === undefined ? {} : { now: options.now }),
   };
-  const tokens = new TokenManager({ authUrl: config.authUrl, auth: config.auth, credentials: credentialsFromEnvironment(config.auth.flow, options.env), timeoutMs: config.apply.timeoutMs, retry, ...optional });
+  const tokens = new TokenManager({
+    authUrl: config.authUrl,
+    auth: config.auth,
+    credentials: credentialsFromEnvironment(config.auth.flow, options.env),
+    timeoutMs: config.apply.timeoutMs,
+    retry,
+    ...optional,
+  });
   const executions = new ExecutionsClient({
     apiUrl: config.apiUrl,
     tokens,

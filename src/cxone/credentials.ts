@@ -17,7 +17,10 @@ const REQUIRED: Record<AuthFlow, string[]> = {
   access_key: ['CXONE_CLIENT_ID', 'CXONE_CLIENT_SECRET', 'CXONE_ACCESS_KEY_ID', 'CXONE_ACCESS_KEY_SECRET'],
 };
 
-export function credentialsFromEnvironment(flow: AuthFlow, env: Readonly<Record<string, string | undefined>>): Credentials {
+export function credentialsFromEnvironment(
+  flow: AuthFlow,
+  env: Readonly<Record<string, string | undefined>>,
+): Credentials {
   const missing = REQUIRED[flow].filter((name) => (env[name] ?? '').trim() === '');
   if (missing.length > 0) {
     throw new UsageError(`missing credentials: set ${missing.join(', ')} in the environment (auth.flow is ${flow})`, {

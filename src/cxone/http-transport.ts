@@ -42,13 +42,23 @@ export class RequestAborted extends Error {
   }
 }
 
-export async function sendRequest(instance: AxiosInstance, config: AxiosRequestConfig & { method: string; url: string }): Promise<HttpResponse> {
+export async function sendRequest(
+  instance: AxiosInstance,
+  config: AxiosRequestConfig & { method: string; url: string },
+): Promise<HttpResponse> {
   try {
     const response = await instance.request<string>(config);
     const text = typeof response.data === 'string' ? response.data : '';
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
-      headers[name.toLowerCase()] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : typeof value === 'number' ? String(value) : undefined;
+      headers[name.toLowerCase()] =
+        typeof value === 'string'
+          ? value
+          : Array.isArray(value)
+            ? value.join(', ')
+            : typeof value === 'number'
+              ? String(value)
+              : undefined;
     }
     return { status: response.status, headers, text, json: parseJson(text) };
   } catch (error) {

@@ -35,19 +35,46 @@ export function keepAliveAdapter(): AxiosAdapter {
       const onResponse = (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => finish(() => reject(AxiosError.from(error, (error as NodeJS.ErrnoException).code, config, req))));
+        res.on('error', (error) =>
+          finish(() => reject(AxiosError.from(error, (error as NodeJS.ErrnoException).code, config, req))),
+        );
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           // axios turns these raw headers into an AxiosHeaders itself.
-          const response: AxiosResponse = { data: Buffer.concat(chunks).toString('utf8'), status, statusText: res.statusMessage ?? '', headers: res.headers, config, request: req };
+          const response: AxiosResponse = {
+            data: Buffer.concat(chunks).toString('utf8'),
+            status,
+            statusText: res.statusMessage ?? '',
+            headers: res.headers,
+            config,
+            request: req,
+          };
           const accept = config.validateStatus?.(status) ?? (status >= 200 && status < 300);
-          finish(() => (accept ? resolve(response) : reject(new AxiosError(`Request failed with status code ${status}`, status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST, config, req, response))));
+          finish(() =>
+            accept
+              ? resolve(response)
+              : reject(
+                  new AxiosError(
+                    `Request failed with status code ${status}`,
+                    status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST,
+                    config,
+                    req,
+                    response,
+                  ),
+                ),
+          );
         });
       };
 
       const send = isHttps ? httpsRequest : httpRequest;
-      const req: ClientRequest = send(url, { method: (config.method ?? 'get').toUpperCase(), headers, agent: isHttps ? httpsAgent : httpAgent }, onResponse);
-      req.on('error', (error) => finish(() => reject(AxiosError.from(error, (error as NodeJS.ErrnoException).code, config, req))));
+      const req: ClientRequest = send(
+        url,
+        { method: (config.method ?? 'get').toUpperCase(), headers, agent: isHttps ? httpsAgent : httpAgent },
+        onResponse,
+      );
+      req.on('error', (error) =>
+        finish(() => reject(AxiosError.from(error, (error as NodeJS.ErrnoException).code, config, req))),
+      );
 
       const onAbort = () => {
         req.destroy();
@@ -59,7 +86,9 @@ export function keepAliveAdapter(): AxiosAdapter {
         // A deadline for the whole attempt, as axios's own timeout is.
         timer = setTimeout(() => {
           req.destroy();
-          finish(() => reject(new AxiosError(`timeout of ${config.timeout}ms exceeded`, AxiosError.ECONNABORTED, config, req)));
+          finish(() =>
+            reject(new AxiosError(`timeout of ${config.timeout}ms exceeded`, AxiosError.ECONNABORTED, config, req)),
+          );
         }, config.timeout);
       }
       req.end(body);

@@ -42,7 +42,15 @@ describe('backoff', () => {
 describe('shouldRetry', () => {
   it('retries 429, 5xx, network errors and timeouts only', () => {
     const retried = [ApiErrorCode.RateLimited, ApiErrorCode.ServerError, ApiErrorCode.Network, ApiErrorCode.Timeout];
-    const final = [ApiErrorCode.BadRequest, ApiErrorCode.Forbidden, ApiErrorCode.NotFound, ApiErrorCode.Unprocessable, ApiErrorCode.Unauthorized, ApiErrorCode.CircuitOpen, ApiErrorCode.InvalidResponse];
+    const final = [
+      ApiErrorCode.BadRequest,
+      ApiErrorCode.Forbidden,
+      ApiErrorCode.NotFound,
+      ApiErrorCode.Unprocessable,
+      ApiErrorCode.Unauthorized,
+      ApiErrorCode.CircuitOpen,
+      ApiErrorCode.InvalidResponse,
+    ];
     for (const code of retried) expect(shouldRetry(new ApiError(code, 'x'), settings)).toBe(true);
     for (const code of final) expect(shouldRetry(new ApiError(code, 'x'), settings)).toBe(false);
     expect(shouldRetry(new Error('bug'), settings)).toBe(false);

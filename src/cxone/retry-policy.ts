@@ -45,7 +45,11 @@ export function retryDelay(error: unknown, attempt: number, settings: RetrySetti
 }
 
 export function shouldRetry(error: unknown, settings: Pick<RetrySettings, 'maxRetryAfterMs'>): error is ApiError {
-  return error instanceof ApiError && error.retryable && (error.retryAfterMs === undefined || error.retryAfterMs <= settings.maxRetryAfterMs);
+  return (
+    error instanceof ApiError &&
+    error.retryable &&
+    (error.retryAfterMs === undefined || error.retryAfterMs <= settings.maxRetryAfterMs)
+  );
 }
 
 export function createRetryPolicy(settings: RetrySettings, onRetry?: (event: RetryEvent) => void): RetryPolicy {
@@ -53,12 +57,15 @@ export function createRetryPolicy(settings: RetrySettings, onRetry?: (event: Ret
     handleWhen((error) => shouldRetry(error, settings)),
     {
       maxAttempts: Math.max(0, settings.maxAttempts - 1),
-      backoff: new DelegateBackoff((context) => retryDelay('error' in context.result ? context.result.error : undefined, context.attempt, settings)),
+      backoff: new DelegateBackoff((context) =>
+        retryDelay('error' in context.result ? context.result.error : undefined, context.attempt, settings),
+      ),
     },
   );
   if (onRetry !== undefined) {
     policy.onRetry((event) => {
-      if ('error' in event && event.error instanceof ApiError) onRetry({ attempt: event.attempt, delayMs: event.delay, error: event.error });
+      if ('error' in event && event.error instanceof ApiError)
+        onRetry({ attempt: event.attempt, delayMs: event.delay, error: event.error });
     });
   }
   return policy;

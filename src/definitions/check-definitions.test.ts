@@ -6,7 +6,10 @@ const config = testConfig({ defaults: { callbackUrl: 'https://hooks.example.com/
 
 describe('checkDefinitionFiles', () => {
   it('normalizes delimiter names, fills defaults and the config callbackUrl', () => {
-    const set = checkDefinitionFiles([{ file: 'exports/a.yaml', text: definitionYaml('a', ['delimiter: tab', 'maxRows: 5']) }], config);
+    const set = checkDefinitionFiles(
+      [{ file: 'exports/a.yaml', text: definitionYaml('a', ['delimiter: tab', 'maxRows: 5']) }],
+      config,
+    );
     expect(set.diagnostics).toEqual([]);
     expect(set.definitions[0]).toMatchObject({
       name: 'a',
@@ -14,7 +17,14 @@ describe('checkDefinitionFiles', () => {
       spec: {
         dataActionId: 'da-1',
         datasetId: 'ds-1',
-        format: { delimiter: '\t', quoteCharacter: '"', escapeCharacter: '"', maxRows: 5, columnAlignment: true, sanitizeSpecialCharacters: true },
+        format: {
+          delimiter: '\t',
+          quoteCharacter: '"',
+          escapeCharacter: '"',
+          maxRows: 5,
+          columnAlignment: true,
+          sanitizeSpecialCharacters: true,
+        },
         callbackUrl: 'https://hooks.example.com/cb',
       },
     });
@@ -22,11 +32,14 @@ describe('checkDefinitionFiles', () => {
   });
 
   it('hashes the normalized spec: spelling and metadata do not change it, the payload does', () => {
-    const hash = (text: string) => checkDefinitionFiles([{ file: 'f.yaml', text }], config).definitions[0]!.definitionHash;
+    const hash = (text: string) =>
+      checkDefinitionFiles([{ file: 'f.yaml', text }], config).definitions[0]!.definitionHash;
     const base = hash(definitionYaml('a', ['delimiter: comma', 'maxRows: 5']));
     expect(hash(definitionYaml('a', ['delimiter: ","', 'maxRows: 5']))).toBe(base);
     expect(hash(definitionYaml('a', ['maxRows: 5', 'columnAlignment: true']))).toBe(base);
-    expect(hash(`${definitionYaml('a', ['maxRows: 5'])}`.replace('metadata:\n', 'metadata:\n  description: changed\n'))).toBe(base);
+    expect(
+      hash(`${definitionYaml('a', ['maxRows: 5'])}`.replace('metadata:\n', 'metadata:\n  description: changed\n')),
+    ).toBe(base);
     expect(hash(definitionYaml('a', ['maxRows: 6']))).not.toBe(base);
   });
 
@@ -76,12 +89,18 @@ describe('checkDefinitionFiles', () => {
   });
 
   it('does not report a rule problem on a value the schema already rejected', () => {
-    const set = checkDefinitionFiles([{ file: 'a.yaml', text: definitionYaml('a', ['maxRows: 6000000']) }], testConfig({ limits: { maxRows: 10 } }));
+    const set = checkDefinitionFiles(
+      [{ file: 'a.yaml', text: definitionYaml('a', ['maxRows: 6000000']) }],
+      testConfig({ limits: { maxRows: 10 } }),
+    );
     expect(set.diagnostics.map((d) => d.rule)).toEqual(['schema/maximum']);
   });
 
   it('does not let a definition override the config with nulls', () => {
-    const set = checkDefinitionFiles([{ file: 'a.yaml', text: definitionYaml('a', ['delimiter: null', 'maxRows: 1']) }], config);
+    const set = checkDefinitionFiles(
+      [{ file: 'a.yaml', text: definitionYaml('a', ['delimiter: null', 'maxRows: 1']) }],
+      config,
+    );
     expect(set.diagnostics.map((d) => d.rule)).toEqual(['schema/type']);
   });
 
@@ -95,12 +114,20 @@ describe('checkDefinitionFiles', () => {
   });
 
   it('tells an unquoted colon in a value to be quoted', () => {
-    const set = checkDefinitionFiles([{ file: 'exports/x.yaml', text: definitionYaml('a').replace('name: a', 'name: team: a') }], config);
+    const set = checkDefinitionFiles(
+      [{ file: 'exports/x.yaml', text: definitionYaml('a').replace('name: a', 'name: team: a') }],
+      config,
+    );
     expect(set.diagnostics[0]!.message).toContain('A value that contains ": " must be quoted, e.g. name: "a: b"');
   });
 
   it("says '\\t' in single quotes is not a tab, and how to write one", () => {
-    const set = checkDefinitionFiles([{ file: 'exports/x.yaml', text: definitionYaml('a', ["delimiter: '\\t'", 'maxRows: 5']) }], config);
-    expect(set.diagnostics[0]!.message).toContain('That is a backslash and a letter, not a tab: YAML reads escapes only inside double quotes. Write tab, or "\\t" in double quotes.');
+    const set = checkDefinitionFiles(
+      [{ file: 'exports/x.yaml', text: definitionYaml('a', ["delimiter: '\\t'", 'maxRows: 5']) }],
+      config,
+    );
+    expect(set.diagnostics[0]!.message).toContain(
+      'That is a backslash and a letter, not a tab: YAML reads escapes only inside double quotes. Write tab, or "\\t" in double quotes.',
+    );
   });
 });

@@ -45,9 +45,17 @@ export function checkDefinitionFiles(files: readonly DefinitionFile[], config: R
       const problems = check(document.value);
       const schemaPaths = problems.map((p) => p.path.join('/'));
       // A value the schema already rejected is not reported a second time by a rule.
-      const ruleProblems = [...checkContractRules(document.value as RawDefinitionShape, config), ...controlCharacterProblems(document.value)].filter((p) => !schemaPaths.includes(p.path.join('/')));
+      const ruleProblems = [
+        ...checkContractRules(document.value as RawDefinitionShape, config),
+        ...controlCharacterProblems(document.value),
+      ].filter((p) => !schemaPaths.includes(p.path.join('/')));
       for (const problem of [...problems, ...ruleProblems]) {
-        diagnostics.push({ ...document.locate(problem.path, problem.target), export: name, message: problem.message, rule: problem.rule });
+        diagnostics.push({
+          ...document.locate(problem.path, problem.target),
+          export: name,
+          message: problem.message,
+          rule: problem.rule,
+        });
       }
       if (problems.length === 0 && ruleProblems.length === 0) {
         definitions.push(normalizeDefinition(document.value as ValidDefinitionDocument, config, document.start));

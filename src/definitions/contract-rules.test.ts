@@ -3,7 +3,9 @@ import { testConfig } from '../../test/support/fixtures.js';
 import { checkContractRules } from './contract-rules.js';
 import type { RawDefinitionShape } from './contract-rules.js';
 
-const spec = (format: Record<string, unknown>, callbackUrl?: string): RawDefinitionShape => ({ spec: { format: { maxRows: 10, ...format }, ...(callbackUrl === undefined ? {} : { callbackUrl }) } });
+const spec = (format: Record<string, unknown>, callbackUrl?: string): RawDefinitionShape => ({
+  spec: { format: { maxRows: 10, ...format }, ...(callbackUrl === undefined ? {} : { callbackUrl }) },
+});
 const rules = (document: RawDefinitionShape, raw: unknown = {}) => checkContractRules(document, testConfig(raw));
 
 describe('contract rules', () => {
@@ -14,7 +16,9 @@ describe('contract rules', () => {
   describe('delimiter-allowed', () => {
     it('refuses a delimiter the project config leaves out, by name or character', () => {
       const config = { limits: { delimiters: ['comma', 'pipe'] } };
-      expect(rules(spec({ delimiter: 'tab' }), config)).toMatchObject([{ rule: 'delimiter-allowed', path: ['spec', 'format', 'delimiter'] }]);
+      expect(rules(spec({ delimiter: 'tab' }), config)).toMatchObject([
+        { rule: 'delimiter-allowed', path: ['spec', 'format', 'delimiter'] },
+      ]);
       expect(rules(spec({ delimiter: '\t' }), config)[0]!.message).toContain('allowed: comma, pipe');
       expect(rules(spec({ delimiter: '|' }), config)).toEqual([]);
     });
@@ -70,7 +74,9 @@ describe('contract rules', () => {
 
     it('refuses credentials and tokens in the URL, which would leak into plans', () => {
       expect(rules(spec({}, 'https://user:pw@hooks.example.com/cb'))[0]!.message).toContain('user name or password');
-      expect(rules(spec({}, 'https://hooks.example.com/cb?token=s3cret'))[0]!.message).toContain('CXONE_CALLBACK_TOKEN');
+      expect(rules(spec({}, 'https://hooks.example.com/cb?token=s3cret'))[0]!.message).toContain(
+        'CXONE_CALLBACK_TOKEN',
+      );
     });
   });
 });

@@ -33,7 +33,10 @@ export function checkContractRules(document: RawDefinitionShape, config: RuleCon
   const problems: RuleProblem[] = [];
   const format = effectiveFormat(onlyStrings(rawFormat), config);
   // A defaulted value has no line of its own; point at the format map that left it out.
-  const at = (key: string, origin: string) => (origin === 'definition' ? { path: [...FORMAT, key], target: 'value' as const } : { path: FORMAT, target: 'key' as const });
+  const at = (key: string, origin: string) =>
+    origin === 'definition'
+      ? { path: [...FORMAT, key], target: 'value' as const }
+      : { path: FORMAT, target: 'key' as const };
 
   const name = typeof format.delimiter.value === 'string' ? delimiterName(format.delimiter.value) : undefined;
   if (name !== undefined && !config.limits.delimiters.includes(name)) {
@@ -69,7 +72,13 @@ export function checkContractRules(document: RawDefinitionShape, config: RuleCon
   const ownUrl = document.spec?.callbackUrl;
   if (typeof ownUrl === 'string') {
     const why = callbackUrlProblem(ownUrl);
-    if (why !== undefined) problems.push({ path: ['spec', 'callbackUrl'], target: 'value', rule: 'callback-url', message: `spec.callbackUrl ${why}` });
+    if (why !== undefined)
+      problems.push({
+        path: ['spec', 'callbackUrl'],
+        target: 'value',
+        rule: 'callback-url',
+        message: `spec.callbackUrl ${why}`,
+      });
   }
   return problems;
 }
@@ -77,7 +86,9 @@ export function checkContractRules(document: RawDefinitionShape, config: RuleCon
 function onlyStrings(format: Record<string, unknown>): Partial<FormatDefaults> {
   // Mistyped fields are the schema's to report; the rules treat them as absent.
   const out: Partial<FormatDefaults> = {};
-  for (const key of ['delimiter', 'quoteCharacter', 'escapeCharacter'] as const) if (typeof format[key] === 'string') out[key] = format[key];
-  for (const key of ['columnAlignment', 'sanitizeSpecialCharacters'] as const) if (typeof format[key] === 'boolean') out[key] = format[key];
+  for (const key of ['delimiter', 'quoteCharacter', 'escapeCharacter'] as const)
+    if (typeof format[key] === 'string') out[key] = format[key];
+  for (const key of ['columnAlignment', 'sanitizeSpecialCharacters'] as const)
+    if (typeof format[key] === 'boolean') out[key] = format[key];
   return out;
 }

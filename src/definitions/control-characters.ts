@@ -12,12 +12,29 @@ export function controlCharacterProblems(value: unknown, path: string[] = []): R
     if (found === null) return [];
     const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     const name = code === '0000' ? ' (NUL)' : '';
-    return [{ path, target: 'value', message: `contains the control character U+${code}${name} at position ${found.index + 1}; remove it`, rule: 'no-control-characters' }];
+    return [
+      {
+        path,
+        target: 'value',
+        message: `contains the control character U+${code}${name} at position ${found.index + 1}; remove it`,
+        rule: 'no-control-characters',
+      },
+    ];
   }
-  if (Array.isArray(value)) return value.flatMap((item, index) => controlCharacterProblems(item, [...path, String(index)]));
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => controlCharacterProblems(item, [...path, String(index)]));
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).flatMap(([key, item]) => [
-      ...(CONTROL.test(key) ? [{ path: [...path, key], target: 'key' as const, message: 'this key contains a control character; remove it', rule: 'no-control-characters' }] : []),
+      ...(CONTROL.test(key)
+        ? [
+            {
+              path: [...path, key],
+              target: 'key' as const,
+              message: 'this key contains a control character; remove it',
+              rule: 'no-control-characters',
+            },
+          ]
+        : []),
       ...controlCharacterProblems(item, [...path, key]),
     ]);
   }

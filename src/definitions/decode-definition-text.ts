@@ -14,11 +14,21 @@ export function decodeDefinitionText(bytes: Buffer): DecodedText {
     const offset = firstInvalidUtf8(bytes);
     const { line, column } = positionOf(bytes.subarray(0, offset).toString('utf8'));
     const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, '0');
-    return { ok: false, line, column, message: `byte 0x${byte} is not UTF-8; save the file as UTF-8 (in Latin-1, for example, "é" is the single byte 0xE9)` };
+    return {
+      ok: false,
+      line,
+      column,
+      message: `byte 0x${byte} is not UTF-8; save the file as UTF-8 (in Latin-1, for example, "é" is the single byte 0xE9)`,
+    };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const nul = text.indexOf('\u0000');
-  if (nul !== -1) return { ok: false, ...positionOf(text.slice(0, nul)), message: 'a NUL character (0x00) is in the file; remove it (it is not text, and CXone ids cannot hold it)' };
+  if (nul !== -1)
+    return {
+      ok: false,
+      ...positionOf(text.slice(0, nul)),
+      message: 'a NUL character (0x00) is in the file; remove it (it is not text, and CXone ids cannot hold it)',
+    };
   return { ok: true, text };
 }
 
@@ -26,7 +36,7 @@ export function decodeDefinitionText(bytes: Buffer): DecodedText {
 function firstInvalidUtf8(bytes: Buffer): number {
   // The longest prefix that decodes (a sequence cut at its end is allowed), found by halving.
   let low = 0;
-  for (let high = bytes.length + 1; high - low > 1; ) {
+  for (let high = bytes.length + 1; high - low > 1;) {
     const mid = Math.floor((low + high) / 2);
     if (isValidPrefix(bytes.subarray(0, mid))) low = mid;
     else high = mid;

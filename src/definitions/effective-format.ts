@@ -14,7 +14,10 @@ export interface EffectiveValue<T> {
 
 export type EffectiveFormat = { [K in keyof FormatDefaults]: EffectiveValue<FormatDefaults[K]> };
 
-export function effectiveFormat(definitionFormat: Partial<FormatDefaults>, config: Pick<ProjectConfig, 'defaults'>): EffectiveFormat {
+export function effectiveFormat(
+  definitionFormat: Partial<FormatDefaults>,
+  config: Pick<ProjectConfig, 'defaults'>,
+): EffectiveFormat {
   const pick = <K extends keyof FormatDefaults>(key: K): EffectiveValue<FormatDefaults[K]> => {
     const own = definitionFormat[key];
     if (own !== undefined) return { value: own, origin: 'definition' };

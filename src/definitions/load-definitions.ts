@@ -6,7 +6,11 @@ import { checkDefinitionFiles } from './check-definitions.js';
 import type { DefinitionSet } from './check-definitions.js';
 import { readDefinitionFiles } from './read-definition-files.js';
 
-export async function loadDefinitions(config: ProjectConfig, cwd: string, paths: readonly string[] = [config.exportsDir]): Promise<DefinitionSet> {
+export async function loadDefinitions(
+  config: ProjectConfig,
+  cwd: string,
+  paths: readonly string[] = [config.exportsDir],
+): Promise<DefinitionSet> {
   const read = await readDefinitionFiles(paths, cwd, config.rootDir);
   const checked = checkDefinitionFiles(read.files, config);
   return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics] };
@@ -16,7 +20,11 @@ export async function loadDefinitions(config: ProjectConfig, cwd: string, paths:
 export async function loadValidDefinitions(config: ProjectConfig, cwd: string): Promise<DefinitionSet> {
   const set = await loadDefinitions(config, cwd);
   if (set.diagnostics.length > 0) {
-    throw new DiagnosticsError(set.diagnostics, `${set.diagnostics.length} problem${set.diagnostics.length === 1 ? '' : 's'} in the export definitions; nothing was planned`, 'Fix them (cxone-exports validate lists the same problems), then run the command again.');
+    throw new DiagnosticsError(
+      set.diagnostics,
+      `${set.diagnostics.length} problem${set.diagnostics.length === 1 ? '' : 's'} in the export definitions; nothing was planned`,
+      'Fix them (cxone-exports validate lists the same problems), then run the command again.',
+    );
   }
   return set;
 }

@@ -20,7 +20,11 @@ export interface ValidDefinitionDocument {
   };
 }
 
-export function normalizeDefinition(document: ValidDefinitionDocument, config: RuleConfig, source: SourcePosition): ExportDefinition {
+export function normalizeDefinition(
+  document: ValidDefinitionDocument,
+  config: RuleConfig,
+  source: SourcePosition,
+): ExportDefinition {
   const format = effectiveFormat(document.spec.format, config);
   const callbackUrl = document.spec.callbackUrl ?? config.defaults.callbackUrl;
   const spec: ExportSpec = {

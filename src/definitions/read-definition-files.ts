@@ -31,7 +31,8 @@ export async function readDefinitionFiles(paths: readonly string[], cwd: string,
     const file = display(cwd, absolute);
     const own = await lstat(absolute).catch((error: NodeJS.ErrnoException) => error);
     if (own instanceof Error) {
-      if (own.code === 'ENOENT') diagnostics.push(ioProblem(file, `${file} does not exist; check the path`, 'io/not-found'));
+      if (own.code === 'ENOENT')
+        diagnostics.push(ioProblem(file, `${file} does not exist; check the path`, 'io/not-found'));
       else diagnostics.push(ioProblem(file, systemMessage(own, file), 'io/read'));
       return;
     }
@@ -39,11 +40,23 @@ export async function readDefinitionFiles(paths: readonly string[], cwd: string,
     if (own.isSymbolicLink()) {
       const real = await realpath(absolute).catch(() => undefined);
       if (real === undefined) {
-        diagnostics.push(ioProblem(file, `${file} is a symbolic link to nothing (its target does not exist); fix or remove the link`, 'io/symlink'));
+        diagnostics.push(
+          ioProblem(
+            file,
+            `${file} is a symbolic link to nothing (its target does not exist); fix or remove the link`,
+            'io/symlink',
+          ),
+        );
         return;
       }
       if (real !== root && !real.startsWith(`${root}${sep}`)) {
-        diagnostics.push(ioProblem(file, `${file} is a symbolic link to ${real}, outside the repository; copy the definition into the repository instead`, 'io/symlink'));
+        diagnostics.push(
+          ioProblem(
+            file,
+            `${file} is a symbolic link to ${real}, outside the repository; copy the definition into the repository instead`,
+            'io/symlink',
+          ),
+        );
         return;
       }
       target = await stat(absolute);
@@ -56,7 +69,13 @@ export async function readDefinitionFiles(paths: readonly string[], cwd: string,
     } else if (target.isFile()) {
       if (named || DEFINITION_EXTENSIONS.has(extname(absolute))) found.add(absolute);
     } else if (named || DEFINITION_EXTENSIONS.has(extname(absolute))) {
-      diagnostics.push(ioProblem(file, `${file} is ${kindOf(target)}, not a regular file, so it is not read; replace it with a file`, 'io/not-a-file'));
+      diagnostics.push(
+        ioProblem(
+          file,
+          `${file} is ${kindOf(target)}, not a regular file, so it is not read; replace it with a file`,
+          'io/not-a-file',
+        ),
+      );
     }
   };
 
@@ -87,7 +106,15 @@ export async function readDefinitionFiles(paths: readonly string[], cwd: string,
         return ioProblem(file, systemMessage(error, file), 'io/read');
       }
       const decoded = decodeDefinitionText(bytes);
-      if (!decoded.ok) return { file, line: decoded.line, column: decoded.column, export: null, message: decoded.message, rule: 'io/encoding' };
+      if (!decoded.ok)
+        return {
+          file,
+          line: decoded.line,
+          column: decoded.column,
+          export: null,
+          message: decoded.message,
+          rule: 'io/encoding',
+        };
       return { file, text: decoded.text };
     }),
   );
@@ -104,7 +131,8 @@ function kindOf(stats: Stats): string {
 
 function systemMessage(error: unknown, file: string): string {
   const described = describeSystemError(error);
-  if (described !== undefined) return `cannot read ${file}: ${described.message.replace(/^cannot \w+ [^:]*: /, '')}; ${described.hint.split('\n')[0]}`;
+  if (described !== undefined)
+    return `cannot read ${file}: ${described.message.replace(/^cannot \w+ [^:]*: /, '')}; ${described.hint.split('\n')[0]}`;
   return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
 }
 

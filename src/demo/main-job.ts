@@ -58,17 +58,37 @@ async function main(): Promise<number> {
   writeFileSync(join(work, 'cxone-exports.config.yaml'), config.toString());
   // A demo secret: the simulator signs callbacks with it and the receiver checks them.
   const callbackSecret = `demo-${randomUUID()}`;
-  const simulator = new CxoneSimulator({ callbackSecret, lifecycle: { minDurationMs: 500, msPerMillionRows: 400, failureRate: 0 } });
+  const simulator = new CxoneSimulator({
+    callbackSecret,
+    lifecycle: { minDurationMs: 500, msPerMillionRows: 400, failureRate: 0 },
+  });
   const url = await simulator.start();
   const { credentials } = simulator.options;
-  const env = { CXONE_AUTH_URL: url, CXONE_API_URL: url, CXONE_CLIENT_ID: credentials.clientId, CXONE_CLIENT_SECRET: credentials.clientSecret, CXONE_CALLBACK_SECRET: callbackSecret };
+  const env = {
+    CXONE_AUTH_URL: url,
+    CXONE_API_URL: url,
+    CXONE_CLIENT_ID: credentials.clientId,
+    CXONE_CLIENT_SECRET: credentials.clientSecret,
+    CXONE_CALLBACK_SECRET: callbackSecret,
+  };
   banner(`cxone-exports main job: the bundled exports/ against the CXone simulator at ${url}`);
   process.stdout.write(`Working copy: ${work} (removed at the end; set CXONE_EXPORTS_DEMO_KEEP=1 to keep it)\n`);
   banner('0. The callback receiver, in the background');
   process.stdout.write(`${colors.dim(`$ cxone-exports serve --port ${port} &`)}\n`);
-  const receiver = spawn(process.execPath, [cli, 'serve', '--port', String(port)], { cwd: work, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const receiver = spawn(process.execPath, [cli, 'serve', '--port', String(port)], {
+    cwd: work,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let callbacksLogged = 0;
-  receiver.stdout.on('data', (chunk: Buffer) => (callbacksLogged += chunk.toString().split('\n').filter((line) => line.includes('"path":"/webhook/cxone-callback"') && line.includes('"status":200')).length));
+  receiver.stdout.on(
+    'data',
+    (chunk: Buffer) =>
+      (callbacksLogged += chunk
+        .toString()
+        .split('\n')
+        .filter((line) => line.includes('"path":"/webhook/cxone-callback"') && line.includes('"status":200')).length),
+  );
   await waitForHealth(port);
   try {
     const steps: [string, string[]][] = [
@@ -85,23 +105,41 @@ async function main(): Promise<number> {
     if (stepsCode !== 0) return stepsCode;
     banner('4. Completion callbacks: CXone posts, serve checks the signature and records each one');
     const deadline = Date.now() + 60_000;
-    const settled = (e: ReturnType<CxoneSimulator['record']>['executions'][number]) => e.callback !== undefined && (e.callback.status !== undefined || e.callback.skipped !== undefined || (e.callback.error !== undefined && e.callback.attempts >= 3));
-    while (!simulator.record().executions.every(settled) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    const settled = (e: ReturnType<CxoneSimulator['record']>['executions'][number]) =>
+      e.callback !== undefined &&
+      (e.callback.status !== undefined ||
+        e.callback.skipped !== undefined ||
+        (e.callback.error !== undefined && e.callback.attempts >= 3));
+    while (!simulator.record().executions.every(settled) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     for (const execution of simulator.record().executions) {
       const delivery = execution.callback;
-      const outcome = delivery?.status !== undefined ? `HTTP ${delivery.status}` : delivery?.skipped !== undefined ? `not sent: ${delivery.url} is ${delivery.skipped} (the simulator only calls this machine)` : `not delivered (${delivery?.error ?? 'pending'})`;
-      process.stdout.write(`${execution.executionId} ${execution.status}, ${execution.rowsExported ?? 0} rows: ${outcome}\n`);
+      const outcome =
+        delivery?.status !== undefined
+          ? `HTTP ${delivery.status}`
+          : delivery?.skipped !== undefined
+            ? `not sent: ${delivery.url} is ${delivery.skipped} (the simulator only calls this machine)`
+            : `not delivered (${delivery?.error ?? 'pending'})`;
+      process.stdout.write(
+        `${execution.executionId} ${execution.status}, ${execution.rowsExported ?? 0} rows: ${outcome}\n`,
+      );
     }
     const afterCode = await runSteps(after, work, env);
     if (afterCode !== 0) return afterCode;
     banner('8. The audit log written beside the state');
-    const audit = readFileSync(join(work, '.cxone-exports', 'audit.jsonl'), 'utf8').trim().split('\n');
+    const audit = readFileSync(join(work, '.cxone-exports', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     for (const line of audit) {
       const event = JSON.parse(line) as AuditEvent;
-      process.stdout.write(`${event.timestamp}  ${event.event.padEnd(20)} ${(event.export ?? '').padEnd(28)} ${event.status ?? ''} ${event.rowsExported == null ? '' : `${event.rowsExported} rows`}\n`);
+      process.stdout.write(
+        `${event.timestamp}  ${event.event.padEnd(20)} ${(event.export ?? '').padEnd(28)} ${event.status ?? ''} ${event.rowsExported == null ? '' : `${event.rowsExported} rows`}\n`,
+      );
     }
     const record = simulator.record();
-    process.stdout.write(`\n${audit.length} audit lines in .cxone-exports/audit.jsonl; the simulator received ${record.requests.length} requests and ran ${record.executions.length} executions; serve acknowledged ${callbacksLogged} callbacks.\n`);
+    process.stdout.write(
+      `\n${audit.length} audit lines in .cxone-exports/audit.jsonl; the simulator received ${record.requests.length} requests and ran ${record.executions.length} executions; serve acknowledged ${callbacksLogged} callbacks.\n`,
+    );
     return 0;
   } finally {
     receiver.kill('SIGTERM');
@@ -124,7 +162,10 @@ function freePort(): Promise<number> {
 
 async function waitForHealth(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

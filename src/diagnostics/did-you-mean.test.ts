@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { closestMatch, editDistance } from './did-you-mean.js';
 
-const FORMAT_KEYS = ['delimiter', 'quoteCharacter', 'escapeCharacter', 'maxRows', 'columnAlignment', 'sanitizeSpecialCharacters'];
+const FORMAT_KEYS = [
+  'delimiter',
+  'quoteCharacter',
+  'escapeCharacter',
+  'maxRows',
+  'columnAlignment',
+  'sanitizeSpecialCharacters',
+];
 
 describe('closestMatch', () => {
   it('suggests the key a typo meant', () => {

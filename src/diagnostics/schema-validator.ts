@@ -82,7 +82,7 @@ function describeError(error: ErrorObject): SchemaProblem {
     }
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
-      const allowed = Object.keys((parentSchema.properties ?? {}));
+      const allowed = Object.keys(parentSchema.properties ?? {});
       const suggestion = closestMatch(key, allowed);
       const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
       const owner = path.length === 0 ? 'the document' : where;
@@ -95,19 +95,35 @@ function describeError(error: ErrorObject): SchemaProblem {
     }
     case 'propertyNames': {
       const key = String(params.propertyName);
-      return { path: [...path, key], target: 'key', rule, message: `${where} has an invalid key "${key}": keys use letters, digits, '.', '_', '/' and '-'` };
+      return {
+        path: [...path, key],
+        target: 'key',
+        rule,
+        message: `${where} has an invalid key "${key}": keys use letters, digits, '.', '_', '/' and '-'`,
+      };
     }
     case 'type':
       return { path, target: 'value', rule, message: `${where} must be ${article(String(params.type))}, not ${got}` };
     case 'const':
-      return { path, target: 'value', rule, message: `${where} must be ${JSON.stringify(params.allowedValue)}, not ${got}` };
+      return {
+        path,
+        target: 'value',
+        rule,
+        message: `${where} must be ${JSON.stringify(params.allowedValue)}, not ${got}`,
+      };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
       const values = (params.allowedValues as unknown[]).map(String);
       const escaped = typeof error.data === 'string' ? escapedControl(error.data, values) : undefined;
-      const suggestion = escaped === undefined && typeof error.data === 'string' ? closestMatch(error.data, values) : undefined;
+      const suggestion =
+        escaped === undefined && typeof error.data === 'string' ? closestMatch(error.data, values) : undefined;
       const hint = escaped ?? (suggestion === undefined ? '' : ` Did you mean ${JSON.stringify(suggestion)}?`);
-      return { path, target: 'value', rule, message: `${where} must be one of ${allowed.join(', ')}, not ${got}.${hint}` };
+      return {
+        path,
+        target: 'value',
+        rule,
+        message: `${where} must be one of ${allowed.join(', ')}, not ${got}.${hint}`,
+      };
     }
     case 'minimum':
     case 'maximum':
@@ -119,13 +135,26 @@ function describeError(error: ErrorObject): SchemaProblem {
     case 'minLength':
     case 'maxLength': {
       if (parentSchema.minLength === 1 && parentSchema.maxLength === 1) {
-        return { path, target: 'value', rule: 'single-character', message: `${where} must be exactly one character, not ${got}` };
+        return {
+          path,
+          target: 'value',
+          rule: 'single-character',
+          message: `${where} must be exactly one character, not ${got}`,
+        };
       }
       if (error.keyword === 'minLength') return { path, target: 'value', rule, message: `${where} must not be empty` };
-      return { path, target: 'value', rule, message: `${where} must be at most ${String(params.limit)} characters long, not ${got}` };
+      return {
+        path,
+        target: 'value',
+        rule,
+        message: `${where} must be at most ${String(params.limit)} characters long, not ${got}`,
+      };
     }
     case 'pattern': {
-      const explained = typeof parentSchema.patternErrorMessage === 'string' ? parentSchema.patternErrorMessage : `must match ${String(params.pattern)}`;
+      const explained =
+        typeof parentSchema.patternErrorMessage === 'string'
+          ? parentSchema.patternErrorMessage
+          : `must match ${String(params.pattern)}`;
       return { path, target: 'value', rule, message: `${where} ${explained}, not ${got}` };
     }
     case 'format':
@@ -133,7 +162,10 @@ function describeError(error: ErrorObject): SchemaProblem {
         path,
         target: 'value',
         rule,
-        message: params.format === 'uri' ? `${where} must be an absolute URL such as https://hooks.example.com/cxone, not ${got}` : `${where} must be a valid ${String(params.format)}, not ${got}`,
+        message:
+          params.format === 'uri'
+            ? `${where} must be an absolute URL such as https://hooks.example.com/cxone, not ${got}`
+            : `${where} must be a valid ${String(params.format)}, not ${got}`,
       };
     default:
       return { path, target: 'value', rule, message: `${where} ${error.message ?? 'is invalid'}` };
@@ -141,7 +173,15 @@ function describeError(error: ErrorObject): SchemaProblem {
 }
 
 function article(type: string): string {
-  const named: Record<string, string> = { object: 'a map of keys', array: 'a list', integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', null: 'null' };
+  const named: Record<string, string> = {
+    object: 'a map of keys',
+    array: 'a list',
+    integer: 'a whole number',
+    number: 'a number',
+    string: 'a string',
+    boolean: 'true or false',
+    null: 'null',
+  };
   return named[type] ?? `of type ${type}`;
 }
 
@@ -164,6 +204,11 @@ function escapedControl(value: string, allowed: readonly string[]): string | und
   const match = named[value];
   if (match === undefined) return undefined;
   const [name, quoted] = match;
-  const options = [allowed.includes(name) ? name : undefined, allowed.includes(quoted.slice(1, -1).replace('\\t', '\t').replace('\\n', '\n')) ? `${quoted} in double quotes` : undefined].filter(Boolean);
+  const options = [
+    allowed.includes(name) ? name : undefined,
+    allowed.includes(quoted.slice(1, -1).replace('\\t', '\t').replace('\\n', '\n'))
+      ? `${quoted} in double quotes`
+      : undefined,
+  ].filter(Boolean);
   return ` That is a backslash and a letter, not a ${name}: YAML reads escapes only inside double quotes.${options.length > 0 ? ` Write ${options.join(', or ')}.` : ''}`;
 }

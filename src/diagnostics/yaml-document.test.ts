@@ -54,7 +54,12 @@ describe('parseYamlFile', () => {
 
   it('refuses a billion-laughs document instead of expanding it', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 8; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const parsed = parseYamlFile('lol.yaml', `${lines.join('\n')}\n`);
     expect(parsed.documents).toEqual([]);
     expect(parsed.diagnostics).toMatchObject([{ rule: 'yaml/alias-limit', line: 1 }]);

@@ -78,7 +78,13 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
         continue;
       }
       if (value === null || value === undefined) continue;
-      documents.push({ file, index: docIndex, value, start, locate: (path, target = 'value') => position(locateOffset(doc, path, target)) });
+      documents.push({
+        file,
+        index: docIndex,
+        value,
+        start,
+        locate: (path, target = 'value') => position(locateOffset(doc, path, target)),
+      });
     }
   }
   return { documents, diagnostics };
@@ -108,9 +114,11 @@ function keyAt(text: string, offset: number): string {
 function syntaxMessage(code: string, message: string, excerpt: string): string {
   // yaml's own messages carry a code excerpt when prettyErrors is on; we print positions ourselves.
   const firstLine = message.split('\n')[0] ?? message;
-  if (code === 'DUPLICATE_KEY') return `duplicate key ${JSON.stringify(excerpt)}: it appears twice in the same map; remove or rename one of them`;
+  if (code === 'DUPLICATE_KEY')
+    return `duplicate key ${JSON.stringify(excerpt)}: it appears twice in the same map; remove or rename one of them`;
   // `name: a: b` reads as a map inside a value; a colon meant as text needs quotes.
-  if (code === 'BLOCK_AS_IMPLICIT_KEY') return `YAML syntax error: ${firstLine}. A value that contains ": " must be quoted, e.g. name: "a: b"`;
+  if (code === 'BLOCK_AS_IMPLICIT_KEY')
+    return `YAML syntax error: ${firstLine}. A value that contains ": " must be quoted, e.g. name: "a: b"`;
   return `YAML syntax error: ${firstLine}`;
 }
 

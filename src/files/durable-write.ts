@@ -8,7 +8,11 @@ import { open, rename, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Replaces `path` with `text` atomically and durably: temp file, write all, fsync, rename, fsync the directory. */
-export async function writeFileDurably(path: string, text: string | Buffer, beforeRename?: () => Promise<void>): Promise<void> {
+export async function writeFileDurably(
+  path: string,
+  text: string | Buffer,
+  beforeRename?: () => Promise<void>,
+): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.tmp`);
   try {
     const handle = await open(temp, 'wx', 0o644);
@@ -64,6 +68,7 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 
 /** A write on an open handle fails without a path; the message needs the file's name. */
 function withPath(error: unknown, path: string): unknown {
-  if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string') (error as NodeJS.ErrnoException).path ??= path;
+  if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string')
+    (error as NodeJS.ErrnoException).path ??= path;
   return error;
 }

@@ -4,20 +4,53 @@
 import { relative } from 'node:path';
 
 const WHAT: Record<string, { text: string; hint: (path: string) => string }> = {
-  ENOSPC: { text: 'no space left on the device', hint: (p) => `Free space on the file system that holds ${p}, then run the command again.` },
-  EDQUOT: { text: 'the disk quota is exhausted', hint: (p) => `Free space or raise the quota for ${p}, then run the command again.` },
-  EACCES: { text: 'permission denied', hint: (p) => `Check the owner and mode of ${p} (ls -ld ${p}); run as a user who may read and write it.` },
+  ENOSPC: {
+    text: 'no space left on the device',
+    hint: (p) => `Free space on the file system that holds ${p}, then run the command again.`,
+  },
+  EDQUOT: {
+    text: 'the disk quota is exhausted',
+    hint: (p) => `Free space or raise the quota for ${p}, then run the command again.`,
+  },
+  EACCES: {
+    text: 'permission denied',
+    hint: (p) => `Check the owner and mode of ${p} (ls -ld ${p}); run as a user who may read and write it.`,
+  },
   EPERM: { text: 'operation not permitted', hint: (p) => `Check the owner and mode of ${p} (ls -ld ${p}).` },
-  EROFS: { text: 'the file system is read-only', hint: (p) => `Point stateDir at a writable directory, or remount the file system that holds ${p}.` },
-  ENOTDIR: { text: 'a part of the path is a file, not a directory', hint: () => 'Check exportsDir and stateDir in cxone-exports.config.yaml: each must name a directory.' },
-  EISDIR: { text: 'it is a directory, not a file', hint: (p) => `Move the directory ${p} aside, or point the setting at a file.` },
-  EEXIST: { text: 'something else already exists there', hint: (p) => `Move ${p} aside, or check exportsDir and stateDir in cxone-exports.config.yaml.` },
+  EROFS: {
+    text: 'the file system is read-only',
+    hint: (p) => `Point stateDir at a writable directory, or remount the file system that holds ${p}.`,
+  },
+  ENOTDIR: {
+    text: 'a part of the path is a file, not a directory',
+    hint: () => 'Check exportsDir and stateDir in cxone-exports.config.yaml: each must name a directory.',
+  },
+  EISDIR: {
+    text: 'it is a directory, not a file',
+    hint: (p) => `Move the directory ${p} aside, or point the setting at a file.`,
+  },
+  EEXIST: {
+    text: 'something else already exists there',
+    hint: (p) => `Move ${p} aside, or check exportsDir and stateDir in cxone-exports.config.yaml.`,
+  },
   ENOENT: { text: 'it does not exist', hint: (p) => `Check the path ${p}.` },
   ELOOP: { text: 'too many symbolic links', hint: (p) => `Check the symbolic links on the way to ${p}.` },
-  EMFILE: { text: 'too many open files', hint: () => 'Raise the open-file limit (ulimit -n), or lower apply.concurrency.' },
-  ENFILE: { text: 'the system has too many open files', hint: () => 'Close other programs, or raise the system-wide open-file limit.' },
-  EIO: { text: 'an input/output error from the device', hint: (p) => `Check the disk that holds ${p}; its kernel log may say more.` },
-  EFBIG: { text: 'the file is too large for the file system', hint: (p) => `Move ${p} to a file system that allows larger files.` },
+  EMFILE: {
+    text: 'too many open files',
+    hint: () => 'Raise the open-file limit (ulimit -n), or lower apply.concurrency.',
+  },
+  ENFILE: {
+    text: 'the system has too many open files',
+    hint: () => 'Close other programs, or raise the system-wide open-file limit.',
+  },
+  EIO: {
+    text: 'an input/output error from the device',
+    hint: (p) => `Check the disk that holds ${p}; its kernel log may say more.`,
+  },
+  EFBIG: {
+    text: 'the file is too large for the file system',
+    hint: (p) => `Move ${p} to a file system that allows larger files.`,
+  },
 };
 
 export interface SystemErrorDescription {

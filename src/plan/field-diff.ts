@@ -9,8 +9,8 @@ export function fieldChanges(before: unknown, after: unknown, prefix = ''): Fiel
   // A missing side counts as an empty map, so a new or removed definition lists every field it has.
   const mapOrMissing = (value: unknown) => value === undefined || isPlainObject(value);
   if (mapOrMissing(before) && mapOrMissing(after) && (before !== undefined || after !== undefined)) {
-    const left = (before ?? {});
-    const right = (after ?? {});
+    const left = before ?? {};
+    const right = after ?? {};
     const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].sort();
     return keys.flatMap((key) => fieldChanges(left[key], right[key], prefix === '' ? key : `${prefix}.${key}`));
   }

@@ -20,8 +20,14 @@ export interface PlanOptions {
 export function planChanges(definitions: readonly ExportDefinition[], state: State, options: PlanOptions): Plan {
   const byName = new Map(definitions.map((d) => [d.name, d]));
   const known = [...new Set([...byName.keys(), ...Object.keys(state.exports)])].sort();
-  const targeted = options.targets === undefined || options.targets.length === 0 ? undefined : selectNames(options.targets, known, '--target');
-  const replaced = options.replace === undefined || options.replace.length === 0 ? new Set<string>() : selectNames(options.replace, [...byName.keys()].sort(), '--replace');
+  const targeted =
+    options.targets === undefined || options.targets.length === 0
+      ? undefined
+      : selectNames(options.targets, known, '--target');
+  const replaced =
+    options.replace === undefined || options.replace.length === 0
+      ? new Set<string>()
+      : selectNames(options.replace, [...byName.keys()].sort(), '--replace');
 
   const changes: PlannedChange[] = [];
   for (const name of known) {
@@ -31,14 +37,37 @@ export function planChanges(definitions: readonly ExportDefinition[], state: Sta
     if (definition === undefined) changes.push(forgetChange(name, stored!));
     else changes.push(definitionChange(definition, stored, replaced.has(name)));
   }
-  return { formatVersion: PLAN_FORMAT_VERSION, createdAt: options.createdAt, lineage: state.lineage, serial: state.serial, changes, summary: summarize(changes) };
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    createdAt: options.createdAt,
+    lineage: state.lineage,
+    serial: state.serial,
+    changes,
+    summary: summarize(changes),
+  };
 }
 
-function definitionChange(definition: ExportDefinition, stored: ExportState | undefined, replace: boolean): PlannedChange {
+function definitionChange(
+  definition: ExportDefinition,
+  stored: ExportState | undefined,
+  replace: boolean,
+): PlannedChange {
   const after = { spec: definition.spec, metadata: definition.metadata };
-  const base = { name: definition.name, dataActionId: definition.spec.dataActionId, definitionHash: definition.definitionHash, after, source: { file: definition.source.file, line: definition.source.line } };
+  const base = {
+    name: definition.name,
+    dataActionId: definition.spec.dataActionId,
+    definitionHash: definition.definitionHash,
+    after,
+    source: { file: definition.source.file, line: definition.source.line },
+  };
   if (stored === undefined) {
-    return { ...base, action: 'create', reason: 'new', before: null, fieldChanges: fieldChanges(undefined, { spec: definition.spec }) };
+    return {
+      ...base,
+      action: 'create',
+      reason: 'new',
+      before: null,
+      fieldChanges: fieldChanges(undefined, { spec: definition.spec }),
+    };
   }
   const before = { spec: stored.spec, metadata: stored.metadata };
   const specChanges = fieldChanges({ spec: stored.spec }, { spec: definition.spec });
@@ -47,18 +76,26 @@ function definitionChange(definition: ExportDefinition, stored: ExportState | un
   const change: PlannedChange = { ...base, ...decided, before, fieldChanges: [...specChanges, ...metadataChanges] };
   if (decided.action === 'resubmit') change.idempotencyKey = stored.pending!.idempotencyKey;
   const last = stored.lastExecution;
-  if (decided.action === 'retry' && last !== null) change.lastError = { status: last.status, message: last.error, at: last.completedAt ?? last.submittedAt };
+  if (decided.action === 'retry' && last !== null)
+    change.lastError = { status: last.status, message: last.error, at: last.completedAt ?? last.submittedAt };
   return change;
 }
 
-function decide(definition: ExportDefinition, stored: ExportState, replace: boolean, metadataChanges: FieldChange[]): { action: PlanAction; reason: PlanReason } {
+function decide(
+  definition: ExportDefinition,
+  stored: ExportState,
+  replace: boolean,
+  metadataChanges: FieldChange[],
+): { action: PlanAction; reason: PlanReason } {
   const changed = stored.definitionHash !== definition.definitionHash;
   // An intent with no recorded result: the request may have reached CXone. Repeat it with the same key, unless
   // the definition has moved on, in which case the new version is submitted under a fresh key.
-  if (stored.pending !== null && stored.pending.definitionHash === definition.definitionHash) return { action: 'resubmit', reason: 'outcome-unknown' };
+  if (stored.pending !== null && stored.pending.definitionHash === definition.definitionHash)
+    return { action: 'resubmit', reason: 'outcome-unknown' };
   if (changed) return { action: 'update', reason: 'definition-changed' };
   const last = stored.lastExecution;
-  if (last !== null && FAILED_STATUSES.includes(last.status)) return { action: 'retry', reason: 'last-execution-failed' };
+  if (last !== null && FAILED_STATUSES.includes(last.status))
+    return { action: 'retry', reason: 'last-execution-failed' };
   if (replace) return { action: 'update', reason: 'replaced' };
   if (metadataChanges.length > 0) return { action: 'no-op', reason: 'metadata-changed' };
   return { action: 'no-op', reason: 'unchanged' };

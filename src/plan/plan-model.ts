@@ -7,7 +7,15 @@ export const PLAN_FORMAT_VERSION = '1.0';
 
 export type PlanAction = 'create' | 'update' | 'retry' | 'resubmit' | 'no-op' | 'forget';
 
-export type PlanReason = 'new' | 'definition-changed' | 'last-execution-failed' | 'outcome-unknown' | 'replaced' | 'removed-from-files' | 'metadata-changed' | 'unchanged';
+export type PlanReason =
+  | 'new'
+  | 'definition-changed'
+  | 'last-execution-failed'
+  | 'outcome-unknown'
+  | 'replaced'
+  | 'removed-from-files'
+  | 'metadata-changed'
+  | 'unchanged';
 
 /** Actions that submit an execution. */
 export const SUBMITTING_ACTIONS: readonly PlanAction[] = ['create', 'update', 'retry', 'resubmit'];

@@ -33,7 +33,11 @@ export function sealPlan(plan: Plan, inputs: SealInputs): SavedPlan {
     ...plan,
     toolVersion: inputs.toolVersion,
     stateExisted: inputs.stateExisted,
-    definitionHashes: Object.fromEntries([...inputs.definitions].sort((a, b) => (a.name < b.name ? -1 : 1)).map((d): [string, string] => [d.name, d.definitionHash])),
+    definitionHashes: Object.fromEntries(
+      [...inputs.definitions]
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((d): [string, string] => [d.name, d.definitionHash]),
+    ),
     options: { targets: [...inputs.targets], replace: [...inputs.replace] },
   };
   return { ...unsealed, checksum: checksumOf(unsealed) };
@@ -60,15 +64,24 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
     throw new UsageError(`${file} is not a saved cxone-exports plan (no checksum or changes)`, { hint: remake });
   }
   if (data.formatVersion !== PLAN_FORMAT_VERSION) {
-    throw new UsageError(`${file} has plan format ${String(data.formatVersion)}; this cxone-exports reads ${PLAN_FORMAT_VERSION}`, { hint: remake });
+    throw new UsageError(
+      `${file} has plan format ${String(data.formatVersion)}; this cxone-exports reads ${PLAN_FORMAT_VERSION}`,
+      { hint: remake },
+    );
   }
   const missing = missingFields(data);
   if (missing.length > 0) {
-    throw new UsageError(`${file} is not a complete saved plan: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing or of the wrong type`, { hint: remake });
+    throw new UsageError(
+      `${file} is not a complete saved plan: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing or of the wrong type`,
+      { hint: remake },
+    );
   }
   const { checksum, ...unsealed } = data as SavedPlan;
   if (checksumOf(unsealed) !== checksum) {
-    throw new UsageError(`${file} was modified after it was written (its checksum does not match), so it is not applied`, { hint: remake });
+    throw new UsageError(
+      `${file} was modified after it was written (its checksum does not match), so it is not applied`,
+      { hint: remake },
+    );
   }
   return data as SavedPlan;
 }
@@ -80,21 +93,37 @@ function missingFields(data: Partial<SavedPlan>): string[] {
     ['lineage', typeof data.lineage === 'string'],
     ['serial', Number.isInteger(data.serial)],
     ['stateExisted', typeof data.stateExisted === 'boolean'],
-    ['definitionHashes', isRecord(data.definitionHashes) && Object.values(data.definitionHashes!).every((h) => typeof h === 'string')],
+    [
+      'definitionHashes',
+      isRecord(data.definitionHashes) && Object.values(data.definitionHashes!).every((h) => typeof h === 'string'),
+    ],
     ['options', isRecord(data.options) && Array.isArray(data.options!.targets) && Array.isArray(data.options!.replace)],
     ['summary', isRecord(data.summary)],
-    ['changes[].name, action and dataActionId', data.changes!.every((c) => isRecord(c) && typeof c.name === 'string' && typeof c.action === 'string' && typeof c.dataActionId === 'string')],
+    [
+      'changes[].name, action and dataActionId',
+      data.changes!.every(
+        (c) =>
+          isRecord(c) &&
+          typeof c.name === 'string' &&
+          typeof c.action === 'string' &&
+          typeof c.dataActionId === 'string',
+      ),
+    ],
   ];
   return checks.filter(([, ok]) => !ok).map(([field]) => field);
 }
 
 /** Why a saved plan no longer describes what apply would do; empty when it still does. */
-export function staleReasons(saved: SavedPlan, now: { snapshot: StateSnapshot; definitions: readonly ExportDefinition[] }): string[] {
+export function staleReasons(
+  saved: SavedPlan,
+  now: { snapshot: StateSnapshot; definitions: readonly ExportDefinition[] },
+): string[] {
   const reasons: string[] = [];
   const { state, exists } = now.snapshot;
   if (!saved.stateExisted) {
     // Terraform's issue 24078: a plan made against no state must not apply over a state created since.
-    if (exists) reasons.push(`the plan was made when there was no state, and a state now exists (serial ${state.serial})`);
+    if (exists)
+      reasons.push(`the plan was made when there was no state, and a state now exists (serial ${state.serial})`);
   } else if (!exists) {
     reasons.push('the plan was made against a stored state, and there is no state now');
   } else if (state.lineage !== saved.lineage) {
@@ -111,7 +140,8 @@ export function staleReasons(saved: SavedPlan, now: { snapshot: StateSnapshot; d
   for (const name of current.keys()) if (!(name in saved.definitionHashes)) reasons.push(`export ${name} was added`);
   // A plan resealed by hand could name an export the files never held; nothing is applied for it.
   for (const change of saved.changes) {
-    if (change.action !== 'forget' && !current.has(change.name) && saved.definitionHashes[change.name] === undefined) reasons.push(`the plan names export ${change.name}, which no definition holds`);
+    if (change.action !== 'forget' && !current.has(change.name) && saved.definitionHashes[change.name] === undefined)
+      reasons.push(`the plan names export ${change.name}, which no definition holds`);
   }
   return reasons;
 }

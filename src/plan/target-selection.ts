@@ -5,7 +5,11 @@ import { closestMatch } from '../diagnostics/did-you-mean.js';
 import { UsageError } from '../errors.js';
 
 /** The names that the patterns select; throws when a pattern selects nothing. */
-export function selectNames(patterns: readonly string[], known: readonly string[], flag: '--target' | '--replace'): Set<string> {
+export function selectNames(
+  patterns: readonly string[],
+  known: readonly string[],
+  flag: '--target' | '--replace',
+): Set<string> {
   const selected = new Set<string>();
   const unmatched: string[] = [];
   for (const pattern of patterns) {

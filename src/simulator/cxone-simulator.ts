@@ -47,7 +47,11 @@ export class CxoneSimulator {
     this.options = simulatorOptions(overrides);
     this.faults = this.options.faults;
     this.random = seededRandom(this.options.seed);
-    this.lifecycle = new ExecutionLifecycle(() => this.options.lifecycle, this.options.callbackSecret, () => this.random());
+    this.lifecycle = new ExecutionLifecycle(
+      () => this.options.lifecycle,
+      this.options.callbackSecret,
+      () => this.random(),
+    );
   }
 
   /** Listens on 127.0.0.1 (or the configured host) and resolves with the base URL. */
@@ -95,7 +99,11 @@ export class CxoneSimulator {
   }
 
   record(): SimulatorRecord {
-    return structuredClone({ requests: this.requests, executions: [...this.executions.values()], tokensIssued: this.tokensIssued });
+    return structuredClone({
+      requests: this.requests,
+      executions: [...this.executions.values()],
+      tokensIssued: this.tokensIssued,
+    });
   }
 
   reset(): void {
@@ -106,7 +114,17 @@ export class CxoneSimulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
-    const entry: RecordedRequest = { seq: this.requests.length + 1, method: req.method ?? 'GET', path, headers: maskedHeaders(req), body: undefined, dataActionId: undefined, receivedAt: performance.timeOrigin + performance.now(), respondedAt: undefined, status: undefined };
+    const entry: RecordedRequest = {
+      seq: this.requests.length + 1,
+      method: req.method ?? 'GET',
+      path,
+      headers: maskedHeaders(req),
+      body: undefined,
+      dataActionId: undefined,
+      receivedAt: performance.timeOrigin + performance.now(),
+      respondedAt: undefined,
+      status: undefined,
+    };
     res.on('finish', () => {
       entry.respondedAt = performance.timeOrigin + performance.now();
       entry.status = res.statusCode;
@@ -115,27 +133,49 @@ export class CxoneSimulator {
     try {
       body = await readBody(req, MAX_BODY_BYTES);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: 'payload_too_large', message: `bodies are limited to ${MAX_BODY_BYTES} bytes` });
+      if (error instanceof BodyTooLarge)
+        return sendJson(res, 413, {
+          error: 'payload_too_large',
+          message: `bodies are limited to ${MAX_BODY_BYTES} bytes`,
+        });
       throw error;
     }
     try {
       if (path.startsWith('/_sim/')) return this.handleControl(req, res, path, body);
       this.requests.push(entry);
-      if (req.method === 'POST' && (path === '/oauth/token' || path === '/auth/token')) return this.handleToken(req, res, body, entry);
+      if (req.method === 'POST' && (path === '/oauth/token' || path === '/auth/token'))
+        return this.handleToken(req, res, body, entry);
       const executions = EXECUTIONS_ROUTE.exec(path);
       const status = STATUS_ROUTE.exec(path);
-      if (executions === null && status === null) return sendJson(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}` });
+      if (executions === null && status === null)
+        return sendJson(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}` });
       entry.dataActionId = decodeURIComponent((executions ?? status)![1]!);
       entry.body = parseJson(body);
       if (await this.injectFault(req, res, entry)) return;
-      const token = this.authenticate(req, res, req.method === 'GET' ? 'dataprep:dataactions:read' : 'dataprep:dataactions:write');
+      const token = this.authenticate(
+        req,
+        res,
+        req.method === 'GET' ? 'dataprep:dataactions:read' : 'dataprep:dataactions:write',
+      );
       if (token === undefined) return;
       if (this.rateLimited(res, token.clientId)) return;
       if (executions !== null) {
-        if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'use POST to submit an execution' }, { Allow: 'POST' });
+        if (req.method !== 'POST')
+          return sendJson(
+            res,
+            405,
+            { error: 'method_not_allowed', message: 'use POST to submit an execution' },
+            { Allow: 'POST' },
+          );
         return this.submitExecution(req, res, entry.dataActionId, body);
       }
-      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed', message: 'use GET to read an execution' }, { Allow: 'GET' });
+      if (req.method !== 'GET')
+        return sendJson(
+          res,
+          405,
+          { error: 'method_not_allowed', message: 'use GET to read an execution' },
+          { Allow: 'GET' },
+        );
       return this.executionStatus(res, entry.dataActionId, decodeURIComponent(status![2]!));
     } catch (error) {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: (error as Error).message });
@@ -163,8 +203,14 @@ export class CxoneSimulator {
       return true;
     }
     if (latencyMs !== undefined && latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    if (serverErrors !== undefined && (count <= (serverErrors.first ?? 0) || this.random() < (serverErrors.rate ?? 0))) {
-      sendJson(res, serverErrors.status ?? 503, { error: 'service_unavailable', message: 'the export service is temporarily unavailable' });
+    if (
+      serverErrors !== undefined &&
+      (count <= (serverErrors.first ?? 0) || this.random() < (serverErrors.rate ?? 0))
+    ) {
+      sendJson(res, serverErrors.status ?? 503, {
+        error: 'service_unavailable',
+        message: 'the export service is temporarily unavailable',
+      });
       return true;
     }
     return false;
@@ -179,7 +225,12 @@ export class CxoneSimulator {
     else if (token.expiresAt <= Date.now()) problem = 'token expired';
     else if (!token.scopes.includes(scope)) problem = `token lacks scope ${scope}`;
     if (problem === undefined) return token;
-    sendJson(res, 401, { error: 'invalid_token', message: problem }, { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${problem}"` });
+    sendJson(
+      res,
+      401,
+      { error: 'invalid_token', message: problem },
+      { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${problem}"` },
+    );
     return undefined;
   }
 
@@ -188,43 +239,79 @@ export class CxoneSimulator {
     if (limit === undefined) return false;
     let bucket = this.buckets.get(tenant);
     if (bucket === undefined) {
-      bucket = new TokenBucket(limit.requestsPerSecond, limit.burst ?? Math.max(1, limit.requestsPerSecond), () => performance.now());
+      bucket = new TokenBucket(limit.requestsPerSecond, limit.burst ?? Math.max(1, limit.requestsPerSecond), () =>
+        performance.now(),
+      );
       this.buckets.set(tenant, bucket);
     }
     const taken = bucket.take();
     if (taken.allowed) return false;
     const headers: Record<string, string> = {};
-    if (limit.retryAfter === 'seconds' || limit.retryAfter === undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000)));
+    if (limit.retryAfter === 'seconds' || limit.retryAfter === undefined)
+      headers['Retry-After'] = String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000)));
     // An HTTP date has whole seconds: round up, so waiting until it is always long enough.
-    else if (limit.retryAfter === 'date') headers['Retry-After'] = new Date(Math.ceil((Date.now() + Math.max(1000, taken.retryAfterMs)) / 1000) * 1000).toUTCString();
+    else if (limit.retryAfter === 'date')
+      headers['Retry-After'] = new Date(
+        Math.ceil((Date.now() + Math.max(1000, taken.retryAfterMs)) / 1000) * 1000,
+      ).toUTCString();
     sendJson(res, 429, { error: 'rate_limited', message: 'tenant request quota exceeded' }, headers);
     return true;
   }
 
   private submitExecution(req: IncomingMessage, res: ServerResponse, pathDataActionId: string, raw: Buffer): void {
-    if (mediaType(req) !== 'application/json') return sendJson(res, 415, { error: 'unsupported_media_type', message: 'send the execution as application/json' });
+    if (mediaType(req) !== 'application/json')
+      return sendJson(res, 415, { error: 'unsupported_media_type', message: 'send the execution as application/json' });
     const body = parseJson(raw);
-    if (body === undefined) return sendJson(res, 400, { error: 'invalid_request', message: 'the body is not valid JSON', field: '(body)' });
+    if (body === undefined)
+      return sendJson(res, 400, { error: 'invalid_request', message: 'the body is not valid JSON', field: '(body)' });
     const [problem] = payloadProblems(body);
-    if (problem !== undefined) return sendJson(res, 400, { error: 'invalid_request', message: problem.message, field: problem.field });
-    const payload = body as { dataActionId: string; datasetId: string; callbackUrl?: string; export: { maxRows: number } };
+    if (problem !== undefined)
+      return sendJson(res, 400, { error: 'invalid_request', message: problem.message, field: problem.field });
+    const payload = body as {
+      dataActionId: string;
+      datasetId: string;
+      callbackUrl?: string;
+      export: { maxRows: number };
+    };
     if (payload.dataActionId !== pathDataActionId) {
-      return sendJson(res, 400, { error: 'invalid_request', message: `dataActionId "${payload.dataActionId}" does not match the path's "${pathDataActionId}"`, field: 'dataActionId' });
+      return sendJson(res, 400, {
+        error: 'invalid_request',
+        message: `dataActionId "${payload.dataActionId}" does not match the path's "${pathDataActionId}"`,
+        field: 'dataActionId',
+      });
     }
-    if (this.options.unknownDataActions.includes(pathDataActionId)) return sendJson(res, 404, { error: 'not_found', message: `data action ${pathDataActionId} does not exist` });
-    if (this.options.forbiddenDataActions.includes(pathDataActionId)) return sendJson(res, 403, { error: 'forbidden', message: `the client may not execute data action ${pathDataActionId}` });
-    if (this.options.unknownDatasets.includes(payload.datasetId)) return sendJson(res, 400, { error: 'invalid_request', message: `dataset ${payload.datasetId} is not an active dataset in Data Prep`, field: 'datasetId' });
+    if (this.options.unknownDataActions.includes(pathDataActionId))
+      return sendJson(res, 404, { error: 'not_found', message: `data action ${pathDataActionId} does not exist` });
+    if (this.options.forbiddenDataActions.includes(pathDataActionId))
+      return sendJson(res, 403, {
+        error: 'forbidden',
+        message: `the client may not execute data action ${pathDataActionId}`,
+      });
+    if (this.options.unknownDatasets.includes(payload.datasetId))
+      return sendJson(res, 400, {
+        error: 'invalid_request',
+        message: `dataset ${payload.datasetId} is not an active dataset in Data Prep`,
+        field: 'datasetId',
+      });
 
     const key = req.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' ? key : undefined;
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-      return sendJson(res, 400, { error: 'invalid_request', message: 'Idempotency-Key must be 1 to 255 characters', field: 'Idempotency-Key' });
+      return sendJson(res, 400, {
+        error: 'invalid_request',
+        message: 'Idempotency-Key must be 1 to 255 characters',
+        field: 'Idempotency-Key',
+      });
     }
     const fingerprint = canonicalJson(body);
     if (idempotencyKey !== undefined) {
       const previous = this.idempotency.get(idempotencyKey);
       if (previous !== undefined && previous.expiresAt > Date.now()) {
-        if (previous.fingerprint !== fingerprint) return sendJson(res, 422, { error: 'idempotency_key_reused', message: 'this Idempotency-Key was used with a different request' });
+        if (previous.fingerprint !== fingerprint)
+          return sendJson(res, 422, {
+            error: 'idempotency_key_reused',
+            message: 'this Idempotency-Key was used with a different request',
+          });
         return sendJson(res, previous.status, previous.body, { 'Idempotent-Replayed': 'true' });
       }
     }
@@ -245,23 +332,40 @@ export class CxoneSimulator {
     };
     this.executions.set(execution.executionId, execution);
     const answer = { executionId: execution.executionId, status: execution.status, createdAt: execution.createdAt };
-    if (idempotencyKey !== undefined) this.idempotency.set(idempotencyKey, { fingerprint, status: 201, body: answer, expiresAt: Date.now() + this.options.idempotencyTtlMs });
+    if (idempotencyKey !== undefined)
+      this.idempotency.set(idempotencyKey, {
+        fingerprint,
+        status: 201,
+        body: answer,
+        expiresAt: Date.now() + this.options.idempotencyTtlMs,
+      });
     this.lifecycle.start(execution, payload.export.maxRows);
     sendJson(res, 201, answer);
   }
 
   private executionStatus(res: ServerResponse, dataActionId: string, executionId: string): void {
-    if (!this.options.statusEndpoint) return sendJson(res, 405, { error: 'method_not_allowed', message: 'status lookup is not available' });
+    if (!this.options.statusEndpoint)
+      return sendJson(res, 405, { error: 'method_not_allowed', message: 'status lookup is not available' });
     const execution = this.executions.get(executionId);
-    if (execution === undefined || execution.dataActionId !== dataActionId) return sendJson(res, 404, { error: 'not_found', message: `no execution ${executionId} for data action ${dataActionId}` });
+    if (execution === undefined || execution.dataActionId !== dataActionId)
+      return sendJson(res, 404, {
+        error: 'not_found',
+        message: `no execution ${executionId} for data action ${dataActionId}`,
+      });
     const { status, rowsExported, startTime, endTime } = execution;
-    sendJson(res, 200, { executionId, status, rowsExported: rowsExported ?? null, startTime: startTime ?? null, endTime: endTime ?? null });
+    sendJson(res, 200, {
+      executionId,
+      status,
+      rowsExported: rowsExported ?? null,
+      startTime: startTime ?? null,
+      endTime: endTime ?? null,
+    });
   }
 
   private handleControl(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): void {
     if (req.method === 'GET' && path === '/_sim/executions') return sendJson(res, 200, this.record());
     if (req.method === 'POST' && path === '/_sim/faults') {
-      this.setFaults((parseJson(body) ?? {}));
+      this.setFaults(parseJson(body) ?? {});
       return sendJson(res, 200, { faults: this.faults });
     }
     if (req.method === 'POST' && path === '/_sim/tokens/expire') {

@@ -60,7 +60,14 @@ export class ExecutionLifecycle {
   private async deliverCallback(execution: SimulatedExecution): Promise<void> {
     const url = execution.callbackUrl;
     if (url === undefined) return;
-    const delivery = { url, attempts: 0, status: undefined as number | undefined, error: undefined as string | undefined, signed: this.callbackSecret !== undefined, skipped: undefined as string | undefined };
+    const delivery = {
+      url,
+      attempts: 0,
+      status: undefined as number | undefined,
+      error: undefined as string | undefined,
+      signed: this.callbackSecret !== undefined,
+      skipped: undefined as string | undefined,
+    };
     execution.callback = delivery;
     const target = new URL(url);
     // The simulator never sends traffic off this machine.
@@ -68,7 +75,13 @@ export class ExecutionLifecycle {
       delivery.skipped = 'not a loopback http address';
       return;
     }
-    const body = JSON.stringify({ executionId: execution.executionId, status: execution.status, rowsExported: execution.rowsExported, startTime: execution.startTime, endTime: execution.endTime });
+    const body = JSON.stringify({
+      executionId: execution.executionId,
+      status: execution.status,
+      rowsExported: execution.rowsExported,
+      startTime: execution.startTime,
+      endTime: execution.endTime,
+    });
     for (let attempt = 1; attempt <= CALLBACK_ATTEMPTS; attempt++) {
       delivery.attempts = attempt;
       try {
@@ -83,7 +96,10 @@ export class ExecutionLifecycle {
   }
 
   private post(target: URL, body: string): Promise<number> {
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    };
     if (this.callbackSecret !== undefined) {
       const timestamp = Math.floor(Date.now() / 1000);
       headers[TIMESTAMP_HEADER] = String(timestamp);

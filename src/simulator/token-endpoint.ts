@@ -17,38 +17,78 @@ export interface IssuedToken {
   clientId: string;
 }
 
-export type TokenAnswer = { status: number; body: Record<string, unknown>; headers?: Record<string, string>; token?: IssuedToken };
+export type TokenAnswer = {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+  token?: IssuedToken;
+};
 
-const oauthError = (status: number, error: string, description: string, headers?: Record<string, string>): TokenAnswer => ({ status, body: { error, error_description: description }, ...(headers === undefined ? {} : { headers }) });
+const oauthError = (
+  status: number,
+  error: string,
+  description: string,
+  headers?: Record<string, string>,
+): TokenAnswer => ({
+  status,
+  body: { error, error_description: description },
+  ...(headers === undefined ? {} : { headers }),
+});
 
 export function answerTokenRequest(request: TokenRequest, options: SimulatorOptions, now: number): TokenAnswer {
   const fields = parseFields(request);
-  if (fields === undefined) return oauthError(400, 'invalid_request', `unsupported content type "${request.contentType}": send application/json or application/x-www-form-urlencoded`);
+  if (fields === undefined)
+    return oauthError(
+      400,
+      'invalid_request',
+      `unsupported content type "${request.contentType}": send application/json or application/x-www-form-urlencoded`,
+    );
 
   const basic = parseBasic(request.authorization);
   if (basic !== undefined && (fields.client_id !== undefined || fields.client_secret !== undefined)) {
-    return oauthError(400, 'invalid_request', 'client credentials sent both in the Authorization header and in the body; use one method');
+    return oauthError(
+      400,
+      'invalid_request',
+      'client credentials sent both in the Authorization header and in the body; use one method',
+    );
   }
   const clientId = basic?.id ?? fields.client_id;
   const clientSecret = basic?.secret ?? fields.client_secret;
   const { credentials } = options;
   if (clientId !== credentials.clientId || clientSecret !== credentials.clientSecret) {
-    return oauthError(401, 'invalid_client', 'client authentication failed', basic === undefined ? undefined : { 'WWW-Authenticate': 'Basic realm="cxone"' });
+    return oauthError(
+      401,
+      'invalid_client',
+      'client authentication failed',
+      basic === undefined ? undefined : { 'WWW-Authenticate': 'Basic realm="cxone"' },
+    );
   }
 
   const grant = fields.grant_type;
   if (grant === 'password') {
-    if (fields.username !== credentials.accessKeyId || fields.password !== credentials.accessKeySecret) return oauthError(400, 'invalid_grant', 'the access key id or secret is wrong');
+    if (fields.username !== credentials.accessKeyId || fields.password !== credentials.accessKeySecret)
+      return oauthError(400, 'invalid_grant', 'the access key id or secret is wrong');
   } else if (grant !== 'client_credentials') {
     return oauthError(400, 'unsupported_grant_type', `grant_type ${JSON.stringify(grant ?? null)} is not supported`);
   }
 
   const requested = fields.scope === undefined ? options.clientScopes : fields.scope.split(/\s+/).filter(Boolean);
   const unknown = requested.filter((scope) => !options.clientScopes.includes(scope));
-  if (unknown.length > 0) return oauthError(400, 'invalid_scope', `scope not granted to this client: ${unknown.join(' ')}`);
+  if (unknown.length > 0)
+    return oauthError(400, 'invalid_scope', `scope not granted to this client: ${unknown.join(' ')}`);
 
-  const token: IssuedToken = { value: `sim_${randomBytes(24).toString('hex')}`, expiresAt: now + options.tokenTtlSeconds * 1000, scopes: requested, clientId };
-  const body: Record<string, unknown> = { access_token: token.value, token_type: 'bearer', expires_in: options.tokenTtlSeconds, scope: requested.join(' ') };
+  const token: IssuedToken = {
+    value: `sim_${randomBytes(24).toString('hex')}`,
+    expiresAt: now + options.tokenTtlSeconds * 1000,
+    scopes: requested,
+    clientId,
+  };
+  const body: Record<string, unknown> = {
+    access_token: token.value,
+    token_type: 'bearer',
+    expires_in: options.tokenTtlSeconds,
+    scope: requested.join(' '),
+  };
   if (grant === 'password') body.refresh_token = `simr_${randomBytes(24).toString('hex')}`;
   return { status: 200, body, token };
 }
@@ -81,5 +121,10 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
 /** The fields of a token request that are safe to keep in the record. */
 export function recordableTokenFields(request: TokenRequest): Record<string, unknown> {
   const fields = parseFields(request) ?? {};
-  return { grant_type: fields.grant_type, scope: fields.scope, fields: Object.keys(fields).sort(), clientAuth: parseBasic(request.authorization) === undefined ? 'body' : 'basic' };
+  return {
+    grant_type: fields.grant_type,
+    scope: fields.scope,
+    fields: Object.keys(fields).sort(),
+    clientAuth: parseBasic(request.authorization) === undefined ? 'body' : 'basic',
+  };
 }

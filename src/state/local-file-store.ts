@@ -58,7 +58,10 @@ export class LocalFileStore implements StateStore {
     this.walPath = join(options.stateDir, 'state.wal');
     this.backupPath = join(options.stateDir, 'state.json.backup');
     this.lockPath = join(options.stateDir, 'state.lock');
-    this.display = (file) => (options.displayDir === undefined ? join(options.stateDir, file) : `${options.displayDir.replace(/\/$/, '')}/${file}`);
+    this.display = (file) =>
+      options.displayDir === undefined
+        ? join(options.stateDir, file)
+        : `${options.displayDir.replace(/\/$/, '')}/${file}`;
     this.location = this.display('state.json');
   }
 
@@ -80,7 +83,12 @@ export class LocalFileStore implements StateStore {
     this.refuseIfMoved(current, expectedSerial, next.lineage);
     const content = serializeContent(next);
     // Unchanged content serializes to the very bytes on disk (a file formatted by another tool is rewritten).
-    if (current !== undefined && current.walRecords === 0 && withSerial(content, current.state.serial) === current.snapshotText) return { ...next, serial: current.state.serial };
+    if (
+      current !== undefined &&
+      current.walRecords === 0 &&
+      withSerial(content, current.state.serial) === current.snapshotText
+    )
+      return { ...next, serial: current.state.serial };
     await this.backup();
     const written: State = { ...next, serial: expectedSerial + 1 };
     await this.writeSnapshot(written, withSerial(content, written.serial));
@@ -102,14 +110,24 @@ export class LocalFileStore implements StateStore {
       await truncate(this.walPath, size - current.tornBytes);
       current.tornBytes = 0;
     }
-    const record: WalRecord = { lineage: changes.lineage, serial: expectedSerial + 1, set: changes.set, remove: changes.remove };
+    const record: WalRecord = {
+      lineage: changes.lineage,
+      serial: expectedSerial + 1,
+      set: changes.set,
+      remove: changes.remove,
+    };
     // All of the record or none of it: a failed append is cut back, and the error reaches the caller.
     await appendDurably(this.walPath, `${JSON.stringify(record)}\n`);
     // The cached map is the store's own (readers get copies), so it is updated in place: no 10,000-key copy.
     const exports = current.state.exports;
     Object.assign(exports, changes.set);
     for (const name of changes.remove) delete exports[name];
-    this.known = { ...current, state: { ...current.state, serial: record.serial, exports }, walRecords: current.walRecords + 1, walSignature: await signature(this.walPath) };
+    this.known = {
+      ...current,
+      state: { ...current.state, serial: record.serial, exports },
+      walRecords: current.walRecords + 1,
+      walSignature: await signature(this.walPath),
+    };
     return record.serial;
   }
 
@@ -122,16 +140,26 @@ export class LocalFileStore implements StateStore {
   async backup(): Promise<void> {
     if (this.backedUp) return;
     const current = await this.load();
-    if (current !== undefined) await this.writeDurably(this.backupPath, current.walRecords === 0 ? current.snapshotText : serializeState(current.state));
+    if (current !== undefined)
+      await this.writeDurably(
+        this.backupPath,
+        current.walRecords === 0 ? current.snapshotText : serializeState(current.state),
+      );
     this.backedUp = true;
   }
 
   private refuseIfMoved(current: KnownState | undefined, expectedSerial: number, lineage: string): void {
-    const moved = current !== undefined ? current.state.serial !== expectedSerial || current.state.lineage !== lineage : expectedSerial !== 0;
+    const moved =
+      current !== undefined
+        ? current.state.serial !== expectedSerial || current.state.lineage !== lineage
+        : expectedSerial !== 0;
     if (!moved) return;
-    throw new StateConflictError(`${this.location} changed while this command ran (serial ${expectedSerial} → ${current?.state.serial ?? 0}${current !== undefined && current.state.lineage !== lineage ? ', another lineage' : ''}); nothing was written`, {
-      hint: 'Another process wrote the state without holding the lock. Run the command again; it plans against the new state.',
-    });
+    throw new StateConflictError(
+      `${this.location} changed while this command ran (serial ${expectedSerial} → ${current?.state.serial ?? 0}${current !== undefined && current.state.lineage !== lineage ? ', another lineage' : ''}); nothing was written`,
+      {
+        hint: 'Another process wrote the state without holding the lock. Run the command again; it plans against the new state.',
+      },
+    );
   }
 
   /** Writes a whole snapshot, then empties the log it supersedes (a crash between leaves only stale records). */
@@ -139,13 +167,25 @@ export class LocalFileStore implements StateStore {
     await mkdir(this.options.stateDir, { recursive: true });
     await this.writeDurably(this.statePath, bytes);
     await rm(this.walPath, { force: true });
-    this.known = { snapshotSignature: await signature(this.statePath), walSignature: await signature(this.walPath), snapshotText: bytes, state: { ...state, exports: { ...state.exports } }, walRecords: 0, tornBytes: 0 };
+    this.known = {
+      snapshotSignature: await signature(this.statePath),
+      walSignature: await signature(this.walPath),
+      snapshotText: bytes,
+      state: { ...state, exports: { ...state.exports } },
+      walRecords: 0,
+      tornBytes: 0,
+    };
   }
 
   /** The state on disk: the snapshot plus the log records after it, read again only when the files changed. */
   private async load(): Promise<KnownState | undefined> {
     const [snapshotSignature, walSignature] = await Promise.all([signature(this.statePath), signature(this.walPath)]);
-    if (this.known !== undefined && this.known.snapshotSignature === snapshotSignature && this.known.walSignature === walSignature) return this.known;
+    if (
+      this.known !== undefined &&
+      this.known.snapshotSignature === snapshotSignature &&
+      this.known.walSignature === walSignature
+    )
+      return this.known;
     const snapshotText = await readIfExists(this.statePath);
     if (snapshotText === undefined) {
       this.known = undefined;
@@ -164,7 +204,15 @@ export class LocalFileStore implements StateStore {
   async lock(operation: string, options: LockOptions): Promise<StateLock> {
     await mkdir(this.options.stateDir, { recursive: true });
     const user = safeUserName();
-    const info: LockInfo = { id: randomUUID(), operation, who: `${user}@${hostname()}`, host: hostname(), pid: process.pid, created: new Date().toISOString(), version: toolVersion() };
+    const info: LockInfo = {
+      id: randomUUID(),
+      operation,
+      who: `${user}@${hostname()}`,
+      host: hostname(),
+      pid: process.pid,
+      created: new Date().toISOString(),
+      version: toolVersion(),
+    };
     const started = Date.now();
     let delay = 100;
     for (;;) {
@@ -177,7 +225,8 @@ export class LocalFileStore implements StateStore {
         }
       }
       const waited = Date.now() - started;
-      if (waited >= options.timeoutMs) throw new StateLockedError(holder, this.display('state.lock'), options.timeoutMs > 0 ? waited : 0);
+      if (waited >= options.timeoutMs)
+        throw new StateLockedError(holder, this.display('state.lock'), options.timeoutMs > 0 ? waited : 0);
       if (holder !== undefined) options.onWait?.(holder);
       await sleep(Math.min(delay, options.timeoutMs - waited));
       delay = Math.min(delay * 2, 2_000);
@@ -187,15 +236,28 @@ export class LocalFileStore implements StateStore {
   async unlock(lockId: string): Promise<LockInfo> {
     const holder = await this.readLock();
     if (holder === undefined) {
-      const exists = await stat(this.lockPath).then(() => true, () => false);
-      throw new StateConflictError(exists ? `${this.display('state.lock')} cannot be read, so its id cannot be checked` : 'the state is not locked', {
-        hint: exists ? `If no cxone-exports command is running, remove ${this.display('state.lock')}.` : 'Nothing to do.',
-      });
+      const exists = await stat(this.lockPath).then(
+        () => true,
+        () => false,
+      );
+      throw new StateConflictError(
+        exists
+          ? `${this.display('state.lock')} cannot be read, so its id cannot be checked`
+          : 'the state is not locked',
+        {
+          hint: exists
+            ? `If no cxone-exports command is running, remove ${this.display('state.lock')}.`
+            : 'Nothing to do.',
+        },
+      );
     }
     if (holder.id !== lockId) {
-      throw new StateConflictError(`lock ${lockId} is not the one held: the state is locked by ${holder.operation} (lock ${holder.id}, ${holder.who})`, {
-        hint: `Check the id: cxone-exports state unlock ${holder.id} releases the current lock.`,
-      });
+      throw new StateConflictError(
+        `lock ${lockId} is not the one held: the state is locked by ${holder.operation} (lock ${holder.id}, ${holder.who})`,
+        {
+          hint: `Check the id: cxone-exports state unlock ${holder.id} releases the current lock.`,
+        },
+      );
     }
     await rm(this.lockPath, { force: true });
     return holder;
@@ -305,14 +367,22 @@ function replayLog(snapshot: State, text: string, location: string): { state: St
     try {
       record = JSON.parse(line) as WalRecord;
     } catch {
-      throw new StateUnreadableError(`${location}:${index + 1} is not a JSON line`, { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' });
+      throw new StateUnreadableError(`${location}:${index + 1} is not a JSON line`, {
+        hint: 'The file was left untouched. Move it aside to fall back to state.json alone.',
+      });
     }
     if (!isWalRecord(record)) {
-      throw new StateUnreadableError(`${location}:${index + 1} is not a state log record (it needs lineage, serial, set and remove)`, { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' });
+      throw new StateUnreadableError(
+        `${location}:${index + 1} is not a state log record (it needs lineage, serial, set and remove)`,
+        { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' },
+      );
     }
     // Records a snapshot already holds (a crash between the snapshot and emptying the log) are skipped.
     if (record.lineage !== state.lineage || record.serial <= state.serial) return;
-    if (record.serial !== state.serial + 1) throw new StateUnreadableError(`${location}:${index + 1} jumps from serial ${state.serial} to ${record.serial}`, { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' });
+    if (record.serial !== state.serial + 1)
+      throw new StateUnreadableError(`${location}:${index + 1} jumps from serial ${state.serial} to ${record.serial}`, {
+        hint: 'The file was left untouched. Move it aside to fall back to state.json alone.',
+      });
     const exports = { ...state.exports, ...record.set };
     for (const name of record.remove) delete exports[name];
     state = { ...state, serial: record.serial, exports };
@@ -325,7 +395,13 @@ function isWalRecord(value: unknown): value is WalRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const record = value as Partial<WalRecord>;
   const setIsObject = record.set !== null && typeof record.set === 'object' && !Array.isArray(record.set);
-  return typeof record.lineage === 'string' && Number.isInteger(record.serial) && setIsObject && Array.isArray(record.remove) && record.remove.every((name) => typeof name === 'string');
+  return (
+    typeof record.lineage === 'string' &&
+    Number.isInteger(record.serial) &&
+    setIsObject &&
+    Array.isArray(record.remove) &&
+    record.remove.every((name) => typeof name === 'string')
+  );
 }
 
 /** size, mtime and inode: a rename or an append changes it. */

@@ -7,11 +7,23 @@ const b = definition('b');
 const at = (time: string) => execution('queued', { submittedAt: time });
 
 describe('mergeStates', () => {
-  const base = stateWith({ a: appliedEntry(a, { lastExecution: at('2026-11-27T10:00:00.000Z') }), b: appliedEntry(b, { lastExecution: at('2026-11-27T10:00:00.000Z') }) }, 5);
+  const base = stateWith(
+    {
+      a: appliedEntry(a, { lastExecution: at('2026-11-27T10:00:00.000Z') }),
+      b: appliedEntry(b, { lastExecution: at('2026-11-27T10:00:00.000Z') }),
+    },
+    5,
+  );
 
-  it('keeps each side\'s own changes and takes a serial above both', () => {
-    const ours = stateWith({ ...base.exports, a: appliedEntry(a, { lastExecution: at('2026-11-27T11:00:00.000Z') }) }, 6);
-    const theirs = stateWith({ ...base.exports, b: appliedEntry(b, { lastExecution: at('2026-11-27T11:05:00.000Z') }) }, 7);
+  it("keeps each side's own changes and takes a serial above both", () => {
+    const ours = stateWith(
+      { ...base.exports, a: appliedEntry(a, { lastExecution: at('2026-11-27T11:00:00.000Z') }) },
+      6,
+    );
+    const theirs = stateWith(
+      { ...base.exports, b: appliedEntry(b, { lastExecution: at('2026-11-27T11:05:00.000Z') }) },
+      7,
+    );
     const result = mergeStates(base, ours, theirs);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -21,8 +33,14 @@ describe('mergeStates', () => {
   });
 
   it('lets the later activity win when both changed one export', () => {
-    const ours = stateWith({ ...base.exports, a: appliedEntry(a, { lastExecution: at('2026-11-27T12:00:00.000Z') }) }, 6);
-    const theirs = stateWith({ ...base.exports, a: appliedEntry(a, { lastExecution: at('2026-11-27T11:00:00.000Z') }) }, 6);
+    const ours = stateWith(
+      { ...base.exports, a: appliedEntry(a, { lastExecution: at('2026-11-27T12:00:00.000Z') }) },
+      6,
+    );
+    const theirs = stateWith(
+      { ...base.exports, a: appliedEntry(a, { lastExecution: at('2026-11-27T11:00:00.000Z') }) },
+      6,
+    );
     const result = mergeStates(base, ours, theirs);
     expect(result.ok && result.state.exports.a!.lastExecution!.submittedAt).toBe('2026-11-27T12:00:00.000Z');
   });

@@ -7,7 +7,11 @@ import type { ExportState, State } from './state-model.js';
 export type MergeResult = { ok: true; state: State } | { ok: false; reason: string };
 
 export function mergeStates(base: State | undefined, ours: State, theirs: State): MergeResult {
-  if (ours.lineage !== theirs.lineage) return { ok: false, reason: `the two states have different lineages (${ours.lineage}, ${theirs.lineage}); they did not grow from one state` };
+  if (ours.lineage !== theirs.lineage)
+    return {
+      ok: false,
+      reason: `the two states have different lineages (${ours.lineage}, ${theirs.lineage}); they did not grow from one state`,
+    };
   const names = new Set([...Object.keys(ours.exports), ...Object.keys(theirs.exports)]);
   const exports: Record<string, ExportState> = {};
   for (const name of [...names].sort()) {
@@ -17,7 +21,11 @@ export function mergeStates(base: State | undefined, ours: State, theirs: State)
   return { ok: true, state: { ...ours, serial: Math.max(ours.serial, theirs.serial) + 1, exports } };
 }
 
-function mergeEntry(base: ExportState | undefined, ours: ExportState | undefined, theirs: ExportState | undefined): ExportState | undefined {
+function mergeEntry(
+  base: ExportState | undefined,
+  ours: ExportState | undefined,
+  theirs: ExportState | undefined,
+): ExportState | undefined {
   const same = (a: ExportState | undefined, b: ExportState | undefined) => JSON.stringify(a) === JSON.stringify(b);
   if (same(ours, theirs)) return ours;
   if (same(base, ours)) return theirs; // only theirs changed (or removed it)
@@ -29,6 +37,8 @@ function mergeEntry(base: ExportState | undefined, ours: ExportState | undefined
 }
 
 function lastActivity(entry: ExportState): number {
-  const times = [entry.pending?.startedAt, entry.lastExecution?.submittedAt, entry.lastExecution?.completedAt].filter((t): t is string => typeof t === 'string').map((t) => Date.parse(t));
+  const times = [entry.pending?.startedAt, entry.lastExecution?.submittedAt, entry.lastExecution?.completedAt]
+    .filter((t): t is string => typeof t === 'string')
+    .map((t) => Date.parse(t));
   return Math.max(0, ...times.filter((t) => !Number.isNaN(t)));
 }

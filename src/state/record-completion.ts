@@ -41,21 +41,43 @@ export type CompletionDecision =
 export function decideCompletion(last: LastExecution, report: CompletionReport): CompletionDecision {
   const finished = last.status === 'completed' || last.status === 'failed' || last.status === 'cancelled';
   if (finished && last.completedAt !== null) {
-    return report.status === last.status ? { kind: 'duplicate' } : { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
+    return report.status === last.status
+      ? { kind: 'duplicate' }
+      : { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
   }
-  if (progressOf(report.status) < progressOf(last.status)) return { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
+  if (progressOf(report.status) < progressOf(last.status))
+    return { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
   return { kind: 'record' };
 }
 
 /** The audit facts of an event that was not allowed to change a finished (or further along) execution. */
-export function anomalyFacts(name: string, last: LastExecution, report: CompletionReport, anomaly: string, reason: 'callback' | 'status-poll'): EventFacts {
-  return { event: 'execution.anomaly', export: name, executionId: last.executionId, status: report.status, reason, anomalies: [anomaly], ...(report.rowsExported == null ? {} : { rowsExported: Number.isInteger(report.rowsExported) && report.rowsExported >= 0 ? report.rowsExported : null }) };
+export function anomalyFacts(
+  name: string,
+  last: LastExecution,
+  report: CompletionReport,
+  anomaly: string,
+  reason: 'callback' | 'status-poll',
+): EventFacts {
+  return {
+    event: 'execution.anomaly',
+    export: name,
+    executionId: last.executionId,
+    status: report.status,
+    reason,
+    anomalies: [anomaly],
+    ...(report.rowsExported == null
+      ? {}
+      : {
+          rowsExported: Number.isInteger(report.rowsExported) && report.rowsExported >= 0 ? report.rowsExported : null,
+        }),
+  };
 }
 
 /** The entry's lastExecution after `report`; `nowIso` stands in for a missing end time. */
 export function recordCompletion(entry: ExportState, report: CompletionReport, nowIso: string): CompletionOutcome {
   const last = entry.lastExecution;
-  if (last === null || last.executionId !== report.executionId) throw new Error(`execution ${report.executionId} is not the last execution of this export`);
+  if (last === null || last.executionId !== report.executionId)
+    throw new Error(`execution ${report.executionId} is not the last execution of this export`);
   const anomalies: string[] = [];
   const status = (KNOWN.includes(report.status) ? report.status : 'failed') as ExecutionStatus;
   if (!KNOWN.includes(report.status)) anomalies.push(`unknown-status:${report.status}`);
@@ -71,7 +93,8 @@ export function recordCompletion(entry: ExportState, report: CompletionReport, n
 
   const start = parseTime(report.startTime);
   const end = parseTime(report.endTime);
-  if ((report.startTime != null && start === undefined) || (report.endTime != null && end === undefined)) anomalies.push('unparseable-time');
+  if ((report.startTime != null && start === undefined) || (report.endTime != null && end === undefined))
+    anomalies.push('unparseable-time');
   // CXone's times carry whole seconds, so they may read up to a second before our submission time, not more.
   const submittedMs = Date.parse(last.submittedAt);
   if (!Number.isNaN(submittedMs)) {
@@ -97,7 +120,12 @@ export function recordCompletion(entry: ExportState, report: CompletionReport, n
       completedAt: finished ? new Date(end ?? Date.parse(nowIso)).toISOString() : null,
       rowsExported: rows,
       latencyMs: finished ? latencyMs : null,
-      error: status === 'failed' ? (anomalies.includes(`unknown-status:${report.status}`) ? `CXone reported an unknown status "${report.status}"` : 'CXone reported the execution failed') : null,
+      error:
+        status === 'failed'
+          ? anomalies.includes(`unknown-status:${report.status}`)
+            ? `CXone reported an unknown status "${report.status}"`
+            : 'CXone reported the execution failed'
+          : null,
     },
     anomalies,
   };
@@ -112,7 +140,12 @@ function parseTime(value: string | null | undefined): number | undefined {
 }
 
 /** The audit facts of a recorded end: the seed's AuditLog fields with real values, and any anomalies. */
-export function completionFacts(name: string, entry: ExportState, outcome: CompletionOutcome, reason: 'callback' | 'status-poll'): EventFacts {
+export function completionFacts(
+  name: string,
+  entry: ExportState,
+  outcome: CompletionOutcome,
+  reason: 'callback' | 'status-poll',
+): EventFacts {
   const last = outcome.lastExecution;
   return {
     event: last.status === 'completed' ? 'execution.completed' : 'execution.failed',

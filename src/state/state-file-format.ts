@@ -17,7 +17,11 @@ export function serializeState(state: State): string {
  * `withSerial` turns one into the file's bytes without serializing 10,000 entries a second time.
  */
 export function serializeContent(state: State): string {
-  const exports = Object.fromEntries(Object.keys(state.exports).sort().map((name) => [name, state.exports[name]]));
+  const exports = Object.fromEntries(
+    Object.keys(state.exports)
+      .sort()
+      .map((name) => [name, state.exports[name]]),
+  );
   const body = JSON.stringify({ version: state.version, lineage: state.lineage, serial: 0, exports }, null, 2);
   return `${body}\n`;
 }
@@ -35,9 +39,12 @@ export function parseState(text: string, location: string, backupLocation: strin
   }
   const version = (data as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > STATE_VERSION) {
-    throw new StateUnreadableError(`${location} has state version ${version}, written by a newer cxone-exports; this one (${toolVersion()}) reads version ${STATE_VERSION}`, {
-      hint: 'Upgrade cxone-exports (npm install cxone-exports@latest). The file was left untouched.',
-    });
+    throw new StateUnreadableError(
+      `${location} has state version ${version}, written by a newer cxone-exports; this one (${toolVersion()}) reads version ${STATE_VERSION}`,
+      {
+        hint: 'Upgrade cxone-exports (npm install cxone-exports@latest). The file was left untouched.',
+      },
+    );
   }
   return checkState(data, location, backupLocation);
 }
@@ -46,10 +53,16 @@ export function parseState(text: string, location: string, backupLocation: strin
 export function checkState(data: unknown, location: string, backupLocation: string): State {
   const problems = schemaCheck('state')(data);
   if (problems.length > 0) {
-    const listed = problems.slice(0, 5).map((p) => `  - ${p.message}`).join('\n');
-    throw new StateUnreadableError(`${location} does not match the state format:\n${listed}${problems.length > 5 ? `\n  - and ${problems.length - 5} more` : ''}`, {
-      hint: `The file was left untouched. ${backupLocation} holds the state from before the last run's first change: compare the two, and restore it with cp if it is right.`,
-    });
+    const listed = problems
+      .slice(0, 5)
+      .map((p) => `  - ${p.message}`)
+      .join('\n');
+    throw new StateUnreadableError(
+      `${location} does not match the state format:\n${listed}${problems.length > 5 ? `\n  - and ${problems.length - 5} more` : ''}`,
+      {
+        hint: `The file was left untouched. ${backupLocation} holds the state from before the last run's first change: compare the two, and restore it with cp if it is right.`,
+      },
+    );
   }
   return data as State;
 }

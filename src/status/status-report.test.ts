@@ -4,20 +4,65 @@ import { appliedEntry, definition, execution, stateWith } from '../../test/suppo
 import { executionEnds } from '../audit/execution-ends.js';
 import { percentile, statusReport } from './status-report.js';
 
-const end = (executionId: string, status: string, latencyMs: number, timestamp = '2026-11-27T10:00:00Z'): AuditEvent => ({ timestamp, event: status === 'completed' ? 'execution.completed' : 'execution.failed', export: 'x', executionId, status, rowsExported: 10, latencyMs, actor: 'a', runId: 'r', toolVersion: 'v' });
+const end = (
+  executionId: string,
+  status: string,
+  latencyMs: number,
+  timestamp = '2026-11-27T10:00:00Z',
+): AuditEvent => ({
+  timestamp,
+  event: status === 'completed' ? 'execution.completed' : 'execution.failed',
+  export: 'x',
+  executionId,
+  status,
+  rowsExported: 10,
+  latencyMs,
+  actor: 'a',
+  runId: 'r',
+  toolVersion: 'v',
+});
 
 describe('statusReport', () => {
-  const state = stateWith({ b: appliedEntry(definition('b'), { lastExecution: execution('running', { executionId: 'e9' }) }), a: appliedEntry(definition('a')) });
+  const state = stateWith({
+    b: appliedEntry(definition('b'), { lastExecution: execution('running', { executionId: 'e9' }) }),
+    a: appliedEntry(definition('a')),
+  });
 
   it('lists each export by name and computes the rate as completed over finished, once per execution', () => {
-    const report = statusReport(state, executionEnds([end('e1', 'completed', 100), end('e2', 'failed', 300), end('e3', 'completed', 200), end('e3', 'completed', 200)]), null);
-    expect(report.exports.map((r) => [r.name, r.status])).toEqual([['a', 'completed'], ['b', 'running']]);
-    expect(report.overall).toMatchObject({ finished: 3, completionRate: 2 / 3, byStatus: { completed: 2, failed: 1 }, latencyMs: { p50: 200, p95: 300, max: 300 }, rowsExported: 30 });
+    const report = statusReport(
+      state,
+      executionEnds([
+        end('e1', 'completed', 100),
+        end('e2', 'failed', 300),
+        end('e3', 'completed', 200),
+        end('e3', 'completed', 200),
+      ]),
+      null,
+    );
+    expect(report.exports.map((r) => [r.name, r.status])).toEqual([
+      ['a', 'completed'],
+      ['b', 'running'],
+    ]);
+    expect(report.overall).toMatchObject({
+      finished: 3,
+      completionRate: 2 / 3,
+      byStatus: { completed: 2, failed: 1 },
+      latencyMs: { p50: 200, p95: 300, max: 300 },
+      rowsExported: 30,
+    });
   });
 
   it('limits the window with since, and says n/a rather than 0% when nothing finished', () => {
-    const report = statusReport(state, executionEnds([end('e1', 'completed', 100, '2026-11-01T00:00:00Z')]), new Date('2026-11-20T00:00:00Z'));
-    expect(report.overall).toMatchObject({ finished: 0, completionRate: null, latencyMs: { p50: null, p95: null, max: null } });
+    const report = statusReport(
+      state,
+      executionEnds([end('e1', 'completed', 100, '2026-11-01T00:00:00Z')]),
+      new Date('2026-11-20T00:00:00Z'),
+    );
+    expect(report.overall).toMatchObject({
+      finished: 0,
+      completionRate: null,
+      latencyMs: { p50: null, p95: null, max: null },
+    });
   });
 
   it('uses nearest-rank percentiles', () => {
@@ -26,7 +71,20 @@ describe('statusReport', () => {
   });
 
   it('flags an export whose completion is recorded more than a second before its submission', () => {
-    const odd = stateWith({ x: appliedEntry(definition('x'), { lastExecution: execution('completed', { submittedAt: '2026-11-27T10:00:05.000Z', completedAt: '2026-11-27T10:00:00.000Z' }) }), y: appliedEntry(definition('y'), { lastExecution: execution('completed', { submittedAt: '2026-11-27T10:00:00.500Z', completedAt: '2026-11-27T10:00:00.000Z' }) }) });
+    const odd = stateWith({
+      x: appliedEntry(definition('x'), {
+        lastExecution: execution('completed', {
+          submittedAt: '2026-11-27T10:00:05.000Z',
+          completedAt: '2026-11-27T10:00:00.000Z',
+        }),
+      }),
+      y: appliedEntry(definition('y'), {
+        lastExecution: execution('completed', {
+          submittedAt: '2026-11-27T10:00:00.500Z',
+          completedAt: '2026-11-27T10:00:00.000Z',
+        }),
+      }),
+    });
     expect(statusReport(odd, [], null).exports.map((r) => [r.name, r.flags])).toEqual([
       ['x', ['completed-before-submitted']],
       ['y', undefined],

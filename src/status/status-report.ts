@@ -34,9 +34,22 @@ export function statusReport(state: State, ends: readonly ExecutionEnd[], since:
     .sort()
     .map((name): ExportStatusRow => {
       const last = state.exports[name]!.lastExecution;
-      const row: ExportStatusRow = { name, executionId: last?.executionId ?? null, status: last?.status ?? null, submittedAt: last?.submittedAt ?? null, completedAt: last?.completedAt ?? null, rowsExported: last?.rowsExported ?? null, latencyMs: last?.latencyMs ?? null };
+      const row: ExportStatusRow = {
+        name,
+        executionId: last?.executionId ?? null,
+        status: last?.status ?? null,
+        submittedAt: last?.submittedAt ?? null,
+        completedAt: last?.completedAt ?? null,
+        rowsExported: last?.rowsExported ?? null,
+        latencyMs: last?.latencyMs ?? null,
+      };
       // Whole-second times may read up to a second early; more than that is a clock or data problem worth seeing.
-      if (row.submittedAt !== null && row.completedAt !== null && Date.parse(row.completedAt) < Date.parse(row.submittedAt) - 1000) row.flags = ['completed-before-submitted'];
+      if (
+        row.submittedAt !== null &&
+        row.completedAt !== null &&
+        Date.parse(row.completedAt) < Date.parse(row.submittedAt) - 1000
+      )
+        row.flags = ['completed-before-submitted'];
       return row;
     });
   const inWindow = since === null ? ends : ends.filter((end) => Date.parse(end.timestamp) >= since.getTime());

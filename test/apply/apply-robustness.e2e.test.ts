@@ -17,15 +17,25 @@ const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
  * Runs apply on a pseudo-terminal (util-linux `script`); at the approval prompt, `atPrompt` runs and returns what
  * to type.
  */
-function applyAtPrompt(dir: string, atPrompt: string | (() => Promise<string>), env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const child = spawn('script', ['-qec', `${process.execPath} ${CLI} apply`, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+function applyAtPrompt(
+  dir: string,
+  atPrompt: string | (() => Promise<string>),
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn('script', ['-qec', `${process.execPath} ${CLI} apply`, '/dev/null'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   let typed = false;
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
     if (!typed && output.includes("Only 'yes' is accepted")) {
       typed = true;
-      void (typeof atPrompt === 'string' ? Promise.resolve(atPrompt) : atPrompt()).then((keys) => child.stdin.write(keys));
+      void (typeof atPrompt === 'string' ? Promise.resolve(atPrompt) : atPrompt()).then((keys) =>
+        child.stdin.write(keys),
+      );
     }
   });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
@@ -45,7 +55,9 @@ describe('apply when things go wrong', () => {
     const dir = applyRepo({ exports: { a: 'da-1' } });
     const result = await applyAtPrompt(dir, key);
     expect(result.code).toBe(130);
-    expect(result.output).toContain(`Apply cancelled (${name === 'Ctrl-C' ? 'Ctrl-C' : 'end of input'}): nothing was submitted.`);
+    expect(result.output).toContain(
+      `Apply cancelled (${name === 'Ctrl-C' ? 'Ctrl-C' : 'end of input'}): nothing was submitted.`,
+    );
     expect(result.output).not.toMatch(/Internal error|AbortError/);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
   });
@@ -55,7 +67,10 @@ describe('apply when things go wrong', () => {
     const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
     const run = cli(sim, dir);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
-    writeFileSync(join(dir, 'exports', 'a.yaml'), readFileSync(join(dir, 'exports', 'a.yaml'), 'utf8').replace('maxRows: 1000', 'maxRows: 2000'));
+    writeFileSync(
+      join(dir, 'exports', 'a.yaml'),
+      readFileSync(join(dir, 'exports', 'a.yaml'), 'utf8').replace('maxRows: 1000', 'maxRows: 2000'),
+    );
     let lockedWhileAsking: boolean | undefined;
     const result = await applyAtPrompt(
       dir,
@@ -69,7 +84,9 @@ describe('apply when things go wrong', () => {
     );
     expect(lockedWhileAsking).toBe(false);
     expect(result.code).toBe(1);
-    expect(result.output).toMatch(/the state moved on \(serial \d+ → \d+\) while the plan was being reviewed, so nothing was submitted/);
+    expect(result.output).toMatch(
+      /the state moved on \(serial \d+ → \d+\) while the plan was being reviewed, so nothing was submitted/,
+    );
     expect(sim.record().executions).toHaveLength(2);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
   });
@@ -84,11 +101,17 @@ describe('apply when things go wrong', () => {
   });
 
   it('refuses loopback callback URLs when apiUrl is a remote CXone, before any request, unless allowed', async () => {
-    const dir = applyRepo({ exports: { a: 'da-1' }, config: 'apiUrl: https://api.example.invalid\nauthUrl: https://auth.example.invalid\ndefaults:\n  callbackUrl: http://127.0.0.1:8080/webhook/cxone-callback\n' });
+    const dir = applyRepo({
+      exports: { a: 'da-1' },
+      config:
+        'apiUrl: https://api.example.invalid\nauthUrl: https://auth.example.invalid\ndefaults:\n  callbackUrl: http://127.0.0.1:8080/webhook/cxone-callback\n',
+    });
     const env = { CXONE_CLIENT_ID: 'id', CXONE_CLIENT_SECRET: 'secret-value' };
     const refused = await runCliAsync(['apply', '--auto-approve'], { cwd: dir, env });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('these callback URLs point at this machine, but apiUrl is https://api.example.invalid, so CXone cannot reach them:\n  http://127.0.0.1:8080/webhook/cxone-callback: a');
+    expect(refused.stderr).toContain(
+      'these callback URLs point at this machine, but apiUrl is https://api.example.invalid, so CXone cannot reach them:\n  http://127.0.0.1:8080/webhook/cxone-callback: a',
+    );
     expect(refused.stderr).toContain('--allow-loopback-callbacks');
     const planned = await runCliAsync(['plan'], { cwd: dir, env });
     expect(planned.code).toBe(0);
@@ -145,7 +168,9 @@ describe('apply when things go wrong', () => {
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(reseal(plan)));
     const result = await run(['apply', 'plan.json']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('plan.json is not a complete saved plan: definitionHashes is missing or of the wrong type');
+    expect(result.stderr).toContain(
+      'plan.json is not a complete saved plan: definitionHashes is missing or of the wrong type',
+    );
     expect(result.stderr).not.toMatch(NO_STACK);
   });
 
@@ -157,7 +182,8 @@ describe('apply when things go wrong', () => {
     const dir = applyRepo({ exports: { a: 'da-1' }, config: 'apply:\n  spacingMs: 0\n' });
     const run = cli(sim, dir);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
-    const lineage = (JSON.parse(readFileSync(join(dir, '.cxone-exports', 'state.json'), 'utf8')) as { lineage: string }).lineage;
+    const lineage = (JSON.parse(readFileSync(join(dir, '.cxone-exports', 'state.json'), 'utf8')) as { lineage: string })
+      .lineage;
     writeFileSync(join(dir, '.cxone-exports', 'state.wal'), `${line.replace('"L"', JSON.stringify(lineage))}\n`);
     for (const args of [['plan'], ['status'], ['apply', '--auto-approve']]) {
       const result = await run(args);
@@ -173,7 +199,9 @@ describe('apply when things go wrong', () => {
     writeFileSync(join(dir, 'not-a-dir'), 'x');
     const result = await cli(sim, dir)(['apply', '--auto-approve']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Error: cannot .*not-a-dir.*(a part of the path is a file|something else already exists)/);
+    expect(result.stderr).toMatch(
+      /Error: cannot .*not-a-dir.*(a part of the path is a file|something else already exists)/,
+    );
     expect(result.stderr).not.toMatch(/Internal error/);
   });
 

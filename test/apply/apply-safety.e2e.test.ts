@@ -12,13 +12,17 @@ const CRASH_POINTS = ['before-intent', 'after-intent', 'after-post', 'after-resu
 describe('apply crash safety', () => {
   it.each(CRASH_POINTS)('after a kill -9 at %s, the next apply finishes without a second execution', async (point) => {
     const sim = await startSimulator();
-    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2', c: 'da-3' }, config: 'apply:\n  concurrency: 1\n  spacingMs: 0\n' });
+    const dir = applyRepo({
+      exports: { a: 'da-1', b: 'da-2', c: 'da-3' },
+      config: 'apply:\n  concurrency: 1\n  spacingMs: 0\n',
+    });
     const run = cli(sim, dir);
     const crashed = await run(['apply', '--auto-approve'], { env: { CXONE_EXPORTS_CRASH_AT: `${point}:b` } });
     expect(crashed.code).toBe(137);
 
     // Whatever was on disk at the crash parses.
-    if (existsSync(join(dir, '.cxone-exports', 'state.json'))) expect(schemaCheck('state')((await readState(dir)))).toEqual([]);
+    if (existsSync(join(dir, '.cxone-exports', 'state.json')))
+      expect(schemaCheck('state')(await readState(dir))).toEqual([]);
     for (const event of readAudit(dir)) expect(schemaCheck('audit-event')(event)).toEqual([]);
     const plan = JSON.parse((await run(['plan', '--json'])).stdout) as { changes: { name: string; action: string }[] };
     const planned = Object.fromEntries(plan.changes.map((c) => [c.name, c.action]));
@@ -31,7 +35,7 @@ describe('apply crash safety', () => {
     const executions = sim.record().executions;
     expect(executions.map((e) => e.datasetId)).toHaveLength(3);
     expect(new Set(executions.map((e) => e.idempotencyKey)).size).toBe(3);
-    const state = (await readState(dir));
+    const state = await readState(dir);
     for (const name of ['a', 'b', 'c']) {
       expect(state.exports[name]!.pending).toBeNull();
       expect(executions.map((e) => e.executionId)).toContain(state.exports[name]!.lastExecution!.executionId);
@@ -55,7 +59,7 @@ describe('apply concurrency and interruption', () => {
     expect(waited.code).toBe(0);
     expect(waited.stdout).toContain('No changes.');
     expect(sim.record().executions).toHaveLength(3);
-    expect(schemaCheck('state')((await readState(dir)))).toEqual([]);
+    expect(schemaCheck('state')(await readState(dir))).toEqual([]);
   });
 
   it('on Ctrl-C, starts nothing new, records what finished, releases the lock, prints the summary and exits 130', async () => {
@@ -77,7 +81,7 @@ describe('apply concurrency and interruption', () => {
     expect(result.stderr).toContain('SIGINT received: starting nothing new');
     expect(result.stdout).toMatch(/Apply complete: [1-3] submitted, 0 failed, [1-3] skipped\. State serial 0 → \d+\./);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
-    const state = (await readState(dir));
+    const state = await readState(dir);
     const submitted = Object.values(state.exports).filter((e) => e.lastExecution?.executionId != null);
     expect(submitted).toHaveLength(sim.record().executions.length);
     expect(Object.values(state.exports).every((e) => e.pending === null)).toBe(true);
@@ -88,16 +92,37 @@ describe('secrets', () => {
   it('never reach the state, the audit log, stdout or stderr', async () => {
     const clientSecret = 'cXone-Client-S3cret-9f8e7d6c5b4a';
     const callbackToken = 'cb-token-1a2b3c4d5e6f7a8b';
-    const sim = await startSimulator({ credentials: { clientId: 'client-prod', clientSecret, accessKeyId: 'AKID', accessKeySecret: 'AK-secret-value==' }, forbiddenDataActions: ['da-2'], faults: { serverErrors: { first: 1 } } });
-    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'defaults:\n  callbackUrl: https://hooks.example.com/cxone\napply:\n  spacingMs: 0\n' });
-    const env = { CXONE_CLIENT_ID: 'client-prod', CXONE_CLIENT_SECRET: clientSecret, CXONE_CALLBACK_TOKEN: callbackToken };
+    const sim = await startSimulator({
+      credentials: { clientId: 'client-prod', clientSecret, accessKeyId: 'AKID', accessKeySecret: 'AK-secret-value==' },
+      forbiddenDataActions: ['da-2'],
+      faults: { serverErrors: { first: 1 } },
+    });
+    const dir = applyRepo({
+      exports: { a: 'da-1', b: 'da-2' },
+      config: 'defaults:\n  callbackUrl: https://hooks.example.com/cxone\napply:\n  spacingMs: 0\n',
+    });
+    const env = {
+      CXONE_CLIENT_ID: 'client-prod',
+      CXONE_CLIENT_SECRET: clientSecret,
+      CXONE_CALLBACK_TOKEN: callbackToken,
+    };
     const run = cli(sim, dir, env);
-    const outputs = [await run(['-v', 'apply', '--auto-approve']), await run(['-v', 'apply', '--auto-approve', '--json']), await run(['plan', '--json']), await run(['state', 'show', 'a', '--json'])];
-    await run(['apply', '--auto-approve'], { env: { CXONE_CLIENT_SECRET: `${clientSecret}-wrong` } }).then((r) => outputs.push(r));
-    const files = readdirSync(join(dir, '.cxone-exports')).map((f) => readFileSync(join(dir, '.cxone-exports', f), 'utf8'));
+    const outputs = [
+      await run(['-v', 'apply', '--auto-approve']),
+      await run(['-v', 'apply', '--auto-approve', '--json']),
+      await run(['plan', '--json']),
+      await run(['state', 'show', 'a', '--json']),
+    ];
+    await run(['apply', '--auto-approve'], { env: { CXONE_CLIENT_SECRET: `${clientSecret}-wrong` } }).then((r) =>
+      outputs.push(r),
+    );
+    const files = readdirSync(join(dir, '.cxone-exports')).map((f) =>
+      readFileSync(join(dir, '.cxone-exports', f), 'utf8'),
+    );
     const everything = [...outputs.flatMap((o) => [o.stdout, o.stderr]), ...files].join('\n');
     expect(everything).toContain('-> 403'); // the -v lines are there
-    for (const secret of [clientSecret, callbackToken, encodeURIComponent(clientSecret)]) expect(everything).not.toContain(secret);
+    for (const secret of [clientSecret, callbackToken, encodeURIComponent(clientSecret)])
+      expect(everything).not.toContain(secret);
     expect(everything).not.toMatch(/sim_[0-9a-f]{48}/);
     // The token did travel where it belongs: in the callback URL sent to CXone.
     expect(JSON.stringify(sim.record().executions[0]!.payload)).toContain(`token=${callbackToken}`);

@@ -10,7 +10,8 @@ import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
 import { definitionYaml } from '../support/fixtures.js';
 import { startSimulator } from '../support/simulator.js';
 
-const submissions = (requests: RecordedRequest[]) => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/executions'));
+const submissions = (requests: RecordedRequest[]) =>
+  requests.filter((r) => r.method === 'POST' && r.path.endsWith('/executions'));
 
 describe('apply', () => {
   it('applies, then plans no changes; an edited definition submits exactly one execution', async () => {
@@ -23,41 +24,73 @@ describe('apply', () => {
     expect(first.stdout).toContain('Apply complete: 3 submitted, 0 failed, 0 skipped.');
     expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
 
-    writeFileSync(join(dir, 'exports', 'b.yaml'), definitionYaml('b', ['maxRows: 4242']).replace('dataActionId: da-1', 'dataActionId: da-2'));
+    writeFileSync(
+      join(dir, 'exports', 'b.yaml'),
+      definitionYaml('b', ['maxRows: 4242']).replace('dataActionId: da-1', 'dataActionId: da-2'),
+    );
     const second = await run(['apply', '--auto-approve']);
     expect(second.stdout).toContain('Apply complete: 1 submitted, 0 failed, 0 skipped.');
     const posts = submissions(sim.record().requests);
     expect(posts).toHaveLength(4);
     expect(posts[3]!.body).toMatchObject({ dataActionId: 'da-2', export: { maxRows: 4242 } });
 
-    const state = (await readState(dir));
+    const state = await readState(dir);
     expect(Object.keys(state.exports)).toEqual(['a', 'b', 'c']);
-    expect(state.exports.b!.lastExecution).toMatchObject({ status: 'queued', executionId: sim.record().executions[3]!.executionId });
+    expect(state.exports.b!.lastExecution).toMatchObject({
+      status: 'queued',
+      executionId: sim.record().executions[3]!.executionId,
+    });
     expect(schemaCheck('state')(state)).toEqual([]);
     for (const event of readAudit(dir)) expect(schemaCheck('audit-event')(event)).toEqual([]);
-    expect(readAudit(dir).map((e) => e.event)).toEqual(expect.arrayContaining(['execution.intent', 'execution.submitted']));
+    expect(readAudit(dir).map((e) => e.event)).toEqual(
+      expect.arrayContaining(['execution.intent', 'execution.submitted']),
+    );
   });
 
   it('sends exactly the contract payload', async () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1' } });
-    writeFileSync(join(dir, 'exports', 'a.yaml'), definitionYaml('a', ['delimiter: tab', "quoteCharacter: \"'\"", 'escapeCharacter: "\\\\"', 'maxRows: 77', 'columnAlignment: false', 'sanitizeSpecialCharacters: true']) + '  callbackUrl: https://hooks.example.com/cb\n');
+    writeFileSync(
+      join(dir, 'exports', 'a.yaml'),
+      definitionYaml('a', [
+        'delimiter: tab',
+        'quoteCharacter: "\'"',
+        'escapeCharacter: "\\\\"',
+        'maxRows: 77',
+        'columnAlignment: false',
+        'sanitizeSpecialCharacters: true',
+      ]) + '  callbackUrl: https://hooks.example.com/cb\n',
+    );
     expect((await cli(sim, dir)(['apply', '--auto-approve'])).code).toBe(0);
     const [post] = submissions(sim.record().requests);
     expect(post!.body).toEqual({
       dataActionId: 'da-1',
       datasetId: 'ds-1',
-      export: { format: 'csv', delimiter: '\t', quoteCharacter: "'", escapeCharacter: '\\', maxRows: 77, columnAlignment: false },
+      export: {
+        format: 'csv',
+        delimiter: '\t',
+        quoteCharacter: "'",
+        escapeCharacter: '\\',
+        maxRows: 77,
+        columnAlignment: false,
+      },
       callbackUrl: 'https://hooks.example.com/cb',
     });
     expect(post!.headers['idempotency-key']).toBe((await readState(dir)).exports.a!.lastExecution!.idempotencyKey);
   });
 
   it('keeps one request at a time per data action, spaced, within the concurrency limit, even through 429s and 503s', async () => {
-    const sim = await startSimulator({ seed: 7, faults: { serverErrors: { rate: 0.15 }, rateLimit: { requestsPerSecond: 12, burst: 2, retryAfter: 'none' } } });
+    const sim = await startSimulator({
+      seed: 7,
+      faults: { serverErrors: { rate: 0.15 }, rateLimit: { requestsPerSecond: 12, burst: 2, retryAfter: 'none' } },
+    });
     const exportsByName: Record<string, string> = {};
     for (let i = 0; i < 24; i++) exportsByName[`e-${String(i).padStart(2, '0')}`] = `da-${i % 6}`;
-    const dir = applyRepo({ exports: exportsByName, config: 'apply:\n  concurrency: 3\n  spacingMs: 120\n  maxAttempts: 12\n  backoff: { baseMs: 100, capMs: 1000 }\n' });
+    const dir = applyRepo({
+      exports: exportsByName,
+      config:
+        'apply:\n  concurrency: 3\n  spacingMs: 120\n  maxAttempts: 12\n  backoff: { baseMs: 100, capMs: 1000 }\n',
+    });
     const result = await cli(sim, dir)(['apply', '--auto-approve']);
     expect(result.stdout).toContain('Apply complete: 24 submitted, 0 failed, 0 skipped.');
     const posts = submissions(sim.record().requests);
@@ -74,7 +107,12 @@ describe('apply', () => {
       }
     }
     // At most 3 data actions in flight at once.
-    const events = posts.flatMap((r) => [{ at: r.receivedAt, delta: 1 }, { at: r.respondedAt!, delta: -1 }]).sort((x, y) => x.at - y.at || x.delta - y.delta);
+    const events = posts
+      .flatMap((r) => [
+        { at: r.receivedAt, delta: 1 },
+        { at: r.respondedAt!, delta: -1 },
+      ])
+      .sort((x, y) => x.at - y.at || x.delta - y.delta);
     let inFlight = 0;
     let peak = 0;
     for (const e of events) peak = Math.max(peak, (inFlight += e.delta));
@@ -88,7 +126,12 @@ describe('apply', () => {
     const sim = await startSimulator({ forbiddenDataActions: ['da-locked'], unknownDatasets: ['ds-retired'] });
     const dir = applyRepo({ exports: { good: 'da-1', locked: 'da-locked', bad: 'da-2' } });
     // A payload only the server can refuse: the dataset is not active in Data Prep.
-    writeFileSync(join(dir, 'exports', 'bad.yaml'), definitionYaml('bad').replace('dataActionId: da-1', 'dataActionId: da-2').replace('datasetId: ds-1', 'datasetId: ds-retired'));
+    writeFileSync(
+      join(dir, 'exports', 'bad.yaml'),
+      definitionYaml('bad')
+        .replace('dataActionId: da-1', 'dataActionId: da-2')
+        .replace('datasetId: ds-1', 'datasetId: ds-retired'),
+    );
     const result = await cli(sim, dir)(['apply', '--auto-approve']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Apply complete: 1 submitted, 2 failed, 0 skipped.');
@@ -96,12 +139,14 @@ describe('apply', () => {
     const posts = submissions(sim.record().requests);
     expect(posts.filter((r) => r.dataActionId === 'da-locked')).toHaveLength(1);
     expect(posts.filter((r) => r.dataActionId === 'da-2')).toHaveLength(1);
-    const state = (await readState(dir));
+    const state = await readState(dir);
     expect(state.exports.locked!.lastExecution).toMatchObject({ status: 'submit-failed', executionId: null });
     expect((await cli(sim, dir)(['plan', '--json'])).stdout).toContain('"reason": "last-execution-failed"');
     // A reviewer sees why the retry is planned, and so that the same 403 is coming again.
     const plan = (await cli(sim, dir)(['plan', '--markdown'])).stdout;
-    expect(plan).toMatch(/\| `locked` \| retry \| last execution was refused at 20\d\d-[^:]+:[^|]*: the API client may not submit an execution for data action "da-locked"/);
+    expect(plan).toMatch(
+      /\| `locked` \| retry \| last execution was refused at 20\d\d-[^:]+:[^|]*: the API client may not submit an execution for data action "da-locked"/,
+    );
   });
 
   it('refuses to run unapproved without a terminal, and never hangs', async () => {
@@ -123,7 +168,9 @@ describe('apply', () => {
     expect(applied.stdout).toContain('Apply complete: 2 submitted');
     const stale = await run(['apply', 'plan.json']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('the saved plan plan.json is stale, so it is not applied:\n  - the plan was made when there was no state, and a state now exists');
+    expect(stale.stderr).toContain(
+      'the saved plan plan.json is stale, so it is not applied:\n  - the plan was made when there was no state, and a state now exists',
+    );
     expect(submissions(sim.record().requests)).toHaveLength(2);
   });
 
@@ -131,8 +178,18 @@ describe('apply', () => {
     const sim = await startSimulator({ faults: { serverErrors: { first: 1 } } });
     const dir = applyRepo({ exports: { a: 'da-1' } });
     const result = await cli(sim, dir)(['apply', '--auto-approve', '--json']);
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
-    expect(events.map((e) => e.type)).toEqual(['apply_start', 'submit_start', 'retry', 'submit_start', 'submitted', 'change_summary']);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
+    expect(events.map((e) => e.type)).toEqual([
+      'apply_start',
+      'submit_start',
+      'retry',
+      'submit_start',
+      'submitted',
+      'change_summary',
+    ]);
   });
 
   it('waits for completion with --wait, recording rows and latency', async () => {
@@ -148,6 +205,13 @@ describe('apply', () => {
     expect(last.latencyMs).toBe(Date.parse(simulated.endTime!) - Date.parse(simulated.startTime!));
     expect(last.latencyMs! % 1000).toBe(0);
     const completed = readAudit(dir).find((e) => e.event === 'execution.completed')!;
-    expect(completed).toMatchObject({ executionId: last.executionId, status: 'completed', rowsExported: last.rowsExported, latencyMs: last.latencyMs, formatValidated: true, sanitizationApplied: true });
+    expect(completed).toMatchObject({
+      executionId: last.executionId,
+      status: 'completed',
+      rowsExported: last.rowsExported,
+      latencyMs: last.latencyMs,
+      formatValidated: true,
+      sanitizationApplied: true,
+    });
   });
 });

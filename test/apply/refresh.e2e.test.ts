@@ -17,16 +17,29 @@ describe('refresh', () => {
     const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
     const { state } = await store.read();
     const b = state.exports.b!;
-    await store.write({ ...state, exports: { ...state.exports, b: { ...b, lastExecution: { ...b.lastExecution!, executionId: 'exe-vanished' } } } }, state.serial);
+    await store.write(
+      {
+        ...state,
+        exports: { ...state.exports, b: { ...b, lastExecution: { ...b.lastExecution!, executionId: 'exe-vanished' } } },
+      },
+      state.serial,
+    );
 
     for (let pass = 0; pass < 2; pass++) {
       const refreshed = await run(['refresh']);
       expect(refreshed.code, refreshed.stderr).toBe(0);
-      if (pass === 0) expect(refreshed.stdout).toContain('Refresh complete: 0 finished, 1 lost (CXone no longer knows them; the next plan retries them), 2 still running.');
+      if (pass === 0)
+        expect(refreshed.stdout).toContain(
+          'Refresh complete: 0 finished, 1 lost (CXone no longer knows them; the next plan retries them), 2 still running.',
+        );
       else expect(refreshed.stdout).toContain('Refresh complete: 0 finished, 2 still running.');
     }
     const after = await readState(dir);
-    expect(after.exports.b!.lastExecution).toMatchObject({ status: 'lost', error: 'CXone has no execution exe-vanished for data action da-2 (GET /api/v2/dataprep/dataactions/{dataActionId}/executions/{executionId} answered 404)' });
+    expect(after.exports.b!.lastExecution).toMatchObject({
+      status: 'lost',
+      error:
+        'CXone has no execution exe-vanished for data action da-2 (GET /api/v2/dataprep/dataactions/{dataActionId}/executions/{executionId} answered 404)',
+    });
     expect(after.exports.a!.lastExecution!.status).toBe('queued');
     expect(readAudit(dir).filter((e) => e.status === 'lost')).toHaveLength(1);
     const plan = await run(['plan']);
@@ -35,12 +48,17 @@ describe('refresh', () => {
 
   it('says the status path is in doubt when every lookup answers 404', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 600_000, msPerMillionRows: 0, failureRate: 0 } });
-    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\napi:\n  statusPath: /api/v9/elsewhere/{dataActionId}/{executionId}\n' });
+    const dir = applyRepo({
+      exports: { a: 'da-1', b: 'da-2' },
+      config: 'apply:\n  spacingMs: 0\napi:\n  statusPath: /api/v9/elsewhere/{dataActionId}/{executionId}\n',
+    });
     const run = cli(sim, dir);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
     const refreshed = await run(['refresh']);
     expect(refreshed.code).toBe(1);
-    expect(refreshed.stderr).toContain('status lookup answered 404 for every execution asked about (2); the status path may be wrong');
+    expect(refreshed.stderr).toContain(
+      'status lookup answered 404 for every execution asked about (2); the status path may be wrong',
+    );
     expect((await readState(dir)).exports.a!.lastExecution!.status).toBe('queued');
   });
 });

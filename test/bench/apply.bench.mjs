@@ -16,9 +16,14 @@ const SPACING_MS = 100;
 export async function benchApply({ cli, runs }) {
   const rounds = Math.max(1, Math.min(runs, 3));
   const minimumMs = Math.max((EXPORTS / TENANT_RPS) * 1000, (EXPORTS / DATA_ACTIONS) * SPACING_MS);
-  console.log(`apply: ${EXPORTS} exports across ${DATA_ACTIONS} data actions, tenant limit ${TENANT_RPS}/s, spacing ${SPACING_MS} ms; theoretical minimum ${fmt(minimumMs / 1000)} s; ${rounds} runs each`);
+  console.log(
+    `apply: ${EXPORTS} exports across ${DATA_ACTIONS} data actions, tenant limit ${TENANT_RPS}/s, spacing ${SPACING_MS} ms; theoretical minimum ${fmt(minimumMs / 1000)} s; ${rounds} runs each`,
+  );
   const results = [];
-  for (const [label, failRate, target] of [['no faults', 0, 1.25], ['10% 503s', 0.1, 1.6]]) {
+  for (const [label, failRate, target] of [
+    ['no faults', 0, 1.25],
+    ['10% 503s', 0.1, 1.6],
+  ]) {
     const walls = [];
     const rss = [];
     let duplicates = 0;
@@ -33,22 +38,53 @@ export async function benchApply({ cli, runs }) {
       failedRequests += outcome.failedRequests;
     }
     const ratio = median(walls) / minimumMs;
-    console.log(`  ${label.padEnd(10)} median ${fmt(median(walls) / 1000, 2)} s  ratio ${fmt(ratio, 2)}  peak RSS ${fmt(Math.max(...rss))} MB  duplicate executions ${duplicates}  exports not submitted ${missing}  503s absorbed ${failedRequests}`);
-    results.push(verdict(`apply with ${label} / minimum`, `${fmt(ratio, 2)}x`, `<= ${target}x, no duplicates, all submitted`, ratio <= target && duplicates === 0 && missing === 0));
+    console.log(
+      `  ${label.padEnd(10)} median ${fmt(median(walls) / 1000, 2)} s  ratio ${fmt(ratio, 2)}  peak RSS ${fmt(Math.max(...rss))} MB  duplicate executions ${duplicates}  exports not submitted ${missing}  503s absorbed ${failedRequests}`,
+    );
+    results.push(
+      verdict(
+        `apply with ${label} / minimum`,
+        `${fmt(ratio, 2)}x`,
+        `<= ${target}x, no duplicates, all submitted`,
+        ratio <= target && duplicates === 0 && missing === 0,
+      ),
+    );
   }
   return results.every(Boolean);
 }
 
 async function oneRun(cli, failRate, round) {
   const root = mkdtempSync(join(tmpdir(), 'cxone-bench-apply-'));
-  const sim = spawn(process.execPath, [cli, 'sim', '--port', '0', '--rate-limit', String(TENANT_RPS), '--min-duration', '600000', '--seed', String(round + 1), ...(failRate > 0 ? ['--fail-rate', String(failRate)] : [])], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const sim = spawn(
+    process.execPath,
+    [
+      cli,
+      'sim',
+      '--port',
+      '0',
+      '--rate-limit',
+      String(TENANT_RPS),
+      '--min-duration',
+      '600000',
+      '--seed',
+      String(round + 1),
+      ...(failRate > 0 ? ['--fail-rate', String(failRate)] : []),
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   try {
     const env = await simEnvironment(sim);
     mkdirSync(join(root, 'exports'));
     for (let i = 0; i < EXPORTS; i++) {
-      writeFileSync(join(root, 'exports', `e-${i}.yaml`), `apiVersion: cxone-exports/v1\nkind: CsvExport\nmetadata:\n  name: e-${i}\nspec:\n  dataActionId: da-${i % DATA_ACTIONS}\n  datasetId: ds-${i}\n  format:\n    maxRows: ${1000 + i}\n`);
+      writeFileSync(
+        join(root, 'exports', `e-${i}.yaml`),
+        `apiVersion: cxone-exports/v1\nkind: CsvExport\nmetadata:\n  name: e-${i}\nspec:\n  dataActionId: da-${i % DATA_ACTIONS}\n  datasetId: ds-${i}\n  format:\n    maxRows: ${1000 + i}\n`,
+      );
     }
-    writeFileSync(join(root, 'cxone-exports.config.yaml'), `apply:\n  concurrency: 8\n  spacingMs: ${SPACING_MS}\n  maxRequestsPerSecond: ${TENANT_RPS}\n  maxAttempts: 8\n  backoff: { baseMs: 100, capMs: 2000 }\n  circuitBreaker: { failureThreshold: 20, cooldownMs: 5000 }\n`);
+    writeFileSync(
+      join(root, 'cxone-exports.config.yaml'),
+      `apply:\n  concurrency: 8\n  spacingMs: ${SPACING_MS}\n  maxRequestsPerSecond: ${TENANT_RPS}\n  maxAttempts: 8\n  backoff: { baseMs: 100, capMs: 2000 }\n  circuitBreaker: { failureThreshold: 20, cooldownMs: 5000 }\n`,
+    );
     const saved = { ...process.env };
     Object.assign(process.env, env, { CI: '1' });
     const timing = timeNode([cli, 'apply', '--auto-approve', '--json'], { runs: 1, cwd: root, discardStdout: true });

@@ -16,15 +16,19 @@ let next = 0;
 function send({ body, headers }) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const req = request(target, { method: 'POST', agent, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        latencies.push(performance.now() - started);
-        if (res.statusCode === 200) ok++;
-        else failed++;
-        resolve();
-      });
-    });
+    const req = request(
+      target,
+      { method: 'POST', agent, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - started);
+          if (res.statusCode === 200) ok++;
+          else failed++;
+          resolve();
+        });
+      },
+    );
     req.on('error', () => {
       failed++;
       resolve();
@@ -34,9 +38,11 @@ function send({ body, headers }) {
 }
 
 const started = performance.now();
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  while (next < requests.length) await send(requests[next++]);
-}));
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < requests.length) await send(requests[next++]);
+  }),
+);
 const wallMs = performance.now() - started;
 latencies.sort((a, b) => a - b);
 const at = (p) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)];

@@ -10,15 +10,30 @@ const SUBMISSIONS = 2000;
 const CONCURRENCY = 16;
 
 export async function benchClient({ cli, dist, runs }) {
-  const sim = spawn(process.execPath, [cli, 'sim', '--port', '0', '--min-duration', '600000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = spawn(process.execPath, [cli, 'sim', '--port', '0', '--min-duration', '600000'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const env = await simEnvironment(sim);
     const { createCxoneClient } = await import(`${dist}/cxone/create-client.js`);
     const { parseConfig } = await import(`${dist}/config/parse-config.js`);
     const { buildExecutionPayload } = await import(`${dist}/contract/execution-payload.js`);
-    const parsed = parseConfig({ configFile: null, displayFile: '-', rootDir: process.cwd(), value: {}, locate: () => ({ file: '-', line: 1, column: 1 }) }, env);
+    const parsed = parseConfig(
+      {
+        configFile: null,
+        displayFile: '-',
+        rootDir: process.cwd(),
+        value: {},
+        locate: () => ({ file: '-', line: 1, column: 1 }),
+      },
+      env,
+    );
     const payloads = Array.from({ length: SUBMISSIONS }, (_, i) =>
-      buildExecutionPayload({ dataActionId: `da-${i % 50}`, datasetId: `ds-${i}`, format: { delimiter: ',', quoteCharacter: '"', escapeCharacter: '"', maxRows: 1000 + i, columnAlignment: true } }),
+      buildExecutionPayload({
+        dataActionId: `da-${i % 50}`,
+        datasetId: `ds-${i}`,
+        format: { delimiter: ',', quoteCharacter: '"', escapeCharacter: '"', maxRows: 1000 + i, columnAlignment: true },
+      }),
     );
     const token = await fetchToken(env);
 
@@ -40,8 +55,12 @@ export async function benchClient({ cli, dist, runs }) {
     const bareRate = median(bare.map(rate));
     const ourRate = median(ours.map(rate));
     const ratio = ourRate / bareRate;
-    console.log(`  bare http.request loop   median ${fmt(bareRate, 0)} submissions/s  client CPU ${fmt(median(bare.map((r) => r.cpuMs)), 0)} ms`);
-    console.log(`  cxone-exports client     median ${fmt(ourRate, 0)} submissions/s  client CPU ${fmt(median(ours.map((r) => r.cpuMs)), 0)} ms`);
+    console.log(
+      `  bare http.request loop   median ${fmt(bareRate, 0)} submissions/s  client CPU ${fmt(median(bare.map((r) => r.cpuMs)), 0)} ms`,
+    );
+    console.log(
+      `  cxone-exports client     median ${fmt(ourRate, 0)} submissions/s  client CPU ${fmt(median(ours.map((r) => r.cpuMs)), 0)} ms`,
+    );
     return [verdict('client / bare throughput', `${fmt(ratio, 2)}x`, '>= 0.7x', ratio >= 0.7)].every(Boolean);
   } finally {
     sim.kill('SIGINT');
@@ -68,17 +87,43 @@ function bareSubmit(apiUrl, token, payload) {
   const body = JSON.stringify(payload);
   const url = new URL(`/api/v2/dataprep/dataactions/${encodeURIComponent(payload.dataActionId)}/executions`, apiUrl);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': randomUUID(), 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(Buffer.concat(chunks).toString())) : reject(new Error(`status ${res.statusCode}`))));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'Idempotency-Key': randomUUID(),
+          'Content-Length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 201
+            ? resolve(JSON.parse(Buffer.concat(chunks).toString()))
+            : reject(new Error(`status ${res.statusCode}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 async function fetchToken(env) {
-  const response = await fetch(`${env.CXONE_AUTH_URL}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: env.CXONE_CLIENT_ID, client_secret: env.CXONE_CLIENT_SECRET }) });
+  const response = await fetch(`${env.CXONE_AUTH_URL}/oauth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: env.CXONE_CLIENT_ID,
+      client_secret: env.CXONE_CLIENT_SECRET,
+    }),
+  });
   return (await response.json()).access_token;
 }

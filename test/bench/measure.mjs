@@ -16,9 +16,16 @@ export function timeNode(args, { runs = 5, cwd = process.cwd(), expectCode = 0, 
     for (let i = 0; i < runs; i++) {
       const rssFile = join(dir, `rss-${i}`);
       const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], { cwd, env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'] });
+      const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
+        cwd,
+        env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'],
+      });
       wallMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-      if (result.status !== expectCode) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${(result.stderr ?? '').slice(0, 2000)}`);
+      if (result.status !== expectCode)
+        throw new Error(`node ${args.join(' ')} exited ${result.status}: ${(result.stderr ?? '').slice(0, 2000)}`);
       rssMb.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
     }
   } finally {
@@ -50,7 +57,8 @@ export function simEnvironment(child) {
     child.stdout.on('data', (chunk) => {
       text += chunk.toString();
       const lines = text.split('\n').filter(Boolean);
-      if (text.endsWith('\n') && lines.length >= 6) resolve(Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2))));
+      if (text.endsWith('\n') && lines.length >= 6)
+        resolve(Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2))));
     });
     child.once('exit', () => reject(new Error('the simulator exited before printing its environment')));
   });

@@ -17,24 +17,65 @@ export async function benchPlan({ cli, dist, runs }) {
     const { LocalFileStore } = await import(`${dist}/state/local-file-store.js`);
     const { planChanges } = await import(`${dist}/plan/plan-changes.js`);
     const { renderMarkdownPlan, MARKDOWN_CAP } = await import(`${dist}/cli/render-plan-markdown.js`);
-    const config = parseConfig({ configFile: null, displayFile: '-', rootDir: root, value: {}, locate: () => ({ file: '-', line: 1, column: 1 }) }, {}).config;
-    const files = readdirSync(join(root, 'exports'), { recursive: true }).filter((f) => f.endsWith('.yaml')).map((f) => ({ file: `exports/${f}`, text: readFileSync(join(root, 'exports', f), 'utf8') }));
+    const config = parseConfig(
+      {
+        configFile: null,
+        displayFile: '-',
+        rootDir: root,
+        value: {},
+        locate: () => ({ file: '-', line: 1, column: 1 }),
+      },
+      {},
+    ).config;
+    const files = readdirSync(join(root, 'exports'), { recursive: true })
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => ({ file: `exports/${f}`, text: readFileSync(join(root, 'exports', f), 'utf8') }));
     const { definitions } = checkDefinitionFiles(files, config);
 
     // Every tenth export was applied with another maxRows, so 10% plan as update.
     const entry = (d, i) => {
-      const spec = i % 10 === 0 ? { ...d.spec, format: { ...d.spec.format, maxRows: d.spec.format.maxRows + 1 } } : d.spec;
+      const spec =
+        i % 10 === 0 ? { ...d.spec, format: { ...d.spec.format, maxRows: d.spec.format.maxRows + 1 } } : d.spec;
       const hash = i % 10 === 0 ? `sha256:${'f'.repeat(64)}` : d.definitionHash;
-      return [d.name, { definitionHash: hash, spec, metadata: d.metadata, source: { file: d.source.file, line: d.source.line }, pending: null, lastExecution: { executionId: `exe_${i}`, status: 'completed', idempotencyKey: `key-${i}`, definitionHash: hash, submittedAt: '2026-11-27T10:00:00.000Z', completedAt: '2026-11-27T10:04:10.000Z', rowsExported: 100, latencyMs: 250000, error: null } }];
+      return [
+        d.name,
+        {
+          definitionHash: hash,
+          spec,
+          metadata: d.metadata,
+          source: { file: d.source.file, line: d.source.line },
+          pending: null,
+          lastExecution: {
+            executionId: `exe_${i}`,
+            status: 'completed',
+            idempotencyKey: `key-${i}`,
+            definitionHash: hash,
+            submittedAt: '2026-11-27T10:00:00.000Z',
+            completedAt: '2026-11-27T10:04:10.000Z',
+            rowsExported: 100,
+            latencyMs: 250000,
+            error: null,
+          },
+        },
+      ];
     };
     const store = new LocalFileStore({ stateDir: join(root, '.cxone-exports') });
-    let state = await store.write({ ...(await store.read()).state, exports: Object.fromEntries(definitions.map(entry)) }, 0);
+    let state = await store.write(
+      { ...(await store.read()).state, exports: Object.fromEntries(definitions.map(entry)) },
+      0,
+    );
 
     // The state write alone: alternate one entry so that every write really changes content.
     const writeMs = [];
     for (let i = 0; i < runs * 2; i++) {
       const name = definitions[0].name;
-      const next = { ...state, exports: { ...state.exports, [name]: { ...state.exports[name], source: { file: state.exports[name].source.file, line: (i % 2) + 1 } } } };
+      const next = {
+        ...state,
+        exports: {
+          ...state.exports,
+          [name]: { ...state.exports[name], source: { file: state.exports[name].source.file, line: (i % 2) + 1 } },
+        },
+      };
       const started = performance.now();
       state = await store.write(next, state.serial);
       writeMs.push(performance.now() - started);
@@ -50,19 +91,30 @@ export async function benchPlan({ cli, dist, runs }) {
       renderMs.push(performance.now() - started);
     }
 
-    console.log(`plan: ${count} definitions against a ${Object.keys(state.exports).length}-entry state, ${planned.summary.update} changed, ${runs} runs each`);
+    console.log(
+      `plan: ${count} definitions against a ${Object.keys(state.exports).length}-entry state, ${planned.summary.update} changed, ${runs} runs each`,
+    );
     const validate = timeNode([cli, 'validate'], { runs, cwd: root, discardStdout: true });
     const plan = timeNode([cli, 'plan', '--json'], { runs, cwd: root, discardStdout: true });
     const ratio = median(plan.wallMs) / median(validate.wallMs);
     const peak = Math.max(...plan.rssMb);
     console.log(`  cxone-exports validate          median ${fmt(median(validate.wallMs))} ms`);
     console.log(`  cxone-exports plan --json       median ${fmt(median(plan.wallMs))} ms  peak RSS ${fmt(peak)} MB`);
-    console.log(`  state write, ${Object.keys(state.exports).length} entries, atomic  median ${fmt(median(writeMs))} ms`);
-    console.log(`  markdown, ${allChanges.changes.length} changes          median ${fmt(median(renderMs))} ms, ${markdown.length} characters (cap ${MARKDOWN_CAP})`);
+    console.log(
+      `  state write, ${Object.keys(state.exports).length} entries, atomic  median ${fmt(median(writeMs))} ms`,
+    );
+    console.log(
+      `  markdown, ${allChanges.changes.length} changes          median ${fmt(median(renderMs))} ms, ${markdown.length} characters (cap ${MARKDOWN_CAP})`,
+    );
     return [
       verdict('plan / validate', `${fmt(ratio, 2)}x`, '<= 1.3x', ratio <= 1.3),
       verdict('plan peak RSS', `${fmt(peak)} MB`, '< 400 MB', peak < 400),
-      verdict('markdown of 10,000 changes', `${markdown.length} chars in ${fmt(median(renderMs))} ms`, `<= ${MARKDOWN_CAP} chars, < 1000 ms`, markdown.length <= MARKDOWN_CAP && median(renderMs) < 1000),
+      verdict(
+        'markdown of 10,000 changes',
+        `${markdown.length} chars in ${fmt(median(renderMs))} ms`,
+        `<= ${MARKDOWN_CAP} chars, < 1000 ms`,
+        markdown.length <= MARKDOWN_CAP && median(renderMs) < 1000,
+      ),
     ].every(Boolean);
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -14,7 +14,14 @@ const dist = new URL('../../dist', import.meta.url).href;
 const only = process.argv[2];
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-const benches = { validate: benchValidate, client: benchClient, plan: benchPlan, apply: benchApply, serve: benchServe, audit: benchAudit };
+const benches = {
+  validate: benchValidate,
+  client: benchClient,
+  plan: benchPlan,
+  apply: benchApply,
+  serve: benchServe,
+  audit: benchAudit,
+};
 const results = [];
 for (const [name, bench] of Object.entries(benches)) {
   if (only === undefined || only === name) results.push(await bench({ cli, dist, runs }));

@@ -27,13 +27,54 @@ export async function benchServe({ cli, dist, runs }) {
       const hash = `sha256:${'a'.repeat(64)}`;
       const exports = {};
       for (let i = 0; i < CALLBACKS; i++) {
-        exports[`export-${i}`] = { definitionHash: hash, spec: { dataActionId: `da-${i % 100}`, datasetId: `ds-${i}`, format: { delimiter: ',', quoteCharacter: '"', escapeCharacter: '"', maxRows: 100000, columnAlignment: true, sanitizeSpecialCharacters: true } }, metadata: { name: `export-${i}` }, source: { file: 'exports/x.yaml', line: 1 }, pending: null, lastExecution: { executionId: `exe-${i}`, status: 'queued', idempotencyKey: `key-${i}`, definitionHash: hash, submittedAt: '2026-11-27T10:00:00.000Z', completedAt: null, rowsExported: null, latencyMs: null, error: null } };
+        exports[`export-${i}`] = {
+          definitionHash: hash,
+          spec: {
+            dataActionId: `da-${i % 100}`,
+            datasetId: `ds-${i}`,
+            format: {
+              delimiter: ',',
+              quoteCharacter: '"',
+              escapeCharacter: '"',
+              maxRows: 100000,
+              columnAlignment: true,
+              sanitizeSpecialCharacters: true,
+            },
+          },
+          metadata: { name: `export-${i}` },
+          source: { file: 'exports/x.yaml', line: 1 },
+          pending: null,
+          lastExecution: {
+            executionId: `exe-${i}`,
+            status: 'queued',
+            idempotencyKey: `key-${i}`,
+            definitionHash: hash,
+            submittedAt: '2026-11-27T10:00:00.000Z',
+            completedAt: null,
+            rowsExported: null,
+            latencyMs: null,
+            error: null,
+          },
+        };
       }
       await store.write({ ...(await store.read()).state, exports }, 0);
       const now = Math.floor(Date.now() / 1000);
       const requests = Array.from({ length: CALLBACKS }, (_, i) => {
-        const body = JSON.stringify({ executionId: `exe-${i}`, status: i % 20 === 0 ? 'failed' : 'completed', rowsExported: 1000 + i, startTime: '2026-11-27T10:00:00Z', endTime: '2026-11-27T10:01:00Z' });
-        return { body, headers: { 'Content-Type': 'application/json', 'X-CXone-Timestamp': String(now), 'X-CXone-Signature': signCallback(SECRET, now, body) } };
+        const body = JSON.stringify({
+          executionId: `exe-${i}`,
+          status: i % 20 === 0 ? 'failed' : 'completed',
+          rowsExported: 1000 + i,
+          startTime: '2026-11-27T10:00:00Z',
+          endTime: '2026-11-27T10:01:00Z',
+        });
+        return {
+          body,
+          headers: {
+            'Content-Type': 'application/json',
+            'X-CXone-Timestamp': String(now),
+            'X-CXone-Signature': signCallback(SECRET, now, body),
+          },
+        };
       });
       const requestsFile = join(root, 'requests.json');
       writeFileSync(requestsFile, JSON.stringify(requests));
@@ -51,17 +92,30 @@ export async function benchServe({ cli, dist, runs }) {
   const writes = median(ours.map((r) => r.writes));
   const durable = Math.min(...ours.map((r) => r.durable));
   const acknowledged = Math.min(...ours.map((r) => r.ok));
-  console.log(`  bare node:http server   median ${fmt(median(bare.map(rate)), 0)} events/s  p50 ${fmt(median(bare.map((r) => r.p50Ms)), 1)} ms  p99 ${fmt(median(bare.map((r) => r.p99Ms)), 1)} ms`);
-  console.log(`  cxone-exports serve     median ${fmt(median(ours.map(rate)), 0)} events/s  p50 ${fmt(median(ours.map((r) => r.p50Ms)), 1)} ms  p99 ${fmt(median(ours.map((r) => r.p99Ms)), 1)} ms  peak RSS ${fmt(Math.max(...ours.map((r) => r.rssMb)))} MB`);
-  console.log(`  state writes (group commits) for ${CALLBACKS} events: median ${writes}; acknowledged ${acknowledged}, durable in state ${durable}`);
+  console.log(
+    `  bare node:http server   median ${fmt(median(bare.map(rate)), 0)} events/s  p50 ${fmt(median(bare.map((r) => r.p50Ms)), 1)} ms  p99 ${fmt(median(bare.map((r) => r.p99Ms)), 1)} ms`,
+  );
+  console.log(
+    `  cxone-exports serve     median ${fmt(median(ours.map(rate)), 0)} events/s  p50 ${fmt(median(ours.map((r) => r.p50Ms)), 1)} ms  p99 ${fmt(median(ours.map((r) => r.p99Ms)), 1)} ms  peak RSS ${fmt(Math.max(...ours.map((r) => r.rssMb)))} MB`,
+  );
+  console.log(
+    `  state writes (group commits) for ${CALLBACKS} events: median ${writes}; acknowledged ${acknowledged}, durable in state ${durable}`,
+  );
   return [
-    verdict('serve / bare throughput', `${fmt(ratio, 2)}x`, '>= 0.3x, every acknowledged event durable', ratio >= 0.3 && durable >= acknowledged && acknowledged === CALLBACKS),
+    verdict(
+      'serve / bare throughput',
+      `${fmt(ratio, 2)}x`,
+      '>= 0.3x, every acknowledged event durable',
+      ratio >= 0.3 && durable >= acknowledged && acknowledged === CALLBACKS,
+    ),
     verdict('state writes', String(writes), `far fewer than ${CALLBACKS}`, writes < CALLBACKS / 10),
   ].every(Boolean);
 }
 
 async function againstBare(requestsFile) {
-  const server = spawn(process.execPath, [new URL('./bare-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [new URL('./bare-server.mjs', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const [line] = await firstLine(server.stdout);
     return await load(`http://127.0.0.1:${line.trim()}/webhook/cxone-callback`, requestsFile);
@@ -73,10 +127,35 @@ async function againstBare(requestsFile) {
 async function againstServe(cli, root, requestsFile) {
   const rssFile = join(root, 'serve.rss');
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const serve = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', RSS_HOOK, cli, 'serve', '--port', String(port)], { cwd: root, env: { ...process.env, CXONE_CALLBACK_SECRET: SECRET, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const serve = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--import',
+      RSS_HOOK,
+      cli,
+      'serve',
+      '--port',
+      String(port),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, CXONE_CALLBACK_SECRET: SECRET, BENCH_RSS_FILE: rssFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   serve.stderr.on('data', (chunk) => (stderr += chunk.toString()));
-  for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((resolve) => setTimeout(resolve, 100));
   const result = await load(`http://127.0.0.1:${port}/webhook/cxone-callback`, requestsFile);
   serve.kill('SIGTERM');
   await new Promise((resolve) => serve.on('exit', resolve));
@@ -86,10 +165,14 @@ async function againstServe(cli, root, requestsFile) {
 
 function load(url, requestsFile) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOAD, url, requestsFile, String(CONCURRENCY)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [LOAD, url, requestsFile, String(CONCURRENCY)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 

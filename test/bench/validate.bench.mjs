@@ -14,7 +14,10 @@ export async function benchValidate({ cli, runs }) {
     const count = generateDefinitions(root, { files: 1000, perFile: 10 });
     console.log(`validate: ${count} definitions in 1000 files, ${runs} runs each`);
 
-    const baseline = timeNode([new URL('./parse-baseline.mjs', import.meta.url).pathname, join(root, 'exports')], { runs, cwd: root });
+    const baseline = timeNode([new URL('./parse-baseline.mjs', import.meta.url).pathname, join(root, 'exports')], {
+      runs,
+      cwd: root,
+    });
     const validate = timeNode([cli, 'validate'], { runs, cwd: root });
     const nodeBare = timeNode(['-e', '0'], { runs: runs * 2, cwd: root });
     const version = timeNode([cli, '--version'], { runs: runs * 2, cwd: root });
@@ -22,7 +25,9 @@ export async function benchValidate({ cli, runs }) {
     const ratio = median(validate.wallMs) / median(baseline.wallMs);
     const versionRatio = median(version.wallMs) / median(nodeBare.wallMs);
     const peak = Math.max(...validate.rssMb);
-    console.log(`  baseline parseAllDocuments  median ${fmt(median(baseline.wallMs))} ms  peak RSS ${fmt(Math.max(...baseline.rssMb))} MB`);
+    console.log(
+      `  baseline parseAllDocuments  median ${fmt(median(baseline.wallMs))} ms  peak RSS ${fmt(Math.max(...baseline.rssMb))} MB`,
+    );
     console.log(`  cxone-exports validate      median ${fmt(median(validate.wallMs))} ms  peak RSS ${fmt(peak)} MB`);
     console.log(`  node -e 0                   median ${fmt(median(nodeBare.wallMs))} ms`);
     console.log(`  cxone-exports --version     median ${fmt(median(version.wallMs))} ms`);

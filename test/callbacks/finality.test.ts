@@ -25,7 +25,8 @@ const LATER: [string, Record<string, unknown>][] = [
 ];
 const PAIRS = FINISHED.flatMap((first) => LATER.map(([name, later]) => [first, name, later] as const));
 
-const stateOf = async (dir: string) => (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state;
+const stateOf = async (dir: string) =>
+  (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state;
 
 describe('a finished execution is final', () => {
   it.each(PAIRS)('after %s, a signed "%s" answers 200 and changes nothing', async (first, _name, later) => {
@@ -45,7 +46,13 @@ describe('a finished execution is final', () => {
     const audit = await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl'));
     const anomalies = audit.filter((e) => e.event === 'execution.anomaly');
     expect(anomalies).toHaveLength(same ? 0 : 1);
-    if (!same) expect(anomalies[0]).toMatchObject({ executionId: 'exe-0', status: later.status, reason: 'callback', anomalies: [`${String(later.status)}-after-${first}`] });
+    if (!same)
+      expect(anomalies[0]).toMatchObject({
+        executionId: 'exe-0',
+        status: later.status,
+        reason: 'callback',
+        anomalies: [`${String(later.status)}-after-${first}`],
+      });
     expect(audit.filter((e) => e.event === 'execution.completed' || e.event === 'execution.failed')).toHaveLength(1);
   });
 
@@ -56,7 +63,8 @@ describe('a finished execution is final', () => {
     const body = completion('exe-0');
     expect((await postCallback(url, body, { secret: SECRET, timestamp })).body.status).toBe('recorded');
     const settled = await stateOf(dir);
-    for (let i = 0; i < 3; i++) expect((await postCallback(url, body, { secret: SECRET, timestamp })).body.status).toBe('duplicate');
+    for (let i = 0; i < 3; i++)
+      expect((await postCallback(url, body, { secret: SECRET, timestamp })).body.status).toBe('duplicate');
     expect(await stateOf(dir)).toEqual(settled);
     expect((await metrics.render()).body).toMatch(/cxone_exports_executions_total\{status="completed"\} 1\n/);
   });
@@ -64,8 +72,20 @@ describe('a finished execution is final', () => {
   it('a running report after running moves nothing back: queued after running is ignored', async () => {
     const { dir } = await repoWithQueuedExecutions(1);
     const { url } = await startReceiver(dir, { secrets: [SECRET] });
-    expect((await postCallback(url, completion('exe-0', { status: 'running', rowsExported: null, endTime: null }), { secret: SECRET })).body.status).toBe('recorded');
-    expect((await postCallback(url, completion('exe-0', { status: 'queued', rowsExported: null, endTime: null }), { secret: SECRET })).body).toEqual({ status: 'ignored', anomalies: ['queued-after-running'] });
+    expect(
+      (
+        await postCallback(url, completion('exe-0', { status: 'running', rowsExported: null, endTime: null }), {
+          secret: SECRET,
+        })
+      ).body.status,
+    ).toBe('recorded');
+    expect(
+      (
+        await postCallback(url, completion('exe-0', { status: 'queued', rowsExported: null, endTime: null }), {
+          secret: SECRET,
+        })
+      ).body,
+    ).toEqual({ status: 'ignored', anomalies: ['queued-after-running'] });
     expect((await stateOf(dir)).exports['export-0']!.lastExecution!.status).toBe('running');
   });
 
@@ -75,7 +95,9 @@ describe('a finished execution is final', () => {
     const submitted = await executions.submit(samplePayload(), { idempotencyKey: 'key-poll-after-callback' });
     // The callback said failed; CXone's status endpoint will say completed.
     const def = definition('polled');
-    const entry = appliedEntry(def, { lastExecution: execution('failed', { executionId: submitted.executionId, definitionHash: def.definitionHash }) });
+    const entry = appliedEntry(def, {
+      lastExecution: execution('failed', { executionId: submitted.executionId, definitionHash: def.definitionHash }),
+    });
     const { dir } = await repoWithQueuedExecutions(0);
     const stateDir = join(dir, '.cxone-exports');
     const store = new LocalFileStore({ stateDir });
@@ -83,22 +105,27 @@ describe('a finished execution is final', () => {
     const { log } = await AuditLog.open(join(stateDir, 'audit.jsonl'));
     const journal = new StateJournal(state, store, log);
     const finished: string[] = [];
-    const result = await pollCompletions([{ name: 'polled', dataActionId: 'da-agent-activity', executionId: submitted.executionId }], {
-      client: executions,
-      journal,
-      identity: { actor: 'test', runId: 'run-poll', gitSha: undefined, toolVersion: '0.1.0' },
-      reporter: { progress: () => undefined, finished: (e, status) => finished.push(status) },
-      clock: systemClock,
-      timeoutMs: 30_000,
-      initialIntervalMs: 10,
-      maxIntervalMs: 20,
-    });
+    const result = await pollCompletions(
+      [{ name: 'polled', dataActionId: 'da-agent-activity', executionId: submitted.executionId }],
+      {
+        client: executions,
+        journal,
+        identity: { actor: 'test', runId: 'run-poll', gitSha: undefined, toolVersion: '0.1.0' },
+        reporter: { progress: () => undefined, finished: (e, status) => finished.push(status) },
+        clock: systemClock,
+        timeoutMs: 30_000,
+        initialIntervalMs: 10,
+        maxIntervalMs: 20,
+      },
+    );
     await journal.close();
     expect(result.unsupported).toBeUndefined();
     expect(result.unfinished).toEqual([]);
     expect(finished).toEqual([]);
     expect((await stateOf(dir)).exports.polled).toEqual(entry);
     const audit = await readAuditLog(join(stateDir, 'audit.jsonl'));
-    expect(audit.map((e) => [e.event, e.reason, e.anomalies])).toEqual([['execution.anomaly', 'status-poll', ['completed-after-failed']]]);
+    expect(audit.map((e) => [e.event, e.reason, e.anomalies])).toEqual([
+      ['execution.anomaly', 'status-poll', ['completed-after-failed']],
+    ]);
   });
 });

@@ -15,7 +15,12 @@ const SECRET = 'whsec-flood';
 const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
 
 /** Sends `total` refused requests over `connections` parallel loops, as fast as they go. */
-async function flood(url: string, total: number, connections: number, options: Parameters<typeof postCallback>[2]): Promise<number[]> {
+async function flood(
+  url: string,
+  total: number,
+  connections: number,
+  options: Parameters<typeof postCallback>[2],
+): Promise<number[]> {
   const statuses: number[] = [];
   let sent = 0;
   await Promise.all(
@@ -29,7 +34,11 @@ async function flood(url: string, total: number, connections: number, options: P
   return statuses;
 }
 
-const rejectedTotal = (text: string) => [...text.matchAll(/cxone_exports_callbacks_rejected_total\{reason="[^"]+"\} (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+const rejectedTotal = (text: string) =>
+  [...text.matchAll(/cxone_exports_callbacks_rejected_total\{reason="[^"]+"\} (\d+)/g)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
 
 describe('a flood of refused callbacks', () => {
   it('counts every refusal, and audits a bounded number of lines per reason and window', async () => {
@@ -58,7 +67,10 @@ describe('a flood of refused callbacks', () => {
     expect(audit.length).toBe(6);
     expect(statSync(auditPath).size).toBeLessThan(3000);
     expect(audit.reduce((sum, e) => sum + (e.count ?? 1), 0)).toBe(2100);
-    expect(audit.find((e) => e.reason === 'missing-credentials' && e.count === 1499)).toMatchObject({ sources: ['127.0.0.1'], until: '2026-11-28T10:01:00.000Z' });
+    expect(audit.find((e) => e.reason === 'missing-credentials' && e.count === 1499)).toMatchObject({
+      sources: ['127.0.0.1'],
+      until: '2026-11-28T10:01:00.000Z',
+    });
 
     // A receiver started on this log counts exactly what the running one counted.
     const restarted = new ReceiverMetrics();
@@ -71,7 +83,19 @@ describe('a flood of refused callbacks', () => {
     const auditPath = join(dir, '.cxone-exports', 'audit.jsonl');
     // What a kill -9 mid-batch leaves: completion lines for exe-0..9 that the state never recorded.
     const orphaned = Array.from({ length: 10 }, (_, i) =>
-      JSON.stringify(stampEvent(identity, '2026-11-28T10:00:00.000Z', { event: 'execution.completed', export: `export-${i}`, executionId: `exe-${i}`, status: 'completed', rowsExported: 500, latencyMs: 250_000, formatValidated: true, sanitizationApplied: false, reason: 'callback' })),
+      JSON.stringify(
+        stampEvent(identity, '2026-11-28T10:00:00.000Z', {
+          event: 'execution.completed',
+          export: `export-${i}`,
+          executionId: `exe-${i}`,
+          status: 'completed',
+          rowsExported: 500,
+          latencyMs: 250_000,
+          formatValidated: true,
+          sanitizationApplied: false,
+          reason: 'callback',
+        }),
+      ),
     );
     writeFileSync(auditPath, `${orphaned.join('\n')}\n`);
 
@@ -79,8 +103,10 @@ describe('a flood of refused callbacks', () => {
     await seedMetricsFromAuditLog(metrics, auditPath);
     const { url } = await startReceiver(dir, { secrets: [SECRET] }, {});
     // CXone redelivers all 20 (the 10 were never acknowledged).
-    for (let i = 0; i < 20; i++) expect((await postCallback(url, completion(`exe-${i}`), { secret: SECRET })).status).toBe(200);
-    for (const event of await readAuditLog(auditPath)) if (END_EVENTS.includes(event.event)) metrics.recordExecution(event);
+    for (let i = 0; i < 20; i++)
+      expect((await postCallback(url, completion(`exe-${i}`), { secret: SECRET })).status).toBe(200);
+    for (const event of await readAuditLog(auditPath))
+      if (END_EVENTS.includes(event.event)) metrics.recordExecution(event);
 
     const ends = new ExecutionEnds();
     await scanAuditLog(auditPath, { events: END_EVENTS, onEvent: (event) => ends.add(event) });

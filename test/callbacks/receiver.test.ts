@@ -13,8 +13,13 @@ import { completion, PATH, postCallback, repoWithQueuedExecutions, startReceiver
 
 const SECRET = 'whsec-current';
 /** Everything the state is made of on disk: the snapshot and the log of patches after it. */
-const stateText = (dir: string) => readFileSync(join(dir, '.cxone-exports', 'state.json'), 'utf8') + (existsSync(join(dir, '.cxone-exports', 'state.wal')) ? readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8') : '');
-const readState = async (dir: string) => (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state;
+const stateText = (dir: string) =>
+  readFileSync(join(dir, '.cxone-exports', 'state.json'), 'utf8') +
+  (existsSync(join(dir, '.cxone-exports', 'state.wal'))
+    ? readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8')
+    : '');
+const readState = async (dir: string) =>
+  (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state;
 
 describe('authentication', () => {
   it.each([
@@ -48,12 +53,18 @@ describe('hostile input', () => {
     const { url } = await startReceiver(dir, { secrets: [SECRET] });
     const started = Date.now();
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${url}${PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': 10 * 1024 * 1024 } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${url}${PATH}`,
+        { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': 10 * 1024 * 1024 } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       // The server stops reading and closes: the rest of the upload fails, as it should.
-      req.on('error', (error: NodeJS.ErrnoException) => (['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error)));
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        ['EPIPE', 'ECONNRESET'].includes(error.code ?? '') ? undefined : reject(error),
+      );
       const chunk = Buffer.alloc(64 * 1024, 'x');
       let sent = 0;
       const pump = () => {
@@ -70,7 +81,9 @@ describe('hostile input', () => {
   it('answers 415, 400, 404 and 405 where they belong', async () => {
     const { dir } = await repoWithQueuedExecutions(1);
     const { url } = await startReceiver(dir, { secrets: [SECRET] });
-    expect((await fetch(`${url}${PATH}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' })).status).toBe(415);
+    expect(
+      (await fetch(`${url}${PATH}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' })).status,
+    ).toBe(415);
     expect((await postCallback(url, null, { secret: SECRET, raw: '{"executionId": ' })).status).toBe(400);
     const bad = await postCallback(url, completion('exe-0', { rowsExported: -1, status: 'done' }), { secret: SECRET });
     expect(bad.status).toBe(400);
@@ -107,7 +120,16 @@ describe('hostile input', () => {
     const body = fc.oneof(
       fc.json(),
       fc.string(),
-      fc.record({ executionId: fc.oneof(fc.string(), fc.integer(), fc.constant('exe-0')), status: fc.oneof(fc.string(), fc.constantFrom('completed', 'failed')), rowsExported: fc.oneof(fc.integer(), fc.double(), fc.string()), startTime: fc.string(), endTime: fc.string() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          executionId: fc.oneof(fc.string(), fc.integer(), fc.constant('exe-0')),
+          status: fc.oneof(fc.string(), fc.constantFrom('completed', 'failed')),
+          rowsExported: fc.oneof(fc.integer(), fc.double(), fc.string()),
+          startTime: fc.string(),
+          endTime: fc.string(),
+        },
+        { requiredKeys: [] },
+      ),
     );
     await fc.assert(
       fc.asyncProperty(body, fc.boolean(), async (value, signed) => {
@@ -128,10 +150,27 @@ describe('recording', () => {
   it('records status, rows and latency, with the seed fields in the audit line', async () => {
     const { dir } = await repoWithQueuedExecutions(1);
     const { url } = await startReceiver(dir, { secrets: [SECRET] });
-    expect(await postCallback(url, completion('exe-0'), { secret: SECRET })).toEqual({ status: 200, body: { status: 'recorded' } });
-    expect((await readState(dir)).exports['export-0']!.lastExecution).toMatchObject({ status: 'completed', rowsExported: 500, latencyMs: 250_000, completedAt: '2026-11-27T10:04:10.000Z' });
+    expect(await postCallback(url, completion('exe-0'), { secret: SECRET })).toEqual({
+      status: 200,
+      body: { status: 'recorded' },
+    });
+    expect((await readState(dir)).exports['export-0']!.lastExecution).toMatchObject({
+      status: 'completed',
+      rowsExported: 500,
+      latencyMs: 250_000,
+      completedAt: '2026-11-27T10:04:10.000Z',
+    });
     const [event] = await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl'));
-    expect(event).toMatchObject({ event: 'execution.completed', executionId: 'exe-0', status: 'completed', rowsExported: 500, latencyMs: 250_000, formatValidated: true, sanitizationApplied: true, reason: 'callback' });
+    expect(event).toMatchObject({
+      event: 'execution.completed',
+      executionId: 'exe-0',
+      status: 'completed',
+      rowsExported: 500,
+      latencyMs: 250_000,
+      formatValidated: true,
+      sanitizationApplied: true,
+      reason: 'callback',
+    });
     expect(schemaCheck('audit-event')(event)).toEqual([]);
   });
 
@@ -139,25 +178,41 @@ describe('recording', () => {
     const { dir } = await repoWithQueuedExecutions(1);
     const { url } = await startReceiver(dir, { secrets: [SECRET] });
     expect((await postCallback(url, completion('exe-404'), { secret: SECRET })).status).toBe(404);
-    expect((await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl')))[0]).toMatchObject({ event: 'callback.rejected', executionId: 'exe-404', reason: 'unknown-execution' });
+    expect((await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl')))[0]).toMatchObject({
+      event: 'callback.rejected',
+      executionId: 'exe-404',
+      reason: 'unknown-execution',
+    });
   });
 
   it('flags rows above maxRows and an end before its start, instead of accepting them as normal', async () => {
     const { dir } = await repoWithQueuedExecutions(2);
     const { url } = await startReceiver(dir, { secrets: [SECRET] });
-    expect((await postCallback(url, completion('exe-0', { rowsExported: 5000 }), { secret: SECRET })).body).toEqual({ status: 'recorded', anomalies: ['rows-exceed-max-rows'] });
-    expect((await postCallback(url, completion('exe-1', { endTime: '2026-11-27T09:00:00Z' }), { secret: SECRET })).body).toEqual({ status: 'recorded', anomalies: ['ended-before-submission', 'end-before-start'] });
+    expect((await postCallback(url, completion('exe-0', { rowsExported: 5000 }), { secret: SECRET })).body).toEqual({
+      status: 'recorded',
+      anomalies: ['rows-exceed-max-rows'],
+    });
+    expect(
+      (await postCallback(url, completion('exe-1', { endTime: '2026-11-27T09:00:00Z' }), { secret: SECRET })).body,
+    ).toEqual({ status: 'recorded', anomalies: ['ended-before-submission', 'end-before-start'] });
     const audit = await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl'));
-    expect(audit.map((e) => e.anomalies)).toEqual([['rows-exceed-max-rows'], ['ended-before-submission', 'end-before-start']]);
+    expect(audit.map((e) => e.anomalies)).toEqual([
+      ['rows-exceed-max-rows'],
+      ['ended-before-submission', 'end-before-start'],
+    ]);
   });
 
   it('counts a callback delivered 5 times at once as one state change and one completion', async () => {
     const { dir, state } = await repoWithQueuedExecutions(1);
     const { url, metrics } = await startReceiver(dir, { secrets: [SECRET] });
-    const answers = await Promise.all(Array.from({ length: 5 }, () => postCallback(url, completion('exe-0'), { secret: SECRET })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => postCallback(url, completion('exe-0'), { secret: SECRET })),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     expect(answers.filter((a) => a.body.status === 'recorded')).toHaveLength(1);
-    expect((await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl'))).filter((e) => e.event === 'execution.completed')).toHaveLength(1);
+    expect(
+      (await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl'))).filter((e) => e.event === 'execution.completed'),
+    ).toHaveLength(1);
     expect((await metrics.render()).body).toContain('cxone_exports_executions_total{status="completed"} 1');
     expect((await readState(dir)).serial).toBe(state.serial + 1);
   });
@@ -165,10 +220,20 @@ describe('recording', () => {
   it('exposes metrics that match the events: completion rate, latency histogram, rows', async () => {
     const { dir } = await repoWithQueuedExecutions(4);
     const { url } = await startReceiver(dir, { secrets: [SECRET] });
-    await postCallback(url, completion('exe-0', { rowsExported: 10, endTime: '2026-11-27T10:00:03Z' }), { secret: SECRET });
-    await postCallback(url, completion('exe-1', { rowsExported: 20, endTime: '2026-11-27T10:00:40Z' }), { secret: SECRET });
-    await postCallback(url, completion('exe-2', { rowsExported: 30, endTime: '2026-11-27T10:10:00Z' }), { secret: SECRET });
-    await postCallback(url, completion('exe-3', { status: 'failed', rowsExported: 0, endTime: '2026-11-27T10:00:01Z' }), { secret: SECRET });
+    await postCallback(url, completion('exe-0', { rowsExported: 10, endTime: '2026-11-27T10:00:03Z' }), {
+      secret: SECRET,
+    });
+    await postCallback(url, completion('exe-1', { rowsExported: 20, endTime: '2026-11-27T10:00:40Z' }), {
+      secret: SECRET,
+    });
+    await postCallback(url, completion('exe-2', { rowsExported: 30, endTime: '2026-11-27T10:10:00Z' }), {
+      secret: SECRET,
+    });
+    await postCallback(
+      url,
+      completion('exe-3', { status: 'failed', rowsExported: 0, endTime: '2026-11-27T10:00:01Z' }),
+      { secret: SECRET },
+    );
     const response = await fetch(`${url}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
@@ -177,6 +242,8 @@ describe('recording', () => {
     expect(text).toContain('cxone_exports_execution_latency_seconds_bucket{le="5"} 2');
     expect(text).toContain('cxone_exports_execution_latency_seconds_bucket{le="60"} 3');
     expect(text).toContain('cxone_exports_execution_latency_seconds_count 4');
-    expect(text).toMatch(/cxone_exports_http_request_duration_seconds_count\{method="POST",route="callback",status="200"\} 4/);
+    expect(text).toMatch(
+      /cxone_exports_http_request_duration_seconds_count\{method="POST",route="callback",status="200"\} 4/,
+    );
   });
 });

@@ -12,7 +12,15 @@ import { runCli } from '../support/run-cli.js';
 import { freePort, SERVE_SECRET, startServe } from '../support/serve-process.js';
 import { mountSmallDisk } from '../support/small-disk.js';
 
-const foreignLock = { id: '7d0c2a4e-0000-4000-8000-000000000001', operation: 'apply', who: 'ci@runner-7', host: 'runner-7', pid: 4242, created: '2026-11-28T09:00:00.000Z', version: '0.1.0' };
+const foreignLock = {
+  id: '7d0c2a4e-0000-4000-8000-000000000001',
+  operation: 'apply',
+  who: 'ci@runner-7',
+  host: 'runner-7',
+  pid: 4242,
+  created: '2026-11-28T09:00:00.000Z',
+  version: '0.1.0',
+};
 
 describe('serve under trouble', () => {
   it('says why it cannot record, counts it, and reports unhealthy until it can again', async () => {
@@ -28,7 +36,9 @@ describe('serve under trouble', () => {
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ status: 'failing' });
       expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/cxone_exports_record_failures_total 1\n/);
-      expect(serve.stderrText()).toMatch(/callbacks could not be recorded.*the state is locked by apply \(lock 7d0c2a4e/);
+      expect(serve.stderrText()).toMatch(
+        /callbacks could not be recorded.*the state is locked by apply \(lock 7d0c2a4e/,
+      );
 
       // The holder finishes: the redelivery is recorded and the receiver is healthy again.
       await import('node:fs/promises').then((fs) => fs.rm(lockPath));
@@ -47,7 +57,9 @@ describe('serve under trouble', () => {
     const socket = connect(port, '127.0.0.1');
     await once(socket, 'connect');
     const body = JSON.stringify(completion('exe-0'));
-    socket.write(`POST /webhook/cxone-callback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(
+      `POST /webhook/cxone-callback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     // One byte at a time, for as long as the socket stays open.
     const trickle = setInterval(() => socket.write(body[0]!), 100);
     let answered = '';
@@ -62,7 +74,10 @@ describe('serve under trouble', () => {
       expect(code).toBe(0);
       expect(serve.stderrText()).toContain('Shutdown deadline reached');
       expect(answered).not.toContain('200 OK');
-      expect((await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state.exports['export-0']!.lastExecution!.status).toBe('queued');
+      expect(
+        (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state.exports['export-0']!
+          .lastExecution!.status,
+      ).toBe('queued');
     } finally {
       clearInterval(trickle);
       socket.destroy();
@@ -72,8 +87,12 @@ describe('serve under trouble', () => {
   it('starts on an audit log with a damaged line in its middle, and status reads one with a torn last line', async () => {
     const { dir } = await repoWithQueuedExecutions(1);
     const auditPath = join(dir, '.cxone-exports', 'audit.jsonl');
-    const good = '{"timestamp":"2026-11-28T10:00:00.000Z","event":"execution.completed","export":"export-0","executionId":"exe-9","status":"completed","rowsExported":1,"latencyMs":5,"formatValidated":true,"sanitizationApplied":false,"actor":"a","runId":"r","toolVersion":"0.1.0"}\n';
-    writeFileSync(auditPath, `${good}{"event":"execution.completed" garbage\n${good.replace('exe-9', 'exe-8')}{"timestamp":"2026-11-28T10:0`);
+    const good =
+      '{"timestamp":"2026-11-28T10:00:00.000Z","event":"execution.completed","export":"export-0","executionId":"exe-9","status":"completed","rowsExported":1,"latencyMs":5,"formatValidated":true,"sanitizationApplied":false,"actor":"a","runId":"r","toolVersion":"0.1.0"}\n';
+    writeFileSync(
+      auditPath,
+      `${good}{"event":"execution.completed" garbage\n${good.replace('exe-9', 'exe-8')}{"timestamp":"2026-11-28T10:0`,
+    );
     const status = runCli(['status', '--json'], { cwd: dir });
     expect(status.stderr).toContain('1 line of .cxone-exports/audit.jsonl is not JSON and was skipped');
     expect(status.code).toBe(0);
@@ -82,7 +101,9 @@ describe('serve under trouble', () => {
     const port = await freePort();
     const serve = await startServe(dir, port);
     try {
-      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(/cxone_exports_executions_total\{status="completed"\} 2\n/);
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(
+        /cxone_exports_executions_total\{status="completed"\} 2\n/,
+      );
       expect(serve.stderrText()).toContain('the last line of audit.jsonl was torn by a crash');
       expect(readFileSync(`${auditPath}.torn`, 'utf8')).toBe('{"timestamp":"2026-11-28T10:0\n');
     } finally {
@@ -96,12 +117,14 @@ describe('serve under trouble', () => {
     const { dir } = await repoWithQueuedExecutions(40);
     const stateDir = join(disk.dir, 'state');
     mkdirSync(stateDir);
-    for (const file of ['state.json']) writeFileSync(join(stateDir, file), readFileSync(join(dir, '.cxone-exports', file)));
+    for (const file of ['state.json'])
+      writeFileSync(join(stateDir, file), readFileSync(join(dir, '.cxone-exports', file)));
     writeFileSync(join(dir, 'cxone-exports.config.yaml'), `stateDir: ${stateDir}\n`);
     const port = await freePort();
     const serve = await startServe(dir, port);
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 40; i++) expect((await postCallback(base, completion(`exe-${i}`), { secret: SERVE_SECRET })).status).toBe(200);
+    for (let i = 0; i < 40; i++)
+      expect((await postCallback(base, completion(`exe-${i}`), { secret: SERVE_SECRET })).status).toBe(200);
     disk.fill(0);
     serve.kill('SIGTERM');
     const [code] = (await once(serve, 'exit')) as [number | null];

@@ -18,21 +18,37 @@ import { startSimulator } from '../support/simulator.js';
 
 const SECRET = 'whsec-e2e';
 
-const stored = async (dir: string) => (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state;
+const stored = async (dir: string) =>
+  (await new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }).read()).state;
 
 describe('cxone-exports serve', () => {
   it('records the signed callbacks of an apply, and status shows them with their rows and latency', async () => {
     const port = await freePort();
-    const sim = await startSimulator({ callbackSecret: SECRET, lifecycle: { minDurationMs: 150, msPerMillionRows: 0, failureRate: 0 } });
-    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: `defaults:\n  callbackUrl: http://127.0.0.1:${port}/webhook/cxone-callback\napply:\n  spacingMs: 0\n` });
+    const sim = await startSimulator({
+      callbackSecret: SECRET,
+      lifecycle: { minDurationMs: 150, msPerMillionRows: 0, failureRate: 0 },
+    });
+    const dir = applyRepo({
+      exports: { a: 'da-1', b: 'da-2' },
+      config: `defaults:\n  callbackUrl: http://127.0.0.1:${port}/webhook/cxone-callback\napply:\n  spacingMs: 0\n`,
+    });
     const serve = await startServe(dir, port);
     try {
       expect((await cli(sim, dir)(['apply', '--auto-approve'])).code).toBe(0);
-      await expect.poll(() => sim.record().executions.filter((e) => e.callback?.status === 200).length, { timeout: 10_000 }).toBe(2);
-      const status = JSON.parse((await cli(sim, dir)(['status', '--json'])).stdout) as { exports: { name: string; status: string; rowsExported: number; latencyMs: number }[]; overall: { completionRate: number; finished: number } };
+      await expect
+        .poll(() => sim.record().executions.filter((e) => e.callback?.status === 200).length, { timeout: 10_000 })
+        .toBe(2);
+      const status = JSON.parse((await cli(sim, dir)(['status', '--json'])).stdout) as {
+        exports: { name: string; status: string; rowsExported: number; latencyMs: number }[];
+        overall: { completionRate: number; finished: number };
+      };
       for (const row of status.exports) {
         const execution = sim.record().executions.find((e) => e.dataActionId === (row.name === 'a' ? 'da-1' : 'da-2'))!;
-        expect(row).toMatchObject({ status: 'completed', rowsExported: execution.rowsExported, latencyMs: Date.parse(execution.endTime!) - Date.parse(execution.startTime!) });
+        expect(row).toMatchObject({
+          status: 'completed',
+          rowsExported: execution.rowsExported,
+          latencyMs: Date.parse(execution.endTime!) - Date.parse(execution.startTime!),
+        });
       }
       expect(status.overall).toMatchObject({ finished: 2, completionRate: 1 });
     } finally {
@@ -49,10 +65,14 @@ describe('cxone-exports serve', () => {
     const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
     const serve = await startServe(dir, port);
     try {
-      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).not.toContain('cxone_exports_executions_total{');
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).not.toContain(
+        'cxone_exports_executions_total{',
+      );
       expect((await cli(sim, dir)(['apply', '--auto-approve', '--wait'])).code).toBe(0);
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      const status = JSON.parse((await cli(sim, dir)(['status', '--json'])).stdout) as { overall: { finished: number } };
+      const status = JSON.parse((await cli(sim, dir)(['status', '--json'])).stdout) as {
+        overall: { finished: number };
+      };
       expect(status.overall.finished).toBe(2);
       expect(metrics).toMatch(/cxone_exports_executions_total\{status="completed"\} 2\n/);
     } finally {
@@ -63,7 +83,11 @@ describe('cxone-exports serve', () => {
 
   it('refuses to listen on a public address without callback authentication', async () => {
     const { dir } = await repoWithQueuedExecutions(1);
-    const child = spawn(process.execPath, [CLI, 'serve', '--host', '0.0.0.0', '--port', '0'], { cwd: dir, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'serve', '--host', '0.0.0.0', '--port', '0'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number];
@@ -83,7 +107,9 @@ describe('cxone-exports serve', () => {
     const sender = async () => {
       while (next < count) {
         const id = `exe-${next++}`;
-        const answer = await postCallback(`http://127.0.0.1:${port}`, completion(id), { secret: SECRET }).catch(() => undefined);
+        const answer = await postCallback(`http://127.0.0.1:${port}`, completion(id), { secret: SECRET }).catch(
+          () => undefined,
+        );
         if (answer?.status === 200) acknowledged.push(id);
         if (!killed && acknowledged.length >= 60) {
           killed = true;
@@ -113,7 +139,15 @@ describe('cxone-exports serve over HTTPS', () => {
     const { dir } = await repoWithQueuedExecutions(1);
     const port = await freePort();
     const tls = join(import.meta.dirname, '..', 'fixtures', 'tls');
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--tls-cert', join(tls, 'cert.pem'), '--tls-key', join(tls, 'key.pem')], { cwd: dir, env: { PATH: process.env.PATH ?? '', CXONE_CALLBACK_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'serve', '--port', String(port), '--tls-cert', join(tls, 'cert.pem'), '--tls-key', join(tls, 'key.pem')],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', CXONE_CALLBACK_SECRET: SECRET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = once(child, 'exit');
     try {
       const ca = readFileSync(join(tls, 'cert.pem'));
@@ -121,15 +155,30 @@ describe('cxone-exports serve over HTTPS', () => {
       const timestamp = Math.floor(Date.now() / 1000);
       const post = () =>
         new Promise<number>((resolve, reject) => {
-          const req = httpsRequest({ host: '127.0.0.1', port, path: '/webhook/cxone-callback', method: 'POST', ca, headers: { 'Content-Type': 'application/json', 'X-CXone-Timestamp': String(timestamp), 'X-CXone-Signature': signCallback(SECRET, timestamp, body) } }, (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          });
+          const req = httpsRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/webhook/cxone-callback',
+              method: 'POST',
+              ca,
+              headers: {
+                'Content-Type': 'application/json',
+                'X-CXone-Timestamp': String(timestamp),
+                'X-CXone-Signature': signCallback(SECRET, timestamp, body),
+              },
+            },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
           req.on('error', reject);
           req.end(body);
         });
       let status = 0;
-      for (let i = 0; i < 50 && status === 0; i++) status = await post().catch(async () => (await new Promise((r) => setTimeout(r, 100)), 0));
+      for (let i = 0; i < 50 && status === 0; i++)
+        status = await post().catch(async () => (await new Promise((r) => setTimeout(r, 100)), 0));
       expect(status).toBe(200);
       expect((await stored(dir)).exports['export-0']!.lastExecution!.status).toBe('completed');
     } finally {

@@ -7,7 +7,8 @@ import { ApiError } from '../../src/cxone/api-error.js';
 import type { RetryEvent } from '../../src/cxone/retry-policy.js';
 import { rawRequest, samplePayload, simClient, simEnvironment, startSimulator } from '../support/simulator.js';
 
-const posts = (sim: Awaited<ReturnType<typeof startSimulator>>) => sim.record().requests.filter((r) => r.method === 'POST' && r.path.includes('/executions'));
+const posts = (sim: Awaited<ReturnType<typeof startSimulator>>) =>
+  sim.record().requests.filter((r) => r.method === 'POST' && r.path.includes('/executions'));
 
 describe('submit', () => {
   it('sends exactly the contract payload, with bearer token and Idempotency-Key, and returns the execution', async () => {
@@ -20,12 +21,23 @@ describe('submit', () => {
     expect(request).toMatchObject({
       path: '/api/v2/dataprep/dataactions/da-agent-activity/executions',
       status: 201,
-      headers: { authorization: 'Bearer ***', 'content-type': 'application/json', 'idempotency-key': '0b5c6e0e-1d7f-4a51-9a43-5e0f5b0d8c11' },
+      headers: {
+        authorization: 'Bearer ***',
+        'content-type': 'application/json',
+        'idempotency-key': '0b5c6e0e-1d7f-4a51-9a43-5e0f5b0d8c11',
+      },
     });
     expect(request!.body).toEqual({
       dataActionId: 'da-agent-activity',
       datasetId: 'ds-agent-activity',
-      export: { format: 'csv', delimiter: ',', quoteCharacter: '"', escapeCharacter: '"', maxRows: 1000, columnAlignment: true },
+      export: {
+        format: 'csv',
+        delimiter: ',',
+        quoteCharacter: '"',
+        escapeCharacter: '"',
+        maxRows: 1000,
+        columnAlignment: true,
+      },
       callbackUrl: 'https://hooks.example.com/cb',
     });
   });
@@ -42,7 +54,9 @@ describe('submit', () => {
 
 describe('retry policy', () => {
   it('honours Retry-After in seconds on 429', async () => {
-    const sim = await startSimulator({ faults: { rateLimit: { requestsPerSecond: 1, burst: 1, retryAfter: 'seconds' } } });
+    const sim = await startSimulator({
+      faults: { rateLimit: { requestsPerSecond: 1, burst: 1, retryAfter: 'seconds' } },
+    });
     const retries: RetryEvent[] = [];
     const { executions } = simClient(sim, {}, { onRetry: (e) => retries.push(e) });
     await executions.submit(samplePayload(), { idempotencyKey: 'a' });
@@ -66,11 +80,19 @@ describe('retry policy', () => {
   });
 
   it('backs off exponentially without Retry-After, and stops at maxAttempts', async () => {
-    const sim = await startSimulator({ faults: { rateLimit: { requestsPerSecond: 0.001, burst: 1, retryAfter: 'none' } } });
+    const sim = await startSimulator({
+      faults: { rateLimit: { requestsPerSecond: 0.001, burst: 1, retryAfter: 'none' } },
+    });
     const retries: RetryEvent[] = [];
-    const { executions } = simClient(sim, { apply: { maxAttempts: 4, backoff: { baseMs: 20, capMs: 60 } } }, { onRetry: (e) => retries.push(e), random: () => 1 });
+    const { executions } = simClient(
+      sim,
+      { apply: { maxAttempts: 4, backoff: { baseMs: 20, capMs: 60 } } },
+      { onRetry: (e) => retries.push(e), random: () => 1 },
+    );
     await executions.submit(samplePayload(), { idempotencyKey: 'a' });
-    const error = (await executions.submit(samplePayload(), { idempotencyKey: 'b' }).catch((e: unknown) => e)) as ApiError;
+    const error = (await executions
+      .submit(samplePayload(), { idempotencyKey: 'b' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe('rate-limited');
     expect(retries.map((r) => r.delayMs)).toEqual([20, 40, 60]);
@@ -80,7 +102,9 @@ describe('retry policy', () => {
   it('sends a 400 once and names the field', async () => {
     const sim = await startSimulator();
     const { executions } = simClient(sim);
-    const error = (await executions.submit(samplePayload({ maxRows: 0 }), { idempotencyKey: 'a' }).catch((e: unknown) => e)) as ApiError;
+    const error = (await executions
+      .submit(samplePayload({ maxRows: 0 }), { idempotencyKey: 'a' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('bad-request');
     expect(error.field).toBe('export.maxRows');
     expect(error.message).toContain('[field: export.maxRows]');
@@ -91,7 +115,9 @@ describe('retry policy', () => {
   it('sends a 403 once and names the data action and the scope', async () => {
     const sim = await startSimulator({ forbiddenDataActions: ['da-secret'] });
     const { executions } = simClient(sim);
-    const error = (await executions.submit(samplePayload({ dataActionId: 'da-secret' }), { idempotencyKey: 'a' }).catch((e: unknown) => e)) as ApiError;
+    const error = (await executions
+      .submit(samplePayload({ dataActionId: 'da-secret' }), { idempotencyKey: 'a' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('forbidden');
     expect(error.message).toContain('data action "da-secret"');
     expect(error.hint).toContain('dataprep:dataactions:write');
@@ -101,7 +127,9 @@ describe('retry policy', () => {
   it('sends a 404 once', async () => {
     const sim = await startSimulator({ unknownDataActions: ['da-gone'] });
     const { executions } = simClient(sim);
-    const error = (await executions.submit(samplePayload({ dataActionId: 'da-gone' }), { idempotencyKey: 'a' }).catch((e: unknown) => e)) as ApiError;
+    const error = (await executions
+      .submit(samplePayload({ dataActionId: 'da-gone' }), { idempotencyKey: 'a' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('not-found');
     expect(error.hint).toContain('spec.dataActionId');
     expect(posts(sim)).toHaveLength(1);
@@ -120,7 +148,9 @@ describe('retry policy', () => {
   it('fails clearly, naming credentials and scopes, on a persistent 401', async () => {
     const sim = await startSimulator({ clientScopes: ['dataprep:dataactions:read'] });
     const { executions, tokens } = simClient(sim);
-    const error = (await executions.submit(samplePayload(), { idempotencyKey: 'a' }).catch((e: unknown) => e)) as ApiError;
+    const error = (await executions
+      .submit(samplePayload(), { idempotencyKey: 'a' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('unauthorized');
     expect(error.hint).toContain('dataprep:dataactions:read and dataprep:dataactions:write');
     expect(error.hint).toContain('CXONE_CLIENT_ID');
@@ -147,7 +177,9 @@ describe('retry policy', () => {
   it('gives up on persistent timeouts with a timeout error', async () => {
     const sim = await startSimulator({ faults: { latencyMs: 300 } });
     const { executions } = simClient(sim, { apply: { timeoutMs: 80, maxAttempts: 2 } });
-    const error = (await executions.submit(samplePayload(), { idempotencyKey: 'a' }).catch((e: unknown) => e)) as ApiError;
+    const error = (await executions
+      .submit(samplePayload(), { idempotencyKey: 'a' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('timeout');
     expect(error.message).toMatch(/got no answer within 80 ms/);
   });
@@ -156,13 +188,19 @@ describe('retry policy', () => {
 describe('circuit breaker', () => {
   it('opens after N consecutive 5xx, fails fast while open, and lets a probe through after the cool-down', async () => {
     const sim = await startSimulator({ faults: { serverErrors: { first: 1000 } } });
-    const { executions } = simClient(sim, { apply: { maxAttempts: 10, circuitBreaker: { failureThreshold: 3, cooldownMs: 300 } } });
-    const first = (await executions.submit(samplePayload(), { idempotencyKey: 'a' }).catch((e: unknown) => e)) as ApiError;
+    const { executions } = simClient(sim, {
+      apply: { maxAttempts: 10, circuitBreaker: { failureThreshold: 3, cooldownMs: 300 } },
+    });
+    const first = (await executions
+      .submit(samplePayload(), { idempotencyKey: 'a' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(first.code).toBe('circuit-open');
     expect(first.message).toMatch(/failed 3 times in a row; not calling it again until \d{4}-\d\d-\d\dT/);
     expect(posts(sim)).toHaveLength(3);
 
-    const whileOpen = (await executions.submit(samplePayload(), { idempotencyKey: 'b' }).catch((e: unknown) => e)) as ApiError;
+    const whileOpen = (await executions
+      .submit(samplePayload(), { idempotencyKey: 'b' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(whileOpen.code).toBe('circuit-open');
     expect(posts(sim)).toHaveLength(3);
 
@@ -175,7 +213,8 @@ describe('circuit breaker', () => {
   it('does not count 4xx answers as failures', async () => {
     const sim = await startSimulator({ forbiddenDataActions: ['da-x'] });
     const { executions } = simClient(sim, { apply: { circuitBreaker: { failureThreshold: 2, cooldownMs: 60_000 } } });
-    for (const key of ['a', 'b', 'c']) await executions.submit(samplePayload({ dataActionId: 'da-x' }), { idempotencyKey: key }).catch(() => undefined);
+    for (const key of ['a', 'b', 'c'])
+      await executions.submit(samplePayload({ dataActionId: 'da-x' }), { idempotencyKey: key }).catch(() => undefined);
     await executions.submit(samplePayload(), { idempotencyKey: 'ok' });
     expect(posts(sim).map((r) => r.status)).toEqual([403, 403, 403, 201]);
   });
@@ -209,23 +248,49 @@ describe('getStatus', () => {
 describe('redaction', () => {
   it('keeps the client secret and the bearer token out of errors and debug output', async () => {
     const secret = 'Sup3r-S3cret-Client-Value-2026';
-    const sim = await startSimulator({ credentials: { clientId: 'client-x', clientSecret: secret, accessKeyId: 'AK', accessKeySecret: 'AKS-secret-value' }, forbiddenDataActions: ['da-x'], faults: { serverErrors: { first: 1 } } });
+    const sim = await startSimulator({
+      credentials: {
+        clientId: 'client-x',
+        clientSecret: secret,
+        accessKeyId: 'AK',
+        accessKeySecret: 'AKS-secret-value',
+      },
+      forbiddenDataActions: ['da-x'],
+      faults: { serverErrors: { first: 1 } },
+    });
     const { executions, debugLines } = simClient(sim);
     const token = await (async () => {
-      const response = await rawRequest(`${sim.url}/oauth/token`, { method: 'POST', json: { grant_type: 'client_credentials', client_id: 'client-x', client_secret: secret } });
+      const response = await rawRequest(`${sim.url}/oauth/token`, {
+        method: 'POST',
+        json: { grant_type: 'client_credentials', client_id: 'client-x', client_secret: secret },
+      });
       return response.body.access_token as string;
     })();
     const errors: unknown[] = [];
-    errors.push(await executions.submit(samplePayload({ dataActionId: 'da-x' }), { idempotencyKey: 'a' }).catch((e: unknown) => e));
+    errors.push(
+      await executions
+        .submit(samplePayload({ dataActionId: 'da-x' }), { idempotencyKey: 'a' })
+        .catch((e: unknown) => e),
+    );
     sim.expireTokens();
-    errors.push(await executions.submit(samplePayload({ maxRows: 0 }), { idempotencyKey: 'b' }).catch((e: unknown) => e));
+    errors.push(
+      await executions.submit(samplePayload({ maxRows: 0 }), { idempotencyKey: 'b' }).catch((e: unknown) => e),
+    );
     const wrongEnv = { ...simEnvironment(sim), CXONE_CLIENT_ID: 'client-x', CXONE_CLIENT_SECRET: `${secret}-wrong` };
     const wrong = simClient(sim, {}, { env: wrongEnv });
     errors.push(await wrong.executions.submit(samplePayload(), { idempotencyKey: 'c' }).catch((e: unknown) => e));
 
     const tokensSeen = (await rawRequest(`${sim.url}/_sim/executions`)).body;
     expect(errors.map((e) => (e as ApiError).code)).toEqual(['forbidden', 'bad-request', 'token-rejected']);
-    const everything = [...errors.flatMap((e) => [String(e), (e as Error).message, (e as ApiError).hint ?? '', inspect(e, { depth: 10 })]), ...debugLines].join('\n');
+    const everything = [
+      ...errors.flatMap((e) => [
+        String(e),
+        (e as Error).message,
+        (e as ApiError).hint ?? '',
+        inspect(e, { depth: 10 }),
+      ]),
+      ...debugLines,
+    ].join('\n');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(token);
     expect(everything).not.toMatch(/sim_[0-9a-f]{48}/);

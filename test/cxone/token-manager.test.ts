@@ -20,7 +20,13 @@ describe('TokenManager against the simulator', () => {
   ] as const)('gets a token with flow %s, %s body, %s client auth', async (flow, tokenRequest, clientAuth) => {
     const sim = await startSimulator();
     const config = simConfig(sim, { auth: { flow, tokenRequest, clientAuth } });
-    const tokens = new TokenManager({ authUrl: config.authUrl, auth: config.auth, credentials: credentialsFromEnvironment(flow, simEnvironment(sim)), timeoutMs: 2000, retry });
+    const tokens = new TokenManager({
+      authUrl: config.authUrl,
+      auth: config.auth,
+      credentials: credentialsFromEnvironment(flow, simEnvironment(sim)),
+      timeoutMs: 2000,
+      retry,
+    });
     expect(await tokens.getToken()).toMatch(/^sim_/);
     const [request] = sim.record().requests;
     expect(request).toMatchObject({
@@ -36,7 +42,9 @@ describe('TokenManager against the simulator', () => {
   it('serves 100 submissions with one token', async () => {
     const sim = await startSimulator();
     const { executions, tokens } = simClient(sim);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => executions.submit(samplePayload(), { idempotencyKey: `key-${i}` })));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => executions.submit(samplePayload(), { idempotencyKey: `key-${i}` })),
+    );
     expect(tokens.fetches).toBe(1);
     expect(sim.record().tokensIssued).toBe(1);
     expect(sim.record().executions).toHaveLength(100);
@@ -48,7 +56,9 @@ describe('TokenManager against the simulator', () => {
     const { executions, tokens } = simClient(sim, {}, { now: () => now });
     await executions.submit(samplePayload(), { idempotencyKey: 'first' });
     now += 3600 * 1000; // past expiry (and its safety margin) on our clock
-    await Promise.all(Array.from({ length: 100 }, (_, i) => executions.submit(samplePayload(), { idempotencyKey: `key-${i}` })));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => executions.submit(samplePayload(), { idempotencyKey: `key-${i}` })),
+    );
     expect(tokens.fetches).toBe(2);
     expect(sim.record().requests.filter((r) => r.path === '/oauth/token')).toHaveLength(2);
   });
@@ -57,7 +67,15 @@ describe('TokenManager against the simulator', () => {
     const sim = await startSimulator({ tokenTtlSeconds: 120 });
     let now = 0;
     const config = simConfig(sim);
-    const tokens = new TokenManager({ authUrl: config.authUrl, auth: config.auth, credentials: credentialsFromEnvironment('client_credentials', simEnvironment(sim)), timeoutMs: 2000, retry, now: () => now, marginMs: 60_000 });
+    const tokens = new TokenManager({
+      authUrl: config.authUrl,
+      auth: config.auth,
+      credentials: credentialsFromEnvironment('client_credentials', simEnvironment(sim)),
+      timeoutMs: 2000,
+      retry,
+      now: () => now,
+      marginMs: 60_000,
+    });
     const first = await tokens.getToken();
     now = 59_000;
     expect(await tokens.getToken()).toBe(first);
@@ -69,7 +87,13 @@ describe('TokenManager against the simulator', () => {
     const sim = await startSimulator();
     const env = { ...simEnvironment(sim), CXONE_CLIENT_SECRET: 'wrong-secret-value' };
     const config = simConfig(sim);
-    const tokens = new TokenManager({ authUrl: config.authUrl, auth: config.auth, credentials: credentialsFromEnvironment('client_credentials', env), timeoutMs: 2000, retry });
+    const tokens = new TokenManager({
+      authUrl: config.authUrl,
+      auth: config.auth,
+      credentials: credentialsFromEnvironment('client_credentials', env),
+      timeoutMs: 2000,
+      retry,
+    });
     const error = (await tokens.getToken().catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe('token-rejected');
@@ -83,7 +107,13 @@ describe('TokenManager against the simulator', () => {
     const sim = await startSimulator();
     const config = simConfig(sim, { auth: { flow: 'access_key' } });
     const env = { ...simEnvironment(sim), CXONE_ACCESS_KEY_SECRET: 'not-the-key-secret' };
-    const tokens = new TokenManager({ authUrl: config.authUrl, auth: config.auth, credentials: credentialsFromEnvironment('access_key', env), timeoutMs: 2000, retry });
+    const tokens = new TokenManager({
+      authUrl: config.authUrl,
+      auth: config.auth,
+      credentials: credentialsFromEnvironment('access_key', env),
+      timeoutMs: 2000,
+      retry,
+    });
     const error = (await tokens.getToken().catch((e: unknown) => e)) as ApiError;
     expect(error.message).toContain('400 invalid_grant');
     expect(error.hint).toContain('CXONE_ACCESS_KEY_ID and CXONE_ACCESS_KEY_SECRET');
@@ -91,6 +121,8 @@ describe('TokenManager against the simulator', () => {
 
   it('refuses to start without credentials, naming each missing variable', () => {
     expect(() => credentialsFromEnvironment('access_key', { CXONE_CLIENT_ID: 'x' })).toThrow(UsageError);
-    expect(() => credentialsFromEnvironment('access_key', { CXONE_CLIENT_ID: 'x' })).toThrow('set CXONE_CLIENT_SECRET, CXONE_ACCESS_KEY_ID, CXONE_ACCESS_KEY_SECRET');
+    expect(() => credentialsFromEnvironment('access_key', { CXONE_CLIENT_ID: 'x' })).toThrow(
+      'set CXONE_CLIENT_SECRET, CXONE_ACCESS_KEY_ID, CXONE_ACCESS_KEY_SECRET',
+    );
   });
 });

@@ -12,7 +12,11 @@ const demoDirs = () => new Set(readdirSync(tmpdir()).filter((name) => name.start
 describe('the main job', () => {
   it('runs plan, apply, callbacks, refresh and status; plain with NO_COLOR; the plan shown once; no folder left', () => {
     const before = demoDirs();
-    const result = spawnSync(process.execPath, [MAIN_JOB], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' }, timeout: 120_000 });
+    const result = spawnSync(process.execPath, [MAIN_JOB], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' },
+      timeout: 120_000,
+    });
     expect(result.status, result.stderr).toBe(0);
     const output = result.stdout + result.stderr;
     expect(output).not.toContain('\u001b[');

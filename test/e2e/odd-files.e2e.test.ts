@@ -23,9 +23,13 @@ describe('odd files', () => {
     const result = runCli(['validate'], { cwd: dir });
     // b.yaml through the file link and again through the directory link: both read, so the name is doubled.
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/exports\/b\.yaml\n.*metadata\.name "b" is also used at exports\/shared-dir\/b\.yaml/);
+    expect(result.stdout).toMatch(
+      /exports\/b\.yaml\n.*metadata\.name "b" is also used at exports\/shared-dir\/b\.yaml/,
+    );
     execFileSync('rm', [join(dir, 'exports', 'shared-dir')]);
-    const plan = JSON.parse(runCli(['plan', '--json'], { cwd: dir }).stdout) as { changes: { name: string; source: { file: string } }[] };
+    const plan = JSON.parse(runCli(['plan', '--json'], { cwd: dir }).stdout) as {
+      changes: { name: string; source: { file: string } }[];
+    };
     expect(plan.changes.map((c) => [c.name, c.source.file])).toEqual([
       ['a', 'exports/a.yaml'],
       ['b', 'exports/b.yaml'],
@@ -62,15 +66,23 @@ describe('odd files', () => {
     for (const args of [['plan'], ['plan', '--config', 'cxone-exports.config.yaml']]) {
       const result = runCli(args, { cwd: dir });
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('the config cxone-exports.config.yaml is a FIFO (named pipe), not a regular file');
+      expect(result.stderr).toContain(
+        'the config cxone-exports.config.yaml is a FIFO (named pipe), not a regular file',
+      );
     }
   });
 
   it('refuses a byte that is not UTF-8 and a NUL character, with file, line and column', () => {
     const dir = repo();
     const [before, after] = definitionYaml('latin').split('ds-1');
-    writeFileSync(join(dir, 'exports', 'latin1.yaml'), Buffer.concat([Buffer.from(`${before!}ds-caf`), Buffer.from([0xe9]), Buffer.from(after!)]));
-    writeFileSync(join(dir, 'exports', 'nul.yaml'), definitionYaml('nul').replace('datasetId: ds-1', 'datasetId: "ds-\\0x"'));
+    writeFileSync(
+      join(dir, 'exports', 'latin1.yaml'),
+      Buffer.concat([Buffer.from(`${before!}ds-caf`), Buffer.from([0xe9]), Buffer.from(after!)]),
+    );
+    writeFileSync(
+      join(dir, 'exports', 'nul.yaml'),
+      definitionYaml('nul').replace('datasetId: ds-1', 'datasetId: "ds-\\0x"'),
+    );
     const result = runCli(['validate'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/exports\/latin1\.yaml\n\s+7:\d+ .*byte 0xE9 is not UTF-8/);
@@ -85,7 +97,9 @@ describe('odd files', () => {
     const result = runCliWithoutOverride(['validate'], { cwd: dir });
     expect(result.stdout + result.stderr).not.toMatch(/Internal error/);
     expect(result.stdout + result.stderr).not.toMatch(NO_STACK);
-    expect(result.stdout).toMatch(/exports\/locked\n\s+1:1\s+error\s+cannot read exports\/locked: permission denied \(EACCES\)/);
+    expect(result.stdout).toMatch(
+      /exports\/locked\n\s+1:1\s+error\s+cannot read exports\/locked: permission denied \(EACCES\)/,
+    );
     expect(result.code).toBe(1);
   });
 
@@ -93,7 +107,10 @@ describe('odd files', () => {
     const dir = repo();
     const stateDir = join(dir, '.cxone-exports');
     mkdirSync(stateDir);
-    writeFileSync(join(stateDir, 'state.json'), `${JSON.stringify({ version: 1, lineage: '00000000-0000-4000-8000-000000000001', serial: 1, exports: {} })}\n`);
+    writeFileSync(
+      join(stateDir, 'state.json'),
+      `${JSON.stringify({ version: 1, lineage: '00000000-0000-4000-8000-000000000001', serial: 1, exports: {} })}\n`,
+    );
     execFileSync('chmod', ['000', join(stateDir, 'state.json')]);
     const plan = runCliWithoutOverride(['plan'], { cwd: dir });
     expect(plan.code).toBe(1);
@@ -105,7 +122,9 @@ describe('odd files', () => {
     execFileSync('chmod', ['555', stateDir]);
     const rm = runCliWithoutOverride(['state', 'rm', 'a'], { cwd: dir });
     expect(rm.code).toBe(1);
-    expect(rm.stderr).toMatch(/Error: cannot (write|read) \.cxone-exports\/state\.lock.*: permission denied \(EACCES\)/);
+    expect(rm.stderr).toMatch(
+      /Error: cannot (write|read) \.cxone-exports\/state\.lock.*: permission denied \(EACCES\)/,
+    );
     expect(rm.stderr).not.toMatch(NO_STACK);
   });
 

@@ -14,7 +14,10 @@ import { appliedEntry, execution } from '../support/state-builders.js';
 
 /** Records every definition of the repo as applied, as apply would. */
 async function applyAllToState(dir: string, tweak: (state: State) => void = () => undefined): Promise<State> {
-  const files = ['a', 'b', 'c'].map((n) => ({ file: `exports/${n}.yaml`, text: readFileSync(join(dir, 'exports', `${n}.yaml`), 'utf8') }));
+  const files = ['a', 'b', 'c'].map((n) => ({
+    file: `exports/${n}.yaml`,
+    text: readFileSync(join(dir, 'exports', `${n}.yaml`), 'utf8'),
+  }));
   const { definitions } = checkDefinitionFiles(files, testConfig());
   const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
   const empty = (await store.read()).state;
@@ -24,7 +27,12 @@ async function applyAllToState(dir: string, tweak: (state: State) => void = () =
 }
 
 function smallRepo(): string {
-  return miniRepo({ '.git/HEAD': '', 'exports/a.yaml': definitionYaml('a'), 'exports/b.yaml': definitionYaml('b'), 'exports/c.yaml': definitionYaml('c') });
+  return miniRepo({
+    '.git/HEAD': '',
+    'exports/a.yaml': definitionYaml('a'),
+    'exports/b.yaml': definitionYaml('b'),
+    'exports/c.yaml': definitionYaml('c'),
+  });
 }
 
 describe('cxone-exports plan', () => {
@@ -52,9 +60,17 @@ describe('cxone-exports plan', () => {
     writeFileSync(join(dir, 'exports', 'a.yaml'), definitionYaml('a', ['maxRows: 77']));
     const result = runCli(['plan', '--json'], { cwd: dir });
     expect(result.code).toBe(0);
-    const plan = JSON.parse(result.stdout) as { changes: { name: string; action: string }[]; summary: object; serial: number };
+    const plan = JSON.parse(result.stdout) as {
+      changes: { name: string; action: string }[];
+      summary: object;
+      serial: number;
+    };
     expect(schemaCheck('plan')(plan)).toEqual([]);
-    expect(plan.changes.map((c) => [c.name, c.action])).toEqual([['a', 'update'], ['b', 'retry'], ['c', 'no-op']]);
+    expect(plan.changes.map((c) => [c.name, c.action])).toEqual([
+      ['a', 'update'],
+      ['b', 'retry'],
+      ['c', 'no-op'],
+    ]);
     expect(plan.serial).toBe(1);
   });
 
@@ -70,9 +86,17 @@ describe('cxone-exports plan', () => {
   it('saves a plan with --out that records what apply needs, and refuses --json with --markdown', () => {
     const dir = smallRepo();
     const result = runCli(['plan', '--out', 'tfplan.json'], { cwd: dir });
-    expect(result.stdout).toContain('Saved the plan to tfplan.json. Apply exactly this plan with: cxone-exports apply tfplan.json');
+    expect(result.stdout).toContain(
+      'Saved the plan to tfplan.json. Apply exactly this plan with: cxone-exports apply tfplan.json',
+    );
     const saved = JSON.parse(readFileSync(join(dir, 'tfplan.json'), 'utf8')) as Record<string, unknown>;
-    expect(saved).toMatchObject({ formatVersion: '1.0', stateExisted: false, serial: 0, toolVersion: expect.any(String) as string, checksum: expect.stringMatching(/^sha256:/) as string });
+    expect(saved).toMatchObject({
+      formatVersion: '1.0',
+      stateExisted: false,
+      serial: 0,
+      toolVersion: expect.any(String) as string,
+      checksum: expect.stringMatching(/^sha256:/) as string,
+    });
     expect(Object.keys(saved.definitionHashes as object)).toEqual(['a', 'b', 'c']);
     const both = runCli(['plan', '--json', '--markdown'], { cwd: dir });
     expect(both.code).toBe(1);
@@ -81,7 +105,9 @@ describe('cxone-exports plan', () => {
 
   it('limits the plan with --target, and names an unknown target', () => {
     const dir = smallRepo();
-    expect(runCli(['plan', '--json', '--target', 'a', 'c'], { cwd: dir }).stdout).toMatch(/"name": "a"[\s\S]*"name": "c"/);
+    expect(runCli(['plan', '--json', '--target', 'a', 'c'], { cwd: dir }).stdout).toMatch(
+      /"name": "a"[\s\S]*"name": "c"/,
+    );
     const unknown = runCli(['plan', '--target', 'bb'], { cwd: dir });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('--target matches no export: bb (did you mean b?)');
@@ -113,7 +139,11 @@ describe('cxone-exports state', () => {
     const dir = smallRepo();
     await applyAllToState(dir, (state) => {
       state.exports.c!.lastExecution = null;
-      state.exports.c!.pending = { idempotencyKey: 'k-1', definitionHash: state.exports.c!.definitionHash, startedAt: '2026-11-27T11:00:00.000Z' };
+      state.exports.c!.pending = {
+        idempotencyKey: 'k-1',
+        definitionHash: state.exports.c!.definitionHash,
+        startedAt: '2026-11-27T11:00:00.000Z',
+      };
     });
 
     const list = runCli(['state', 'list'], { cwd: dir });
@@ -121,9 +151,14 @@ describe('cxone-exports state', () => {
     expect(list.stdout).toMatch(/^a\s+submitted\s+completed\s+2026-11-27T10:04:10.000Z$/m);
     expect(list.stdout).toMatch(/^c\s+submit \(outcome unknown\)\s+-\s+2026-11-27T11:00:00.000Z$/m);
 
-    const show = JSON.parse(runCli(['state', 'show', 'a', '--json'], { cwd: dir }).stdout) as { name: string; lastExecution: { status: string } };
+    const show = JSON.parse(runCli(['state', 'show', 'a', '--json'], { cwd: dir }).stdout) as {
+      name: string;
+      lastExecution: { status: string };
+    };
     expect(show).toMatchObject({ name: 'a', lastExecution: { status: 'completed' } });
-    expect(runCli(['state', 'show', 'aa'], { cwd: dir }).stderr).toContain('the state has no export named aa (did you mean a?)');
+    expect(runCli(['state', 'show', 'aa'], { cwd: dir }).stderr).toContain(
+      'the state has no export named aa (did you mean a?)',
+    );
 
     const rm = runCli(['state', 'rm', 'b'], { cwd: dir, env: { GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '4242' } });
     expect(rm).toMatchObject({ code: 0 });
@@ -133,7 +168,18 @@ describe('cxone-exports state', () => {
     expect(existsSync(join(dir, '.cxone-exports', 'state.json.backup'))).toBe(true);
     expect(runCli(['plan', '--json'], { cwd: dir }).stdout).toContain('"action": "create"');
 
-    writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify({ id: 'lock-9', operation: 'apply', who: 'ci@elsewhere', host: 'elsewhere.invalid', pid: 1, created: '2026-11-27T00:00:00Z', version: '0.1.0' }));
+    writeFileSync(
+      join(dir, '.cxone-exports', 'state.lock'),
+      JSON.stringify({
+        id: 'lock-9',
+        operation: 'apply',
+        who: 'ci@elsewhere',
+        host: 'elsewhere.invalid',
+        pid: 1,
+        created: '2026-11-27T00:00:00Z',
+        version: '0.1.0',
+      }),
+    );
     const locked = runCli(['state', 'rm', 'a'], { cwd: dir });
     expect(locked.code).toBe(1);
     expect(locked.stderr).toContain('the state is locked by apply (lock lock-9, ci@elsewhere, pid 1');

@@ -11,23 +11,44 @@ import { CLI, runCli } from '../support/run-cli.js';
 
 describe('cxone-exports sim', () => {
   it('prints the environment to use, serves the contract with it, and stops on SIGINT', async () => {
-    const child = spawn(process.execPath, [CLI, 'sim', '--port', '0', '--min-duration', '10'], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'sim', '--port', '0', '--min-duration', '10'], {
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       await expect.poll(() => stdout.split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(6);
-      const env = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
-      expect(Object.keys(env)).toEqual(['CXONE_AUTH_URL', 'CXONE_API_URL', 'CXONE_CLIENT_ID', 'CXONE_CLIENT_SECRET', 'CXONE_ACCESS_KEY_ID', 'CXONE_ACCESS_KEY_SECRET']);
+      const env = Object.fromEntries(
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+      );
+      expect(Object.keys(env)).toEqual([
+        'CXONE_AUTH_URL',
+        'CXONE_API_URL',
+        'CXONE_CLIENT_ID',
+        'CXONE_CLIENT_SECRET',
+        'CXONE_ACCESS_KEY_ID',
+        'CXONE_ACCESS_KEY_SECRET',
+      ]);
       expect(env.CXONE_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
       for (const flow of ['client_credentials', 'access_key'] as const) {
         const client = createCxoneClient(testConfig({ auth: { flow } }, env), { env });
-        const payload = buildExecutionPayload({ dataActionId: 'da-1', datasetId: 'ds-1', format: { delimiter: '\t', quoteCharacter: '"', escapeCharacter: '\\', maxRows: 10, columnAlignment: false } });
+        const payload = buildExecutionPayload({
+          dataActionId: 'da-1',
+          datasetId: 'ds-1',
+          format: { delimiter: '\t', quoteCharacter: '"', escapeCharacter: '\\', maxRows: 10, columnAlignment: false },
+        });
         const submitted = await client.executions.submit(payload, { idempotencyKey: `e2e-${flow}` });
         expect(submitted.executionId).toMatch(/^exe_/);
-        expect((await client.executions.getStatus('da-1', submitted.executionId)).executionId).toBe(submitted.executionId);
+        expect((await client.executions.getStatus('da-1', submitted.executionId)).executionId).toBe(
+          submitted.executionId,
+        );
       }
       expect(stderr).toContain('CXone simulator listening on');
     } finally {
@@ -41,6 +62,8 @@ describe('cxone-exports sim', () => {
   it('rejects bad fault knobs with a usage message', () => {
     const result = runCli(['sim', '--fail-rate', '2'], { cwd: process.cwd() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("option '--fail-rate <fraction>' argument '2' is invalid. expected a fraction from 0 to 1");
+    expect(result.stderr).toContain(
+      "option '--fail-rate <fraction>' argument '2' is invalid. expected a fraction from 0 to 1",
+    );
   });
 });

@@ -44,7 +44,9 @@ describe('cxone-exports validate', () => {
     const result = runCli(['validate', '--format', 'json'], { cwd: badTree() });
     expect(result.code).toBe(1);
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
-    expect(rows.map((r) => Object.keys(r))).toEqual(rows.map(() => ['file', 'line', 'column', 'export', 'message', 'rule']));
+    expect(rows.map((r) => Object.keys(r))).toEqual(
+      rows.map(() => ['file', 'line', 'column', 'export', 'message', 'rule']),
+    );
     expect(rows.map((r) => [r.file, r.line, r.column, r.export, r.rule])).toEqual([
       ['exports/broken.yml', 2, 1, null, expect.stringMatching(/^yaml\//) as string],
       ['exports/team/bad.yaml', 9, 5, 'bad', 'schema/additionalProperties'],
@@ -63,7 +65,9 @@ describe('cxone-exports validate', () => {
     const automatic = runCli(['validate'], { cwd: badTree(), env: { GITHUB_ACTIONS: 'true' } });
     for (const result of [explicit, automatic]) {
       expect(result.code).toBe(1);
-      expect(result.stdout).toContain('::error file=exports/team/bad.yaml,line=9,col=5,title=cxone-exports schema/additionalProperties::bad: spec.format has an unknown key "delimter".');
+      expect(result.stdout).toContain(
+        '::error file=exports/team/bad.yaml,line=9,col=5,title=cxone-exports schema/additionalProperties::bad: spec.format has an unknown key "delimter".',
+      );
     }
     expect(automatic.stdout).toBe(explicit.stdout);
   });
@@ -90,13 +94,19 @@ describe('cxone-exports validate', () => {
   });
 
   it('reports config problems with positions, in the requested format', () => {
-    const dir = miniRepo({ '.git/HEAD': '', 'cxone-exports.config.yaml': 'limits:\n  delimiters: [comma, colon]\n', 'exports/a.yaml': definitionYaml('a') });
+    const dir = miniRepo({
+      '.git/HEAD': '',
+      'cxone-exports.config.yaml': 'limits:\n  delimiters: [comma, colon]\n',
+      'exports/a.yaml': definitionYaml('a'),
+    });
     const human = runCli(['validate'], { cwd: dir });
     expect(human.code).toBe(1);
     expect(human.stderr).toContain('cxone-exports.config.yaml\n  2:23 ');
     expect(human.stderr).toContain('Error: the config in cxone-exports.config.yaml is invalid');
     const json = runCli(['validate', '--format', 'json'], { cwd: dir });
-    expect(JSON.parse(json.stdout)).toMatchObject([{ file: 'cxone-exports.config.yaml', line: 2, column: 23, rule: 'schema/enum' }]);
+    expect(JSON.parse(json.stdout)).toMatchObject([
+      { file: 'cxone-exports.config.yaml', line: 2, column: 23, rule: 'schema/enum' },
+    ]);
   });
 
   it('colours only when asked to or on a terminal', () => {

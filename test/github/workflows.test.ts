@@ -69,7 +69,13 @@ function sandbox(sim: CxoneSimulator): Sandbox {
   chmodSync(join(bin, 'cxone-exports'), 0o755);
   const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: scratch, CI: 'true', ...simEnvironment(sim) };
   // The test's own commits get an identity on the command line; the workflow's commit script sets its own.
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   const origin = join(scratch, 'origin.git');
   git(scratch, 'init', '--quiet', '--bare', '--initial-branch=main', origin);
   const seed = join(scratch, 'seed');
@@ -77,8 +83,14 @@ function sandbox(sim: CxoneSimulator): Sandbox {
   cpSync(join(ROOT, 'exports'), join(seed, 'exports'), { recursive: true });
   cpSync(join(ROOT, '.github'), join(seed, '.github'), { recursive: true });
   cpSync(join(ROOT, '.gitattributes'), join(seed, '.gitattributes'));
-  writeFileSync(join(seed, 'cxone-exports.config.yaml'), 'defaults:\n  callbackUrl: http://127.0.0.1:9/webhook/cxone-callback\napply:\n  spacingMs: 0\n');
-  writeFileSync(join(seed, '.gitignore'), '.cxone-exports/state.lock\n.cxone-exports/state.json.backup\ncxone-exports.*.json\ncxone-exports.*.md\ncxone-exports.*.jsonl\n');
+  writeFileSync(
+    join(seed, 'cxone-exports.config.yaml'),
+    'defaults:\n  callbackUrl: http://127.0.0.1:9/webhook/cxone-callback\napply:\n  spacingMs: 0\n',
+  );
+  writeFileSync(
+    join(seed, '.gitignore'),
+    '.cxone-exports/state.lock\n.cxone-exports/state.json.backup\ncxone-exports.*.json\ncxone-exports.*.md\ncxone-exports.*.jsonl\n',
+  );
   git(seed, 'checkout', '--quiet', '-b', 'main');
   git(seed, 'add', '.');
   git(seed, 'commit', '--quiet', '-m', 'exports');
@@ -95,20 +107,39 @@ function sandbox(sim: CxoneSimulator): Sandbox {
       return dir;
     },
     originState: () => JSON.parse(git(scratch, '--git-dir', origin, 'show', 'main:.cxone-exports/state.json')) as State,
-    originAudit: () => git(scratch, '--git-dir', origin, 'show', 'main:.cxone-exports/audit.jsonl').split('\n').filter(Boolean),
+    originAudit: () =>
+      git(scratch, '--git-dir', origin, 'show', 'main:.cxone-exports/audit.jsonl').split('\n').filter(Boolean),
   };
 }
 
-const expressions = { 'github.run_id': '4242', 'github.run_attempt': '1', 'github.event.pull_request.number': '7', 'secrets.CXONE_CLIENT_ID': 'sim-client', 'secrets.CXONE_CLIENT_SECRET': 'sim-client-secret-demo-only', 'secrets.CXONE_CALLBACK_TOKEN': '' };
+const expressions = {
+  'github.run_id': '4242',
+  'github.run_attempt': '1',
+  'github.event.pull_request.number': '7',
+  'secrets.CXONE_CLIENT_ID': 'sim-client',
+  'secrets.CXONE_CLIENT_SECRET': 'sim-client-secret-demo-only',
+  'secrets.CXONE_CALLBACK_TOKEN': '',
+};
 
 describe('workflow rehearsal', () => {
   it('plan.yml: annotations for a bad definition, and a plan comment with its marker under the cap', async () => {
     const sim = await startSimulator();
     const box = sandbox(sim);
     const pr = box.clone('pr');
-    writeFileSync(join(pr, 'exports', 'contact-history.yaml'), readFileSync(join(pr, 'exports', 'contact-history.yaml'), 'utf8').replace('maxRows: 250000', 'maxRows: 300000'));
-    const good = await rehearseWorkflow(join(pr, '.github/workflows/plan.yml'), { cwd: pr, env: box.env, expressions, scratch: box.scratch });
-    expect(good.steps.filter((s) => !s.skipped).map((s) => [s.name, s.code])).toEqual([['Validate', 0], ['Plan', 0]]);
+    writeFileSync(
+      join(pr, 'exports', 'contact-history.yaml'),
+      readFileSync(join(pr, 'exports', 'contact-history.yaml'), 'utf8').replace('maxRows: 250000', 'maxRows: 300000'),
+    );
+    const good = await rehearseWorkflow(join(pr, '.github/workflows/plan.yml'), {
+      cwd: pr,
+      env: box.env,
+      expressions,
+      scratch: box.scratch,
+    });
+    expect(good.steps.filter((s) => !s.skipped).map((s) => [s.name, s.code])).toEqual([
+      ['Validate', 0],
+      ['Plan', 0],
+    ]);
     const comment = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
     expect(comment.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
     // The comment says what the merge will do, and never suggests applying the saved file by hand.
@@ -117,12 +148,25 @@ describe('workflow rehearsal', () => {
     expect(comment.length).toBeLessThan(MARKDOWN_CAP);
     expect(good.outputs.has_changes).toBe('true');
     expect(good.summary).toContain(PLAN_COMMENT_MARKER);
-    expect(JSON.parse(readFileSync(join(pr, 'cxone-exports.plan.json'), 'utf8'))).toMatchObject({ formatVersion: '1.0', checksum: expect.stringMatching(/^sha256:/) as string });
+    expect(JSON.parse(readFileSync(join(pr, 'cxone-exports.plan.json'), 'utf8'))).toMatchObject({
+      formatVersion: '1.0',
+      checksum: expect.stringMatching(/^sha256:/) as string,
+    });
 
-    writeFileSync(join(pr, 'exports', 'contact-history.yaml'), readFileSync(join(pr, 'exports', 'contact-history.yaml'), 'utf8').replace('maxRows: 300000', 'maxRows: 0'));
-    const bad = await rehearseWorkflow(join(pr, '.github/workflows/plan.yml'), { cwd: pr, env: box.env, expressions, scratch: box.scratch });
+    writeFileSync(
+      join(pr, 'exports', 'contact-history.yaml'),
+      readFileSync(join(pr, 'exports', 'contact-history.yaml'), 'utf8').replace('maxRows: 300000', 'maxRows: 0'),
+    );
+    const bad = await rehearseWorkflow(join(pr, '.github/workflows/plan.yml'), {
+      cwd: pr,
+      env: box.env,
+      expressions,
+      scratch: box.scratch,
+    });
     expect(bad.steps[0]).toMatchObject({ name: 'Validate', code: 1 });
-    expect(bad.steps[0]!.stdout).toMatch(/^::error file=exports\/contact-history\.yaml,line=12,col=14,title=cxone-exports schema\/minimum::contact-history-hourly: spec\.format\.maxRows must be ≥ 1, not 0$/m);
+    expect(bad.steps[0]!.stdout).toMatch(
+      /^::error file=exports\/contact-history\.yaml,line=12,col=14,title=cxone-exports schema\/minimum::contact-history-hourly: spec\.format\.maxRows must be ≥ 1, not 0$/m,
+    );
     expect(bad.steps.map((s) => [s.name, s.skipped])).toEqual([
       ['Validate', false],
       ['Describe the validation failure for the comment', false],
@@ -132,7 +176,9 @@ describe('workflow rehearsal', () => {
     const failure = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
     expect(failure.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
     expect(failure).toContain('**Validation failed: 1 problem in 1 file, so nothing was planned.**');
-    expect(failure).toContain('| `exports/contact-history.yaml` | 12:14 | `contact-history-hourly` | spec.format.maxRows must be ≥ 1, not 0 | `schema/minimum` |');
+    expect(failure).toContain(
+      '| `exports/contact-history.yaml` | 12:14 | `contact-history-hourly` | spec.format.maxRows must be ≥ 1, not 0 | `schema/minimum` |',
+    );
     expect(sim.record().requests).toHaveLength(0);
   });
 
@@ -140,16 +186,31 @@ describe('workflow rehearsal', () => {
     const sim = await startSimulator();
     const box = sandbox(sim);
     const run = box.clone('apply');
-    const first = await rehearseWorkflow(join(run, '.github/workflows/apply.yml'), { cwd: run, env: box.env, expressions, scratch: box.scratch });
-    expect(first.steps.map((s) => [s.name, s.code])).toEqual([['Apply', 0], ['Commit the state back', 0]]);
+    const first = await rehearseWorkflow(join(run, '.github/workflows/apply.yml'), {
+      cwd: run,
+      env: box.env,
+      expressions,
+      scratch: box.scratch,
+    });
+    expect(first.steps.map((s) => [s.name, s.code])).toEqual([
+      ['Apply', 0],
+      ['Commit the state back', 0],
+    ]);
     expect(first.outputs).toMatchObject({ has_changes: 'true', submitted: '5', failed: '0' });
     expect(first.summary).toContain('Apply complete: 5 submitted, 0 failed, 0 skipped.');
     expect(Object.keys(box.originState().exports)).toHaveLength(5);
     expect(box.originAudit().length).toBeGreaterThanOrEqual(10);
-    expect(box.git(box.scratch, '--git-dir', box.origin, 'log', '-1', '--format=%an %s', 'main').trim()).toBe('cxone-exports[bot] cxone-exports apply, run 4242 [skip ci]');
+    expect(box.git(box.scratch, '--git-dir', box.origin, 'log', '-1', '--format=%an %s', 'main').trim()).toBe(
+      'cxone-exports[bot] cxone-exports apply, run 4242 [skip ci]',
+    );
 
     const again = box.clone('apply');
-    const second = await rehearseWorkflow(join(again, '.github/workflows/apply.yml'), { cwd: again, env: box.env, expressions, scratch: box.scratch });
+    const second = await rehearseWorkflow(join(again, '.github/workflows/apply.yml'), {
+      cwd: again,
+      env: box.env,
+      expressions,
+      scratch: box.scratch,
+    });
     expect(second.steps.map((s) => s.code)).toEqual([0, 0]);
     expect(second.outputs).toMatchObject({ has_changes: 'false', submitted: '0' });
     expect(second.steps[1]!.stdout).toContain('The state did not change; nothing to commit.');
@@ -160,7 +221,12 @@ describe('workflow rehearsal', () => {
     const sim = await startSimulator({ forbiddenDataActions: ['da-agent-activity'] });
     const box = sandbox(sim);
     const run = box.clone('apply');
-    const result = await rehearseWorkflow(join(run, '.github/workflows/apply.yml'), { cwd: run, env: box.env, expressions, scratch: box.scratch });
+    const result = await rehearseWorkflow(join(run, '.github/workflows/apply.yml'), {
+      cwd: run,
+      env: box.env,
+      expressions,
+      scratch: box.scratch,
+    });
     expect(result.steps.map((s) => [s.name, s.code])).toEqual([
       ['Apply', 1],
       ['Commit the state back', 0],
@@ -169,19 +235,30 @@ describe('workflow rehearsal', () => {
     expect(box.originState().exports['agent-activity-daily']!.lastExecution!.status).toBe('submit-failed');
   });
 
-  it('plan.yml comments and labels only where the token may write: not on a fork\'s pull request', () => {
-    const plan = parse(readFileSync(join(WORKFLOWS, 'plan.yml'), 'utf8')) as { jobs: { plan: { steps: { name?: string; uses?: string; if?: string }[] } } };
+  it("plan.yml comments and labels only where the token may write: not on a fork's pull request", () => {
+    const plan = parse(readFileSync(join(WORKFLOWS, 'plan.yml'), 'utf8')) as {
+      jobs: { plan: { steps: { name?: string; uses?: string; if?: string }[] } };
+    };
     const writers = plan.jobs.plan.steps.filter((s) => s.uses?.startsWith('actions/github-script') === true);
     expect(writers.map((s) => s.name)).toEqual(['Comment the plan', 'Label the pull request']);
-    for (const step of writers) expect(step.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    for (const step of writers)
+      expect(step.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
   });
 
   it('every run step names its shell, so a pipe cannot hide a failure', () => {
-    const files = [...readdirSync(WORKFLOWS).map((f) => join(WORKFLOWS, f)), join(ROOT, '.github', 'actions', 'setup-cxone-exports', 'action.yml')];
+    const files = [
+      ...readdirSync(WORKFLOWS).map((f) => join(WORKFLOWS, f)),
+      join(ROOT, '.github', 'actions', 'setup-cxone-exports', 'action.yml'),
+    ];
     for (const file of files) {
-      const doc = parse(readFileSync(file, 'utf8')) as { defaults?: { run?: { shell?: string } }; jobs?: Record<string, { steps: { run?: string; shell?: string }[] }>; runs?: { steps: { run?: string; shell?: string }[] } };
+      const doc = parse(readFileSync(file, 'utf8')) as {
+        defaults?: { run?: { shell?: string } };
+        jobs?: Record<string, { steps: { run?: string; shell?: string }[] }>;
+        runs?: { steps: { run?: string; shell?: string }[] };
+      };
       const steps = doc.jobs === undefined ? doc.runs!.steps : Object.values(doc.jobs).flatMap((job) => job.steps);
-      for (const step of steps.filter((s) => s.run !== undefined)) expect(step.shell ?? doc.defaults?.run?.shell, `${file}: ${step.run!}`).toBe('bash');
+      for (const step of steps.filter((s) => s.run !== undefined))
+        expect(step.shell ?? doc.defaults?.run?.shell, `${file}: ${step.run!}`).toBe('bash');
     }
   });
 
@@ -189,10 +266,18 @@ describe('workflow rehearsal', () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 20, msPerMillionRows: 0, failureRate: 0 } });
     const box = sandbox(sim);
     const first = box.clone('apply');
-    await rehearseWorkflow(join(first, '.github/workflows/apply.yml'), { cwd: first, env: box.env, expressions, scratch: box.scratch });
+    await rehearseWorkflow(join(first, '.github/workflows/apply.yml'), {
+      cwd: first,
+      env: box.env,
+      expressions,
+      scratch: box.scratch,
+    });
     // A new definition lands on main; then an apply and a refresh start from the same commit.
     const author = box.clone('author');
-    writeFileSync(join(author, 'exports', 'new-export.yaml'), 'apiVersion: cxone-exports/v1\nkind: CsvExport\nmetadata:\n  name: new-export\nspec:\n  dataActionId: da-new\n  datasetId: ds-new\n  format:\n    maxRows: 10\n');
+    writeFileSync(
+      join(author, 'exports', 'new-export.yaml'),
+      'apiVersion: cxone-exports/v1\nkind: CsvExport\nmetadata:\n  name: new-export\nspec:\n  dataActionId: da-new\n  datasetId: ds-new\n  format:\n    maxRows: 10\n',
+    );
     box.git(author, 'add', '.');
     box.git(author, 'commit', '--quiet', '-m', 'add new-export');
     box.git(author, 'push', '--quiet', 'origin', 'main');
@@ -200,18 +285,42 @@ describe('workflow rehearsal', () => {
     const refreshRun = box.clone('refresh');
     await new Promise((resolve) => setTimeout(resolve, 200)); // the first five executions finish
 
-    const applied = await rehearseWorkflow(join(applyRun, '.github/workflows/apply.yml'), { cwd: applyRun, env: box.env, expressions: { ...expressions, 'github.run_id': '5001' }, scratch: box.scratch });
-    const refreshed = await rehearseWorkflow(join(refreshRun, '.github/workflows/refresh.yml'), { cwd: refreshRun, env: box.env, expressions: { ...expressions, 'github.run_id': '5002' }, scratch: box.scratch });
+    const applied = await rehearseWorkflow(join(applyRun, '.github/workflows/apply.yml'), {
+      cwd: applyRun,
+      env: box.env,
+      expressions: { ...expressions, 'github.run_id': '5001' },
+      scratch: box.scratch,
+    });
+    const refreshed = await rehearseWorkflow(join(refreshRun, '.github/workflows/refresh.yml'), {
+      cwd: refreshRun,
+      env: box.env,
+      expressions: { ...expressions, 'github.run_id': '5002' },
+      scratch: box.scratch,
+    });
     expect(applied.steps.map((s) => s.code)).toEqual([0, 0]);
-    expect(refreshed.steps.map((s) => s.code), JSON.stringify(refreshed.steps, null, 1)).toEqual([0, 0]);
+    expect(
+      refreshed.steps.map((s) => s.code),
+      JSON.stringify(refreshed.steps, null, 1),
+    ).toEqual([0, 0]);
     expect(refreshed.steps[1]!.stdout).toContain('The push was rejected (attempt 1');
 
     const state = box.originState();
-    expect(state.exports['new-export']!.lastExecution!.executionId).toBe(sim.record().executions.find((e) => e.dataActionId === 'da-new')!.executionId);
+    expect(state.exports['new-export']!.lastExecution!.executionId).toBe(
+      sim.record().executions.find((e) => e.dataActionId === 'da-new')!.executionId,
+    );
     const others = Object.entries(state.exports).filter(([name]) => name !== 'new-export');
-    expect(others.map(([, e]) => e.lastExecution!.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(others.map(([, e]) => e.lastExecution!.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+    ]);
     const audit = box.originAudit().map((line) => JSON.parse(line) as { runId: string; event: string });
     expect(audit.filter((e) => e.runId === '5001').length).toBeGreaterThanOrEqual(2);
-    expect(audit.filter((e) => e.runId === '5002' && e.event === 'execution.completed'), JSON.stringify(refreshed.steps, null, 1)).toHaveLength(5);
+    expect(
+      audit.filter((e) => e.runId === '5002' && e.event === 'execution.completed'),
+      JSON.stringify(refreshed.steps, null, 1),
+    ).toHaveLength(5);
   });
 });

@@ -11,7 +11,12 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 function run(command: string, args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' } });
+    const stdout = execFileSync(command, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' },
+    });
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
     const failed = error as { status: number; stdout: string; stderr: string };
@@ -24,12 +29,22 @@ describe('the packed package', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-pack-'));
     // prepack builds dist/, so a fresh clone packs a working package. Here dist/ is built already (npm test
     // builds first), and other tests run it meanwhile, so the pack does not rebuild it under their feet.
-    expect((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.prepack).toMatch(/npm run build/);
+    expect(
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+        .prepack,
+    ).toMatch(/npm run build/);
     const packed = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], ROOT);
     expect(packed.code, packed.stderr).toBe(0);
     const tarball = join(scratch, packed.stdout.trim().split('\n').at(-1)!);
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
-    for (const file of ['package/dist/cli/main.js', 'package/schemas/export.schema.json', 'package/templates/cxone-exports.config.yaml', 'package/.github/workflows/apply.yml', 'package/.gitattributes']) expect(listing).toContain(file);
+    for (const file of [
+      'package/dist/cli/main.js',
+      'package/schemas/export.schema.json',
+      'package/templates/cxone-exports.config.yaml',
+      'package/.github/workflows/apply.yml',
+      'package/.gitattributes',
+    ])
+      expect(listing).toContain(file);
     expect(listing).not.toContain('package/.github/workflows/ci.yml');
     expect(listing).not.toMatch(/\.test\.js/);
 
@@ -42,22 +57,41 @@ describe('the packed package', () => {
 
     const init = run('npx', ['--no-install', 'cxone-exports', 'init'], repo);
     expect(init.code, init.stderr).toBe(0);
-    for (const file of ['.github/workflows/cxone-exports-plan.yml', '.github/workflows/cxone-exports-apply.yml', '.github/workflows/cxone-exports-refresh.yml', '.github/actions/setup-cxone-exports/action.yml', 'cxone-exports.config.yaml', 'exports/example.yaml', '.vscode/settings.json']) {
+    for (const file of [
+      '.github/workflows/cxone-exports-plan.yml',
+      '.github/workflows/cxone-exports-apply.yml',
+      '.github/workflows/cxone-exports-refresh.yml',
+      '.github/actions/setup-cxone-exports/action.yml',
+      'cxone-exports.config.yaml',
+      'exports/example.yaml',
+      '.vscode/settings.json',
+    ]) {
       expect(existsSync(join(repo, file)), file).toBe(true);
     }
     expect(statSync(join(repo, '.github/scripts/commit-state.sh')).mode & 0o111).not.toBe(0);
-    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toMatch(/^dist\/\n\n# cxone-exports\nnode_modules\/\n\.cxone-exports\/state\.lock\n/);
-    expect(readFileSync(join(repo, '.gitattributes'), 'utf8')).toContain('.cxone-exports/state.json merge=cxone-exports-state');
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toMatch(
+      /^dist\/\n\n# cxone-exports\nnode_modules\/\n\.cxone-exports\/state\.lock\n/,
+    );
+    expect(readFileSync(join(repo, '.gitattributes'), 'utf8')).toContain(
+      '.cxone-exports/state.json merge=cxone-exports-state',
+    );
 
     // Every schema path the editor is given resolves inside the installed package.
     for (const file of ['exports/example.yaml', 'cxone-exports.config.yaml']) {
       const schema = /\$schema=(\S+)/.exec(readFileSync(join(repo, file), 'utf8'))![1]!;
       expect(existsSync(resolve(dirname(join(repo, file)), schema)), `${file}: ${schema}`).toBe(true);
     }
-    const mapping = (JSON.parse(readFileSync(join(repo, '.vscode/settings.json'), 'utf8')) as { 'yaml.schemas': Record<string, string> })['yaml.schemas'];
+    const mapping = (
+      JSON.parse(readFileSync(join(repo, '.vscode/settings.json'), 'utf8')) as {
+        'yaml.schemas': Record<string, string>;
+      }
+    )['yaml.schemas'];
     for (const schema of Object.keys(mapping)) expect(existsSync(resolve(repo, schema)), schema).toBe(true);
 
-    expect(run('npx', ['--no-install', 'cxone-exports', 'validate'], repo)).toMatchObject({ code: 0, stdout: '✔ 1 export definition in 1 file is valid.\n' });
+    expect(run('npx', ['--no-install', 'cxone-exports', 'validate'], repo)).toMatchObject({
+      code: 0,
+      stdout: '✔ 1 export definition in 1 file is valid.\n',
+    });
     const plan = run('npx', ['--no-install', 'cxone-exports', 'plan'], repo);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('Plan: 1 to submit (1 create), 0 to forget, 0 unchanged.');
@@ -67,7 +101,9 @@ describe('the packed package', () => {
     writeFileSync(join(repo, 'cxone-exports.config.yaml'), `${before}# ours\n`);
     const again = run('npx', ['--no-install', 'cxone-exports', 'init'], repo);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('init writes nothing, because these files exist: .github/workflows/cxone-exports-plan.yml');
+    expect(again.stderr).toContain(
+      'init writes nothing, because these files exist: .github/workflows/cxone-exports-plan.yml',
+    );
     expect(readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8')).toBe(`${before}# ours\n`);
   }, 120_000);
 });

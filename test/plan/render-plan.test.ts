@@ -14,7 +14,16 @@ function mixedPlan() {
   const a = definition('a');
   const b = definition('b');
   const c = definition('c');
-  return planChanges([definition('a', ['delimiter: tab', 'maxRows: 1000']), b, c, definition('new-one')], stateWith({ a: appliedEntry(a), b: appliedEntry(b, { lastExecution: execution('failed') }), c: appliedEntry(c), old: appliedEntry(definition('old')) }), { createdAt });
+  return planChanges(
+    [definition('a', ['delimiter: tab', 'maxRows: 1000']), b, c, definition('new-one')],
+    stateWith({
+      a: appliedEntry(a),
+      b: appliedEntry(b, { lastExecution: execution('failed') }),
+      c: appliedEntry(c),
+      old: appliedEntry(definition('old')),
+    }),
+    { createdAt },
+  );
 }
 
 describe('human plan', () => {
@@ -67,14 +76,18 @@ describe('human plan', () => {
 
   it('says so when there is nothing to do', () => {
     const a = definition('a');
-    expect(renderHumanPlan(planChanges([a], stateWith({ a: appliedEntry(a) }), { createdAt }), plain)).toBe('No changes. Exports match the state.\n');
+    expect(renderHumanPlan(planChanges([a], stateWith({ a: appliedEntry(a) }), { createdAt }), plain)).toBe(
+      'No changes. Exports match the state.\n',
+    );
   });
 });
 
 describe('markdown plan', () => {
   it('starts with the marker and the summary, then a table and a diff per export', () => {
     const a = definition('a');
-    const markdown = renderMarkdownPlan(planChanges([definition('a', ['maxRows: 2000'])], stateWith({ a: appliedEntry(a) }), { createdAt }));
+    const markdown = renderMarkdownPlan(
+      planChanges([definition('a', ['maxRows: 2000'])], stateWith({ a: appliedEntry(a) }), { createdAt }),
+    );
     expect(markdown).toMatchInlineSnapshot(`
       "<!-- cxone-exports-plan -->
       ### cxone-exports plan
@@ -105,12 +118,14 @@ describe('markdown plan', () => {
     const markdown = renderMarkdownPlan(planChanges(defs, stateWith({}), { createdAt }), { cap: 20_000 });
     expect(markdown.length).toBeLessThanOrEqual(20_000);
     expect(markdown.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
-    expect(markdown).toMatch(/> This comment was truncated to stay within GitHub's size limit: \d+ of 400 changed exports are left out\./);
+    expect(markdown).toMatch(
+      /> This comment was truncated to stay within GitHub's size limit: \d+ of 400 changed exports are left out\./,
+    );
     const included = (markdown.match(/^\| 🟢 /gm) ?? []).length;
     expect(markdown).toContain(`${400 - included} of 400`);
   });
 
-  it('stays under GitHub\'s limit for 10,000 changes', () => {
+  it("stays under GitHub's limit for 10,000 changes", () => {
     const defs = Array.from({ length: 10_000 }, (_, i) => definition(`export-${i}`));
     const markdown = renderMarkdownPlan(planChanges(defs, stateWith({}), { createdAt }));
     expect(markdown.length).toBeLessThanOrEqual(MARKDOWN_CAP);

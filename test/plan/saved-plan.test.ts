@@ -27,23 +27,42 @@ describe('saved plans', () => {
   });
 
   it('is stale when the serial moved', () => {
-    expect(staleReasons(saved(state, true), { snapshot: { state: { ...state, serial: 6 }, exists: true }, definitions: [a, b] })).toEqual(['the state moved on (serial 5 → 6)']);
+    expect(
+      staleReasons(saved(state, true), {
+        snapshot: { state: { ...state, serial: 6 }, exists: true },
+        definitions: [a, b],
+      }),
+    ).toEqual(['the state moved on (serial 5 → 6)']);
   });
 
   it('is stale against another lineage', () => {
-    expect(staleReasons(saved(state, true), { snapshot: { state: { ...state, lineage: 'L2' }, exists: true }, definitions: [a, b] })).toEqual(['the state has another lineage (L1 → L2)']);
+    expect(
+      staleReasons(saved(state, true), {
+        snapshot: { state: { ...state, lineage: 'L2' }, exists: true },
+        definitions: [a, b],
+      }),
+    ).toEqual(['the state has another lineage (L1 → L2)']);
   });
 
   it('made against no state, is stale once any state exists (Terraform issue 24078)', () => {
     const none = stateWith({}, 0, 'made-up-for-the-read');
     const plan = saved(none, false);
-    expect(staleReasons(plan, { snapshot: { state: stateWith({}, 0, 'another-made-up'), exists: false }, definitions: [a, b] })).toEqual([]);
-    expect(staleReasons(plan, { snapshot: { state: stateWith({}, 1, 'real'), exists: true }, definitions: [a, b] })).toEqual(['the plan was made when there was no state, and a state now exists (serial 1)']);
+    expect(
+      staleReasons(plan, {
+        snapshot: { state: stateWith({}, 0, 'another-made-up'), exists: false },
+        definitions: [a, b],
+      }),
+    ).toEqual([]);
+    expect(
+      staleReasons(plan, { snapshot: { state: stateWith({}, 1, 'real'), exists: true }, definitions: [a, b] }),
+    ).toEqual(['the plan was made when there was no state, and a state now exists (serial 1)']);
   });
 
   it('is stale when a definition was edited, added or removed, naming each', () => {
     const edited = definition('a', ['maxRows: 9']);
-    expect(staleReasons(saved(state, true), { snapshot: { state, exists: true }, definitions: [edited, definition('c')] })).toEqual(['export a was edited', 'export b was removed from the files', 'export c was added']);
+    expect(
+      staleReasons(saved(state, true), { snapshot: { state, exists: true }, definitions: [edited, definition('c')] }),
+    ).toEqual(['export a was edited', 'export b was removed from the files', 'export c was added']);
   });
 
   it('refuses a tampered file', () => {
@@ -56,6 +75,8 @@ describe('saved plans', () => {
     expect(() => parseSavedPlan('{"hello": 1}', 'x.json')).toThrow('is not a saved cxone-exports plan');
     expect(() => parseSavedPlan('nope', 'x.json')).toThrow('x.json is not a plan file');
     const other = JSON.parse(serializeSavedPlan(saved(state, true))) as Record<string, unknown>;
-    expect(() => parseSavedPlan(JSON.stringify({ ...other, formatVersion: '9.9' }), 'x.json')).toThrow('plan format 9.9');
+    expect(() => parseSavedPlan(JSON.stringify({ ...other, formatVersion: '9.9' }), 'x.json')).toThrow(
+      'plan format 9.9',
+    );
   });
 });

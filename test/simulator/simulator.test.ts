@@ -8,16 +8,31 @@ import { verifyCallbackSignature } from '../../src/contract/callback-signature.j
 import { rawRequest, samplePayload, startSimulator } from '../support/simulator.js';
 
 async function token(url: string): Promise<string> {
-  const response = await rawRequest(`${url}/oauth/token`, { method: 'POST', json: { grant_type: 'client_credentials', client_id: 'sim-client', client_secret: 'sim-client-secret-demo-only' } });
+  const response = await rawRequest(`${url}/oauth/token`, {
+    method: 'POST',
+    json: { grant_type: 'client_credentials', client_id: 'sim-client', client_secret: 'sim-client-secret-demo-only' },
+  });
   return response.body.access_token as string;
 }
 
-function submit(url: string, bearer: string, body: unknown, options: { dataActionId?: string; headers?: Record<string, string> } = {}) {
-  return rawRequest(`${url}/api/v2/dataprep/dataactions/${options.dataActionId ?? 'da-agent-activity'}/executions`, { method: 'POST', json: body, headers: { Authorization: `Bearer ${bearer}`, ...options.headers } });
+function submit(
+  url: string,
+  bearer: string,
+  body: unknown,
+  options: { dataActionId?: string; headers?: Record<string, string> } = {},
+) {
+  return rawRequest(`${url}/api/v2/dataprep/dataactions/${options.dataActionId ?? 'da-agent-activity'}/executions`, {
+    method: 'POST',
+    json: body,
+    headers: { Authorization: `Bearer ${bearer}`, ...options.headers },
+  });
 }
 
 const valid = samplePayload() as unknown as Record<string, unknown>;
-const withExport = (changes: Record<string, unknown>) => ({ ...valid, export: { ...(valid.export as object), ...changes } });
+const withExport = (changes: Record<string, unknown>) => ({
+  ...valid,
+  export: { ...(valid.export as object), ...changes },
+});
 
 describe('simulator: executions', () => {
   it.each([
@@ -31,7 +46,11 @@ describe('simulator: executions', () => {
     ['a fractional maxRows', withExport({ maxRows: 10.5 }), 'export.maxRows'],
     ['a string columnAlignment', withExport({ columnAlignment: 'yes' }), 'export.columnAlignment'],
     ['format other than csv', withExport({ format: 'xlsx' }), 'export.format'],
-    ['sanitizeSpecialCharacters sent to the server', withExport({ sanitizeSpecialCharacters: true }), 'export.sanitizeSpecialCharacters'],
+    [
+      'sanitizeSpecialCharacters sent to the server',
+      withExport({ sanitizeSpecialCharacters: true }),
+      'export.sanitizeSpecialCharacters',
+    ],
     ['an unknown top-level field', { ...valid, priority: 'high' }, 'priority'],
     ['a dataActionId other than the path', { ...valid, dataActionId: 'da-other' }, 'dataActionId'],
   ])('answers 400 naming the field for %s', async (_name, body, field) => {
@@ -46,8 +65,24 @@ describe('simulator: executions', () => {
     const sim = await startSimulator();
     const bearer = await token(sim.url);
     const url = `${sim.url}/api/v2/dataprep/dataactions/da-agent-activity/executions`;
-    expect((await rawRequest(url, { method: 'POST', body: '{"oops', headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' } })).status).toBe(400);
-    expect((await rawRequest(url, { method: 'POST', body: 'a=b', headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'text/plain' } })).status).toBe(415);
+    expect(
+      (
+        await rawRequest(url, {
+          method: 'POST',
+          body: '{"oops',
+          headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await rawRequest(url, {
+          method: 'POST',
+          body: 'a=b',
+          headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'text/plain' },
+        })
+      ).status,
+    ).toBe(415);
   });
 
   it('answers 401 without a valid bearer token, before looking at the payload', async () => {
@@ -62,8 +97,12 @@ describe('simulator: executions', () => {
   it('answers 403 and 404 for forbidden and unknown data actions', async () => {
     const sim = await startSimulator({ forbiddenDataActions: ['da-locked'], unknownDataActions: ['da-gone'] });
     const bearer = await token(sim.url);
-    expect((await submit(sim.url, bearer, { ...valid, dataActionId: 'da-locked' }, { dataActionId: 'da-locked' })).status).toBe(403);
-    expect((await submit(sim.url, bearer, { ...valid, dataActionId: 'da-gone' }, { dataActionId: 'da-gone' })).status).toBe(404);
+    expect(
+      (await submit(sim.url, bearer, { ...valid, dataActionId: 'da-locked' }, { dataActionId: 'da-locked' })).status,
+    ).toBe(403);
+    expect(
+      (await submit(sim.url, bearer, { ...valid, dataActionId: 'da-gone' }, { dataActionId: 'da-gone' })).status,
+    ).toBe(404);
   });
 
   it('replays the first answer for a reused Idempotency-Key, and refuses it with another body', async () => {
@@ -92,17 +131,41 @@ describe('simulator: tokens', () => {
   it('answers 401 invalid_client to bad credentials and 400 to an unknown grant or mixed client auth', async () => {
     const sim = await startSimulator();
     const url = `${sim.url}/oauth/token`;
-    expect(await rawRequest(url, { method: 'POST', json: { grant_type: 'client_credentials', client_id: 'sim-client', client_secret: 'nope' } })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(await rawRequest(url, { method: 'POST', json: { grant_type: 'implicit', client_id: 'sim-client', client_secret: 'sim-client-secret-demo-only' } })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
+    expect(
+      await rawRequest(url, {
+        method: 'POST',
+        json: { grant_type: 'client_credentials', client_id: 'sim-client', client_secret: 'nope' },
+      }),
+    ).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(
+      await rawRequest(url, {
+        method: 'POST',
+        json: { grant_type: 'implicit', client_id: 'sim-client', client_secret: 'sim-client-secret-demo-only' },
+      }),
+    ).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
     const basic = `Basic ${Buffer.from('sim-client:sim-client-secret-demo-only').toString('base64')}`;
-    expect(await rawRequest(url, { method: 'POST', json: { grant_type: 'client_credentials', client_id: 'sim-client' }, headers: { Authorization: basic } })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(
+      await rawRequest(url, {
+        method: 'POST',
+        json: { grant_type: 'client_credentials', client_id: 'sim-client' },
+        headers: { Authorization: basic },
+      }),
+    ).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });
 
   it('issues a refresh token for the access-key (password) grant, form-encoded with Basic auth', async () => {
     const sim = await startSimulator();
     const basic = `Basic ${Buffer.from('sim-client:sim-client-secret-demo-only').toString('base64')}`;
-    const body = new URLSearchParams({ grant_type: 'password', username: 'SIMACCESSKEYDEMO', password: 'sim-access-key-secret-demo-only==' }).toString();
-    const response = await rawRequest(`${sim.url}/auth/token`, { method: 'POST', body, headers: { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const body = new URLSearchParams({
+      grant_type: 'password',
+      username: 'SIMACCESSKEYDEMO',
+      password: 'sim-access-key-secret-demo-only==',
+    }).toString();
+    const response = await rawRequest(`${sim.url}/auth/token`, {
+      method: 'POST',
+      body,
+      headers: { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(response).toMatchObject({ status: 200, body: { token_type: 'bearer', expires_in: 3600 } });
     expect(response.body.refresh_token).toMatch(/^simr_/);
   });
@@ -116,7 +179,9 @@ describe('simulator: faults and inspection', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await submit(sim.url, bearer, valid)).status);
     expect(statuses).toEqual([502, 502, 201]);
-    const record = (await rawRequest(`${sim.url}/_sim/executions`)).body as { requests: { status: number; dataActionId: string; receivedAt: number; respondedAt: number }[] };
+    const record = (await rawRequest(`${sim.url}/_sim/executions`)).body as {
+      requests: { status: number; dataActionId: string; receivedAt: number; respondedAt: number }[];
+    };
     const api = record.requests.filter((r) => r.dataActionId === 'da-agent-activity');
     expect(api.map((r) => r.status)).toEqual([502, 502, 201]);
     expect(api.every((r) => r.respondedAt >= r.receivedAt)).toBe(true);
@@ -151,8 +216,14 @@ describe('simulator: completion callbacks', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
       const port = (receiver.address() as AddressInfo).port;
-      const sim = await startSimulator({ callbackSecret: 'whsec-test', lifecycle: { minDurationMs: 30, msPerMillionRows: 0, failureRate: 0 } });
-      const response = await submit(sim.url, await token(sim.url), { ...valid, callbackUrl: `http://127.0.0.1:${port}/webhook/cxone-callback` });
+      const sim = await startSimulator({
+        callbackSecret: 'whsec-test',
+        lifecycle: { minDurationMs: 30, msPerMillionRows: 0, failureRate: 0 },
+      });
+      const response = await submit(sim.url, await token(sim.url), {
+        ...valid,
+        callbackUrl: `http://127.0.0.1:${port}/webhook/cxone-callback`,
+      });
       await expect.poll(() => received.length, { timeout: 3000 }).toBe(1);
       const [callback] = received;
       const event = JSON.parse(callback!.body.toString()) as Record<string, unknown>;
@@ -161,8 +232,12 @@ describe('simulator: completion callbacks', () => {
       expect(event.rowsExported).toBeLessThanOrEqual(1000);
       const ts = callback!.headers['x-cxone-timestamp'] as string;
       const signature = callback!.headers['x-cxone-signature'] as string;
-      expect(verifyCallbackSignature(['whsec-test'], ts, signature, callback!.body, Math.floor(Date.now() / 1000))).toBe(true);
-      expect(verifyCallbackSignature(['other'], ts, signature, callback!.body, Math.floor(Date.now() / 1000))).toBe(false);
+      expect(
+        verifyCallbackSignature(['whsec-test'], ts, signature, callback!.body, Math.floor(Date.now() / 1000)),
+      ).toBe(true);
+      expect(verifyCallbackSignature(['other'], ts, signature, callback!.body, Math.floor(Date.now() / 1000))).toBe(
+        false,
+      );
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
@@ -171,6 +246,8 @@ describe('simulator: completion callbacks', () => {
   it('never calls a non-loopback callbackUrl', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 10, msPerMillionRows: 0, failureRate: 0 } });
     await submit(sim.url, await token(sim.url), { ...valid, callbackUrl: 'https://hooks.example.com/cb' });
-    await expect.poll(() => sim.record().executions[0]?.callback?.skipped, { timeout: 2000 }).toBe('not a loopback http address');
+    await expect
+      .poll(() => sim.record().executions[0]?.callback?.skipped, { timeout: 2000 })
+      .toBe('not a loopback http address');
   });
 });

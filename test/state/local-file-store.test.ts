@@ -13,7 +13,8 @@ import type { LockInfo } from '../../src/state/state-store.js';
 import { miniRepo } from '../support/fixtures.js';
 import { appliedEntry, definition, stateWith } from '../support/state-builders.js';
 
-const storeIn = (dir: string, extra: Partial<ConstructorParameters<typeof LocalFileStore>[0]> = {}) => new LocalFileStore({ stateDir: join(dir, '.cxone-exports'), displayDir: '.cxone-exports', ...extra });
+const storeIn = (dir: string, extra: Partial<ConstructorParameters<typeof LocalFileStore>[0]> = {}) =>
+  new LocalFileStore({ stateDir: join(dir, '.cxone-exports'), displayDir: '.cxone-exports', ...extra });
 const statePath = (dir: string) => join(dir, '.cxone-exports', 'state.json');
 const a = definition('a');
 
@@ -33,7 +34,10 @@ describe('LocalFileStore: reading and writing', () => {
     const b = definition('b');
     const one = await store.write({ ...empty, exports: { b: appliedEntry(b), a: appliedEntry(a) } }, 0);
     expect(one.serial).toBe(1);
-    expect(Object.keys((JSON.parse(readFileSync(statePath(dir), 'utf8')) as { exports: object }).exports)).toEqual(['a', 'b']);
+    expect(Object.keys((JSON.parse(readFileSync(statePath(dir), 'utf8')) as { exports: object }).exports)).toEqual([
+      'a',
+      'b',
+    ]);
     expect((await store.write({ ...one }, 1)).serial).toBe(1);
     const two = await store.write({ ...one, exports: { a: appliedEntry(a) } }, 1);
     expect(two.serial).toBe(2);
@@ -59,14 +63,21 @@ describe('LocalFileStore: reading and writing', () => {
     const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
     await storeIn(dir).write({ ...s1, exports: {} }, 1);
     const onDisk = readFileSync(statePath(dir), 'utf8');
-    await expect(store.write({ ...s1, exports: { b: appliedEntry(definition('b')) } }, 1)).rejects.toThrow(StateConflictError);
-    await expect(store.write({ ...s1, exports: { b: appliedEntry(definition('b')) } }, 1)).rejects.toThrow('changed while this command ran (serial 1 → 2)');
+    await expect(store.write({ ...s1, exports: { b: appliedEntry(definition('b')) } }, 1)).rejects.toThrow(
+      StateConflictError,
+    );
+    await expect(store.write({ ...s1, exports: { b: appliedEntry(definition('b')) } }, 1)).rejects.toThrow(
+      'changed while this command ran (serial 1 → 2)',
+    );
     expect(readFileSync(statePath(dir), 'utf8')).toBe(onDisk);
   });
 
   it('keeps the old state whole when a crash comes between the temp write and the rename', async () => {
     const dir = miniRepo({});
-    const s1 = await storeIn(dir).write({ ...stateWith({}), lineage: 'L', serial: 0, exports: { a: appliedEntry(a) } }, 0);
+    const s1 = await storeIn(dir).write(
+      { ...stateWith({}), lineage: 'L', serial: 0, exports: { a: appliedEntry(a) } },
+      0,
+    );
     const before = readFileSync(statePath(dir), 'utf8');
     const crashing = storeIn(dir, { beforeRename: () => Promise.reject(new Error('simulated crash')) });
     await expect(crashing.write({ ...s1, exports: {} }, 1)).rejects.toThrow('simulated crash');
@@ -78,8 +89,16 @@ describe('LocalFileStore: reading and writing', () => {
 describe('LocalFileStore: refusals', () => {
   it.each([
     ['corrupt JSON', '{"version": 1, "lineage": "x", ', /is not valid JSON[\s\S]*state\.json\.backup/],
-    ['a newer version', JSON.stringify({ version: 2, lineage: 'x', serial: 1, exports: {} }), /state version 2, written by a newer cxone-exports/],
-    ['a wrong shape', JSON.stringify({ version: 1, lineage: 'x', serial: -1, exports: [] }), /does not match the state format/],
+    [
+      'a newer version',
+      JSON.stringify({ version: 2, lineage: 'x', serial: 1, exports: {} }),
+      /state version 2, written by a newer cxone-exports/,
+    ],
+    [
+      'a wrong shape',
+      JSON.stringify({ version: 1, lineage: 'x', serial: -1, exports: [] }),
+      /does not match the state format/,
+    ],
   ])('refuses %s and leaves the file untouched', async (_name, content, message) => {
     const dir = miniRepo({ '.cxone-exports/state.json': content });
     const store = storeIn(dir);
@@ -104,7 +123,9 @@ describe('LocalFileStore: locking', () => {
   it('refuses a lock held by another process, naming it, and waits for it with a timeout', async () => {
     const dir = miniRepo({});
     const stateDir = join(dir, '.cxone-exports');
-    const child = spawn(process.execPath, ['--input-type=module', '-e', holdLockScript(stateDir)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', holdLockScript(stateDir)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     const [line] = (await once(child.stdout, 'data')) as [Buffer];
     const holder = JSON.parse(line.toString()) as LockInfo;
 
@@ -128,7 +149,15 @@ describe('LocalFileStore: locking', () => {
   it('breaks a lock left by a dead process on this host, with a warning', async () => {
     const dir = miniRepo({});
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    const stale: LockInfo = { id: 'stale-1', operation: 'apply', who: 'ci@here', host: hostname(), pid: Number(dead.stdout), created: '2026-11-27T00:00:00Z', version: '0.0.1' };
+    const stale: LockInfo = {
+      id: 'stale-1',
+      operation: 'apply',
+      who: 'ci@here',
+      host: hostname(),
+      pid: Number(dead.stdout),
+      created: '2026-11-27T00:00:00Z',
+      version: '0.0.1',
+    };
     mkdirSync(join(dir, '.cxone-exports'));
     writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify(stale));
     const broken: LockInfo[] = [];
@@ -139,7 +168,15 @@ describe('LocalFileStore: locking', () => {
 
   it('never breaks a lock from another host', async () => {
     const dir = miniRepo({});
-    const remote: LockInfo = { id: 'remote-1', operation: 'apply', who: 'ci@runner-7', host: 'runner-7.invalid', pid: 1, created: '2026-11-27T00:00:00Z', version: '0.0.1' };
+    const remote: LockInfo = {
+      id: 'remote-1',
+      operation: 'apply',
+      who: 'ci@runner-7',
+      host: 'runner-7.invalid',
+      pid: 1,
+      created: '2026-11-27T00:00:00Z',
+      version: '0.0.1',
+    };
     mkdirSync(join(dir, '.cxone-exports'));
     writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify(remote));
     await expect(storeIn(dir).lock('apply', { timeoutMs: 0 })).rejects.toThrow('lock remote-1');
@@ -149,7 +186,9 @@ describe('LocalFileStore: locking', () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
     const lock = await store.lock('apply', { timeoutMs: 0 });
-    await expect(store.unlock('wrong-id')).rejects.toThrow(`lock wrong-id is not the one held: the state is locked by apply (lock ${lock.info.id}`);
+    await expect(store.unlock('wrong-id')).rejects.toThrow(
+      `lock wrong-id is not the one held: the state is locked by apply (lock ${lock.info.id}`,
+    );
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(true);
     expect((await store.unlock(lock.info.id)).id).toBe(lock.info.id);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
@@ -164,7 +203,11 @@ describe('LocalFileStore: the state log', () => {
     const b = definition('b');
     expect(await store.patch({ lineage: s1.lineage, set: { b: appliedEntry(b) }, remove: [] }, 1)).toBe(2);
     expect(await store.patch({ lineage: s1.lineage, set: {}, remove: ['a'] }, 2)).toBe(3);
-    expect(readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    expect(
+      readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    ).toHaveLength(2);
 
     const fresh = await storeIn(dir).read();
     expect(fresh.state.serial).toBe(3);
@@ -179,7 +222,11 @@ describe('LocalFileStore: the state log', () => {
     const store = storeIn(dir);
     const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
     await store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1);
-    writeFileSync(join(dir, '.cxone-exports', 'state.wal'), `${readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8')}{"lineage":"${s1.lineage}","serial":3,"set":{`, { flag: 'w' });
+    writeFileSync(
+      join(dir, '.cxone-exports', 'state.wal'),
+      `${readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8')}{"lineage":"${s1.lineage}","serial":3,"set":{`,
+      { flag: 'w' },
+    );
     const read = await storeIn(dir).read();
     expect(read.state.serial).toBe(2);
     expect(Object.keys(read.state.exports)).toEqual(['a', 'b']);
@@ -203,7 +250,9 @@ describe('LocalFileStore: the state log', () => {
     const store = storeIn(dir);
     const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
     await storeIn(dir).patch({ lineage: s1.lineage, set: {}, remove: ['a'] }, 1);
-    await expect(store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1)).rejects.toThrow(StateConflictError);
+    await expect(
+      store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1),
+    ).rejects.toThrow(StateConflictError);
   });
 });
 

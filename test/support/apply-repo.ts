@@ -18,13 +18,16 @@ export interface ApplyRepoOptions {
 
 export function applyRepo(options: ApplyRepoOptions): string {
   const files: Record<string, string> = { '.git/HEAD': '' };
-  for (const [name, dataActionId] of Object.entries(options.exports)) files[`exports/${name}.yaml`] = definitionYaml(name).replace('dataActionId: da-1', `dataActionId: ${dataActionId}`);
-  files['cxone-exports.config.yaml'] = options.config ?? 'apply:\n  spacingMs: 100\n  maxAttempts: 4\n  backoff: { baseMs: 20, capMs: 100 }\n';
+  for (const [name, dataActionId] of Object.entries(options.exports))
+    files[`exports/${name}.yaml`] = definitionYaml(name).replace('dataActionId: da-1', `dataActionId: ${dataActionId}`);
+  files['cxone-exports.config.yaml'] =
+    options.config ?? 'apply:\n  spacingMs: 100\n  maxAttempts: 4\n  backoff: { baseMs: 20, capMs: 100 }\n';
   return miniRepo(files);
 }
 
 export function cli(sim: CxoneSimulator, dir: string, extraEnv: Record<string, string> = {}) {
-  return (args: string[], more: Parameters<typeof runCliAsync>[1] extends infer O ? Partial<O> : never = {}) => runCliAsync(args, { cwd: dir, ...more, env: { ...simEnvironment(sim), ...extraEnv, ...(more.env ?? {}) } });
+  return (args: string[], more: Parameters<typeof runCliAsync>[1] extends infer O ? Partial<O> : never = {}) =>
+    runCliAsync(args, { cwd: dir, ...more, env: { ...simEnvironment(sim), ...extraEnv, ...(more.env ?? {}) } });
 }
 
 /** The stored state as every command sees it: state.json plus any logged patches after it. */

@@ -23,7 +23,16 @@ export function definitionYaml(name = 'agent-activity-daily', formatLines = ['ma
 
 /** The config a project gets with no config file, optionally with raw overrides. */
 export function testConfig(raw: unknown = {}, env: Record<string, string> = {}): ProjectConfig {
-  const result = parseConfig({ configFile: null, displayFile: 'cxone-exports.config.yaml', rootDir: '/repo', value: raw, locate: () => ({ file: 'cxone-exports.config.yaml', line: 1, column: 1 }) }, env);
+  const result = parseConfig(
+    {
+      configFile: null,
+      displayFile: 'cxone-exports.config.yaml',
+      rootDir: '/repo',
+      value: raw,
+      locate: () => ({ file: 'cxone-exports.config.yaml', line: 1, column: 1 }),
+    },
+    env,
+  );
   if (!result.ok) throw new Error(`test config invalid: ${JSON.stringify(result.diagnostics)}`);
   return result.config;
 }

@@ -29,20 +29,48 @@ export async function repoWithQueuedExecutions(count: number): Promise<{ dir: st
   const exports: State['exports'] = {};
   for (let i = 0; i < count; i++) {
     const def = definition(`export-${i}`);
-    exports[def.name] = appliedEntry(def, { lastExecution: execution('queued', { executionId: `exe-${i}`, definitionHash: def.definitionHash, submittedAt: '2026-11-27T10:00:00.000Z' }) });
+    exports[def.name] = appliedEntry(def, {
+      lastExecution: execution('queued', {
+        executionId: `exe-${i}`,
+        definitionHash: def.definitionHash,
+        submittedAt: '2026-11-27T10:00:00.000Z',
+      }),
+    });
   }
   const state = await store.write({ ...(await store.read()).state, exports }, 0);
   return { dir, state };
 }
 
-export async function startReceiver(dir: string, auth: { secrets?: string[]; token?: string } = {}, options: { lockTimeoutMs?: number; now?: () => number } = {}) {
+export async function startReceiver(
+  dir: string,
+  auth: { secrets?: string[]; token?: string } = {},
+  options: { lockTimeoutMs?: number; now?: () => number } = {},
+) {
   const { log } = await AuditLog.open(join(dir, '.cxone-exports', 'audit.jsonl'));
   const metrics = new ReceiverMetrics();
   const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
-  const recorder = new CallbackRecorder({ store: new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }), audit: log, identity, metrics, lockTimeoutMs: options.lockTimeoutMs ?? 10_000 });
-  const rejections = new RejectionAudit({ audit: log, metrics, event: (facts) => stampEvent(identity, new Date().toISOString(), facts), ...(options.now === undefined ? {} : { now: options.now }) });
+  const recorder = new CallbackRecorder({
+    store: new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }),
+    audit: log,
+    identity,
+    metrics,
+    lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
+  });
+  const rejections = new RejectionAudit({
+    audit: log,
+    metrics,
+    event: (facts) => stampEvent(identity, new Date().toISOString(), facts),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const logs: string[] = [];
-  const server = createCallbackServer({ path: PATH, auth: { secrets: auth.secrets ?? [], token: auth.token }, recorder, rejections, metrics, log: (line) => logs.push(line) });
+  const server = createCallbackServer({
+    path: PATH,
+    auth: { secrets: auth.secrets ?? [], token: auth.token },
+    recorder,
+    rejections,
+    metrics,
+    log: (line) => logs.push(line),
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -50,10 +78,21 @@ export async function startReceiver(dir: string, auth: { secrets?: string[]; tok
 }
 
 export function completion(executionId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { executionId, status: 'completed', rowsExported: 500, startTime: '2026-11-27T10:00:00Z', endTime: '2026-11-27T10:04:10Z', ...overrides };
+  return {
+    executionId,
+    status: 'completed',
+    rowsExported: 500,
+    startTime: '2026-11-27T10:00:00Z',
+    endTime: '2026-11-27T10:04:10Z',
+    ...overrides,
+  };
 }
 
-export async function postCallback(url: string, body: unknown, options: { secret?: string; timestamp?: number; query?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postCallback(
+  url: string,
+  body: unknown,
+  options: { secret?: string; timestamp?: number; query?: string; headers?: Record<string, string>; raw?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const text = options.raw ?? JSON.stringify(body);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...options.headers };
   if (options.secret !== undefined) {

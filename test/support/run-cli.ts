@@ -16,12 +16,25 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
   // A clean environment: no CI or colour variables leak in from the machine running the tests.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The CLI as a child process that does not block this one (tests run the simulator in-process). */
-export async function runCliAsync(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; onSpawn?: (child: ChildProcess) => void; input?: string }): Promise<CliResult> {
+export async function runCliAsync(
+  args: string[],
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    onSpawn?: (child: ChildProcess) => void;
+    input?: string;
+  },
+): Promise<CliResult> {
   const { spawn } = await import('node:child_process');
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
@@ -32,7 +45,9 @@ export async function runCliAsync(args: string[], options: { cwd: string; env?: 
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(options.input ?? '');
   options.onSpawn?.(child);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal === 'SIGKILL' ? 137 : null))));
+  const code = await new Promise<number | null>((resolve) =>
+    child.on('exit', (c, signal) => resolve(c ?? (signal === 'SIGKILL' ? 137 : null))),
+  );
   return { code, stdout, stderr };
 }
 
@@ -42,6 +57,15 @@ export async function runCliAsync(args: string[], options: { cwd: string; env?: 
  */
 export function runCliWithoutOverride(args: string[], options: { cwd: string }): CliResult {
   const drop = '-dac_override,-dac_read_search';
-  const result = spawnSync('setpriv', [`--inh-caps=${drop}`, `--bounding-set=${drop}`, process.execPath, CLI, ...args], { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(
+    'setpriv',
+    [`--inh-caps=${drop}`, `--bounding-set=${drop}`, process.execPath, CLI, ...args],
+    {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -17,15 +17,31 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts serve and waits until it answers /healthz (with any status: a failing receiver still answers). */
-export async function startServe(dir: string, port: number, env: Record<string, string> = {}, args: string[] = []): Promise<ChildProcess & { stderrText: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', CXONE_CALLBACK_SECRET: SERVE_SECRET, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(
+  dir: string,
+  port: number,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<ChildProcess & { stderrText: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', CXONE_CALLBACK_SECRET: SERVE_SECRET, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout.resume();
   const exited = new Promise((resolve) => child.once('exit', resolve));
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false)) return Object.assign(child, { stderrText: () => stderr });
-    if (await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 100))])) break;
+    if (
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => true,
+        () => false,
+      )
+    )
+      return Object.assign(child, { stderrText: () => stderr });
+    if (await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 100))]))
+      break;
   }
   throw new Error(`serve did not start: ${stderr}`);
 }

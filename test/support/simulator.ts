@@ -17,7 +17,10 @@ afterEach(async () => {
 
 /** A started simulator, stopped after the test. */
 export async function startSimulator(overrides: Partial<SimulatorOptions> = {}): Promise<CxoneSimulator> {
-  const sim = new CxoneSimulator({ lifecycle: { minDurationMs: 20, msPerMillionRows: 20, failureRate: 0 }, ...overrides });
+  const sim = new CxoneSimulator({
+    lifecycle: { minDurationMs: 20, msPerMillionRows: 20, failureRate: 0 },
+    ...overrides,
+  });
   running.push(sim);
   await sim.start();
   return sim;
@@ -37,28 +40,65 @@ export function simEnvironment(sim: CxoneSimulator): Record<string, string> {
 
 /** Config for fast tests: small backoff, small breaker, short timeouts; raw overrides merge in. */
 export function simConfig(sim: CxoneSimulator, raw: Record<string, unknown> = {}): ProjectConfig {
-  const apply = { maxAttempts: 4, timeoutMs: 2000, backoff: { baseMs: 10, capMs: 50 }, circuitBreaker: { failureThreshold: 5, cooldownMs: 1000 }, ...((raw.apply as object | undefined) ?? {}) };
+  const apply = {
+    maxAttempts: 4,
+    timeoutMs: 2000,
+    backoff: { baseMs: 10, capMs: 50 },
+    circuitBreaker: { failureThreshold: 5, cooldownMs: 1000 },
+    ...((raw.apply as object | undefined) ?? {}),
+  };
   return testConfig({ ...raw, apply }, simEnvironment(sim));
 }
 
-export function simClient(sim: CxoneSimulator, raw: Record<string, unknown> = {}, options: Partial<CreateClientOptions> = {}) {
+export function simClient(
+  sim: CxoneSimulator,
+  raw: Record<string, unknown> = {},
+  options: Partial<CreateClientOptions> = {},
+) {
   const debugLines: string[] = [];
-  const client = createCxoneClient(simConfig(sim, raw), { env: simEnvironment(sim), debug: (line) => debugLines.push(line), ...options });
+  const client = createCxoneClient(simConfig(sim, raw), {
+    env: simEnvironment(sim),
+    debug: (line) => debugLines.push(line),
+    ...options,
+  });
   return { ...client, debugLines };
 }
 
-export function samplePayload(overrides: { dataActionId?: string; maxRows?: number; callbackUrl?: string } = {}): ExecutionPayload {
+export function samplePayload(
+  overrides: { dataActionId?: string; maxRows?: number; callbackUrl?: string } = {},
+): ExecutionPayload {
   return buildExecutionPayload({
     dataActionId: overrides.dataActionId ?? 'da-agent-activity',
     datasetId: 'ds-agent-activity',
-    format: { delimiter: ',', quoteCharacter: '"', escapeCharacter: '"', maxRows: overrides.maxRows ?? 1000, columnAlignment: true },
+    format: {
+      delimiter: ',',
+      quoteCharacter: '"',
+      escapeCharacter: '"',
+      maxRows: overrides.maxRows ?? 1000,
+      columnAlignment: true,
+    },
     ...(overrides.callbackUrl === undefined ? {} : { callbackUrl: overrides.callbackUrl }),
   });
 }
 
-export async function rawRequest(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+export async function rawRequest(
+  url: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const { json, ...rest } = init;
-  const response = await fetch(url, { ...rest, ...(json === undefined ? {} : { body: JSON.stringify(json), headers: { 'Content-Type': 'application/json', ...(rest.headers as Record<string, string> | undefined) } }) });
+  const response = await fetch(url, {
+    ...rest,
+    ...(json === undefined
+      ? {}
+      : {
+          body: JSON.stringify(json),
+          headers: { 'Content-Type': 'application/json', ...(rest.headers as Record<string, string> | undefined) },
+        }),
+  });
   const text = await response.text();
-  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), headers: response.headers };
+  return {
+    status: response.status,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    headers: response.headers,
+  };
 }

@@ -7,9 +7,14 @@ import type { ExportState, LastExecution, State } from '../../src/state/state-mo
 import { definitionYaml, testConfig } from './fixtures.js';
 
 /** One checked definition; `formatLines` go under spec.format. */
-export function definition(name: string, formatLines: string[] = ['maxRows: 1000'], extraMetadata: string[] = []): ExportDefinition {
+export function definition(
+  name: string,
+  formatLines: string[] = ['maxRows: 1000'],
+  extraMetadata: string[] = [],
+): ExportDefinition {
   let text = definitionYaml(name, formatLines);
-  if (extraMetadata.length > 0) text = text.replace(`  name: ${name}\n`, `  name: ${name}\n${extraMetadata.map((l) => `  ${l}`).join('\n')}\n`);
+  if (extraMetadata.length > 0)
+    text = text.replace(`  name: ${name}\n`, `  name: ${name}\n${extraMetadata.map((l) => `  ${l}`).join('\n')}\n`);
   const set = checkDefinitionFiles([{ file: `exports/${name}.yaml`, text }], testConfig());
   if (set.diagnostics.length > 0) throw new Error(`test definition invalid: ${JSON.stringify(set.diagnostics)}`);
   return set.definitions[0]!;

@@ -35,15 +35,21 @@ export interface Rehearsal {
   summary: string;
 }
 
-export async function rehearseWorkflow(workflowFile: string, options: { cwd: string; env: Record<string, string>; expressions: Record<string, string>; scratch: string }): Promise<Rehearsal> {
-  const workflow = parse(readFileSync(workflowFile, 'utf8')) as Defaults & { jobs: Record<string, Defaults & { steps: Step[] }> };
+export async function rehearseWorkflow(
+  workflowFile: string,
+  options: { cwd: string; env: Record<string, string>; expressions: Record<string, string>; scratch: string },
+): Promise<Rehearsal> {
+  const workflow = parse(readFileSync(workflowFile, 'utf8')) as Defaults & {
+    jobs: Record<string, Defaults & { steps: Step[] }>;
+  };
   const [job] = Object.values(workflow.jobs);
   const defaultShell = job!.defaults?.run?.shell ?? workflow.defaults?.run?.shell;
   const outputFile = join(options.scratch, `output-${Date.now()}`);
   const summaryFile = join(options.scratch, `summary-${Date.now()}`);
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  const fill = (text: string) => text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expression: string) => options.expressions[expression] ?? '');
+  const fill = (text: string) =>
+    text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expression: string) => options.expressions[expression] ?? '');
   const steps: StepResult[] = [];
   let failed = false;
   for (const step of job!.steps) {
@@ -58,7 +64,14 @@ export async function rehearseWorkflow(workflowFile: string, options: { cwd: str
       continue;
     }
     // The variables every Actions step gets.
-    const env: Record<string, string> = { ...options.env, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_RUN_ID: options.expressions['github.run_id'] ?? '1', GITHUB_ACTOR: options.expressions['github.actor'] ?? 'octocat' };
+    const env: Record<string, string> = {
+      ...options.env,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_RUN_ID: options.expressions['github.run_id'] ?? '1',
+      GITHUB_ACTOR: options.expressions['github.actor'] ?? 'octocat',
+    };
     for (const [key, value] of Object.entries(step.env ?? {})) {
       const filled = fill(value);
       if (filled !== '') env[key] = filled;
@@ -67,7 +80,12 @@ export async function rehearseWorkflow(workflowFile: string, options: { cwd: str
     steps.push({ name, ...result, skipped: false });
     if (result.code !== 0) failed = true;
   }
-  const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter(Boolean).map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+  const outputs = Object.fromEntries(
+    readFileSync(outputFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
   return { steps, outputs, summary: readFileSync(summaryFile, 'utf8') };
 }
 
@@ -88,7 +106,12 @@ export function shellCommand(shell: string | undefined): string[] {
   }
 }
 
-function runShell(shell: string | undefined, script: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function runShell(
+  shell: string | undefined,
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const [command, ...args] = shellCommand(shell);
   return new Promise((resolve) => {
     const child = spawn(command!, [...args, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });

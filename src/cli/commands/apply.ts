@@ -25,7 +25,14 @@ import { registerSecret } from '../../redaction.js';
 import { openStateStore } from '../../state/open-state-store.js';
 import type { StateSnapshot } from '../../state/state-store.js';
 import type { CommandContext } from '../command-context.js';
-import { appendSummary, errorAnnotation, GROUP_END, groupStart, inGitHubActions, setOutputs } from '../github-actions.js';
+import {
+  appendSummary,
+  errorAnnotation,
+  GROUP_END,
+  groupStart,
+  inGitHubActions,
+  setOutputs,
+} from '../github-actions.js';
 import { formatDelay, JsonProgress, ListrProgress } from '../apply-progress.js';
 import type { ProgressReporter } from '../apply-progress.js';
 import { lockTimeoutMs, parseDuration } from '../durations.js';
@@ -49,29 +56,55 @@ export interface ApplyOptions {
 /** In-flight requests get this long after the first Ctrl-C before they are aborted. */
 const GRACE_MS = 10_000;
 
-export async function applyCommand(ctx: CommandContext, planFile: string | undefined, options: ApplyOptions): Promise<void> {
+export async function applyCommand(
+  ctx: CommandContext,
+  planFile: string | undefined,
+  options: ApplyOptions,
+): Promise<void> {
   if (planFile !== undefined && (options.target.length > 0 || options.replace.length > 0)) {
-    throw new UsageError('--target and --replace cannot be used with a saved plan', { hint: `The plan file already fixes what is applied. Make a new one: cxone-exports plan --target … --out ${planFile}` });
+    throw new UsageError('--target and --replace cannot be used with a saved plan', {
+      hint: `The plan file already fixes what is applied. Make a new one: cxone-exports plan --target … --out ${planFile}`,
+    });
   }
   const waitTimeoutMs = parseDuration(options.waitTimeout ?? '30m', '--wait-timeout');
   const config = await ctx.config();
   const definitions = await loadValidDefinitions(config, ctx.cwd);
-  const savedText = planFile === undefined ? undefined : await readFile(resolve(ctx.cwd, planFile), 'utf8').catch(() => {
-    throw new UsageError(`plan file ${planFile} cannot be read`, { hint: `Make one with: cxone-exports plan --out ${planFile}` });
-  });
-  const reporter: ProgressReporter = options.json === true ? new JsonProgress(ctx.logger) : new ListrProgress({ fallback: process.stdout.isTTY !== true || ctx.env.CI !== undefined || ctx.env.TERM === 'dumb' }, ctx.logger);
+  const savedText =
+    planFile === undefined
+      ? undefined
+      : await readFile(resolve(ctx.cwd, planFile), 'utf8').catch(() => {
+          throw new UsageError(`plan file ${planFile} cannot be read`, {
+            hint: `Make one with: cxone-exports plan --out ${planFile}`,
+          });
+        });
+  const reporter: ProgressReporter =
+    options.json === true
+      ? new JsonProgress(ctx.logger)
+      : new ListrProgress(
+          { fallback: process.stdout.isTTY !== true || ctx.env.CI !== undefined || ctx.env.TERM === 'dumb' },
+          ctx.logger,
+        );
 
   const loopback = loopbackCallbacks(definitions.definitions, config);
   if (loopback !== undefined && options.allowLoopbackCallbacks !== true) {
-    throw new UsageError(loopback.problem, { hint: `${loopback.advice} Or pass --allow-loopback-callbacks if CXone can reach this machine after all (a tunnel).` });
+    throw new UsageError(loopback.problem, {
+      hint: `${loopback.advice} Or pass --allow-loopback-callbacks if CXone can reach this machine after all (a tunnel).`,
+    });
   }
   const interactive = planFile === undefined && options.autoApprove !== true;
   // Asked before anything is printed or locked: a run that cannot be approved fails first, and cleanly.
   if (interactive && process.stdin.isTTY !== true) {
-    throw new UsageError('apply needs approval, and there is no terminal to ask in', { hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json' });
+    throw new UsageError('apply needs approval, and there is no terminal to ask in', {
+      hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json',
+    });
   }
   const store = openStateStore(config, ctx.cwd);
-  const planFor = (snapshot: StateSnapshot): Plan => planChanges(definitions.definitions, snapshot.state, { createdAt: new Date().toISOString(), targets: options.target, replace: options.replace });
+  const planFor = (snapshot: StateSnapshot): Plan =>
+    planChanges(definitions.definitions, snapshot.state, {
+      createdAt: new Date().toISOString(),
+      targets: options.target,
+      replace: options.replace,
+    });
 
   // Interactively, the plan is shown and approved without the lock, so callbacks are recorded while a person
   // reads; once approved, the lock is taken and the state must still be the one the plan was made against.
@@ -85,7 +118,10 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
 
   const lock = await store.lock('apply', {
     timeoutMs: lockTimeoutMs(options.lockTimeout),
-    onStaleLockBroken: (holder) => ctx.logger.warn(`Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`),
+    onStaleLockBroken: (holder) =>
+      ctx.logger.warn(
+        `Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`,
+      ),
   });
   // Registered at once, so a Ctrl-C while planning still releases the lock.
   const stop = new AbortController();
@@ -96,7 +132,9 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
   let interrupted: InterruptSignal | undefined;
   const removeHandler = onInterrupt((signal) => {
     interrupted = signal;
-    ctx.logger.warn(`\n${signal} received: starting nothing new; waiting up to ${GRACE_MS / 1000} s for requests in flight. Press Ctrl-C again to stop at once (state stays consistent).`);
+    ctx.logger.warn(
+      `\n${signal} received: starting nothing new; waiting up to ${GRACE_MS / 1000} s for requests in flight. Press Ctrl-C again to stop at once (state stays consistent).`,
+    );
     stop.abort(new Error('interrupted'));
     setTimeout(() => abort.abort(new Error('interrupted')), GRACE_MS).unref();
   });
@@ -108,15 +146,23 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     let plan: Plan;
     if (reviewed !== undefined) {
       if (snapshot.state.lineage !== reviewed.lineage || snapshot.state.serial !== reviewed.serial) {
-        const what = snapshot.state.lineage !== reviewed.lineage ? 'the state was replaced by one of another lineage' : `the state moved on (serial ${reviewed.serial} → ${snapshot.state.serial})`;
-        throw new UsageError(`${what} while the plan was being reviewed, so nothing was submitted`, { hint: 'Run apply again: it plans against the new state and asks again.' });
+        const what =
+          snapshot.state.lineage !== reviewed.lineage
+            ? 'the state was replaced by one of another lineage'
+            : `the state moved on (serial ${reviewed.serial} → ${snapshot.state.serial})`;
+        throw new UsageError(`${what} while the plan was being reviewed, so nothing was submitted`, {
+          hint: 'Run apply again: it plans against the new state and asks again.',
+        });
       }
       plan = reviewed;
     } else if (savedText !== undefined && planFile !== undefined) {
       const saved = parseSavedPlan(savedText, planFile);
       const reasons = staleReasons(saved, { snapshot, definitions: definitions.definitions });
       if (reasons.length > 0) {
-        throw new UsageError(`the saved plan ${planFile} is stale, so it is not applied:\n${reasons.map((r) => `  - ${r}`).join('\n')}`, { hint: `Make a new plan and review it: cxone-exports plan --out ${planFile}` });
+        throw new UsageError(
+          `the saved plan ${planFile} is stale, so it is not applied:\n${reasons.map((r) => `  - ${r}`).join('\n')}`,
+          { hint: `Make a new plan and review it: cxone-exports plan --out ${planFile}` },
+        );
       }
       plan = saved;
     } else {
@@ -125,20 +171,34 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
     if (reviewed === undefined) {
       if (nothingToDo(ctx, plan, reporter, options.json === true)) return;
       // A saved plan was reviewed when it was made: like Terraform, say what is applied, not the whole plan again.
-      if (planFile !== undefined && options.json !== true) ctx.logger.info(`Applying the saved plan ${planFile}. ${summaryLine(plan.summary, plan.changes, ctx.colors)}`);
+      if (planFile !== undefined && options.json !== true)
+        ctx.logger.info(`Applying the saved plan ${planFile}. ${summaryLine(plan.summary, plan.changes, ctx.colors)}`);
       else showPlan(ctx, plan, reporter, options.json === true);
     }
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
 
     const { log: audit, repairedBytes } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
-    if (repairedBytes > 0) ctx.logger.warn(`Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`);
+    if (repairedBytes > 0)
+      ctx.logger.warn(
+        `Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`,
+      );
     const journal = new StateJournal(snapshot.state, store, audit);
     const serialBefore = snapshot.state.serial;
 
-    const gate = new RequestGate({ spacingMs: config.apply.spacingMs, maxRequestsPerSecond: config.apply.maxRequestsPerSecond });
+    const gate = new RequestGate({
+      spacingMs: config.apply.spacingMs,
+      maxRequestsPerSecond: config.apply.maxRequestsPerSecond,
+    });
     const hooks = new SubmissionHooks(gate, reporter, abort.signal);
     const needsApi = plan.changes.some((c) => SUBMITTING_ACTIONS.includes(c.action));
-    const client = needsApi ? createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line), beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry }) : undefined;
+    const client = needsApi
+      ? createCxoneClient(config, {
+          env: ctx.env,
+          debug: (line) => ctx.logger.debug(line),
+          beforeAttempt: hooks.beforeAttempt,
+          onRetry: hooks.onRetry,
+        })
+      : undefined;
     const callbackToken = ctx.env.CXONE_CALLBACK_TOKEN;
     registerSecret(callbackToken);
     // One identity for every line this run writes (outside GitHub, its runId is made up once).
@@ -165,12 +225,37 @@ export async function applyCommand(ctx: CommandContext, planFile: string | undef
       failure = outcome.failure;
       await reporter.finish();
       const submitted = results.filter((r) => r.outcome === 'submitted' && r.executionId !== undefined);
-      if (failure === undefined && options.wait === true && client !== undefined && submitted.length > 0 && interrupted === undefined) {
-        if (options.json !== true) ctx.logger.info(`Waiting up to ${formatDelay(waitTimeoutMs)} for ${submitted.length} executions to finish…`);
-        const polled = await pollCompletions(submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })), { client: client.executions, journal, identity, reporter, clock: systemClock, timeoutMs: waitTimeoutMs, signal: stop.signal });
-        if (polled.unsupported !== undefined) ctx.logger.warn(`Warning: ${polled.unsupported.message}. ${polled.unsupported.hint ?? ''}`);
-        else if (interrupted !== undefined) ctx.logger.warn(`Stopped waiting: ${polled.unfinished.length} executions had not finished; \`cxone-exports refresh\` picks them up later.`);
-        else if (polled.unfinished.length > 0) ctx.logger.warn(`Warning: ${polled.unfinished.length} executions had not finished after --wait-timeout; \`cxone-exports refresh\` picks them up later.`);
+      if (
+        failure === undefined &&
+        options.wait === true &&
+        client !== undefined &&
+        submitted.length > 0 &&
+        interrupted === undefined
+      ) {
+        if (options.json !== true)
+          ctx.logger.info(`Waiting up to ${formatDelay(waitTimeoutMs)} for ${submitted.length} executions to finish…`);
+        const polled = await pollCompletions(
+          submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })),
+          {
+            client: client.executions,
+            journal,
+            identity,
+            reporter,
+            clock: systemClock,
+            timeoutMs: waitTimeoutMs,
+            signal: stop.signal,
+          },
+        );
+        if (polled.unsupported !== undefined)
+          ctx.logger.warn(`Warning: ${polled.unsupported.message}. ${polled.unsupported.hint ?? ''}`);
+        else if (interrupted !== undefined)
+          ctx.logger.warn(
+            `Stopped waiting: ${polled.unfinished.length} executions had not finished; \`cxone-exports refresh\` picks them up later.`,
+          );
+        else if (polled.unfinished.length > 0)
+          ctx.logger.warn(
+            `Warning: ${polled.unfinished.length} executions had not finished after --wait-timeout; \`cxone-exports refresh\` picks them up later.`,
+          );
       }
     } catch (error) {
       failure ??= error;
@@ -197,15 +282,31 @@ function nothingToDo(ctx: CommandContext, plan: Plan, reporter: ProgressReporter
   const localOnly = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed').length;
   if (submissions(plan.summary) + localOnly > 0) return false;
   setOutputs(ctx.env, { has_changes: false, submitted: 0, failed: 0 });
-  if (json) reporter.event('change_summary', 'Apply complete: nothing to do.', { submitted: 0, failed: 0, skipped: 0, forgotten: 0, serial_before: plan.serial, serial_after: plan.serial });
+  if (json)
+    reporter.event('change_summary', 'Apply complete: nothing to do.', {
+      submitted: 0,
+      failed: 0,
+      skipped: 0,
+      forgotten: 0,
+      serial_before: plan.serial,
+      serial_after: plan.serial,
+    });
   else ctx.logger.info(`${ctx.colors.green('No changes.')} Exports match the state; nothing to apply.`);
   return true;
 }
 
 function showPlan(ctx: CommandContext, plan: Plan, reporter: ProgressReporter, json: boolean): void {
   const toSubmit = submissions(plan.summary);
-  if (json) reporter.event('apply_start', `Applying: ${toSubmit} to submit, ${plan.summary.forget} to forget.`, { summary: plan.summary, serial: plan.serial, lineage: plan.lineage });
-  else if (inGitHubActions(ctx.env)) ctx.logger.info(`${groupStart(`Plan: ${toSubmit} to submit, ${plan.summary.forget} to forget`)}\n${renderHumanPlan(plan, ctx.colors)}${GROUP_END}`);
+  if (json)
+    reporter.event('apply_start', `Applying: ${toSubmit} to submit, ${plan.summary.forget} to forget.`, {
+      summary: plan.summary,
+      serial: plan.serial,
+      lineage: plan.lineage,
+    });
+  else if (inGitHubActions(ctx.env))
+    ctx.logger.info(
+      `${groupStart(`Plan: ${toSubmit} to submit, ${plan.summary.forget} to forget`)}\n${renderHumanPlan(plan, ctx.colors)}${GROUP_END}`,
+    );
   else ctx.logger.info(renderHumanPlan(plan, ctx.colors));
 }
 
@@ -223,8 +324,20 @@ function asRunFailure(error: unknown): unknown {
 }
 
 function applySummaryMarkdown(line: string, results: ExportResult[]): string {
-  const rows = results.map((r) => `| \`${r.name}\` | ${r.action} | ${r.outcome} | ${r.executionId === undefined ? '' : `\`${r.executionId}\``} | ${(r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
-  return ['### cxone-exports apply', '', `**${line}**`, '', '| Export | Action | Result | Execution | Reason |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+  const rows = results.map(
+    (r) =>
+      `| \`${r.name}\` | ${r.action} | ${r.outcome} | ${r.executionId === undefined ? '' : `\`${r.executionId}\``} | ${(r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+  );
+  return [
+    '### cxone-exports apply',
+    '',
+    `**${line}**`,
+    '',
+    '| Export | Action | Result | Execution | Reason |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
 }
 
 async function askApproval(ctx: CommandContext, count: number): Promise<void> {
@@ -237,30 +350,58 @@ async function askApproval(ctx: CommandContext, count: number): Promise<void> {
     prompt.close();
   });
   const closed = new Promise<undefined>((resolveClosed) => prompt.once('close', () => resolveClosed(undefined)));
-  const answer = await Promise.race([prompt.question(`\nSubmit these ${count} executions? Only 'yes' is accepted: `).catch(() => undefined), closed]);
+  const answer = await Promise.race([
+    prompt.question(`\nSubmit these ${count} executions? Only 'yes' is accepted: `).catch(() => undefined),
+    closed,
+  ]);
   prompt.close();
   if (answer === undefined) {
     process.stdout.write('\n');
     ctx.logger.warn(`Apply cancelled (${interruptedAtPrompt ? 'Ctrl-C' : 'end of input'}): nothing was submitted.`);
     throw new ExitError(exitCodeFor('SIGINT'));
   }
-  if (answer.trim() !== 'yes') throw new UsageError('apply cancelled: nothing was submitted', { hint: "Type 'yes' to approve, or use --auto-approve in automation." });
+  if (answer.trim() !== 'yes')
+    throw new UsageError('apply cancelled: nothing was submitted', {
+      hint: "Type 'yes' to approve, or use --auto-approve in automation.",
+    });
 }
 
-function report(ctx: CommandContext, reporter: ProgressReporter, results: ExportResult[], serialBefore: number, serialAfter: number, json: boolean): void {
+function report(
+  ctx: CommandContext,
+  reporter: ProgressReporter,
+  results: ExportResult[],
+  serialBefore: number,
+  serialAfter: number,
+  json: boolean,
+): void {
   const count = (outcome: ExportResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
   const failed = results.filter((r) => r.outcome === 'failed');
   const line = `Apply complete: ${count('submitted')} submitted, ${failed.length} failed, ${count('skipped')} skipped${count('forgotten') > 0 ? `, ${count('forgotten')} forgotten` : ''}. State serial ${serialBefore} → ${serialAfter}.`;
   setOutputs(ctx.env, { has_changes: true, submitted: count('submitted'), failed: failed.length });
   appendSummary(ctx.env, () => applySummaryMarkdown(line, results));
-  if (inGitHubActions(ctx.env)) for (const f of failed) ctx.logger.warn(errorAnnotation('cxone-exports apply', `${f.name}: ${f.reason ?? 'failed'}`));
+  if (inGitHubActions(ctx.env))
+    for (const f of failed)
+      ctx.logger.warn(errorAnnotation('cxone-exports apply', `${f.name}: ${f.reason ?? 'failed'}`));
   if (json) {
-    reporter.event('change_summary', line, { submitted: count('submitted'), failed: failed.length, skipped: count('skipped'), forgotten: count('forgotten'), serial_before: serialBefore, serial_after: serialAfter });
+    reporter.event('change_summary', line, {
+      submitted: count('submitted'),
+      failed: failed.length,
+      skipped: count('skipped'),
+      forgotten: count('forgotten'),
+      serial_before: serialBefore,
+      serial_after: serialAfter,
+    });
     return;
   }
   ctx.logger.info(`\n${failed.length > 0 ? ctx.colors.red(line) : ctx.colors.green(line)}`);
   if (failed.length > 0) {
     const width = Math.max(...failed.map((f) => f.name.length), 'EXPORT'.length);
-    ctx.logger.info(['', ctx.colors.bold(`${'EXPORT'.padEnd(width)}  WHY`), ...failed.map((f) => `${f.name.padEnd(width)}  ${f.reason ?? ''}`)].join('\n'));
+    ctx.logger.info(
+      [
+        '',
+        ctx.colors.bold(`${'EXPORT'.padEnd(width)}  WHY`),
+        ...failed.map((f) => `${f.name.padEnd(width)}  ${f.reason ?? ''}`),
+      ].join('\n'),
+    );
   }
 }

@@ -23,17 +23,35 @@ const FILES: readonly { to: string; from: string; executable?: boolean }[] = [
 
 /** Lines added to files a repository may already have. */
 const LINES: readonly { to: string; lines: string[] }[] = [
-  { to: '.gitattributes', lines: ['.cxone-exports/state.json merge=cxone-exports-state', '.cxone-exports/audit.jsonl merge=union'] },
-  { to: '.gitignore', lines: ['node_modules/', '.cxone-exports/state.lock', '.cxone-exports/state.json.backup', 'cxone-exports.*.json', 'cxone-exports.*.md', 'cxone-exports.*.jsonl'] },
+  {
+    to: '.gitattributes',
+    lines: ['.cxone-exports/state.json merge=cxone-exports-state', '.cxone-exports/audit.jsonl merge=union'],
+  },
+  {
+    to: '.gitignore',
+    lines: [
+      'node_modules/',
+      '.cxone-exports/state.lock',
+      '.cxone-exports/state.json.backup',
+      'cxone-exports.*.json',
+      'cxone-exports.*.md',
+      'cxone-exports.*.jsonl',
+    ],
+  },
 ];
 
 export async function initCommand(ctx: CommandContext): Promise<void> {
   const target = ctx.cwd;
-  const existing = (await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))).filter((f) => f !== undefined);
+  const existing = (
+    await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))
+  ).filter((f) => f !== undefined);
   if (existing.length > 0) {
-    throw new UsageError(`init writes nothing, because ${existing.length === 1 ? 'this file exists' : 'these files exist'}: ${existing.join(', ')}`, {
-      hint: 'Move them aside and run init again, or copy what you need from the package (node_modules/cxone-exports/templates and .github).',
-    });
+    throw new UsageError(
+      `init writes nothing, because ${existing.length === 1 ? 'this file exists' : 'these files exist'}: ${existing.join(', ')}`,
+      {
+        hint: 'Move them aside and run init again, or copy what you need from the package (node_modules/cxone-exports/templates and .github).',
+      },
+    );
   }
   for (const file of FILES) {
     const to = join(target, file.to);

@@ -25,20 +25,31 @@ export interface PlanCommandOptions {
 }
 
 export async function planCommand(ctx: CommandContext, options: PlanCommandOptions): Promise<void> {
-  if (options.json === true && options.markdown === true) throw new UsageError('--json and --markdown cannot be combined', { hint: 'Pick one output format.' });
+  if (options.json === true && options.markdown === true)
+    throw new UsageError('--json and --markdown cannot be combined', { hint: 'Pick one output format.' });
   const config = await ctx.config();
   const definitions = await loadValidDefinitions(config, ctx.cwd);
   const loopback = loopbackCallbacks(definitions.definitions, config);
   if (loopback !== undefined) ctx.logger.warn(loopbackCallbackWarning(loopback));
   const snapshot = await openStateStore(config, ctx.cwd).read();
-  const plan = planChanges(definitions.definitions, snapshot.state, { createdAt: new Date().toISOString(), targets: options.target, replace: options.replace });
+  const plan = planChanges(definitions.definitions, snapshot.state, {
+    createdAt: new Date().toISOString(),
+    targets: options.target,
+    replace: options.replace,
+  });
 
   if (options.json === true) ctx.logger.out(JSON.stringify(plan, null, 2));
   else if (options.markdown === true) ctx.logger.out(renderMarkdownPlan(plan));
   else ctx.logger.out(renderHumanPlan(plan, ctx.colors));
 
   if (options.out !== undefined) {
-    const sealed = sealPlan(plan, { stateExisted: snapshot.exists, definitions: definitions.definitions, targets: options.target, replace: options.replace, toolVersion: toolVersion() });
+    const sealed = sealPlan(plan, {
+      stateExisted: snapshot.exists,
+      definitions: definitions.definitions,
+      targets: options.target,
+      replace: options.replace,
+      toolVersion: toolVersion(),
+    });
     await writeFileDurably(resolve(ctx.cwd, options.out), serializeSavedPlan(sealed));
     // With --json or --markdown the plan itself is on stdout (a file, a pull-request comment): the note goes to
     // stderr, for the person at the terminal. A comment must say what the merge does, not how to apply by hand.
@@ -47,8 +58,14 @@ export async function planCommand(ctx: CommandContext, options: PlanCommandOptio
     else ctx.logger.info(`\n${note}`);
   }
 
-  appendSummary(ctx.env, () => renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }));
-  setOutputs(ctx.env, { has_changes: hasChanges(plan), to_submit: submissions(plan.summary), to_forget: plan.summary.forget });
+  appendSummary(ctx.env, () =>
+    renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }),
+  );
+  setOutputs(ctx.env, {
+    has_changes: hasChanges(plan),
+    to_submit: submissions(plan.summary),
+    to_forget: plan.summary.forget,
+  });
 
   if (options.detailedExitcode === true && hasChanges(plan)) throw new ExitError(2);
 }

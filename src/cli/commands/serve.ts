@@ -37,8 +37,14 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
   const config = await ctx.config();
   const host = options.host ?? config.callbacks.host;
   const port = options.port ?? config.callbacks.port;
-  const secrets = (ctx.env.CXONE_CALLBACK_SECRET ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const token = ctx.env.CXONE_CALLBACK_TOKEN === undefined || ctx.env.CXONE_CALLBACK_TOKEN === '' ? undefined : ctx.env.CXONE_CALLBACK_TOKEN;
+  const secrets = (ctx.env.CXONE_CALLBACK_SECRET ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const token =
+    ctx.env.CXONE_CALLBACK_TOKEN === undefined || ctx.env.CXONE_CALLBACK_TOKEN === ''
+      ? undefined
+      : ctx.env.CXONE_CALLBACK_TOKEN;
   for (const secret of [...secrets, token]) registerSecret(secret);
   const auth = { secrets, token };
   if (!authEnabled(auth) && !isLoopbackHost(host) && options.insecureNoAuth !== true) {
@@ -46,12 +52,24 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
       hint: 'Set CXONE_CALLBACK_SECRET (HMAC; comma-separated for rotation) or CXONE_CALLBACK_TOKEN (?token=), listen on 127.0.0.1 behind a reverse proxy, or pass --insecure-no-auth if something else authenticates the callbacks.',
     });
   }
-  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together', { hint: 'Pass both files for HTTPS, or neither for plain HTTP behind a reverse proxy.' });
-  const tls = options.tlsCert === undefined ? undefined : { cert: await readTlsFile(ctx, options.tlsCert, '--tls-cert'), key: await readTlsFile(ctx, options.tlsKey!, '--tls-key') };
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together', {
+      hint: 'Pass both files for HTTPS, or neither for plain HTTP behind a reverse proxy.',
+    });
+  const tls =
+    options.tlsCert === undefined
+      ? undefined
+      : {
+          cert: await readTlsFile(ctx, options.tlsCert, '--tls-cert'),
+          key: await readTlsFile(ctx, options.tlsKey!, '--tls-key'),
+        };
 
   const auditPath = join(config.stateDir, 'audit.jsonl');
   const { log: audit, repairedBytes } = await AuditLog.open(auditPath);
-  if (repairedBytes > 0) ctx.logger.warn(`Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`);
+  if (repairedBytes > 0)
+    ctx.logger.warn(
+      `Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`,
+    );
   const metrics = new ReceiverMetrics();
   // Streamed: the counters start from an audit log of any size in bounded memory.
   const scan = await seedMetricsFromAuditLog(metrics, auditPath);
@@ -63,30 +81,70 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
     identity,
     metrics,
     lockTimeoutMs: lockTimeoutMs(options.lockTimeout ?? '30s'),
-    onFailure: (error) => ctx.logger.warn(JSON.stringify({ time: new Date().toISOString(), level: 'error', message: 'callbacks could not be recorded; answering 500 so CXone retries', error: renderError(error, false).trim() })),
+    onFailure: (error) =>
+      ctx.logger.warn(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: 'error',
+          message: 'callbacks could not be recorded; answering 500 so CXone retries',
+          error: renderError(error, false).trim(),
+        }),
+      ),
   });
-  const rejections = new RejectionAudit({ audit, metrics, event: (facts) => stampEvent(identity, new Date().toISOString(), facts) });
+  const rejections = new RejectionAudit({
+    audit,
+    metrics,
+    event: (facts) => stampEvent(identity, new Date().toISOString(), facts),
+  });
   const follower = new AuditFollower(auditPath, metrics, scan.endOffset);
-  const server = createCallbackServer({ path: config.callbacks.path, auth, recorder, rejections, metrics, beforeMetrics: () => follower.catchUp(), log: (line) => ctx.logger.out(line), ...(tls === undefined ? {} : { tls }) });
+  const server = createCallbackServer({
+    path: config.callbacks.path,
+    auth,
+    recorder,
+    rejections,
+    metrics,
+    beforeMetrics: () => follower.catchUp(),
+    log: (line) => ctx.logger.out(line),
+    ...(tls === undefined ? {} : { tls }),
+  });
 
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new UsageError(`port ${port} on ${host} is already in use`, { hint: 'Pick another with --port, or stop what is listening there.' }) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError(`port ${port} on ${host} is already in use`, {
+              hint: 'Pick another with --port, or stop what is listening there.',
+            })
+          : error,
+      ),
+    );
     server.listen(port, host, () => resolveListen());
   });
   const address = server.address() as AddressInfo;
   const scheme = tls === undefined ? 'http' : 'https';
-  const authText = secrets.length > 0 ? `HMAC with ${secrets.length} secret${secrets.length === 1 ? '' : 's'}${token === undefined ? '' : ' or ?token='}` : token !== undefined ? '?token=' : 'none (loopback only)';
-  ctx.logger.warn(`cxone-exports serve: listening on ${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}${config.callbacks.path} (authentication: ${authText}); /healthz and /metrics too. Ctrl-C or SIGTERM stops it gracefully.`);
+  const authText =
+    secrets.length > 0
+      ? `HMAC with ${secrets.length} secret${secrets.length === 1 ? '' : 's'}${token === undefined ? '' : ' or ?token='}`
+      : token !== undefined
+        ? '?token='
+        : 'none (loopback only)';
+  ctx.logger.warn(
+    `cxone-exports serve: listening on ${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}${config.callbacks.path} (authentication: ${authText}); /healthz and /metrics too. Ctrl-C or SIGTERM stops it gracefully.`,
+  );
 
   const signal = await new Promise<InterruptSignal>((resolveSignal) => onInterrupt(resolveSignal));
   const graceMs = parseDuration(options.shutdownTimeout ?? '10s', '--shutdown-timeout');
-  ctx.logger.warn(`${signal} received: no new connections; finishing the events in flight (up to ${formatDelay(graceMs)}).`);
+  ctx.logger.warn(
+    `${signal} received: no new connections; finishing the events in flight (up to ${formatDelay(graceMs)}).`,
+  );
   const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
   server.closeIdleConnections();
   // A client that trickles its request must not hold the shutdown open: past the deadline its connection is
   // cut, and an event not yet recorded is not acknowledged (CXone delivers it again).
   const deadline = setTimeout(() => {
-    ctx.logger.warn(`Shutdown deadline reached: closing the connections still open; their requests were not acknowledged.`);
+    ctx.logger.warn(
+      `Shutdown deadline reached: closing the connections still open; their requests were not acknowledged.`,
+    );
     server.closeAllConnections();
   }, graceMs);
   await closed;
@@ -100,6 +158,8 @@ async function readTlsFile(ctx: CommandContext, path: string, flag: string): Pro
   try {
     return await readFile(resolve(ctx.cwd, path));
   } catch (error) {
-    throw new UsageError(`${flag} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { hint: `Check the path given to ${flag}.` });
+    throw new UsageError(`${flag} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      hint: `Check the path given to ${flag}.`,
+    });
   }
 }

@@ -31,10 +31,17 @@ export interface SimOptions {
 
 export async function simCommand(ctx: CommandContext, options: SimOptions): Promise<void> {
   const faults: FaultSettings = {};
-  if (options.rateLimit !== undefined) faults.rateLimit = { requestsPerSecond: options.rateLimit, ...(options.burst === undefined ? {} : { burst: options.burst }), retryAfter: options.retryAfter };
-  if (options.failRate !== undefined || options.failFirst !== undefined) faults.serverErrors = { rate: options.failRate ?? 0, first: options.failFirst ?? 0, status: options.failStatus };
+  if (options.rateLimit !== undefined)
+    faults.rateLimit = {
+      requestsPerSecond: options.rateLimit,
+      ...(options.burst === undefined ? {} : { burst: options.burst }),
+      retryAfter: options.retryAfter,
+    };
+  if (options.failRate !== undefined || options.failFirst !== undefined)
+    faults.serverErrors = { rate: options.failRate ?? 0, first: options.failFirst ?? 0, status: options.failStatus };
   if (options.latency !== undefined) faults.latencyMs = options.latency;
-  if (options.dropRate !== undefined || options.dropFirst !== undefined) faults.drops = { rate: options.dropRate ?? 0, first: options.dropFirst ?? 0 };
+  if (options.dropRate !== undefined || options.dropFirst !== undefined)
+    faults.drops = { rate: options.dropRate ?? 0, first: options.dropFirst ?? 0 };
   const callbackSecret = ctx.env.CXONE_CALLBACK_SECRET?.split(',')[0]?.trim() || undefined;
 
   const simulator = new CxoneSimulator({
@@ -47,7 +54,11 @@ export async function simCommand(ctx: CommandContext, options: SimOptions): Prom
     unknownDataActions: options.unknown,
     unknownDatasets: options.unknownDataset,
     statusEndpoint: options.statusEndpoint,
-    lifecycle: { minDurationMs: options.minDuration, msPerMillionRows: options.msPerMillionRows, failureRate: options.executionFailureRate },
+    lifecycle: {
+      minDurationMs: options.minDuration,
+      msPerMillionRows: options.msPerMillionRows,
+      failureRate: options.executionFailureRate,
+    },
     callbackSecret,
   });
   const url = await simulator.start();
@@ -63,10 +74,14 @@ export async function simCommand(ctx: CommandContext, options: SimOptions): Prom
       `CXONE_ACCESS_KEY_SECRET=${credentials.accessKeySecret}`,
     ].join('\n'),
   );
-  ctx.logger.warn(`# CXone simulator listening on ${url} (demo credentials above; callbacks ${callbackSecret === undefined ? 'unsigned' : 'signed with CXONE_CALLBACK_SECRET'}). Ctrl-C to stop.`);
+  ctx.logger.warn(
+    `# CXone simulator listening on ${url} (demo credentials above; callbacks ${callbackSecret === undefined ? 'unsigned' : 'signed with CXONE_CALLBACK_SECRET'}). Ctrl-C to stop.`,
+  );
 
   const signal = await new Promise<InterruptSignal>((resolve) => onInterrupt(resolve));
   await simulator.stop();
   const record = simulator.record();
-  ctx.logger.warn(`# simulator stopped (${signal}): ${record.requests.length} requests, ${record.executions.length} executions`);
+  ctx.logger.warn(
+    `# simulator stopped (${signal}): ${record.requests.length} requests, ${record.executions.length} executions`,
+  );
 }

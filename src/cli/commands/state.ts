@@ -19,29 +19,47 @@ export async function stateListCommand(ctx: CommandContext, options: { json?: bo
   const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
   const names = Object.keys(state.exports).sort();
   if (options.json === true) {
-    ctx.logger.out(JSON.stringify(names.map((name) => ({ name, ...listRow(state.exports[name]!) })), null, 2));
+    ctx.logger.out(
+      JSON.stringify(
+        names.map((name) => ({ name, ...listRow(state.exports[name]!) })),
+        null,
+        2,
+      ),
+    );
     return;
   }
   if (names.length === 0) {
     ctx.logger.out('The state holds no exports yet. `cxone-exports apply` records them.');
     return;
   }
-  const rows = [['NAME', 'LAST ACTION', 'STATUS', 'WHEN'], ...names.map((name) => {
-    const row = listRow(state.exports[name]!);
-    return [name, row.lastAction, row.status ?? '-', row.when ?? '-'];
-  })];
+  const rows = [
+    ['NAME', 'LAST ACTION', 'STATUS', 'WHEN'],
+    ...names.map((name) => {
+      const row = listRow(state.exports[name]!);
+      return [name, row.lastAction, row.status ?? '-', row.when ?? '-'];
+    }),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  ctx.logger.out(rows.map((r, index) => {
-    const line = r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-    return index === 0 ? ctx.colors.bold(line) : line;
-  }).join('\n'));
+  ctx.logger.out(
+    rows
+      .map((r, index) => {
+        const line = r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd();
+        return index === 0 ? ctx.colors.bold(line) : line;
+      })
+      .join('\n'),
+  );
 }
 
 function listRow(entry: ExportState): { lastAction: string; status: string | null; when: string | null } {
-  if (entry.pending !== null) return { lastAction: 'submit (outcome unknown)', status: null, when: entry.pending.startedAt };
+  if (entry.pending !== null)
+    return { lastAction: 'submit (outcome unknown)', status: null, when: entry.pending.startedAt };
   const last = entry.lastExecution;
   if (last === null) return { lastAction: 'recorded', status: null, when: null };
-  if (last.status === 'submit-failed') return { lastAction: 'submit failed', status: last.status, when: last.submittedAt };
+  if (last.status === 'submit-failed')
+    return { lastAction: 'submit failed', status: last.status, when: last.submittedAt };
   return { lastAction: 'submitted', status: last.status, when: last.completedAt ?? last.submittedAt };
 }
 
@@ -79,21 +97,41 @@ export async function stateShowCommand(ctx: CommandContext, name: string, option
   ctx.logger.out(lines.join('\n'));
 }
 
-export async function stateRmCommand(ctx: CommandContext, name: string, options: { lockTimeout?: string }): Promise<void> {
+export async function stateRmCommand(
+  ctx: CommandContext,
+  name: string,
+  options: { lockTimeout?: string },
+): Promise<void> {
   const config = await ctx.config();
   const store = openStateStore(config, ctx.cwd);
-  const lock = await store.lock('state rm', { timeoutMs: lockTimeoutMs(options.lockTimeout), onStaleLockBroken: (h) => ctx.logger.warn(`Warning: broke a stale lock ${h.id} left by pid ${h.pid} (${h.operation}), which is no longer running.`) });
+  const lock = await store.lock('state rm', {
+    timeoutMs: lockTimeoutMs(options.lockTimeout),
+    onStaleLockBroken: (h) =>
+      ctx.logger.warn(
+        `Warning: broke a stale lock ${h.id} left by pid ${h.pid} (${h.operation}), which is no longer running.`,
+      ),
+  });
   try {
     const { state } = await store.read();
     const entry = requireEntry(state, name);
     const { log } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
     const identity = runIdentity(ctx.env, ctx.cwd);
     // Audit first: a line that says what is about to be forgotten is never lost to a crash before the write.
-    await log.append([stampEvent(identity, new Date().toISOString(), { event: 'state.forget', export: name, definitionHash: entry.definitionHash, executionId: entry.lastExecution?.executionId ?? null, reason: 'state rm' })]);
+    await log.append([
+      stampEvent(identity, new Date().toISOString(), {
+        event: 'state.forget',
+        export: name,
+        definitionHash: entry.definitionHash,
+        executionId: entry.lastExecution?.executionId ?? null,
+        reason: 'state rm',
+      }),
+    ]);
     const exports = { ...state.exports };
     delete exports[name];
     const written = await store.write({ ...state, exports }, state.serial);
-    ctx.logger.info(`Removed ${name} from the state (serial ${state.serial} → ${written.serial}). CXone was not called; the next plan shows it as create if it is still defined.`);
+    ctx.logger.info(
+      `Removed ${name} from the state (serial ${state.serial} → ${written.serial}). CXone was not called; the next plan shows it as create if it is still defined.`,
+    );
   } finally {
     await lock.release();
   }
@@ -101,7 +139,9 @@ export async function stateRmCommand(ctx: CommandContext, name: string, options:
 
 export async function stateUnlockCommand(ctx: CommandContext, lockId: string): Promise<void> {
   const holder = await openStateStore(await ctx.config(), ctx.cwd).unlock(lockId);
-  ctx.logger.info(`Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`);
+  ctx.logger.info(
+    `Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`,
+  );
 }
 
 function requireEntry(state: State, name: string): ExportState {
@@ -109,21 +149,41 @@ function requireEntry(state: State, name: string): ExportState {
   if (entry !== undefined) return entry;
   const names = Object.keys(state.exports).sort();
   const suggestion = closestMatch(name, names);
-  throw new UsageError(`the state has no export named ${name}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`, {
-    hint: names.length === 0 ? 'The state is empty.' : 'List what it holds with: cxone-exports state list',
-  });
+  throw new UsageError(
+    `the state has no export named ${name}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
+    {
+      hint: names.length === 0 ? 'The state is empty.' : 'List what it holds with: cxone-exports state list',
+    },
+  );
 }
 
 /** `state merge BASE OURS THEIRS`: Git's merge driver for state.json (see .gitattributes); writes into OURS. */
-export async function stateMergeCommand(ctx: CommandContext, basePath: string, oursPath: string, theirsPath: string): Promise<void> {
+export async function stateMergeCommand(
+  ctx: CommandContext,
+  basePath: string,
+  oursPath: string,
+  theirsPath: string,
+): Promise<void> {
   const load = async (path: string, label: string) => {
     const text = await readFile(resolve(ctx.cwd, path), 'utf8').catch(() => '');
     return text.trim() === '' ? undefined : parseState(text, `${label} (${path})`, 'the other side of the merge');
   };
-  const [base, ours, theirs] = [await load(basePath, 'the merge base'), await load(oursPath, 'our state'), await load(theirsPath, 'their state')];
-  if (ours === undefined || theirs === undefined) throw new UsageError('state merge needs both sides of the merge', { hint: 'Git calls this as the state.json merge driver: cxone-exports state merge %O %A %B' });
+  const [base, ours, theirs] = [
+    await load(basePath, 'the merge base'),
+    await load(oursPath, 'our state'),
+    await load(theirsPath, 'their state'),
+  ];
+  if (ours === undefined || theirs === undefined)
+    throw new UsageError('state merge needs both sides of the merge', {
+      hint: 'Git calls this as the state.json merge driver: cxone-exports state merge %O %A %B',
+    });
   const result = mergeStates(base, ours, theirs);
-  if (!result.ok) throw new UsageError(`cannot merge the two states: ${result.reason}`, { hint: 'Resolve state.json by hand: keep the state with the lineage of main.' });
+  if (!result.ok)
+    throw new UsageError(`cannot merge the two states: ${result.reason}`, {
+      hint: 'Resolve state.json by hand: keep the state with the lineage of main.',
+    });
   await writeFileDurably(resolve(ctx.cwd, oursPath), serializeState(result.state));
-  ctx.logger.info(`Merged the two states: ${Object.keys(result.state.exports).length} exports, serial ${result.state.serial}.`);
+  ctx.logger.info(
+    `Merged the two states: ${Object.keys(result.state.exports).length} exports, serial ${result.state.serial}.`,
+  );
 }

@@ -16,7 +16,8 @@ const MAX_SINCE_MS = 3650 * 86_400_000;
 
 export async function statusCommand(ctx: CommandContext, options: { json?: boolean; since?: string }): Promise<void> {
   const config = await ctx.config();
-  const since = options.since === undefined ? null : new Date(Date.now() - parseDuration(options.since, '--since', MAX_SINCE_MS));
+  const since =
+    options.since === undefined ? null : new Date(Date.now() - parseDuration(options.since, '--since', MAX_SINCE_MS));
   const { state } = await openStateStore(config, ctx.cwd).read();
   const auditPath = join(config.stateDir, 'audit.jsonl');
   const ends = new ExecutionEnds();
@@ -33,17 +34,32 @@ export async function statusCommand(ctx: CommandContext, options: { json?: boole
   }
   const rows = [
     ['EXPORT', 'EXECUTION', 'STATUS', 'SUBMITTED', 'COMPLETED', 'ROWS', 'LATENCY'],
-    ...report.exports.map((r) => [r.name, r.executionId ?? '-', r.status ?? '-', r.submittedAt ?? '-', `${r.completedAt ?? '-'}${r.flags === undefined ? '' : ' (!)'}`, r.rowsExported === null ? '-' : String(r.rowsExported), r.latencyMs === null ? '-' : formatDelay(r.latencyMs)]),
+    ...report.exports.map((r) => [
+      r.name,
+      r.executionId ?? '-',
+      r.status ?? '-',
+      r.submittedAt ?? '-',
+      `${r.completedAt ?? '-'}${r.flags === undefined ? '' : ' (!)'}`,
+      r.rowsExported === null ? '-' : String(r.rowsExported),
+      r.latencyMs === null ? '-' : formatDelay(r.latencyMs),
+    ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const table = rows.map((row, i) => {
-    const line = row.map((cell, j) => cell.padEnd(widths[j]!)).join('  ').trimEnd();
+    const line = row
+      .map((cell, j) => cell.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd();
     return i === 0 ? ctx.colors.bold(line) : line;
   });
   const { overall } = report;
-  const rate = overall.completionRate === null ? 'n/a (nothing finished yet)' : `${(overall.completionRate * 100).toFixed(1)}%`;
+  const rate =
+    overall.completionRate === null ? 'n/a (nothing finished yet)' : `${(overall.completionRate * 100).toFixed(1)}%`;
   const latency = (ms: number | null) => (ms === null ? '-' : formatDelay(ms));
-  const counts = Object.entries(overall.byStatus).map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
+  const counts =
+    Object.entries(overall.byStatus)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ') || 'none';
   ctx.logger.out(
     [
       ...table,
@@ -51,7 +67,12 @@ export async function statusCommand(ctx: CommandContext, options: { json?: boole
       `${ctx.colors.bold('Executions')}${since === null ? '' : ` since ${since.toISOString()}`}: ${overall.finished} finished (${counts}), ${overall.rowsExported} rows exported`,
       `${ctx.colors.bold('Completion rate')}: ${rate}`,
       `${ctx.colors.bold('Latency')}: p50 ${latency(overall.latencyMs.p50)}, p95 ${latency(overall.latencyMs.p95)}, max ${latency(overall.latencyMs.max)} (CXone's endTime minus startTime, to the second)`,
-      ...(report.exports.some((r) => r.flags !== undefined) ? ['', `${ctx.colors.yellow('(!)')} completed before it was submitted: CXone's clock and this machine's disagree by more than a second, or CXone reported a wrong time.`] : []),
+      ...(report.exports.some((r) => r.flags !== undefined)
+        ? [
+            '',
+            `${ctx.colors.yellow('(!)')} completed before it was submitted: CXone's clock and this machine's disagree by more than a second, or CXone reported a wrong time.`,
+          ]
+        : []),
     ].join('\n'),
   );
 }

@@ -7,7 +7,14 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
 import { ExitError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../command-context.js';
-import { plural, renderGithubDiagnostics, renderHumanDiagnostics, renderJsonDiagnostics, renderMarkdownDiagnostics, renderProblemSummary } from '../render-diagnostics.js';
+import {
+  plural,
+  renderGithubDiagnostics,
+  renderHumanDiagnostics,
+  renderJsonDiagnostics,
+  renderMarkdownDiagnostics,
+  renderProblemSummary,
+} from '../render-diagnostics.js';
 import { PLAN_COMMENT_MARKER } from '../render-plan-markdown.js';
 import { escapeData } from '../github-actions.js';
 import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callbacks.js';
@@ -37,7 +44,9 @@ export async function validateCommand(ctx: CommandContext, paths: string[], opti
       hint: 'Add an export definition (see "Writing a definition" in the README), or pass the files to check: cxone-exports validate exports/',
     });
   }
-  ctx.logger.debug(`validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`);
+  ctx.logger.debug(
+    `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`,
+  );
   if (checked.diagnostics.length > 0) return report(ctx, format, checked.diagnostics);
 
   if (checked.definitions.length === 0) {
@@ -46,16 +55,31 @@ export async function validateCommand(ctx: CommandContext, paths: string[], opti
     });
   }
   const loopback = loopbackCallbacks(checked.definitions, config);
-  if (loopback !== undefined) ctx.logger.warn(format === 'github' ? `::warning title=cxone-exports loopback callback::${escapeData(loopback.problem)}` : loopbackCallbackWarning(loopback));
+  if (loopback !== undefined)
+    ctx.logger.warn(
+      format === 'github'
+        ? `::warning title=cxone-exports loopback callback::${escapeData(loopback.problem)}`
+        : loopbackCallbackWarning(loopback),
+    );
   if (format === 'json') ctx.logger.out(renderJsonDiagnostics([]));
-  else if (format === 'markdown') ctx.logger.out(`${PLAN_COMMENT_MARKER}\n### cxone-exports plan\n\n✔ ${plural(checked.definitions.length, 'export definition')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.\n`);
-  else ctx.logger.info(`${ctx.colors.green('✔')} ${plural(checked.definitions.length, 'export definition')} in ${plural(checked.fileCount, 'file')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.`);
+  else if (format === 'markdown')
+    ctx.logger.out(
+      `${PLAN_COMMENT_MARKER}\n### cxone-exports plan\n\n✔ ${plural(checked.definitions.length, 'export definition')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.\n`,
+    );
+  else
+    ctx.logger.info(
+      `${ctx.colors.green('✔')} ${plural(checked.definitions.length, 'export definition')} in ${plural(checked.fileCount, 'file')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.`,
+    );
 }
 
 function report(ctx: CommandContext, format: DiagnosticFormat, diagnostics: Diagnostic[]): never {
   if (format === 'json') ctx.logger.out(renderJsonDiagnostics(diagnostics));
-  else if (format === 'github') ctx.logger.out(renderGithubDiagnostics(diagnostics) + renderProblemSummary(diagnostics, ctx.colors));
+  else if (format === 'github')
+    ctx.logger.out(renderGithubDiagnostics(diagnostics) + renderProblemSummary(diagnostics, ctx.colors));
   else if (format === 'markdown') ctx.logger.out(renderMarkdownDiagnostics(diagnostics, PLAN_COMMENT_MARKER));
-  else ctx.logger.out(`${renderHumanDiagnostics(diagnostics, ctx.colors)}\n${renderProblemSummary(diagnostics, ctx.colors)}`);
+  else
+    ctx.logger.out(
+      `${renderHumanDiagnostics(diagnostics, ctx.colors)}\n${renderProblemSummary(diagnostics, ctx.colors)}`,
+    );
   throw new ExitError(1);
 }
