@@ -190,6 +190,17 @@ describe('apply', () => {
       'submitted',
       'change_summary',
     ]);
+    // The summary has one shape, whether anything was done or not.
+    const again = await cli(sim, dir)(['apply', '--auto-approve', '--json']);
+    const summaries = [events.at(-1), JSON.parse(again.stdout.trim())] as Record<string, unknown>[];
+    for (const summary of summaries) {
+      expect(summary).toMatchObject({
+        type: 'change_summary',
+        serial_before: expect.any(Number) as number,
+        serial_after: expect.any(Number) as number,
+      });
+      expect(summary).not.toHaveProperty('serial');
+    }
   });
 
   it('waits for completion with --wait, recording rows and latency', async () => {
