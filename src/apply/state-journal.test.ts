@@ -31,8 +31,10 @@ function memoryStore(failOnWrite?: number) {
       return expected + 1;
     },
     compact: () => Promise.resolve(),
-    lock: () => Promise.reject(new Error('unused')),
+    lockLocation: 'memory',
+    tryLock: () => Promise.reject(new Error('unused')),
     unlock: () => Promise.reject(new Error('unused')),
+    forceUnlock: () => Promise.reject(new Error('unused')),
     backup: () => Promise.resolve(),
   } satisfies StateStore;
   const audit = {

@@ -10,6 +10,7 @@ import { anomalyFacts, completionFacts, decideCompletion, recordCompletion } fro
 import type { CompletionReport } from '../state/record-completion.js';
 import type { ExportState, State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
+import { lockState } from '../state/lock-state.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
 
@@ -82,7 +83,7 @@ export class CallbackRecorder {
 
   private async commit(reports: CompletionReport[]): Promise<RecordOutcome[]> {
     const { store, audit, metrics } = this.options;
-    const lock = await store.lock('serve', { timeoutMs: this.options.lockTimeoutMs });
+    const lock = await lockState(store, 'serve', { timeoutMs: this.options.lockTimeoutMs });
     try {
       const view = await this.currentView();
       const { state, byExecution } = view;
@@ -159,7 +160,7 @@ export class CallbackRecorder {
   }
 
   private async compact(): Promise<void> {
-    const lock = await this.options.store.lock('serve', { timeoutMs: this.options.lockTimeoutMs });
+    const lock = await lockState(this.options.store, 'serve', { timeoutMs: this.options.lockTimeoutMs });
     try {
       await this.compactLocked();
     } finally {

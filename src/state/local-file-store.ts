@@ -6,15 +6,14 @@
 
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { appendDurably, writeFileDurably } from '../files/durable-write.js';
-import { toolVersion } from '../version.js';
-import { StateConflictError, StateLockedError, StateUnreadableError } from './state-errors.js';
+import { StateConflictError, StateUnreadableError } from './state-errors.js';
 import { checkState, parseState, serializeContent, serializeState, withSerial } from './state-file-format.js';
 import { emptyState } from './state-model.js';
 import type { ExportState, State } from './state-model.js';
-import type { LockInfo, LockOptions, StatePatch, StateLock, StateSnapshot, StateStore } from './state-store.js';
+import type { LockAttempt, LockHooks, LockInfo, StatePatch, StateSnapshot, StateStore } from './state-store.js';
 
 export interface LocalFileStoreOptions {
   stateDir: string;
@@ -45,6 +44,7 @@ interface WalRecord {
 
 export class LocalFileStore implements StateStore {
   readonly location: string;
+  readonly lockLocation: string;
   private readonly statePath: string;
   private readonly walPath: string;
   private readonly backupPath: string;
@@ -63,6 +63,7 @@ export class LocalFileStore implements StateStore {
         ? join(options.stateDir, file)
         : `${options.displayDir.replace(/\/$/, '')}/${file}`;
     this.location = this.display('state.json');
+    this.lockLocation = this.display('state.lock');
   }
 
   async read(): Promise<StateSnapshot> {
@@ -201,39 +202,25 @@ export class LocalFileStore implements StateStore {
     return this.known;
   }
 
-  async lock(operation: string, options: LockOptions): Promise<StateLock> {
+  async tryLock(info: LockInfo, hooks: LockHooks = {}): Promise<LockAttempt> {
     await mkdir(this.options.stateDir, { recursive: true });
-    const user = safeUserName();
-    const info: LockInfo = {
-      id: randomUUID(),
-      operation,
-      who: `${user}@${hostname()}`,
-      host: hostname(),
-      pid: process.pid,
-      created: new Date().toISOString(),
-      version: toolVersion(),
-    };
-    const started = Date.now();
-    let delay = 100;
     for (;;) {
-      if (await this.tryCreateLock(info)) return { info, release: () => this.releaseIfOurs(info.id) };
+      if (await this.tryCreateLock(info)) return { acquired: true };
       const holder = await this.readLock();
-      if (holder !== undefined && isStale(holder)) {
-        if (await this.breakStaleLock(holder)) {
-          options.onStaleLockBroken?.(holder);
-          continue;
-        }
+      // Only a lock this host can prove abandoned (its pid is gone) is broken; then the lock is tried again.
+      if (holder !== undefined && isStale(holder) && (await this.breakStaleLock(holder))) {
+        hooks.onStaleLockBroken?.(holder);
+        continue;
       }
-      const waited = Date.now() - started;
-      if (waited >= options.timeoutMs)
-        throw new StateLockedError(holder, this.display('state.lock'), options.timeoutMs > 0 ? waited : 0);
-      if (holder !== undefined) options.onWait?.(holder);
-      await sleep(Math.min(delay, options.timeoutMs - waited));
-      delay = Math.min(delay * 2, 2_000);
+      return { acquired: false, holder };
     }
   }
 
-  async unlock(lockId: string): Promise<LockInfo> {
+  async unlock(lockId: string): Promise<void> {
+    await this.releaseIfOurs(lockId);
+  }
+
+  async forceUnlock(lockId: string): Promise<LockInfo> {
     const holder = await this.readLock();
     if (holder === undefined) {
       const exists = await stat(this.lockPath).then(
@@ -339,21 +326,6 @@ async function readIfExists(path: string): Promise<string | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-}
-
-let userName: string | undefined;
-
-function safeUserName(): string {
-  try {
-    userName ??= userInfo().username;
-  } catch {
-    userName = process.env.USER ?? 'unknown';
-  }
-  return userName;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 /** Applies the log records that follow the snapshot. A torn last line was never acknowledged, so it is skipped. */

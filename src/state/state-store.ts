@@ -28,12 +28,33 @@ export interface StateSnapshot {
   exists: boolean;
 }
 
-export interface LockOptions {
+export interface LockHooks {
+  /** Told when a lock left by a process that is provably gone (a dead pid on this host) is broken. */
+  onStaleLockBroken?: (holder: LockInfo) => void;
+}
+
+export interface LockOptions extends LockHooks {
   /** How long to wait for a held lock, retrying with backoff; 0 fails at once. */
   timeoutMs: number;
   onWait?: (holder: LockInfo) => void;
-  /** Told when a lock left by a dead process on this host is broken. */
-  onStaleLockBroken?: (holder: LockInfo) => void;
+}
+
+/** One try at the lock: taken, or held by someone (described when the holder can be read). */
+export type LockAttempt = { acquired: true } | { acquired: false; holder: LockInfo | undefined };
+
+/**
+ * The lock of one state, in the manner of Terraform's statemgr.Locker: a backend only tries (never waits) and
+ * releases; `lockState` does the waiting for every backend alike.
+ */
+export interface StateLocker {
+  /** Where the lock lives, for messages (a file, a database row). */
+  readonly lockLocation: string;
+  /** Takes the lock if it is free, or breaks one the backend can prove abandoned; never waits. */
+  tryLock(info: LockInfo, hooks?: LockHooks): Promise<LockAttempt>;
+  /** Releases the lock if `lockId` still holds it, and does nothing otherwise; idempotent. */
+  unlock(lockId: string): Promise<void>;
+  /** Releases the lock held under `lockId`, whoever took it (`state unlock`); refuses any other id. */
+  forceUnlock(lockId: string): Promise<LockInfo>;
 }
 
 /** Entry-level changes: what a callback or one export's result needs, without rewriting every entry. */
@@ -44,7 +65,7 @@ export interface StatePatch {
   remove: string[];
 }
 
-export interface StateStore {
+export interface StateStore extends StateLocker {
   /** Human description, e.g. `.cxone-exports/state.json`. */
   readonly location: string;
   /** The stored state. Its entries may be shared with the store: replace them, never change them in place. */
@@ -61,9 +82,6 @@ export interface StateStore {
   patch(changes: StatePatch, expectedSerial: number): Promise<number>;
   /** Folds logged patches into one complete stored state (before committing it to Git, on shutdown). */
   compact(): Promise<void>;
-  lock(operation: string, options: LockOptions): Promise<StateLock>;
-  /** Force-releases the lock with this id (someone else's, left behind); refuses any other id. */
-  unlock(lockId: string): Promise<LockInfo>;
   /** Copies the stored state aside, once per store instance (one run). */
   backup(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lockState } from '../../src/state/lock-state.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';
 import type { LockInfo } from '../../src/state/state-store.js';
@@ -114,8 +115,9 @@ describe('LocalFileStore: refusals', () => {
 describe('LocalFileStore: locking', () => {
   const holdLockScript = (stateDir: string) => `
     import { LocalFileStore } from ${JSON.stringify(new URL('../../dist/state/local-file-store.js', import.meta.url).href)};
+    import { lockState } from ${JSON.stringify(new URL('../../dist/state/lock-state.js', import.meta.url).href)};
     const store = new LocalFileStore({ stateDir: ${JSON.stringify(stateDir)} });
-    const lock = await store.lock('apply', { timeoutMs: 0 });
+    const lock = await lockState(store, 'apply', { timeoutMs: 0 });
     process.stdout.write(JSON.stringify(lock.info) + '\\n');
     process.stdin.once('data', async () => { await lock.release(); process.exit(0); });
   `;
@@ -130,14 +132,14 @@ describe('LocalFileStore: locking', () => {
     const holder = JSON.parse(line.toString()) as LockInfo;
 
     const store = storeIn(dir);
-    const refused = (await store.lock('apply', { timeoutMs: 0 }).catch((e: unknown) => e)) as StateLockedError;
+    const refused = (await lockState(store, 'apply', { timeoutMs: 0 }).catch((e: unknown) => e)) as StateLockedError;
     expect(refused).toBeInstanceOf(StateLockedError);
     expect(refused.message).toContain(`by apply (lock ${holder.id}`);
     expect(refused.message).toContain(`pid ${child.pid}`);
     expect(refused.hint).toContain(`cxone-exports state unlock ${holder.id}`);
 
     const waits: LockInfo[] = [];
-    const waiting = store.lock('apply', { timeoutMs: 10_000, onWait: (h) => waits.push(h) });
+    const waiting = lockState(store, 'apply', { timeoutMs: 10_000, onWait: (h) => waits.push(h) });
     setTimeout(() => child.stdin.write('release\n'), 300);
     const lock = await waiting;
     expect(waits.length).toBeGreaterThan(0);
@@ -161,7 +163,7 @@ describe('LocalFileStore: locking', () => {
     mkdirSync(join(dir, '.cxone-exports'));
     writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify(stale));
     const broken: LockInfo[] = [];
-    const lock = await storeIn(dir).lock('apply', { timeoutMs: 0, onStaleLockBroken: (h) => broken.push(h) });
+    const lock = await lockState(storeIn(dir), 'apply', { timeoutMs: 0, onStaleLockBroken: (h) => broken.push(h) });
     expect(broken.map((h) => h.id)).toEqual(['stale-1']);
     await lock.release();
   });
@@ -179,18 +181,18 @@ describe('LocalFileStore: locking', () => {
     };
     mkdirSync(join(dir, '.cxone-exports'));
     writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify(remote));
-    await expect(storeIn(dir).lock('apply', { timeoutMs: 0 })).rejects.toThrow('lock remote-1');
+    await expect(lockState(storeIn(dir), 'apply', { timeoutMs: 0 })).rejects.toThrow('lock remote-1');
   });
 
   it('unlocks only the lock with the given id', async () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
-    const lock = await store.lock('apply', { timeoutMs: 0 });
-    await expect(store.unlock('wrong-id')).rejects.toThrow(
+    const lock = await lockState(store, 'apply', { timeoutMs: 0 });
+    await expect(store.forceUnlock('wrong-id')).rejects.toThrow(
       `lock wrong-id is not the one held: the state is locked by apply (lock ${lock.info.id}`,
     );
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(true);
-    expect((await store.unlock(lock.info.id)).id).toBe(lock.info.id);
+    expect((await store.forceUnlock(lock.info.id)).id).toBe(lock.info.id);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
   });
 });

@@ -23,6 +23,7 @@ import type { Plan } from '../../plan/plan-model.js';
 import { parseSavedPlan, staleReasons } from '../../plan/saved-plan.js';
 import { registerSecret } from '../../redaction.js';
 import { openStateStore } from '../../state/open-state-store.js';
+import { lockState } from '../../state/lock-state.js';
 import type { StateSnapshot } from '../../state/state-store.js';
 import type { CommandContext } from '../command-context.js';
 import {
@@ -116,7 +117,7 @@ export async function applyCommand(
     await askApproval(ctx, submissions(reviewed.summary));
   }
 
-  const lock = await store.lock('apply', {
+  const lock = await lockState(store, 'apply', {
     timeoutMs: lockTimeoutMs(options.lockTimeout),
     onStaleLockBroken: (holder) =>
       ctx.logger.warn(

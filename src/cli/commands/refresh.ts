@@ -9,6 +9,7 @@ import { AuditLog } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { createCxoneClient } from '../../cxone/create-client.js';
 import { openStateStore } from '../../state/open-state-store.js';
+import { lockState } from '../../state/lock-state.js';
 import type { CommandContext } from '../command-context.js';
 import { JsonProgress, ListrProgress } from '../apply-progress.js';
 import { lockTimeoutMs } from '../durations.js';
@@ -19,7 +20,7 @@ export async function refreshCommand(
 ): Promise<void> {
   const config = await ctx.config();
   const store = openStateStore(config, ctx.cwd);
-  const lock = await store.lock('refresh', { timeoutMs: lockTimeoutMs(options.lockTimeout) });
+  const lock = await lockState(store, 'refresh', { timeoutMs: lockTimeoutMs(options.lockTimeout) });
   try {
     await store.compact();
     const { state } = await store.read();

@@ -6,6 +6,7 @@ import { runIdentity } from '../../audit/run-identity.js';
 import { closestMatch } from '../../diagnostics/did-you-mean.js';
 import { UsageError } from '../../errors.js';
 import { openStateStore } from '../../state/open-state-store.js';
+import { lockState } from '../../state/lock-state.js';
 import type { ExportState, State } from '../../state/state-model.js';
 import type { CommandContext } from '../command-context.js';
 import { lockTimeoutMs } from '../durations.js';
@@ -104,7 +105,7 @@ export async function stateRmCommand(
 ): Promise<void> {
   const config = await ctx.config();
   const store = openStateStore(config, ctx.cwd);
-  const lock = await store.lock('state rm', {
+  const lock = await lockState(store, 'state rm', {
     timeoutMs: lockTimeoutMs(options.lockTimeout),
     onStaleLockBroken: (h) =>
       ctx.logger.warn(
@@ -138,7 +139,7 @@ export async function stateRmCommand(
 }
 
 export async function stateUnlockCommand(ctx: CommandContext, lockId: string): Promise<void> {
-  const holder = await openStateStore(await ctx.config(), ctx.cwd).unlock(lockId);
+  const holder = await openStateStore(await ctx.config(), ctx.cwd).forceUnlock(lockId);
   ctx.logger.info(
     `Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`,
   );

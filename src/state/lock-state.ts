@@ -1,0 +1,60 @@
+// Taking a state's lock, with waiting, the same for every backend: try, and while someone holds it, wait 1 s,
+// then 2, 4, 8 and 16 s between tries (Terraform's LockWithContext), up to the caller's timeout.
+
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { toolVersion } from '../version.js';
+import { StateLockedError } from './state-errors.js';
+import type { LockInfo, LockOptions, StateLock, StateLocker } from './state-store.js';
+
+const FIRST_DELAY_MS = 1_000;
+const MAX_DELAY_MS = 16_000;
+
+export interface LockWaitOptions extends LockOptions {
+  /** The clock for the waiting (tests drive their own). */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** Takes the lock for `operation`, waiting up to `options.timeoutMs`; throws StateLockedError naming the holder. */
+export async function lockState(locker: StateLocker, operation: string, options: LockWaitOptions): Promise<StateLock> {
+  const info = lockInfo(operation);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const started = now();
+  for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
+    const attempt = await locker.tryLock(info, options);
+    if (attempt.acquired) return { info, release: () => locker.unlock(info.id) };
+    const waited = now() - started;
+    if (waited >= options.timeoutMs) {
+      throw new StateLockedError(attempt.holder, locker.lockLocation, options.timeoutMs > 0 ? waited : 0);
+    }
+    if (attempt.holder !== undefined) options.onWait?.(attempt.holder);
+    await sleep(Math.min(delay, options.timeoutMs - waited));
+  }
+}
+
+/** Who asks for the lock, and what for: shown to anyone who finds the state locked. */
+export function lockInfo(operation: string): LockInfo {
+  const host = hostname();
+  return {
+    id: randomUUID(),
+    operation,
+    who: `${userName()}@${host}`,
+    host,
+    pid: process.pid,
+    created: new Date().toISOString(),
+    version: toolVersion(),
+  };
+}
+
+let cachedUser: string | undefined;
+
+function userName(): string {
+  try {
+    cachedUser ??= userInfo().username;
+  } catch {
+    cachedUser = process.env.USER ?? 'unknown';
+  }
+  return cachedUser;
+}
