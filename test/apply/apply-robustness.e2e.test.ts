@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../src/definitions/canonical-json.js';
+import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { CLI, runCliAsync } from '../support/run-cli.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
@@ -85,10 +86,48 @@ describe('apply when things go wrong', () => {
     expect(lockedWhileAsking).toBe(false);
     expect(result.code).toBe(1);
     expect(result.output).toMatch(
-      /the state moved on \(serial \d+ → \d+\) while the plan was being reviewed, so nothing was submitted/,
+      /the state moved on \(serial \d+ → \d+\) and the plan changed: b was no-op, is now create while the plan was being reviewed, so nothing was submitted/,
     );
     expect(sim.record().executions).toHaveLength(2);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+  });
+
+  it('goes ahead when what moved during the review (a recorded callback) leaves the plan as it was', async () => {
+    const sim = await startSimulator({ lifecycle: { minDurationMs: 600_000, msPerMillionRows: 0, failureRate: 0 } });
+    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
+    const run = cli(sim, dir);
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    writeFileSync(
+      join(dir, 'exports', 'a.yaml'),
+      readFileSync(join(dir, 'exports', 'a.yaml'), 'utf8').replace('maxRows: 1000', 'maxRows: 2000'),
+    );
+    const result = await applyAtPrompt(
+      dir,
+      async () => {
+        // serve records b's completion meanwhile: the serial moves, the plan does not.
+        const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
+        const { state } = await store.read();
+        const b = state.exports.b!;
+        await store.patch(
+          {
+            lineage: state.lineage,
+            set: {
+              b: {
+                ...b,
+                lastExecution: { ...b.lastExecution!, status: 'completed', completedAt: new Date().toISOString() },
+              },
+            },
+            remove: [],
+          },
+          state.serial,
+        );
+        return 'yes\r';
+      },
+      simEnvironment(sim),
+    );
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('Apply complete: 1 submitted, 0 failed, 0 skipped.');
+    expect(sim.record().executions).toHaveLength(3);
   });
 
   it('with --json and no terminal, fails on approval before printing anything', async () => {

@@ -146,16 +146,18 @@ export async function applyCommand(
     const snapshot = await store.read();
     let plan: Plan;
     if (reviewed !== undefined) {
-      if (snapshot.state.lineage !== reviewed.lineage || snapshot.state.serial !== reviewed.serial) {
+      // What moved meanwhile (a callback recorded, another run) matters only if it changes what is submitted.
+      plan = planFor(snapshot);
+      const moved = planDifference(reviewed, plan);
+      if (snapshot.state.lineage !== reviewed.lineage || moved !== undefined) {
         const what =
           snapshot.state.lineage !== reviewed.lineage
             ? 'the state was replaced by one of another lineage'
-            : `the state moved on (serial ${reviewed.serial} → ${snapshot.state.serial})`;
+            : `the state moved on (serial ${reviewed.serial} → ${snapshot.state.serial}) and the plan changed: ${moved}`;
         throw new UsageError(`${what} while the plan was being reviewed, so nothing was submitted`, {
           hint: 'Run apply again: it plans against the new state and asks again.',
         });
       }
-      plan = reviewed;
     } else if (savedText !== undefined && planFile !== undefined) {
       const saved = parseSavedPlan(savedText, planFile);
       const reasons = staleReasons(saved, { snapshot, definitions: definitions.definitions });
@@ -276,6 +278,20 @@ export async function applyCommand(
     removeHandler();
     await lock.release();
   }
+}
+
+/** How two plans differ in what they would do (an export's action, reason or version), or undefined. */
+function planDifference(before: Plan, after: Plan): string | undefined {
+  const key = (c: Plan['changes'][number]) => `${c.action} ${c.reason} ${c.definitionHash} ${c.idempotencyKey ?? ''}`;
+  const was = new Map(before.changes.map((c) => [c.name, key(c)]));
+  const now = new Map(after.changes.map((c) => [c.name, key(c)]));
+  for (const name of new Set([...was.keys(), ...now.keys()])) {
+    if (was.get(name) !== now.get(name)) {
+      const show = (plan: Plan) => plan.changes.find((c) => c.name === name)?.action ?? 'nothing';
+      return `${name} was ${show(before)}, is now ${show(after)}`;
+    }
+  }
+  return undefined;
 }
 
 /** True (after saying so) when the plan submits nothing and changes nothing locally. */
