@@ -130,4 +130,16 @@ describe('checkDefinitionFiles', () => {
       'That is a backslash and a letter, not a tab: YAML reads escapes only inside double quotes. Write tab, or "\\t" in double quotes.',
     );
   });
+
+  it.each(['valueOf', 'constructor', '__proto__', 'toString'])(
+    'explains an enum value named like an object member (%s) without failing',
+    (value) => {
+      const set = checkDefinitionFiles(
+        [{ file: 'exports/x.yaml', text: definitionYaml('a', [`delimiter: ${value}`, 'maxRows: 5']) }],
+        config,
+      );
+      expect(set.diagnostics.map((d) => d.rule)).toEqual(['schema/enum']);
+      expect(set.diagnostics[0]!.message).toContain(`not "${value}"`);
+    },
+  );
 });

@@ -200,8 +200,12 @@ function describeValue(value: unknown): string {
  * double quotes. Said plainly, since an edit-distance guess would point somewhere unrelated.
  */
 function escapedControl(value: string, allowed: readonly string[]): string | undefined {
-  const named: Record<string, [string, string]> = { '\\t': ['tab', '"\\t"'], '\\n': ['newline', '"\\n"'] };
-  const match = named[value];
+  // A Map, not an object: a value such as "valueOf" must not find Object.prototype's members.
+  const named = new Map<string, [string, string]>([
+    ['\\t', ['tab', '"\\t"']],
+    ['\\n', ['newline', '"\\n"']],
+  ]);
+  const match = named.get(value);
   if (match === undefined) return undefined;
   const [name, quoted] = match;
   const options = [
