@@ -13,6 +13,7 @@ import type { SubmittedExecution } from '../cxone/executions-client.js';
 import { ApiErrorCode } from '../cxone/api-error.js';
 import type { PlannedChange, Plan } from '../plan/plan-model.js';
 import { SUBMITTING_ACTIONS } from '../plan/plan-model.js';
+import { CXONE_STATUSES } from '../contract/execution-status.js';
 import type { ExecutionStatus, ExportState, State } from '../state/state-model.js';
 import type { FaultPoint } from './fault-point.js';
 import type { RequestGate } from './request-gate.js';
@@ -248,9 +249,7 @@ export async function applyPlan(
       });
       deps.hooks.end(change.dataActionId);
       deps.faultPoint?.('after-post', change.name);
-      const status = (
-        ['queued', 'running', 'completed', 'failed', 'cancelled'].includes(response.status) ? response.status : 'queued'
-      ) as ExecutionStatus;
+      const status = (CXONE_STATUSES.includes(response.status) ? response.status : 'queued') as ExecutionStatus;
       await deps.journal.commit({
         exports: [change.name],
         mutate: (state) => {

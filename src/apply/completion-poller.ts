@@ -6,7 +6,8 @@ import type { RunIdentity } from '../audit/audit-event.js';
 import { ApiError, ApiErrorCode } from '../cxone/api-error.js';
 import type { ExecutionStatusReport } from '../cxone/executions-client.js';
 import { anomalyFacts, completionFacts, decideCompletion, recordCompletion } from '../state/record-completion.js';
-import type { Clock } from './request-gate.js';
+import { IN_FLIGHT_STATUSES } from '../contract/execution-status.js';
+import type { Clock } from '../clock.js';
 import type { StateJournal } from './state-journal.js';
 
 export interface TrackedExecution {
@@ -102,7 +103,7 @@ export async function pollCompletions(
         throw error;
       }
       lookupWorks = true;
-      if (report.status === 'queued' || report.status === 'running') {
+      if (IN_FLIGHT_STATUSES.has(report.status)) {
         options.reporter.progress(execution, report.status);
         still.push(execution);
         continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestGate, TRANSIT_MARGIN_MS } from './request-gate.js';
-import type { Clock } from './request-gate.js';
+import type { Clock } from '../clock.js';
 
 function fakeClock(): Clock & { t: number } {
   const clock = {

@@ -3,36 +3,13 @@
 // - globally: at most `maxRequestsPerSecond`, when set;
 // - tenant-wide: after a 429, every request waits for the pause CXone asked for, not just the one that got it.
 
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+
 export interface RequestGateSettings {
   spacingMs: number;
   maxRequestsPerSecond: number | undefined;
 }
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  // Sub-millisecond, so spacing is measured as precisely as the server will measure it.
-  now: () => performance.timeOrigin + performance.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted === true) return reject(signal.reason as Error);
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms),
-      );
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal!.reason as Error);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
 
 /**
  * Two requests leave this process `spacingMs` apart, but may reach CXone a little closer together when the

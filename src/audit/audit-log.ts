@@ -3,7 +3,7 @@
 
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { appendDurably } from '../files/durable-write.js';
 import { redactSecrets } from '../redaction.js';
 import type { AuditEvent } from './audit-event.js';
@@ -11,6 +11,11 @@ import { scanAuditLog } from './scan-audit-log.js';
 
 export interface AuditSink {
   append(events: readonly AuditEvent[]): Promise<void>;
+}
+
+/** Where a state directory's audit log lives: beside the state, as `audit.jsonl`. */
+export function auditLogPath(stateDir: string): string {
+  return join(stateDir, 'audit.jsonl');
 }
 
 export class AuditLog implements AuditSink {

@@ -2,9 +2,8 @@
 // the first end logged is the verdict; a later line for the same execution (a redelivery after a crash between
 // the audit line and the state write) is not counted again.
 
+import { FINISHED_STATUSES } from '../contract/execution-status.js';
 import type { AuditEvent, AuditEventName } from './audit-event.js';
-
-export const FINISHED_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 
 /** The audit events that can end an execution. */
 export const END_EVENTS: readonly AuditEventName[] = ['execution.completed', 'execution.failed'];

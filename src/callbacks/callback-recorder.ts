@@ -3,13 +3,13 @@
 // The lock is taken per batch, not for the receiver's lifetime, so apply can run beside it.
 
 import { stampEvent } from '../audit/audit-event.js';
-import { FINISHED_STATUSES } from '../audit/execution-ends.js';
 import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
 import type { AuditSink } from '../audit/audit-log.js';
 import { anomalyFacts, completionFacts, decideCompletion, recordCompletion } from '../state/record-completion.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import type { ExportState, State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
+import { FINISHED_STATUSES } from '../contract/execution-status.js';
 import { lockState } from '../state/lock-state.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';

@@ -2,6 +2,7 @@
 // latency, checked for real rather than assumed, with anything odd named as an anomaly.
 
 import type { EventFacts } from '../audit/audit-event.js';
+import { CXONE_STATUSES, FINISHED_STATUSES } from '../contract/execution-status.js';
 import type { ExecutionStatus, ExportState, LastExecution } from './state-model.js';
 
 export interface CompletionReport {
@@ -17,7 +18,7 @@ export interface CompletionOutcome {
   anomalies: string[];
 }
 
-const KNOWN: readonly string[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+const KNOWN = CXONE_STATUSES;
 
 /** CXone's startTime and endTime are truncated to the second. */
 const TIME_PRECISION_MS = 1000;
@@ -39,7 +40,7 @@ export type CompletionDecision =
 
 /** Whether `report` may change `last`. A finished execution is final, whatever arrives later. */
 export function decideCompletion(last: LastExecution, report: CompletionReport): CompletionDecision {
-  const finished = last.status === 'completed' || last.status === 'failed' || last.status === 'cancelled';
+  const finished = FINISHED_STATUSES.has(last.status);
   if (finished && last.completedAt !== null) {
     return report.status === last.status
       ? { kind: 'duplicate' }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
 import { pollCompletions } from '../../src/apply/completion-poller.js';
-import { systemClock } from '../../src/apply/request-gate.js';
+import { systemClock } from '../../src/clock.js';
 import { StateJournal } from '../../src/apply/state-journal.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';

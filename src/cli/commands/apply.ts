@@ -3,15 +3,16 @@
 
 import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, SubmissionHooks } from '../../apply/apply-plan.js';
 import type { ExportResult } from '../../apply/apply-plan.js';
 import { pollCompletions } from '../../apply/completion-poller.js';
 import { faultPointFromEnvironment } from '../../apply/fault-point.js';
-import { RequestGate, systemClock } from '../../apply/request-gate.js';
+import { RequestGate } from '../../apply/request-gate.js';
+import { systemClock } from '../../clock.js';
 import { StateJournal } from '../../apply/state-journal.js';
-import { AuditLog } from '../../audit/audit-log.js';
+import { AuditLog, auditLogPath } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { createCxoneClient } from '../../cxone/create-client.js';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
@@ -180,7 +181,7 @@ export async function applyCommand(
     }
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
 
-    const { log: audit, repairedBytes } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
+    const { log: audit, repairedBytes } = await AuditLog.open(auditLogPath(config.stateDir));
     if (repairedBytes > 0)
       ctx.logger.warn(
         `Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`,

@@ -1,14 +1,14 @@
 // `cxone-exports refresh`: one pass over every unfinished execution in state, recording those that ended.
 // Meant for a scheduled CI job, where callbacks cannot arrive.
 
-import { join } from 'node:path';
 import { pollCompletions } from '../../apply/completion-poller.js';
-import { systemClock } from '../../apply/request-gate.js';
+import { systemClock } from '../../clock.js';
 import { StateJournal } from '../../apply/state-journal.js';
-import { AuditLog } from '../../audit/audit-log.js';
+import { AuditLog, auditLogPath } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { createCxoneClient } from '../../cxone/create-client.js';
 import { openStateStore } from '../../state/open-state-store.js';
+import { IN_FLIGHT_STATUSES } from '../../contract/execution-status.js';
 import { lockState } from '../../state/lock-state.js';
 import type { CommandContext } from '../command-context.js';
 import { JsonProgress, ListrProgress } from '../apply-progress.js';
@@ -26,9 +26,7 @@ export async function refreshCommand(
     const { state } = await store.read();
     const unfinished = Object.entries(state.exports)
       .filter(
-        ([, entry]) =>
-          entry.lastExecution?.executionId != null &&
-          (entry.lastExecution.status === 'queued' || entry.lastExecution.status === 'running'),
+        ([, entry]) => entry.lastExecution?.executionId != null && IN_FLIGHT_STATUSES.has(entry.lastExecution.status),
       )
       .map(([name, entry]) => ({
         name,
@@ -44,7 +42,7 @@ export async function refreshCommand(
       });
       return;
     }
-    const { log } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
+    const { log } = await AuditLog.open(auditLogPath(config.stateDir));
     const journal = new StateJournal(state, store, log);
     const client = createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line) });
     const result = await pollCompletions(unfinished, {

@@ -1,10 +1,10 @@
 // `cxone-exports serve`: the receiver for CXone's completion callbacks, with /healthz and /metrics.
 
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { stampEvent } from '../../audit/audit-event.js';
-import { AuditLog, damagedLinesWarning } from '../../audit/audit-log.js';
+import { AuditLog, damagedLinesWarning, auditLogPath } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { authEnabled } from '../../callbacks/callback-auth.js';
 import { CallbackRecorder } from '../../callbacks/callback-recorder.js';
@@ -64,7 +64,7 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
           key: await readTlsFile(ctx, options.tlsKey!, '--tls-key'),
         };
 
-  const auditPath = join(config.stateDir, 'audit.jsonl');
+  const auditPath = auditLogPath(config.stateDir);
   const { log: audit, repairedBytes } = await AuditLog.open(auditPath);
   if (repairedBytes > 0)
     ctx.logger.warn(

@@ -1,7 +1,7 @@
 // `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID`: look at and repair the state by hand.
 
 import { stampEvent } from '../../audit/audit-event.js';
-import { AuditLog } from '../../audit/audit-log.js';
+import { AuditLog, auditLogPath } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { closestMatch } from '../../diagnostics/did-you-mean.js';
 import { UsageError } from '../../errors.js';
@@ -11,7 +11,7 @@ import type { ExportState, State } from '../../state/state-model.js';
 import type { CommandContext } from '../command-context.js';
 import { lockTimeoutMs } from '../durations.js';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { mergeStates } from '../../state/merge-states.js';
 import { parseState, serializeState } from '../../state/state-file-format.js';
 import { writeFileDurably } from '../../files/durable-write.js';
@@ -115,7 +115,7 @@ export async function stateRmCommand(
   try {
     const { state } = await store.read();
     const entry = requireEntry(state, name);
-    const { log } = await AuditLog.open(join(config.stateDir, 'audit.jsonl'));
+    const { log } = await AuditLog.open(auditLogPath(config.stateDir));
     const identity = runIdentity(ctx.env, ctx.cwd);
     // Audit first: a line that says what is about to be forgotten is never lost to a crash before the write.
     await log.append([

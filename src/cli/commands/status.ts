@@ -1,8 +1,8 @@
 // `cxone-exports status [--json] [--since DURATION]`: last execution per export, and how executions went.
 // Reads state and audit without the lock.
 
-import { join, relative } from 'node:path';
-import { damagedLinesWarning } from '../../audit/audit-log.js';
+import { relative } from 'node:path';
+import { damagedLinesWarning, auditLogPath } from '../../audit/audit-log.js';
 import { END_EVENTS, ExecutionEnds } from '../../audit/execution-ends.js';
 import { scanAuditLog } from '../../audit/scan-audit-log.js';
 import { openStateStore } from '../../state/open-state-store.js';
@@ -19,7 +19,7 @@ export async function statusCommand(ctx: CommandContext, options: { json?: boole
   const since =
     options.since === undefined ? null : new Date(Date.now() - parseDuration(options.since, '--since', MAX_SINCE_MS));
   const { state } = await openStateStore(config, ctx.cwd).read();
-  const auditPath = join(config.stateDir, 'audit.jsonl');
+  const auditPath = auditLogPath(config.stateDir);
   const ends = new ExecutionEnds();
   const scan = await scanAuditLog(auditPath, { events: END_EVENTS, onEvent: (event) => ends.add(event) });
   if (scan.badLines > 0) ctx.logger.warn(damagedLinesWarning(relative(ctx.cwd, auditPath), scan.badLines));
