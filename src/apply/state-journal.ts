@@ -3,7 +3,6 @@
 // when its own change is durable, so "intent before POST" and "200 after the event is on disk" hold.
 
 import type { AuditEvent } from '../audit/audit-event.js';
-import type { AuditSink } from '../audit/audit-log.js';
 import type { State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
 import type { StateStore } from '../state/state-store.js';
@@ -25,7 +24,6 @@ export class StateJournal {
   constructor(
     private state: State,
     private readonly store: StateStore,
-    private readonly audit: AuditSink,
   ) {
     // A failed write (a full disk, a conflict) stops the journal: nothing after it may claim durability.
     this.commits = new GroupCommit(
@@ -68,19 +66,18 @@ export class StateJournal {
 
   private async commitBatch(batch: JournalEntry[]): Promise<void[]> {
     if (this.failure !== undefined) throw this.failure;
-    await this.audit.append(batch.flatMap((entry) => entry.events));
     const next: State = { ...this.state, exports: { ...this.state.exports } };
     for (const entry of batch) entry.mutate(next);
     const touched = [...new Set(batch.flatMap((entry) => entry.exports))];
-    if (touched.length > 0) {
-      const set = Object.fromEntries(
-        touched.filter((name) => next.exports[name] !== undefined).map((name) => [name, next.exports[name]!]),
-      );
-      const remove = touched.filter((name) => next.exports[name] === undefined);
-      const serial = await this.store.patch({ lineage: this.state.lineage, set, remove }, this.state.serial);
-      this.state = { ...next, serial };
-      this.writes++;
-    }
+    const set = Object.fromEntries(
+      touched.filter((name) => next.exports[name] !== undefined).map((name) => [name, next.exports[name]!]),
+    );
+    const remove = touched.filter((name) => next.exports[name] === undefined);
+    // One commit: the batch's audit events and its entries, together (the store keeps events first).
+    const events = batch.flatMap((entry) => entry.events);
+    const serial = await this.store.commit({ lineage: this.state.lineage, set, remove, events }, this.state.serial);
+    this.state = { ...next, serial };
+    if (touched.length > 0) this.writes++;
     return batch.map(() => undefined);
   }
 }

@@ -4,7 +4,6 @@
 
 import { stampEvent } from '../audit/audit-event.js';
 import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
-import type { AuditSink } from '../audit/audit-log.js';
 import { anomalyFacts, completionFacts, decideCompletion, recordCompletion } from '../state/record-completion.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import type { ExportState, State } from '../state/state-model.js';
@@ -29,7 +28,6 @@ export interface RecordingFailure {
 
 export interface CallbackRecorderOptions {
   store: StateStore;
-  audit: AuditSink;
   identity: RunIdentity;
   metrics: ReceiverMetrics;
   /** How long a batch waits for the state lock (apply may hold it). */
@@ -82,7 +80,7 @@ export class CallbackRecorder {
   }
 
   private async commit(reports: CompletionReport[]): Promise<RecordOutcome[]> {
-    const { store, audit, metrics } = this.options;
+    const { store, metrics } = this.options;
     const lock = await lockState(store, 'serve', { timeoutMs: this.options.lockTimeoutMs });
     try {
       const view = await this.currentView();
@@ -125,12 +123,12 @@ export class CallbackRecorder {
         return { kind: 'recorded', exportName: name, anomalies: outcome.anomalies };
       });
 
-      await audit.append(events);
+      // The batch's audit lines and entries as one commit (events first, for the file store).
+      state.serial = await store.commit(
+        { lineage: state.lineage, set: Object.fromEntries(changed), remove: [], events },
+        state.serial,
+      );
       if (changed.size > 0) {
-        state.serial = await store.patch(
-          { lineage: state.lineage, set: Object.fromEntries(changed), remove: [] },
-          state.serial,
-        );
         for (const [name, entry] of changed) state.exports[name] = entry;
         this.writes++;
         metrics.stateWrites.inc();

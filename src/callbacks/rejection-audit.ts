@@ -4,7 +4,7 @@
 // window. The metrics count every refusal as it happens.
 
 import type { AuditEvent, EventFacts } from '../audit/audit-event.js';
-import type { AuditSink } from '../audit/audit-log.js';
+import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
 
 const MAX_SOURCES = 5;
@@ -18,7 +18,8 @@ interface Window {
 }
 
 export interface RejectionAuditOptions {
-  audit: AuditSink;
+  /** Where the lines go: the state's audit events. */
+  store: Pick<StateStore, 'appendEvents'>;
   metrics: ReceiverMetrics;
   event: (facts: EventFacts) => AuditEvent;
   windowMs?: number;
@@ -56,7 +57,7 @@ export class RejectionAudit {
       ...detail,
     });
     const closed = open === undefined ? undefined : this.summary(reason, open, now);
-    await this.options.audit.append(closed === undefined ? [first] : [closed, first]);
+    await this.options.store.appendEvents(closed === undefined ? [first] : [closed, first]);
   }
 
   /** Writes the summary of every window (all of them on close, else only those that have ended). */
@@ -69,7 +70,7 @@ export class RejectionAudit {
       const line = this.summary(reason, window, now);
       if (line !== undefined) lines.push(line);
     }
-    await this.options.audit.append(lines);
+    await this.options.store.appendEvents(lines);
   }
 
   async close(): Promise<void> {

@@ -13,12 +13,26 @@ import { StateConflictError, StateUnreadableError } from './state-errors.js';
 import { checkState, parseState, serializeContent, serializeState, withSerial } from './state-file-format.js';
 import { emptyState } from './state-model.js';
 import type { ExportState, State } from './state-model.js';
-import type { LockAttempt, LockHooks, LockInfo, StatePatch, StateSnapshot, StateStore } from './state-store.js';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { AuditLog, auditLogPath } from '../audit/audit-log.js';
+import { scanAuditLog } from '../audit/scan-audit-log.js';
+import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
+import type {
+  LockAttempt,
+  LockHooks,
+  LockInfo,
+  StateCommit,
+  StatePatch,
+  StateSnapshot,
+  StateStore,
+} from './state-store.js';
 
 export interface LocalFileStoreOptions {
   stateDir: string;
   /** How paths are shown in messages (relative to the working directory). */
   displayDir?: string;
+  /** The audit log of this state; `{stateDir}/audit.jsonl` by default. */
+  auditPath?: string;
   /** Test hook: runs after the temp file is written and before the rename, to simulate a crash there. */
   beforeRename?: () => Promise<void>;
 }
@@ -52,6 +66,8 @@ export class LocalFileStore implements StateStore {
   private readonly display: (file: string) => string;
   private backedUp = false;
   private known: KnownState | undefined;
+  private readonly auditPath: string;
+  private auditLog: Promise<{ log: AuditLog; repairedBytes: number }> | undefined;
 
   constructor(private readonly options: LocalFileStoreOptions) {
     this.statePath = join(options.stateDir, 'state.json');
@@ -64,6 +80,7 @@ export class LocalFileStore implements StateStore {
         : `${options.displayDir.replace(/\/$/, '')}/${file}`;
     this.location = this.display('state.json');
     this.lockLocation = this.display('state.lock');
+    this.auditPath = options.auditPath ?? auditLogPath(options.stateDir);
   }
 
   async read(): Promise<StateSnapshot> {
@@ -130,6 +147,30 @@ export class LocalFileStore implements StateStore {
       walSignature: await signature(this.walPath),
     };
     return record.serial;
+  }
+
+  async commit(change: StateCommit, expectedSerial: number): Promise<number> {
+    // Refused before anything is written, so a stale commit leaves neither events nor entries behind.
+    this.refuseIfMoved(await this.load(), expectedSerial, change.lineage);
+    // The events first, fsynced: a crash before the entries leaves a line that says what was about to happen.
+    await this.appendEvents(change.events);
+    if (Object.keys(change.set).length === 0 && change.remove.length === 0) return expectedSerial;
+    return this.patch({ lineage: change.lineage, set: change.set, remove: change.remove }, expectedSerial);
+  }
+
+  async appendEvents(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await (await this.openAuditLog()).log.append(events);
+  }
+
+  /** Opens the audit log once, moving a line torn by a crash aside; says how many bytes were moved. */
+  async openAuditLog(): Promise<{ log: AuditLog; repairedBytes: number }> {
+    this.auditLog ??= AuditLog.open(this.auditPath);
+    return this.auditLog;
+  }
+
+  scanEvents(options: ScanOptions): Promise<ScanSummary> {
+    return scanAuditLog(this.auditPath, options);
   }
 
   async compact(): Promise<void> {

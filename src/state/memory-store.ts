@@ -6,13 +6,17 @@ import { randomUUID } from 'node:crypto';
 import { StateConflictError } from './state-errors.js';
 import { emptyState } from './state-model.js';
 import type { State } from './state-model.js';
-import type { LockAttempt, LockInfo, StatePatch, StateSnapshot, StateStore } from './state-store.js';
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
+import type { LockAttempt, LockInfo, StateCommit, StatePatch, StateSnapshot, StateStore } from './state-store.js';
 
 export class MemoryStore implements StateStore {
   readonly location = 'memory';
   readonly lockLocation = 'memory lock';
   private stored: State | undefined;
   private holder: LockInfo | undefined;
+  /** The audit events, in the order they were stored. */
+  readonly events: AuditEvent[] = [];
 
   read(): Promise<StateSnapshot> {
     if (this.stored === undefined) return Promise.resolve({ state: emptyState(randomUUID()), exists: false });
@@ -45,6 +49,27 @@ export class MemoryStore implements StateStore {
     for (const name of changes.remove) delete exports[name];
     this.stored = { ...base, exports, serial: expectedSerial + 1 };
     return this.stored.serial;
+  }
+
+  async commit(change: StateCommit, expectedSerial: number): Promise<number> {
+    await this.refuseIfMoved(expectedSerial, change.lineage);
+    this.events.push(...change.events);
+    if (Object.keys(change.set).length === 0 && change.remove.length === 0) return expectedSerial;
+    return this.patch(change, expectedSerial);
+  }
+
+  appendEvents(events: readonly AuditEvent[]): Promise<void> {
+    this.events.push(...events);
+    return Promise.resolve();
+  }
+
+  scanEvents(options: ScanOptions): Promise<ScanSummary> {
+    let lines = 0;
+    for (const event of this.events) {
+      lines++;
+      if (options.events === undefined || options.events.includes(event.event)) options.onEvent(event);
+    }
+    return Promise.resolve({ lines, badLines: 0, endOffset: lines });
   }
 
   compact(): Promise<void> {

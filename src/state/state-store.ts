@@ -1,6 +1,8 @@
 // Where state lives, behind an interface with no file-system assumptions: the local file store implements it
 // today, a PostgreSQL store (advisory locks, serial as a row version) can implement it later.
 
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
 import type { ExportState, State } from './state-model.js';
 
 export interface LockInfo {
@@ -65,7 +67,18 @@ export interface StatePatch {
   remove: string[];
 }
 
-export interface StateStore extends StateLocker {
+/** A state change and the audit events that explain it: stored together, or neither. */
+export interface StateCommit extends StatePatch {
+  events: readonly AuditEvent[];
+}
+
+/** The audit events of a state, as `status` and the metrics read them. */
+export interface AuditEventReader {
+  /** Streams the events in the order they were stored (only those of `options.events`, when given). */
+  scanEvents(options: ScanOptions): Promise<ScanSummary>;
+}
+
+export interface StateStore extends StateLocker, AuditEventReader {
   /** Human description, e.g. `.cxone-exports/state.json`. */
   readonly location: string;
   /** The stored state. Its entries may be shared with the store: replace them, never change them in place. */
@@ -80,6 +93,15 @@ export interface StateStore extends StateLocker {
   write(next: State, expectedSerial: number): Promise<State>;
   /** Applies entry-level changes if the serial is still `expectedSerial`; returns the new serial. Durable on return. */
   patch(changes: StatePatch, expectedSerial: number): Promise<number>;
+  /**
+   * The one way a command changes the state: entry changes and the audit events that explain them, if the serial
+   * and lineage still match (compare-and-swap), as one step. A file store writes the events first (fsynced), then
+   * the entries; a database does both in one transaction. With no entry changes, only the events are stored and
+   * the serial stays. Returns the serial afterwards.
+   */
+  commit(change: StateCommit, expectedSerial: number): Promise<number>;
+  /** Events that change no state (a refused callback): stored durably. */
+  appendEvents(events: readonly AuditEvent[]): Promise<void>;
   /** Folds logged patches into one complete stored state (before committing it to Git, on shutdown). */
   compact(): Promise<void>;
   /** Copies the stored state aside, once per store instance (one run). */

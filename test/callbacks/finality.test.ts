@@ -7,7 +7,6 @@ import { readAuditLog } from '../../src/audit/audit-log.js';
 import { pollCompletions } from '../../src/apply/completion-poller.js';
 import { systemClock } from '../../src/clock.js';
 import { StateJournal } from '../../src/apply/state-journal.js';
-import { AuditLog } from '../../src/audit/audit-log.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { completion, postCallback, repoWithQueuedExecutions, startReceiver } from '../support/receiver.js';
 import { samplePayload, simClient, startSimulator } from '../support/simulator.js';
@@ -102,8 +101,7 @@ describe('a finished execution is final', () => {
     const stateDir = join(dir, '.cxone-exports');
     const store = new LocalFileStore({ stateDir });
     const state = await store.write({ ...(await store.read()).state, exports: { polled: entry } }, 1);
-    const { log } = await AuditLog.open(join(stateDir, 'audit.jsonl'));
-    const journal = new StateJournal(state, store, log);
+    const journal = new StateJournal(state, store);
     const finished: string[] = [];
     const result = await pollCompletions(
       [{ name: 'polled', dataActionId: 'da-agent-activity', executionId: submitted.executionId }],

@@ -2,6 +2,7 @@
 // backend joins by adding one line to STORES.
 
 import { join } from 'node:path';
+import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { describe, expect, it } from 'vitest';
 import { lockInfo, lockState } from '../../src/state/lock-state.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
@@ -15,6 +16,21 @@ const STORES: [string, () => StateStore][] = [
   ['local', () => new LocalFileStore({ stateDir: join(miniRepo({}), '.cxone-exports') })],
   ['memory', () => new MemoryStore()],
 ];
+
+const forget = (name: string): AuditEvent => ({
+  timestamp: '2026-11-28T10:00:00.000Z',
+  event: 'state.forget',
+  export: name,
+  actor: 'test',
+  runId: 'r',
+  toolVersion: '0.1.0',
+});
+
+async function exportsOfEvents(store: StateStore): Promise<string[]> {
+  const names: string[] = [];
+  await store.scanEvents({ onEvent: (event) => names.push(String(event.export)) });
+  return names;
+}
 
 describe.each(STORES)('the %s state store', (_name, open) => {
   const a = appliedEntry(definition('a'));
@@ -55,6 +71,39 @@ describe.each(STORES)('the %s state store', (_name, open) => {
     const read = await store.read();
     expect(read.state.serial).toBe(first.serial);
     expect(Object.keys(read.state.exports)).toEqual(['a']);
+  });
+
+  it('commits entries with the events that explain them, or neither when the state moved', async () => {
+    const store = open();
+    const first = await store.write({ ...(await store.read()).state, exports: { a } }, 0);
+    const serial = await store.commit(
+      { lineage: first.lineage, set: { b }, remove: ['a'], events: [forget('a'), forget('b')] },
+      first.serial,
+    );
+    expect(serial).toBe(first.serial + 1);
+    await expect(
+      store.commit({ lineage: first.lineage, set: { a }, remove: [], events: [forget('stale')] }, first.serial),
+    ).rejects.toBeInstanceOf(StateConflictError);
+    await expect(
+      store.commit({ lineage: 'another', set: { a }, remove: [], events: [forget('other')] }, serial),
+    ).rejects.toBeInstanceOf(StateConflictError);
+    const read = await store.read();
+    expect(Object.keys(read.state.exports)).toEqual(['b']);
+    expect(await exportsOfEvents(store)).toEqual(['a', 'b']);
+  });
+
+  it('stores events alone without moving the serial, in order, and reads back only the kinds asked for', async () => {
+    const store = open();
+    const first = await store.write({ ...(await store.read()).state, exports: { a } }, 0);
+    expect(
+      await store.commit({ lineage: first.lineage, set: {}, remove: [], events: [forget('x')] }, first.serial),
+    ).toBe(first.serial);
+    await store.appendEvents([{ ...forget('y'), event: 'callback.rejected' }]);
+    expect((await store.read()).state.serial).toBe(first.serial);
+    expect(await exportsOfEvents(store)).toEqual(['x', 'y']);
+    const rejected: string[] = [];
+    await store.scanEvents({ events: ['callback.rejected'], onEvent: (e) => rejected.push(String(e.export)) });
+    expect(rejected).toEqual(['y']);
   });
 
   it('gives the lock to one holder at a time, and describes the holder to the others', async () => {

@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { AuditLog } from '../../src/audit/audit-log.js';
 import { stampEvent } from '../../src/audit/audit-event.js';
 import { CallbackRecorder } from '../../src/callbacks/callback-recorder.js';
 import { createCallbackServer } from '../../src/callbacks/callback-receiver.js';
@@ -46,18 +45,17 @@ export async function startReceiver(
   auth: { secrets?: string[]; token?: string } = {},
   options: { lockTimeoutMs?: number; now?: () => number } = {},
 ) {
-  const { log } = await AuditLog.open(join(dir, '.cxone-exports', 'audit.jsonl'));
+  const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
   const metrics = new ReceiverMetrics();
   const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
   const recorder = new CallbackRecorder({
-    store: new LocalFileStore({ stateDir: join(dir, '.cxone-exports') }),
-    audit: log,
+    store,
     identity,
     metrics,
     lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
   });
   const rejections = new RejectionAudit({
-    audit: log,
+    store,
     metrics,
     event: (facts) => stampEvent(identity, new Date().toISOString(), facts),
     ...(options.now === undefined ? {} : { now: options.now }),

@@ -181,12 +181,13 @@ export async function applyCommand(
     }
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
 
-    const { log: audit, repairedBytes } = await AuditLog.open(auditLogPath(config.stateDir));
+    // Opened here only to say so when a crash tore its last line; the store writes to it.
+    const { repairedBytes } = await AuditLog.open(auditLogPath(config.stateDir));
     if (repairedBytes > 0)
       ctx.logger.warn(
         `Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`,
       );
-    const journal = new StateJournal(snapshot.state, store, audit);
+    const journal = new StateJournal(snapshot.state, store);
     const serialBefore = snapshot.state.serial;
 
     const gate = new RequestGate({

@@ -42,8 +42,8 @@ export async function refreshCommand(
       });
       return;
     }
-    const { log } = await AuditLog.open(auditLogPath(config.stateDir));
-    const journal = new StateJournal(state, store, log);
+    await AuditLog.open(auditLogPath(config.stateDir));
+    const journal = new StateJournal(state, store);
     const client = createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line) });
     const result = await pollCompletions(unfinished, {
       client: client.executions,

@@ -65,7 +65,8 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
         };
 
   const auditPath = auditLogPath(config.stateDir);
-  const { log: audit, repairedBytes } = await AuditLog.open(auditPath);
+  // Opened here to repair (and report) a line torn by a crash before anything reads or appends.
+  const { repairedBytes } = await AuditLog.open(auditPath);
   if (repairedBytes > 0)
     ctx.logger.warn(
       `Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`,
@@ -75,9 +76,9 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
   const scan = await seedMetricsFromAuditLog(metrics, auditPath);
   if (scan.badLines > 0) ctx.logger.warn(damagedLinesWarning(relative(ctx.cwd, auditPath), scan.badLines));
   const identity = runIdentity(ctx.env, config.rootDir);
+  const store = openStateStore(config, ctx.cwd);
   const recorder = new CallbackRecorder({
-    store: openStateStore(config, ctx.cwd),
-    audit,
+    store,
     identity,
     metrics,
     lockTimeoutMs: lockTimeoutMs(options.lockTimeout ?? '30s'),
@@ -92,7 +93,7 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
       ),
   });
   const rejections = new RejectionAudit({
-    audit,
+    store,
     metrics,
     event: (facts) => stampEvent(identity, new Date().toISOString(), facts),
   });

@@ -1,7 +1,6 @@
 // `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID`: look at and repair the state by hand.
 
 import { stampEvent } from '../../audit/audit-event.js';
-import { AuditLog, auditLogPath } from '../../audit/audit-log.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { closestMatch } from '../../diagnostics/did-you-mean.js';
 import { UsageError } from '../../errors.js';
@@ -115,21 +114,22 @@ export async function stateRmCommand(
   try {
     const { state } = await store.read();
     const entry = requireEntry(state, name);
-    const { log } = await AuditLog.open(auditLogPath(config.stateDir));
     const identity = runIdentity(ctx.env, ctx.cwd);
-    // Audit first: a line that says what is about to be forgotten is never lost to a crash before the write.
-    await log.append([
-      stampEvent(identity, new Date().toISOString(), {
-        event: 'state.forget',
-        export: name,
-        definitionHash: entry.definitionHash,
-        executionId: entry.lastExecution?.executionId ?? null,
-        reason: 'state rm',
-      }),
-    ]);
-    const exports = { ...state.exports };
-    delete exports[name];
-    const written = await store.write({ ...state, exports }, state.serial);
+    const forget = stampEvent(identity, new Date().toISOString(), {
+      event: 'state.forget',
+      export: name,
+      definitionHash: entry.definitionHash,
+      executionId: entry.lastExecution?.executionId ?? null,
+      reason: 'state rm',
+    });
+    // One commit: the line that says what is forgotten, and the removal (the line first, for the file store).
+    const serial = await store.commit(
+      { lineage: state.lineage, set: {}, remove: [name], events: [forget] },
+      state.serial,
+    );
+    // state.json is what Git commits: fold the change into it now.
+    await store.compact();
+    const written = { serial };
     ctx.logger.info(
       `Removed ${name} from the state (serial ${state.serial} → ${written.serial}). CXone was not called; the next plan shows it as create if it is still defined.`,
     );
