@@ -97,4 +97,13 @@ describe('parseConfig', () => {
     if (result.ok) return;
     expect(result.diagnostics[0]!.message).toMatch(new RegExp(`${key}.*≤ \\d+`));
   });
+
+  it('chooses the local backend by default, and refuses an unknown one where it is written', () => {
+    expect(parseConfig(raw(null), {})).toMatchObject({ ok: true, config: { backend: { type: 'local' } } });
+    const result = parseConfig(raw({ backend: { type: 'consul' } }), {});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics[0]).toMatchObject({ file: 'cxone-exports.config.yaml', rule: 'schema/enum' });
+    expect(result.diagnostics[0]!.message).toContain('backend.type must be one of "local", not "consul"');
+  });
 });

@@ -52,6 +52,7 @@ interface RawShape {
     circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
   };
   callbacks?: { host?: string; port?: number; path?: string };
+  backend?: { type?: 'local' };
 }
 
 export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
@@ -134,6 +135,7 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
         port: shape.callbacks?.port ?? 8080,
         path: shape.callbacks?.path ?? '/webhook/cxone-callback',
       },
+      backend: { type: shape.backend?.type ?? 'local' },
     },
   };
 }

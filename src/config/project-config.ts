@@ -45,4 +45,6 @@ export interface ProjectConfig {
     port: number;
     path: string;
   };
+  /** Where the state lives; the local files under stateDir unless the config names another backend. */
+  backend: { type: 'local' };
 }
