@@ -8,11 +8,7 @@ import { open, rename, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Replaces `path` with `text` atomically and durably: temp file, write all, fsync, rename, fsync the directory. */
-export async function writeFileDurably(
-  path: string,
-  text: string | Buffer,
-  beforeRename?: () => Promise<void>,
-): Promise<void> {
+export async function writeFileDurably(path: string, text: string | Buffer): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.tmp`);
   try {
     const handle = await open(temp, 'wx', 0o644);
@@ -22,7 +18,6 @@ export async function writeFileDurably(
     } finally {
       await handle.close();
     }
-    await beforeRename?.();
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);

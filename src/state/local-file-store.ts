@@ -33,8 +33,6 @@ export interface LocalFileStoreOptions {
   displayDir?: string;
   /** The audit log of this state; `{stateDir}/audit.jsonl` by default. */
   auditPath?: string;
-  /** Test hook: runs after the temp file is written and before the rename, to simulate a crash there. */
-  beforeRename?: () => Promise<void>;
 }
 
 /** What this store last saw on disk, and the state it holds, so unchanged files are never parsed twice. */
@@ -345,7 +343,7 @@ export class LocalFileStore implements StateStore {
   }
 
   private async writeDurably(path: string, text: string): Promise<void> {
-    await writeFileDurably(path, text, this.options.beforeRename);
+    await writeFileDurably(path, text);
   }
 }
 
