@@ -200,19 +200,16 @@ function describeValue(value: unknown): string {
  * double quotes. Said plainly, since an edit-distance guess would point somewhere unrelated.
  */
 function escapedControl(value: string, allowed: readonly string[]): string | undefined {
-  // A Map, not an object: a value such as "valueOf" must not find Object.prototype's members.
-  const named = new Map<string, [string, string]>([
-    ['\\t', ['tab', '"\\t"']],
-    ['\\n', ['newline', '"\\n"']],
-  ]);
-  const match = named.get(value);
-  if (match === undefined) return undefined;
-  const [name, quoted] = match;
-  const options = [
-    allowed.includes(name) ? name : undefined,
-    allowed.includes(quoted.slice(1, -1).replace('\\t', '\t').replace('\\n', '\n'))
-      ? `${quoted} in double quotes`
-      : undefined,
-  ].filter(Boolean);
-  return ` That is a backslash and a letter, not a ${name}: YAML reads escapes only inside double quotes.${options.length > 0 ? ` Write ${options.join(', or ')}.` : ''}`;
+  // The character each two-letter escape stands for, and its name. A Map, not an object: a value such as
+  // "valueOf" must not find Object.prototype's members.
+  const meant = new Map([
+    ['\\t', { char: '\t', name: 'tab' }],
+    ['\\n', { char: '\n', name: 'newline' }],
+  ]).get(value);
+  if (meant === undefined) return undefined;
+  const ways = [
+    ...(allowed.includes(meant.name) ? [meant.name] : []),
+    ...(allowed.includes(meant.char) ? [`${JSON.stringify(meant.char)} in double quotes`] : []),
+  ];
+  return ` That is a backslash and a letter, not a ${meant.name}: YAML reads escapes only inside double quotes.${ways.length > 0 ? ` Write ${ways.join(', or ')}.` : ''}`;
 }

@@ -18,8 +18,6 @@ export interface CompletionOutcome {
   anomalies: string[];
 }
 
-const KNOWN = CXONE_STATUSES;
-
 /** CXone's startTime and endTime are truncated to the second. */
 const TIME_PRECISION_MS = 1000;
 
@@ -80,8 +78,8 @@ export function recordCompletion(entry: ExportState, report: CompletionReport, n
   if (last === null || last.executionId !== report.executionId)
     throw new Error(`execution ${report.executionId} is not the last execution of this export`);
   const anomalies: string[] = [];
-  const status = (KNOWN.includes(report.status) ? report.status : 'failed') as ExecutionStatus;
-  if (!KNOWN.includes(report.status)) anomalies.push(`unknown-status:${report.status}`);
+  const status = (CXONE_STATUSES.includes(report.status) ? report.status : 'failed') as ExecutionStatus;
+  if (!CXONE_STATUSES.includes(report.status)) anomalies.push(`unknown-status:${report.status}`);
 
   let rows: number | null = null;
   if (report.rowsExported !== undefined && report.rowsExported !== null) {

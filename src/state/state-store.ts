@@ -78,6 +78,17 @@ export interface AuditEventReader {
   scanEvents(options: ScanOptions): Promise<ScanSummary>;
 }
 
+/** A store whose audit log a crash can tear (a file): it repairs the log once, when first opened. */
+export interface AuditLogRepair {
+  /** Opens the audit log (repairing it); says how many bytes of a torn last line were moved aside. */
+  openAuditLog(): Promise<{ repairedBytes: number }>;
+}
+
+/** Whether `store` has an audit log to repair (checked where used, like any optional capability). */
+export function repairsAuditLog(store: StateStore): store is StateStore & AuditLogRepair {
+  return typeof (store as Partial<AuditLogRepair>).openAuditLog === 'function';
+}
+
 export interface StateStore extends StateLocker, AuditEventReader {
   /** Human description, e.g. `.cxone-exports/state.json`. */
   readonly location: string;

@@ -10,6 +10,7 @@ import { canonicalJson } from '../../src/definitions/canonical-json.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { CLI, runCliAsync } from '../support/run-cli.js';
+import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
 
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
@@ -42,6 +43,16 @@ function applyAtPrompt(
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
 }
 
+/** Two exports applied, then a's definition edited: the next plan updates a, and only a. */
+async function appliedThenEdited(sim: CxoneSimulator) {
+  const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
+  const run = cli(sim, dir);
+  expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+  const file = join(dir, 'exports', 'a.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('maxRows: 1000', 'maxRows: 2000'));
+  return { dir, run };
+}
+
 function reseal(plan: Record<string, unknown>): Record<string, unknown> {
   const unsealed = { ...plan };
   delete unsealed.checksum;
@@ -65,13 +76,7 @@ describe('apply when things go wrong', () => {
 
   it('holds no lock while asking, and refuses when the state moved before the answer', async () => {
     const sim = await startSimulator();
-    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
-    const run = cli(sim, dir);
-    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
-    writeFileSync(
-      join(dir, 'exports', 'a.yaml'),
-      readFileSync(join(dir, 'exports', 'a.yaml'), 'utf8').replace('maxRows: 1000', 'maxRows: 2000'),
-    );
+    const { dir, run } = await appliedThenEdited(sim);
     let lockedWhileAsking: boolean | undefined;
     const result = await applyAtPrompt(
       dir,
@@ -94,13 +99,7 @@ describe('apply when things go wrong', () => {
 
   it('goes ahead when what moved during the review (a recorded callback) leaves the plan as it was', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 600_000, msPerMillionRows: 0, failureRate: 0 } });
-    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
-    const run = cli(sim, dir);
-    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
-    writeFileSync(
-      join(dir, 'exports', 'a.yaml'),
-      readFileSync(join(dir, 'exports', 'a.yaml'), 'utf8').replace('maxRows: 1000', 'maxRows: 2000'),
-    );
+    const { dir } = await appliedThenEdited(sim);
     const result = await applyAtPrompt(
       dir,
       async () => {

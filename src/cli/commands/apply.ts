@@ -12,7 +12,7 @@ import { faultPointFromEnvironment } from '../../apply/fault-point.js';
 import { RequestGate } from '../../apply/request-gate.js';
 import { systemClock } from '../../clock.js';
 import { StateJournal } from '../../apply/state-journal.js';
-import { AuditLog, auditLogPath } from '../../audit/audit-log.js';
+import { openAuditLogReportingRepair } from '../audit-repair.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { createCxoneClient } from '../../cxone/create-client.js';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
@@ -181,12 +181,7 @@ export async function applyCommand(
     }
     if (interrupted !== undefined) throw new ExitError(exitCodeFor(interrupted));
 
-    // Opened here only to say so when a crash tore its last line; the store writes to it.
-    const { repairedBytes } = await AuditLog.open(auditLogPath(config.stateDir));
-    if (repairedBytes > 0)
-      ctx.logger.warn(
-        `Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`,
-      );
+    await openAuditLogReportingRepair(store, ctx.logger);
     const journal = new StateJournal(snapshot.state, store);
     const serialBefore = snapshot.state.serial;
 

@@ -4,7 +4,7 @@
 import { pollCompletions } from '../../apply/completion-poller.js';
 import { systemClock } from '../../clock.js';
 import { StateJournal } from '../../apply/state-journal.js';
-import { AuditLog, auditLogPath } from '../../audit/audit-log.js';
+import { openAuditLogReportingRepair } from '../audit-repair.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { createCxoneClient } from '../../cxone/create-client.js';
 import { openStateStore } from '../../state/open-state-store.js';
@@ -42,7 +42,7 @@ export async function refreshCommand(
       });
       return;
     }
-    await AuditLog.open(auditLogPath(config.stateDir));
+    await openAuditLogReportingRepair(store, ctx.logger);
     const journal = new StateJournal(state, store);
     const client = createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line) });
     const result = await pollCompletions(unfinished, {

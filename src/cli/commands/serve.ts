@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { stampEvent } from '../../audit/audit-event.js';
-import { AuditLog, damagedLinesWarning, auditLogPath } from '../../audit/audit-log.js';
+import { auditLogPath, damagedLinesWarning } from '../../audit/audit-log.js';
+import { openAuditLogReportingRepair } from '../audit-repair.js';
 import { runIdentity } from '../../audit/run-identity.js';
 import { authEnabled } from '../../callbacks/callback-auth.js';
 import { CallbackRecorder } from '../../callbacks/callback-recorder.js';
@@ -65,18 +66,14 @@ export async function serveCommand(ctx: CommandContext, options: ServeOptions): 
         };
 
   const auditPath = auditLogPath(config.stateDir);
-  // Opened here to repair (and report) a line torn by a crash before anything reads or appends.
-  const { repairedBytes } = await AuditLog.open(auditPath);
-  if (repairedBytes > 0)
-    ctx.logger.warn(
-      `Warning: the last line of audit.jsonl was torn by a crash; its ${repairedBytes} bytes were moved to audit.jsonl.torn.`,
-    );
+  const store = openStateStore(config, ctx.cwd);
+  // Repaired before the metrics read it, so a torn line is moved aside (and reported) rather than skipped.
+  await openAuditLogReportingRepair(store, ctx.logger);
   const metrics = new ReceiverMetrics();
   // Streamed: the counters start from an audit log of any size in bounded memory.
   const scan = await seedMetricsFromAuditLog(metrics, auditPath);
   if (scan.badLines > 0) ctx.logger.warn(damagedLinesWarning(relative(ctx.cwd, auditPath), scan.badLines));
   const identity = runIdentity(ctx.env, config.rootDir);
-  const store = openStateStore(config, ctx.cwd);
   const recorder = new CallbackRecorder({
     store,
     identity,
