@@ -15,7 +15,6 @@ import type { PlannedChange, Plan } from '../plan/plan-model.js';
 import { SUBMITTING_ACTIONS } from '../plan/plan-model.js';
 import { CXONE_STATUSES } from '../contract/execution-status.js';
 import type { ExecutionStatus, ExportState, State } from '../state/state-model.js';
-import type { FaultPoint } from './fault-point.js';
 import type { RequestGate } from './request-gate.js';
 import type { StateJournal } from './state-journal.js';
 import { leavesOutcomeUnknown, submissionOutcome } from './submission-outcome.js';
@@ -51,7 +50,6 @@ export interface ApplyDependencies {
   stopSignal: AbortSignal;
   /** Aborted when in-flight requests must end too. */
   abortSignal: AbortSignal;
-  faultPoint?: FaultPoint;
   now?: () => Date;
   newKey?: () => string;
 }
@@ -226,7 +224,6 @@ export async function applyPlan(
       definitionHash: definition.definitionHash,
       idempotencyKey: key,
     };
-    deps.faultPoint?.('before-intent', change.name);
     // What the intent replaces, so an attempt that never left the process can be undone exactly.
     let before: { existed: boolean; pending: ExportState['pending'] } = { existed: false, pending: null };
     await deps.journal.commit({
@@ -239,7 +236,6 @@ export async function applyPlan(
       },
       events: [event({ event: 'execution.intent', export: change.name, status: 'pending', ...seedFields })],
     });
-    deps.faultPoint?.('after-intent', change.name);
 
     deps.hooks.begin(change);
     try {
@@ -248,7 +244,6 @@ export async function applyPlan(
         signal: deps.abortSignal,
       });
       deps.hooks.end(change.dataActionId);
-      deps.faultPoint?.('after-post', change.name);
       const status = (CXONE_STATUSES.includes(response.status) ? response.status : 'queued') as ExecutionStatus;
       await deps.journal.commit({
         exports: [change.name],
@@ -275,7 +270,6 @@ export async function applyPlan(
           }),
         ],
       });
-      deps.faultPoint?.('after-result', change.name);
       deps.reporter.submitted(change, response.executionId);
       return { ...base, outcome: 'submitted', executionId: response.executionId };
     } catch (error) {

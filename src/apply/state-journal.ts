@@ -5,6 +5,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
+import { compactsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 
 export interface JournalEntry {
@@ -61,7 +62,7 @@ export class StateJournal {
   async close(): Promise<void> {
     await this.drain();
     if (this.failure !== undefined) throw this.failure;
-    await this.store.compact();
+    if (compactsState(this.store)) await this.store.compact();
   }
 
   private async commitBatch(batch: JournalEntry[]): Promise<void[]> {

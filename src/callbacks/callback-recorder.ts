@@ -10,6 +10,7 @@ import type { ExportState, State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
 import { FINISHED_STATUSES } from '../contract/execution-status.js';
 import { lockState } from '../state/lock-state.js';
+import { compactsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
 
@@ -167,7 +168,8 @@ export class CallbackRecorder {
   }
 
   private async compactLocked(): Promise<void> {
-    await this.options.store.compact();
+    const { store } = this.options;
+    if (compactsState(store)) await store.compact();
     this.patchesSinceCompaction = 0;
   }
 

@@ -4,8 +4,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { END_EVENTS, ExecutionEnds } from '../audit/execution-ends.js';
-import { scanAuditLog } from '../audit/scan-audit-log.js';
 import type { ScanSummary } from '../audit/scan-audit-log.js';
+import type { AuditEventReader } from '../state/state-store.js';
 
 const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
 
@@ -102,9 +102,9 @@ export class ReceiverMetrics {
   }
 }
 
-/** Seeds `metrics` from the audit log at `path`, streamed: any size of log, in bounded memory. */
-export function seedMetricsFromAuditLog(metrics: ReceiverMetrics, path: string): Promise<ScanSummary> {
-  return scanAuditLog(path, {
+/** Seeds `metrics` from the stored audit events, streamed: any size of log, in bounded memory. */
+export function seedMetricsFromAuditLog(metrics: ReceiverMetrics, events: AuditEventReader): Promise<ScanSummary> {
+  return events.scanEvents({
     events: [...END_EVENTS, 'callback.rejected'],
     onEvent: (event) => metrics.seedFromAudit(event),
   });

@@ -2,16 +2,20 @@
 // the first signal calls it, a second signal ends the process at once (the entry module does that). With no
 // handler registered, the first signal ends the process.
 
-export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+import type { InterruptSignal, OnInterrupt } from '../operations/interrupts.js';
+
+export type { InterruptSignal };
 
 const handlers = new Set<(signal: InterruptSignal) => void>();
 let received: InterruptSignal | undefined;
 
 /** Registers a graceful-stop handler; returns its removal. */
-export function onInterrupt(handler: (signal: InterruptSignal) => void): () => void {
+export const onInterrupt: OnInterrupt = (handler) => {
   handlers.add(handler);
-  return () => handlers.delete(handler);
-}
+  return () => {
+    handlers.delete(handler);
+  };
+};
 
 /** The exit code a signal calls for: 130 for SIGINT, 143 for SIGTERM. */
 export function exitCodeFor(signal: InterruptSignal): number {

@@ -98,6 +98,11 @@ export class CxoneSimulator {
     for (const token of this.tokens.values()) token.expiresAt = 0;
   }
 
+  /** Ends an execution under way now (also POST /_sim/executions/{id}/finish); false if it had ended or is unknown. */
+  finishExecution(executionId: string): boolean {
+    return this.lifecycle.finishNow(executionId);
+  }
+
   record(): SimulatorRecord {
     return structuredClone({
       requests: this.requests,
@@ -258,7 +263,12 @@ export class CxoneSimulator {
     return true;
   }
 
-  private submitExecution(req: IncomingMessage, res: ServerResponse, pathDataActionId: string, raw: Buffer): void {
+  private async submitExecution(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathDataActionId: string,
+    raw: Buffer,
+  ): Promise<void> {
     if (mediaType(req) !== 'application/json')
       return sendJson(res, 415, { error: 'unsupported_media_type', message: 'send the execution as application/json' });
     const body = parseJson(raw);
@@ -316,6 +326,11 @@ export class CxoneSimulator {
       }
     }
 
+    const submission = { dataActionId: payload.dataActionId, datasetId: payload.datasetId };
+    if ((await this.options.onSubmission?.({ phase: 'received', ...submission })) === 'drop') {
+      res.socket?.destroy();
+      return;
+    }
     const execution: SimulatedExecution = {
       executionId: `exe_${randomUUID()}`,
       dataActionId: payload.dataActionId,
@@ -340,6 +355,7 @@ export class CxoneSimulator {
         expiresAt: Date.now() + this.options.idempotencyTtlMs,
       });
     this.lifecycle.start(execution, payload.export.maxRows);
+    await this.options.onSubmission?.({ phase: 'created', ...submission });
     sendJson(res, 201, answer);
   }
 
@@ -371,6 +387,11 @@ export class CxoneSimulator {
     if (req.method === 'POST' && path === '/_sim/tokens/expire') {
       this.expireTokens();
       return sendJson(res, 200, { expired: this.tokens.size });
+    }
+    const finish = /^\/_sim\/executions\/([^/]+)\/finish$/.exec(path);
+    if (req.method === 'POST' && finish !== null) {
+      const finished = this.finishExecution(decodeURIComponent(finish[1]!));
+      return sendJson(res, finished ? 200 : 409, { finished });
     }
     if (req.method === 'POST' && path === '/_sim/reset') {
       this.reset();

@@ -12,6 +12,8 @@ const CALLBACK_ATTEMPTS = 3;
 export class ExecutionLifecycle {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly deliveries = new Set<Promise<void>>();
+  /** The scheduled end of each execution still under way, by id. */
+  private readonly endings = new Map<string, () => void>();
 
   constructor(
     private readonly settings: () => LifecycleSettings,
@@ -25,22 +27,34 @@ export class ExecutionLifecycle {
     const fails = this.random() < failureRate;
     const rows = fails ? 0 : Math.floor(this.random() * maxRows) + 1;
     this.after(duration * 0.1, () => {
+      if (execution.status !== 'queued') return;
       execution.status = 'running';
       execution.startTime = cxoneTime();
     });
-    this.after(duration, () => {
+    const end = () => {
+      if (!this.endings.delete(execution.executionId)) return;
       execution.startTime ??= cxoneTime();
       execution.status = fails ? 'failed' : 'completed';
       execution.endTime = cxoneTime();
       execution.rowsExported = rows;
       this.track(this.deliverCallback(execution));
-    });
+    };
+    this.endings.set(execution.executionId, end);
+    this.after(duration, end);
+  }
+
+  /** Ends an execution now, as its scheduled end would (tests drive executions this way); false if it had ended. */
+  finishNow(executionId: string): boolean {
+    const end = this.endings.get(executionId);
+    end?.();
+    return end !== undefined;
   }
 
   /** Stops pending transitions and waits for callbacks already on their way. */
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.endings.clear();
     await Promise.allSettled([...this.deliveries]);
   }
 

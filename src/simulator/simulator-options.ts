@@ -56,6 +56,18 @@ export interface SimulatorOptions {
   callbackSecret: string | undefined;
   seed: number;
   idempotencyTtlMs: number;
+  /**
+   * Told of each valid submission when it arrives and again once its execution exists, before the answer is
+   * sent; may hold the answer while it runs. 'drop' on arrival cuts the connection and creates nothing. Tests use
+   * it to kill a client at an exact point of the exchange, as a crash or a lost network would.
+   */
+  onSubmission?: (submission: SubmissionEvent) => Promise<'drop' | undefined> | undefined;
+}
+
+export interface SubmissionEvent {
+  phase: 'received' | 'created';
+  dataActionId: string;
+  datasetId: string;
 }
 
 export function simulatorOptions(overrides: Partial<SimulatorOptions> = {}): SimulatorOptions {

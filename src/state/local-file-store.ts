@@ -18,10 +18,12 @@ import { AuditLog, auditLogPath } from '../audit/audit-log.js';
 import { scanAuditLog } from '../audit/scan-audit-log.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
 import type {
+  CommitBackFiles,
   LockAttempt,
   LockHooks,
   LockInfo,
   StateCommit,
+  StateCompaction,
   StatePatch,
   StateSnapshot,
   StateStore,
@@ -54,9 +56,10 @@ interface WalRecord {
   remove: string[];
 }
 
-export class LocalFileStore implements StateStore {
+export class LocalFileStore implements StateStore, StateCompaction, CommitBackFiles {
   readonly location: string;
   readonly lockLocation: string;
+  readonly eventsLocation: string;
   private readonly statePath: string;
   private readonly walPath: string;
   private readonly backupPath: string;
@@ -79,6 +82,7 @@ export class LocalFileStore implements StateStore {
     this.location = this.display('state.json');
     this.lockLocation = this.display('state.lock');
     this.auditPath = options.auditPath ?? auditLogPath(options.stateDir);
+    this.eventsLocation = options.auditPath ?? this.display('audit.jsonl');
   }
 
   async read(): Promise<StateSnapshot> {
@@ -167,8 +171,16 @@ export class LocalFileStore implements StateStore {
     return this.auditLog;
   }
 
-  scanEvents(options: ScanOptions): Promise<ScanSummary> {
-    return scanAuditLog(this.auditPath, options);
+  async scanEvents(options: ScanOptions): Promise<ScanSummary> {
+    const from = options.from ?? 0;
+    if (from === 0) return scanAuditLog(this.auditPath, options);
+    const size = await stat(this.auditPath).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size === from) return { lines: 0, badLines: 0, endOffset: from };
+    // A shorter file was replaced (a checkout, a restore): it is read again from the start.
+    return scanAuditLog(this.auditPath, { ...options, from: size < from ? 0 : from });
   }
 
   async compact(): Promise<void> {
@@ -177,7 +189,13 @@ export class LocalFileStore implements StateStore {
     await this.writeSnapshot(current.state, serializeState(current.state));
   }
 
-  async backup(): Promise<void> {
+  /** The files `.github/scripts/commit-state.sh` commits: the snapshot, its log and the audit log. */
+  commitBackFiles(): string[] {
+    return [this.location, this.display('state.wal'), this.eventsLocation];
+  }
+
+  /** Copies the stored state aside, once per store instance (one run), before its first change. */
+  private async backup(): Promise<void> {
     if (this.backedUp) return;
     const current = await this.load();
     if (current !== undefined)

@@ -8,11 +8,12 @@ import { emptyState } from './state-model.js';
 import type { State } from './state-model.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
-import type { LockAttempt, LockInfo, StateCommit, StatePatch, StateSnapshot, StateStore } from './state-store.js';
+import type { LockAttempt, LockInfo, StateCommit, StateSnapshot, StateStore } from './state-store.js';
 
 export class MemoryStore implements StateStore {
   readonly location = 'memory';
   readonly lockLocation = 'memory lock';
+  readonly eventsLocation = 'memory events';
   private stored: State | undefined;
   private holder: LockInfo | undefined;
   /** The audit events, in the order they were stored. */
@@ -28,34 +29,15 @@ export class MemoryStore implements StateStore {
     return this.read();
   }
 
-  async write(next: State, expectedSerial: number): Promise<State> {
-    await this.refuseIfMoved(expectedSerial, next.lineage);
-    const unchanged =
-      this.stored !== undefined &&
-      JSON.stringify({ ...this.stored, serial: 0 }) === JSON.stringify({ ...next, serial: 0 });
-    const written: State = {
-      ...next,
-      exports: { ...next.exports },
-      serial: unchanged ? this.stored!.serial : expectedSerial + 1,
-    };
-    this.stored = written;
-    return { ...written, exports: { ...written.exports } };
-  }
-
-  async patch(changes: StatePatch, expectedSerial: number): Promise<number> {
-    await this.refuseIfMoved(expectedSerial, changes.lineage);
-    const base = this.stored ?? emptyState(changes.lineage);
-    const exports = { ...base.exports, ...changes.set };
-    for (const name of changes.remove) delete exports[name];
-    this.stored = { ...base, exports, serial: expectedSerial + 1 };
-    return this.stored.serial;
-  }
-
   async commit(change: StateCommit, expectedSerial: number): Promise<number> {
     await this.refuseIfMoved(expectedSerial, change.lineage);
     this.events.push(...change.events);
     if (Object.keys(change.set).length === 0 && change.remove.length === 0) return expectedSerial;
-    return this.patch(change, expectedSerial);
+    const base = this.stored ?? emptyState(change.lineage);
+    const exports = { ...base.exports, ...change.set };
+    for (const name of change.remove) delete exports[name];
+    this.stored = { ...base, exports, serial: expectedSerial + 1 };
+    return this.stored.serial;
   }
 
   appendEvents(events: readonly AuditEvent[]): Promise<void> {
@@ -64,20 +46,12 @@ export class MemoryStore implements StateStore {
   }
 
   scanEvents(options: ScanOptions): Promise<ScanSummary> {
-    let lines = 0;
-    for (const event of this.events) {
-      lines++;
+    // The offset is the count of events already read.
+    const from = options.from ?? 0;
+    const fresh = this.events.slice(from);
+    for (const event of fresh)
       if (options.events === undefined || options.events.includes(event.event)) options.onEvent(event);
-    }
-    return Promise.resolve({ lines, badLines: 0, endOffset: lines });
-  }
-
-  compact(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  backup(): Promise<void> {
-    return Promise.resolve();
+    return Promise.resolve({ lines: fresh.length, badLines: 0, endOffset: from + fresh.length });
   }
 
   tryLock(info: LockInfo): Promise<LockAttempt> {

@@ -74,7 +74,12 @@ export interface StateCommit extends StatePatch {
 
 /** The audit events of a state, as `status` and the metrics read them. */
 export interface AuditEventReader {
-  /** Streams the events in the order they were stored (only those of `options.events`, when given). */
+  /** Where the events live, for messages (a file, a table). */
+  readonly eventsLocation: string;
+  /**
+   * Streams the events in the order they were stored (only those of `options.events`, when given), from
+   * `options.from` (the `endOffset` of an earlier scan: only what was stored since) or from the start.
+   */
   scanEvents(options: ScanOptions): Promise<ScanSummary>;
 }
 
@@ -89,6 +94,30 @@ export function repairsAuditLog(store: StateStore): store is StateStore & AuditL
   return typeof (store as Partial<AuditLogRepair>).openAuditLog === 'function';
 }
 
+/** A store that logs small changes beside a snapshot (the local state log) and can fold them into it. */
+export interface StateCompaction {
+  /** Folds logged changes into one complete stored state (before Git commits it, on shutdown). */
+  compact(): Promise<void>;
+}
+
+export function compactsState(store: StateStore): store is StateStore & StateCompaction {
+  return typeof (store as Partial<StateCompaction>).compact === 'function';
+}
+
+/** A store whose state lives in files a Git commit-back must include (the local store; never a database). */
+export interface CommitBackFiles {
+  /** The files to commit, relative to the project root. */
+  commitBackFiles(): string[];
+}
+
+export function hasCommitBackFiles(store: StateStore): store is StateStore & CommitBackFiles {
+  return typeof (store as Partial<CommitBackFiles>).commitBackFiles === 'function';
+}
+
+/**
+ * A backend: one named state and its audit events. It reads, commits (compare-and-swap), locks without waiting
+ * and streams its events; everything else is an optional capability above, checked where it is used.
+ */
 export interface StateStore extends StateLocker, AuditEventReader {
   /** Human description, e.g. `.cxone-exports/state.json`. */
   readonly location: string;
@@ -97,24 +126,12 @@ export interface StateStore extends StateLocker, AuditEventReader {
   /** The stored state, or undefined when it is still at this serial and lineage (a cheap check for long-running readers). */
   readIfChanged(serial: number, lineage: string): Promise<StateSnapshot | undefined>;
   /**
-   * Stores `next` if the stored serial is still `expectedSerial` (compare-and-swap). The serial goes up by one
-   * only when the content changed; the state before this run's first change is backed up first.
-   * Returns what is stored afterwards.
-   */
-  write(next: State, expectedSerial: number): Promise<State>;
-  /** Applies entry-level changes if the serial is still `expectedSerial`; returns the new serial. Durable on return. */
-  patch(changes: StatePatch, expectedSerial: number): Promise<number>;
-  /**
-   * The one way a command changes the state: entry changes and the audit events that explain them, if the serial
-   * and lineage still match (compare-and-swap), as one step. A file store writes the events first (fsynced), then
-   * the entries; a database does both in one transaction. With no entry changes, only the events are stored and
-   * the serial stays. Returns the serial afterwards.
+   * The one way state changes: entry changes and the audit events that explain them, if the serial and lineage
+   * still match (compare-and-swap), as one step. A file store writes the events first (fsynced), then the
+   * entries; a database does both in one transaction. The serial goes up by one when entries change; with none,
+   * only the events are stored and the serial stays. Durable on return; returns the serial afterwards.
    */
   commit(change: StateCommit, expectedSerial: number): Promise<number>;
   /** Events that change no state (a refused callback): stored durably. */
   appendEvents(events: readonly AuditEvent[]): Promise<void>;
-  /** Folds logged patches into one complete stored state (before committing it to Git, on shutdown). */
-  compact(): Promise<void>;
-  /** Copies the stored state aside, once per store instance (one run). */
-  backup(): Promise<void>;
 }

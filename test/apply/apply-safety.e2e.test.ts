@@ -1,5 +1,7 @@
 // apply under duress: crashes at every step, concurrent runs, Ctrl-C, and secrets that must never be written.
 
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,41 +9,68 @@ import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
 import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
 import { startSimulator } from '../support/simulator.js';
 
-const CRASH_POINTS = ['before-intent', 'after-intent', 'after-post', 'after-result'] as const;
+/**
+ * Where apply is killed, seen from CXone (the simulator holds its answer while the client is killed): the intent
+ * of b is written and its POST arrives but creates nothing; b's execution exists but its answer never arrives;
+ * b's result is recorded and c's POST arrives. What the next plan must show for a, b and c.
+ */
+const CRASH_POINTS = [
+  { at: "b's POST arrives", dataActionId: 'da-2', phase: 'received', plan: { a: 'no-op', b: 'resubmit', c: 'create' } },
+  {
+    at: "b's execution exists",
+    dataActionId: 'da-2',
+    phase: 'created',
+    plan: { a: 'no-op', b: 'resubmit', c: 'create' },
+  },
+  { at: "c's POST arrives", dataActionId: 'da-3', phase: 'received', plan: { a: 'no-op', b: 'no-op', c: 'resubmit' } },
+] as const;
 
 describe('apply crash safety', () => {
-  it.each(CRASH_POINTS)('after a kill -9 at %s, the next apply finishes without a second execution', async (point) => {
-    const sim = await startSimulator();
-    const dir = applyRepo({
-      exports: { a: 'da-1', b: 'da-2', c: 'da-3' },
-      config: 'apply:\n  concurrency: 1\n  spacingMs: 0\n',
-    });
-    const run = cli(sim, dir);
-    const crashed = await run(['apply', '--auto-approve'], { env: { CXONE_EXPORTS_CRASH_AT: `${point}:b` } });
-    expect(crashed.code).toBe(137);
+  it.each(CRASH_POINTS)(
+    'after a kill -9 when $at, the next apply finishes without a second execution',
+    async (point) => {
+      let victim: ChildProcess | undefined;
+      const sim = await startSimulator({
+        onSubmission: async ({ phase, dataActionId }) => {
+          if (victim === undefined || phase !== point.phase || dataActionId !== point.dataActionId) return undefined;
+          const exited = once(victim, 'exit');
+          victim.kill('SIGKILL');
+          await exited;
+          victim = undefined;
+          return 'drop';
+        },
+      });
+      const dir = applyRepo({
+        exports: { a: 'da-1', b: 'da-2', c: 'da-3' },
+        config: 'apply:\n  concurrency: 1\n  spacingMs: 0\n',
+      });
+      const run = cli(sim, dir);
+      const crashed = await run(['apply', '--auto-approve'], { onSpawn: (child) => (victim = child) });
+      expect(crashed.code).toBe(137);
 
-    // Whatever was on disk at the crash parses.
-    if (existsSync(join(dir, '.cxone-exports', 'state.json')))
-      expect(schemaCheck('state')(await readState(dir))).toEqual([]);
-    for (const event of readAudit(dir)) expect(schemaCheck('audit-event')(event)).toEqual([]);
-    const plan = JSON.parse((await run(['plan', '--json'])).stdout) as { changes: { name: string; action: string }[] };
-    const planned = Object.fromEntries(plan.changes.map((c) => [c.name, c.action]));
-    expect(planned.a).toBe('no-op');
-    expect(planned.b).toBe(point === 'before-intent' ? 'create' : point === 'after-result' ? 'no-op' : 'resubmit');
+      // Whatever was on disk at the crash parses.
+      if (existsSync(join(dir, '.cxone-exports', 'state.json')))
+        expect(schemaCheck('state')(await readState(dir))).toEqual([]);
+      for (const event of readAudit(dir)) expect(schemaCheck('audit-event')(event)).toEqual([]);
+      const plan = JSON.parse((await run(['plan', '--json'])).stdout) as {
+        changes: { name: string; action: string }[];
+      };
+      expect(Object.fromEntries(plan.changes.map((c) => [c.name, c.action]))).toEqual(point.plan);
 
-    const recovered = await run(['apply', '--auto-approve']);
-    expect(recovered.code).toBe(0);
-    expect(recovered.stderr).toMatch(/broke the lock .* no longer running/);
-    const executions = sim.record().executions;
-    expect(executions.map((e) => e.datasetId)).toHaveLength(3);
-    expect(new Set(executions.map((e) => e.idempotencyKey)).size).toBe(3);
-    const state = await readState(dir);
-    for (const name of ['a', 'b', 'c']) {
-      expect(state.exports[name]!.pending).toBeNull();
-      expect(executions.map((e) => e.executionId)).toContain(state.exports[name]!.lastExecution!.executionId);
-    }
-    expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
-  });
+      const recovered = await run(['apply', '--auto-approve']);
+      expect(recovered.code).toBe(0);
+      expect(recovered.stderr).toMatch(/broke the lock .* no longer running/);
+      const executions = sim.record().executions;
+      expect(executions.map((e) => e.datasetId)).toHaveLength(3);
+      expect(new Set(executions.map((e) => e.idempotencyKey)).size).toBe(3);
+      const state = await readState(dir);
+      for (const name of ['a', 'b', 'c']) {
+        expect(state.exports[name]!.pending).toBeNull();
+        expect(executions.map((e) => e.executionId)).toContain(state.exports[name]!.lastExecution!.executionId);
+      }
+      expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
+    },
+  );
 });
 
 describe('apply concurrency and interruption', () => {

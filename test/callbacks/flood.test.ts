@@ -2,14 +2,18 @@
 // holds one line per reason per window plus a summary with the count. Counters equal what the log says.
 
 import { statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
 import { stampEvent } from '../../src/audit/audit-event.js';
 import { END_EVENTS, ExecutionEnds } from '../../src/audit/execution-ends.js';
 import { scanAuditLog } from '../../src/audit/scan-audit-log.js';
 import { ReceiverMetrics, seedMetricsFromAuditLog } from '../../src/callbacks/receiver-metrics.js';
+import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { completion, postCallback, repoWithQueuedExecutions, startReceiver } from '../support/receiver.js';
+
+/** The events of the audit log at `path`, as the receiver reads them. */
+const auditEvents = (path: string) => new LocalFileStore({ stateDir: dirname(path), auditPath: path });
 
 const SECRET = 'whsec-flood';
 const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
@@ -74,7 +78,7 @@ describe('a flood of refused callbacks', () => {
 
     // A receiver started on this log counts exactly what the running one counted.
     const restarted = new ReceiverMetrics();
-    await seedMetricsFromAuditLog(restarted, auditPath);
+    await seedMetricsFromAuditLog(restarted, auditEvents(auditPath));
     expect(rejectedTotal((await restarted.render()).body)).toBe(rejectedTotal((await metrics.render()).body));
   });
 
@@ -100,7 +104,7 @@ describe('a flood of refused callbacks', () => {
     writeFileSync(auditPath, `${orphaned.join('\n')}\n`);
 
     const metrics = new ReceiverMetrics();
-    await seedMetricsFromAuditLog(metrics, auditPath);
+    await seedMetricsFromAuditLog(metrics, auditEvents(auditPath));
     const { url } = await startReceiver(dir, { secrets: [SECRET] }, {});
     // CXone redelivers all 20 (the 10 were never acknowledged).
     for (let i = 0; i < 20; i++)
@@ -113,7 +117,7 @@ describe('a flood of refused callbacks', () => {
     expect(ends.list()).toHaveLength(20);
     expect((await metrics.render()).body).toMatch(/cxone_exports_executions_total\{status="completed"\} 20\n/);
     const reseeded = new ReceiverMetrics();
-    await seedMetricsFromAuditLog(reseeded, auditPath);
+    await seedMetricsFromAuditLog(reseeded, auditEvents(auditPath));
     expect((await reseeded.render()).body).toMatch(/cxone_exports_executions_total\{status="completed"\} 20\n/);
   });
 });

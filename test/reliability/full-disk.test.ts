@@ -120,13 +120,15 @@ describe('a full disk', () => {
       { ...(await store.read()).state, exports: { a: appliedEntry(definition('a')) } },
       0,
     );
-    await store.backup();
+    // The run's first change backs the state up (a whole snapshot): done before the disk is full.
+    const serial = await store.patch({ lineage: written.lineage, set: {}, remove: [] }, written.serial);
+    await store.compact();
     const big: State['exports'] = {};
     for (let i = 0; i < 400; i++) big[`big-${i}`] = appliedEntry(definition(`big-${i}`));
     disk.fill(8192);
-    await expect(store.patch({ lineage: written.lineage, set: big, remove: [] }, written.serial)).rejects.toMatchObject(
-      { code: 'ENOSPC' },
-    );
+    await expect(store.patch({ lineage: written.lineage, set: big, remove: [] }, serial)).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
     const walPath = join(stateDir, 'state.wal');
     expect(existsSync(walPath) ? readFileSync(walPath, 'utf8') : '').toBe('');
     expect((await new LocalFileStore({ stateDir }).read()).state.exports).toEqual(written.exports);

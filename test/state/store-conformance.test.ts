@@ -1,20 +1,67 @@
-// One contract, every store: what a caller of a state store may rely on, run against each implementation. A new
-// backend joins by adding one line to STORES.
+// One contract, every backend: what a caller of a state store may rely on, run against each implementation.
+// A new backend joins by adding one entry to BACKENDS; one that persists to a medium a crash can damage brings
+// a damage kit, and the torn-write and refusal tests run against it too.
 
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { describe, expect, it } from 'vitest';
 import { lockInfo, lockState } from '../../src/state/lock-state.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
-import { StateConflictError, StateLockedError } from '../../src/state/state-errors.js';
+import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';
+import type { ExportState, State } from '../../src/state/state-model.js';
+import { repairsAuditLog } from '../../src/state/state-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
 import { miniRepo } from '../support/fixtures.js';
 import { appliedEntry, definition } from '../support/state-builders.js';
 
-const STORES: [string, () => StateStore][] = [
-  ['local', () => new LocalFileStore({ stateDir: join(miniRepo({}), '.cxone-exports') })],
-  ['memory', () => new MemoryStore()],
+/** What a crash or another tool can do to a persisted state, and a way to look at it as it is. */
+interface DamageKit {
+  /** A commit cut short by a crash: its last bytes never reached the medium. */
+  tearLastWrite: () => void;
+  /** The stored state no longer parses. */
+  corrupt: () => void;
+  /** The stored state was written by a newer cxone-exports. */
+  fromTheFuture: () => void;
+  /** The stored bytes, to show that a refusal left them as they were. */
+  raw: () => string;
+}
+
+interface Backend {
+  store: StateStore;
+  /** A second handle on the same stored state (another process). */
+  reopen: () => StateStore;
+  damage?: DamageKit;
+}
+
+const BACKENDS: [string, () => Backend][] = [
+  [
+    'local',
+    () => {
+      const stateDir = join(miniRepo({}), '.cxone-exports');
+      const statePath = join(stateDir, 'state.json');
+      const walPath = join(stateDir, 'state.wal');
+      return {
+        store: new LocalFileStore({ stateDir }),
+        reopen: () => new LocalFileStore({ stateDir }),
+        damage: {
+          tearLastWrite: () => appendFileSync(walPath, '{"lineage":"torn","serial":'),
+          corrupt: () => writeFileSync(statePath, '{"version": 1, "lineage": '),
+          fromTheFuture: () =>
+            writeFileSync(statePath, readFileSync(statePath, 'utf8').replace(/"version": \d+/, '"version": 99')),
+          raw: () => readFileSync(statePath, 'utf8'),
+        },
+      };
+    },
+  ],
+  [
+    'memory',
+    () => {
+      const store = new MemoryStore();
+      return { store, reopen: () => store };
+    },
+  ],
 ];
 
 const forget = (name: string): AuditEvent => ({
@@ -32,50 +79,42 @@ async function exportsOfEvents(store: StateStore): Promise<string[]> {
   return names;
 }
 
-describe.each(STORES)('the %s state store', (_name, open) => {
+/** Stores `exports` as the first state, through the one way state changes. */
+async function seed(store: StateStore, exports: Record<string, ExportState>): Promise<State> {
+  const { state } = await store.read();
+  const serial = await store.commit({ lineage: state.lineage, set: exports, remove: [], events: [] }, state.serial);
+  return { ...state, serial, exports };
+}
+
+describe.each(BACKENDS)('the %s backend', (_name, open) => {
   const a = appliedEntry(definition('a'));
   const b = appliedEntry(definition('b'));
 
-  it('starts empty, then reads back what it stored, with the serial one up', async () => {
-    const store = open();
+  it('starts empty, then reads back what it stored, with the serial one up, from any handle', async () => {
+    const { store, reopen } = open();
     const empty = await store.read();
     expect(empty).toMatchObject({ exists: false, state: { serial: 0, exports: {} } });
-    const written = await store.write({ ...empty.state, exports: { a } }, 0);
-    expect(written.serial).toBe(1);
-    const read = await store.read();
-    expect(read).toMatchObject({ exists: true, state: { lineage: empty.state.lineage, serial: 1 } });
+    const first = await seed(store, { a });
+    expect(first.serial).toBe(1);
+    const read = await reopen().read();
+    expect(read).toMatchObject({ exists: true, state: { lineage: first.lineage, serial: 1 } });
     expect(read.state.exports.a).toEqual(a);
   });
 
-  it('applies patches of set and removed entries, and says whether the state moved', async () => {
-    const store = open();
-    const first = await store.write({ ...(await store.read()).state, exports: { a } }, 0);
+  it('commits set and removed entries, and says cheaply whether the state moved', async () => {
+    const { store, reopen } = open();
+    const first = await seed(store, { a });
     expect(await store.readIfChanged(first.serial, first.lineage)).toBeUndefined();
-    const serial = await store.patch({ lineage: first.lineage, set: { b }, remove: ['a'] }, first.serial);
+    const serial = await reopen().commit({ lineage: first.lineage, set: { b }, remove: ['a'], events: [] }, 1);
     expect(serial).toBe(first.serial + 1);
     const moved = await store.readIfChanged(first.serial, first.lineage);
     expect(moved?.state.serial).toBe(serial);
     expect(Object.keys(moved!.state.exports)).toEqual(['b']);
   });
 
-  it('refuses a write or a patch from a stale serial or another lineage, and changes nothing', async () => {
-    const store = open();
-    const first = await store.write({ ...(await store.read()).state, exports: { a } }, 0);
-    await expect(store.write({ ...first, exports: {} }, first.serial - 1)).rejects.toBeInstanceOf(StateConflictError);
-    await expect(
-      store.patch({ lineage: 'another-lineage', set: { b }, remove: [] }, first.serial),
-    ).rejects.toBeInstanceOf(StateConflictError);
-    await expect(
-      store.patch({ lineage: first.lineage, set: { b }, remove: [] }, first.serial + 5),
-    ).rejects.toBeInstanceOf(StateConflictError);
-    const read = await store.read();
-    expect(read.state.serial).toBe(first.serial);
-    expect(Object.keys(read.state.exports)).toEqual(['a']);
-  });
-
-  it('commits entries with the events that explain them, or neither when the state moved', async () => {
-    const store = open();
-    const first = await store.write({ ...(await store.read()).state, exports: { a } }, 0);
+  it('commits entries with the events that explain them, or neither when the serial or lineage moved', async () => {
+    const { store } = open();
+    const first = await seed(store, { a });
     const serial = await store.commit(
       { lineage: first.lineage, set: { b }, remove: ['a'], events: [forget('a'), forget('b')] },
       first.serial,
@@ -85,16 +124,31 @@ describe.each(STORES)('the %s state store', (_name, open) => {
       store.commit({ lineage: first.lineage, set: { a }, remove: [], events: [forget('stale')] }, first.serial),
     ).rejects.toBeInstanceOf(StateConflictError);
     await expect(
+      store.commit({ lineage: first.lineage, set: { a }, remove: [], events: [forget('ahead')] }, serial + 5),
+    ).rejects.toBeInstanceOf(StateConflictError);
+    await expect(
       store.commit({ lineage: 'another', set: { a }, remove: [], events: [forget('other')] }, serial),
     ).rejects.toBeInstanceOf(StateConflictError);
     const read = await store.read();
+    expect(read.state.serial).toBe(serial);
     expect(Object.keys(read.state.exports)).toEqual(['b']);
     expect(await exportsOfEvents(store)).toEqual(['a', 'b']);
   });
 
+  it("a handle that missed another handle's commit is refused, not allowed to overwrite it", async () => {
+    const { store, reopen } = open();
+    const first = await seed(store, { a });
+    const other = reopen();
+    await other.commit({ lineage: first.lineage, set: { b }, remove: [], events: [] }, first.serial);
+    await expect(
+      store.commit({ lineage: first.lineage, set: {}, remove: ['a'], events: [forget('a')] }, first.serial),
+    ).rejects.toBeInstanceOf(StateConflictError);
+    expect(Object.keys((await reopen().read()).state.exports).sort()).toEqual(['a', 'b']);
+  });
+
   it('stores events alone without moving the serial, in order, and reads back only the kinds asked for', async () => {
-    const store = open();
-    const first = await store.write({ ...(await store.read()).state, exports: { a } }, 0);
+    const { store } = open();
+    const first = await seed(store, { a });
     expect(
       await store.commit({ lineage: first.lineage, set: {}, remove: [], events: [forget('x')] }, first.serial),
     ).toBe(first.serial);
@@ -107,7 +161,7 @@ describe.each(STORES)('the %s state store', (_name, open) => {
   });
 
   it('gives the lock to one holder at a time, and describes the holder to the others', async () => {
-    const store = open();
+    const { store } = open();
     const mine = lockInfo('apply');
     expect(await store.tryLock(mine)).toEqual({ acquired: true });
     const theirs = await store.tryLock(lockInfo('serve'));
@@ -124,7 +178,7 @@ describe.each(STORES)('the %s state store', (_name, open) => {
   });
 
   it('force-unlocks only the lock with the given id', async () => {
-    const store = open();
+    const { store } = open();
     const held = lockInfo('apply');
     await store.tryLock(held);
     await expect(store.forceUnlock('wrong-id')).rejects.toThrow(`lock wrong-id is not the one held`);
@@ -133,7 +187,7 @@ describe.each(STORES)('the %s state store', (_name, open) => {
   });
 
   it('waits for a held lock with growing pauses, on a clock the test drives, up to the timeout', async () => {
-    const store = open();
+    const { store } = open();
     await store.tryLock(lockInfo('apply'));
     let now = 0;
     const pauses: number[] = [];
@@ -148,5 +202,43 @@ describe.each(STORES)('the %s state store', (_name, open) => {
     });
     await expect(waiting).rejects.toBeInstanceOf(StateLockedError);
     expect(pauses).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 9_000]);
+  });
+});
+
+describe.each(BACKENDS.filter(([, open]) => open().damage !== undefined))('the %s backend, damaged', (_name, open) => {
+  const a = appliedEntry(definition('a'));
+  const b = appliedEntry(definition('b'));
+
+  it('a torn write is not part of the state, and the next commit goes on from the last whole one', async () => {
+    const { store, reopen, damage } = open();
+    const first = await seed(store, { a });
+    const second = await store.commit({ lineage: first.lineage, set: { b }, remove: [], events: [] }, 1);
+    damage!.tearLastWrite();
+    const after = reopen();
+    const read = await after.read();
+    expect(read.state.serial).toBe(second);
+    expect(Object.keys(read.state.exports).sort()).toEqual(['a', 'b']);
+    const third = await after.commit({ lineage: first.lineage, set: {}, remove: ['a'], events: [] }, second);
+    expect(Object.keys((await reopen().read()).state.exports)).toEqual(['b']);
+    expect(third).toBe(second + 1);
+  });
+
+  it.each([
+    ['corrupt', (kit: DamageKit) => kit.corrupt(), /is not valid JSON/],
+    ['newer', (kit: DamageKit) => kit.fromTheFuture(), /written by a newer cxone-exports/],
+  ] as const)('a %s state is refused with a reason, and left untouched', async (_kind, harm, reason) => {
+    const { store, reopen, damage } = open();
+    await seed(store, { a });
+    harm(damage!);
+    const before = damage!.raw();
+    const after = reopen();
+    await expect(after.read()).rejects.toBeInstanceOf(StateUnreadableError);
+    await expect(after.read()).rejects.toThrow(reason);
+    await expect(
+      after.commit({ lineage: 'any', set: { b }, remove: [], events: [forget('b')] }, 1),
+    ).rejects.toBeInstanceOf(StateUnreadableError);
+    expect(damage!.raw()).toBe(before);
+    if (repairsAuditLog(after)) await after.openAuditLog();
+    expect(await exportsOfEvents(after)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-files.js';
+import type { CommandDescriptor } from '../command-descriptor.js';
 import type { CommandContext } from '../command-context.js';
 
 /** Files copied whole: where they go in the new repository, and where the package keeps them. */
@@ -40,7 +41,13 @@ const LINES: readonly { to: string; lines: string[] }[] = [
   },
 ];
 
-export async function initCommand(ctx: CommandContext): Promise<void> {
+export const initCommand: CommandDescriptor = {
+  path: ['init'],
+  description: 'set up an exports repository: workflows, merge rules, a commented config and an example export',
+  run: (ctx) => init(ctx),
+};
+
+async function init(ctx: CommandContext): Promise<void> {
   const target = ctx.cwd;
   const existing = (
     await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))

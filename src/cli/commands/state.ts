@@ -1,165 +1,90 @@
-// `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID`: look at and repair the state by hand.
+// `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID | merge`: look at and repair the state by hand.
 
-import { stampEvent } from '../../audit/audit-event.js';
-import { runIdentity } from '../../audit/run-identity.js';
-import { closestMatch } from '../../diagnostics/did-you-mean.js';
-import { UsageError } from '../../errors.js';
-import { openStateStore } from '../../state/open-state-store.js';
-import { lockState } from '../../state/lock-state.js';
-import type { ExportState, State } from '../../state/state-model.js';
-import type { CommandContext } from '../command-context.js';
-import { lockTimeoutMs } from '../durations.js';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { mergeStates } from '../../state/merge-states.js';
-import { parseState, serializeState } from '../../state/state-file-format.js';
+import { Option } from 'commander';
+import { runIdentity } from '../../audit/run-identity.js';
+import { UsageError } from '../../errors.js';
 import { writeFileDurably } from '../../files/durable-write.js';
+import { runForget } from '../../operations/forget-operation.js';
+import { mergeStates } from '../../state/merge-states.js';
+import { openStateStore } from '../../state/open-state-store.js';
+import { requireEntry } from '../../state/require-entry.js';
+import { parseState, serializeState } from '../../state/state-file-format.js';
+import type { CommandDescriptor } from '../command-descriptor.js';
+import type { CommandContext } from '../command-context.js';
+import { lockTimeoutMs } from '../durations.js';
+import { showStateEntry, showStateList } from '../views/state-views.js';
+import { stateAccessView } from '../views/state-access-view.js';
 
-export async function stateListCommand(ctx: CommandContext, options: { json?: boolean }): Promise<void> {
-  const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
-  const names = Object.keys(state.exports).sort();
-  if (options.json === true) {
-    ctx.logger.out(
-      JSON.stringify(
-        names.map((name) => ({ name, ...listRow(state.exports[name]!) })),
-        null,
-        2,
-      ),
+const jsonOption = () => new Option('--json', 'print JSON');
+
+export const stateListCommand: CommandDescriptor<{ json?: boolean }> = {
+  path: ['state', 'list'],
+  description: 'every export in the state: last action, last execution status, and when',
+  options: [jsonOption()],
+  run: async (ctx, _args, options) => {
+    const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
+    showStateList(ctx, state, { json: options.json === true });
+  },
+};
+
+export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
+  path: ['state', 'show'],
+  description: "one export's full state entry",
+  arguments: [{ name: '<name>', description: 'export name' }],
+  options: [jsonOption()],
+  run: async (ctx, [name], options) => {
+    const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
+    showStateEntry(ctx, name as string, requireEntry(state, name as string), { json: options.json === true });
+  },
+};
+
+export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
+  path: ['state', 'rm'],
+  description: 'forget an export (under the lock, audited); CXone is not called',
+  arguments: [{ name: '<name>', description: 'export name' }],
+  options: [new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')],
+  run: async (ctx, [name], options) => {
+    const config = await ctx.config();
+    const removed = await runForget(
+      {
+        name: name as string,
+        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+        identity: runIdentity(ctx.env, ctx.cwd),
+        now: () => new Date(),
+      },
+      openStateStore(config, ctx.cwd),
+      stateAccessView(ctx.logger),
     );
-    return;
-  }
-  if (names.length === 0) {
-    ctx.logger.out('The state holds no exports yet. `cxone-exports apply` records them.');
-    return;
-  }
-  const rows = [
-    ['NAME', 'LAST ACTION', 'STATUS', 'WHEN'],
-    ...names.map((name) => {
-      const row = listRow(state.exports[name]!);
-      return [name, row.lastAction, row.status ?? '-', row.when ?? '-'];
-    }),
-  ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  ctx.logger.out(
-    rows
-      .map((r, index) => {
-        const line = r
-          .map((cell, i) => cell.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd();
-        return index === 0 ? ctx.colors.bold(line) : line;
-      })
-      .join('\n'),
-  );
-}
-
-function listRow(entry: ExportState): { lastAction: string; status: string | null; when: string | null } {
-  if (entry.pending !== null)
-    return { lastAction: 'submit (outcome unknown)', status: null, when: entry.pending.startedAt };
-  const last = entry.lastExecution;
-  if (last === null) return { lastAction: 'recorded', status: null, when: null };
-  if (last.status === 'submit-failed')
-    return { lastAction: 'submit failed', status: last.status, when: last.submittedAt };
-  return { lastAction: 'submitted', status: last.status, when: last.completedAt ?? last.submittedAt };
-}
-
-export async function stateShowCommand(ctx: CommandContext, name: string, options: { json?: boolean }): Promise<void> {
-  const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
-  const entry = requireEntry(state, name);
-  if (options.json === true) {
-    ctx.logger.out(JSON.stringify({ name, ...entry }, null, 2));
-    return;
-  }
-  const last = entry.lastExecution;
-  const lines = [
-    ctx.colors.bold(`# ${name}`),
-    `definitionHash  ${entry.definitionHash}`,
-    `source          ${entry.source.file}:${entry.source.line}`,
-    `dataActionId    ${entry.spec.dataActionId}`,
-    `datasetId       ${entry.spec.datasetId}`,
-    `format          ${JSON.stringify(entry.spec.format)}`,
-    `callbackUrl     ${entry.spec.callbackUrl ?? '(none)'}`,
-    `pending         ${entry.pending === null ? '(none)' : `intent ${entry.pending.idempotencyKey} since ${entry.pending.startedAt}`}`,
-    'lastExecution',
-    ...(last === null
-      ? ['  (none)']
-      : [
-          `  executionId     ${last.executionId ?? '(none)'}`,
-          `  status          ${last.status}`,
-          `  idempotencyKey  ${last.idempotencyKey}`,
-          `  submittedAt     ${last.submittedAt}`,
-          `  completedAt     ${last.completedAt ?? '-'}`,
-          `  rowsExported    ${last.rowsExported ?? '-'}`,
-          `  latencyMs       ${last.latencyMs ?? '-'}`,
-          ...(last.error === null ? [] : [`  error           ${last.error}`]),
-        ]),
-  ];
-  ctx.logger.out(lines.join('\n'));
-}
-
-export async function stateRmCommand(
-  ctx: CommandContext,
-  name: string,
-  options: { lockTimeout?: string },
-): Promise<void> {
-  const config = await ctx.config();
-  const store = openStateStore(config, ctx.cwd);
-  const lock = await lockState(store, 'state rm', {
-    timeoutMs: lockTimeoutMs(options.lockTimeout),
-    onStaleLockBroken: (h) =>
-      ctx.logger.warn(
-        `Warning: broke a stale lock ${h.id} left by pid ${h.pid} (${h.operation}), which is no longer running.`,
-      ),
-  });
-  try {
-    const { state } = await store.read();
-    const entry = requireEntry(state, name);
-    const identity = runIdentity(ctx.env, ctx.cwd);
-    const forget = stampEvent(identity, new Date().toISOString(), {
-      event: 'state.forget',
-      export: name,
-      definitionHash: entry.definitionHash,
-      executionId: entry.lastExecution?.executionId ?? null,
-      reason: 'state rm',
-    });
-    // One commit: the line that says what is forgotten, and the removal (the line first, for the file store).
-    const serial = await store.commit(
-      { lineage: state.lineage, set: {}, remove: [name], events: [forget] },
-      state.serial,
-    );
-    // state.json is what Git commits: fold the change into it now.
-    await store.compact();
-    const written = { serial };
     ctx.logger.info(
-      `Removed ${name} from the state (serial ${state.serial} → ${written.serial}). CXone was not called; the next plan shows it as create if it is still defined.`,
+      `Removed ${removed.name} from the state (serial ${removed.serialBefore} → ${removed.serialAfter}). CXone was not called; the next plan shows it as create if it is still defined.`,
     );
-  } finally {
-    await lock.release();
-  }
-}
+  },
+};
 
-export async function stateUnlockCommand(ctx: CommandContext, lockId: string): Promise<void> {
-  const holder = await openStateStore(await ctx.config(), ctx.cwd).forceUnlock(lockId);
-  ctx.logger.info(
-    `Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`,
-  );
-}
+export const stateUnlockCommand: CommandDescriptor = {
+  path: ['state', 'unlock'],
+  description: 'release a lock left behind by a command that is gone (only the lock with this id)',
+  arguments: [{ name: '<lockId>', description: 'the id printed in the lock message' }],
+  run: async (ctx, [lockId]) => {
+    const holder = await openStateStore(await ctx.config(), ctx.cwd).forceUnlock(lockId as string);
+    ctx.logger.info(
+      `Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`,
+    );
+  },
+};
 
-function requireEntry(state: State, name: string): ExportState {
-  const entry = state.exports[name];
-  if (entry !== undefined) return entry;
-  const names = Object.keys(state.exports).sort();
-  const suggestion = closestMatch(name, names);
-  throw new UsageError(
-    `the state has no export named ${name}${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`,
-    {
-      hint: names.length === 0 ? 'The state is empty.' : 'List what it holds with: cxone-exports state list',
-    },
-  );
-}
+export const stateMergeCommand: CommandDescriptor = {
+  path: ['state', 'merge'],
+  hidden: true,
+  description: "Git's merge driver for state.json: cxone-exports state merge %O %A %B",
+  arguments: [{ name: '<base>' }, { name: '<ours>' }, { name: '<theirs>' }],
+  run: (ctx, [base, ours, theirs]) => mergeStateFiles(ctx, base as string, ours as string, theirs as string),
+};
 
 /** `state merge BASE OURS THEIRS`: Git's merge driver for state.json (see .gitattributes); writes into OURS. */
-export async function stateMergeCommand(
+async function mergeStateFiles(
   ctx: CommandContext,
   basePath: string,
   oursPath: string,

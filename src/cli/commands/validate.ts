@@ -2,10 +2,11 @@
 
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../../config/project-config.js';
-import { loadDefinitions } from '../../definitions/load-definitions.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
 import { ExitError, UsageError } from '../../errors.js';
+import { Option } from 'commander';
+import type { CommandDescriptor } from '../command-descriptor.js';
 import type { CommandContext } from '../command-context.js';
 import {
   plural,
@@ -24,7 +25,22 @@ export interface ValidateOptions {
   format?: DiagnosticFormat;
 }
 
-export async function validateCommand(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<void> {
+export const validateCommand: CommandDescriptor<ValidateOptions> = {
+  path: ['validate'],
+  description: 'check export definitions against the schema and the CXone contract; needs no credentials',
+  arguments: [
+    { name: '[paths...]', description: 'files or directories to check (default: exportsDir from the config)' },
+  ],
+  options: [
+    new Option(
+      '--format <format>',
+      'output format (markdown: the pull-request comment that replaces the plan)',
+    ).choices(['human', 'json', 'github', 'markdown']),
+  ],
+  run: (ctx, [paths], options) => validate(ctx, paths as string[], options),
+};
+
+async function validate(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<void> {
   const format = options.format ?? (ctx.env.GITHUB_ACTIONS === 'true' ? 'github' : 'human');
   let config: ProjectConfig;
   try {
@@ -35,6 +51,8 @@ export async function validateCommand(ctx: CommandContext, paths: string[], opti
     throw error;
   }
 
+  // Loaded when needed: the schema checker is the heaviest module of the CLI.
+  const { loadDefinitions } = await import('../../definitions/load-definitions.js');
   const targets = paths.length > 0 ? paths : [config.exportsDir];
   const started = performance.now();
   const checked = await loadDefinitions(config, ctx.cwd, targets);

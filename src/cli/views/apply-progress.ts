@@ -3,19 +3,14 @@
 
 import { Listr } from 'listr2';
 import type { DefaultRenderer, ListrTaskWrapper, SimpleRenderer } from 'listr2';
-import type { ApplyReporter } from '../apply/apply-plan.js';
-import type { PollReporter, TrackedExecution } from '../apply/completion-poller.js';
-import type { SubmissionOutcome } from '../apply/submission-outcome.js';
-import type { PlannedChange } from '../plan/plan-model.js';
-import type { Logger } from './logger.js';
+import type { TrackedExecution } from '../../apply/completion-poller.js';
+import type { SubmissionOutcome } from '../../apply/submission-outcome.js';
+import type { ApplyProgress } from '../../operations/apply-operation.js';
+import type { PlannedChange } from '../../plan/plan-model.js';
+import type { Logger } from '../logger.js';
 
-export interface ProgressReporter extends ApplyReporter, PollReporter {
-  /** Starts showing the given changes (the listr2 run). */
-  start(changes: readonly PlannedChange[]): void;
-  /** Waits until the display has caught up with every result. */
-  finish(): Promise<void>;
-  /** Closes every task that has no result yet (the run stopped early), so `finish` never waits on them. */
-  abandon(reason: string): void;
+/** The progress display, and its one free-form line or event (a summary). */
+export interface ProgressReporter extends ApplyProgress {
   event(type: string, message: string, fields?: Record<string, unknown>): void;
 }
 

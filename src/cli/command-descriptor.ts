@@ -1,0 +1,23 @@
+// A command as the program sees it: its name, words, arguments and flags, declared in the command's own module
+// beside its options type, and a `run` that loads what the command needs only when it runs (so `--help` and
+// `validate` start fast).
+
+import type { Option } from 'commander';
+import type { CommandContext } from './command-context.js';
+
+export interface ArgumentSpec {
+  /** commander's syntax: `<name>` required, `[name]` optional, `[name...]` variadic. */
+  name: string;
+  description?: string;
+}
+
+export interface CommandDescriptor<Options = Record<string, never>> {
+  /** The words after `cxone-exports`, e.g. ['state', 'rm']. */
+  path: readonly string[];
+  description: string;
+  hidden?: boolean;
+  arguments?: readonly ArgumentSpec[];
+  options?: readonly Option[];
+  /** `args` are the positional arguments, as commander parsed them (a variadic one is an array). */
+  run(ctx: CommandContext, args: readonly unknown[], options: Options): Promise<void>;
+}

@@ -1,0 +1,19 @@
+// What every state-changing command says about the state it opens: a dead process's lock broken, a torn audit
+// line moved aside. The same words whichever command it is.
+
+import type { StateAccessView } from '../../operations/state-access.js';
+import type { LockInfo } from '../../state/state-store.js';
+import type { Logger } from '../logger.js';
+
+export function stateAccessView(logger: Logger): StateAccessView {
+  return {
+    staleLockBroken: (holder: LockInfo) =>
+      logger.warn(
+        `Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`,
+      ),
+    auditLogRepaired: (bytes: number) =>
+      logger.warn(
+        `Warning: the last line of audit.jsonl was torn by a crash; its ${bytes} bytes were moved to audit.jsonl.torn.`,
+      ),
+  };
+}

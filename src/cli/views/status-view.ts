@@ -1,0 +1,64 @@
+// The view of `status`: a table of the last execution per export and the figures over the window, or JSON.
+
+import type { StatusReport } from '../../status/status-report.js';
+import type { CommandContext } from '../command-context.js';
+import { formatDelay } from './apply-progress.js';
+
+export function showStatus(
+  ctx: Pick<CommandContext, 'logger' | 'colors'>,
+  report: StatusReport,
+  options: { json: boolean; since: Date | null },
+): void {
+  const { since } = options;
+  if (options.json) {
+    ctx.logger.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  if (report.exports.length === 0) {
+    ctx.logger.out('The state holds no exports yet. `cxone-exports apply` records them.');
+    return;
+  }
+  const rows = [
+    ['EXPORT', 'EXECUTION', 'STATUS', 'SUBMITTED', 'COMPLETED', 'ROWS', 'LATENCY'],
+    ...report.exports.map((r) => [
+      r.name,
+      r.executionId ?? '-',
+      r.status ?? '-',
+      r.submittedAt ?? '-',
+      `${r.completedAt ?? '-'}${r.flags === undefined ? '' : ' (!)'}`,
+      r.rowsExported === null ? '-' : String(r.rowsExported),
+      r.latencyMs === null ? '-' : formatDelay(r.latencyMs),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const table = rows.map((row, i) => {
+    const line = row
+      .map((cell, j) => cell.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd();
+    return i === 0 ? ctx.colors.bold(line) : line;
+  });
+  const { overall } = report;
+  const rate =
+    overall.completionRate === null ? 'n/a (nothing finished yet)' : `${(overall.completionRate * 100).toFixed(1)}%`;
+  const latency = (ms: number | null) => (ms === null ? '-' : formatDelay(ms));
+  const counts =
+    Object.entries(overall.byStatus)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ') || 'none';
+  ctx.logger.out(
+    [
+      ...table,
+      '',
+      `${ctx.colors.bold('Executions')}${since === null ? '' : ` since ${since.toISOString()}`}: ${overall.finished} finished (${counts}), ${overall.rowsExported} rows exported`,
+      `${ctx.colors.bold('Completion rate')}: ${rate}`,
+      `${ctx.colors.bold('Latency')}: p50 ${latency(overall.latencyMs.p50)}, p95 ${latency(overall.latencyMs.p95)}, max ${latency(overall.latencyMs.max)} (CXone's endTime minus startTime, to the second)`,
+      ...(report.exports.some((r) => r.flags !== undefined)
+        ? [
+            '',
+            `${ctx.colors.yellow('(!)')} completed before it was submitted: CXone's clock and this machine's disagree by more than a second, or CXone reported a wrong time.`,
+          ]
+        : []),
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,280 @@
+// The apply workflow, in the manner of Terraform's backend apply: review (without the lock), lock, fold in a
+// crashed run's log, plan again (or refuse a stale saved plan), submit within CXone's limits, poll when asked,
+// and stop gracefully on Ctrl-C. It prints nothing and reads no environment: it talks to a view, and the
+// command builds its request.
+
+import { setMaxListeners } from 'node:events';
+import { applyPlan, SubmissionHooks } from '../apply/apply-plan.js';
+import type { ApplyReporter, ExportResult } from '../apply/apply-plan.js';
+import { pollCompletions } from '../apply/completion-poller.js';
+import type { PollReporter, PollResult } from '../apply/completion-poller.js';
+import { RequestGate } from '../apply/request-gate.js';
+import { StateJournal } from '../apply/state-journal.js';
+import type { RunIdentity } from '../audit/audit-event.js';
+import type { Clock } from '../clock.js';
+import type { CxoneClient } from '../cxone/create-client.js';
+import type { ExecutionsClientOptions } from '../cxone/executions-client.js';
+import type { ExportDefinition } from '../definitions/export-definition.js';
+import { CliError, ExitError, ExternalError, UsageError } from '../errors.js';
+import { describeSystemError } from '../files/system-error.js';
+import { planChanges } from '../plan/plan-changes.js';
+import { SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
+import type { Plan, PlannedChange } from '../plan/plan-model.js';
+import { staleReasons } from '../plan/saved-plan.js';
+import type { SavedPlan } from '../plan/saved-plan.js';
+import type { StateSnapshot, StateStore } from '../state/state-store.js';
+import type { InterruptSignal, OnInterrupt } from './interrupts.js';
+import { openAuditLog, readForWriting, takeLock } from './state-access.js';
+import type { StateAccessView } from './state-access.js';
+
+/** In-flight requests get this long after the first Ctrl-C before they are aborted. */
+export const GRACE_MS = 10_000;
+
+export interface ApplyRequest {
+  definitions: readonly ExportDefinition[];
+  targets: readonly string[];
+  replace: readonly string[];
+  /** A plan saved by `plan --out`, applied exactly as it is, or refused when stale. */
+  saved?: { plan: SavedPlan; file: string };
+  /**
+   * Asks a person to approve the plan, which is shown and approved without the lock (callbacks are recorded
+   * meanwhile); throws when declined. Absent with --auto-approve and for a saved plan.
+   */
+  approve?: (plan: Plan) => Promise<void>;
+  concurrency: number;
+  spacingMs: number;
+  maxRequestsPerSecond: number | undefined;
+  lockTimeoutMs: number;
+  /** Poll the submitted executions until they finish or this long has passed (`--wait`). */
+  waitTimeoutMs?: number;
+  /** Appended to callback URLs as ?token=; never stored. */
+  callbackToken?: string;
+  identity: RunIdentity;
+}
+
+/** The progress display: one task per export, and the polling that follows. */
+export interface ApplyProgress extends ApplyReporter, PollReporter {
+  /** Starts showing the given changes. */
+  start(changes: readonly PlannedChange[]): void;
+  /** Waits until the display has caught up with every result. */
+  finish(): Promise<void>;
+  /** Closes every task that has no result yet (the run stopped early), so `finish` never waits on them. */
+  abandon(reason: string): void;
+}
+
+export interface ApplyReport {
+  results: ExportResult[];
+  serialBefore: number;
+  serialAfter: number;
+}
+
+export interface ApplyView extends StateAccessView {
+  readonly progress: ApplyProgress;
+  /** The plan submits nothing and changes nothing locally. */
+  nothingToDo(plan: Plan): void;
+  /** The plan about to be reviewed or applied; `savedFile` when it is a saved plan (reviewed when it was made). */
+  planned(plan: Plan, savedFile?: string): void;
+  /** The first Ctrl-C: nothing new starts; requests in flight get `graceMs`. */
+  interrupted(signal: InterruptSignal, graceMs: number): void;
+  waiting(executions: number, timeoutMs: number): void;
+  /** How `--wait` ended, when it did not see every execution finish. */
+  waitEnded(result: PollResult, interrupted: boolean): void;
+  finished(report: ApplyReport): void;
+}
+
+export interface ApplyEnvironment {
+  store: StateStore;
+  /** The CXone client, made only when something is submitted; every attempt goes through `hooks`. */
+  connect(hooks: Pick<ExecutionsClientOptions, 'beforeAttempt' | 'onRetry'>): CxoneClient;
+  onInterrupt: OnInterrupt;
+  clock: Clock;
+}
+
+/** How the run ended, for the exit code. Errors (a stale plan, a failed write) are thrown instead. */
+export interface ApplyEnd {
+  /** Exports whose submission failed. */
+  failed: number;
+  /** Set when Ctrl-C or SIGTERM stopped the run. */
+  interrupted?: InterruptSignal;
+}
+
+export async function runApply(request: ApplyRequest, env: ApplyEnvironment, view: ApplyView): Promise<ApplyEnd> {
+  const { store } = env;
+  const planFor = (snapshot: StateSnapshot): Plan =>
+    planChanges(request.definitions, snapshot.state, {
+      createdAt: new Date(env.clock.now()).toISOString(),
+      targets: [...request.targets],
+      replace: [...request.replace],
+    });
+
+  let reviewed: Plan | undefined;
+  if (request.approve !== undefined) {
+    reviewed = planFor(await store.read());
+    if (nothingToDo(reviewed)) {
+      view.nothingToDo(reviewed);
+      return { failed: 0 };
+    }
+    view.planned(reviewed);
+    await request.approve(reviewed);
+  }
+
+  const lock = await takeLock(store, 'apply', request.lockTimeoutMs, view);
+  // Registered at once, so a Ctrl-C while planning still releases the lock.
+  const stop = new AbortController();
+  const abort = new AbortController();
+  // Every request in flight listens on these (and removes its listener when done): up to the concurrency,
+  // which may exceed Node's default warning threshold of 10.
+  setMaxListeners(0, stop.signal, abort.signal);
+  let interrupted: InterruptSignal | undefined;
+  const removeHandler = env.onInterrupt((signal) => {
+    interrupted = signal;
+    view.interrupted(signal, GRACE_MS);
+    stop.abort(new Error('interrupted'));
+    setTimeout(() => abort.abort(new Error('interrupted')), GRACE_MS).unref();
+  });
+  try {
+    const snapshot = await readForWriting(store);
+    const plan = planUnderLock(request, snapshot, reviewed, planFor);
+    if (reviewed === undefined) {
+      if (nothingToDo(plan)) {
+        view.nothingToDo(plan);
+        return { failed: 0 };
+      }
+      view.planned(plan, request.saved?.file);
+    }
+    if (interrupted !== undefined) return { failed: 0, interrupted };
+
+    await openAuditLog(store, view);
+    const journal = new StateJournal(snapshot.state, store);
+    const serialBefore = snapshot.state.serial;
+    const gate = new RequestGate({ spacingMs: request.spacingMs, maxRequestsPerSecond: request.maxRequestsPerSecond });
+    const hooks = new SubmissionHooks(gate, view.progress, abort.signal);
+    const needsApi = plan.changes.some((c) => SUBMITTING_ACTIONS.includes(c.action));
+    const client = needsApi ? env.connect({ beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry }) : undefined;
+    let results: ExportResult[] = [];
+    let failure: unknown;
+    try {
+      // One token up front: bad credentials fail the run before anything is written.
+      if (client !== undefined) await client.tokens.getToken();
+      view.progress.start(plan.changes.filter((c) => SUBMITTING_ACTIONS.includes(c.action)));
+      const outcome = await applyPlan(plan, new Map(request.definitions.map((d) => [d.name, d])), {
+        client: client?.executions ?? { submit: () => Promise.reject(new Error('no client')) },
+        journal,
+        hooks,
+        identity: request.identity,
+        reporter: view.progress,
+        concurrency: request.concurrency,
+        callbackToken: request.callbackToken,
+        stopSignal: stop.signal,
+        abortSignal: abort.signal,
+      });
+      results = outcome.results;
+      failure = outcome.failure;
+      await view.progress.finish();
+      const submitted = results.filter((r) => r.outcome === 'submitted' && r.executionId !== undefined);
+      const waitTimeoutMs = request.waitTimeoutMs;
+      if (failure === undefined && waitTimeoutMs !== undefined && client !== undefined && submitted.length > 0) {
+        if (interrupted === undefined) {
+          view.waiting(submitted.length, waitTimeoutMs);
+          const polled = await pollCompletions(
+            submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })),
+            {
+              client: client.executions,
+              journal,
+              identity: request.identity,
+              reporter: view.progress,
+              clock: env.clock,
+              timeoutMs: waitTimeoutMs,
+              signal: stop.signal,
+            },
+          );
+          view.waitEnded(polled, interrupted !== undefined);
+        }
+      }
+    } catch (error) {
+      failure ??= error;
+    } finally {
+      // Every path ends the display: tasks the run never reached are closed, so nothing waits on them.
+      view.progress.abandon('not attempted');
+      await view.progress.finish();
+      // A run whose writes failed must not look like it persisted: the fold's error is the run's error.
+      await journal.close().catch((error: unknown) => (failure ??= error));
+    }
+    if (failure !== undefined && results.length === 0) throw asRunFailure(failure);
+    view.finished({ results, serialBefore, serialAfter: journal.serial });
+    if (failure !== undefined) throw asRunFailure(failure);
+    return { failed: results.filter((r) => r.outcome === 'failed').length, ...(interrupted ? { interrupted } : {}) };
+  } finally {
+    removeHandler();
+    await lock.release();
+  }
+}
+
+/** True when the plan submits nothing and changes nothing locally. */
+function nothingToDo(plan: Plan): boolean {
+  const localOnly = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed').length;
+  return submissions(plan.summary) + localOnly === 0;
+}
+
+/** The plan to carry out, made or checked under the lock against the state as it is now. */
+function planUnderLock(
+  request: ApplyRequest,
+  snapshot: StateSnapshot,
+  reviewed: Plan | undefined,
+  planFor: (snapshot: StateSnapshot) => Plan,
+): Plan {
+  if (reviewed !== undefined) {
+    // What moved meanwhile (a callback recorded, another run) matters only if it changes what is submitted.
+    const plan = planFor(snapshot);
+    const moved = planDifference(reviewed, plan);
+    if (snapshot.state.lineage !== reviewed.lineage || moved !== undefined) {
+      const what =
+        snapshot.state.lineage !== reviewed.lineage
+          ? 'the state was replaced by one of another lineage'
+          : `the state moved on (serial ${reviewed.serial} → ${snapshot.state.serial}) and the plan changed: ${moved}`;
+      throw new UsageError(`${what} while the plan was being reviewed, so nothing was submitted`, {
+        hint: 'Run apply again: it plans against the new state and asks again.',
+      });
+    }
+    return plan;
+  }
+  if (request.saved !== undefined) {
+    const { plan, file } = request.saved;
+    const reasons = staleReasons(plan, { snapshot, definitions: request.definitions });
+    if (reasons.length > 0) {
+      throw new UsageError(
+        `the saved plan ${file} is stale, so it is not applied:\n${reasons.map((r) => `  - ${r}`).join('\n')}`,
+        { hint: `Make a new plan and review it: cxone-exports plan --out ${file}` },
+      );
+    }
+    return plan;
+  }
+  return planFor(snapshot);
+}
+
+/** How two plans differ in what they would do (an export's action, reason or version), or undefined. */
+function planDifference(before: Plan, after: Plan): string | undefined {
+  const key = (c: PlannedChange) => `${c.action} ${c.reason} ${c.definitionHash} ${c.idempotencyKey ?? ''}`;
+  const was = new Map(before.changes.map((c) => [c.name, key(c)]));
+  const now = new Map(after.changes.map((c) => [c.name, key(c)]));
+  for (const name of new Set([...was.keys(), ...now.keys()])) {
+    if (was.get(name) !== now.get(name)) {
+      const show = (plan: Plan) => plan.changes.find((c) => c.name === name)?.action ?? 'nothing';
+      return `${name} was ${show(before)}, is now ${show(after)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The error a stopped run ends with. A write the machine refused (a full disk) says so; whatever the state holds
+ * is whole, and an export left pending is resubmitted with the same Idempotency-Key by the next apply.
+ */
+function asRunFailure(error: unknown): unknown {
+  if (error instanceof CliError || error instanceof ExitError) return error;
+  const system = describeSystemError(error);
+  if (system === undefined) return error;
+  return new ExternalError(`the run could not record its progress: ${system.message}`, {
+    hint: `${system.hint}\nNothing more was submitted after the failed write. Run \`cxone-exports plan\` once the cause is fixed: an export whose outcome was not recorded is resubmitted with the same Idempotency-Key, so CXone does not run it twice.`,
+  });
+}

@@ -1,0 +1,119 @@
+// The receiver as an operation: open the audit events (repairing a torn line), seed the metrics from them,
+// listen, record callbacks by group commit until told to stop, then drain within a deadline and fold the state.
+// The command only resolves flags, secrets and TLS files, and picks the view.
+
+import type { AddressInfo } from 'node:net';
+import { stampEvent } from '../audit/audit-event.js';
+import type { RunIdentity } from '../audit/audit-event.js';
+import type { CallbackAuthSettings } from '../callbacks/callback-auth.js';
+import { CallbackRecorder } from '../callbacks/callback-recorder.js';
+import { createCallbackServer } from '../callbacks/callback-receiver.js';
+import { AuditFollower } from '../callbacks/audit-follower.js';
+import { ReceiverMetrics, seedMetricsFromAuditLog } from '../callbacks/receiver-metrics.js';
+import { RejectionAudit } from '../callbacks/rejection-audit.js';
+import { UsageError } from '../errors.js';
+import type { StateStore } from '../state/state-store.js';
+import type { InterruptSignal, OnInterrupt } from './interrupts.js';
+import { openAuditLog } from './state-access.js';
+import type { StateAccessView } from './state-access.js';
+
+export interface ReceiveRequest {
+  host: string;
+  port: number;
+  path: string;
+  auth: CallbackAuthSettings;
+  tls?: { cert: Buffer; key: Buffer };
+  /** How long an event batch waits for the state lock (apply may hold it). */
+  lockTimeoutMs: number;
+  /** On SIGTERM, how long requests in flight may take before their connections are cut. */
+  shutdownTimeoutMs: number;
+  identity: RunIdentity;
+}
+
+export interface ReceiveView extends Pick<StateAccessView, 'auditLogRepaired'> {
+  /** Lines of the stored events that are not events (counted, not fatal). */
+  damagedEvents(location: string, lines: number): void;
+  listening(url: string): void;
+  /** One access log line per request. */
+  request(line: string): void;
+  /** A batch of callbacks could not be recorded; they were answered 500, so CXone retries. */
+  recordFailed(error: unknown): void;
+  stopping(signal: InterruptSignal, graceMs: number): void;
+  shutdownDeadline(): void;
+  stopped(stateWrites: number): void;
+}
+
+export interface ReceiveEnvironment {
+  store: StateStore;
+  onInterrupt: OnInterrupt;
+  now: () => Date;
+}
+
+export async function receiveCallbacks(
+  request: ReceiveRequest,
+  env: ReceiveEnvironment,
+  view: ReceiveView,
+): Promise<void> {
+  const { store } = env;
+  // Opened (and repaired) before the metrics read it, so a torn line is moved aside rather than skipped.
+  await openAuditLog(store, view);
+  const metrics = new ReceiverMetrics();
+  // Streamed: the counters start from an audit log of any size in bounded memory.
+  const scan = await seedMetricsFromAuditLog(metrics, store);
+  if (scan.badLines > 0) view.damagedEvents(store.eventsLocation, scan.badLines);
+  const recorder = new CallbackRecorder({
+    store,
+    identity: request.identity,
+    metrics,
+    lockTimeoutMs: request.lockTimeoutMs,
+    onFailure: (error) => view.recordFailed(error),
+  });
+  const rejections = new RejectionAudit({
+    store,
+    metrics,
+    event: (facts) => stampEvent(request.identity, env.now().toISOString(), facts),
+  });
+  const follower = new AuditFollower(store, metrics, scan.endOffset);
+  const server = createCallbackServer({
+    path: request.path,
+    auth: request.auth,
+    recorder,
+    rejections,
+    metrics,
+    beforeMetrics: () => follower.catchUp(),
+    log: (line) => view.request(line),
+    ...(request.tls === undefined ? {} : { tls: request.tls }),
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError(`port ${request.port} on ${request.host} is already in use`, {
+              hint: 'Pick another with --port, or stop what is listening there.',
+            })
+          : error,
+      ),
+    );
+    server.listen(request.port, request.host, () => resolveListen());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  view.listening(`${request.tls === undefined ? 'http' : 'https'}://${host}:${address.port}${request.path}`);
+
+  const signal = await new Promise<InterruptSignal>((resolveSignal) => env.onInterrupt(resolveSignal));
+  view.stopping(signal, request.shutdownTimeoutMs);
+  const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+  server.closeIdleConnections();
+  // A client that trickles its request must not hold the shutdown open: past the deadline its connection is
+  // cut, and an event not yet recorded is not acknowledged (CXone delivers it again).
+  const deadline = setTimeout(() => {
+    view.shutdownDeadline();
+    server.closeAllConnections();
+  }, request.shutdownTimeoutMs);
+  await closed;
+  clearTimeout(deadline);
+  await rejections.close();
+  await recorder.close();
+  view.stopped(recorder.writes);
+}
