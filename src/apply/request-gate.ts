@@ -27,8 +27,9 @@ export class RequestGate {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Waits until a request to `dataActionId` may start, then claims that start. */
+  /** Waits until a request to `dataActionId` may start, then claims that start; an aborted run starts none. */
   async acquire(dataActionId: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     for (;;) {
       const now = this.clock.now();
       const spacing = this.settings.spacingMs > 0 ? this.settings.spacingMs + TRANSIT_MARGIN_MS : 0;

@@ -1,0 +1,146 @@
+// The callback recorder against the in-memory backend: what it records, what it refuses, what it only notes, how
+// it groups what arrives together, and how it fails and recovers when the state is locked.
+
+import { describe, expect, it } from 'vitest';
+import { CallbackRecorder } from '../../src/callbacks/callback-recorder.js';
+import type { RecordOutcome } from '../../src/callbacks/callback-recorder.js';
+import { ReceiverMetrics } from '../../src/callbacks/receiver-metrics.js';
+import { lockInfo } from '../../src/state/lock-state.js';
+import { MemoryStore } from '../../src/state/memory-store.js';
+import type { ExportState } from '../../src/state/state-model.js';
+import { appliedEntry, definition, execution } from '../support/state-builders.js';
+
+const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
+const NOW = new Date('2026-11-27T10:05:00.000Z');
+
+/** A store holding `count` exports, each with a queued execution `exe-<i>`, and a recorder on it. */
+async function recorderOn(count: number, lockTimeoutMs = 0) {
+  const store = new MemoryStore();
+  const exports: Record<string, ExportState> = {};
+  for (let i = 0; i < count; i++)
+    exports[`export-${i}`] = appliedEntry(definition(`export-${i}`), {
+      lastExecution: execution('queued', { executionId: `exe-${i}` }),
+    });
+  const { state } = await store.read();
+  await store.commit({ lineage: state.lineage, set: exports, remove: [], events: [] }, 0);
+  const metrics = new ReceiverMetrics();
+  const failures: unknown[] = [];
+  const recorder = new CallbackRecorder({
+    store,
+    identity,
+    metrics,
+    lockTimeoutMs,
+    now: () => NOW,
+    onFailure: (error) => failures.push(error),
+  });
+  return { store, metrics, recorder, failures };
+}
+
+const completed = (id: string) => ({
+  executionId: id,
+  status: 'completed',
+  rowsExported: 42,
+  startTime: '2026-11-27T10:01:00Z',
+  endTime: '2026-11-27T10:03:00Z',
+});
+
+describe('the callback recorder', () => {
+  it('records a completion once: the same callback again is a duplicate, with no second event', async () => {
+    const { store, recorder } = await recorderOn(1);
+    expect(await recorder.record(completed('exe-0'))).toEqual({
+      kind: 'recorded',
+      exportName: 'export-0',
+      anomalies: [],
+    });
+    expect(await recorder.record(completed('exe-0'))).toEqual({ kind: 'duplicate', exportName: 'export-0' });
+    const entry = (await store.read()).state.exports['export-0']!;
+    expect(entry.lastExecution).toMatchObject({ status: 'completed', rowsExported: 42, latencyMs: 120_000 });
+    expect(store.events.map((e) => e.event)).toEqual(['execution.completed']);
+  });
+
+  it('refuses an execution the state does not know, and audits the refusal', async () => {
+    const { store, recorder, metrics } = await recorderOn(1);
+    expect(await recorder.record(completed('exe-unknown'))).toEqual({ kind: 'unknown' });
+    expect(store.events).toMatchObject([
+      { event: 'callback.rejected', executionId: 'exe-unknown', reason: 'unknown-execution' },
+    ]);
+    expect((await store.read()).state.serial).toBe(1);
+    expect((await metrics.render()).body).toMatch(/reason="unknown-execution"\} 1\n/);
+  });
+
+  it('notes, without recording, a later event that would move a finished execution', async () => {
+    const { store, recorder } = await recorderOn(1);
+    await recorder.record(completed('exe-0'));
+    const outcome = await recorder.record({ executionId: 'exe-0', status: 'running' });
+    expect(outcome).toEqual({ kind: 'ignored', exportName: 'export-0', anomalies: ['running-after-completed'] });
+    expect((await store.read()).state.exports['export-0']!.lastExecution!.status).toBe('completed');
+    expect(store.events.map((e) => e.event)).toEqual(['execution.completed', 'execution.anomaly']);
+  });
+
+  it('records a completion that started and ended before it was submitted, and names both anomalies', async () => {
+    const { recorder } = await recorderOn(1);
+    const outcome = await recorder.record({
+      ...completed('exe-0'),
+      startTime: '2026-11-27T09:00:00Z',
+      endTime: '2026-11-27T09:01:00Z',
+    });
+    expect(outcome).toMatchObject({
+      kind: 'recorded',
+      anomalies: ['started-before-submission', 'ended-before-submission'],
+    });
+  });
+
+  it('groups callbacks that arrive together into few commits, each answered only once stored', async () => {
+    const { store, recorder } = await recorderOn(50);
+    const seenStored: boolean[] = [];
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        recorder.record(completed(`exe-${i}`)).then(async (outcome: RecordOutcome) => {
+          const entry = (await store.read()).state.exports[`export-${i}`]!;
+          seenStored.push(entry.lastExecution!.status === 'completed');
+          return outcome;
+        }),
+      ),
+    );
+    expect(outcomes.every((o) => o.kind === 'recorded')).toBe(true);
+    expect(seenStored).toEqual(Array.from({ length: 50 }, () => true));
+    expect(recorder.writes).toBeLessThanOrEqual(2);
+    expect((await store.read()).state.serial).toBe(1 + recorder.writes);
+    expect(store.events.filter((e) => e.event === 'execution.completed')).toHaveLength(50);
+  });
+
+  it('while another command holds the lock, answers with a failure it reports, then recovers by itself', async () => {
+    const { store, recorder, failures, metrics } = await recorderOn(2);
+    const holder = lockInfo('apply');
+    await store.tryLock(holder);
+    await expect(recorder.record(completed('exe-0'))).rejects.toThrow(/locked by apply/);
+    expect(recorder.failure?.message).toMatch(/locked by apply/);
+    expect(failures).toHaveLength(1);
+    expect((await metrics.render()).body).toMatch(/cxone_exports_record_failures_total 1\n/);
+    expect(store.events).toEqual([]);
+
+    await store.unlock(holder.id);
+    expect(await recorder.record(completed('exe-0'))).toMatchObject({ kind: 'recorded' });
+    expect(recorder.failure).toBeUndefined();
+    expect(await recorder.record(completed('exe-1'))).toMatchObject({ kind: 'recorded' });
+  });
+
+  it('sees executions another process recorded meanwhile (it reads the state again when it moved)', async () => {
+    const { store, recorder } = await recorderOn(1);
+    await recorder.record({ executionId: 'exe-0', status: 'running' });
+    // apply submits a new execution for export-0 behind the receiver's back.
+    const { state } = await store.read();
+    const entry = state.exports['export-0']!;
+    await store.commit(
+      {
+        lineage: state.lineage,
+        set: { 'export-0': { ...entry, lastExecution: execution('queued', { executionId: 'exe-new' }) } },
+        remove: [],
+        events: [],
+      },
+      state.serial,
+    );
+    expect(await recorder.record(completed('exe-new'))).toMatchObject({ kind: 'recorded', exportName: 'export-0' });
+    expect(await recorder.record(completed('exe-0'))).toEqual({ kind: 'unknown' });
+  });
+});
