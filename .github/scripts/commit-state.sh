@@ -5,12 +5,13 @@
 # fails, it says so loudly and exits 1; the workflow uploads the files as an artifact either way.
 #
 # Usage: commit-state.sh "commit message"
-# Environment: STATE_DIR (.cxone-exports), COMMIT_REMOTE (origin), COMMIT_BRANCH (the current branch),
+# Which files hold the state is the backend's business: `cxone-exports state commit-files` names them (none for
+# a backend that keeps the state elsewhere).
+# Environment: COMMIT_REMOTE (origin), COMMIT_BRANCH (the current branch),
 #              COMMIT_ATTEMPTS (5), COMMIT_USER_NAME, COMMIT_USER_EMAIL.
 set -euo pipefail
 
 message="${1:-cxone-exports: record state}"
-state_dir="${STATE_DIR:-.cxone-exports}"
 remote="${COMMIT_REMOTE:-origin}"
 branch="${COMMIT_BRANCH:-$(git rev-parse --abbrev-ref HEAD)}"
 attempts="${COMMIT_ATTEMPTS:-5}"
@@ -20,17 +21,15 @@ git config user.email "${COMMIT_USER_EMAIL:-cxone-exports-bot@users.noreply.gith
 git config merge.cxone-exports-state.name "cxone-exports state merge"
 git config merge.cxone-exports-state.driver "cxone-exports state merge %O %A %B"
 
-if [ ! -d "$state_dir" ]; then
-  echo "No state to commit."
-  exit 0
-fi
 # state.json, audit.jsonl, and state.wal when a crash mid-run left one (or its removal), so nothing is lost.
 # Named one by one: the lock, the backup and any temp file a crash left behind are never committed.
+files="$(cxone-exports state commit-files)"
 paths=()
-for file in state.json audit.jsonl state.wal; do
-  path="$state_dir/$file"
+while IFS= read -r path; do
+  [ -n "$path" ] || continue
   if [ -e "$path" ] || git ls-files --error-unmatch -- "$path" >/dev/null 2>&1; then paths+=("$path"); fi
-done
+done <<<"$files"
+
 if [ "${#paths[@]}" -eq 0 ]; then
   echo "No state to commit."
   exit 0

@@ -24,15 +24,18 @@ export interface StatusClient {
   ): Promise<ExecutionStatusReport>;
 }
 
+/** An execution the poll saw end, as recorded. */
+export interface EndedExecution {
+  execution: TrackedExecution;
+  status: string;
+  rowsExported: number | null;
+  latencyMs: number | null;
+  anomalies: string[];
+}
+
 export interface PollReporter {
   progress(execution: TrackedExecution, status: string): void;
-  finished(
-    execution: TrackedExecution,
-    status: string,
-    rowsExported: number | null,
-    latencyMs: number | null,
-    anomalies: string[],
-  ): void;
+  finished(ended: EndedExecution): void;
 }
 
 export interface PollOptions {
@@ -167,7 +170,7 @@ async function recordLost(execution: TrackedExecution, reason: string, options: 
       }),
     ],
   });
-  options.reporter.finished(execution, 'lost', null, null, []);
+  options.reporter.finished({ execution, status: 'lost', rowsExported: null, latencyMs: null, anomalies: [] });
 }
 
 async function record(execution: TrackedExecution, report: ExecutionStatusReport, options: PollOptions): Promise<void> {
@@ -207,5 +210,11 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
     },
     events: [event],
   });
-  options.reporter.finished(execution, last.status, last.rowsExported, last.latencyMs, outcome.anomalies);
+  options.reporter.finished({
+    execution,
+    status: last.status,
+    rowsExported: last.rowsExported,
+    latencyMs: last.latencyMs,
+    anomalies: outcome.anomalies,
+  });
 }

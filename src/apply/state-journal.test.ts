@@ -4,6 +4,7 @@ import { MemoryStore } from '../state/memory-store.js';
 import type { StateCommit } from '../state/state-store.js';
 import { emptyState } from '../state/state-model.js';
 import { StateJournal } from './state-journal.js';
+import { appliedEntry, definition } from '../../test/support/state-builders.js';
 
 /** The in-memory store, counting commits, and failing the n-th one as a full disk would. */
 class CountingStore extends MemoryStore {
@@ -38,6 +39,23 @@ describe('StateJournal', () => {
     expect(store.events.map((e) => e.export)).toEqual(Array.from({ length: 10 }, (_, i) => `e${i}`));
     expect(store.commits).toBeLessThanOrEqual(2);
     expect(journal.serial).toBe((await store.read()).state.serial);
+  });
+
+  it("settles each caller's promise only once its own entry and event are stored", async () => {
+    const store = new CountingStore();
+    const journal = new StateJournal(emptyState('L'), store);
+    const entry = appliedEntry(definition('x'));
+    const seen = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        journal
+          .commit({ exports: [`e${i}`], mutate: (s) => void (s.exports[`e${i}`] = entry), events: [event(`e${i}`)] })
+          .then(async () => ({
+            entry: (await store.read()).state.exports[`e${i}`] !== undefined,
+            event: store.events.some((e) => e.export === `e${i}`),
+          })),
+      ),
+    );
+    expect(seen).toEqual(Array.from({ length: 6 }, () => ({ entry: true, event: true })));
   });
 
   it('after a failed commit, refuses every further commit', async () => {

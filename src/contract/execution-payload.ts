@@ -2,17 +2,19 @@
 
 import { HARD_MAX_ROWS, characterCount } from './export-format.js';
 
+/** The CSV settings a payload carries, as a normalized definition holds them. */
+export interface CsvSettings {
+  delimiter: string;
+  quoteCharacter: string;
+  escapeCharacter: string;
+  maxRows: number;
+  columnAlignment: boolean;
+}
+
 export interface ExecutionPayload {
   dataActionId: string;
   datasetId: string;
-  export: {
-    format: 'csv';
-    delimiter: string;
-    quoteCharacter: string;
-    escapeCharacter: string;
-    maxRows: number;
-    columnAlignment: boolean;
-  };
+  export: { format: 'csv' } & CsvSettings;
   callbackUrl?: string;
 }
 
@@ -20,13 +22,7 @@ export interface ExecutionPayload {
 export interface PayloadSource {
   dataActionId: string;
   datasetId: string;
-  format: {
-    delimiter: string;
-    quoteCharacter: string;
-    escapeCharacter: string;
-    maxRows: number;
-    columnAlignment: boolean;
-  };
+  format: CsvSettings;
   callbackUrl?: string;
 }
 

@@ -6,6 +6,7 @@ import { credentialsFromEnvironment } from './credentials.js';
 import { ExecutionsClient } from './executions-client.js';
 import type { ExecutionsClientOptions } from './executions-client.js';
 import type { RetrySettings } from './retry-policy.js';
+import { proxyConfigured } from './keep-alive-adapter.js';
 import { TokenManager } from './token-manager.js';
 
 export interface CxoneClient {
@@ -35,6 +36,7 @@ export function retrySettingsFrom(config: ProjectConfig, random: () => number = 
 export function createCxoneClient(config: ProjectConfig, options: CreateClientOptions): CxoneClient {
   const retry = retrySettingsFrom(config, options.random);
   const optional = {
+    proxied: proxyConfigured(options.env),
     ...(options.debug === undefined ? {} : { debug: options.debug }),
     ...(options.now === undefined ? {} : { now: options.now }),
   };

@@ -41,6 +41,8 @@ export interface SubmitOptions extends CallOptions {
 
 export interface ExecutionsClientOptions {
   apiUrl: string;
+  /** A proxy is configured in the environment (HTTPS_PROXY and the like): axios's adapter honours it. */
+  proxied?: boolean;
   tokens: TokenManager;
   breakers: CircuitBreakers;
   retry: RetrySettings;
@@ -59,7 +61,7 @@ export class ExecutionsClient {
   private readonly now: () => number;
 
   constructor(private readonly options: ExecutionsClientOptions) {
-    this.http = createHttpInstance(options.apiUrl, options.timeoutMs);
+    this.http = createHttpInstance(options.apiUrl, options.timeoutMs, options.proxied);
     this.host = new URL(options.apiUrl).host;
     this.now = options.now ?? Date.now;
   }

@@ -6,7 +6,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import axios, { isAxiosError } from 'axios';
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 import { ApiError, ApiErrorCode } from './api-error.js';
-import { keepAliveAdapter, proxyConfigured } from './keep-alive-adapter.js';
+import { keepAliveAdapter } from './keep-alive-adapter.js';
 import { toolVersion } from '../version.js';
 
 export interface HttpResponse {
@@ -17,7 +17,8 @@ export interface HttpResponse {
   json: unknown;
 }
 
-export function createHttpInstance(baseURL: string, timeoutMs: number): AxiosInstance {
+/** `proxied`: a proxy is configured in the environment, so axios's own adapter (which honours it) is used. */
+export function createHttpInstance(baseURL: string, timeoutMs: number, proxied = false): AxiosInstance {
   return axios.create({
     baseURL,
     timeout: timeoutMs,
@@ -30,7 +31,7 @@ export function createHttpInstance(baseURL: string, timeoutMs: number): AxiosIns
     transformResponse: [(data: unknown) => data],
     httpAgent: new HttpAgent({ keepAlive: true }),
     httpsAgent: new HttpsAgent({ keepAlive: true }),
-    ...(proxyConfigured(process.env) ? {} : { adapter: keepAliveAdapter() }),
+    ...(proxied ? {} : { adapter: keepAliveAdapter() }),
   });
 }
 

@@ -15,6 +15,8 @@ import type { RetrySettings } from './retry-policy.js';
 
 export interface TokenManagerOptions {
   authUrl: string;
+  /** A proxy is configured in the environment (HTTPS_PROXY and the like): axios's adapter honours it. */
+  proxied?: boolean;
   auth: ProjectConfig['auth'];
   credentials: Credentials;
   timeoutMs: number;
@@ -42,7 +44,7 @@ export class TokenManager {
   fetches = 0;
 
   constructor(private readonly options: TokenManagerOptions) {
-    this.http = createHttpInstance(options.authUrl, options.timeoutMs);
+    this.http = createHttpInstance(options.authUrl, options.timeoutMs, options.proxied);
     this.now = options.now ?? Date.now;
     this.marginMs = options.marginMs ?? 60_000;
   }

@@ -3,6 +3,7 @@
 
 import { stampEvent } from '../audit/audit-event.js';
 import type { RunIdentity } from '../audit/audit-event.js';
+import type { Clock } from '../clock.js';
 import { requireEntry } from '../state/require-entry.js';
 import { compactsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
@@ -13,7 +14,7 @@ export interface ForgetRequest {
   name: string;
   lockTimeoutMs: number;
   identity: RunIdentity;
-  now: () => Date;
+  clock: Clock;
 }
 
 export interface ForgetReport {
@@ -32,7 +33,7 @@ export async function runForget(
     const { state } = await readForWriting(store);
     const entry = requireEntry(state, request.name);
     await openAuditLog(store, view);
-    const forget = stampEvent(request.identity, request.now().toISOString(), {
+    const forget = stampEvent(request.identity, new Date(request.clock.now()).toISOString(), {
       event: 'state.forget',
       export: request.name,
       definitionHash: entry.definitionHash,

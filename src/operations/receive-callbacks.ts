@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { stampEvent } from '../audit/audit-event.js';
 import type { RunIdentity } from '../audit/audit-event.js';
+import type { Clock } from '../clock.js';
 import type { CallbackAuthSettings } from '../callbacks/callback-auth.js';
 import { CallbackRecorder } from '../callbacks/callback-recorder.js';
 import { createCallbackServer } from '../callbacks/callback-receiver.js';
@@ -46,7 +47,7 @@ export interface ReceiveView extends Pick<StateAccessView, 'auditLogRepaired'> {
 export interface ReceiveEnvironment {
   store: StateStore;
   onInterrupt: OnInterrupt;
-  now: () => Date;
+  clock: Clock;
 }
 
 export async function receiveCallbacks(
@@ -71,7 +72,7 @@ export async function receiveCallbacks(
   const rejections = new RejectionAudit({
     store,
     metrics,
-    event: (facts) => stampEvent(request.identity, env.now().toISOString(), facts),
+    event: (facts) => stampEvent(request.identity, new Date(env.clock.now()).toISOString(), facts),
   });
   const follower = new AuditFollower(store, metrics, scan.endOffset);
   const server = createCallbackServer({

@@ -3,7 +3,7 @@
 
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import type { ExportState, State } from '../state/state-model.js';
-import { FAILED_STATUSES } from '../state/state-model.js';
+import { FAILED_STATUSES } from '../contract/execution-status.js';
 import { fieldChanges } from './field-diff.js';
 import { PLAN_FORMAT_VERSION } from './plan-model.js';
 import type { FieldChange, Plan, PlanAction, PlanReason, PlanSummary, PlannedChange } from './plan-model.js';

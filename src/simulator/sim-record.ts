@@ -1,6 +1,8 @@
 // What the simulator saw and did, exposed at GET /_sim/executions so tests assert on what CXone would have
 // received: count, order, headers, bodies and timing per data action.
 
+import type { CxoneStatus } from '../contract/execution-status.js';
+
 export interface RecordedRequest {
   seq: number;
   method: string;
@@ -32,7 +34,7 @@ export interface SimulatedExecution {
   datasetId: string;
   idempotencyKey: string | undefined;
   payload: unknown;
-  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  status: CxoneStatus;
   createdAt: string;
   startTime: string | undefined;
   endTime: string | undefined;

@@ -3,6 +3,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { toolVersion } from '../version.js';
 import { StateLockedError } from './state-errors.js';
 import type { LockInfo, LockOptions, StateLock, StateLocker } from './state-store.js';
@@ -12,25 +14,23 @@ const MAX_DELAY_MS = 16_000;
 
 export interface LockWaitOptions extends LockOptions {
   /** The clock for the waiting (tests drive their own). */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** Takes the lock for `operation`, waiting up to `options.timeoutMs`; throws StateLockedError naming the holder. */
 export async function lockState(locker: StateLocker, operation: string, options: LockWaitOptions): Promise<StateLock> {
   const info = lockInfo(operation);
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const started = now();
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
   for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
     const attempt = await locker.tryLock(info, options);
     if (attempt.acquired) return { info, release: () => locker.unlock(info.id) };
-    const waited = now() - started;
+    const waited = clock.now() - started;
     if (waited >= options.timeoutMs) {
       throw new StateLockedError(attempt.holder, locker.lockLocation, options.timeoutMs > 0 ? waited : 0);
     }
     if (attempt.holder !== undefined) options.onWait?.(attempt.holder);
-    await sleep(Math.min(delay, options.timeoutMs - waited));
+    await clock.sleep(Math.min(delay, options.timeoutMs - waited));
   }
 }
 
@@ -54,7 +54,8 @@ function userName(): string {
   try {
     cachedUser ??= userInfo().username;
   } catch {
-    cachedUser = process.env.USER ?? 'unknown';
+    // No passwd entry (a container running as an arbitrary uid).
+    cachedUser = 'unknown';
   }
   return cachedUser;
 }

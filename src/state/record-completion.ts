@@ -2,7 +2,7 @@
 // latency, checked for real rather than assumed, with anything odd named as an anomaly.
 
 import type { EventFacts } from '../audit/audit-event.js';
-import { CXONE_STATUSES, FINISHED_STATUSES } from '../contract/execution-status.js';
+import { CXONE_STATUSES, FINISHED_STATUSES, IN_FLIGHT_STATUSES } from '../contract/execution-status.js';
 import type { ExecutionStatus, ExportState, LastExecution } from './state-model.js';
 
 export interface CompletionReport {
@@ -111,7 +111,7 @@ export function recordCompletion(entry: ExportState, report: CompletionReport, n
     if (!Number.isNaN(submitted) && until >= submitted) latencyMs = until - submitted;
   }
 
-  const finished = status !== 'queued' && status !== 'running';
+  const finished = !IN_FLIGHT_STATUSES.has(status);
   return {
     lastExecution: {
       ...last,

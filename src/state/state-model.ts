@@ -1,15 +1,12 @@
 // The state file's model (DESIGN.md, fixed): what was applied, and each export's last execution.
 
+import type { ExecutionStatus } from '../contract/execution-status.js';
 import type { SourcePosition } from '../diagnostics/diagnostic.js';
 import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';
 
 export const STATE_VERSION = 1;
 
-/**
- * Execution statuses CXone reports, plus `submit-failed` for a submission CXone never accepted, and `lost` for an
- * execution CXone's status lookup no longer knows.
- */
-export type ExecutionStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'submit-failed' | 'lost';
+export type { ExecutionStatus };
 
 export interface LastExecution {
   /** Null when the submission failed before CXone gave an id. */
@@ -54,6 +51,3 @@ export interface State {
 export function emptyState(lineage: string): State {
   return { version: STATE_VERSION, lineage, serial: 0, exports: {} };
 }
-
-/** Statuses that make the next plan retry the export. */
-export const FAILED_STATUSES: readonly ExecutionStatus[] = ['failed', 'submit-failed', 'lost'];

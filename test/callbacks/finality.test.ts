@@ -109,7 +109,7 @@ describe('a finished execution is final', () => {
         client: executions,
         journal,
         identity: { actor: 'test', runId: 'run-poll', gitSha: undefined, toolVersion: '0.1.0' },
-        reporter: { progress: () => undefined, finished: (e, status) => finished.push(status) },
+        reporter: { progress: () => undefined, finished: ({ status }) => void finished.push(status) },
         clock: systemClock,
         timeoutMs: 30_000,
         initialIntervalMs: 10,

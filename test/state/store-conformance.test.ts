@@ -193,11 +193,13 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
     const pauses: number[] = [];
     const waiting = lockState(store, 'refresh', {
       timeoutMs: 40_000,
-      now: () => now,
-      sleep: (ms) => {
-        pauses.push(ms);
-        now += ms;
-        return Promise.resolve();
+      clock: {
+        now: () => now,
+        sleep: (ms) => {
+          pauses.push(ms);
+          now += ms;
+          return Promise.resolve();
+        },
       },
     });
     await expect(waiting).rejects.toBeInstanceOf(StateLockedError);

@@ -7,7 +7,14 @@ import { planCommand } from './plan.js';
 import { refreshCommand } from './refresh.js';
 import { serveCommand } from './serve.js';
 import { simCommand } from './sim.js';
-import { stateListCommand, stateMergeCommand, stateRmCommand, stateShowCommand, stateUnlockCommand } from './state.js';
+import {
+  stateCommitFilesCommand,
+  stateListCommand,
+  stateMergeCommand,
+  stateRmCommand,
+  stateShowCommand,
+  stateUnlockCommand,
+} from './state.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -24,6 +31,7 @@ export const COMMANDS: readonly CommandDescriptor<unknown>[] = [
   stateRmCommand,
   stateUnlockCommand,
   stateMergeCommand,
+  stateCommitFilesCommand,
   simCommand,
 ];
 

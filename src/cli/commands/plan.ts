@@ -3,17 +3,15 @@
 import { resolve } from 'node:path';
 import { writeFileDurably } from '../../files/durable-write.js';
 import { ExitError, UsageError } from '../../errors.js';
-import { hasChanges, submissions } from '../../plan/plan-model.js';
+import { hasChanges } from '../../plan/plan-model.js';
 import { sealPlan, serializeSavedPlan } from '../../plan/saved-plan.js';
 import { openStateStore } from '../../state/open-state-store.js';
 import { toolVersion } from '../../version.js';
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../command-descriptor.js';
 import type { CommandContext } from '../command-context.js';
-import { appendSummary, setOutputs } from '../github-actions.js';
 import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callbacks.js';
-import { renderHumanPlan } from '../render-plan-human.js';
-import { renderMarkdownPlan } from '../render-plan-markdown.js';
+import { planView } from '../views/plan-view.js';
 
 export interface PlanCommandOptions {
   out?: string;
@@ -45,6 +43,7 @@ async function makePlan(ctx: CommandContext, options: PlanCommandOptions): Promi
     import('../../definitions/load-definitions.js'),
     import('../../plan/plan-changes.js'),
   ]);
+  const view = planView(ctx, options.json === true ? 'json' : options.markdown === true ? 'markdown' : 'human');
   const config = await ctx.config();
   const definitions = await loadValidDefinitions(config, ctx.cwd);
   const loopback = loopbackCallbacks(definitions.definitions, config);
@@ -55,11 +54,7 @@ async function makePlan(ctx: CommandContext, options: PlanCommandOptions): Promi
     targets: options.target,
     replace: options.replace,
   });
-
-  if (options.json === true) ctx.logger.out(JSON.stringify(plan, null, 2));
-  else if (options.markdown === true) ctx.logger.out(renderMarkdownPlan(plan));
-  else ctx.logger.out(renderHumanPlan(plan, ctx.colors));
-
+  view.plan(plan);
   if (options.out !== undefined) {
     const sealed = sealPlan(plan, {
       stateExisted: snapshot.exists,
@@ -69,21 +64,7 @@ async function makePlan(ctx: CommandContext, options: PlanCommandOptions): Promi
       toolVersion: toolVersion(),
     });
     await writeFileDurably(resolve(ctx.cwd, options.out), serializeSavedPlan(sealed));
-    // With --json or --markdown the plan itself is on stdout (a file, a pull-request comment): the note goes to
-    // stderr, for the person at the terminal. A comment must say what the merge does, not how to apply by hand.
-    const note = `Saved the plan to ${options.out}. Apply exactly this plan with: cxone-exports apply ${options.out}`;
-    if (options.json === true || options.markdown === true) ctx.logger.warn(note);
-    else ctx.logger.info(`\n${note}`);
+    view.saved(options.out);
   }
-
-  appendSummary(ctx.env, () =>
-    renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }),
-  );
-  setOutputs(ctx.env, {
-    has_changes: hasChanges(plan),
-    to_submit: submissions(plan.summary),
-    to_forget: plan.summary.forget,
-  });
-
   if (options.detailedExitcode === true && hasChanges(plan)) throw new ExitError(2);
 }

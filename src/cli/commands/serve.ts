@@ -7,6 +7,7 @@ import { Option } from 'commander';
 import { runIdentity } from '../../audit/run-identity.js';
 import { authEnabled } from '../../callbacks/callback-auth.js';
 import type { CallbackAuthSettings } from '../../callbacks/callback-auth.js';
+import { systemClock } from '../../clock.js';
 import { isLoopbackHost } from '../../contract/callback-url.js';
 import { UsageError } from '../../errors.js';
 import { registerSecret } from '../../redaction.js';
@@ -81,7 +82,7 @@ async function serve(ctx: CommandContext, options: ServeOptions): Promise<void> 
       shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
       identity: runIdentity(ctx.env, config.rootDir),
     },
-    { store: openStateStore(config, ctx.cwd), onInterrupt, now: () => new Date() },
+    { store: openStateStore(config, ctx.cwd), onInterrupt, clock: systemClock },
     receiveView(ctx, auth),
   );
 }

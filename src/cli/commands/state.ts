@@ -4,12 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { runIdentity } from '../../audit/run-identity.js';
+import { systemClock } from '../../clock.js';
 import { UsageError } from '../../errors.js';
 import { writeFileDurably } from '../../files/durable-write.js';
 import { runForget } from '../../operations/forget-operation.js';
 import { mergeStates } from '../../state/merge-states.js';
 import { openStateStore } from '../../state/open-state-store.js';
 import { requireEntry } from '../../state/require-entry.js';
+import { hasCommitBackFiles } from '../../state/state-store.js';
 import { parseState, serializeState } from '../../state/state-file-format.js';
 import type { CommandDescriptor } from '../command-descriptor.js';
 import type { CommandContext } from '../command-context.js';
@@ -52,7 +54,7 @@ export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
         name: name as string,
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
         identity: runIdentity(ctx.env, ctx.cwd),
-        now: () => new Date(),
+        clock: systemClock,
       },
       openStateStore(config, ctx.cwd),
       stateAccessView(ctx.logger),
@@ -72,6 +74,16 @@ export const stateUnlockCommand: CommandDescriptor = {
     ctx.logger.info(
       `Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`,
     );
+  },
+};
+
+export const stateCommitFilesCommand: CommandDescriptor = {
+  path: ['state', 'commit-files'],
+  hidden: true,
+  description: 'the files a Git commit-back of the state must include, one per line (none for a database)',
+  run: async (ctx) => {
+    const store = openStateStore(await ctx.config(), ctx.cwd);
+    if (hasCommitBackFiles(store)) for (const file of store.commitBackFiles()) ctx.logger.out(file);
   },
 };
 

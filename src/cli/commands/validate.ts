@@ -8,18 +8,11 @@ import { ExitError, UsageError } from '../../errors.js';
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../command-descriptor.js';
 import type { CommandContext } from '../command-context.js';
-import {
-  plural,
-  renderGithubDiagnostics,
-  renderHumanDiagnostics,
-  renderJsonDiagnostics,
-  renderMarkdownDiagnostics,
-  renderProblemSummary,
-} from '../render-diagnostics.js';
-import { PLAN_COMMENT_MARKER } from '../render-plan-markdown.js';
-import { escapeData } from '../github-actions.js';
-import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callbacks.js';
+import { loopbackCallbacks } from '../loopback-callbacks.js';
+import { plural } from '../render-diagnostics.js';
 import type { DiagnosticFormat } from '../render-diagnostics.js';
+import { validateView } from '../views/validate-view.js';
+import type { ValidateView } from '../views/validate-view.js';
 
 export interface ValidateOptions {
   format?: DiagnosticFormat;
@@ -41,13 +34,13 @@ export const validateCommand: CommandDescriptor<ValidateOptions> = {
 };
 
 async function validate(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<void> {
-  const format = options.format ?? (ctx.env.GITHUB_ACTIONS === 'true' ? 'github' : 'human');
+  const view = validateView(ctx, options.format);
   let config: ProjectConfig;
   try {
     config = await ctx.config();
   } catch (error) {
     // Config problems are reported like definition problems, in the format asked for.
-    if (error instanceof DiagnosticsError && format !== 'human') return report(ctx, format, error.diagnostics);
+    if (error instanceof DiagnosticsError && view.format !== 'human') return problems(view, error.diagnostics);
     throw error;
   }
 
@@ -65,7 +58,7 @@ async function validate(ctx: CommandContext, paths: string[], options: ValidateO
   ctx.logger.debug(
     `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`,
   );
-  if (checked.diagnostics.length > 0) return report(ctx, format, checked.diagnostics);
+  if (checked.diagnostics.length > 0) return problems(view, checked.diagnostics);
 
   if (checked.definitions.length === 0) {
     throw new UsageError(`nothing to validate: ${plural(checked.fileCount, 'file')} held no export definitions`, {
@@ -73,31 +66,11 @@ async function validate(ctx: CommandContext, paths: string[], options: ValidateO
     });
   }
   const loopback = loopbackCallbacks(checked.definitions, config);
-  if (loopback !== undefined)
-    ctx.logger.warn(
-      format === 'github'
-        ? `::warning title=cxone-exports loopback callback::${escapeData(loopback.problem)}`
-        : loopbackCallbackWarning(loopback),
-    );
-  if (format === 'json') ctx.logger.out(renderJsonDiagnostics([]));
-  else if (format === 'markdown')
-    ctx.logger.out(
-      `${PLAN_COMMENT_MARKER}\n### cxone-exports plan\n\n✔ ${plural(checked.definitions.length, 'export definition')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.\n`,
-    );
-  else
-    ctx.logger.info(
-      `${ctx.colors.green('✔')} ${plural(checked.definitions.length, 'export definition')} in ${plural(checked.fileCount, 'file')} ${checked.definitions.length === 1 ? 'is' : 'are'} valid.`,
-    );
+  if (loopback !== undefined) view.loopbackCallbacks(loopback);
+  view.valid(checked.definitions.length, checked.fileCount);
 }
 
-function report(ctx: CommandContext, format: DiagnosticFormat, diagnostics: Diagnostic[]): never {
-  if (format === 'json') ctx.logger.out(renderJsonDiagnostics(diagnostics));
-  else if (format === 'github')
-    ctx.logger.out(renderGithubDiagnostics(diagnostics) + renderProblemSummary(diagnostics, ctx.colors));
-  else if (format === 'markdown') ctx.logger.out(renderMarkdownDiagnostics(diagnostics, PLAN_COMMENT_MARKER));
-  else
-    ctx.logger.out(
-      `${renderHumanDiagnostics(diagnostics, ctx.colors)}\n${renderProblemSummary(diagnostics, ctx.colors)}`,
-    );
+function problems(view: ValidateView, diagnostics: Diagnostic[]): never {
+  view.problems(diagnostics);
   throw new ExitError(1);
 }

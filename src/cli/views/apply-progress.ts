@@ -3,7 +3,7 @@
 
 import { Listr } from 'listr2';
 import type { DefaultRenderer, ListrTaskWrapper, SimpleRenderer } from 'listr2';
-import type { TrackedExecution } from '../../apply/completion-poller.js';
+import type { EndedExecution } from '../../apply/completion-poller.js';
 import type { SubmissionOutcome } from '../../apply/submission-outcome.js';
 import type { ApplyProgress } from '../../operations/apply-operation.js';
 import type { PlannedChange } from '../../plan/plan-model.js';
@@ -128,13 +128,7 @@ export class ListrProgress implements ProgressReporter {
 
   progress(): void {}
 
-  finished(
-    execution: TrackedExecution,
-    status: string,
-    rows: number | null,
-    latencyMs: number | null,
-    anomalies: string[],
-  ): void {
+  finished({ execution, status, rowsExported: rows, latencyMs, anomalies }: EndedExecution): void {
     const detail = [
       rows === null ? undefined : `${rows} rows`,
       latencyMs === null ? undefined : `${formatDelay(latencyMs)}`,
@@ -224,13 +218,7 @@ export class JsonProgress implements ProgressReporter {
 
   progress(): void {}
 
-  finished(
-    execution: TrackedExecution,
-    status: string,
-    rows: number | null,
-    latencyMs: number | null,
-    anomalies: string[],
-  ): void {
+  finished({ execution, status, rowsExported: rows, latencyMs, anomalies }: EndedExecution): void {
     this.event('completed', `${execution.name}: ${status}`, {
       export: execution.name,
       execution_id: execution.executionId,

@@ -1,0 +1,46 @@
+// The views of `plan`: the human plan, JSON (schemas/plan.schema.json) or the pull-request Markdown on stdout,
+// and, inside GitHub Actions, the step outputs and the job summary beside it.
+
+import { hasChanges, submissions } from '../../plan/plan-model.js';
+import type { Plan } from '../../plan/plan-model.js';
+import type { CommandContext } from '../command-context.js';
+import { appendSummary, setOutputs } from '../github-actions.js';
+import { renderHumanPlan } from '../render-plan-human.js';
+import { renderMarkdownPlan } from '../render-plan-markdown.js';
+
+export type PlanFormat = 'human' | 'json' | 'markdown';
+
+export interface PlanView {
+  plan(plan: Plan): void;
+  /** The plan was saved to `file` for `apply`. */
+  saved(file: string): void;
+}
+
+type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors'>;
+
+export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
+  const { logger } = ctx;
+  return {
+    plan: (plan) => {
+      if (format === 'json') logger.out(JSON.stringify(plan, null, 2));
+      else if (format === 'markdown') logger.out(renderMarkdownPlan(plan));
+      else logger.out(renderHumanPlan(plan, ctx.colors));
+      // GitHub's files, written only when Actions provides them: the summary page and the outputs later steps read.
+      appendSummary(ctx.env, () =>
+        renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }),
+      );
+      setOutputs(ctx.env, {
+        has_changes: hasChanges(plan),
+        to_submit: submissions(plan.summary),
+        to_forget: plan.summary.forget,
+      });
+    },
+    saved: (file) => {
+      // With JSON or Markdown the plan itself is on stdout (a file, a pull-request comment): the note goes to
+      // stderr, for the person at the terminal. A comment must say what the merge does, not how to apply by hand.
+      const note = `Saved the plan to ${file}. Apply exactly this plan with: cxone-exports apply ${file}`;
+      if (format === 'human') logger.info(`\n${note}`);
+      else logger.warn(note);
+    },
+  };
+}
