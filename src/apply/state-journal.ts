@@ -5,7 +5,8 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
-import { compactsState } from '../state/state-store.js';
+import { StateConflictError } from '../state/state-errors.js';
+import { commitsConcurrently, compactsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 
 export interface JournalEntry {
@@ -67,6 +68,20 @@ export class StateJournal {
 
   private async commitBatch(batch: JournalEntry[]): Promise<void[]> {
     if (this.failure !== undefined) throw this.failure;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commitOnce(batch);
+      } catch (error) {
+        if (!(error instanceof StateConflictError) || !commitsConcurrently(this.store) || attempt >= 5) throw error;
+        // A receiver changed an entry of this batch first: the batch is made again on what it wrote.
+        const { state } = await this.store.read();
+        if (state.lineage !== this.state.lineage) throw error;
+        this.state = state;
+      }
+    }
+  }
+
+  private async commitOnce(batch: JournalEntry[]): Promise<void[]> {
     const next: State = { ...this.state, exports: { ...this.state.exports } };
     for (const entry of batch) entry.mutate(next);
     const touched = [...new Set(batch.flatMap((entry) => entry.exports))];

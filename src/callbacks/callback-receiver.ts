@@ -8,7 +8,7 @@ import { schemaCheck } from '../diagnostics/schema-validator.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import { checkCallbackAuth } from './callback-auth.js';
 import type { CallbackAuthSettings } from './callback-auth.js';
-import type { CallbackRecorder } from './callback-recorder.js';
+import type { CallbackRecorder, RecordOutcome } from './callback-recorder.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
 import type { RejectionAudit } from './rejection-audit.js';
 
@@ -146,7 +146,18 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       return { status: 400, body: { error: problems.map((p) => p.message).join('; ') } };
     }
     const report = body as CompletionReport;
-    const outcome = await options.recorder.record(report);
+    let outcome: RecordOutcome;
+    try {
+      outcome = await options.recorder.record(report);
+    } catch {
+      // Not recorded (the state locked, the database gone): unavailable for now, so CXone delivers it again.
+      return {
+        status: 503,
+        body: { error: 'the event could not be recorded now; deliver it again' },
+        headers: { 'Retry-After': '5' },
+        executionId: report.executionId,
+      };
+    }
     if (outcome.kind === 'unknown')
       return { status: 404, body: { error: 'unknown execution' }, executionId: report.executionId };
     const anomalies = outcome.kind === 'recorded' || outcome.kind === 'ignored' ? outcome.anomalies : [];

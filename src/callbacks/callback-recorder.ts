@@ -10,9 +10,13 @@ import type { ExportState, State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
 import { FINISHED_STATUSES } from '../contract/execution-status.js';
 import { lockState } from '../state/lock-state.js';
-import { compactsState } from '../state/state-store.js';
+import { StateConflictError } from '../state/state-errors.js';
+import { commitsConcurrently, compactsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
+
+/** How often a batch is decided again when other writers keep changing its entries first. */
+const MAX_CONFLICT_ATTEMPTS = 5;
 
 export type RecordOutcome =
   | { kind: 'recorded'; exportName: string; anomalies: string[] }
@@ -81,67 +85,93 @@ export class CallbackRecorder {
   }
 
   private async commit(reports: CompletionReport[]): Promise<RecordOutcome[]> {
-    const { store, metrics } = this.options;
+    const { store } = this.options;
+    // A backend that compares and swaps per entry records beside apply and other receivers, without the lock.
+    if (commitsConcurrently(store)) return this.commitRetrying(reports);
     const lock = await lockState(store, 'serve', { timeoutMs: this.options.lockTimeoutMs });
     try {
-      const view = await this.currentView();
-      const { state, byExecution } = view;
-      const changed = new Map<string, ExportState>();
-      const events: AuditEvent[] = [];
-      const finished: AuditEvent[] = [];
-      const nowIso = (this.options.now?.() ?? new Date()).toISOString();
-
-      const outcomes = reports.map((report): RecordOutcome => {
-        const name = byExecution.get(report.executionId);
-        if (name === undefined) {
-          events.push(
-            this.event({
-              event: 'callback.rejected',
-              export: null,
-              executionId: report.executionId,
-              status: report.status,
-              reason: 'unknown-execution',
-            }),
-          );
-          metrics.recordRejection('unknown-execution');
-          return { kind: 'unknown' };
-        }
-        const entry = changed.get(name) ?? state.exports[name]!;
-        const last = entry.lastExecution!;
-        const decision = decideCompletion(last, report);
-        if (decision.kind === 'duplicate') return { kind: 'duplicate', exportName: name };
-        if (decision.kind === 'ignore') {
-          events.push(this.event(anomalyFacts(name, last, report, decision.anomaly, 'callback')));
-          return { kind: 'ignored', exportName: name, anomalies: [decision.anomaly] };
-        }
-        const outcome = recordCompletion(entry, report, nowIso);
-        changed.set(name, { ...entry, lastExecution: outcome.lastExecution });
-        if (FINISHED_STATUSES.has(outcome.lastExecution.status)) {
-          const end = this.event(completionFacts(name, entry, outcome, 'callback'));
-          events.push(end);
-          finished.push(end);
-        }
-        return { kind: 'recorded', exportName: name, anomalies: outcome.anomalies };
-      });
-
-      // The batch's audit lines and entries as one commit (events first, for the file store).
-      state.serial = await store.commit(
-        { lineage: state.lineage, set: Object.fromEntries(changed), remove: [], events },
-        state.serial,
-      );
-      if (changed.size > 0) {
-        for (const [name, entry] of changed) state.exports[name] = entry;
-        this.writes++;
-        metrics.stateWrites.inc();
-        this.patchesSinceCompaction++;
-      }
-      for (const end of finished) metrics.recordExecution(end);
-      if (this.patchesSinceCompaction >= (this.options.compactEvery ?? 500)) await this.compactLocked();
-      this.failing = undefined;
-      return outcomes;
+      return await this.commitOnce(reports);
     } finally {
       await lock.release();
     }
+  }
+
+  /** When another writer changed the same entries first, the batch is decided again on what it wrote. */
+  private async commitRetrying(reports: CompletionReport[]): Promise<RecordOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commitOnce(reports);
+      } catch (error) {
+        if (!(error instanceof StateConflictError) || attempt >= MAX_CONFLICT_ATTEMPTS) throw error;
+        this.view = undefined;
+      }
+    }
+  }
+
+  private async commitOnce(reports: CompletionReport[]): Promise<RecordOutcome[]> {
+    const { store, metrics } = this.options;
+    const view = await this.currentView();
+    const { state, byExecution } = view;
+    const changed = new Map<string, ExportState>();
+    const events: AuditEvent[] = [];
+    const finished: AuditEvent[] = [];
+    const nowIso = (this.options.now?.() ?? new Date()).toISOString();
+
+    const outcomes = reports.map((report): RecordOutcome => {
+      const name = byExecution.get(report.executionId);
+      if (name === undefined) {
+        events.push(
+          this.event({
+            event: 'callback.rejected',
+            export: null,
+            executionId: report.executionId,
+            status: report.status,
+            reason: 'unknown-execution',
+          }),
+        );
+        return { kind: 'unknown' };
+      }
+      const entry = changed.get(name) ?? state.exports[name]!;
+      const last = entry.lastExecution!;
+      const decision = decideCompletion(last, report);
+      if (decision.kind === 'duplicate') return { kind: 'duplicate', exportName: name };
+      if (decision.kind === 'ignore') {
+        events.push(this.event(anomalyFacts(name, last, report, decision.anomaly, 'callback')));
+        return { kind: 'ignored', exportName: name, anomalies: [decision.anomaly] };
+      }
+      const outcome = recordCompletion(entry, report, nowIso);
+      changed.set(name, { ...entry, lastExecution: outcome.lastExecution });
+      if (FINISHED_STATUSES.has(outcome.lastExecution.status)) {
+        const end = this.event(completionFacts(name, entry, outcome, 'callback'));
+        events.push(end);
+        finished.push(end);
+      }
+      return { kind: 'recorded', exportName: name, anomalies: outcome.anomalies };
+    });
+
+    // The batch's audit lines and entries as one commit (events first, for the file store).
+    const expected = state.serial;
+    const serial = await store.commit(
+      { lineage: state.lineage, set: Object.fromEntries(changed), remove: [], events },
+      expected,
+    );
+    if (serial === expected + (changed.size > 0 ? 1 : 0)) {
+      state.serial = serial;
+      for (const [name, entry] of changed) state.exports[name] = entry;
+    } else {
+      // Others committed in between (receivers beside this one, apply): the next batch reads the state again.
+      this.view = undefined;
+    }
+    if (changed.size > 0) {
+      this.writes++;
+      metrics.stateWrites.inc();
+      this.patchesSinceCompaction++;
+    }
+    for (const end of finished) metrics.recordExecution(end);
+    for (const outcome of outcomes) if (outcome.kind === 'unknown') metrics.recordRejection('unknown-execution');
+    if (this.patchesSinceCompaction >= (this.options.compactEvery ?? 500)) await this.compactLocked();
+    this.failing = undefined;
+    return outcomes;
   }
 
   private async currentView(): Promise<{ state: State; byExecution: Map<string, string> }> {
@@ -159,6 +189,7 @@ export class CallbackRecorder {
   }
 
   private async compact(): Promise<void> {
+    if (!compactsState(this.options.store)) return;
     const lock = await lockState(this.options.store, 'serve', { timeoutMs: this.options.lockTimeoutMs });
     try {
       await this.compactLocked();

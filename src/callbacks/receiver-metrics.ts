@@ -53,7 +53,7 @@ export class ReceiverMetrics {
   });
   readonly recordFailures = new Counter({
     name: 'cxone_exports_record_failures_total',
-    help: 'Callback batches that could not be recorded (the lock, the state or the disk), answered 500.',
+    help: 'Callback batches that could not be recorded (the lock, the state, the disk or the database), answered 503.',
     registers: [this.registry],
   });
   private completed = 0;

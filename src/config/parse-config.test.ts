@@ -104,6 +104,20 @@ describe('parseConfig', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.diagnostics[0]).toMatchObject({ file: 'cxone-exports.config.yaml', rule: 'schema/enum' });
-    expect(result.diagnostics[0]!.message).toContain('backend.type must be one of "local", not "consul"');
+    expect(result.diagnostics[0]!.message).toContain('backend.type must be one of "local", "pg", not "consul"');
+  });
+
+  it('gives the pg backend its defaults, and refuses pg options under another backend', () => {
+    expect(parseConfig(raw({ backend: { type: 'pg' } }), {})).toMatchObject({
+      ok: true,
+      config: { backend: { type: 'pg', schema: 'cxone_exports', stateName: 'default', skipSchemaCreation: false } },
+    });
+    const local = parseConfig(raw({ backend: { type: 'local', schema: 'team_a' } }), {});
+    expect(local.ok).toBe(false);
+    if (local.ok) return;
+    expect(local.diagnostics[0]).toMatchObject({ rule: 'backend-option' });
+    expect(local.diagnostics[0]!.message).toContain('backend.schema applies to the pg backend only');
+    const badSchema = parseConfig(raw({ backend: { type: 'pg', schema: 'Team-A; DROP' } }), {});
+    expect(badSchema.ok).toBe(false);
   });
 });

@@ -52,7 +52,7 @@ interface RawShape {
     circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
   };
   callbacks?: { host?: string; port?: number; path?: string };
-  backend?: { type?: 'local' };
+  backend?: { type?: 'local' | 'pg'; schema?: string; stateName?: string; skipSchemaCreation?: boolean };
 }
 
 export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
@@ -84,6 +84,18 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
       ),
     );
   }
+
+  if (shape.backend?.type !== 'pg')
+    for (const option of ['schema', 'stateName', 'skipSchemaCreation'] as const)
+      if (shape.backend?.[option] !== undefined)
+        diagnostics.push(
+          problem(
+            ['backend', option],
+            'key',
+            `backend.${option} applies to the pg backend only; this config uses ${shape.backend.type ?? 'local'}`,
+            'backend-option',
+          ),
+        );
 
   const flow = shape.auth?.flow === 'access_key' ? 'access_key' : 'client_credentials';
   const authUrl = urlFromEnvironment(env, 'CXONE_AUTH_URL', diagnostics) ?? shape.authUrl ?? DEFAULT_URLS[flow];
@@ -135,7 +147,15 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
         port: shape.callbacks?.port ?? 8080,
         path: shape.callbacks?.path ?? '/webhook/cxone-callback',
       },
-      backend: { type: shape.backend?.type ?? 'local' },
+      backend:
+        shape.backend?.type === 'pg'
+          ? {
+              type: 'pg',
+              schema: shape.backend.schema ?? 'cxone_exports',
+              stateName: shape.backend.stateName ?? 'default',
+              skipSchemaCreation: shape.backend.skipSchemaCreation ?? false,
+            }
+          : { type: 'local' },
     },
   };
 }

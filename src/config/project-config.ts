@@ -46,5 +46,9 @@ export interface ProjectConfig {
     path: string;
   };
   /** Where the state lives; the local files under stateDir unless the config names another backend. */
-  backend: { type: 'local' };
+  backend: BackendConfig;
 }
+
+/** The state backend: local files under stateDir, or a schema and state name in PostgreSQL. */
+export type BackendConfig =
+  { type: 'local' } | { type: 'pg'; schema: string; stateName: string; skipSchemaCreation: boolean };

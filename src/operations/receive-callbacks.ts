@@ -37,7 +37,7 @@ export interface ReceiveView extends Pick<StateAccessView, 'auditLogRepaired'> {
   listening(url: string): void;
   /** One access log line per request. */
   request(line: string): void;
-  /** A batch of callbacks could not be recorded; they were answered 500, so CXone retries. */
+  /** A batch of callbacks could not be recorded; they were answered 503, so CXone retries. */
   recordFailed(error: unknown): void;
   stopping(signal: InterruptSignal, graceMs: number): void;
   shutdownDeadline(): void;

@@ -5,12 +5,21 @@
 // the log back into state.json.
 
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { appendDurably, writeFileDurably } from '../files/durable-write.js';
 import { StateConflictError, StateUnreadableError } from './state-errors.js';
-import { checkState, parseState, serializeContent, serializeState, withSerial } from './state-file-format.js';
+import {
+  checkState,
+  parseState,
+  restoreFromBackupHint,
+  serializeContent,
+  serializeState,
+  withSerial,
+} from './state-file-format.js';
 import { emptyState } from './state-model.js';
 import type { ExportState, State } from './state-model.js';
 import type { AuditEvent } from '../audit/audit-event.js';
@@ -183,6 +192,36 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     return scanAuditLog(this.auditPath, { ...options, from: size < from ? 0 : from });
   }
 
+  /**
+   * The audit events in order, in batches of `size`, for moving them elsewhere; a line that is not an event is
+   * counted by `onBadLine` and left out.
+   */
+  async *eventBatches(size: number, onBadLine: (lineNumber: number) => void): AsyncIterable<AuditEvent[]> {
+    let batch: AuditEvent[] = [];
+    let lineNumber = 0;
+    // A missing log fails the first read (ENOENT): there are no events to move.
+    const lines = createInterface({ input: createReadStream(this.auditPath), crlfDelay: Infinity });
+    try {
+      for await (const line of lines) {
+        lineNumber++;
+        if (line.trim() === '') continue;
+        try {
+          batch.push(JSON.parse(line) as AuditEvent);
+        } catch {
+          onBadLine(lineNumber);
+          continue;
+        }
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (batch.length > 0) yield batch;
+  }
+
   async compact(): Promise<void> {
     const current = await this.load();
     if (current === undefined || current.walRecords === 0) return;
@@ -253,7 +292,8 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     let state = parseState(snapshotText, this.location, backupHint);
     const walText = (await readIfExists(this.walPath)) ?? '';
     const replayed = replayLog(state, walText, this.display('state.wal'));
-    if (replayed.records > 0) state = checkState(replayed.state, this.display('state.wal'), backupHint);
+    if (replayed.records > 0)
+      state = checkState(replayed.state, this.display('state.wal'), restoreFromBackupHint(backupHint));
     const tornBytes = Buffer.byteLength(walText.slice(walText.lastIndexOf('\n') + 1));
     this.known = { snapshotSignature, walSignature, snapshotText, state, walRecords: replayed.records, tornBytes };
     return this.known;

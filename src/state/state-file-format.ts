@@ -29,8 +29,13 @@ export function serializeContent(state: State): string {
 export function withSerial(content: string, serial: number): string {
   return content.replace(/^(\{\n {2}"version": \d+,\n {2}"lineage": ".*",\n {2}"serial": )0,/, `$1${serial},`);
 }
+/** What to do about a state file that cannot be read: it was left alone, and the backup may be the way back. */
+export function restoreFromBackupHint(backupLocation: string): string {
+  return `The file was left untouched. ${backupLocation} holds the state from before the last run's first change: compare the two, and restore it with cp if it is right.`;
+}
+
 export function parseState(text: string, location: string, backupLocation: string): State {
-  const restore = `The file was left untouched. ${backupLocation} holds the state from before the last run's first change: compare the two, and restore it with cp if it is right.`;
+  const restore = restoreFromBackupHint(backupLocation);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -46,11 +51,11 @@ export function parseState(text: string, location: string, backupLocation: strin
       },
     );
   }
-  return checkState(data, location, backupLocation);
+  return checkState(data, location, restore);
 }
 
-/** The state schema's verdict, as a refusal that leaves the file alone. */
-export function checkState(data: unknown, location: string, backupLocation: string): State {
+/** The state schema's verdict, as a refusal that leaves what is stored alone; `hint` says what to do. */
+export function checkState(data: unknown, location: string, hint: string): State {
   const problems = schemaCheck('state')(data);
   if (problems.length > 0) {
     const listed = problems
@@ -59,9 +64,7 @@ export function checkState(data: unknown, location: string, backupLocation: stri
       .join('\n');
     throw new StateUnreadableError(
       `${location} does not match the state format:\n${listed}${problems.length > 5 ? `\n  - and ${problems.length - 5} more` : ''}`,
-      {
-        hint: `The file was left untouched. ${backupLocation} holds the state from before the last run's first change: compare the two, and restore it with cp if it is right.`,
-      },
+      { hint },
     );
   }
   return data as State;

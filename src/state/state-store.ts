@@ -115,6 +115,53 @@ export function hasCommitBackFiles(store: StateStore): store is StateStore & Com
 }
 
 /**
+ * A backend whose commits compare and swap per entry: writers that change different entries commit side by side
+ * without the state lock (receivers beside apply), and a writer refused because another changed its entries
+ * reads again and retries.
+ */
+export interface ConcurrentCommits {
+  readonly concurrentCommits: true;
+}
+
+export function commitsConcurrently(store: StateStore): store is StateStore & ConcurrentCommits {
+  return (store as Partial<ConcurrentCommits>).concurrentCommits === true;
+}
+
+/** A backend with storage of its own to set up (a database schema): created on first use, or on request. */
+export interface BackendSetup {
+  /** Makes sure the backend's storage exists at a version this tool reads; says whether it was created now. */
+  setUp(): Promise<{ created: boolean }>;
+}
+
+export function setsUp(store: StateStore): store is StateStore & BackendSetup {
+  return typeof (store as Partial<BackendSetup>).setUp === 'function';
+}
+
+/** A backend a whole state can be moved into, keeping its lineage and serial, with its audit events. */
+export interface StateImport {
+  /**
+   * Stores `state` as it is (lineage, serial, entries) and the events, in one step, into an empty backend.
+   * Returns 'imported', or 'already' when the backend holds this very state (same lineage and serial) already;
+   * refuses a backend that holds anything else.
+   */
+  importState(state: State, events: AsyncIterable<readonly AuditEvent[]>): Promise<'imported' | 'already'>;
+}
+
+export function importsState(store: StateStore): store is StateStore & StateImport {
+  return typeof (store as Partial<StateImport>).importState === 'function';
+}
+
+/** A backend holding connections (a database pool): closed when the command ends. */
+export interface Closeable {
+  close(): Promise<void>;
+}
+
+export async function closeStore(store: StateStore): Promise<void> {
+  const closeable = store as Partial<Closeable>;
+  if (typeof closeable.close === 'function') await closeable.close();
+}
+
+/**
  * A backend: one named state and its audit events. It reads, commits (compare-and-swap), locks without waiting
  * and streams its events; everything else is an optional capability above, checked where it is used.
  */

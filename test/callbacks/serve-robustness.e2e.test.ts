@@ -31,7 +31,9 @@ describe('serve under trouble', () => {
     const serve = await startServe(dir, port, {}, ['--lock-timeout', '0s']);
     const base = `http://127.0.0.1:${port}`;
     try {
-      expect((await postCallback(base, completion('exe-0'), { secret: SERVE_SECRET })).status).toBe(500);
+      const refused = await postCallback(base, completion('exe-0'), { secret: SERVE_SECRET });
+      expect(refused.status).toBe(503);
+      expect(refused.retryAfter).toBe('5');
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ status: 'failing' });

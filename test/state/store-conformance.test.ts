@@ -3,29 +3,33 @@
 // a damage kit, and the torn-write and refusal tests run against it too.
 
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { lockInfo, lockState } from '../../src/state/lock-state.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
+import { UsageError } from '../../src/errors.js';
 import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';
 import type { ExportState, State } from '../../src/state/state-model.js';
-import { repairsAuditLog } from '../../src/state/state-store.js';
+import { closeStore, commitsConcurrently, repairsAuditLog } from '../../src/state/state-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
 import { miniRepo } from '../support/fixtures.js';
+import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
 import { appliedEntry, definition } from '../support/state-builders.js';
 
 /** What a crash or another tool can do to a persisted state, and a way to look at it as it is. */
 interface DamageKit {
   /** A commit cut short by a crash: its last bytes never reached the medium. */
-  tearLastWrite: () => void;
-  /** The stored state no longer parses. */
-  corrupt: () => void;
+  tearLastWrite: () => void | Promise<void>;
+  /** The stored state no longer reads as a state, and how the refusal says so. */
+  corrupt: () => void | Promise<void>;
+  corruptReason: RegExp;
   /** The stored state was written by a newer cxone-exports. */
-  fromTheFuture: () => void;
-  /** The stored bytes, to show that a refusal left them as they were. */
-  raw: () => string;
+  fromTheFuture: () => void | Promise<void>;
+  /** What is stored, to show that a refusal left it as it was. */
+  raw: () => string | Promise<string>;
 }
 
 interface Backend {
@@ -34,6 +38,18 @@ interface Backend {
   reopen: () => StateStore;
   damage?: DamageKit;
 }
+
+const database = await testDatabase();
+
+/** Stores a test opened, closed after it (a database backend holds connections). */
+const stores: StateStore[] = [];
+function opened<S extends StateStore>(store: S): S {
+  stores.push(store);
+  return store;
+}
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => closeStore(store)));
+});
 
 const BACKENDS: [string, () => Backend][] = [
   [
@@ -48,9 +64,43 @@ const BACKENDS: [string, () => Backend][] = [
         damage: {
           tearLastWrite: () => appendFileSync(walPath, '{"lineage":"torn","serial":'),
           corrupt: () => writeFileSync(statePath, '{"version": 1, "lineage": '),
+          corruptReason: /is not valid JSON/,
           fromTheFuture: () =>
             writeFileSync(statePath, readFileSync(statePath, 'utf8').replace(/"version": \d+/, '"version": 99')),
           raw: () => readFileSync(statePath, 'utf8'),
+        },
+      };
+    },
+  ],
+  [
+    'pg',
+    () => {
+      const schema = freshSchema();
+      const dump = async () =>
+        (
+          await sql<{ dump: string }>(
+            database.url,
+            `SELECT json_build_object('states', (SELECT json_agg(s) FROM ${schema}.states s),
+                    'entries', (SELECT json_agg(e ORDER BY name) FROM ${schema}.entries e))::text AS dump`,
+          )
+        )[0]!.dump;
+      return {
+        store: opened(pgStore(database.url, schema)),
+        reopen: () => opened(pgStore(database.url, schema)),
+        damage: {
+          // A transaction that wrote and died before COMMIT (the process killed, the network gone).
+          tearLastWrite: async () => {
+            const client = new pg.Client({ connectionString: database.url });
+            await client.connect();
+            await client.query('BEGIN');
+            await client.query(`UPDATE ${schema}.states SET serial = serial + 1`);
+            await client.query(`DELETE FROM ${schema}.entries`);
+            await client.end();
+          },
+          corrupt: async () => void (await sql(database.url, `UPDATE ${schema}.entries SET entry = '{"spec": 5}'`)),
+          corruptReason: /does not match the state format/,
+          fromTheFuture: async () => void (await sql(database.url, `UPDATE ${schema}.states SET format_version = 99`)),
+          raw: dump,
         },
       };
     },
@@ -135,15 +185,30 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
     expect(await exportsOfEvents(store)).toEqual(['a', 'b']);
   });
 
-  it("a handle that missed another handle's commit is refused, not allowed to overwrite it", async () => {
+  it("a handle that missed another handle's change to an entry is refused, not allowed to overwrite it", async () => {
     const { store, reopen } = open();
     const first = await seed(store, { a });
-    const other = reopen();
-    await other.commit({ lineage: first.lineage, set: { b }, remove: [], events: [] }, first.serial);
+    const changed = { ...a, definitionHash: `sha256:${'1'.repeat(64)}` };
+    await reopen().commit({ lineage: first.lineage, set: { a: changed }, remove: [], events: [] }, first.serial);
     await expect(
       store.commit({ lineage: first.lineage, set: {}, remove: ['a'], events: [forget('a')] }, first.serial),
     ).rejects.toBeInstanceOf(StateConflictError);
-    expect(Object.keys((await reopen().read()).state.exports).sort()).toEqual(['a', 'b']);
+    expect((await reopen().read()).state.exports.a).toEqual(changed);
+    expect(await exportsOfEvents(store)).toEqual([]);
+  });
+
+  it('lets writers of different entries commit side by side only where it compares per entry', async () => {
+    const { store, reopen } = open();
+    const first = await seed(store, { a });
+    await reopen().commit({ lineage: first.lineage, set: { b }, remove: [], events: [] }, first.serial);
+    const late = store.commit({ lineage: first.lineage, set: {}, remove: ['a'], events: [] }, first.serial);
+    if (commitsConcurrently(store)) {
+      expect(await late).toBe(first.serial + 2);
+      expect(Object.keys((await reopen().read()).state.exports)).toEqual(['b']);
+    } else {
+      await expect(late).rejects.toBeInstanceOf(StateConflictError);
+      expect(Object.keys((await reopen().read()).state.exports)).toEqual(['a', 'b']);
+    }
   });
 
   it('stores events alone without moving the serial, in order, and reads back only the kinds asked for', async () => {
@@ -215,7 +280,7 @@ describe.each(BACKENDS.filter(([, open]) => open().damage !== undefined))('the %
     const { store, reopen, damage } = open();
     const first = await seed(store, { a });
     const second = await store.commit({ lineage: first.lineage, set: { b }, remove: [], events: [] }, 1);
-    damage!.tearLastWrite();
+    await damage!.tearLastWrite();
     const after = reopen();
     const read = await after.read();
     expect(read.state.serial).toBe(second);
@@ -226,20 +291,22 @@ describe.each(BACKENDS.filter(([, open]) => open().damage !== undefined))('the %
   });
 
   it.each([
-    ['corrupt', (kit: DamageKit) => kit.corrupt(), /is not valid JSON/],
-    ['newer', (kit: DamageKit) => kit.fromTheFuture(), /written by a newer cxone-exports/],
-  ] as const)('a %s state is refused with a reason, and left untouched', async (_kind, harm, reason) => {
+    ['corrupt', (kit: DamageKit) => kit.corrupt(), (kit: DamageKit) => kit.corruptReason],
+    ['newer', (kit: DamageKit) => kit.fromTheFuture(), () => /written by a newer cxone-exports/],
+  ] as const)('a %s state is refused with a reason, and left untouched', async (_kind, harm, reasonOf) => {
     const { store, reopen, damage } = open();
     await seed(store, { a });
-    harm(damage!);
-    const before = damage!.raw();
+    await harm(damage!);
+    const reason = reasonOf(damage!);
+    const before = await damage!.raw();
     const after = reopen();
     await expect(after.read()).rejects.toBeInstanceOf(StateUnreadableError);
     await expect(after.read()).rejects.toThrow(reason);
+    // Refused as unreadable, or as a conflict with a state the writer could not have read; either way, untouched.
     await expect(
       after.commit({ lineage: 'any', set: { b }, remove: [], events: [forget('b')] }, 1),
-    ).rejects.toBeInstanceOf(StateUnreadableError);
-    expect(damage!.raw()).toBe(before);
+    ).rejects.toBeInstanceOf(UsageError);
+    expect(await damage!.raw()).toBe(before);
     if (repairsAuditLog(after)) await after.openAuditLog();
     expect(await exportsOfEvents(after)).toEqual([]);
   });

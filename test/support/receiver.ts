@@ -90,7 +90,7 @@ export async function postCallback(
   url: string,
   body: unknown,
   options: { secret?: string; timestamp?: number; query?: string; headers?: Record<string, string>; raw?: string } = {},
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; body: Record<string, unknown>; retryAfter?: string }> {
   const text = options.raw ?? JSON.stringify(body);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...options.headers };
   if (options.secret !== undefined) {
@@ -100,5 +100,10 @@ export async function postCallback(
   }
   const response = await fetch(`${url}${PATH}${options.query ?? ''}`, { method: 'POST', headers, body: text });
   const answer = await response.text();
-  return { status: response.status, body: answer === '' ? {} : (JSON.parse(answer) as Record<string, unknown>) };
+  const retryAfter = response.headers.get('retry-after');
+  return {
+    status: response.status,
+    body: answer === '' ? {} : (JSON.parse(answer) as Record<string, unknown>),
+    ...(retryAfter === null ? {} : { retryAfter }),
+  };
 }

@@ -2,6 +2,8 @@
 
 import type { CommandDescriptor } from '../command-descriptor.js';
 import { applyCommand } from './apply.js';
+import { auditExportCommand } from './audit.js';
+import { backendInitCommand } from './backend.js';
 import { initCommand } from './init.js';
 import { planCommand } from './plan.js';
 import { refreshCommand } from './refresh.js';
@@ -11,6 +13,7 @@ import {
   stateCommitFilesCommand,
   stateListCommand,
   stateMergeCommand,
+  stateMigrateCommand,
   stateRmCommand,
   stateShowCommand,
   stateUnlockCommand,
@@ -30,12 +33,17 @@ export const COMMANDS: readonly CommandDescriptor<unknown>[] = [
   stateShowCommand,
   stateRmCommand,
   stateUnlockCommand,
+  stateMigrateCommand,
   stateMergeCommand,
   stateCommitFilesCommand,
+  auditExportCommand,
+  backendInitCommand,
   simCommand,
 ];
 
 /** Descriptions of the words that only group subcommands. */
 export const COMMAND_GROUPS: Readonly<Record<string, string>> = {
-  state: 'look at and repair the state by hand',
+  state: 'look at, repair and move the state by hand',
+  audit: 'the audit events, wherever the backend keeps them',
+  backend: 'the state backend itself',
 };

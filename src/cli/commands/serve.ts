@@ -1,21 +1,8 @@
-// `cxone-exports serve`: the receiver for CXone's completion callbacks, with /healthz and /metrics. The command
-// resolves the flags, the callback secrets and the TLS files; the receive-callbacks operation does the rest.
+// `cxone-exports serve`: the receiver for CXone's completion callbacks, with /healthz and /metrics. Its flags;
+// what it does is in ../run/serve.ts, loaded when it runs.
 
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { runIdentity } from '../../audit/run-identity.js';
-import { authEnabled } from '../../callbacks/callback-auth.js';
-import type { CallbackAuthSettings } from '../../callbacks/callback-auth.js';
-import { systemClock } from '../../clock.js';
-import { isLoopbackHost } from '../../contract/callback-url.js';
-import { UsageError } from '../../errors.js';
-import { registerSecret } from '../../redaction.js';
-import { openStateStore } from '../../state/open-state-store.js';
 import type { CommandDescriptor } from '../command-descriptor.js';
-import type { CommandContext } from '../command-context.js';
-import { lockTimeoutMs, parseDuration } from '../durations.js';
-import { onInterrupt } from '../interrupts.js';
 import { integerOption } from '../option-parsers.js';
 
 export interface ServeOptions {
@@ -43,68 +30,5 @@ export const serveCommand: CommandDescriptor<ServeOptions> = {
       'on SIGTERM, how long requests in flight may take before they are cut',
     ).default('10s'),
   ],
-  run: (ctx, _args, options) => serve(ctx, options),
+  run: async (ctx, _args, options) => (await import('../run/serve.js')).serve(ctx, options),
 };
-
-async function serve(ctx: CommandContext, options: ServeOptions): Promise<void> {
-  const config = await ctx.config();
-  const host = options.host ?? config.callbacks.host;
-  const port = options.port ?? config.callbacks.port;
-  const auth = callbackAuth(ctx.env);
-  if (!authEnabled(auth) && !isLoopbackHost(host) && options.insecureNoAuth !== true) {
-    throw new UsageError(`refusing to listen on ${host} without callback authentication`, {
-      hint: 'Set CXONE_CALLBACK_SECRET (HMAC; comma-separated for rotation) or CXONE_CALLBACK_TOKEN (?token=), listen on 127.0.0.1 behind a reverse proxy, or pass --insecure-no-auth if something else authenticates the callbacks.',
-    });
-  }
-  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
-    throw new UsageError('--tls-cert and --tls-key go together', {
-      hint: 'Pass both files for HTTPS, or neither for plain HTTP behind a reverse proxy.',
-    });
-  const tls =
-    options.tlsCert === undefined
-      ? undefined
-      : {
-          cert: await readTlsFile(ctx, options.tlsCert, '--tls-cert'),
-          key: await readTlsFile(ctx, options.tlsKey!, '--tls-key'),
-        };
-  const [{ receiveCallbacks }, { receiveView }] = await Promise.all([
-    import('../../operations/receive-callbacks.js'),
-    import('../views/receive-view.js'),
-  ]);
-  await receiveCallbacks(
-    {
-      host,
-      port,
-      path: config.callbacks.path,
-      auth,
-      ...(tls === undefined ? {} : { tls }),
-      lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
-      shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
-      identity: runIdentity(ctx.env, config.rootDir),
-    },
-    { store: openStateStore(config, ctx.cwd), onInterrupt, clock: systemClock },
-    receiveView(ctx, auth),
-  );
-}
-
-/** HMAC secrets (comma-separated, for rotation) and a ?token=, from the environment; registered for redaction. */
-function callbackAuth(env: CommandContext['env']): CallbackAuthSettings {
-  const secrets = (env.CXONE_CALLBACK_SECRET ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  const token =
-    env.CXONE_CALLBACK_TOKEN === undefined || env.CXONE_CALLBACK_TOKEN === '' ? undefined : env.CXONE_CALLBACK_TOKEN;
-  for (const secret of [...secrets, token]) registerSecret(secret);
-  return { secrets, token };
-}
-
-async function readTlsFile(ctx: CommandContext, path: string, flag: string): Promise<Buffer> {
-  try {
-    return await readFile(resolve(ctx.cwd, path));
-  } catch (error) {
-    throw new UsageError(`${flag} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-      hint: `Check the path given to ${flag}.`,
-    });
-  }
-}

@@ -1,23 +1,8 @@
-// `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID | merge`: look at and repair the state by hand.
+// `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID | migrate | merge`: look at, repair and move
+// the state by hand. Their flags; what they do is in ../run/state.ts, loaded when one runs.
 
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { runIdentity } from '../../audit/run-identity.js';
-import { systemClock } from '../../clock.js';
-import { UsageError } from '../../errors.js';
-import { writeFileDurably } from '../../files/durable-write.js';
-import { runForget } from '../../operations/forget-operation.js';
-import { mergeStates } from '../../state/merge-states.js';
-import { openStateStore } from '../../state/open-state-store.js';
-import { requireEntry } from '../../state/require-entry.js';
-import { hasCommitBackFiles } from '../../state/state-store.js';
-import { parseState, serializeState } from '../../state/state-file-format.js';
 import type { CommandDescriptor } from '../command-descriptor.js';
-import type { CommandContext } from '../command-context.js';
-import { lockTimeoutMs } from '../durations.js';
-import { showStateEntry, showStateList } from '../views/state-views.js';
-import { stateAccessView } from '../views/state-access-view.js';
 
 const jsonOption = () => new Option('--json', 'print JSON');
 
@@ -25,10 +10,7 @@ export const stateListCommand: CommandDescriptor<{ json?: boolean }> = {
   path: ['state', 'list'],
   description: 'every export in the state: last action, last execution status, and when',
   options: [jsonOption()],
-  run: async (ctx, _args, options) => {
-    const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
-    showStateList(ctx, state, { json: options.json === true });
-  },
+  run: async (ctx, _args, options) => (await import('../run/state.js')).listState(ctx, options),
 };
 
 export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
@@ -36,10 +18,7 @@ export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
   description: "one export's full state entry",
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [jsonOption()],
-  run: async (ctx, [name], options) => {
-    const { state } = await openStateStore(await ctx.config(), ctx.cwd).read();
-    showStateEntry(ctx, name as string, requireEntry(state, name as string), { json: options.json === true });
-  },
+  run: async (ctx, [name], options) => (await import('../run/state.js')).showState(ctx, name as string, options),
 };
 
 export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
@@ -47,44 +26,31 @@ export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
   description: 'forget an export (under the lock, audited); CXone is not called',
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')],
-  run: async (ctx, [name], options) => {
-    const config = await ctx.config();
-    const removed = await runForget(
-      {
-        name: name as string,
-        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
-        identity: runIdentity(ctx.env, ctx.cwd),
-        clock: systemClock,
-      },
-      openStateStore(config, ctx.cwd),
-      stateAccessView(ctx.logger),
-    );
-    ctx.logger.info(
-      `Removed ${removed.name} from the state (serial ${removed.serialBefore} → ${removed.serialAfter}). CXone was not called; the next plan shows it as create if it is still defined.`,
-    );
-  },
+  run: async (ctx, [name], options) => (await import('../run/state.js')).removeFromState(ctx, name as string, options),
 };
 
 export const stateUnlockCommand: CommandDescriptor = {
   path: ['state', 'unlock'],
   description: 'release a lock left behind by a command that is gone (only the lock with this id)',
   arguments: [{ name: '<lockId>', description: 'the id printed in the lock message' }],
-  run: async (ctx, [lockId]) => {
-    const holder = await openStateStore(await ctx.config(), ctx.cwd).forceUnlock(lockId as string);
-    ctx.logger.info(
-      `Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`,
-    );
-  },
+  run: async (ctx, [lockId]) => (await import('../run/state.js')).unlockState(ctx, lockId as string),
 };
 
 export const stateCommitFilesCommand: CommandDescriptor = {
   path: ['state', 'commit-files'],
   hidden: true,
   description: 'the files a Git commit-back of the state must include, one per line (none for a database)',
-  run: async (ctx) => {
-    const store = openStateStore(await ctx.config(), ctx.cwd);
-    if (hasCommitBackFiles(store)) for (const file of store.commitBackFiles()) ctx.logger.out(file);
-  },
+  run: async (ctx) => (await import('../run/state.js')).listCommitFiles(ctx),
+};
+
+export const stateMigrateCommand: CommandDescriptor<{ from: string; lockTimeout?: string }> = {
+  path: ['state', 'migrate'],
+  description: 'move the local state and its audit log into the configured backend, keeping lineage and serial',
+  options: [
+    new Option('--from <backend>', 'where the state is now').choices(['local']).makeOptionMandatory(),
+    new Option('--lock-timeout <duration>', 'wait this long for the lock of the configured backend'),
+  ],
+  run: async (ctx, _args, options) => (await import('../run/state.js')).migrate(ctx, options),
 };
 
 export const stateMergeCommand: CommandDescriptor = {
@@ -92,36 +58,6 @@ export const stateMergeCommand: CommandDescriptor = {
   hidden: true,
   description: "Git's merge driver for state.json: cxone-exports state merge %O %A %B",
   arguments: [{ name: '<base>' }, { name: '<ours>' }, { name: '<theirs>' }],
-  run: (ctx, [base, ours, theirs]) => mergeStateFiles(ctx, base as string, ours as string, theirs as string),
+  run: async (ctx, [base, ours, theirs]) =>
+    (await import('../run/state.js')).mergeStateFiles(ctx, base as string, ours as string, theirs as string),
 };
-
-/** `state merge BASE OURS THEIRS`: Git's merge driver for state.json (see .gitattributes); writes into OURS. */
-async function mergeStateFiles(
-  ctx: CommandContext,
-  basePath: string,
-  oursPath: string,
-  theirsPath: string,
-): Promise<void> {
-  const load = async (path: string, label: string) => {
-    const text = await readFile(resolve(ctx.cwd, path), 'utf8').catch(() => '');
-    return text.trim() === '' ? undefined : parseState(text, `${label} (${path})`, 'the other side of the merge');
-  };
-  const [base, ours, theirs] = [
-    await load(basePath, 'the merge base'),
-    await load(oursPath, 'our state'),
-    await load(theirsPath, 'their state'),
-  ];
-  if (ours === undefined || theirs === undefined)
-    throw new UsageError('state merge needs both sides of the merge', {
-      hint: 'Git calls this as the state.json merge driver: cxone-exports state merge %O %A %B',
-    });
-  const result = mergeStates(base, ours, theirs);
-  if (!result.ok)
-    throw new UsageError(`cannot merge the two states: ${result.reason}`, {
-      hint: 'Resolve state.json by hand: keep the state with the lineage of main.',
-    });
-  await writeFileDurably(resolve(ctx.cwd, oursPath), serializeState(result.state));
-  ctx.logger.info(
-    `Merged the two states: ${Object.keys(result.state.exports).length} exports, serial ${result.state.serial}.`,
-  );
-}

@@ -1,18 +1,8 @@
-// `cxone-exports validate [paths…]`: every problem in every definition, positioned, in one run.
+// `cxone-exports validate [paths…]`: its flags; what it does is in ../run/validate.ts, loaded when it runs.
 
-import { relative } from 'node:path';
-import type { ProjectConfig } from '../../config/project-config.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
-import { ExitError, UsageError } from '../../errors.js';
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../command-descriptor.js';
-import type { CommandContext } from '../command-context.js';
-import { loopbackCallbacks } from '../loopback-callbacks.js';
-import { plural } from '../render-diagnostics.js';
 import type { DiagnosticFormat } from '../render-diagnostics.js';
-import { validateView } from '../views/validate-view.js';
-import type { ValidateView } from '../views/validate-view.js';
 
 export interface ValidateOptions {
   format?: DiagnosticFormat;
@@ -30,47 +20,5 @@ export const validateCommand: CommandDescriptor<ValidateOptions> = {
       'output format (markdown: the pull-request comment that replaces the plan)',
     ).choices(['human', 'json', 'github', 'markdown']),
   ],
-  run: (ctx, [paths], options) => validate(ctx, paths as string[], options),
+  run: async (ctx, [paths], options) => (await import('../run/validate.js')).validate(ctx, paths as string[], options),
 };
-
-async function validate(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<void> {
-  const view = validateView(ctx, options.format);
-  let config: ProjectConfig;
-  try {
-    config = await ctx.config();
-  } catch (error) {
-    // Config problems are reported like definition problems, in the format asked for.
-    if (error instanceof DiagnosticsError && view.format !== 'human') return problems(view, error.diagnostics);
-    throw error;
-  }
-
-  // Loaded when needed: the schema checker is the heaviest module of the CLI.
-  const { loadDefinitions } = await import('../../definitions/load-definitions.js');
-  const targets = paths.length > 0 ? paths : [config.exportsDir];
-  const started = performance.now();
-  const checked = await loadDefinitions(config, ctx.cwd, targets);
-  if (checked.fileCount === 0 && checked.diagnostics.length === 0) {
-    const where = paths.length > 0 ? paths.join(', ') : `${relative(ctx.cwd, config.exportsDir) || '.'}/`;
-    throw new UsageError(`nothing to validate: no *.yaml or *.yml files in ${where}`, {
-      hint: 'Add an export definition (see "Writing a definition" in the README), or pass the files to check: cxone-exports validate exports/',
-    });
-  }
-  ctx.logger.debug(
-    `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`,
-  );
-  if (checked.diagnostics.length > 0) return problems(view, checked.diagnostics);
-
-  if (checked.definitions.length === 0) {
-    throw new UsageError(`nothing to validate: ${plural(checked.fileCount, 'file')} held no export definitions`, {
-      hint: 'Each definition is a YAML document with apiVersion, kind, metadata and spec; see the README.',
-    });
-  }
-  const loopback = loopbackCallbacks(checked.definitions, config);
-  if (loopback !== undefined) view.loopbackCallbacks(loopback);
-  view.valid(checked.definitions.length, checked.fileCount);
-}
-
-function problems(view: ValidateView, diagnostics: Diagnostic[]): never {
-  view.problems(diagnostics);
-  throw new ExitError(1);
-}

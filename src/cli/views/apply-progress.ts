@@ -7,6 +7,7 @@ import type { EndedExecution } from '../../apply/completion-poller.js';
 import type { SubmissionOutcome } from '../../apply/submission-outcome.js';
 import type { ApplyProgress } from '../../operations/apply-operation.js';
 import type { PlannedChange } from '../../plan/plan-model.js';
+import { formatDelay } from '../format-delay.js';
 import type { Logger } from '../logger.js';
 
 /** The progress display, and its one free-form line or event (a summary). */
@@ -228,10 +229,4 @@ export class JsonProgress implements ProgressReporter {
       anomalies,
     });
   }
-}
-
-export function formatDelay(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

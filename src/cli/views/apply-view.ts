@@ -19,7 +19,8 @@ import {
   setOutputs,
 } from '../github-actions.js';
 import { renderHumanPlan, summaryLine } from '../render-plan-human.js';
-import { formatDelay, JsonProgress, ListrProgress } from './apply-progress.js';
+import { formatDelay } from '../format-delay.js';
+import { JsonProgress, ListrProgress } from './apply-progress.js';
 import type { ProgressReporter } from './apply-progress.js';
 import { stateAccessView } from './state-access-view.js';
 

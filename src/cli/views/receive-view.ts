@@ -6,7 +6,7 @@ import type { CallbackAuthSettings } from '../../callbacks/callback-auth.js';
 import type { ReceiveView } from '../../operations/receive-callbacks.js';
 import type { CommandContext } from '../command-context.js';
 import { renderError } from '../render-error.js';
-import { formatDelay } from './apply-progress.js';
+import { formatDelay } from '../format-delay.js';
 import { stateAccessView } from './state-access-view.js';
 
 export function receiveView(ctx: Pick<CommandContext, 'logger' | 'cwd'>, auth: CallbackAuthSettings): ReceiveView {
@@ -32,7 +32,7 @@ export function receiveView(ctx: Pick<CommandContext, 'logger' | 'cwd'>, auth: C
         JSON.stringify({
           time: new Date().toISOString(),
           level: 'error',
-          message: 'callbacks could not be recorded; answering 500 so CXone retries',
+          message: 'callbacks could not be recorded; answering 503 so CXone retries',
           error: renderError(error, false).trim(),
         }),
       ),

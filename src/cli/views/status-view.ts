@@ -2,7 +2,7 @@
 
 import type { StatusReport } from '../../status/status-report.js';
 import type { CommandContext } from '../command-context.js';
-import { formatDelay } from './apply-progress.js';
+import { formatDelay } from '../format-delay.js';
 
 export function showStatus(
   ctx: Pick<CommandContext, 'logger' | 'colors'>,

@@ -1,0 +1,94 @@
+// What `cxone-exports apply` does when it runs: builds the request from the flags, the config and the
+// environment, picks the view, runs the apply operation and maps its outcome to an exit code.
+
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { runIdentity } from '../../audit/run-identity.js';
+import { systemClock } from '../../clock.js';
+import { ExitError, UsageError } from '../../errors.js';
+import { createCxoneClient } from '../../cxone/create-client.js';
+import { loadValidDefinitions } from '../../definitions/load-definitions.js';
+import { runApply } from '../../operations/apply-operation.js';
+import type { ApplyRequest } from '../../operations/apply-operation.js';
+import { parseSavedPlan } from '../../plan/saved-plan.js';
+import type { SavedPlan } from '../../plan/saved-plan.js';
+import { registerSecret } from '../../redaction.js';
+import { askApproval } from '../approval.js';
+import type { CommandContext } from '../command-context.js';
+import type { ApplyOptions } from '../commands/apply.js';
+import { lockTimeoutMs, parseDuration } from '../durations.js';
+import { exitCodeFor, onInterrupt } from '../interrupts.js';
+import { loopbackCallbacks } from '../loopback-callbacks.js';
+import { applyView } from '../views/apply-view.js';
+import { withStateStore } from '../with-state-store.js';
+
+export async function apply(ctx: CommandContext, planFile: string | undefined, options: ApplyOptions): Promise<void> {
+  if (planFile !== undefined && (options.target.length > 0 || options.replace.length > 0)) {
+    throw new UsageError('--target and --replace cannot be used with a saved plan', {
+      hint: `The plan file already fixes what is applied. Make a new one: cxone-exports plan --target … --out ${planFile}`,
+    });
+  }
+  const waitTimeoutMs = parseDuration(options.waitTimeout, '--wait-timeout');
+  const config = await ctx.config();
+  const definitions = await loadValidDefinitions(config, ctx.cwd);
+  const saved = planFile === undefined ? undefined : await readSavedPlan(ctx, planFile);
+  const loopback = loopbackCallbacks(definitions.definitions, config);
+  if (loopback !== undefined && options.allowLoopbackCallbacks !== true) {
+    throw new UsageError(loopback.problem, {
+      hint: `${loopback.advice} Or pass --allow-loopback-callbacks if CXone can reach this machine after all (a tunnel).`,
+    });
+  }
+  const interactive = planFile === undefined && options.autoApprove !== true;
+  // Asked before anything is printed or locked: a run that cannot be approved fails first, and cleanly.
+  if (interactive && process.stdin.isTTY !== true) {
+    throw new UsageError('apply needs approval, and there is no terminal to ask in', {
+      hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json',
+    });
+  }
+
+  const callbackToken = ctx.env.CXONE_CALLBACK_TOKEN;
+  registerSecret(callbackToken);
+  const view = applyView(ctx, {
+    json: options.json === true,
+    interactiveTerminal: process.stdout.isTTY === true && ctx.env.CI === undefined && ctx.env.TERM !== 'dumb',
+  });
+  const request: ApplyRequest = {
+    definitions: definitions.definitions,
+    targets: options.target,
+    replace: options.replace,
+    ...(saved === undefined ? {} : { saved }),
+    ...(interactive ? { approve: (plan) => askApproval(ctx, plan) } : {}),
+    concurrency: options.concurrency ?? config.apply.concurrency,
+    spacingMs: config.apply.spacingMs,
+    maxRequestsPerSecond: config.apply.maxRequestsPerSecond,
+    lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+    ...(options.wait === true ? { waitTimeoutMs } : {}),
+    ...(callbackToken === undefined ? {} : { callbackToken }),
+    // One identity for every line this run writes (outside GitHub, its runId is made up once).
+    identity: runIdentity(ctx.env, config.rootDir),
+  };
+  const end = await withStateStore(ctx, (store) =>
+    runApply(
+      request,
+      {
+        store,
+        connect: (hooks) =>
+          createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line), ...hooks }),
+        onInterrupt,
+        clock: systemClock,
+      },
+      view,
+    ),
+  );
+  if (end.interrupted !== undefined) throw new ExitError(exitCodeFor(end.interrupted));
+  if (end.failed > 0) throw new ExitError(1);
+}
+
+async function readSavedPlan(ctx: CommandContext, file: string): Promise<{ plan: SavedPlan; file: string }> {
+  const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => {
+    throw new UsageError(`plan file ${file} cannot be read`, {
+      hint: `Make one with: cxone-exports plan --out ${file}`,
+    });
+  });
+  return { plan: parseSavedPlan(text, file), file };
+}

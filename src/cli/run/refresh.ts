@@ -1,0 +1,26 @@
+// What `cxone-exports refresh` does when it runs: the refresh operation on the project's backend, with the
+// CXone client from the config and the environment, through the plain or JSON view.
+
+import { runIdentity } from '../../audit/run-identity.js';
+import { systemClock } from '../../clock.js';
+import { createCxoneClient } from '../../cxone/create-client.js';
+import { runRefresh } from '../../operations/refresh-operation.js';
+import type { CommandContext } from '../command-context.js';
+import type { RefreshOptions } from '../commands/refresh.js';
+import { lockTimeoutMs } from '../durations.js';
+import { refreshView } from '../views/refresh-view.js';
+import { withStateStore } from '../with-state-store.js';
+
+export async function refresh(ctx: CommandContext, options: RefreshOptions): Promise<void> {
+  await withStateStore(ctx, (store, config) =>
+    runRefresh(
+      { lockTimeoutMs: lockTimeoutMs(options.lockTimeout), identity: runIdentity(ctx.env, config.rootDir) },
+      {
+        store,
+        connect: () => createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line) }).executions,
+        clock: systemClock,
+      },
+      refreshView(ctx, { json: options.json === true }),
+    ),
+  );
+}

@@ -1,0 +1,65 @@
+// `cxone-exports sim`: the embedded CXone simulator as a process, for demos and users' own dry runs.
+
+import { CxoneSimulator } from '../../simulator/cxone-simulator.js';
+import type { FaultSettings } from '../../simulator/simulator-options.js';
+import type { CommandContext } from '../command-context.js';
+import type { SimOptions } from '../commands/sim.js';
+import { onInterrupt } from '../interrupts.js';
+import type { InterruptSignal } from '../interrupts.js';
+
+export async function simulate(ctx: CommandContext, options: SimOptions): Promise<void> {
+  const faults: FaultSettings = {};
+  if (options.rateLimit !== undefined)
+    faults.rateLimit = {
+      requestsPerSecond: options.rateLimit,
+      ...(options.burst === undefined ? {} : { burst: options.burst }),
+      retryAfter: options.retryAfter,
+    };
+  if (options.failRate !== undefined || options.failFirst !== undefined)
+    faults.serverErrors = { rate: options.failRate ?? 0, first: options.failFirst ?? 0, status: options.failStatus };
+  if (options.latency !== undefined) faults.latencyMs = options.latency;
+  if (options.dropRate !== undefined || options.dropFirst !== undefined)
+    faults.drops = { rate: options.dropRate ?? 0, first: options.dropFirst ?? 0 };
+  const callbackSecret = ctx.env.CXONE_CALLBACK_SECRET?.split(',')[0]?.trim() || undefined;
+
+  const simulator = new CxoneSimulator({
+    host: options.host,
+    port: options.port,
+    tokenTtlSeconds: options.tokenTtl,
+    seed: options.seed,
+    faults,
+    forbiddenDataActions: options.forbid,
+    unknownDataActions: options.unknown,
+    unknownDatasets: options.unknownDataset,
+    statusEndpoint: options.statusEndpoint,
+    lifecycle: {
+      minDurationMs: options.minDuration,
+      msPerMillionRows: options.msPerMillionRows,
+      failureRate: options.executionFailureRate,
+    },
+    callbackSecret,
+  });
+  const url = await simulator.start();
+  const { credentials } = simulator.options;
+  // stdout carries only NAME=value lines, so it can be pasted into a shell or sourced.
+  ctx.logger.out(
+    [
+      `CXONE_AUTH_URL=${url}`,
+      `CXONE_API_URL=${url}`,
+      `CXONE_CLIENT_ID=${credentials.clientId}`,
+      `CXONE_CLIENT_SECRET=${credentials.clientSecret}`,
+      `CXONE_ACCESS_KEY_ID=${credentials.accessKeyId}`,
+      `CXONE_ACCESS_KEY_SECRET=${credentials.accessKeySecret}`,
+    ].join('\n'),
+  );
+  ctx.logger.warn(
+    `# CXone simulator listening on ${url} (demo credentials above; callbacks ${callbackSecret === undefined ? 'unsigned' : 'signed with CXONE_CALLBACK_SECRET'}). Ctrl-C to stop.`,
+  );
+
+  const signal = await new Promise<InterruptSignal>((resolve) => onInterrupt(resolve));
+  await simulator.stop();
+  const record = simulator.record();
+  ctx.logger.warn(
+    `# simulator stopped (${signal}): ${record.requests.length} requests, ${record.executions.length} executions`,
+  );
+}

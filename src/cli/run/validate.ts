@@ -1,0 +1,54 @@
+// What `cxone-exports validate` does when it runs: every problem in every definition, positioned, in one run.
+
+import { relative } from 'node:path';
+import type { ProjectConfig } from '../../config/project-config.js';
+import { loadDefinitions } from '../../definitions/load-definitions.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
+import { ExitError, UsageError } from '../../errors.js';
+import type { CommandContext } from '../command-context.js';
+import type { ValidateOptions } from '../commands/validate.js';
+import { loopbackCallbacks } from '../loopback-callbacks.js';
+import { plural } from '../render-diagnostics.js';
+import { validateView } from '../views/validate-view.js';
+import type { ValidateView } from '../views/validate-view.js';
+
+export async function validate(ctx: CommandContext, paths: string[], options: ValidateOptions): Promise<void> {
+  const view = validateView(ctx, options.format);
+  let config: ProjectConfig;
+  try {
+    config = await ctx.config();
+  } catch (error) {
+    // Config problems are reported like definition problems, in the format asked for.
+    if (error instanceof DiagnosticsError && view.format !== 'human') return problems(view, error.diagnostics);
+    throw error;
+  }
+
+  const targets = paths.length > 0 ? paths : [config.exportsDir];
+  const started = performance.now();
+  const checked = await loadDefinitions(config, ctx.cwd, targets);
+  if (checked.fileCount === 0 && checked.diagnostics.length === 0) {
+    const where = paths.length > 0 ? paths.join(', ') : `${relative(ctx.cwd, config.exportsDir) || '.'}/`;
+    throw new UsageError(`nothing to validate: no *.yaml or *.yml files in ${where}`, {
+      hint: 'Add an export definition (see "Writing a definition" in the README), or pass the files to check: cxone-exports validate exports/',
+    });
+  }
+  ctx.logger.debug(
+    `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`,
+  );
+  if (checked.diagnostics.length > 0) return problems(view, checked.diagnostics);
+
+  if (checked.definitions.length === 0) {
+    throw new UsageError(`nothing to validate: ${plural(checked.fileCount, 'file')} held no export definitions`, {
+      hint: 'Each definition is a YAML document with apiVersion, kind, metadata and spec; see the README.',
+    });
+  }
+  const loopback = loopbackCallbacks(checked.definitions, config);
+  if (loopback !== undefined) view.loopbackCallbacks(loopback);
+  view.valid(checked.definitions.length, checked.fileCount);
+}
+
+function problems(view: ValidateView, diagnostics: Diagnostic[]): never {
+  view.problems(diagnostics);
+  throw new ExitError(1);
+}

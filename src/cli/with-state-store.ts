@@ -1,0 +1,21 @@
+// Every command that touches the state opens the project's backend here and closes it when done, whatever
+// happens: a database backend's connections must not keep the process alive, or leak.
+
+import type { ProjectConfig } from '../config/project-config.js';
+import { openStateStore } from '../state/open-state-store.js';
+import { closeStore } from '../state/state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import type { CommandContext } from './command-context.js';
+
+export async function withStateStore<T>(
+  ctx: CommandContext,
+  work: (store: StateStore, config: ProjectConfig) => Promise<T>,
+): Promise<T> {
+  const config = await ctx.config();
+  const store = await openStateStore(config, ctx.cwd, ctx.env);
+  try {
+    return await work(store, config);
+  } finally {
+    await closeStore(store);
+  }
+}

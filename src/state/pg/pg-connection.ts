@@ -1,0 +1,98 @@
+// Where the PostgreSQL backend connects: from the environment only (CXONE_EXPORTS_PG_URL, else libpq's PG*
+// variables), never from a file in the repository. The password is registered as a secret at once, so no log,
+// error or plan can show it; messages name the host, port and database only.
+
+import type { ClientConfig } from 'pg';
+import { ExternalError, UsageError } from '../../errors.js';
+import { registerSecret } from '../../redaction.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface PgConnection {
+  config: ClientConfig;
+  /** host:port/database, for messages. */
+  where: string;
+}
+
+export function pgConnectionFromEnvironment(env: Env): PgConnection {
+  const url = nonEmpty(env.CXONE_EXPORTS_PG_URL);
+  if (url !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError('CXONE_EXPORTS_PG_URL is not a URL', {
+        hint: 'Set it to postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (or use PGHOST, PGUSER, …).',
+      });
+    }
+    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+      throw new UsageError(`CXONE_EXPORTS_PG_URL must be a postgres:// URL, not ${parsed.protocol}//…`, {
+        hint: 'Set it to postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require.',
+      });
+    registerSecret(decodeURIComponent(parsed.password));
+    const where = `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}/${decodeURIComponent(parsed.pathname.slice(1)) || '(default database)'}`;
+    return { config: { connectionString: url }, where };
+  }
+  const host = nonEmpty(env.PGHOST);
+  const database = nonEmpty(env.PGDATABASE);
+  if (host === undefined && database === undefined)
+    throw new UsageError('the pg backend has no database to connect to', {
+      hint: 'Set CXONE_EXPORTS_PG_URL=postgres://USER:PASSWORD@HOST:5432/DATABASE, or PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE. The connection never comes from a file in the repository.',
+    });
+  const password = nonEmpty(env.PGPASSWORD);
+  registerSecret(password);
+  const port = Number(nonEmpty(env.PGPORT) ?? '5432');
+  const user = nonEmpty(env.PGUSER) ?? nonEmpty(env.USER);
+  const config: ClientConfig = {
+    host: host ?? 'localhost',
+    port,
+    ...(database === undefined ? {} : { database }),
+    ...(user === undefined ? {} : { user }),
+    ...(password === undefined ? {} : { password }),
+  };
+  return { config, where: `${config.host}:${port}/${database ?? user ?? '(default database)'}` };
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+
+/**
+ * A PostgreSQL failure as the user should read it: unreachable, login refused, no such database, not allowed;
+ * with where (host, port, database) but never the password. Other errors pass through unchanged.
+ */
+export function describePgError(error: unknown, where: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const text = typeof code === 'string' ? code : '';
+  if (
+    UNREACHABLE.has(text) ||
+    text.startsWith('08') ||
+    text === '57P01' ||
+    text === '57P03' ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)
+  )
+    return new ExternalError(`cannot reach PostgreSQL at ${where} (${text || error.message})`, {
+      hint: 'Check that the server runs and that CXONE_EXPORTS_PG_URL (or PGHOST, PGPORT) points at it. Nothing was changed.',
+    });
+  if (text === '28P01' || text === '28000')
+    return new ExternalError(`PostgreSQL at ${where} refused the login (${text})`, {
+      hint: 'Check the user and password in CXONE_EXPORTS_PG_URL (or PGUSER and PGPASSWORD).',
+    });
+  if (text === '3D000')
+    return new ExternalError(`PostgreSQL at ${where}: the database does not exist`, {
+      hint: 'Create it, or point CXONE_EXPORTS_PG_URL (or PGDATABASE) at the right one.',
+    });
+  if (text === '42501')
+    return new ExternalError(`PostgreSQL at ${where} did not allow this role to do that: ${error.message}`, {
+      hint: 'Grant the role what its command needs (README, "State backends": the plan, apply and serve roles).',
+    });
+  return error;
+}
+
+/** True for a failure that says the database is out of reach (as opposed to a refusal or a bug). */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof ExternalError && error.message.startsWith('cannot reach PostgreSQL');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

@@ -1,0 +1,57 @@
+// The PostgreSQL backend's tables, versioned: one row per state (lineage, serial), one row per export entry,
+// one row per audit event (the same JSON as audit.jsonl), and one row per held lock (who holds it, for what).
+
+/** The schema version this cxone-exports writes and reads; a newer one is refused. */
+export const PG_SCHEMA_VERSION = 1;
+
+/** An identifier quoted for SQL (`schema` comes from the config, which the JSON Schema already restricts). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Everything version 1 needs, idempotent: safe to run twice, and what `backend init --print-sql` prints. */
+export function schemaSql(schema: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)};\n${tablesSql(schema)}`;
+}
+
+/** The tables, in a schema that exists. */
+export function tablesSql(schema: string): string {
+  const s = quoteIdentifier(schema);
+  return `CREATE TABLE IF NOT EXISTS ${s}.schema_version (
+  version integer NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${s}.states (
+  name text PRIMARY KEY,
+  lineage text NOT NULL,
+  serial bigint NOT NULL,
+  format_version integer NOT NULL
+);
+-- One row per export: receivers change one entry in a short transaction, without the state lock.
+-- serial: the state serial that last wrote the entry, for compare-and-swap per entry.
+-- A removed entry stays as a tombstone (entry NULL) with the serial that removed it.
+CREATE TABLE IF NOT EXISTS ${s}.entries (
+  state text NOT NULL REFERENCES ${s}.states (name) ON DELETE CASCADE,
+  name text NOT NULL,
+  entry json,
+  serial bigint NOT NULL,
+  PRIMARY KEY (state, name)
+);
+-- The audit events, in the order they were committed; json (not jsonb) keeps each line as it was written.
+CREATE TABLE IF NOT EXISTS ${s}.events (
+  id bigserial PRIMARY KEY,
+  state text NOT NULL,
+  kind text NOT NULL,
+  event json NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS events_by_state ON ${s}.events (state, id);
+-- Who holds a state's lock; the lock itself is a session advisory lock on the holder's own connection.
+CREATE TABLE IF NOT EXISTS ${s}.locks (
+  state text PRIMARY KEY,
+  info json NOT NULL,
+  backend_pid integer NOT NULL
+);
+INSERT INTO ${s}.schema_version (version)
+  SELECT ${PG_SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${s}.schema_version);
+`;
+}

@@ -1,0 +1,455 @@
+// The PostgreSQL backend: one named state in a schema shared by a team. One row per export entry (receivers
+// change single entries in short transactions, without the state lock), the audit events as rows, and a session
+// advisory lock held on a connection of its own for as long as the lock is held, with a row saying who holds it.
+// Every commit is one transaction: the events and the entries together, or neither.
+
+import { createHash, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import type { AuditEvent } from '../../audit/audit-event.js';
+import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
+import { ExternalError } from '../../errors.js';
+import { toolVersion } from '../../version.js';
+import { StateConflictError, StateUnreadableError } from '../state-errors.js';
+import { checkState } from '../state-file-format.js';
+import { emptyState, STATE_VERSION } from '../state-model.js';
+import type { ExportState, State } from '../state-model.js';
+import type {
+  BackendSetup,
+  Closeable,
+  ConcurrentCommits,
+  LockAttempt,
+  LockHooks,
+  LockInfo,
+  StateCommit,
+  StateImport,
+  StateSnapshot,
+  StateStore,
+} from '../state-store.js';
+import { describePgError } from './pg-connection.js';
+import type { PgConnection } from './pg-connection.js';
+import { PG_SCHEMA_VERSION, quoteIdentifier, schemaSql, tablesSql } from './pg-schema.js';
+
+export interface PgStoreOptions {
+  connection: PgConnection;
+  schema: string;
+  stateName: string;
+  /** For roles that may not create: a missing schema is an error that prints the SQL to run. */
+  skipSchemaCreation: boolean;
+}
+
+/** At most 4 connections per process: 3 pooled, and the lock's own while a lock is held. */
+const POOL_SIZE = 3;
+/** Events read per query when scanning, so a large log streams in bounded memory. */
+const SCAN_PAGE = 5_000;
+
+export class PgStore implements StateStore, ConcurrentCommits, Closeable, BackendSetup, StateImport {
+  readonly location: string;
+  readonly lockLocation: string;
+  readonly eventsLocation: string;
+  readonly concurrentCommits = true;
+  private readonly pool: pg.Pool;
+  private readonly s: string;
+  private readonly state: string;
+  private ready: Promise<void> | undefined;
+  private held: { client: pg.Client; id: string } | undefined;
+
+  constructor(private readonly options: PgStoreOptions) {
+    const { where } = options.connection;
+    this.s = quoteIdentifier(options.schema);
+    this.state = options.stateName;
+    this.location = `PostgreSQL ${where}, state ${options.schema}.${options.stateName}`;
+    this.lockLocation = `the lock of ${this.location}`;
+    this.eventsLocation = `the audit events of ${this.location}`;
+    this.pool = new pg.Pool({
+      ...options.connection.config,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 10_000,
+      application_name: 'cxone-exports',
+    });
+    // An idle connection that dies (a restart, a lost network) is dropped; the next query opens a new one.
+    this.pool.on('error', () => undefined);
+  }
+
+  async read(): Promise<StateSnapshot> {
+    await this.schemaReady();
+    const { rows } = await this.query<{
+      lineage: string;
+      serial: string;
+      format_version: number;
+      name: string | null;
+      entry: string | null;
+    }>(
+      `SELECT s.lineage, s.serial::text AS serial, s.format_version, e.name, e.entry::text AS entry
+         FROM ${this.s}.states s LEFT JOIN ${this.s}.entries e ON e.state = s.name AND e.entry IS NOT NULL
+        WHERE s.name = $1 ORDER BY e.name COLLATE "C"`,
+      [this.state],
+    );
+    const first = rows[0];
+    if (first === undefined) return { state: emptyState(randomUUID()), exists: false };
+    if (first.format_version > STATE_VERSION) throw this.newerState(first.format_version);
+    const exports: Record<string, ExportState> = {};
+    for (const row of rows)
+      if (row.name !== null && row.entry !== null) exports[row.name] = JSON.parse(row.entry) as ExportState;
+    const state = checkState(
+      { version: first.format_version, lineage: first.lineage, serial: Number(first.serial), exports },
+      this.location,
+      'Nothing was changed. Repair the entry named above with SQL, or remove it: cxone-exports state rm NAME.',
+    );
+    return { state, exists: true };
+  }
+
+  async readIfChanged(serial: number, lineage: string): Promise<StateSnapshot | undefined> {
+    await this.schemaReady();
+    const { rows } = await this.query<{ lineage: string; serial: string }>(
+      `SELECT lineage, serial::text AS serial FROM ${this.s}.states WHERE name = $1`,
+      [this.state],
+    );
+    const row = rows[0];
+    if (row !== undefined && Number(row.serial) === serial && row.lineage === lineage) return undefined;
+    return this.read();
+  }
+
+  /**
+   * One transaction. The state row is locked (commits of one state queue for it, briefly), then refused when
+   * the lineage differs, when `expectedSerial` is ahead of the stored serial, or when an entry it changes was
+   * changed after `expectedSerial` (compare-and-swap per entry, so receivers and apply can commit side by side).
+   */
+  async commit(change: StateCommit, expectedSerial: number): Promise<number> {
+    await this.schemaReady();
+    return this.transaction(async (client) => {
+      let current = await this.lockStateRow(client);
+      if (current === undefined) {
+        if (expectedSerial !== 0) throw this.conflict(expectedSerial, 0, 'the state does not exist');
+        await client.query(
+          `INSERT INTO ${this.s}.states (name, lineage, serial, format_version) VALUES ($1, $2, 0, $3)
+           ON CONFLICT (name) DO NOTHING`,
+          [this.state, change.lineage, STATE_VERSION],
+        );
+        current = (await this.lockStateRow(client))!;
+      }
+      if (current.formatVersion > STATE_VERSION) throw this.newerState(current.formatVersion);
+      if (current.lineage !== change.lineage) throw this.conflict(expectedSerial, current.serial, 'another lineage');
+      if (expectedSerial > current.serial) throw this.conflict(expectedSerial, current.serial, 'ahead of the state');
+      const names = [...Object.keys(change.set), ...change.remove];
+      if (names.length > 0) {
+        const moved = await client.query<{ name: string }>(
+          `SELECT name FROM ${this.s}.entries WHERE state = $1 AND name = ANY($2::text[]) AND serial > $3
+           ORDER BY name COLLATE "C"`,
+          [this.state, names, expectedSerial],
+        );
+        if (moved.rows.length > 0)
+          throw this.conflict(
+            expectedSerial,
+            current.serial,
+            `changed meanwhile: ${moved.rows.map((r) => r.name).join(', ')}`,
+          );
+      }
+      await this.insertEvents(client, change.events);
+      if (names.length === 0) return current.serial;
+      const next = current.serial + 1;
+      const set = Object.entries(change.set);
+      if (set.length > 0)
+        await client.query(
+          `INSERT INTO ${this.s}.entries (state, name, entry, serial)
+             SELECT $1, n, e, $4 FROM unnest($2::text[], $3::json[]) AS t(n, e)
+           ON CONFLICT (state, name) DO UPDATE SET entry = EXCLUDED.entry, serial = EXCLUDED.serial`,
+          [this.state, set.map(([name]) => name), set.map(([, entry]) => JSON.stringify(entry)), next],
+        );
+      // A removed entry stays as a tombstone with its serial, so a writer that read it before is refused.
+      if (change.remove.length > 0)
+        await client.query(
+          `INSERT INTO ${this.s}.entries (state, name, entry, serial)
+             SELECT $1, n, NULL, $3 FROM unnest($2::text[]) AS t(n)
+           ON CONFLICT (state, name) DO UPDATE SET entry = NULL, serial = EXCLUDED.serial`,
+          [this.state, change.remove, next],
+        );
+      await client.query(`UPDATE ${this.s}.states SET serial = $2 WHERE name = $1`, [this.state, next]);
+      return next;
+    });
+  }
+
+  async appendEvents(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.schemaReady();
+    await this.transaction((client) => this.insertEvents(client, events));
+  }
+
+  async scanEvents(options: ScanOptions): Promise<ScanSummary> {
+    await this.schemaReady();
+    const kinds = options.events === undefined ? null : [...options.events];
+    let after = options.from ?? 0;
+    let lines = 0;
+    for (;;) {
+      const { rows } = await this.query<{ id: string; event: string }>(
+        `SELECT id::text AS id, event::text AS event FROM ${this.s}.events
+          WHERE state = $1 AND id > $2 AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
+          ORDER BY id LIMIT ${SCAN_PAGE}`,
+        [this.state, after, kinds],
+      );
+      for (const row of rows) options.onEvent(JSON.parse(row.event) as AuditEvent);
+      lines += rows.length;
+      if (rows.length > 0) after = Number(rows.at(-1)!.id);
+      if (rows.length < SCAN_PAGE) return { lines, badLines: 0, endOffset: after };
+    }
+  }
+
+  async tryLock(info: LockInfo, hooks: LockHooks = {}): Promise<LockAttempt> {
+    await this.schemaReady();
+    // The lock lives in a session of its own: a pooled connection would hand it to whoever borrows it next.
+    const client = new pg.Client({ ...this.options.connection.config, application_name: 'cxone-exports lock' });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const taken = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS taken', [
+        this.lockKey(),
+      ]);
+      if (taken.rows[0]!.taken !== true) {
+        await client.end();
+        return { acquired: false, holder: await this.lockHolder() };
+      }
+      // The advisory lock was free: a row left beside it belongs to a session PostgreSQL has ended.
+      const left = await this.lockHolder();
+      await client.query(
+        `INSERT INTO ${this.s}.locks (state, info, backend_pid) VALUES ($1, $2::json, pg_backend_pid())
+         ON CONFLICT (state) DO UPDATE SET info = EXCLUDED.info, backend_pid = EXCLUDED.backend_pid`,
+        [this.state, JSON.stringify(info)],
+      );
+      this.held = { client, id: info.id };
+      if (left !== undefined) hooks.onStaleLockBroken?.(left);
+      return { acquired: true };
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw describePgError(error, this.options.connection.where);
+    }
+  }
+
+  async unlock(lockId: string): Promise<void> {
+    const held = this.held;
+    if (held === undefined || held.id !== lockId) return;
+    this.held = undefined;
+    try {
+      await held.client.query(`DELETE FROM ${this.s}.locks WHERE state = $1 AND info->>'id' = $2`, [
+        this.state,
+        lockId,
+      ]);
+      await held.client.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockKey()]);
+    } catch {
+      // A lost connection has released the advisory lock already; the row it leaves is taken over as stale.
+    } finally {
+      await held.client.end().catch(() => undefined);
+    }
+  }
+
+  async forceUnlock(lockId: string): Promise<LockInfo> {
+    await this.schemaReady();
+    const holder = await this.lockHolder();
+    if (holder === undefined) throw new StateConflictError('the state is not locked', { hint: 'Nothing to do.' });
+    if (holder.id !== lockId)
+      throw new StateConflictError(
+        `lock ${lockId} is not the one held: the state is locked by ${holder.operation} (lock ${holder.id}, ${holder.who})`,
+        { hint: `Check the id: cxone-exports state unlock ${holder.id} releases the current lock.` },
+      );
+    // The session holding the advisory lock, if it still exists, is ended: that is what releases it.
+    const key = BigInt(this.lockKey());
+    const high = Number((key >> 32n) & 0xffffffffn);
+    const low = Number(key & 0xffffffffn);
+    await this.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND objsubid = 1
+          AND classid::bigint = $1 AND objid::bigint = $2 AND pid <> pg_backend_pid()`,
+      [high, low],
+    );
+    await this.query(`DELETE FROM ${this.s}.locks WHERE state = $1 AND info->>'id' = $2`, [this.state, lockId]);
+    return holder;
+  }
+
+  async setUp(): Promise<{ created: boolean }> {
+    const existed = (await this.schemaVersion()) !== undefined;
+    await this.schemaReady();
+    return { created: !existed };
+  }
+
+  /** One transaction: the state row, every entry at the state's serial, and the events in their order. */
+  async importState(state: State, events: AsyncIterable<readonly AuditEvent[]>): Promise<'imported' | 'already'> {
+    await this.schemaReady();
+    return this.transaction(async (client) => {
+      const current = await this.lockStateRow(client);
+      if (current !== undefined) {
+        if (current.lineage === state.lineage && current.serial === state.serial) return 'already';
+        throw new StateConflictError(
+          current.lineage === state.lineage
+            ? `${this.location} holds this state already, at serial ${current.serial} (the one to move is at ${state.serial})`
+            : `${this.location} holds another state (lineage ${current.lineage}); nothing was moved`,
+          {
+            hint:
+              current.lineage === state.lineage
+                ? 'The backend moved on since it was migrated: keep using it, and retire the local state.'
+                : 'Pick another backend.stateName for this state, or remove that state first.',
+          },
+        );
+      }
+      await client.query(
+        `INSERT INTO ${this.s}.states (name, lineage, serial, format_version) VALUES ($1, $2, $3, $4)`,
+        [this.state, state.lineage, state.serial, state.version],
+      );
+      const set = Object.entries(state.exports);
+      if (set.length > 0)
+        await client.query(
+          `INSERT INTO ${this.s}.entries (state, name, entry, serial)
+             SELECT $1, n, e, $4 FROM unnest($2::text[], $3::json[]) AS t(n, e)`,
+          [this.state, set.map(([name]) => name), set.map(([, entry]) => JSON.stringify(entry)), state.serial],
+        );
+      for await (const batch of events) await this.insertEvents(client, batch);
+      return 'imported';
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.held !== undefined) await this.unlock(this.held.id);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private async lockHolder(): Promise<LockInfo | undefined> {
+    const { rows } = await this.query<{ info: LockInfo }>(`SELECT info FROM ${this.s}.locks WHERE state = $1`, [
+      this.state,
+    ]);
+    return rows[0]?.info;
+  }
+
+  /** Two states, or two schemas, never share a lock (terraform#22833 came from keys that could). */
+  private lockKey(): string {
+    return advisoryKey('state', this.options.schema, this.state);
+  }
+
+  private async lockStateRow(
+    client: PoolClient,
+  ): Promise<{ lineage: string; serial: number; formatVersion: number } | undefined> {
+    const { rows } = await client.query<{ lineage: string; serial: string; format_version: number }>(
+      `SELECT lineage, serial::text AS serial, format_version FROM ${this.s}.states WHERE name = $1 FOR UPDATE`,
+      [this.state],
+    );
+    const row = rows[0];
+    return row === undefined
+      ? undefined
+      : { lineage: row.lineage, serial: Number(row.serial), formatVersion: row.format_version };
+  }
+
+  private newerState(version: number): StateUnreadableError {
+    return new StateUnreadableError(
+      `${this.location} has state version ${version}, written by a newer cxone-exports; this one (${toolVersion()}) reads version ${STATE_VERSION}`,
+      { hint: 'Upgrade cxone-exports (npm install cxone-exports@latest). Nothing was changed.' },
+    );
+  }
+
+  private async insertEvents(client: PoolClient, events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await client.query(
+      `INSERT INTO ${this.s}.events (state, kind, event)
+         SELECT $1, k, e FROM unnest($2::text[], $3::json[]) WITH ORDINALITY AS t(k, e, n) ORDER BY n`,
+      [this.state, events.map((e) => e.event), events.map((e) => JSON.stringify(e))],
+    );
+  }
+
+  private conflict(expected: number, stored: number, why: string): StateConflictError {
+    return new StateConflictError(
+      `${this.location} changed while this command ran (serial ${expected} → ${stored}, ${why}); nothing was written`,
+      { hint: 'Another process wrote the state. Run the command again; it plans against the new state.' },
+    );
+  }
+
+  private async query<Row extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<Row>> {
+    try {
+      return await this.pool.query<Row>(text, values);
+    } catch (error) {
+      throw describePgError(error, this.options.connection.where);
+    }
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw describePgError(error, this.options.connection.where);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed mid-transaction is not handed out again.
+      client.release(error instanceof Error ? error : true);
+      throw describePgError(error, this.options.connection.where);
+    }
+  }
+
+  /** The tables exist at a version this tool reads: created on first use when the role may, checked always. */
+  private schemaReady(): Promise<void> {
+    this.ready ??= this.prepareSchema().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async prepareSchema(): Promise<void> {
+    const version = await this.schemaVersion();
+    if (version === undefined) {
+      if (this.options.skipSchemaCreation)
+        throw new ExternalError(
+          `${this.location}: the schema ${this.options.schema} has no cxone-exports tables, and backend.skipSchemaCreation is set`,
+          {
+            hint: `Ask an administrator to run this SQL (also printed by: cxone-exports backend init --print-sql):\n${schemaSql(this.options.schema)}`,
+          },
+        );
+      await this.createSchema();
+      return;
+    }
+    if (version > PG_SCHEMA_VERSION)
+      throw new StateUnreadableError(
+        `${this.location} has tables of schema version ${version}, made by a newer cxone-exports; this one (${toolVersion()}) knows version ${PG_SCHEMA_VERSION}`,
+        { hint: 'Upgrade cxone-exports (npm install cxone-exports@latest). Nothing was changed.' },
+      );
+  }
+
+  private async schemaVersion(): Promise<number | undefined> {
+    const table = await this.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
+      `${this.s}.schema_version`,
+    ]);
+    if (table.rows[0]!.found === null) return undefined;
+    const { rows } = await this.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${this.s}.schema_version`,
+    );
+    return rows[0]!.version ?? undefined;
+  }
+
+  private async createSchema(): Promise<void> {
+    await this.transaction(async (client) => {
+      // Two processes starting on an empty database create the tables once.
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey('schema', this.options.schema)]);
+      // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
+      const exists = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [
+        this.options.schema,
+      ]);
+      if (exists.rows.length === 0) await client.query(`CREATE SCHEMA ${this.s}`);
+      await client.query(tablesSql(this.options.schema));
+    });
+  }
+}
+
+/** An advisory lock key: 64 bits of a hash of what it guards, so no two things share one. */
+function advisoryKey(...parts: string[]): string {
+  return createHash('sha256')
+    .update(['cxone-exports', ...parts].join('\0'))
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}

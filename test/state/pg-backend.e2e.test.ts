@@ -1,0 +1,163 @@
+// The CLI on the pg backend, against the real PostgreSQL and the simulator: apply and plan with no state files,
+// the lock between two applies, an unreachable database, a crash mid-apply, the schema for roles that may not
+// create it, moving a local state in, and the audit export.
+
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyRepo, cli } from '../support/apply-repo.js';
+import { freshSchema, sql, testDatabase } from '../support/postgres.js';
+import { startSimulator } from '../support/simulator.js';
+
+const database = await testDatabase();
+
+/** A repository whose config puts the state in a schema of its own in the test database. */
+function pgRepo(exports: Record<string, string>, extra = ''): { dir: string; schema: string } {
+  const schema = freshSchema();
+  const dir = applyRepo({
+    exports,
+    config: `apply:\n  concurrency: 1\n  spacingMs: 0\nbackend:\n  type: pg\n  schema: ${schema}\n${extra}`,
+  });
+  return { dir, schema };
+}
+
+interface PlanJson {
+  changes: { name: string; action: string }[];
+}
+
+describe('the pg backend, end to end', () => {
+  it('applies, plans no changes, and leaves no state files: nothing to commit back', async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1', b: 'da-2' });
+    const run = cli(sim, dir, database.env);
+    const applied = await run(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Apply complete: 2 submitted, 0 failed, 0 skipped. State serial 0 → 4.');
+    expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
+    expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
+    expect((await run(['state', 'commit-files'])).stdout).toBe('');
+    const rows = await sql<{ name: string }>(database.url, `SELECT name FROM ${schema}.entries ORDER BY name`);
+    expect(rows.map((r) => r.name)).toEqual(['a', 'b']);
+    const exported = (await run(['audit', 'export'])).stdout.trim().split('\n');
+    expect(exported.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual([
+      'execution.intent',
+      'execution.submitted',
+      'execution.intent',
+      'execution.submitted',
+    ]);
+    expect((await run(['audit', 'export', '--since', '1h'])).stdout.trim().split('\n')).toHaveLength(4);
+  });
+
+  it('lets one apply hold the lock: a second fails naming the holder, or waits for it', async () => {
+    const sim = await startSimulator({ faults: { latencyMs: 400 } });
+    const { dir } = pgRepo({ a: 'da-1', b: 'da-1', c: 'da-1' });
+    const run = cli(sim, dir, database.env);
+    let holder: ChildProcess | undefined;
+    const first = run(['apply', '--auto-approve'], { onSpawn: (child) => (holder = child) });
+    // The first apply holds the lock once its first submission reaches CXone.
+    await new Promise<void>((resolve) => {
+      const poll = () => (sim.record().requests.some((r) => r.method === 'POST') ? resolve() : setImmediate(poll));
+      poll();
+    });
+    const refused = await run(['apply', '--auto-approve']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/the state is locked by apply \(lock [0-9a-f-]+, .*pid \d+/);
+    const waited = await run(['apply', '--auto-approve', '--lock-timeout', '60s']);
+    expect((await first).code).toBe(0);
+    expect(holder).toBeDefined();
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stdout).toContain('No changes.');
+  });
+
+  it('says which database it cannot reach, shows no password, and submits nothing', async () => {
+    const sim = await startSimulator();
+    const { dir } = pgRepo({ a: 'da-1' });
+    const run = cli(sim, dir, { CXONE_EXPORTS_PG_URL: 'postgres://ops:hunter2-very-secret@127.0.0.1:1/exports' });
+    for (const args of [['plan'], ['apply', '--auto-approve'], ['status']]) {
+      const result = await run(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('cannot reach PostgreSQL at 127.0.0.1:1/exports (ECONNREFUSED)');
+      expect(result.stderr + result.stdout).not.toContain('hunter2');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(sim.record().requests).toHaveLength(0);
+  });
+
+  it('after a kill -9 mid-apply, the next apply takes the lock over and runs each export exactly once', async () => {
+    let victim: ChildProcess | undefined;
+    const sim = await startSimulator({
+      onSubmission: async ({ phase, dataActionId }) => {
+        if (victim === undefined || phase !== 'created' || dataActionId !== 'da-2') return undefined;
+        const exited = once(victim, 'exit');
+        victim.kill('SIGKILL');
+        await exited;
+        victim = undefined;
+        return undefined;
+      },
+    });
+    const { dir } = pgRepo({ a: 'da-1', b: 'da-2', c: 'da-3' });
+    const run = cli(sim, dir, database.env);
+    const crashed = await run(['apply', '--auto-approve'], { onSpawn: (child) => (victim = child) });
+    expect(crashed.code).toBe(137);
+    const plan = JSON.parse((await run(['plan', '--json'])).stdout) as PlanJson;
+    expect(Object.fromEntries(plan.changes.map((c) => [c.name, c.action]))).toEqual({
+      a: 'no-op',
+      b: 'resubmit',
+      c: 'create',
+    });
+    const recovered = await run(['apply', '--auto-approve']);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(recovered.stderr).toMatch(/broke the lock .* no longer running/);
+    const executions = sim.record().executions;
+    expect(executions).toHaveLength(3);
+    expect(new Set(executions.map((e) => e.idempotencyKey)).size).toBe(3);
+    expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
+  });
+
+  it('with skipSchemaCreation, a missing schema is an error that prints the SQL; backend init creates it', async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1' }, '  skipSchemaCreation: true\n');
+    const run = cli(sim, dir, database.env);
+    const refused = await run(['plan']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`the schema ${schema} has no cxone-exports tables`);
+    expect(refused.stderr).toContain(`CREATE TABLE IF NOT EXISTS "${schema}".states`);
+    const printed = await run(['backend', 'init', '--print-sql']);
+    expect(printed.stdout).toContain(`CREATE SCHEMA IF NOT EXISTS "${schema}";`);
+    // An administrator runs the SQL; then the role that may not create works.
+    await sql(database.url, printed.stdout);
+    expect((await run(['plan'])).code).toBe(0);
+  });
+
+  it('state migrate --from local moves the bundled example, keeps lineage and serial, and runs once', async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1', b: 'da-2' });
+    const local = cli(sim, dir);
+    const pgConfig = `apply:\n  concurrency: 1\n  spacingMs: 0\nbackend:\n  type: pg\n  schema: ${schema}\n`;
+    writeFileSync(join(dir, 'cxone-exports.config.yaml'), 'apply:\n  concurrency: 1\n  spacingMs: 0\n');
+    expect((await local(['apply', '--auto-approve'])).code).toBe(0);
+    const before = JSON.parse((await local(['state', 'list', '--json'])).stdout) as unknown;
+
+    writeFileSync(join(dir, 'cxone-exports.config.yaml'), pgConfig);
+    const run = cli(sim, dir, database.env);
+    const moved = await run(['state', 'migrate', '--from', 'local']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toMatch(/Moved 2 exports and 4 audit events .* \(lineage [0-9a-f-]+, serial 4\)/);
+    expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
+    expect(JSON.parse((await run(['state', 'list', '--json'])).stdout)).toEqual(before);
+    expect((await run(['audit', 'export'])).stdout.trim().split('\n')).toHaveLength(4);
+
+    const again = await run(['state', 'migrate', '--from', 'local']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to do:');
+    expect((await run(['audit', 'export'])).stdout.trim().split('\n')).toHaveLength(4);
+
+    // Another state's lineage in the target is refused.
+    await sql(database.url, `UPDATE ${schema}.states SET lineage = 'someone-else'`);
+    const refused = await run(['state', 'migrate', '--from', 'local']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('holds another state (lineage someone-else); nothing was moved');
+  });
+});

@@ -1,0 +1,61 @@
+// The real PostgreSQL of every development and CI machine (127.0.0.1:5432, trust authentication): each test file
+// gets a database of its own, dropped when the file ends, and each backend a schema of its own inside it.
+
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll } from 'vitest';
+import { PgStore } from '../../src/state/pg/pg-store.js';
+
+export const PG_HOST = '127.0.0.1';
+export const PG_PORT = 5432;
+export const PG_USER = process.env.PGUSER ?? 'postgres';
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ host: PG_HOST, port: PG_PORT, user: PG_USER, database: 'postgres' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database for this test file, created now and dropped (with its connections) after the file's tests. */
+export async function testDatabase(): Promise<{ name: string; url: string; env: Record<string, string> }> {
+  const name = `cxone_test_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  afterAll(async () => {
+    await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  });
+  const url = `postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${name}`;
+  return { name, url, env: { CXONE_EXPORTS_PG_URL: url } };
+}
+
+/** A fresh schema name, so tests in one database never see each other's state. */
+export function freshSchema(): string {
+  return `s_${randomBytes(5).toString('hex')}`;
+}
+
+export function pgStore(url: string, schema: string, stateName = 'default'): PgStore {
+  return new PgStore({
+    connection: { config: { connectionString: url }, where: url.replace(/^postgres:\/\/[^@]*@/, '') },
+    schema,
+    stateName,
+    skipSchemaCreation: false,
+  });
+}
+
+/** A query on the test database, for what tests arrange or check directly. */
+export async function sql<Row extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Row>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
