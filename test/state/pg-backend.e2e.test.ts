@@ -4,7 +4,8 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepo, cli } from '../support/apply-repo.js';
@@ -159,5 +160,22 @@ describe('the pg backend, end to end', () => {
     const refused = await run(['state', 'migrate', '--from', 'local']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('holds another state (lineage someone-else); nothing was moved');
+  });
+
+  it('init --backend pg writes a pg config and workflows with no commit-back, and plan works with it', async () => {
+    const sim = await startSimulator();
+    const dir = mkdtempSync(join(tmpdir(), 'cxone-init-pg-'));
+    const run = cli(sim, dir, database.env);
+    const init = await run(['init', '--backend', 'pg']);
+    expect(init.code, init.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'cxone-exports.config.yaml'), 'utf8')).toMatch(/backend:\n {2}type: pg\n/);
+    expect(existsSync(join(dir, '.github/scripts/commit-state.sh'))).toBe(false);
+    expect(readFileSync(join(dir, '.github/workflows/cxone-exports-apply.yml'), 'utf8')).toContain(
+      'CXONE_EXPORTS_PG_URL: ${{ secrets.CXONE_EXPORTS_PG_URL }}',
+    );
+    expect((await run(['validate'])).code).toBe(0);
+    const plan = await run(['plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('1 to create');
   });
 });

@@ -1,9 +1,16 @@
-// `cxone-exports init`: sets up an exports repository in one step. What it does is in ../run/init.ts.
+// `cxone-exports init [--backend pg]`: sets up an exports repository in one step. What it does is in
+// ../run/init.ts.
 
+import { Option } from 'commander';
 import type { CommandDescriptor } from '../command-descriptor.js';
 
-export const initCommand: CommandDescriptor = {
+export const initCommand: CommandDescriptor<{ backend: 'local' | 'pg' }> = {
   path: ['init'],
   description: 'set up an exports repository: workflows, merge rules, a commented config and an example export',
-  run: async (ctx) => (await import('../run/init.js')).init(ctx),
+  options: [
+    new Option('--backend <type>', 'where the state will live: local files committed back, or PostgreSQL')
+      .choices(['local', 'pg'])
+      .default('local'),
+  ],
+  run: async (ctx, _args, options) => (await import('../run/init.js')).init(ctx, options),
 };

@@ -9,17 +9,44 @@ import { UsageError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-files.js';
 import type { CommandContext } from '../command-context.js';
 
+interface CopiedFile {
+  to: string;
+  from: string;
+  executable?: boolean;
+  /** Appended to the copy (the backend block of the config). */
+  append?: string;
+}
+
 /** Files copied whole: where they go in the new repository, and where the package keeps them. */
-const FILES: readonly { to: string; from: string; executable?: boolean }[] = [
-  { to: '.github/workflows/cxone-exports-plan.yml', from: '.github/workflows/plan.yml' },
-  { to: '.github/workflows/cxone-exports-apply.yml', from: '.github/workflows/apply.yml' },
-  { to: '.github/workflows/cxone-exports-refresh.yml', from: '.github/workflows/refresh.yml' },
-  { to: '.github/actions/setup-cxone-exports/action.yml', from: '.github/actions/setup-cxone-exports/action.yml' },
-  { to: '.github/scripts/commit-state.sh', from: '.github/scripts/commit-state.sh', executable: true },
-  { to: 'cxone-exports.config.yaml', from: 'templates/cxone-exports.config.yaml' },
-  { to: 'exports/example.yaml', from: 'templates/exports/example.yaml' },
-  { to: '.vscode/settings.json', from: 'templates/.vscode/settings.json' },
-];
+function filesFor(backend: 'local' | 'pg'): readonly CopiedFile[] {
+  const workflows = backend === 'pg' ? 'templates/github-pg' : '.github/workflows';
+  return [
+    { to: '.github/workflows/cxone-exports-plan.yml', from: `${workflows}/plan.yml` },
+    { to: '.github/workflows/cxone-exports-apply.yml', from: `${workflows}/apply.yml` },
+    { to: '.github/workflows/cxone-exports-refresh.yml', from: `${workflows}/refresh.yml` },
+    { to: '.github/actions/setup-cxone-exports/action.yml', from: '.github/actions/setup-cxone-exports/action.yml' },
+    // With the state in PostgreSQL there is nothing to commit back.
+    ...(backend === 'pg'
+      ? []
+      : [{ to: '.github/scripts/commit-state.sh', from: '.github/scripts/commit-state.sh', executable: true }]),
+    {
+      to: 'cxone-exports.config.yaml',
+      from: 'templates/cxone-exports.config.yaml',
+      ...(backend === 'pg' ? { append: PG_BACKEND } : {}),
+    },
+    { to: 'exports/example.yaml', from: 'templates/exports/example.yaml' },
+    { to: '.vscode/settings.json', from: 'templates/.vscode/settings.json' },
+  ];
+}
+
+const PG_BACKEND = `
+# The state, its lock and its audit events in PostgreSQL (README, "State backends"). The connection comes from
+# CXONE_EXPORTS_PG_URL (or PGHOST, PGUSER, PGPASSWORD, PGDATABASE), never from this file.
+backend:
+  type: pg
+  schema: cxone_exports
+  stateName: default
+`;
 
 /** Lines added to files a repository may already have. */
 const LINES: readonly { to: string; lines: string[] }[] = [
@@ -40,8 +67,9 @@ const LINES: readonly { to: string; lines: string[] }[] = [
   },
 ];
 
-export async function init(ctx: CommandContext): Promise<void> {
+export async function init(ctx: CommandContext, options: { backend: 'local' | 'pg' }): Promise<void> {
   const target = ctx.cwd;
+  const FILES = filesFor(options.backend);
   const existing = (
     await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))
   ).filter((f) => f !== undefined);
@@ -56,7 +84,8 @@ export async function init(ctx: CommandContext): Promise<void> {
   for (const file of FILES) {
     const to = join(target, file.to);
     await mkdir(dirname(to), { recursive: true });
-    await writeFile(to, await readFile(join(PACKAGE_ROOT, file.from)), { flag: 'wx' });
+    const content = await readFile(join(PACKAGE_ROOT, file.from), 'utf8');
+    await writeFile(to, content + (file.append ?? ''), { flag: 'wx' });
     if (file.executable === true) await chmod(to, 0o755);
     ctx.logger.info(`  created  ${file.to}`);
   }
@@ -76,8 +105,12 @@ export async function init(ctx: CommandContext): Promise<void> {
       `Set up cxone-exports in ${where}. Next:`,
       '  1. Set authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml.',
       '  2. Run: npx cxone-exports validate && npx cxone-exports plan',
-      '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
-      'The README of the package ("Using it in GitHub") explains branch protection and the commit-back.',
+      options.backend === 'pg'
+        ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
+        : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
+      options.backend === 'pg'
+        ? 'The README of the package ("State backends") gives the roles to create and their grants.'
+        : 'The README of the package ("Using it in GitHub") explains branch protection and the commit-back.',
     ].join('\n'),
   );
 }
