@@ -176,6 +176,6 @@ describe('the pg backend, end to end', () => {
     expect((await run(['validate'])).code).toBe(0);
     const plan = await run(['plan']);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain('1 to create');
+    expect(plan.stdout).toContain('Plan: 1 to submit (1 create), 0 to forget, 0 unchanged.');
   });
 });
