@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepo, cli } from '../support/apply-repo.js';
+import { repoWithBundledExports } from '../support/fixtures.js';
 import { freshSchema, sql, testDatabase } from '../support/postgres.js';
 import { startSimulator } from '../support/simulator.js';
 
@@ -132,28 +133,50 @@ describe('the pg backend, end to end', () => {
     expect((await run(['plan'])).code).toBe(0);
   });
 
+  it('refuses tables of a newer schema version, and changes nothing', async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1' });
+    const run = cli(sim, dir, database.env);
+    expect((await run(['backend', 'init'])).code).toBe(0);
+    await sql(database.url, `UPDATE ${schema}.schema_version SET version = 99`);
+    for (const args of [['plan'], ['apply', '--auto-approve']]) {
+      const refused = await run(args);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('has tables of schema version 99, made by a newer cxone-exports');
+    }
+    expect(await sql(database.url, `SELECT * FROM ${schema}.states`)).toEqual([]);
+    expect(sim.record().requests).toHaveLength(0);
+  });
+
   it('state migrate --from local moves the bundled example, keeps lineage and serial, and runs once', async () => {
     const sim = await startSimulator();
-    const { dir, schema } = pgRepo({ a: 'da-1', b: 'da-2' });
+    const schema = freshSchema();
+    const dir = repoWithBundledExports();
     const local = cli(sim, dir);
-    const pgConfig = `apply:\n  concurrency: 1\n  spacingMs: 0\nbackend:\n  type: pg\n  schema: ${schema}\n`;
-    writeFileSync(join(dir, 'cxone-exports.config.yaml'), 'apply:\n  concurrency: 1\n  spacingMs: 0\n');
     expect((await local(['apply', '--auto-approve'])).code).toBe(0);
-    const before = JSON.parse((await local(['state', 'list', '--json'])).stdout) as unknown;
+    const before = JSON.parse((await local(['state', 'list', '--json'])).stdout) as unknown[];
+    const events = readFileSync(join(dir, '.cxone-exports', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
 
-    writeFileSync(join(dir, 'cxone-exports.config.yaml'), pgConfig);
+    const config = join(dir, 'cxone-exports.config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('  type: local', `  type: pg\n  schema: ${schema}`));
     const run = cli(sim, dir, database.env);
     const moved = await run(['state', 'migrate', '--from', 'local']);
     expect(moved.code, moved.stderr).toBe(0);
-    expect(moved.stdout).toMatch(/Moved 2 exports and 4 audit events .* \(lineage [0-9a-f-]+, serial 4\)/);
+    expect(moved.stdout).toMatch(
+      new RegExp(
+        `Moved ${before.length} exports and ${events.length} audit events .* \\(lineage [0-9a-f-]+, serial \\d+\\)`,
+      ),
+    );
     expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
     expect(JSON.parse((await run(['state', 'list', '--json'])).stdout)).toEqual(before);
-    expect((await run(['audit', 'export'])).stdout.trim().split('\n')).toHaveLength(4);
+    expect((await run(['audit', 'export'])).stdout.trim().split('\n')).toEqual(events);
 
     const again = await run(['state', 'migrate', '--from', 'local']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to do:');
-    expect((await run(['audit', 'export'])).stdout.trim().split('\n')).toHaveLength(4);
+    expect((await run(['audit', 'export'])).stdout.trim().split('\n')).toHaveLength(events.length);
 
     // Another state's lineage in the target is refused.
     await sql(database.url, `UPDATE ${schema}.states SET lineage = 'someone-else'`);
@@ -177,5 +200,26 @@ describe('the pg backend, end to end', () => {
     const plan = await run(['plan']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('Plan: 1 to submit (1 create), 0 to forget, 0 unchanged.');
+  });
+
+  it("applies a saved plan while the database's state is as it was, and refuses it once the state moved", async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1' });
+    const run = cli(sim, dir, database.env);
+    expect((await run(['plan', '--out', 'first.json'])).code).toBe(0);
+    const applied = await run(['apply', 'first.json']);
+    expect(applied.code, applied.stderr).toBe(0);
+
+    writeFileSync(
+      join(dir, 'exports', 'a.yaml'),
+      readFileSync(join(dir, 'exports', 'a.yaml'), 'utf8').replace('maxRows: 1000', 'maxRows: 2000'),
+    );
+    expect((await run(['plan', '--out', 'second.json'])).code).toBe(0);
+    // Something else writes the state meanwhile (a receiver, another run): the saved plan is stale.
+    await sql(database.url, `UPDATE ${schema}.states SET serial = serial + 1`);
+    const stale = await run(['apply', 'second.json']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/the saved plan second\.json is stale[\s\S]*the state moved on \(serial \d+ → \d+\)/);
+    expect(sim.record().executions).toHaveLength(1);
   });
 });

@@ -225,6 +225,20 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
     expect(rejected).toEqual(['y']);
   });
 
+  it('reads back many events in the order they were stored, and from an offset only the later ones', async () => {
+    const { store } = open();
+    const first = await seed(store, { a });
+    const names = Array.from({ length: 25 }, (_, i) => `e${i}`);
+    for (const batch of [names.slice(0, 12), names.slice(12)])
+      await store.commit({ lineage: first.lineage, set: {}, remove: [], events: batch.map(forget) }, first.serial);
+    expect(await exportsOfEvents(store)).toEqual(names);
+    const head = await store.scanEvents({ onEvent: () => undefined });
+    await store.appendEvents([forget('later')]);
+    const tail: string[] = [];
+    await store.scanEvents({ from: head.endOffset, onEvent: (event) => tail.push(String(event.export)) });
+    expect(tail).toEqual(['later']);
+  });
+
   it('gives the lock to one holder at a time, and describes the holder to the others', async () => {
     const { store } = open();
     const mine = lockInfo('apply');

@@ -183,9 +183,10 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     let lines = 0;
     for (;;) {
       const { rows } = await this.query<{ id: string; event: string }>(
-        `SELECT id::text AS id, event::text AS event FROM ${this.s}.events
-          WHERE state = $1 AND id > $2 AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
-          ORDER BY id LIMIT ${SCAN_PAGE}`,
+        // Ordered by the bigint column itself (`e.id`): the text alias would sort 10 before 2.
+        `SELECT e.id::text AS id, e.event::text AS event FROM ${this.s}.events e
+          WHERE e.state = $1 AND e.id > $2 AND ($3::text[] IS NULL OR e.kind = ANY($3::text[]))
+          ORDER BY e.id LIMIT ${SCAN_PAGE}`,
         [this.state, after, kinds],
       );
       for (const row of rows) options.onEvent(JSON.parse(row.event) as AuditEvent);
