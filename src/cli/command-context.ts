@@ -14,6 +14,8 @@ export interface GlobalOptions {
   color: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  /** --env NAME: the environment to work in. */
+  env?: string;
 }
 
 export interface CommandContext {
@@ -21,8 +23,10 @@ export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>;
   colors: Colors;
   logger: Logger;
-  /** Loads (once) the project config found from `cwd`, or the `--config` file. */
+  /** Loads (once) the project config found from `cwd`, or the `--config` file, for the --env environment. */
   config(): Promise<ProjectConfig>;
+  /** The same config for another environment it defines (validate checks them all). */
+  configFor(environment: string): Promise<ProjectConfig>;
 }
 
 export function createCommandContext(
@@ -38,6 +42,17 @@ export function createCommandContext(
     env,
     colors,
     logger,
-    config: () => (config ??= loadConfig({ cwd, configFile: options.config, env })),
+    config: () =>
+      (config ??= loadConfig({
+        cwd,
+        configFile: options.config,
+        env,
+        environment: options.env ?? nonEmpty(env.CXONE_EXPORTS_ENV),
+      })),
+    configFor: (environment) => loadConfig({ cwd, configFile: options.config, env, environment }),
   };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

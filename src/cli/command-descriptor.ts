@@ -16,6 +16,8 @@ export interface CommandDescriptor<Options = Record<string, never>> {
   path: readonly string[];
   description: string;
   hidden?: boolean;
+  /** Reads a state or calls CXone: with environments defined, refused before anything else unless --env names one. */
+  needsEnvironment?: boolean;
   arguments?: readonly ArgumentSpec[];
   options?: readonly Option[];
   /** `args` are the positional arguments, as commander parsed them (a variadic one is an array). */

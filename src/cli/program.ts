@@ -16,6 +16,10 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
     .version(toolVersion(), '--version', 'print the version')
     .option('-C, --chdir <dir>', 'run as if started in <dir>')
     .option('--config <file>', 'use this config file instead of searching for cxone-exports.config.*')
+    .option(
+      '-e, --env <name>',
+      'the environment to work in, when the config defines environments (or CXONE_EXPORTS_ENV)',
+    )
     .option('--no-color', 'disable coloured output (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'print debug detail on stderr')
@@ -43,7 +47,12 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
     command.action(async (...received: unknown[]) => {
       // commander passes the positional arguments, then the options, then the command itself.
       const self = received.at(-1) as Command;
-      await descriptor.run(await context(self), received.slice(0, -2), received.at(-2));
+      const ctx = await context(self);
+      if (descriptor.needsEnvironment === true) {
+        const { requireEnvironment } = await import('./require-environment.js');
+        requireEnvironment(await ctx.config());
+      }
+      await descriptor.run(ctx, received.slice(0, -2), received.at(-2));
     });
   }
   return program;

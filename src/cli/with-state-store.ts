@@ -6,12 +6,13 @@ import { openStateStore } from '../state/open-state-store.js';
 import { closeStore } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { CommandContext } from './command-context.js';
+import { requireEnvironment } from './require-environment.js';
 
 export async function withStateStore<T>(
   ctx: CommandContext,
   work: (store: StateStore, config: ProjectConfig) => Promise<T>,
 ): Promise<T> {
-  const config = await ctx.config();
+  const config = requireEnvironment(await ctx.config());
   const store = await openStateStore(config, ctx.cwd, ctx.env);
   try {
     return await work(store, config);

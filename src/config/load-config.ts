@@ -31,13 +31,21 @@ export interface LoadConfigOptions {
   /** `--config FILE`: skip the search and load exactly this file. */
   configFile?: string | undefined;
   env: Environment;
+  /** `--env NAME` (or CXONE_EXPORTS_ENV): the environment whose config is wanted. */
+  environment?: string | undefined;
 }
 
 export async function loadConfig(options: LoadConfigOptions): Promise<ProjectConfig> {
   const raw = await readRawConfig(options);
-  const result = parseConfig(raw, options.env);
+  const result = parseConfig(raw, options.env, options.environment);
   if (!result.ok) {
     // A bad CXONE_AUTH_URL or CXONE_API_URL is the environment's fault, not the file's: say so, without a position.
+    // An --env the config does not define is the command line's fault: a usage error that lists the choices.
+    const environment = result.diagnostics.find((d) => d.rule === 'environment-name' && d.file === '--env');
+    if (environment !== undefined)
+      throw new UsageError(environment.message, {
+        hint: 'Name one of the environments in the config: cxone-exports --env NAME …',
+      });
     const fromEnvironment = result.diagnostics.filter((d) => d.rule === 'env-url');
     if (fromEnvironment.length > 0) {
       throw new UsageError(fromEnvironment.map((d) => d.message).join('; '), {
@@ -53,7 +61,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ProjectCon
   return result.config;
 }
 
-async function readRawConfig({ cwd, configFile }: Omit<LoadConfigOptions, 'env'>): Promise<RawConfig> {
+async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' | 'configFile'>): Promise<RawConfig> {
   const explorer = cosmiconfig(MODULE_NAME, {
     searchPlaces: SEARCH_PLACES,
     searchStrategy: 'none',

@@ -120,4 +120,77 @@ describe('parseConfig', () => {
     const badSchema = parseConfig(raw({ backend: { type: 'pg', schema: 'Team-A; DROP' } }), {});
     expect(badSchema.ok).toBe(false);
   });
+
+  describe('with environments', () => {
+    const value = {
+      apiUrl: 'https://api-na1.example.com',
+      apply: { concurrency: 2, spacingMs: 500 },
+      backend: { type: 'pg' },
+      environments: {
+        sandbox: { apiUrl: 'https://api-sbx.example.com', apply: { spacingMs: 0 }, tenantId: 'tenant-sbx' },
+        'us-prod': { promoteFrom: 'sandbox', credentials: { clientId: 'PROD_ID' } },
+      },
+    };
+
+    it("merges the environment's settings over the top level: maps key by key, values replace", () => {
+      const result = parseConfig(raw(value), {}, 'sandbox');
+      expect(result).toMatchObject({
+        ok: true,
+        config: {
+          apiUrl: 'https://api-sbx.example.com',
+          apply: { concurrency: 2, spacingMs: 0 },
+          backend: { type: 'pg', stateName: 'sandbox' },
+          environment: { name: 'sandbox', names: ['sandbox', 'us-prod'], tenantId: 'tenant-sbx' },
+        },
+      });
+    });
+
+    it('names credentials after the environment, unless the config names them, with no fall-back', () => {
+      const prod = parseConfig(raw(value), {}, 'us-prod');
+      expect(prod.ok && prod.config.environment.credentialVariables).toEqual({
+        clientId: 'PROD_ID',
+        clientSecret: 'CXONE_US_PROD_CLIENT_SECRET',
+        accessKeyId: 'CXONE_US_PROD_ACCESS_KEY_ID',
+        accessKeySecret: 'CXONE_US_PROD_ACCESS_KEY_SECRET',
+      });
+      expect(prod.ok && prod.config.environment.promoteFrom).toBe('sandbox');
+      const none = parseConfig(raw(null), {});
+      expect(none.ok && none.config.environment).toMatchObject({
+        name: 'default',
+        names: [],
+        credentialVariables: { clientId: 'CXONE_CLIENT_ID', clientSecret: 'CXONE_CLIENT_SECRET' },
+      });
+    });
+
+    it('keeps each local state in a folder of its own, and says when a variable chose the API', () => {
+      const local = { ...value, backend: { type: 'local' } };
+      const sandbox = parseConfig(raw(local), { CXONE_API_URL: 'http://127.0.0.1:9' }, 'sandbox');
+      expect(sandbox).toMatchObject({
+        ok: true,
+        config: {
+          stateDir: '/repo/.cxone-exports/sandbox',
+          apiUrl: 'http://127.0.0.1:9',
+          environment: { urlSources: { apiUrl: 'CXONE_API_URL', authUrl: 'default' } },
+        },
+      });
+    });
+
+    it('refuses an --env it does not define, and a promoteFrom that names none, saying which exist', () => {
+      const typo = parseConfig(raw(value), {}, 'sandbx');
+      expect(typo.ok).toBe(false);
+      if (typo.ok) return;
+      expect(typo.diagnostics[0]).toMatchObject({ file: '--env', rule: 'environment-name' });
+      expect(typo.diagnostics[0]!.message).toContain('(did you mean sandbox?); it defines sandbox, us-prod');
+      const gate = parseConfig(
+        raw({ environments: { production: { promoteFrom: 'sandbx' }, sandbox: {} } }),
+        {},
+        'production',
+      );
+      expect(gate.ok).toBe(false);
+      if (gate.ok) return;
+      expect(gate.diagnostics[0]!.message).toContain(
+        'promoteFrom names sandbx, which is not an environment of this config',
+      );
+    });
+  });
 });

@@ -1,7 +1,7 @@
 // Pure half of config handling: raw config data (from any file form) plus the environment in, a complete
 // ProjectConfig or a list of positioned problems out.
 
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { callbackUrlProblem } from '../contract/callback-url.js';
 import { DELIMITER_NAMES, HARD_MAX_ROWS } from '../contract/export-format.js';
 import type { DelimiterName, FormatDefaults } from '../contract/export-format.js';
@@ -10,7 +10,9 @@ import type { Diagnostic, SourcePosition } from '../diagnostics/diagnostic.js';
 import type { JsonPath } from '../diagnostics/json-pointer.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
 import type { LocateTarget } from '../diagnostics/yaml-document.js';
-import type { AuthFlow, ProjectConfig } from './project-config.js';
+import { closestMatch } from '../diagnostics/did-you-mean.js';
+import { overlay, valueAt } from './overlay.js';
+import type { AuthFlow, CredentialVariables, ProjectConfig, UrlSource } from './project-config.js';
 
 export interface RawConfig {
   /** Absolute path of the config file, or null for built-in defaults. */
@@ -53,10 +55,46 @@ interface RawShape {
   };
   callbacks?: { host?: string; port?: number; path?: string };
   backend?: { type?: 'local' | 'pg'; schema?: string; stateName?: string; skipSchemaCreation?: boolean };
+  environments?: Record<string, RawEnvironment>;
 }
 
-export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
+/** What an environment may set: any top-level setting (it wins), and what is its own. */
+type RawEnvironment = Partial<Pick<RawShape, (typeof ENVIRONMENT_KEYS)[number]>> & {
+  tenantId?: string;
+  promoteFrom?: string;
+  credentials?: Partial<CredentialVariables>;
+};
+
+/** The top-level keys an environment may set for itself. */
+const ENVIRONMENT_KEYS = [
+  'authUrl',
+  'apiUrl',
+  'api',
+  'auth',
+  'limits',
+  'defaults',
+  'apply',
+  'callbacks',
+  'backend',
+] as const;
+
+/** The implicit environment of a config that defines none. */
+export const DEFAULT_ENVIRONMENT = 'default';
+
+/**
+ * The config for `environmentName` (from --env or CXONE_EXPORTS_ENV): the environment's settings merged over the
+ * top level (maps merge, values replace). Without a name, a config that defines environments yields its top
+ * level with `environment.name` undefined, for the commands that need none (validate checks every environment).
+ */
+export function parseConfig(raw: RawConfig, env: Environment, environmentName?: string): ConfigResult {
   const value = raw.value ?? {};
+  const top = value as RawShape;
+  const names = top.environments !== null && typeof top.environments === 'object' ? Object.keys(top.environments) : [];
+  const chosen = environmentName ?? (names.length === 0 ? DEFAULT_ENVIRONMENT : undefined);
+  const own = chosen === undefined ? undefined : top.environments?.[chosen];
+  // Where a merged value was written: in the environment's section when it sets it, else at the top level.
+  const source = (path: JsonPath): JsonPath =>
+    own !== undefined && valueAt(own, path) !== undefined ? ['environments', chosen!, ...path] : path;
   const problem = (path: JsonPath, target: LocateTarget, message: string, rule: string): Diagnostic => ({
     ...raw.locate(path, target),
     export: null,
@@ -65,19 +103,35 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
   });
 
   const diagnostics = schemaCheck('config')(value).map((p) => problem(p.path, p.target, p.message, p.rule));
+  const unknown = environmentProblem(names, chosen);
+  if (unknown !== undefined) return { ok: false, diagnostics: [unknown] };
+  for (const [name, section] of Object.entries(top.environments ?? {})) {
+    const from = section?.promoteFrom;
+    if (typeof from === 'string' && !names.includes(from))
+      diagnostics.push(
+        problem(
+          ['environments', name, 'promoteFrom'],
+          'value',
+          `environments.${name}.promoteFrom names ${from}, which is not an environment of this config${didYouMean(from, names)}`,
+          'environment-name',
+        ),
+      );
+  }
   // The checks below guard their own types, so every problem is reported in one round.
-  const shape = value as RawShape;
+  const shape = mergeEnvironment(top, own);
 
   if (typeof shape.defaults?.callbackUrl === 'string') {
     const why = callbackUrlProblem(shape.defaults.callbackUrl);
     if (why !== undefined)
-      diagnostics.push(problem(['defaults', 'callbackUrl'], 'value', `defaults.callbackUrl ${why}`, 'callback-url'));
+      diagnostics.push(
+        problem(source(['defaults', 'callbackUrl']), 'value', `defaults.callbackUrl ${why}`, 'callback-url'),
+      );
   }
   const backoff = { baseMs: shape.apply?.backoff?.baseMs ?? 500, capMs: shape.apply?.backoff?.capMs ?? 30_000 };
   if (typeof backoff.capMs === 'number' && typeof backoff.baseMs === 'number' && backoff.capMs < backoff.baseMs) {
     diagnostics.push(
       problem(
-        ['apply', 'backoff', 'capMs'],
+        source(['apply', 'backoff', 'capMs']),
         'value',
         `apply.backoff.capMs (${backoff.capMs}) must not be below apply.backoff.baseMs (${backoff.baseMs})`,
         'backoff-range',
@@ -90,7 +144,7 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
       if (shape.backend?.[option] !== undefined)
         diagnostics.push(
           problem(
-            ['backend', option],
+            source(['backend', option]),
             'key',
             `backend.${option} applies to the pg backend only; this config uses ${shape.backend.type ?? 'local'}`,
             'backend-option',
@@ -98,8 +152,12 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
         );
 
   const flow = shape.auth?.flow === 'access_key' ? 'access_key' : 'client_credentials';
-  const authUrl = urlFromEnvironment(env, 'CXONE_AUTH_URL', diagnostics) ?? shape.authUrl ?? DEFAULT_URLS[flow];
-  const apiUrl = urlFromEnvironment(env, 'CXONE_API_URL', diagnostics) ?? shape.apiUrl ?? 'https://api.us1.cxone.com';
+  const authFromEnv = urlFromEnvironment(env, 'CXONE_AUTH_URL', diagnostics);
+  const apiFromEnv = urlFromEnvironment(env, 'CXONE_API_URL', diagnostics);
+  const authUrl = authFromEnv ?? shape.authUrl ?? DEFAULT_URLS[flow];
+  const apiUrl = apiFromEnv ?? shape.apiUrl ?? 'https://api.us1.cxone.com';
+  const urlSource = (fromEnv: string | undefined, variable: UrlSource, configured: string | undefined): UrlSource =>
+    fromEnv !== undefined ? variable : configured !== undefined ? 'config' : 'default';
   if (diagnostics.length > 0) return { ok: false, diagnostics: diagnostics.sort(compareDiagnostics) };
 
   const inRoot = (path: string) => (isAbsolute(path) ? path : resolve(raw.rootDir, path));
@@ -109,7 +167,11 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
       configFile: raw.configFile,
       rootDir: raw.rootDir,
       exportsDir: inRoot(shape.exportsDir ?? 'exports'),
-      stateDir: inRoot(shape.stateDir ?? '.cxone-exports'),
+      // Each environment keeps its own local state, in a folder of its own.
+      stateDir:
+        names.length === 0 || chosen === undefined
+          ? inRoot(shape.stateDir ?? '.cxone-exports')
+          : join(inRoot(shape.stateDir ?? '.cxone-exports'), chosen),
       authUrl: stripTrailingSlash(authUrl),
       apiUrl: stripTrailingSlash(apiUrl),
       api: {
@@ -152,11 +214,72 @@ export function parseConfig(raw: RawConfig, env: Environment): ConfigResult {
           ? {
               type: 'pg',
               schema: shape.backend.schema ?? 'cxone_exports',
-              stateName: shape.backend.stateName ?? 'default',
+              // Environments never share a state by accident: each gets its own name unless told otherwise.
+              stateName: shape.backend.stateName ?? (names.length > 0 && chosen !== undefined ? chosen : 'default'),
               skipSchemaCreation: shape.backend.skipSchemaCreation ?? false,
             }
           : { type: 'local' },
+      environment: {
+        name: chosen,
+        names,
+        tenantId: own?.tenantId,
+        promoteFrom: own?.promoteFrom,
+        credentialVariables: credentialVariables(names.length === 0 ? undefined : chosen, own?.credentials),
+        urlSources: {
+          apiUrl: urlSource(apiFromEnv, 'CXONE_API_URL', shape.apiUrl),
+          authUrl: urlSource(authFromEnv, 'CXONE_AUTH_URL', shape.authUrl),
+        },
+      },
     },
+  };
+}
+
+/** An --env that names no environment of the config, as a problem that lists them. */
+function environmentProblem(names: string[], chosen: string | undefined): Diagnostic | undefined {
+  if (chosen === undefined || names.includes(chosen) || (names.length === 0 && chosen === DEFAULT_ENVIRONMENT))
+    return undefined;
+  return {
+    file: '--env',
+    line: 1,
+    column: 1,
+    export: null,
+    rule: 'environment-name',
+    message:
+      names.length === 0
+        ? `--env ${chosen}: this config defines no environments (remove --env, or add environments: to the config)`
+        : `--env ${chosen} is not an environment of this config${didYouMean(chosen, names)}; it defines ${names.join(', ')}`,
+  };
+}
+
+function didYouMean(name: string, names: string[]): string {
+  const suggestion = closestMatch(name, names);
+  return suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
+}
+
+/** The environment's settings over the top level: maps merge, values (and lists) replace. */
+function mergeEnvironment(top: RawShape, own: RawEnvironment | undefined): RawShape {
+  const merged: Record<string, unknown> = { ...top };
+  delete merged.environments;
+  if (own !== undefined)
+    for (const key of ENVIRONMENT_KEYS) if (own[key] !== undefined) merged[key] = overlay(merged[key], own[key]);
+  return merged;
+}
+
+/**
+ * The variables that hold an environment's credentials: as the config names them, else CXONE_<ENVIRONMENT>_…
+ * (upper case, `-` as `_`). With no environments defined, today's CXONE_CLIENT_ID and so on; there is no fall-back
+ * from an environment's names to those.
+ */
+function credentialVariables(
+  environment: string | undefined,
+  named: Partial<CredentialVariables> = {},
+): CredentialVariables {
+  const prefix = environment === undefined ? 'CXONE_' : `CXONE_${environment.toUpperCase().replace(/-/g, '_')}_`;
+  return {
+    clientId: named.clientId ?? `${prefix}CLIENT_ID`,
+    clientSecret: named.clientSecret ?? `${prefix}CLIENT_SECRET`,
+    accessKeyId: named.accessKeyId ?? `${prefix}ACCESS_KEY_ID`,
+    accessKeySecret: named.accessKeySecret ?? `${prefix}ACCESS_KEY_SECRET`,
   };
 }
 

@@ -47,7 +47,36 @@ export interface ProjectConfig {
   };
   /** Where the state lives; the local files under stateDir unless the config names another backend. */
   backend: BackendConfig;
+  /** Which environment this config is for, and what belongs to it alone. */
+  environment: EnvironmentConfig;
 }
+
+/** The environment a command works in: its name, its credentials' variables, its guards. */
+export interface EnvironmentConfig {
+  /**
+   * The environment chosen with --env; `default` when the config defines none; undefined when it defines some
+   * and none was chosen (commands that read a state or call CXone then refuse to start).
+   */
+  name: string | undefined;
+  /** The environments the config defines, in its order; empty when it defines none. */
+  names: string[];
+  tenantId: string | undefined;
+  promoteFrom: string | undefined;
+  /** The names of the environment variables holding this environment's credentials. */
+  credentialVariables: CredentialVariables;
+  /** Where apiUrl and authUrl came from, so a leftover variable in a shell is shown, not silently obeyed. */
+  urlSources: { apiUrl: UrlSource; authUrl: UrlSource };
+}
+
+export interface CredentialVariables {
+  clientId: string;
+  clientSecret: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+/** `config`, `default`, or the name of the environment variable that set the URL. */
+export type UrlSource = 'config' | 'default' | 'CXONE_API_URL' | 'CXONE_AUTH_URL';
 
 /** The state backend: local files under stateDir, or a schema and state name in PostgreSQL. */
 export type BackendConfig =

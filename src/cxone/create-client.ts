@@ -43,7 +43,7 @@ export function createCxoneClient(config: ProjectConfig, options: CreateClientOp
   const tokens = new TokenManager({
     authUrl: config.authUrl,
     auth: config.auth,
-    credentials: credentialsFromEnvironment(config.auth.flow, options.env),
+    credentials: credentialsFromEnvironment(config.auth.flow, options.env, config.environment.credentialVariables),
     timeoutMs: config.apply.timeoutMs,
     retry,
     ...optional,

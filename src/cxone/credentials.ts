@@ -1,6 +1,6 @@
 // Credentials come from the environment only, never from files in the repository (CONTRACT.md §1).
 
-import type { AuthFlow } from '../config/project-config.js';
+import type { AuthFlow, CredentialVariables } from '../config/project-config.js';
 import { UsageError } from '../errors.js';
 import { registerSecret } from '../redaction.js';
 
@@ -12,25 +12,33 @@ export interface Credentials {
   accessKeySecret?: string;
 }
 
-const REQUIRED: Record<AuthFlow, string[]> = {
-  client_credentials: ['CXONE_CLIENT_ID', 'CXONE_CLIENT_SECRET'],
-  access_key: ['CXONE_CLIENT_ID', 'CXONE_CLIENT_SECRET', 'CXONE_ACCESS_KEY_ID', 'CXONE_ACCESS_KEY_SECRET'],
+/** Today's names, for a config without environments. */
+export const DEFAULT_CREDENTIAL_VARIABLES: CredentialVariables = {
+  clientId: 'CXONE_CLIENT_ID',
+  clientSecret: 'CXONE_CLIENT_SECRET',
+  accessKeyId: 'CXONE_ACCESS_KEY_ID',
+  accessKeySecret: 'CXONE_ACCESS_KEY_SECRET',
 };
 
 export function credentialsFromEnvironment(
   flow: AuthFlow,
   env: Readonly<Record<string, string | undefined>>,
+  variables: CredentialVariables = DEFAULT_CREDENTIAL_VARIABLES,
 ): Credentials {
-  const missing = REQUIRED[flow].filter((name) => (env[name] ?? '').trim() === '');
+  const required =
+    flow === 'access_key'
+      ? [variables.clientId, variables.clientSecret, variables.accessKeyId, variables.accessKeySecret]
+      : [variables.clientId, variables.clientSecret];
+  const missing = required.filter((name) => (env[name] ?? '').trim() === '');
   if (missing.length > 0) {
     throw new UsageError(`missing credentials: set ${missing.join(', ')} in the environment (auth.flow is ${flow})`, {
       hint: 'Credentials are read from the environment only. Locally, `cxone-exports sim` prints demo values; in GitHub Actions, map repository secrets to these variables.',
     });
   }
-  const credentials: Credentials = { clientId: env.CXONE_CLIENT_ID!, clientSecret: env.CXONE_CLIENT_SECRET! };
+  const credentials: Credentials = { clientId: env[variables.clientId]!, clientSecret: env[variables.clientSecret]! };
   if (flow === 'access_key') {
-    credentials.accessKeyId = env.CXONE_ACCESS_KEY_ID!;
-    credentials.accessKeySecret = env.CXONE_ACCESS_KEY_SECRET!;
+    credentials.accessKeyId = env[variables.accessKeyId]!;
+    credentials.accessKeySecret = env[variables.accessKeySecret]!;
   }
   registerSecret(credentials.clientSecret);
   registerSecret(credentials.accessKeySecret);

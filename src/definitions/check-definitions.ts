@@ -3,6 +3,8 @@
 
 import type { Diagnostic, SourcePosition } from '../diagnostics/diagnostic.js';
 import { compareDiagnostics } from '../diagnostics/diagnostic.js';
+import { overlay, isTree, valueAt } from '../config/overlay.js';
+import { closestMatch } from '../diagnostics/did-you-mean.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
 import { parseYamlFile } from '../diagnostics/yaml-document.js';
 import { checkContractRules } from './contract-rules.js';
@@ -42,23 +44,34 @@ export function checkDefinitionFiles(files: readonly DefinitionFile[], config: R
       documentCount++;
       const name = exportName(document.value);
       if (name !== null) named.push({ name, at: document.locate(['metadata', 'name']) });
-      const problems = check(document.value);
+      for (const problem of environmentNameProblems(document.value, config)) {
+        diagnostics.push({
+          ...document.locate(problem.path, 'key'),
+          export: name,
+          message: problem.message,
+          rule: 'environment-name',
+        });
+      }
+      const inEnvironment = forEnvironment(document.value, config);
+      if (inEnvironment === undefined) continue; // `enabled: false` here: not an export of this environment
+      const problems = check(inEnvironment.value);
       const schemaPaths = problems.map((p) => p.path.join('/'));
       // A value the schema already rejected is not reported a second time by a rule.
       const ruleProblems = [
-        ...checkContractRules(document.value as RawDefinitionShape, config),
-        ...controlCharacterProblems(document.value),
+        ...checkContractRules(inEnvironment.value as RawDefinitionShape, config),
+        ...controlCharacterProblems(inEnvironment.value),
       ].filter((p) => !schemaPaths.includes(p.path.join('/')));
       for (const problem of [...problems, ...ruleProblems]) {
         diagnostics.push({
-          ...document.locate(problem.path, problem.target),
+          // Where the value was written: the environment's override when it sets it, else the shared spec.
+          ...document.locate(inEnvironment.source(problem.path), problem.target),
           export: name,
           message: problem.message,
           rule: problem.rule,
         });
       }
       if (problems.length === 0 && ruleProblems.length === 0) {
-        definitions.push(normalizeDefinition(document.value as ValidDefinitionDocument, config, document.start));
+        definitions.push(normalizeDefinition(inEnvironment.value as ValidDefinitionDocument, config, document.start));
       }
     }
   }
@@ -67,6 +80,50 @@ export function checkDefinitionFiles(files: readonly DefinitionFile[], config: R
   diagnostics.sort(compareDiagnostics);
   definitions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { definitions, diagnostics, fileCount: files.length, documentCount };
+}
+
+interface EnvironmentView {
+  /** The document with the environment's spec merged over the shared one. */
+  value: unknown;
+  /** The path in the file that set the value at `path` of the merged document. */
+  source: (path: readonly (string | number)[]) => (string | number)[];
+}
+
+/** The document as the chosen environment sees it, or undefined when it is disabled there. */
+function forEnvironment(value: unknown, config: RuleConfig): EnvironmentView | undefined {
+  const same: EnvironmentView = { value, source: (path) => [...path] };
+  const environment = config.environment?.name;
+  if (environment === undefined || !isTree(value) || !isTree(value.environments)) return same;
+  const own = value.environments[environment];
+  if (!isTree(own)) return same;
+  if (own.enabled === false) return undefined;
+  if (!isTree(own.spec)) return same;
+  const override = own.spec;
+  return {
+    value: { ...value, spec: overlay(value.spec, override) },
+    source: (path) =>
+      path[0] === 'spec' && valueAt(override, path.slice(1)) !== undefined
+        ? ['environments', environment, ...path]
+        : [...path],
+  };
+}
+
+/** Environment names a definition uses that the config does not define, with "did you mean". */
+function environmentNameProblems(value: unknown, config: RuleConfig): { path: string[]; message: string }[] {
+  if (!isTree(value) || !isTree(value.environments)) return [];
+  const names = config.environment?.names ?? [];
+  return Object.keys(value.environments)
+    .filter((name) => !names.includes(name))
+    .map((name) => {
+      const suggestion = closestMatch(name, [...names]);
+      return {
+        path: ['environments', name],
+        message:
+          names.length === 0
+            ? `environments.${name}: the config defines no environments. Define them in the config, or remove this block.`
+            : `environments.${name}: ${name} is not an environment of the config${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}; it defines ${names.join(', ')}.`,
+      };
+    });
 }
 
 function exportName(value: unknown): string | null {

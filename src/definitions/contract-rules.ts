@@ -23,7 +23,10 @@ export interface RawDefinitionShape {
   };
 }
 
-export type RuleConfig = Pick<ProjectConfig, 'limits' | 'defaults'>;
+export type RuleConfig = Pick<ProjectConfig, 'limits' | 'defaults'> & {
+  /** The environment definitions are checked for (its overrides merged in), and the ones the config defines. */
+  environment?: { name: string | undefined; names: readonly string[] };
+};
 
 const FORMAT = ['spec', 'format'];
 

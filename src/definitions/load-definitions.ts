@@ -3,6 +3,7 @@
 import type { ProjectConfig } from '../config/project-config.js';
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { checkDefinitionFiles } from './check-definitions.js';
+import { checkEveryEnvironment } from './check-environments.js';
 import type { DefinitionSet } from './check-definitions.js';
 import { readDefinitionFiles } from './read-definition-files.js';
 
@@ -13,6 +14,17 @@ export async function loadDefinitions(
 ): Promise<DefinitionSet> {
   const read = await readDefinitionFiles(paths, cwd, config.rootDir);
   const checked = checkDefinitionFiles(read.files, config);
+  return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics] };
+}
+
+/** The definitions as every environment of the config sees them, checked together (`validate` without --env). */
+export async function loadDefinitionsForEveryEnvironment(
+  configs: readonly ProjectConfig[],
+  cwd: string,
+  paths: readonly string[] = [configs[0]!.exportsDir],
+): Promise<DefinitionSet> {
+  const read = await readDefinitionFiles(paths, cwd, configs[0]!.rootDir);
+  const checked = checkEveryEnvironment(read.files, configs);
   return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics] };
 }
 

@@ -18,6 +18,7 @@ export interface ApplyOptions {
 
 export const applyCommand: CommandDescriptor<ApplyOptions> = {
   path: ['apply'],
+  needsEnvironment: true,
   description: "submit the executions the plan needs, within CXone's limits, recording every step",
   arguments: [{ name: '[planfile]', description: 'a plan saved with plan --out; it is refused if stale' }],
   options: [

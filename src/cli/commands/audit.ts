@@ -6,6 +6,7 @@ import type { CommandDescriptor } from '../command-descriptor.js';
 
 export const auditExportCommand: CommandDescriptor<{ since?: string }> = {
   path: ['audit', 'export'],
+  needsEnvironment: true,
   description: 'write the audit events as JSON lines on stdout (for archiving), optionally only the recent ones',
   options: [new Option('--since <duration>', 'only events of this window (e.g. 24h, 7d)')],
   run: async (ctx, _args, options) => (await import('../run/audit.js')).exportAudit(ctx, options),

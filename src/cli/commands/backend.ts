@@ -6,6 +6,7 @@ import type { CommandDescriptor } from '../command-descriptor.js';
 
 export const backendInitCommand: CommandDescriptor<{ printSql?: boolean }> = {
   path: ['backend', 'init'],
+  needsEnvironment: true,
   description: "create the backend's tables now (pg), or print the SQL to create them",
   options: [new Option('--print-sql', 'print the SQL that creates the schema and its tables, and connect to nothing')],
   run: async (ctx, _args, options) => (await import('../run/backend.js')).initBackend(ctx, options),

@@ -14,6 +14,7 @@ export interface PlanCommandOptions {
 
 export const planCommand: CommandDescriptor<PlanCommandOptions> = {
   path: ['plan'],
+  needsEnvironment: true,
   description: 'show what apply would submit, compared with the state; needs no credentials or network',
   options: [
     new Option('--out <file>', 'save the plan, so apply runs exactly it'),

@@ -11,6 +11,7 @@ export interface RefreshOptions {
 
 export const refreshCommand: CommandDescriptor<RefreshOptions> = {
   path: ['refresh'],
+  needsEnvironment: true,
   description: 'poll the status of unfinished executions and record those that ended',
   options: [
     new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)'),

@@ -17,6 +17,7 @@ export interface ServeOptions {
 
 export const serveCommand: CommandDescriptor<ServeOptions> = {
   path: ['serve'],
+  needsEnvironment: true,
   description: "receive CXone's completion callbacks, with /healthz and /metrics",
   options: [
     new Option('--host <host>', 'address to listen on (default: callbacks.host, 127.0.0.1)'),

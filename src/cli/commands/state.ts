@@ -8,6 +8,7 @@ const jsonOption = () => new Option('--json', 'print JSON');
 
 export const stateListCommand: CommandDescriptor<{ json?: boolean }> = {
   path: ['state', 'list'],
+  needsEnvironment: true,
   description: 'every export in the state: last action, last execution status, and when',
   options: [jsonOption()],
   run: async (ctx, _args, options) => (await import('../run/state.js')).listState(ctx, options),
@@ -15,6 +16,7 @@ export const stateListCommand: CommandDescriptor<{ json?: boolean }> = {
 
 export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
   path: ['state', 'show'],
+  needsEnvironment: true,
   description: "one export's full state entry",
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [jsonOption()],
@@ -23,6 +25,7 @@ export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
 
 export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
   path: ['state', 'rm'],
+  needsEnvironment: true,
   description: 'forget an export (under the lock, audited); CXone is not called',
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')],
@@ -31,6 +34,7 @@ export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
 
 export const stateUnlockCommand: CommandDescriptor = {
   path: ['state', 'unlock'],
+  needsEnvironment: true,
   description: 'release a lock left behind by a command that is gone (only the lock with this id)',
   arguments: [{ name: '<lockId>', description: 'the id printed in the lock message' }],
   run: async (ctx, [lockId]) => (await import('../run/state.js')).unlockState(ctx, lockId as string),
@@ -38,6 +42,7 @@ export const stateUnlockCommand: CommandDescriptor = {
 
 export const stateCommitFilesCommand: CommandDescriptor = {
   path: ['state', 'commit-files'],
+  needsEnvironment: true,
   hidden: true,
   description: 'the files a Git commit-back of the state must include, one per line (none for a database)',
   run: async (ctx) => (await import('../run/state.js')).listCommitFiles(ctx),
@@ -45,6 +50,7 @@ export const stateCommitFilesCommand: CommandDescriptor = {
 
 export const stateMigrateCommand: CommandDescriptor<{ from: string; lockTimeout?: string }> = {
   path: ['state', 'migrate'],
+  needsEnvironment: true,
   description: 'move the local state and its audit log into the configured backend, keeping lineage and serial',
   options: [
     new Option('--from <backend>', 'where the state is now').choices(['local']).makeOptionMandatory(),

@@ -11,6 +11,7 @@ export interface StatusOptions {
 
 export const statusCommand: CommandDescriptor<StatusOptions> = {
   path: ['status'],
+  needsEnvironment: true,
   description: 'last execution per export; completion rate and latency over a window',
   options: [
     new Option('--json', 'print JSON'),

@@ -20,6 +20,7 @@ import { lockTimeoutMs, parseDuration } from '../durations.js';
 import { exitCodeFor, onInterrupt } from '../interrupts.js';
 import { loopbackCallbacks } from '../loopback-callbacks.js';
 import { applyView } from '../views/apply-view.js';
+import { whereItApplies } from '../where-it-applies.js';
 import { withStateStore } from '../with-state-store.js';
 
 export async function apply(ctx: CommandContext, planFile: string | undefined, options: ApplyOptions): Promise<void> {
@@ -48,10 +49,12 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
 
   const callbackToken = ctx.env.CXONE_CALLBACK_TOKEN;
   registerSecret(callbackToken);
-  const view = applyView(ctx, {
-    json: options.json === true,
-    interactiveTerminal: process.stdout.isTTY === true && ctx.env.CI === undefined && ctx.env.TERM !== 'dumb',
-  });
+  const viewFor = (stateLocation: string) =>
+    applyView(ctx, {
+      json: options.json === true,
+      interactiveTerminal: process.stdout.isTTY === true && ctx.env.CI === undefined && ctx.env.TERM !== 'dumb',
+      where: whereItApplies(config, stateLocation),
+    });
   const request: ApplyRequest = {
     definitions: definitions.definitions,
     targets: options.target,
@@ -77,7 +80,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
         onInterrupt,
         clock: systemClock,
       },
-      view,
+      viewFor(store.location),
     ),
   );
   if (end.interrupted !== undefined) throw new ExitError(exitCodeFor(end.interrupted));

@@ -13,6 +13,7 @@ import type { CommandContext } from '../command-context.js';
 import type { PlanCommandOptions } from '../commands/plan.js';
 import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callbacks.js';
 import { planView } from '../views/plan-view.js';
+import { whereItApplies } from '../where-it-applies.js';
 import { withStateStore } from '../with-state-store.js';
 
 export async function plan(ctx: CommandContext, options: PlanCommandOptions): Promise<void> {
@@ -23,13 +24,17 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
   const definitions = await loadValidDefinitions(config, ctx.cwd);
   const loopback = loopbackCallbacks(definitions.definitions, config);
   if (loopback !== undefined) ctx.logger.warn(loopbackCallbackWarning(loopback));
-  const snapshot = await withStateStore(ctx, (store) => store.read());
+  const { snapshot, location } = await withStateStore(ctx, async (store) => ({
+    snapshot: await store.read(),
+    location: store.location,
+  }));
+
   const plan = planChanges(definitions.definitions, snapshot.state, {
     createdAt: new Date().toISOString(),
     targets: options.target,
     replace: options.replace,
   });
-  view.plan(plan);
+  view.plan(plan, whereItApplies(config, location));
   if (options.out !== undefined) {
     const sealed = sealPlan(plan, {
       stateExisted: snapshot.exists,

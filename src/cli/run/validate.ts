@@ -2,7 +2,7 @@
 
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../../config/project-config.js';
-import { loadDefinitions } from '../../definitions/load-definitions.js';
+import { loadDefinitions, loadDefinitionsForEveryEnvironment } from '../../definitions/load-definitions.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
 import { ExitError, UsageError } from '../../errors.js';
@@ -26,7 +26,16 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
 
   const targets = paths.length > 0 ? paths : [config.exportsDir];
   const started = performance.now();
-  const checked = await loadDefinitions(config, ctx.cwd, targets);
+  // With environments and no --env, every environment is checked, each on its own merged definitions.
+  const { name, names } = config.environment;
+  const checked =
+    name === undefined && names.length > 0
+      ? await loadDefinitionsForEveryEnvironment(
+          await Promise.all(names.map((environment) => ctx.configFor(environment))),
+          ctx.cwd,
+          targets,
+        )
+      : await loadDefinitions(config, ctx.cwd, targets);
   if (checked.fileCount === 0 && checked.diagnostics.length === 0) {
     const where = paths.length > 0 ? paths.join(', ') : `${relative(ctx.cwd, config.exportsDir) || '.'}/`;
     throw new UsageError(`nothing to validate: no *.yaml or *.yml files in ${where}`, {

@@ -27,12 +27,15 @@ import { stateAccessView } from './state-access-view.js';
 type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors'>;
 
 /** The view `apply` prints through: JSON lines or the terminal, with GitHub's step reporting inside Actions. */
-export function applyView(ctx: ViewContext, options: { json: boolean; interactiveTerminal: boolean }): ApplyView {
+export function applyView(
+  ctx: ViewContext,
+  options: { json: boolean; interactiveTerminal: boolean; where?: string | undefined },
+): ApplyView {
   const actions = inGitHubActions(ctx.env);
   const base = options.json
-    ? new JsonApplyView(ctx)
-    : new HumanApplyView(ctx, { groupPlan: actions, plainProgress: !options.interactiveTerminal });
-  return new GitHubStepApplyView(base, ctx, actions);
+    ? new JsonApplyView(ctx, options.where)
+    : new HumanApplyView(ctx, { groupPlan: actions, plainProgress: !options.interactiveTerminal }, options.where);
+  return new GitHubStepApplyView(base, ctx, actions, options.where);
 }
 
 /** The completed line every view shows, and the step summary repeats. */
@@ -93,6 +96,7 @@ class HumanApplyView extends BaseApplyView {
   constructor(
     ctx: ViewContext,
     private readonly options: { groupPlan: boolean; plainProgress: boolean },
+    private readonly where: string | undefined,
   ) {
     super(ctx);
     this.progress = new ListrProgress({ fallback: options.plainProgress }, ctx.logger);
@@ -104,6 +108,8 @@ class HumanApplyView extends BaseApplyView {
 
   planned(plan: Plan, savedFile?: string): void {
     const { logger, colors } = this.ctx;
+    // Before anything is asked or sent: which environment, which API, which state.
+    if (this.where !== undefined) logger.info(colors.bold(this.where));
     // A saved plan was reviewed when it was made: like Terraform, say what is applied, not the whole plan again.
     if (savedFile !== undefined)
       logger.info(`Applying the saved plan ${savedFile}. ${summaryLine(plan.summary, plan.changes, colors)}`);
@@ -119,6 +125,7 @@ class HumanApplyView extends BaseApplyView {
     const failed = report.results.filter((r) => r.outcome === 'failed');
     const line = completeLine(report);
     logger.info(`\n${failed.length > 0 ? colors.red(line) : colors.green(line)}`);
+    if (this.where !== undefined) logger.info(this.where);
     if (failed.length === 0) return;
     const width = Math.max(...failed.map((f) => f.name.length), 'EXPORT'.length);
     logger.info(
@@ -134,7 +141,10 @@ class HumanApplyView extends BaseApplyView {
 class JsonApplyView extends BaseApplyView {
   readonly progress: ProgressReporter;
 
-  constructor(ctx: ViewContext) {
+  constructor(
+    ctx: ViewContext,
+    private readonly where: string | undefined,
+  ) {
     super(ctx);
     this.progress = new JsonProgress(ctx.logger);
   }
@@ -154,7 +164,12 @@ class JsonApplyView extends BaseApplyView {
     this.progress.event(
       'apply_start',
       `Applying: ${submissions(plan.summary)} to submit, ${plan.summary.forget} to forget.`,
-      { summary: plan.summary, serial: plan.serial, lineage: plan.lineage },
+      {
+        summary: plan.summary,
+        serial: plan.serial,
+        lineage: plan.lineage,
+        ...(this.where === undefined ? {} : { where: this.where }),
+      },
     );
   }
 
@@ -188,6 +203,7 @@ class GitHubStepApplyView implements ApplyView {
     private readonly inner: BaseApplyView,
     private readonly ctx: ViewContext,
     private readonly annotate: boolean,
+    private readonly where: string | undefined,
   ) {
     this.progress = inner.progress;
     this.staleLockBroken = (holder) => inner.staleLockBroken(holder);
@@ -206,7 +222,7 @@ class GitHubStepApplyView implements ApplyView {
   finished(report: ApplyReport): void {
     const count = (outcome: ExportResult['outcome']) => report.results.filter((r) => r.outcome === outcome).length;
     setOutputs(this.ctx.env, { has_changes: true, submitted: count('submitted'), failed: count('failed') });
-    appendSummary(this.ctx.env, () => summaryMarkdown(completeLine(report), report.results));
+    appendSummary(this.ctx.env, () => summaryMarkdown(completeLine(report), report.results, this.where));
     if (this.annotate)
       for (const f of report.results.filter((r) => r.outcome === 'failed'))
         this.ctx.logger.warn(errorAnnotation('cxone-exports apply', `${f.name}: ${f.reason ?? 'failed'}`));
@@ -214,7 +230,7 @@ class GitHubStepApplyView implements ApplyView {
   }
 }
 
-function summaryMarkdown(line: string, results: ExportResult[]): string {
+function summaryMarkdown(line: string, results: ExportResult[], where: string | undefined): string {
   const rows = results.map(
     (r) =>
       `| \`${r.name}\` | ${r.action} | ${r.outcome} | ${r.executionId === undefined ? '' : `\`${r.executionId}\``} | ${(r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
@@ -222,6 +238,7 @@ function summaryMarkdown(line: string, results: ExportResult[]): string {
   return [
     '### cxone-exports apply',
     '',
+    ...(where === undefined ? [] : [where, '']),
     `**${line}**`,
     '',
     '| Export | Action | Result | Execution | Reason |',

@@ -11,7 +11,8 @@ import { renderMarkdownPlan } from '../render-plan-markdown.js';
 export type PlanFormat = 'human' | 'json' | 'markdown';
 
 export interface PlanView {
-  plan(plan: Plan): void;
+  /** The plan; `where`: the environment, API and state it is for, when the config defines environments. */
+  plan(plan: Plan, where?: string): void;
   /** The plan was saved to `file` for `apply`. */
   saved(file: string): void;
 }
@@ -21,10 +22,15 @@ type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors'>;
 export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
   const { logger } = ctx;
   return {
-    plan: (plan) => {
-      if (format === 'json') logger.out(JSON.stringify(plan, null, 2));
-      else if (format === 'markdown') logger.out(renderMarkdownPlan(plan));
-      else logger.out(renderHumanPlan(plan, ctx.colors));
+    plan: (plan, where) => {
+      if (format === 'json') {
+        // Beside JSON on stdout, the line goes to stderr: the plan file stays the plan alone.
+        if (where !== undefined) logger.warn(where);
+        logger.out(JSON.stringify(plan, null, 2));
+      } else if (format === 'markdown') {
+        const [marker, ...rest] = renderMarkdownPlan(plan).split('\n');
+        logger.out((where === undefined ? [marker, ...rest] : [marker, `**${where}**`, '', ...rest]).join('\n'));
+      } else logger.out(`${where === undefined ? '' : `${where}\n\n`}${renderHumanPlan(plan, ctx.colors)}`);
       // GitHub's files, written only when Actions provides them: the summary page and the outputs later steps read.
       appendSummary(ctx.env, () =>
         renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }),

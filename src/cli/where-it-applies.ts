@@ -1,0 +1,16 @@
+// Where a command is about to act, said wherever something is about to happen when the config defines
+// environments: the environment, the API it calls (and whether a variable rather than the config chose it), and
+// the state it reads and writes.
+
+import type { ProjectConfig } from '../config/project-config.js';
+
+/** One line, or undefined when the config defines no environments (today's output stays as it was). */
+export function whereItApplies(config: ProjectConfig, stateLocation: string): string | undefined {
+  const { name, names, urlSources } = config.environment;
+  if (names.length === 0 || name === undefined) return undefined;
+  const source =
+    urlSources.apiUrl === 'config' || urlSources.apiUrl === 'default'
+      ? ''
+      : ` (from ${urlSources.apiUrl} in the environment, not the config)`;
+  return `Environment ${name}: API ${config.apiUrl}${source}; state ${stateLocation}`;
+}

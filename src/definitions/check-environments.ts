@@ -1,0 +1,42 @@
+// Checking definitions in every environment of a config at once (what `validate` does when no --env is given):
+// each environment sees its own merged spec, and a problem found in several is reported once, naming them
+// unless it is found in all.
+
+import { compareDiagnostics } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkDefinitionFiles } from './check-definitions.js';
+import type { DefinitionFile, DefinitionSet } from './check-definitions.js';
+import type { RuleConfig } from './contract-rules.js';
+import type { ExportDefinition } from './export-definition.js';
+
+export function checkEveryEnvironment(
+  files: readonly DefinitionFile[],
+  configs: readonly (RuleConfig & { environment: { name: string | undefined } })[],
+): DefinitionSet {
+  const found = new Map<string, { diagnostic: Diagnostic; environments: string[] }>();
+  const definitions = new Map<string, ExportDefinition>();
+  let documentCount = 0;
+  for (const config of configs) {
+    const set = checkDefinitionFiles(files, config);
+    documentCount = set.documentCount;
+    for (const definition of set.definitions)
+      if (!definitions.has(definition.name)) definitions.set(definition.name, definition);
+    for (const diagnostic of set.diagnostics) {
+      const key = `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}:${diagnostic.rule}:${diagnostic.message}`;
+      const seen = found.get(key);
+      if (seen === undefined) found.set(key, { diagnostic, environments: [config.environment.name ?? ''] });
+      else seen.environments.push(config.environment.name ?? '');
+    }
+  }
+  const diagnostics = [...found.values()].map(({ diagnostic, environments }) =>
+    environments.length === configs.length
+      ? diagnostic
+      : { ...diagnostic, message: `${diagnostic.message} (in ${environments.join(', ')})` },
+  );
+  return {
+    definitions: [...definitions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    diagnostics: diagnostics.sort(compareDiagnostics),
+    fileCount: files.length,
+    documentCount,
+  };
+}
