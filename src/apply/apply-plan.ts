@@ -234,7 +234,16 @@ export async function applyPlan(
         const pending = { idempotencyKey: key, definitionHash: definition.definitionHash, startedAt };
         state.exports[change.name] = { ...(existing ?? appliedVersion(definition, null)), pending };
       },
-      events: [event({ event: 'execution.intent', export: change.name, status: 'pending', ...seedFields })],
+      events: [
+        event({
+          event: 'execution.intent',
+          export: change.name,
+          status: 'pending',
+          ...seedFields,
+          // Submitted past the promotion gate on purpose: the audit keeps who chose to.
+          ...(change.promotionIgnored === true ? { reason: 'promotion-ignored' } : {}),
+        }),
+      ],
     });
 
     deps.hooks.begin(change);

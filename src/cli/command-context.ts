@@ -27,6 +27,8 @@ export interface CommandContext {
   config(): Promise<ProjectConfig>;
   /** The same config for another environment it defines (validate checks them all). */
   configFor(environment: string): Promise<ProjectConfig>;
+  /** What --env (or CXONE_EXPORTS_ENV) said: an environment, `all` (plan), or nothing. */
+  environmentChoice: string | undefined;
 }
 
 export function createCommandContext(
@@ -37,6 +39,7 @@ export function createCommandContext(
   const colors = createColors(colorLevel({ colorFlag: options.color, env, isTTY: process.stdout.isTTY === true }));
   const logger = createStreamLogger({ quiet: options.quiet === true, verbose: options.verbose === true });
   let config: Promise<ProjectConfig> | undefined;
+  const environmentChoice = options.env ?? nonEmpty(env.CXONE_EXPORTS_ENV);
   return {
     cwd,
     env,
@@ -47,8 +50,10 @@ export function createCommandContext(
         cwd,
         configFile: options.config,
         env,
-        environment: options.env ?? nonEmpty(env.CXONE_EXPORTS_ENV),
+        // `all` is not an environment: the config's top level, and the command plans each in turn.
+        environment: environmentChoice === 'all' ? undefined : environmentChoice,
       })),
+    environmentChoice,
     configFor: (environment) => loadConfig({ cwd, configFile: options.config, env, environment }),
   };
 }

@@ -48,7 +48,16 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
       // commander passes the positional arguments, then the options, then the command itself.
       const self = received.at(-1) as Command;
       const ctx = await context(self);
-      if (descriptor.needsEnvironment === true) {
+      // `--env all` plans (or validates) every environment; nothing else may act on all of them at once.
+      const everyEnvironment = ctx.environmentChoice === 'all';
+      if (everyEnvironment && !['plan', 'validate'].includes(descriptor.path.join(' ')))
+        throw new UsageError(
+          `--env all is for plan and validate; ${descriptor.path.join(' ')} works in one environment`,
+          {
+            hint: 'Name the environment: cxone-exports --env sandbox …',
+          },
+        );
+      if (descriptor.needsEnvironment === true && !everyEnvironment) {
         const { requireEnvironment } = await import('./require-environment.js');
         requireEnvironment(await ctx.config());
       }

@@ -20,6 +20,7 @@ const REASONS: Record<PlannedChange['reason'], string> = {
   'removed-from-files': 'removed from the files; no API call',
   'metadata-changed': 'metadata only; the state is refreshed, no execution',
   unchanged: 'unchanged',
+  'not-promoted': 'not promoted: this definition has no completed execution in the environment it is promoted from',
 };
 
 export function actionStyle(change: PlannedChange): ActionStyle {
@@ -35,12 +36,16 @@ export function actionStyle(change: PlannedChange): ActionStyle {
       return { symbol: '-/+', verb: 'resubmitted', color: (c, t) => c.magenta(t) };
     case 'forget':
       return { symbol: '-', verb: 'forgotten', color: (c, t) => c.red(t) };
+    case 'blocked':
+      return { symbol: '!', verb: 'held back', color: (c, t) => c.red(t) };
     default:
       return { symbol: '~', verb: 'refreshed', color: (c, t) => c.yellow(t) };
   }
 }
 
 export function reasonText(change: PlannedChange): string {
+  if (change.blockedBy !== undefined)
+    return `not promoted: this definition has no completed execution in ${change.blockedBy.environment} yet; it would be ${change.blockedBy.wouldBe === 'create' ? 'created' : 'updated'} once it has (or with --ignore-promotion)`;
   const last = change.lastError;
   if (last === undefined) return REASONS[change.reason];
   // The stored reason, so a reviewer sees whether the same refusal is coming again.
@@ -91,5 +96,6 @@ export function summaryLine(summary: PlanSummary, changes: readonly PlannedChang
     .map((k) => `${summary[k]} ${k}`);
   const metadataOnly = changes.filter((c) => c.reason === 'metadata-changed').length;
   const unchanged = `${summary.noop} unchanged${metadataOnly > 0 ? ` (${metadataOnly} with metadata changes)` : ''}`;
-  return `${colors.bold('Plan:')} ${submissions(summary)} to submit${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}, ${summary.forget} to forget, ${unchanged}.`;
+  const blocked = (summary.blocked ?? 0) > 0 ? `, ${summary.blocked} held back until promoted` : '';
+  return `${colors.bold('Plan:')} ${submissions(summary)} to submit${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}, ${summary.forget} to forget, ${unchanged}${blocked}.`;
 }

@@ -12,7 +12,16 @@ export async function withStateStore<T>(
   ctx: CommandContext,
   work: (store: StateStore, config: ProjectConfig) => Promise<T>,
 ): Promise<T> {
-  const config = requireEnvironment(await ctx.config());
+  return withStateStoreOf(ctx, await ctx.config(), work);
+}
+
+/** The same, for the config of a given environment (a plan of every environment opens each in turn). */
+export async function withStateStoreOf<T>(
+  ctx: CommandContext,
+  given: ProjectConfig,
+  work: (store: StateStore, config: ProjectConfig) => Promise<T>,
+): Promise<T> {
+  const config = requireEnvironment(given);
   const store = await openStateStore(config, ctx.cwd, ctx.env);
   try {
     return await work(store, config);

@@ -18,6 +18,7 @@ import type { ExportDefinition } from '../definitions/export-definition.js';
 import { CliError, ExitError, ExternalError, UsageError } from '../errors.js';
 import { describeSystemError } from '../files/system-error.js';
 import { planChanges } from '../plan/plan-changes.js';
+import type { Promotion } from '../plan/plan-changes.js';
 import { SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
 import type { Plan, PlannedChange } from '../plan/plan-model.js';
 import { staleReasons } from '../plan/saved-plan.js';
@@ -25,6 +26,8 @@ import type { SavedPlan } from '../plan/saved-plan.js';
 import type { StateSnapshot, StateStore } from '../state/state-store.js';
 import type { InterruptSignal, OnInterrupt } from './interrupts.js';
 import { openAuditLog, readForWriting, takeLock } from './state-access.js';
+import { checkTenant } from './tenant-guard.js';
+import type { TenantExpectation } from './tenant-guard.js';
 import type { StateAccessView } from './state-access.js';
 
 /** In-flight requests get this long after the first Ctrl-C before they are aborted. */
@@ -50,6 +53,10 @@ export interface ApplyRequest {
   /** Appended to callback URLs as ?token=; never stored. */
   callbackToken?: string;
   identity: RunIdentity;
+  /** The tenant the environment's credentials must belong to (the tenant guard). */
+  tenant?: TenantExpectation;
+  /** The promotion gate, when the environment is promoted from another. */
+  promotion?: Promotion;
 }
 
 /** The progress display: one task per export, and the polling that follows. */
@@ -105,6 +112,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
       createdAt: new Date(env.clock.now()).toISOString(),
       targets: [...request.targets],
       replace: [...request.replace],
+      ...(request.promotion === undefined ? {} : { promotion: request.promotion }),
     });
 
   let reviewed: Plan | undefined;
@@ -154,8 +162,8 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     let results: ExportResult[] = [];
     let failure: unknown;
     try {
-      // One token up front: bad credentials fail the run before anything is written.
-      if (client !== undefined) await client.tokens.getToken();
+      // One token up front: bad credentials, or another tenant's, fail the run before anything is written.
+      if (client !== undefined) checkTenant(await client.tokens.getToken(), request.tenant);
       view.progress.start(plan.changes.filter((c) => SUBMITTING_ACTIONS.includes(c.action)));
       const outcome = await applyPlan(plan, new Map(request.definitions.map((d) => [d.name, d])), {
         client: client?.executions ?? { submit: () => Promise.reject(new Error('no client')) },

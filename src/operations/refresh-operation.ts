@@ -10,11 +10,15 @@ import { IN_FLIGHT_STATUSES } from '../contract/execution-status.js';
 import type { StatusClient } from '../apply/completion-poller.js';
 import type { StateStore } from '../state/state-store.js';
 import { openAuditLog, readForWriting, takeLock } from './state-access.js';
+import { checkTenant } from './tenant-guard.js';
+import type { TenantExpectation } from './tenant-guard.js';
 import type { StateAccessView } from './state-access.js';
 
 export interface RefreshRequest {
   lockTimeoutMs: number;
   identity: RunIdentity;
+  /** The tenant the environment's credentials must belong to (the tenant guard). */
+  tenant?: TenantExpectation;
 }
 
 export interface RefreshReport extends PollResult {
@@ -31,8 +35,8 @@ export interface RefreshView extends StateAccessView {
 
 export interface RefreshEnvironment {
   store: StateStore;
-  /** The status lookup, made only when there is something to look up. */
-  connect(): StatusClient;
+  /** The status lookup and its tokens, made only when there is something to look up. */
+  connect(): { executions: StatusClient; tokens: { getToken(): Promise<string> } };
   clock: Clock;
 }
 
@@ -54,10 +58,13 @@ export async function runRefresh(request: RefreshRequest, env: RefreshEnvironmen
       view.nothingToRefresh();
       return;
     }
+    const client = env.connect();
+    // Another tenant's credentials stop the refresh before anything is asked or written.
+    checkTenant(await client.tokens.getToken(), request.tenant);
     await openAuditLog(store, view);
     const journal = new StateJournal(state, store);
     const result = await pollCompletions(unfinished, {
-      client: env.connect(),
+      client: client.executions,
       journal,
       identity: request.identity,
       reporter: view.progress,

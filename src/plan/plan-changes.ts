@@ -15,6 +15,16 @@ export interface PlanOptions {
   targets?: readonly string[];
   /** Submit these even when nothing changed (names or globs). */
   replace?: readonly string[];
+  /** The promotion gate: what may be created or updated here is what completed in `from` first. */
+  promotion?: Promotion;
+}
+
+export interface Promotion {
+  from: string;
+  /** Exports whose current definition has a completed execution in `from`. */
+  promoted: ReadonlySet<string>;
+  /** --ignore-promotion: submit anyway, and say so in the audit. */
+  ignore: boolean;
 }
 
 export function planChanges(definitions: readonly ExportDefinition[], state: State, options: PlanOptions): Plan {
@@ -35,7 +45,7 @@ export function planChanges(definitions: readonly ExportDefinition[], state: Sta
     const definition = byName.get(name);
     const stored = state.exports[name];
     if (definition === undefined) changes.push(forgetChange(name, stored!));
-    else changes.push(definitionChange(definition, stored, replaced.has(name)));
+    else changes.push(gate(definitionChange(definition, stored, replaced.has(name)), options.promotion));
   }
   return {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -43,7 +53,7 @@ export function planChanges(definitions: readonly ExportDefinition[], state: Sta
     lineage: state.lineage,
     serial: state.serial,
     changes,
-    summary: summarize(changes),
+    summary: summarize(changes, options.promotion !== undefined),
   };
 }
 
@@ -101,6 +111,19 @@ function decide(
   return { action: 'no-op', reason: 'unchanged' };
 }
 
+/** A new or changed definition not yet completed in the environment it is promoted from is held back. */
+function gate(change: PlannedChange, promotion: Promotion | undefined): PlannedChange {
+  if (promotion === undefined || (change.action !== 'create' && change.action !== 'update')) return change;
+  if (promotion.promoted.has(change.name)) return change;
+  if (promotion.ignore) return { ...change, promotionIgnored: true };
+  return {
+    ...change,
+    action: 'blocked',
+    reason: 'not-promoted',
+    blockedBy: { environment: promotion.from, wouldBe: change.action },
+  };
+}
+
 function forgetChange(name: string, stored: ExportState): PlannedChange {
   return {
     name,
@@ -115,11 +138,14 @@ function forgetChange(name: string, stored: ExportState): PlannedChange {
   };
 }
 
-function summarize(changes: readonly PlannedChange[]): PlanSummary {
+/** The count of each action; `blocked` only where a promotion gate applies, so other plans stay as they were. */
+function summarize(changes: readonly PlannedChange[], gated: boolean): PlanSummary {
   const summary: PlanSummary = { create: 0, update: 0, retry: 0, resubmit: 0, forget: 0, noop: 0 };
+  let blocked = 0;
   for (const change of changes) {
     if (change.action === 'no-op') summary.noop++;
+    else if (change.action === 'blocked') blocked++;
     else summary[change.action]++;
   }
-  return summary;
+  return gated ? { ...summary, blocked } : summary;
 }

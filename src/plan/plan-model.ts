@@ -5,7 +5,7 @@ import type { ExportMetadata, ExportSpec } from '../definitions/export-definitio
 
 export const PLAN_FORMAT_VERSION = '1.0';
 
-export type PlanAction = 'create' | 'update' | 'retry' | 'resubmit' | 'no-op' | 'forget';
+export type PlanAction = 'create' | 'update' | 'retry' | 'resubmit' | 'no-op' | 'forget' | 'blocked';
 
 export type PlanReason =
   | 'new'
@@ -15,7 +15,8 @@ export type PlanReason =
   | 'replaced'
   | 'removed-from-files'
   | 'metadata-changed'
-  | 'unchanged';
+  | 'unchanged'
+  | 'not-promoted';
 
 /** Actions that submit an execution. */
 export const SUBMITTING_ACTIONS: readonly PlanAction[] = ['create', 'update', 'retry', 'resubmit'];
@@ -44,6 +45,10 @@ export interface PlannedChange {
   idempotencyKey?: string;
   /** retry only: how the last attempt ended (a 403 stays a 403 until someone acts), and when. */
   lastError?: { status: string; message: string | null; at: string };
+  /** blocked only: the environment this definition must complete in first, and what the change would be. */
+  blockedBy?: { environment: string; wouldBe: PlanAction };
+  /** Submitted although not promoted (--ignore-promotion): the audit line says so. */
+  promotionIgnored?: true;
 }
 
 export interface PlanSummary {
@@ -53,6 +58,8 @@ export interface PlanSummary {
   resubmit: number;
   forget: number;
   noop: number;
+  /** Held back by the promotion gate; present only where an environment has one. */
+  blocked?: number;
 }
 
 export interface Plan {

@@ -56,6 +56,8 @@ export interface SimulatorOptions {
   callbackSecret: string | undefined;
   seed: number;
   idempotencyTtlMs: number;
+  /** The tenant this simulator stands for: the claim its tokens carry. Two simulators are two tenants. */
+  tenantId: string;
   /**
    * Told of each valid submission when it arrives and again once its execution exists, before the answer is
    * sent; may hold the answer while it runs. 'drop' on arrival cuts the connection and creates nothing. Tests use
@@ -86,6 +88,7 @@ export function simulatorOptions(overrides: Partial<SimulatorOptions> = {}): Sim
     callbackSecret: undefined,
     seed: 1,
     idempotencyTtlMs: 24 * 60 * 60 * 1000,
+    tenantId: 'tenant-sim',
     ...overrides,
   };
 }

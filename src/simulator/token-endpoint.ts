@@ -78,7 +78,7 @@ export function answerTokenRequest(request: TokenRequest, options: SimulatorOpti
     return oauthError(400, 'invalid_scope', `scope not granted to this client: ${unknown.join(' ')}`);
 
   const token: IssuedToken = {
-    value: `sim_${randomBytes(24).toString('hex')}`,
+    value: jwtShapedToken(options.tenantId, now + options.tokenTtlSeconds * 1000),
     expiresAt: now + options.tokenTtlSeconds * 1000,
     scopes: requested,
     clientId,
@@ -91,6 +91,16 @@ export function answerTokenRequest(request: TokenRequest, options: SimulatorOpti
   };
   if (grant === 'password') body.refresh_token = `simr_${randomBytes(24).toString('hex')}`;
   return { status: 200, body, token };
+}
+
+/**
+ * A token shaped like CXone's: a JWT whose claims carry the tenant (unsigned here; clients read the claim, they
+ * never verify it, and the simulator checks the whole value it issued).
+ */
+function jwtShapedToken(tenantId: string, expiresAt: number): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { iss: 'cxone-simulator', tenantId, exp: Math.floor(expiresAt / 1000) };
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.${randomBytes(24).toString('base64url')}`;
 }
 
 function parseFields(request: TokenRequest): Record<string, string | undefined> | undefined {

@@ -293,7 +293,7 @@ describe('redaction', () => {
     ].join('\n');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(token);
-    expect(everything).not.toMatch(/sim_[0-9a-f]{48}/);
+    expect(everything).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]{20,}/);
     expect(JSON.stringify(tokensSeen)).not.toContain(secret);
     expect(debugLines.some((line) => line.includes('-> 403 (attempt 2'))).toBe(true);
   });

@@ -27,7 +27,7 @@ describe('TokenManager against the simulator', () => {
       timeoutMs: 2000,
       retry,
     });
-    expect(await tokens.getToken()).toMatch(/^sim_/);
+    expect(await tokens.getToken()).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
     const [request] = sim.record().requests;
     expect(request).toMatchObject({
       method: 'POST',

@@ -143,4 +143,137 @@ describe('environments', () => {
     );
     expect(result.stdout).toContain('environments.staging: staging is not an environment of the config');
   });
+
+  it("stop an apply whose credentials belong to another environment's tenant, before anything is written or sent", async () => {
+    const productionTenant = await startSimulator({ tenantId: 'tenant-prod' });
+    const dir = miniRepo({
+      'cxone-exports.config.yaml': CONFIG.replace(
+        '    apiUrl: https://api-sandbox.example.com\n',
+        '    apiUrl: https://api-sandbox.example.com\n    tenantId: tenant-sbx\n',
+      ),
+      'exports/agent-activity.yaml': DEFINITION,
+    });
+    // The sandbox's variables hold production's credentials (a copy-paste in the CI settings).
+    const result = await runCliAsync(['--env', 'sandbox', 'apply', '--auto-approve'], {
+      cwd: dir,
+      env: tenantEnvironment(productionTenant, {
+        id: 'CXONE_SANDBOX_CLIENT_ID',
+        secret: 'CXONE_SANDBOX_CLIENT_SECRET',
+      }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'the credentials belong to tenant tenant-prod, but environment sandbox is tenant tenant-sbx; nothing was written or sent',
+    );
+    expect(productionTenant.record().executions).toEqual([]);
+    expect(existsSync(join(dir, '.cxone-exports', 'sandbox', 'state.json'))).toBe(false);
+    expect(existsSync(join(dir, '.cxone-exports', 'sandbox', 'audit.jsonl'))).toBe(false);
+
+    const refresh = await runCliAsync(['--env', 'sandbox', 'refresh'], {
+      cwd: dir,
+      env: tenantEnvironment(productionTenant, {
+        id: 'CXONE_SANDBOX_CLIENT_ID',
+        secret: 'CXONE_SANDBOX_CLIENT_SECRET',
+      }),
+    });
+    // Nothing to refresh yet: refresh asks CXone nothing, so the guard has nothing to check.
+    expect(refresh.code).toBe(0);
+  });
+
+  it('hold a change back in production until the same definition completed in sandbox; the override is audited', async () => {
+    const sandbox = await startSimulator();
+    const production = await startSimulator();
+    const config = CONFIG.replace(
+      '    apiUrl: https://api-na1.example.com\n',
+      '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
+    );
+    const dir = miniRepo({
+      'cxone-exports.config.yaml': config,
+      'exports/agent-activity.yaml': DEFINITION,
+      'exports/queue-stats.yaml': LATER.replace(
+        '  production:\n    enabled: false\n',
+        '  sandbox:\n    enabled: true\n',
+      ),
+    });
+    const inSandbox = (args: string[]) =>
+      runCliAsync(['--env', 'sandbox', ...args], {
+        cwd: dir,
+        env: tenantEnvironment(sandbox, { id: 'CXONE_SANDBOX_CLIENT_ID', secret: 'CXONE_SANDBOX_CLIENT_SECRET' }),
+      });
+    const inProduction = (args: string[]) =>
+      runCliAsync(['--env', 'production', ...args], {
+        cwd: dir,
+        env: tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' }),
+      });
+
+    const blocked = await inProduction(['plan']);
+    expect(blocked.stdout).toContain(
+      '# agent-activity will be held back (not promoted: this definition has no completed execution in sandbox yet',
+    );
+    expect(blocked.stdout).toContain('Plan: 0 to submit, 0 to forget, 0 unchanged, 2 held back until promoted.');
+    const json = JSON.parse((await inProduction(['plan', '--json'])).stdout) as {
+      changes: { action: string; reason: string }[];
+    };
+    expect(json.changes.map((c) => [c.action, c.reason])).toEqual([
+      ['blocked', 'not-promoted'],
+      ['blocked', 'not-promoted'],
+    ]);
+    // --target and --replace do not open the gate.
+    expect((await inProduction(['apply', '--auto-approve', '--target', 'agent-activity'])).stdout).toContain(
+      'No changes.',
+    );
+    expect(production.record().executions).toHaveLength(0);
+
+    // agent-activity completes in sandbox; queue-stats is only submitted there, not yet complete.
+    expect((await inSandbox(['apply', '--auto-approve', '--target', 'agent-activity', '--wait'])).code).toBe(0);
+    const promoted = await inProduction(['plan']);
+    expect(promoted.stdout).toContain('# agent-activity will be created (new definition)');
+    expect(promoted.stdout).toContain('1 held back until promoted');
+    expect((await inProduction(['apply', '--auto-approve'])).code).toBe(0);
+    expect(production.record().executions.map((e) => e.datasetId)).toEqual(['ds-agent-activity']);
+
+    // Past the gate on purpose: submitted, and the intent line says so.
+    const forced = await inProduction(['apply', '--auto-approve', '--ignore-promotion']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(
+      production
+        .record()
+        .executions.map((e) => e.datasetId)
+        .sort(),
+    ).toEqual(['ds-agent-activity', 'ds-queue']);
+    const audit = readFileSync(join(dir, '.cxone-exports', 'production', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; export: string; reason?: string });
+    expect(audit.filter((e) => e.event === 'execution.intent').map((e) => [e.export, e.reason])).toEqual([
+      ['agent-activity', undefined],
+      ['queue-stats', 'promotion-ignored'],
+    ]);
+  });
+
+  it('plan --env all plans each environment: a section each, one JSON document, one exit code for all', async () => {
+    const dir = repo();
+    const human = await runCliAsync(['--env', 'all', 'plan', '--detailed-exitcode'], { cwd: dir });
+    expect(human.code).toBe(2);
+    expect(human.stdout).toMatch(
+      /Environment sandbox: API https:\/\/api-sandbox\.example\.com; state \.cxone-exports\/sandbox\/state\.json/,
+    );
+    expect(human.stdout).toMatch(
+      /Environment production: API https:\/\/api-na1\.example\.com; state \.cxone-exports\/production\/state\.json/,
+    );
+    const json = JSON.parse((await runCliAsync(['--env', 'all', 'plan', '--json'], { cwd: dir })).stdout) as {
+      environments: Record<string, { summary: { create: number } }>;
+    };
+    expect(Object.keys(json.environments)).toEqual(['sandbox', 'production']);
+    expect(json.environments.sandbox!.summary.create).toBe(2);
+    expect(json.environments.production!.summary.create).toBe(1);
+    const markdown = (await runCliAsync(['--env', 'all', 'plan', '--markdown'], { cwd: dir })).stdout;
+    expect(markdown.match(/<!-- cxone-exports-plan -->/g)).toHaveLength(1);
+    expect(markdown).toContain('#### sandbox');
+    expect(markdown).toContain('#### production');
+    const refused = await runCliAsync(['--env', 'all', 'apply', '--auto-approve'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--env all is for plan and validate; apply works in one environment');
+    expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
+  });
 });

@@ -14,6 +14,7 @@ export interface ApplyOptions {
   waitTimeout: string;
   json?: boolean;
   allowLoopbackCallbacks?: boolean;
+  ignorePromotion?: boolean;
 }
 
 export const applyCommand: CommandDescriptor<ApplyOptions> = {
@@ -32,6 +33,10 @@ export const applyCommand: CommandDescriptor<ApplyOptions> = {
     new Option('--wait', 'poll until the submitted executions finish'),
     new Option('--wait-timeout <duration>', 'give up waiting after this long').default('30m'),
     new Option('--json', 'one JSON event per line instead of progress output'),
+    new Option(
+      '--ignore-promotion',
+      'submit what the promotion gate holds back; each intent line in the audit says so',
+    ),
     new Option(
       '--allow-loopback-callbacks',
       'submit callback URLs on this machine even though apiUrl is a remote CXone',

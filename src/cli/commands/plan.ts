@@ -10,6 +10,7 @@ export interface PlanCommandOptions {
   detailedExitcode?: boolean;
   target: string[];
   replace: string[];
+  ignorePromotion?: boolean;
 }
 
 export const planCommand: CommandDescriptor<PlanCommandOptions> = {
@@ -23,6 +24,10 @@ export const planCommand: CommandDescriptor<PlanCommandOptions> = {
     new Option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on error'),
     new Option('--target <name...>', 'plan only these exports (names or globs)').default([]),
     new Option('--replace <name...>', 'submit these exports even if unchanged (names or globs)').default([]),
+    new Option(
+      '--ignore-promotion',
+      'plan changes the promotion gate would hold back (recorded in the audit on apply)',
+    ),
   ],
   run: async (ctx, _args, options) => (await import('../run/plan.js')).plan(ctx, options),
 };

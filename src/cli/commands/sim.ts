@@ -18,6 +18,7 @@ export interface SimOptions {
   dropRate?: number;
   dropFirst?: number;
   tokenTtl: number;
+  tenantId: string;
   seed: number;
   forbid: string[];
   unknown: string[];
@@ -51,6 +52,9 @@ export const simCommand: CommandDescriptor<SimOptions> = {
     new Option('--drop-first <n>', 'drop the first N API connections').argParser(integerOption(0)),
     new Option('--token-ttl <seconds>', 'lifetime of issued tokens').argParser(integerOption(1)).default(3600),
     new Option('--seed <n>', 'seed of the random source, so runs repeat').argParser(integerOption(0)).default(1),
+    new Option('--tenant-id <id>', "the tenant this simulator stands for: its tokens' tenant claim").default(
+      'tenant-sim',
+    ),
     new Option('--forbid <dataActionId>', 'answer 403 for this data action (repeatable)')
       .argParser(collect)
       .default([]),

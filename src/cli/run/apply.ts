@@ -9,6 +9,7 @@ import { ExitError, UsageError } from '../../errors.js';
 import { createCxoneClient } from '../../cxone/create-client.js';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
 import { runApply } from '../../operations/apply-operation.js';
+import type { Promotion } from '../../plan/plan-changes.js';
 import type { ApplyRequest } from '../../operations/apply-operation.js';
 import { parseSavedPlan } from '../../plan/saved-plan.js';
 import type { SavedPlan } from '../../plan/saved-plan.js';
@@ -19,6 +20,8 @@ import type { ApplyOptions } from '../commands/apply.js';
 import { lockTimeoutMs, parseDuration } from '../durations.js';
 import { exitCodeFor, onInterrupt } from '../interrupts.js';
 import { loopbackCallbacks } from '../loopback-callbacks.js';
+import { promotionFor } from '../promotion.js';
+import { tenantExpectation } from '../tenant-expectation.js';
 import { applyView } from '../views/apply-view.js';
 import { whereItApplies } from '../where-it-applies.js';
 import { withStateStore } from '../with-state-store.js';
@@ -69,6 +72,8 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     ...(callbackToken === undefined ? {} : { callbackToken }),
     // One identity for every line this run writes (outside GitHub, its runId is made up once).
     identity: runIdentity(ctx.env, config.rootDir),
+    ...tenantExpectation(config),
+    ...promotionOf(await promotionFor(ctx, config, options.ignorePromotion === true)),
   };
   const end = await withStateStore(ctx, (store) =>
     runApply(
@@ -94,4 +99,8 @@ async function readSavedPlan(ctx: CommandContext, file: string): Promise<{ plan:
     });
   });
   return { plan: parseSavedPlan(text, file), file };
+}
+
+function promotionOf(promotion: Promotion | undefined): { promotion?: Promotion } {
+  return promotion === undefined ? {} : { promotion };
 }

@@ -7,38 +7,35 @@ import { ExitError, UsageError } from '../../errors.js';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
 import { planChanges } from '../../plan/plan-changes.js';
 import { hasChanges } from '../../plan/plan-model.js';
+import type { Plan } from '../../plan/plan-model.js';
+import type { ProjectConfig } from '../../config/project-config.js';
+import type { ExportDefinition } from '../../definitions/export-definition.js';
 import { sealPlan, serializeSavedPlan } from '../../plan/saved-plan.js';
 import { toolVersion } from '../../version.js';
 import type { CommandContext } from '../command-context.js';
 import type { PlanCommandOptions } from '../commands/plan.js';
 import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callbacks.js';
 import { planView } from '../views/plan-view.js';
+import type { PlanView } from '../views/plan-view.js';
+import { promotionFor } from '../promotion.js';
 import { whereItApplies } from '../where-it-applies.js';
-import { withStateStore } from '../with-state-store.js';
+import { withStateStoreOf } from '../with-state-store.js';
+
+/** `--env all`: every environment in turn (the config's one, when it defines none). */
+export const EVERY_ENVIRONMENT = 'all';
 
 export async function plan(ctx: CommandContext, options: PlanCommandOptions): Promise<void> {
   if (options.json === true && options.markdown === true)
     throw new UsageError('--json and --markdown cannot be combined', { hint: 'Pick one output format.' });
   const view = planView(ctx, options.json === true ? 'json' : options.markdown === true ? 'markdown' : 'human');
+  if (ctx.environmentChoice === EVERY_ENVIRONMENT) return planEveryEnvironment(ctx, options, view);
   const config = await ctx.config();
-  const definitions = await loadValidDefinitions(config, ctx.cwd);
-  const loopback = loopbackCallbacks(definitions.definitions, config);
-  if (loopback !== undefined) ctx.logger.warn(loopbackCallbackWarning(loopback));
-  const { snapshot, location } = await withStateStore(ctx, async (store) => ({
-    snapshot: await store.read(),
-    location: store.location,
-  }));
-
-  const plan = planChanges(definitions.definitions, snapshot.state, {
-    createdAt: new Date().toISOString(),
-    targets: options.target,
-    replace: options.replace,
-  });
-  view.plan(plan, whereItApplies(config, location));
+  const made = await planOne(ctx, config, options);
+  view.plan(made.plan, made.where);
   if (options.out !== undefined) {
-    const sealed = sealPlan(plan, {
-      stateExisted: snapshot.exists,
-      definitions: definitions.definitions,
+    const sealed = sealPlan(made.plan, {
+      stateExisted: made.stateExisted,
+      definitions: made.definitions,
       targets: options.target,
       replace: options.replace,
       toolVersion: toolVersion(),
@@ -46,5 +43,55 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
     await writeFileDurably(resolve(ctx.cwd, options.out), serializeSavedPlan(sealed));
     view.saved(options.out);
   }
-  if (options.detailedExitcode === true && hasChanges(plan)) throw new ExitError(2);
+  if (options.detailedExitcode === true && hasChanges(made.plan)) throw new ExitError(2);
+}
+
+async function planEveryEnvironment(ctx: CommandContext, options: PlanCommandOptions, view: PlanView): Promise<void> {
+  if (options.out !== undefined)
+    throw new UsageError("--out saves one environment's plan, and --env all plans every environment", {
+      hint: 'Save each with its own --env: cxone-exports --env production plan --out production.plan.json',
+    });
+  const config = await ctx.config();
+  const names = config.environment.names;
+  const planned: PlannedEnvironment[] = [];
+  if (names.length === 0)
+    planned.push({ environment: config.environment.name!, ...(await planOne(ctx, config, options)) });
+  for (const environment of names)
+    planned.push({ environment, ...(await planOne(ctx, await ctx.configFor(environment), options)) });
+  view.plans(planned);
+  if (options.detailedExitcode === true && planned.some((p) => hasChanges(p.plan))) throw new ExitError(2);
+}
+
+interface PlannedEnvironment {
+  environment: string;
+  plan: Plan;
+  where: string | undefined;
+}
+
+/** The plan of the environment `config` is for, read without the lock. */
+async function planOne(
+  ctx: CommandContext,
+  config: ProjectConfig,
+  options: PlanCommandOptions,
+): Promise<{ plan: Plan; where: string | undefined; stateExisted: boolean; definitions: ExportDefinition[] }> {
+  const definitions = await loadValidDefinitions(config, ctx.cwd);
+  const loopback = loopbackCallbacks(definitions.definitions, config);
+  if (loopback !== undefined) ctx.logger.warn(loopbackCallbackWarning(loopback));
+  const { snapshot, location } = await withStateStoreOf(ctx, config, async (store) => ({
+    snapshot: await store.read(),
+    location: store.location,
+  }));
+  const promotion = await promotionFor(ctx, config, options.ignorePromotion === true);
+  const plan = planChanges(definitions.definitions, snapshot.state, {
+    createdAt: new Date().toISOString(),
+    targets: options.target,
+    replace: options.replace,
+    ...(promotion === undefined ? {} : { promotion }),
+  });
+  return {
+    plan,
+    where: whereItApplies(config, location),
+    stateExisted: snapshot.exists,
+    definitions: definitions.definitions,
+  };
 }

@@ -8,16 +8,21 @@ import { runRefresh } from '../../operations/refresh-operation.js';
 import type { CommandContext } from '../command-context.js';
 import type { RefreshOptions } from '../commands/refresh.js';
 import { lockTimeoutMs } from '../durations.js';
+import { tenantExpectation } from '../tenant-expectation.js';
 import { refreshView } from '../views/refresh-view.js';
 import { withStateStore } from '../with-state-store.js';
 
 export async function refresh(ctx: CommandContext, options: RefreshOptions): Promise<void> {
   await withStateStore(ctx, (store, config) =>
     runRefresh(
-      { lockTimeoutMs: lockTimeoutMs(options.lockTimeout), identity: runIdentity(ctx.env, config.rootDir) },
+      {
+        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+        identity: runIdentity(ctx.env, config.rootDir),
+        ...tenantExpectation(config),
+      },
       {
         store,
-        connect: () => createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line) }).executions,
+        connect: () => createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line) }),
         clock: systemClock,
       },
       refreshView(ctx, { json: options.json === true }),

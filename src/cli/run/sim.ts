@@ -26,6 +26,7 @@ export async function simulate(ctx: CommandContext, options: SimOptions): Promis
     host: options.host,
     port: options.port,
     tokenTtlSeconds: options.tokenTtl,
+    tenantId: options.tenantId,
     seed: options.seed,
     faults,
     forbiddenDataActions: options.forbid,

@@ -6,13 +6,15 @@ import type { Plan } from '../../plan/plan-model.js';
 import type { CommandContext } from '../command-context.js';
 import { appendSummary, setOutputs } from '../github-actions.js';
 import { renderHumanPlan } from '../render-plan-human.js';
-import { renderMarkdownPlan } from '../render-plan-markdown.js';
+import { MARKDOWN_CAP, PLAN_COMMENT_MARKER, renderMarkdownPlan } from '../render-plan-markdown.js';
 
 export type PlanFormat = 'human' | 'json' | 'markdown';
 
 export interface PlanView {
   /** The plan; `where`: the environment, API and state it is for, when the config defines environments. */
   plan(plan: Plan, where?: string): void;
+  /** The plans of every environment (`--env all`): one output, a section each. */
+  plans(planned: readonly { environment: string; plan: Plan; where: string | undefined }[]): void;
   /** The plan was saved to `file` for `apply`. */
   saved(file: string): void;
 }
@@ -41,6 +43,28 @@ export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
         to_forget: plan.summary.forget,
       });
     },
+    plans: (planned) => {
+      if (format === 'json')
+        logger.out(
+          JSON.stringify({ environments: Object.fromEntries(planned.map((p) => [p.environment, p.plan])) }, null, 2),
+        );
+      else if (format === 'markdown') logger.out(markdownOfEach(planned));
+      else
+        logger.out(
+          planned
+            .map(
+              (p) =>
+                `${ctx.colors.bold(p.where ?? `Environment ${p.environment}`)}\n\n${renderHumanPlan(p.plan, ctx.colors)}`,
+            )
+            .join('\n'),
+        );
+      appendSummary(ctx.env, () => markdownOfEach(planned));
+      setOutputs(ctx.env, {
+        has_changes: planned.some((p) => hasChanges(p.plan)),
+        to_submit: planned.reduce((sum, p) => sum + submissions(p.plan.summary), 0),
+        to_forget: planned.reduce((sum, p) => sum + p.plan.summary.forget, 0),
+      });
+    },
     saved: (file) => {
       // With JSON or Markdown the plan itself is on stdout (a file, a pull-request comment): the note goes to
       // stderr, for the person at the terminal. A comment must say what the merge does, not how to apply by hand.
@@ -49,4 +73,15 @@ export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
       else logger.warn(note);
     },
   };
+}
+
+/** One pull-request comment for every environment: the marker once, then a section each, within the size cap. */
+function markdownOfEach(planned: readonly { environment: string; plan: Plan; where: string | undefined }[]): string {
+  const cap = Math.floor(MARKDOWN_CAP / Math.max(1, planned.length));
+  const sections = planned.map((p) => {
+    // Each environment's plan without the comment's own marker and title, which the whole comment has once.
+    const body = renderMarkdownPlan(p.plan, { cap }).split('\n').slice(2).join('\n').trim();
+    return [`#### ${p.environment}`, '', ...(p.where === undefined ? [] : [`_${p.where}_`, '']), body].join('\n');
+  });
+  return `${[PLAN_COMMENT_MARKER, '### cxone-exports plan', '', ...sections].join('\n')}\n`;
 }
