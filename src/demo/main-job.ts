@@ -1,7 +1,8 @@
-// `npm start`: the main job, end to end, on this machine only. The bundled exports/ are planned and applied
-// against the embedded CXone simulator; the simulator posts signed completion callbacks to `serve`, which
-// records them; `status` shows the result, and a second plan shows no changes. It works in a scratch copy, so
-// the repository's own state is never touched.
+// `npm start`: the main job, end to end, on this machine only. The bundled exports/ in two environments,
+// sandbox and production, each its own simulated CXone tenant with its own receiver: sandbox is applied, its
+// callbacks recorded; production's plan holds the change back until sandbox completed it (the promotion gate),
+// then production is applied; `status` shows the result, and a last plan shows no changes anywhere. It works in a
+// scratch copy, so the repository's own state is never touched.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,104 +49,157 @@ async function runSteps(steps: [string, string[]][], cwd: string, env: Record<st
   return 0;
 }
 
+/** The two environments the main job shows: each is its own simulated CXone tenant, with its own receiver. */
+const ENVIRONMENTS = ['sandbox', 'production'] as const;
+type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+interface Tenant {
+  name: EnvironmentName;
+  simulator: CxoneSimulator;
+  port: number;
+}
+
 async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'cxone-exports-demo-'));
   cpSync(join(repo, 'exports'), join(work, 'exports'), { recursive: true });
-  // The bundled config, with callbacks sent to the receiver this job starts on a free port.
-  const port = await freePort();
-  const config = parseDocument(readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8'));
-  config.setIn(['defaults', 'callbackUrl'], `http://127.0.0.1:${port}/webhook/cxone-callback`);
-  writeFileSync(join(work, 'cxone-exports.config.yaml'), config.toString());
-  // A demo secret: the simulator signs callbacks with it and the receiver checks them.
+  // A demo secret: the simulators sign callbacks with it and the receivers check them.
   const callbackSecret = `demo-${randomUUID()}`;
-  const simulator = new CxoneSimulator({
-    callbackSecret,
-    lifecycle: { minDurationMs: 500, msPerMillionRows: 400, failureRate: 0 },
-  });
-  const url = await simulator.start();
-  const { credentials } = simulator.options;
-  const env = {
-    CXONE_AUTH_URL: url,
-    CXONE_API_URL: url,
-    CXONE_CLIENT_ID: credentials.clientId,
-    CXONE_CLIENT_SECRET: credentials.clientSecret,
-    CXONE_CALLBACK_SECRET: callbackSecret,
-  };
-  banner(`cxone-exports main job: the bundled exports/ against the CXone simulator at ${url}`);
+  const tenants: Tenant[] = [];
+  for (const name of ENVIRONMENTS) {
+    const simulator = new CxoneSimulator({
+      callbackSecret,
+      tenantId: `tenant-${name}`,
+      lifecycle: { minDurationMs: 500, msPerMillionRows: 400, failureRate: 0 },
+    });
+    await simulator.start();
+    tenants.push({ name, simulator, port: await freePort() });
+  }
+  // The bundled config, with two environments: each calls its own simulated tenant (guarded by its tenant id),
+  // sends callbacks to its own receiver, and production takes only what completed in sandbox first.
+  const config = parseDocument(readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8'));
+  for (const tenant of tenants) {
+    const url = tenant.simulator.url;
+    config.setIn(['environments', tenant.name, 'authUrl'], url);
+    config.setIn(['environments', tenant.name, 'apiUrl'], url);
+    config.setIn(['environments', tenant.name, 'tenantId'], `tenant-${tenant.name}`);
+    config.setIn(
+      ['environments', tenant.name, 'defaults', 'callbackUrl'],
+      `http://127.0.0.1:${tenant.port}/webhook/cxone-callback`,
+    );
+  }
+  config.setIn(['environments', 'production', 'promoteFrom'], 'sandbox');
+  writeFileSync(join(work, 'cxone-exports.config.yaml'), config.toString());
+  const env: Record<string, string> = { CXONE_CALLBACK_SECRET: callbackSecret };
+  for (const tenant of tenants) {
+    const { credentials } = tenant.simulator.options;
+    env[`CXONE_${tenant.name.toUpperCase()}_CLIENT_ID`] = credentials.clientId;
+    env[`CXONE_${tenant.name.toUpperCase()}_CLIENT_SECRET`] = credentials.clientSecret;
+  }
+
+  banner('cxone-exports main job: the bundled exports/ in two environments, each its own simulated CXone tenant');
+  for (const tenant of tenants) process.stdout.write(`${tenant.name}: ${tenant.simulator.url}\n`);
   process.stdout.write(`Working copy: ${work} (removed at the end; set CXONE_EXPORTS_DEMO_KEEP=1 to keep it)\n`);
-  banner('0. The callback receiver, in the background');
-  process.stdout.write(`${colors.dim(`$ cxone-exports serve --port ${port} &`)}\n`);
-  const receiver = spawn(process.execPath, [cli, 'serve', '--port', String(port)], {
+  banner('0. A callback receiver per environment, in the background');
+  const receivers = tenants.map((tenant) => startReceiver(tenant, work, env));
+  try {
+    await Promise.all(receivers.map((receiver) => waitForHealth(receiver.port)));
+    const first: [string, string[]][] = [
+      ['1. Validate the definitions, in every environment', ['validate']],
+      ['2. Plan every environment: production waits for sandbox (the promotion gate)', ['--env', 'all', 'plan']],
+      ['3. Apply to sandbox', ['--env', 'sandbox', 'apply', '--auto-approve']],
+    ];
+    const firstCode = await runSteps(first, work, env);
+    if (firstCode !== 0) return firstCode;
+    await showCallbacks(
+      '4. Sandbox completes: its simulator posts signed callbacks, its receiver records them',
+      tenants[0]!,
+    );
+    const second: [string, string[]][] = [
+      ['5. Refresh sandbox: poll what no callback could report', ['--env', 'sandbox', 'refresh']],
+      ['6. Plan production again: what completed in sandbox may go now', ['--env', 'production', 'plan']],
+      ['7. Apply to production', ['--env', 'production', 'apply', '--auto-approve']],
+    ];
+    const secondCode = await runSteps(second, work, env);
+    if (secondCode !== 0) return secondCode;
+    await showCallbacks('8. Production completes', tenants[1]!);
+    const after: [string, string[]][] = [
+      ['9. Refresh production', ['--env', 'production', 'refresh']],
+      ['10. Status of production: last executions, completion rate, latency', ['--env', 'production', 'status']],
+      ['11. Plan every environment again: nothing left to do', ['--env', 'all', 'plan', '--detailed-exitcode']],
+    ];
+    const afterCode = await runSteps(after, work, env);
+    if (afterCode !== 0) return afterCode;
+    banner('12. The audit logs written beside each state');
+    let lines = 0;
+    for (const tenant of tenants) {
+      const audit = readFileSync(join(work, '.cxone-exports', tenant.name, 'audit.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
+      lines += audit.length;
+      for (const line of audit) {
+        const event = JSON.parse(line) as AuditEvent;
+        process.stdout.write(
+          `${tenant.name.padEnd(10)} ${event.timestamp}  ${event.event.padEnd(20)} ${(event.export ?? '').padEnd(28)} ${event.status ?? ''} ${event.rowsExported == null ? '' : `${event.rowsExported} rows`}\n`,
+        );
+      }
+    }
+    const requests = tenants.reduce((sum, t) => sum + t.simulator.record().requests.length, 0);
+    const executions = tenants.map((t) => `${t.simulator.record().executions.length} in ${t.name}`).join(', ');
+    const acknowledged = receivers.reduce((sum, r) => sum + r.acknowledged(), 0);
+    process.stdout.write(
+      `\n${lines} audit lines; the simulators received ${requests} requests and ran ${executions}; the receivers acknowledged ${acknowledged} callbacks.\n`,
+    );
+    return 0;
+  } finally {
+    for (const receiver of receivers) receiver.process.kill('SIGTERM');
+    await Promise.all(receivers.map((receiver) => once(receiver.process, 'exit')));
+    await Promise.all(tenants.map((tenant) => tenant.simulator.stop()));
+    if (process.env.CXONE_EXPORTS_DEMO_KEEP !== '1') rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `serve --env NAME` on the tenant's port, counting the callbacks it acknowledges. */
+function startReceiver(tenant: Tenant, work: string, env: Record<string, string>) {
+  process.stdout.write(`${colors.dim(`$ cxone-exports --env ${tenant.name} serve --port ${tenant.port} &`)}\n`);
+  const child = spawn(process.execPath, [cli, '--env', tenant.name, 'serve', '--port', String(tenant.port)], {
     cwd: work,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let callbacksLogged = 0;
-  receiver.stdout.on(
+  let acknowledged = 0;
+  child.stdout.on(
     'data',
     (chunk: Buffer) =>
-      (callbacksLogged += chunk
+      (acknowledged += chunk
         .toString()
         .split('\n')
         .filter((line) => line.includes('"path":"/webhook/cxone-callback"') && line.includes('"status":200')).length),
   );
-  await waitForHealth(port);
-  try {
-    const steps: [string, string[]][] = [
-      ['1. Validate the definitions', ['validate']],
-      ['2. Plan: what would run, saved for review', ['plan', '--out', 'cxone-exports.plan.json']],
-      ['3. Apply exactly the saved plan', ['apply', 'cxone-exports.plan.json']],
-    ];
-    const after: [string, string[]][] = [
-      ['5. Refresh: poll the status of what no callback could report', ['refresh']],
-      ['6. Status: the last execution of each export, the completion rate and the latency', ['status']],
-      ['7. Plan again: nothing left to do', ['plan', '--detailed-exitcode']],
-    ];
-    const stepsCode = await runSteps(steps, work, env);
-    if (stepsCode !== 0) return stepsCode;
-    banner('4. Completion callbacks: CXone posts, serve checks the signature and records each one');
-    const deadline = Date.now() + 60_000;
-    const settled = (e: ReturnType<CxoneSimulator['record']>['executions'][number]) =>
-      e.callback !== undefined &&
-      (e.callback.status !== undefined ||
-        e.callback.skipped !== undefined ||
-        (e.callback.error !== undefined && e.callback.attempts >= 3));
-    while (!simulator.record().executions.every(settled) && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    for (const execution of simulator.record().executions) {
-      const delivery = execution.callback;
-      const outcome =
-        delivery?.status !== undefined
-          ? `HTTP ${delivery.status}`
-          : delivery?.skipped !== undefined
-            ? `not sent: ${delivery.url} is ${delivery.skipped} (the simulator only calls this machine)`
-            : `not delivered (${delivery?.error ?? 'pending'})`;
-      process.stdout.write(
-        `${execution.executionId} ${execution.status}, ${execution.rowsExported ?? 0} rows: ${outcome}\n`,
-      );
-    }
-    const afterCode = await runSteps(after, work, env);
-    if (afterCode !== 0) return afterCode;
-    banner('8. The audit log written beside the state');
-    const audit = readFileSync(join(work, '.cxone-exports', 'audit.jsonl'), 'utf8')
-      .trim()
-      .split('\n');
-    for (const line of audit) {
-      const event = JSON.parse(line) as AuditEvent;
-      process.stdout.write(
-        `${event.timestamp}  ${event.event.padEnd(20)} ${(event.export ?? '').padEnd(28)} ${event.status ?? ''} ${event.rowsExported == null ? '' : `${event.rowsExported} rows`}\n`,
-      );
-    }
-    const record = simulator.record();
+  return { process: child, port: tenant.port, acknowledged: () => acknowledged };
+}
+
+/** Waits until every execution of the tenant's simulator has had its callback delivered (or given up on). */
+async function showCallbacks(title: string, tenant: Tenant): Promise<void> {
+  banner(title);
+  const deadline = Date.now() + 60_000;
+  const settled = (e: ReturnType<CxoneSimulator['record']>['executions'][number]) =>
+    e.callback !== undefined &&
+    (e.callback.status !== undefined ||
+      e.callback.skipped !== undefined ||
+      (e.callback.error !== undefined && e.callback.attempts >= 3));
+  while (!tenant.simulator.record().executions.every(settled) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  for (const execution of tenant.simulator.record().executions) {
+    const delivery = execution.callback;
+    const outcome =
+      delivery?.status !== undefined
+        ? `HTTP ${delivery.status}`
+        : delivery?.skipped !== undefined
+          ? `not sent: ${delivery.url} is ${delivery.skipped} (the simulator only calls this machine)`
+          : `not delivered (${delivery?.error ?? 'pending'})`;
     process.stdout.write(
-      `\n${audit.length} audit lines in .cxone-exports/audit.jsonl; the simulator received ${record.requests.length} requests and ran ${record.executions.length} executions; serve acknowledged ${callbacksLogged} callbacks.\n`,
+      `${execution.executionId} ${execution.status}, ${execution.rowsExported ?? 0} rows: ${outcome}\n`,
     );
-    return 0;
-  } finally {
-    receiver.kill('SIGTERM');
-    await once(receiver, 'exit');
-    await simulator.stop();
-    if (process.env.CXONE_EXPORTS_DEMO_KEEP !== '1') rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,5 @@
-// `npm start`'s main job as a user sees it in a pipe: plain text, each step once, in order, and nothing left behind.
+// `npm start`'s main job as a user sees it in a pipe: two environments, each its own simulated tenant, production
+// held back until sandbox completed; plain text, each step in order, and nothing left behind.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -10,7 +11,7 @@ const MAIN_JOB = join(import.meta.dirname, '..', '..', 'dist', 'demo', 'main-job
 const demoDirs = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('cxone-exports-demo-')));
 
 describe('the main job', () => {
-  it('runs plan, apply, callbacks, refresh and status; plain with NO_COLOR; the plan shown once; no folder left', () => {
+  it('applies sandbox, holds production back until sandbox completed, then applies it; plain; no folder left', () => {
     const before = demoDirs();
     const result = spawnSync(process.execPath, [MAIN_JOB], {
       encoding: 'utf8',
@@ -21,9 +22,15 @@ describe('the main job', () => {
     const output = result.stdout + result.stderr;
     expect(output).not.toContain('\u001b[');
     expect(output.trimStart().startsWith('━━ cxone-exports main job')).toBe(true);
-    expect(output.match(/will perform the following actions/g)).toHaveLength(1);
-    expect(output).toContain('Applying the saved plan cxone-exports.plan.json.');
-    expect(output).toMatch(/serve acknowledged 4 callbacks/);
+    const steps = [...output.matchAll(/^━━ (\d+)\./gm)].map((m) => Number(m[1]));
+    expect(steps).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(output).toContain('Plan: 0 to submit, 0 to forget, 0 unchanged, 5 held back until promoted.');
+    expect(output.match(/Apply complete: 5 submitted, 0 failed, 0 skipped\./g)).toHaveLength(2);
+    expect(output).toMatch(
+      /Environment production: API http:\/\/127\.0\.0\.1:\d+; state \.cxone-exports\/production\/state\.json/,
+    );
+    expect(output.match(/No changes\. Exports match the state\./g)).toHaveLength(2);
+    expect(output).toMatch(/ran 5 in sandbox, 5 in production; the receivers acknowledged 8 callbacks/);
     expect([...demoDirs()].filter((dir) => !before.has(dir))).toEqual([]);
   }, 150_000);
 });
