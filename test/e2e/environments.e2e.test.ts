@@ -84,6 +84,15 @@ describe('environments', () => {
       );
     }
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
+    const summary = join(dir, 'summary.md');
+    const planned = await runCliAsync(['--env', 'sandbox', 'plan'], {
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(planned.code).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toContain(
+      '**Environment sandbox: API https://api-sandbox.example.com; state',
+    );
     const typo = await runCliAsync(['--env', 'prod', 'plan'], { cwd: dir });
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('--env prod is not an environment of this config (did you mean production?)');

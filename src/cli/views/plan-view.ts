@@ -34,9 +34,15 @@ export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
         logger.out((where === undefined ? [marker, ...rest] : [marker, `**${where}**`, '', ...rest]).join('\n'));
       } else logger.out(`${where === undefined ? '' : `${where}\n\n`}${renderHumanPlan(plan, ctx.colors)}`);
       // GitHub's files, written only when Actions provides them: the summary page and the outputs later steps read.
-      appendSummary(ctx.env, () =>
-        renderMarkdownPlan(plan, { fullPlanHint: 'Download the saved plan artifact of this run for the full plan.' }),
-      );
+      appendSummary(ctx.env, () => {
+        const markdown = renderMarkdownPlan(plan, {
+          fullPlanHint: 'Download the saved plan artifact of this run for the full plan.',
+        });
+        if (where === undefined) return markdown;
+        // The job summary says which environment, API and state, like the terminal does.
+        const [marker, ...rest] = markdown.split('\n');
+        return [marker, `**${where}**`, '', ...rest].join('\n');
+      });
       setOutputs(ctx.env, {
         has_changes: hasChanges(plan),
         to_submit: submissions(plan.summary),
