@@ -7,7 +7,12 @@ import type { Plan } from '../plan/plan-model.js';
 import type { CommandContext } from './command-context.js';
 import { exitCodeFor } from './interrupts.js';
 
-export async function askApproval(ctx: Pick<CommandContext, 'logger'>, plan: Plan): Promise<void> {
+/** `environment`: named in the question when the config defines environments. */
+export async function askApproval(
+  ctx: Pick<CommandContext, 'logger'>,
+  plan: Plan,
+  environment?: string,
+): Promise<void> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
   // Ctrl-C at the prompt reaches readline (the terminal is in raw mode), not the process; Ctrl-D closes it.
   // Either way the answer never comes: the close settles the wait, so the process cannot hang on it.
@@ -19,7 +24,11 @@ export async function askApproval(ctx: Pick<CommandContext, 'logger'>, plan: Pla
   const closed = new Promise<undefined>((resolveClosed) => prompt.once('close', () => resolveClosed(undefined)));
   const count = submissions(plan.summary);
   const answer = await Promise.race([
-    prompt.question(`\nSubmit these ${count} executions? Only 'yes' is accepted: `).catch(() => undefined),
+    prompt
+      .question(
+        `\nSubmit these ${count} executions${environment === undefined ? '' : ` to ${environment}`}? Only 'yes' is accepted: `,
+      )
+      .catch(() => undefined),
     closed,
   ]);
   prompt.close();

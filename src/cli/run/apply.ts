@@ -63,7 +63,12 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     targets: options.target,
     replace: options.replace,
     ...(saved === undefined ? {} : { saved }),
-    ...(interactive ? { approve: (plan) => askApproval(ctx, plan) } : {}),
+    ...(interactive
+      ? {
+          approve: (plan) =>
+            askApproval(ctx, plan, config.environment.names.length > 0 ? config.environment.name : undefined),
+        }
+      : {}),
     concurrency: options.concurrency ?? config.apply.concurrency,
     spacingMs: config.apply.spacingMs,
     maxRequestsPerSecond: config.apply.maxRequestsPerSecond,
