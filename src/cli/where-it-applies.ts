@@ -8,9 +8,10 @@ import type { ProjectConfig } from '../config/project-config.js';
 export function whereItApplies(config: ProjectConfig, stateLocation: string): string | undefined {
   const { name, names, urlSources } = config.environment;
   if (names.length === 0 || name === undefined) return undefined;
-  const source =
-    urlSources.apiUrl === 'config' || urlSources.apiUrl === 'default'
-      ? ''
-      : ` (from ${urlSources.apiUrl} in the environment, not the config)`;
-  return `Environment ${name}: API ${config.apiUrl}${source}; state ${stateLocation}`;
+  const fromVariable = (source: string) =>
+    source === 'config' || source === 'default' ? '' : ` (from ${source} in the environment, not the config)`;
+  // The token endpoint is named only when a variable chose it: otherwise it is the config's, like the API's.
+  const auth =
+    fromVariable(urlSources.authUrl) === '' ? '' : `; auth ${config.authUrl}${fromVariable(urlSources.authUrl)}`;
+  return `Environment ${name}: API ${config.apiUrl}${fromVariable(urlSources.apiUrl)}${auth}; state ${stateLocation}`;
 }

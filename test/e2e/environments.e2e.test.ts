@@ -108,7 +108,7 @@ describe('environments', () => {
     });
     expect(inSandbox.code, inSandbox.stderr).toBe(0);
     expect(inSandbox.stdout).toMatch(
-      /Environment sandbox: API http:\/\/127\.0\.0\.1:\d+ \(from CXONE_API_URL in the environment, not the config\); state \.cxone-exports\/sandbox\/state\.json/,
+      /Environment sandbox: API http:\/\/127\.0\.0\.1:\d+ \(from CXONE_API_URL in the environment, not the config\); auth http:\/\/127\.0\.0\.1:\d+ \(from CXONE_AUTH_URL in the environment, not the config\); state \.cxone-exports\/sandbox\/state\.json/,
     );
     const sandboxSent = sandbox
       .record()
