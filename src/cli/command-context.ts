@@ -6,6 +6,7 @@ import type { ProjectConfig } from '../config/project-config.js';
 import { colorLevel, createColors } from './color.js';
 import type { Colors } from './color.js';
 import { createStreamLogger } from './logger.js';
+import { EVERY_ENVIRONMENT } from './require-environment.js';
 import type { Logger } from './logger.js';
 
 export interface GlobalOptions {
@@ -51,7 +52,7 @@ export function createCommandContext(
         configFile: options.config,
         env,
         // `all` is not an environment: the config's top level, and the command plans each in turn.
-        environment: environmentChoice === 'all' ? undefined : environmentChoice,
+        environment: environmentChoice === EVERY_ENVIRONMENT ? undefined : environmentChoice,
       })),
     environmentChoice,
     configFor: (environment) => loadConfig({ cwd, configFile: options.config, env, environment }),

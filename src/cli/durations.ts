@@ -29,3 +29,11 @@ function describeMax(ms: number): string {
 export function lockTimeoutMs(text: string | undefined): number {
   return text === undefined ? 0 : parseDuration(text, '--lock-timeout');
 }
+
+/** Ten years: further back than any audit log, and well inside what a Date can hold. */
+const MAX_WINDOW_MS = 3650 * 86_400_000;
+
+/** `--since DURATION` as the moment the window starts, or undefined without the flag. */
+export function sinceMoment(text: string | undefined, now = Date.now()): Date | undefined {
+  return text === undefined ? undefined : new Date(now - parseDuration(text, '--since', MAX_WINDOW_MS));
+}

@@ -49,7 +49,8 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
       const self = received.at(-1) as Command;
       const ctx = await context(self);
       // `--env all` plans (or validates) every environment; nothing else may act on all of them at once.
-      const everyEnvironment = ctx.environmentChoice === 'all';
+      const { EVERY_ENVIRONMENT, requireEnvironment } = await import('./require-environment.js');
+      const everyEnvironment = ctx.environmentChoice === EVERY_ENVIRONMENT;
       if (everyEnvironment && !['plan', 'validate'].includes(descriptor.path.join(' ')))
         throw new UsageError(
           `--env all is for plan and validate; ${descriptor.path.join(' ')} works in one environment`,
@@ -57,10 +58,7 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
             hint: 'Name the environment: cxone-exports --env sandbox …',
           },
         );
-      if (descriptor.needsEnvironment === true && !everyEnvironment) {
-        const { requireEnvironment } = await import('./require-environment.js');
-        requireEnvironment(await ctx.config());
-      }
+      if (descriptor.needsEnvironment === true && !everyEnvironment) requireEnvironment(await ctx.config());
       await descriptor.run(ctx, received.slice(0, -2), received.at(-2));
     });
   }

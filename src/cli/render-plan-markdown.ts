@@ -15,14 +15,22 @@ export const AFTER_MERGE =
 
 const EMOJI: Record<string, string> = { '+': '🟢', '~': '🟡', '↻': '🔁', '-/+': '🔄', '-': '🔴' };
 
-export function renderMarkdownPlan(plan: Plan, options: { cap?: number; fullPlanHint?: string } = {}): string {
+export interface MarkdownPlanOptions {
+  cap?: number;
+  fullPlanHint?: string;
+  /** The environment, API and state the plan is for, shown under the title. */
+  where?: string | undefined;
+  /** One environment's section of a larger comment: no marker and no title of its own. */
+  section?: boolean;
+}
+
+export function renderMarkdownPlan(plan: Plan, options: MarkdownPlanOptions = {}): string {
   const cap = options.cap ?? MARKDOWN_CAP;
   const plain = createColors(0);
   const shown = plan.changes.filter((c) => c.action !== 'no-op' || c.reason === 'metadata-changed');
   const header = [
-    PLAN_COMMENT_MARKER,
-    `### cxone-exports plan`,
-    '',
+    ...(options.section === true ? [] : [PLAN_COMMENT_MARKER, `### cxone-exports plan`, '']),
+    ...(options.where === undefined ? [] : [`**${options.where}**`, '']),
     `**${summaryLine(plan.summary, plan.changes, plain).replace(/^Plan: /, '')}**`,
     '',
   ];

@@ -181,23 +181,22 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
       await view.progress.finish();
       const submitted = results.filter((r) => r.outcome === 'submitted' && r.executionId !== undefined);
       const waitTimeoutMs = request.waitTimeoutMs;
-      if (failure === undefined && waitTimeoutMs !== undefined && client !== undefined && submitted.length > 0) {
-        if (interrupted === undefined) {
-          view.waiting(submitted.length, waitTimeoutMs);
-          const polled = await pollCompletions(
-            submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })),
-            {
-              client: client.executions,
-              journal,
-              identity: request.identity,
-              reporter: view.progress,
-              clock: env.clock,
-              timeoutMs: waitTimeoutMs,
-              signal: stop.signal,
-            },
-          );
-          view.waitEnded(polled, interrupted !== undefined);
-        }
+      const waitFor = failure === undefined && interrupted === undefined && client !== undefined;
+      if (waitFor && waitTimeoutMs !== undefined && submitted.length > 0) {
+        view.waiting(submitted.length, waitTimeoutMs);
+        const polled = await pollCompletions(
+          submitted.map((r) => ({ name: r.name, dataActionId: r.dataActionId, executionId: r.executionId! })),
+          {
+            client: client.executions,
+            journal,
+            identity: request.identity,
+            reporter: view.progress,
+            clock: env.clock,
+            timeoutMs: waitTimeoutMs,
+            signal: stop.signal,
+          },
+        );
+        view.waitEnded(polled, interrupted !== undefined);
       }
     } catch (error) {
       failure ??= error;

@@ -4,6 +4,7 @@
 
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../config/project-config.js';
+import type { LocalFileStore } from './local-file-store.js';
 import type { StateStore } from './state-store.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -15,11 +16,8 @@ export async function openStateStore(
 ): Promise<StateStore> {
   const backend = config.backend;
   switch (backend.type) {
-    case 'local': {
-      const { LocalFileStore } = await import('./local-file-store.js');
-      const displayDir = relative(cwd, config.stateDir).split('\\').join('/') || '.';
-      return new LocalFileStore({ stateDir: config.stateDir, displayDir });
-    }
+    case 'local':
+      return openLocalStore(config, cwd);
     case 'pg': {
       // Loaded only for projects that use it: the local default starts without the database driver.
       const [{ PgStore }, { pgConnectionFromEnvironment }] = await Promise.all([
@@ -34,4 +32,11 @@ export async function openStateStore(
       });
     }
   }
+}
+
+/** The local files under `stateDir`, whatever backend the config names (`state migrate --from local` reads them). */
+export async function openLocalStore(config: Pick<ProjectConfig, 'stateDir'>, cwd: string): Promise<LocalFileStore> {
+  const { LocalFileStore } = await import('./local-file-store.js');
+  const displayDir = relative(cwd, config.stateDir).split('\\').join('/') || '.';
+  return new LocalFileStore({ stateDir: config.stateDir, displayDir });
 }

@@ -9,7 +9,7 @@ import type { Clock } from '../../src/clock.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import type { ExportState } from '../../src/state/state-model.js';
-import { appliedEntry, definition, execution } from '../support/state-builders.js';
+import { appliedEntry, definition, execution, seedState } from '../support/state-builders.js';
 import { samplePayload, simClient, startSimulator } from '../support/simulator.js';
 
 const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
@@ -50,27 +50,34 @@ async function submitted(sim: CxoneSimulator, count: number) {
       lastExecution: execution('queued', { executionId: created.executionId, submittedAt: '2026-11-27T00:00:00Z' }),
     });
   }
-  const { state } = await store.read();
-  await store.commit({ lineage: state.lineage, set: exports, remove: [], events: [] }, 0);
+  await seedState(store, exports);
   const journal = new StateJournal((await store.read()).state, store);
-  return { client, store, journal, tracked };
+  /** Polls `executions` with this store and the real client, on a driven clock unless given one. */
+  const poll = async (
+    executions: readonly TrackedExecution[],
+    options: { timeoutMs: number; once?: boolean; clock?: Clock },
+  ) => {
+    const result = await pollCompletions(executions, {
+      client: client.executions,
+      journal,
+      identity,
+      reporter: quiet,
+      clock: options.clock ?? drivenClock(),
+      timeoutMs: options.timeoutMs,
+      ...(options.once === true ? { once: true } : {}),
+    });
+    await journal.drain();
+    return result;
+  };
+  return { store, journal, tracked, poll };
 }
 
 describe('the completion poller', () => {
   it('in one pass, records what ended and leaves the rest as it was', async () => {
     const sim = await startSimulator({ lifecycle: NEVER });
-    const { client, store, journal, tracked } = await submitted(sim, 3);
+    const { store, tracked, poll } = await submitted(sim, 3);
     sim.finishExecution(tracked[1]!.executionId);
-    const result = await pollCompletions(tracked, {
-      client: client.executions,
-      journal,
-      identity,
-      reporter: quiet,
-      clock: drivenClock(),
-      timeoutMs: 0,
-      once: true,
-    });
-    await journal.drain();
+    const result = await poll(tracked, { timeoutMs: 0, once: true });
     expect(result.finished.map((e) => e.name)).toEqual(['export-1']);
     expect(result.unfinished.map((e) => e.name)).toEqual(['export-0', 'export-2']);
     const { exports } = (await store.read()).state;
@@ -81,21 +88,13 @@ describe('the completion poller', () => {
 
   it('polls with growing pauses until every execution ended, recording each once', async () => {
     const sim = await startSimulator({ lifecycle: NEVER });
-    const { client, store, journal, tracked } = await submitted(sim, 2);
+    const { store, tracked, poll } = await submitted(sim, 2);
     // The first execution ends during the first pause, the second during the third.
     const clock = drivenClock((sleeps) => {
       if (sleeps === 1) sim.finishExecution(tracked[0]!.executionId);
       if (sleeps === 3) sim.finishExecution(tracked[1]!.executionId);
     });
-    const result = await pollCompletions(tracked, {
-      client: client.executions,
-      journal,
-      identity,
-      reporter: quiet,
-      clock,
-      timeoutMs: 60_000,
-    });
-    await journal.drain();
+    const result = await poll(tracked, { timeoutMs: 60_000, clock });
     expect(result.finished.map((e) => e.name)).toEqual(['export-0', 'export-1']);
     expect(result.unfinished).toEqual([]);
     expect(clock.slept).toEqual([1_000, 2_000, 4_000]);
@@ -104,23 +103,16 @@ describe('the completion poller', () => {
 
   it('gives up at the timeout with what is still running, having paused no longer than it', async () => {
     const sim = await startSimulator({ lifecycle: NEVER });
-    const { client, journal, tracked } = await submitted(sim, 1);
+    const { tracked, poll } = await submitted(sim, 1);
     const clock = drivenClock();
-    const result = await pollCompletions(tracked, {
-      client: client.executions,
-      journal,
-      identity,
-      reporter: quiet,
-      clock,
-      timeoutMs: 10_000,
-    });
+    const result = await poll(tracked, { timeoutMs: 10_000, clock });
     expect(result.unfinished.map((e) => e.name)).toEqual(['export-0']);
     expect(clock.slept).toEqual([1_000, 2_000, 4_000, 3_000]);
   });
 
   it('records as lost an execution CXone does not know, while it knows the others', async () => {
     const sim = await startSimulator({ lifecycle: NEVER });
-    const { client, store, journal, tracked } = await submitted(sim, 2);
+    const { store, journal, tracked, poll } = await submitted(sim, 2);
     // export-1's execution is one the simulator never made (a tenant reset, a purge).
     const gone = { ...tracked[1]!, executionId: 'exe_gone' };
     await journal.commit({
@@ -133,16 +125,7 @@ describe('the completion poller', () => {
       },
       events: [],
     });
-    const result = await pollCompletions([tracked[0]!, gone], {
-      client: client.executions,
-      journal,
-      identity,
-      reporter: quiet,
-      clock: drivenClock(),
-      timeoutMs: 0,
-      once: true,
-    });
-    await journal.drain();
+    const result = await poll([tracked[0]!, gone], { timeoutMs: 0, once: true });
     expect(result.lost.map((e) => e.name)).toEqual(['export-1']);
     expect((await store.read()).state.exports['export-1']!.lastExecution).toMatchObject({ status: 'lost' });
     expect(store.events).toMatchObject([{ event: 'execution.failed', status: 'lost', executionId: 'exe_gone' }]);
@@ -150,15 +133,8 @@ describe('the completion poller', () => {
 
   it('stops, recording nothing, when the API has no status lookup', async () => {
     const sim = await startSimulator({ lifecycle: NEVER, statusEndpoint: false });
-    const { client, store, journal, tracked } = await submitted(sim, 2);
-    const result = await pollCompletions(tracked, {
-      client: client.executions,
-      journal,
-      identity,
-      reporter: quiet,
-      clock: drivenClock(),
-      timeoutMs: 60_000,
-    });
+    const { store, tracked, poll } = await submitted(sim, 2);
+    const result = await poll(tracked, { timeoutMs: 60_000 });
     expect(result.unsupported?.message).toMatch(/status/i);
     expect(result.unfinished).toHaveLength(2);
     expect(store.events).toEqual([]);

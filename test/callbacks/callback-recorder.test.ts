@@ -7,8 +7,7 @@ import type { RecordOutcome } from '../../src/callbacks/callback-recorder.js';
 import { ReceiverMetrics } from '../../src/callbacks/receiver-metrics.js';
 import { lockInfo } from '../../src/state/lock-state.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
-import type { ExportState } from '../../src/state/state-model.js';
-import { appliedEntry, definition, execution } from '../support/state-builders.js';
+import { execution, queuedExports, seedState } from '../support/state-builders.js';
 
 const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
 const NOW = new Date('2026-11-27T10:05:00.000Z');
@@ -16,13 +15,7 @@ const NOW = new Date('2026-11-27T10:05:00.000Z');
 /** A store holding `count` exports, each with a queued execution `exe-<i>`, and a recorder on it. */
 async function recorderOn(count: number, lockTimeoutMs = 0) {
   const store = new MemoryStore();
-  const exports: Record<string, ExportState> = {};
-  for (let i = 0; i < count; i++)
-    exports[`export-${i}`] = appliedEntry(definition(`export-${i}`), {
-      lastExecution: execution('queued', { executionId: `exe-${i}` }),
-    });
-  const { state } = await store.read();
-  await store.commit({ lineage: state.lineage, set: exports, remove: [], events: [] }, 0);
+  await seedState(store, queuedExports(count));
   const metrics = new ReceiverMetrics();
   const failures: unknown[] = [];
   const recorder = new CallbackRecorder({

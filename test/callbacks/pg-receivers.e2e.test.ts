@@ -5,16 +5,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { ExportState } from '../../src/state/state-model.js';
 import { closeStore } from '../../src/state/state-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
 import { completion, postCallback } from '../support/receiver.js';
 import { freePort, SERVE_SECRET, startServe } from '../support/serve-process.js';
 import { startSimulator } from '../support/simulator.js';
-import { appliedEntry, definition, execution } from '../support/state-builders.js';
+import { queuedExports, seedState } from '../support/state-builders.js';
 
-const database = await testDatabase();
+const database = testDatabase();
 const EXECUTIONS = 1_000;
 const NEW_EXPORTS = 20;
 
@@ -34,19 +33,7 @@ describe('receivers side by side on the pg backend', () => {
   it('three receivers and an apply: every event durable, each completion once, no lost update', async () => {
     const schema = freshSchema();
     const seeded = pgStore(database.url, schema);
-    const exports: Record<string, ExportState> = {};
-    for (let i = 0; i < EXECUTIONS; i++) {
-      const def = definition(`export-${i}`);
-      exports[def.name] = appliedEntry(def, {
-        lastExecution: execution('queued', {
-          executionId: `exe-${i}`,
-          definitionHash: def.definitionHash,
-          submittedAt: '2026-11-27T10:00:00.000Z',
-        }),
-      });
-    }
-    const { state } = await seeded.read();
-    await seeded.commit({ lineage: state.lineage, set: exports, remove: [], events: [] }, 0);
+    await seedState(seeded, queuedExports(EXECUTIONS));
     await closeStore(seeded);
 
     const newExports = Object.fromEntries(Array.from({ length: NEW_EXPORTS }, (_, i) => [`new-${i}`, `da-new-${i}`]));

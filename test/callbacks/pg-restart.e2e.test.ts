@@ -4,14 +4,13 @@
 
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { ExportState } from '../../src/state/state-model.js';
 import { closeStore } from '../../src/state/state-store.js';
 import { miniRepo } from '../support/fixtures.js';
 import { pgStore, sql } from '../support/postgres.js';
 import { privatePostgres } from '../support/private-postgres.js';
 import { completion, postCallback } from '../support/receiver.js';
 import { freePort, SERVE_SECRET, startServe } from '../support/serve-process.js';
-import { appliedEntry, definition, execution } from '../support/state-builders.js';
+import { queuedExports, seedState } from '../support/state-builders.js';
 
 const EXECUTIONS = 300;
 
@@ -20,15 +19,7 @@ describe('serve on the pg backend, its database restarted under load', () => {
     const server = await privatePostgres();
     const schema = 'receivers';
     const seeded = pgStore(server.url, schema);
-    const exports: Record<string, ExportState> = {};
-    for (let i = 0; i < EXECUTIONS; i++) {
-      const def = definition(`export-${i}`);
-      exports[def.name] = appliedEntry(def, {
-        lastExecution: execution('queued', { executionId: `exe-${i}`, submittedAt: '2026-11-27T10:00:00.000Z' }),
-      });
-    }
-    const { state } = await seeded.read();
-    await seeded.commit({ lineage: state.lineage, set: exports, remove: [], events: [] }, 0);
+    await seedState(seeded, queuedExports(EXECUTIONS));
     await closeStore(seeded);
 
     const dir = miniRepo({ 'cxone-exports.config.yaml': `backend:\n  type: pg\n  schema: ${schema}\n` });

@@ -13,7 +13,7 @@ import { repoWithBundledExports } from '../support/fixtures.js';
 import { freshSchema, sql, testDatabase } from '../support/postgres.js';
 import { startSimulator } from '../support/simulator.js';
 
-const database = await testDatabase();
+const database = testDatabase();
 
 /** A repository whose config puts the state in a schema of its own in the test database. */
 function pgRepo(exports: Record<string, string>, extra = ''): { dir: string; schema: string } {

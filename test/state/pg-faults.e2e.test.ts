@@ -12,7 +12,7 @@ import { completion, postCallback } from '../support/receiver.js';
 import { freePort, SERVE_SECRET, startServe } from '../support/serve-process.js';
 import { startSimulator } from '../support/simulator.js';
 
-const database = await testDatabase();
+const database = testDatabase();
 const TRIALS = 6;
 const random = seededRandom(20261128);
 

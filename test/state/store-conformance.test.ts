@@ -39,7 +39,7 @@ interface Backend {
   damage?: DamageKit;
 }
 
-const database = await testDatabase();
+const database = testDatabase();
 
 /** Stores a test opened, closed after it (a database backend holds connections). */
 const stores: StateStore[] = [];

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { PgStore } from '../../src/state/pg/pg-store.js';
 
 export const PG_HOST = '127.0.0.1';
@@ -20,10 +20,15 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A database for this test file, created now and dropped (with its connections) after the file's tests. */
-export async function testDatabase(): Promise<{ name: string; url: string; env: Record<string, string> }> {
+/**
+ * A database for this test file: created before its first test and dropped (with its connections) after its
+ * last. Both are hooks, so a run that skips every test of the file creates nothing and leaves nothing behind.
+ */
+export function testDatabase(): { name: string; url: string; env: Record<string, string> } {
   const name = `cxone_test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  beforeAll(async () => {
+    await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  });
   afterAll(async () => {
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   });

@@ -13,7 +13,7 @@ import { signCallback } from '../../src/contract/callback-signature.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import { miniRepo } from './fixtures.js';
-import { appliedEntry, definition, execution } from './state-builders.js';
+import { queuedExports } from './state-builders.js';
 
 export const PATH = '/webhook/cxone-callback';
 const servers: Server[] = [];
@@ -25,17 +25,7 @@ afterEach(async () => {
 export async function repoWithQueuedExecutions(count: number): Promise<{ dir: string; state: State }> {
   const dir = miniRepo({});
   const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
-  const exports: State['exports'] = {};
-  for (let i = 0; i < count; i++) {
-    const def = definition(`export-${i}`);
-    exports[def.name] = appliedEntry(def, {
-      lastExecution: execution('queued', {
-        executionId: `exe-${i}`,
-        definitionHash: def.definitionHash,
-        submittedAt: '2026-11-27T10:00:00.000Z',
-      }),
-    });
-  }
+  const exports = queuedExports(count);
   const state = await store.write({ ...(await store.read()).state, exports }, 0);
   return { dir, state };
 }

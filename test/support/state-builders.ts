@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { checkDefinitionFiles } from '../../src/definitions/check-definitions.js';
 import type { ExportDefinition } from '../../src/definitions/export-definition.js';
 import type { ExportState, LastExecution, State } from '../../src/state/state-model.js';
+import type { StateStore } from '../../src/state/state-store.js';
 import { definitionYaml, testConfig } from './fixtures.js';
 
 /** One checked definition; `formatLines` go under spec.format. */
@@ -50,4 +51,22 @@ export function appliedEntry(def: ExportDefinition, overrides: Partial<ExportSta
 
 export function stateWith(entries: Record<string, ExportState>, serial = 3, lineage = 'lineage-1'): State {
   return { version: 1, lineage, serial, exports: entries };
+}
+
+/** `count` exports named `export-<i>`, each with a queued execution `exe-<i>`: what callbacks are recorded against. */
+export function queuedExports(count: number): Record<string, ExportState> {
+  const exports: Record<string, ExportState> = {};
+  for (let i = 0; i < count; i++) {
+    const def = definition(`export-${i}`);
+    exports[def.name] = appliedEntry(def, {
+      lastExecution: execution('queued', { executionId: `exe-${i}`, definitionHash: def.definitionHash }),
+    });
+  }
+  return exports;
+}
+
+/** Stores `exports` as a backend's first state, through the one way state changes; returns the serial. */
+export async function seedState(store: StateStore, exports: Record<string, ExportState>): Promise<number> {
+  const { state } = await store.read();
+  return store.commit({ lineage: state.lineage, set: exports, remove: [], events: [] }, state.serial);
 }

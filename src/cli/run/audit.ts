@@ -2,15 +2,11 @@
 
 import type { AuditEvent } from '../../audit/audit-event.js';
 import type { CommandContext } from '../command-context.js';
-import { parseDuration } from '../durations.js';
+import { sinceMoment } from '../durations.js';
 import { withStateStore } from '../with-state-store.js';
 
-/** Ten years: further back than any audit log, and well inside what a Date can hold. */
-const MAX_SINCE_MS = 3650 * 86_400_000;
-
 export async function exportAudit(ctx: CommandContext, options: { since?: string }): Promise<void> {
-  const since =
-    options.since === undefined ? undefined : Date.now() - parseDuration(options.since, '--since', MAX_SINCE_MS);
+  const since = sinceMoment(options.since)?.getTime();
   const recent = (event: AuditEvent) => since === undefined || Date.parse(event.timestamp) >= since;
   await withStateStore(ctx, async (store) => {
     const scan = await store.scanEvents({

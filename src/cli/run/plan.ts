@@ -18,11 +18,9 @@ import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callback
 import { planView } from '../views/plan-view.js';
 import type { PlanView } from '../views/plan-view.js';
 import { promotionFor } from '../promotion.js';
+import { EVERY_ENVIRONMENT } from '../require-environment.js';
 import { whereItApplies } from '../where-it-applies.js';
 import { withStateStoreOf } from '../with-state-store.js';
-
-/** `--env all`: every environment in turn (the config's one, when it defines none). */
-export const EVERY_ENVIRONMENT = 'all';
 
 export async function plan(ctx: CommandContext, options: PlanCommandOptions): Promise<void> {
   if (options.json === true && options.markdown === true)

@@ -2,14 +2,14 @@
 // migrate and merge.
 
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { runIdentity } from '../../audit/run-identity.js';
 import { systemClock } from '../../clock.js';
 import { UsageError } from '../../errors.js';
 import { writeFileDurably } from '../../files/durable-write.js';
 import { runForget } from '../../operations/forget-operation.js';
 import { migrateState } from '../../operations/migrate-operation.js';
-import { LocalFileStore } from '../../state/local-file-store.js';
+import { openLocalStore } from '../../state/open-state-store.js';
 import { mergeStates } from '../../state/merge-states.js';
 import { requireEntry } from '../../state/require-entry.js';
 import { parseState, serializeState } from '../../state/state-file-format.js';
@@ -72,10 +72,7 @@ export async function migrate(ctx: CommandContext, options: { from: string; lock
     throw new UsageError('state migrate moves the local state into another backend, and this config uses local', {
       hint: 'Set backend: { type: pg } in the config first (README, "State backends"), then migrate.',
     });
-  const source = new LocalFileStore({
-    stateDir: config.stateDir,
-    displayDir: relative(ctx.cwd, config.stateDir) || '.',
-  });
+  const source = await openLocalStore(config, ctx.cwd);
   const moved = await withStateStore(ctx, (target) =>
     migrateState(
       { lockTimeoutMs: lockTimeoutMs(options.lockTimeout) },

@@ -6,16 +6,12 @@ import { END_EVENTS, ExecutionEnds } from '../../audit/execution-ends.js';
 import { statusReport } from '../../status/status-report.js';
 import type { CommandContext } from '../command-context.js';
 import type { StatusOptions } from '../commands/status.js';
-import { parseDuration } from '../durations.js';
+import { sinceMoment } from '../durations.js';
 import { showStatus } from '../views/status-view.js';
 import { withStateStore } from '../with-state-store.js';
 
-/** Ten years: further back than any audit log, and well inside what a Date can hold. */
-const MAX_SINCE_MS = 3650 * 86_400_000;
-
 export async function status(ctx: CommandContext, options: StatusOptions): Promise<void> {
-  const since =
-    options.since === undefined ? null : new Date(Date.now() - parseDuration(options.since, '--since', MAX_SINCE_MS));
+  const since = sinceMoment(options.since) ?? null;
   await withStateStore(ctx, async (store) => {
     const { state } = await store.read();
     const ends = new ExecutionEnds();

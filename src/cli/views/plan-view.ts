@@ -30,19 +30,15 @@ export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
         if (where !== undefined) logger.warn(where);
         logger.out(JSON.stringify(plan, null, 2));
       } else if (format === 'markdown') {
-        const [marker, ...rest] = renderMarkdownPlan(plan).split('\n');
-        logger.out((where === undefined ? [marker, ...rest] : [marker, `**${where}**`, '', ...rest]).join('\n'));
+        logger.out(renderMarkdownPlan(plan, { where }));
       } else logger.out(`${where === undefined ? '' : `${where}\n\n`}${renderHumanPlan(plan, ctx.colors)}`);
       // GitHub's files, written only when Actions provides them: the summary page and the outputs later steps read.
-      appendSummary(ctx.env, () => {
-        const markdown = renderMarkdownPlan(plan, {
+      appendSummary(ctx.env, () =>
+        renderMarkdownPlan(plan, {
           fullPlanHint: 'Download the saved plan artifact of this run for the full plan.',
-        });
-        if (where === undefined) return markdown;
-        // The job summary says which environment, API and state, like the terminal does.
-        const [marker, ...rest] = markdown.split('\n');
-        return [marker, `**${where}**`, '', ...rest].join('\n');
-      });
+          where,
+        }),
+      );
       setOutputs(ctx.env, {
         has_changes: hasChanges(plan),
         to_submit: submissions(plan.summary),
@@ -85,9 +81,12 @@ export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
 function markdownOfEach(planned: readonly { environment: string; plan: Plan; where: string | undefined }[]): string {
   const cap = Math.floor(MARKDOWN_CAP / Math.max(1, planned.length));
   const sections = planned.map((p) => {
-    // Each environment's plan without the comment's own marker and title, which the whole comment has once.
-    const body = renderMarkdownPlan(p.plan, { cap }).split('\n').slice(2).join('\n').trim();
-    return [`#### ${p.environment}`, '', ...(p.where === undefined ? [] : [`_${p.where}_`, '']), body].join('\n');
+    // Each environment's plan as a section: the whole comment has the marker and the title once.
+    return [
+      `#### ${p.environment}`,
+      '',
+      renderMarkdownPlan(p.plan, { cap, where: p.where, section: true }).trim(),
+    ].join('\n');
   });
   return `${[PLAN_COMMENT_MARKER, '### cxone-exports plan', '', ...sections].join('\n')}\n`;
 }

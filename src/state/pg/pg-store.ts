@@ -51,7 +51,8 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
   private readonly pool: pg.Pool;
   private readonly s: string;
   private readonly state: string;
-  private ready: Promise<void> | undefined;
+  /** Settles once the tables are usable; true when this process created them. */
+  private ready: Promise<boolean> | undefined;
   private held: { client: pg.Client; id: string } | undefined;
 
   constructor(private readonly options: PgStoreOptions) {
@@ -267,9 +268,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
   }
 
   async setUp(): Promise<{ created: boolean }> {
-    const existed = (await this.schemaVersion()) !== undefined;
-    await this.schemaReady();
-    return { created: !existed };
+    return { created: await this.schemaReady() };
   }
 
   /** One transaction: the state row, every entry at the state's serial, and the events in their order. */
@@ -393,7 +392,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
   }
 
   /** The tables exist at a version this tool reads: created on first use when the role may, checked always. */
-  private schemaReady(): Promise<void> {
+  private schemaReady(): Promise<boolean> {
     this.ready ??= this.prepareSchema().catch((error: unknown) => {
       this.ready = undefined;
       throw error;
@@ -401,7 +400,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     return this.ready;
   }
 
-  private async prepareSchema(): Promise<void> {
+  private async prepareSchema(): Promise<boolean> {
     const version = await this.schemaVersion();
     if (version === undefined) {
       if (this.options.skipSchemaCreation)
@@ -412,13 +411,14 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
           },
         );
       await this.createSchema();
-      return;
+      return true;
     }
     if (version > PG_SCHEMA_VERSION)
       throw new StateUnreadableError(
         `${this.location} has tables of schema version ${version}, made by a newer cxone-exports; this one (${toolVersion()}) knows version ${PG_SCHEMA_VERSION}`,
         { hint: 'Upgrade cxone-exports (npm install cxone-exports@latest). Nothing was changed.' },
       );
+    return false;
   }
 
   private async schemaVersion(): Promise<number | undefined> {
