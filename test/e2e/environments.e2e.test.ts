@@ -1,7 +1,7 @@
 // Environments from one repository: a sandbox and a production tenant, each with its own credentials, API and
 // state, never chosen implicitly, each export's spec merged with that environment's overrides.
 
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -297,5 +297,34 @@ describe('environments', () => {
     expect(readFileSync(join(dir, '.github/workflows/cxone-exports-apply.yml'), 'utf8')).toContain(
       'cxone-exports --env production apply',
     );
+  });
+
+  it('leave a repository of the single-environment version as it was: its state plans to no changes', async () => {
+    // Written by cxone-exports 0.1.0 before environments existed (see the fixture's README).
+    const fixture = join(import.meta.dirname, '..', 'fixtures', 'upgrade', 'v0.1.0-single-environment');
+    const dir = miniRepo({ '.git/HEAD': '' });
+    cpSync(fixture, dir, { recursive: true });
+    const state = join(dir, '.cxone-exports', 'state.json');
+    const before = readFileSync(state, 'utf8');
+    const sim = await startSimulator();
+    try {
+      const env = simEnvironment(sim);
+      const plan = await runCliAsync(['plan', '--detailed-exitcode'], { cwd: dir });
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toContain('No changes. Exports match the state.');
+      const json = JSON.parse((await runCliAsync(['plan', '--json'], { cwd: dir })).stdout) as {
+        summary: { create: number; update: number; noop: number };
+      };
+      expect(json.summary).toMatchObject({ create: 0, update: 0, noop: 5 });
+      const applied = await runCliAsync(['apply', '--auto-approve'], { cwd: dir, env });
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(sim.record().executions).toEqual([]);
+      expect(readFileSync(state, 'utf8')).toBe(before);
+      const status = await runCliAsync(['status'], { cwd: dir });
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toContain('billing-telephony-costs');
+    } finally {
+      await sim.stop();
+    }
   });
 });
