@@ -74,8 +74,8 @@ async function main(): Promise<number> {
     await simulator.start();
     tenants.push({ name, simulator, port: await freePort() });
   }
-  // The bundled config, with two environments: each calls its own simulated tenant (guarded by its tenant id),
-  // sends callbacks to its own receiver, and production takes only what completed in sandbox first.
+  // The bundled config and its two environments (production takes only what completed in sandbox first), each
+  // pointed at its own simulated tenant (guarded by its tenant id) and sending callbacks to its own receiver.
   const config = parseDocument(readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8'));
   for (const tenant of tenants) {
     const url = tenant.simulator.url;
@@ -87,7 +87,6 @@ async function main(): Promise<number> {
       `http://127.0.0.1:${tenant.port}/webhook/cxone-callback`,
     );
   }
-  config.setIn(['environments', 'production', 'promoteFrom'], 'sandbox');
   writeFileSync(join(work, 'cxone-exports.config.yaml'), config.toString());
   const env: Record<string, string> = { CXONE_CALLBACK_SECRET: callbackSecret };
   for (const tenant of tenants) {

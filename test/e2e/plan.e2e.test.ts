@@ -36,10 +36,14 @@ function smallRepo(): string {
 }
 
 describe('cxone-exports plan', () => {
-  it('plans the bundled exports/ as all create, offline and without credentials', () => {
-    const result = runCli(['plan'], { cwd: repoWithBundledExports() });
+  it('plans the bundled exports/ as all create in sandbox, held back in production, offline and without credentials', () => {
+    const result = runCli(['--env', 'all', 'plan'], { cwd: repoWithBundledExports() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Plan: 5 to submit (5 create), 0 to forget, 0 unchanged.');
+    const [sandbox, production] = result.stdout.split(/^(?=Environment production:)/m);
+    expect(sandbox).toContain('Plan: 5 to submit (5 create), 0 to forget, 0 unchanged.');
+    expect(sandbox).toContain('spec.datasetId                        = "ds-agent-activity-2026-sbx"');
+    expect(production).toContain('Plan: 0 to submit, 0 to forget, 0 unchanged, 5 held back until promoted.');
+    expect(production).toContain('spec.datasetId                        = "ds-agent-activity-2026"');
     expect(result.stdout).toContain('+ export "billing-telephony-costs"');
     expect(result.stdout).toContain('spec.format.delimiter                 = "\\t"');
   });

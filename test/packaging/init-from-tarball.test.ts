@@ -70,10 +70,10 @@ describe('the packed package', () => {
     }
     expect(statSync(join(repo, '.github/scripts/commit-state.sh')).mode & 0o111).not.toBe(0);
     expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toMatch(
-      /^dist\/\n\n# cxone-exports\nnode_modules\/\n\.cxone-exports\/state\.lock\n/,
+      /^dist\/\n\n# cxone-exports\nnode_modules\/\n\.cxone-exports\/\*\*\/state\.lock\n/,
     );
     expect(readFileSync(join(repo, '.gitattributes'), 'utf8')).toContain(
-      '.cxone-exports/state.json merge=cxone-exports-state',
+      '.cxone-exports/**/state.json merge=cxone-exports-state',
     );
 
     // Every schema path the editor is given resolves inside the installed package.

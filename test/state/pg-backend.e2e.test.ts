@@ -40,6 +40,8 @@ describe('the pg backend, end to end', () => {
     expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
     expect((await run(['state', 'commit-files'])).stdout).toBe('');
+    // Nor does a commit-back step without the database URL fail to learn it.
+    expect(await cli(sim, dir)(['state', 'commit-files'])).toMatchObject({ code: 0, stdout: '' });
     const rows = await sql<{ name: string }>(database.url, `SELECT name FROM ${schema}.entries ORDER BY name`);
     expect(rows.map((r) => r.name)).toEqual(['a', 'b']);
     const exported = (await run(['audit', 'export'])).stdout.trim().split('\n');
@@ -152,16 +154,22 @@ describe('the pg backend, end to end', () => {
     const sim = await startSimulator();
     const schema = freshSchema();
     const dir = repoWithBundledExports();
-    const local = cli(sim, dir);
+    // The bundled config's sandbox, chosen by the variable: its local state moves to the pg state named after it.
+    const sandbox = {
+      CXONE_EXPORTS_ENV: 'sandbox',
+      CXONE_SANDBOX_CLIENT_ID: sim.options.credentials.clientId,
+      CXONE_SANDBOX_CLIENT_SECRET: sim.options.credentials.clientSecret,
+    };
+    const local = cli(sim, dir, sandbox);
     expect((await local(['apply', '--auto-approve'])).code).toBe(0);
     const before = JSON.parse((await local(['state', 'list', '--json'])).stdout) as unknown[];
-    const events = readFileSync(join(dir, '.cxone-exports', 'audit.jsonl'), 'utf8')
+    const events = readFileSync(join(dir, '.cxone-exports', 'sandbox', 'audit.jsonl'), 'utf8')
       .trim()
       .split('\n');
 
     const config = join(dir, 'cxone-exports.config.yaml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('  type: local', `  type: pg\n  schema: ${schema}`));
-    const run = cli(sim, dir, database.env);
+    const run = cli(sim, dir, { ...sandbox, ...database.env });
     const moved = await run(['state', 'migrate', '--from', 'local']);
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.stdout).toMatch(
@@ -169,7 +177,10 @@ describe('the pg backend, end to end', () => {
         `Moved ${before.length} exports and ${events.length} audit events .* \\(lineage [0-9a-f-]+, serial \\d+\\)`,
       ),
     );
-    expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
+    const plan = (await run(['plan'])).stdout;
+    expect(plan).toMatch(/^Environment sandbox: API http:\/\/127\.0\.0\.1:\d+ \(from CXONE_API_URL in the environment/);
+    expect(plan).toContain('No changes. Exports match the state.\n');
+    expect(await sql(database.url, `SELECT name FROM ${schema}.states`)).toEqual([{ name: 'sandbox' }]);
     expect(JSON.parse((await run(['state', 'list', '--json'])).stdout)).toEqual(before);
     expect((await run(['audit', 'export'])).stdout.trim().split('\n')).toEqual(events);
 
@@ -179,7 +190,7 @@ describe('the pg backend, end to end', () => {
     expect((await run(['audit', 'export'])).stdout.trim().split('\n')).toHaveLength(events.length);
 
     // Another state's lineage in the target is refused.
-    await sql(database.url, `UPDATE ${schema}.states SET lineage = 'someone-else'`);
+    await sql(database.url, `UPDATE ${schema}.states SET lineage = 'someone-else' WHERE name = 'sandbox'`);
     const refused = await run(['state', 'migrate', '--from', 'local']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('holds another state (lineage someone-else); nothing was moved');

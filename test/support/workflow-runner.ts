@@ -1,6 +1,8 @@
-// Rehearses a GitHub workflow on this machine: the `run:` steps of its job, in order, each in the shell and with
-// the options GitHub would use for it (a step's `shell:`, else the job's or workflow's `defaults.run.shell`), GitHub's environment files, `${{ }}` expressions filled in, and `if: always()` honoured. `uses:` steps
-// are the caller's to stand in for (the setup action is a `cxone-exports` on the PATH).
+// Rehearses a GitHub workflow on this machine: the `run:` steps of one job, in order, each in the shell and with
+// the options GitHub would use for it (a step's `shell:`, else the job's or workflow's `defaults.run.shell`),
+// GitHub's environment files, `${{ }}` expressions filled in, and `if: always()` honoured. `uses:` steps are the
+// caller's to stand in for (the setup action is a `cxone-exports` on the PATH), and so are `needs:` between jobs:
+// the caller rehearses them in order.
 
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -37,13 +39,24 @@ export interface Rehearsal {
 
 export async function rehearseWorkflow(
   workflowFile: string,
-  options: { cwd: string; env: Record<string, string>; expressions: Record<string, string>; scratch: string },
+  options: {
+    cwd: string;
+    env: Record<string, string>;
+    expressions: Record<string, string>;
+    scratch: string;
+    /** The job to run; needed when the workflow has more than one. */
+    job?: string;
+  },
 ): Promise<Rehearsal> {
   const workflow = parse(readFileSync(workflowFile, 'utf8')) as Defaults & {
-    jobs: Record<string, Defaults & { steps: Step[] }>;
+    jobs: Record<string, Defaults & { env?: Record<string, string>; steps: Step[] }>;
   };
-  const [job] = Object.values(workflow.jobs);
-  const defaultShell = job!.defaults?.run?.shell ?? workflow.defaults?.run?.shell;
+  const names = Object.keys(workflow.jobs);
+  if (options.job === undefined && names.length !== 1)
+    throw new Error(`${workflowFile} has the jobs ${names.join(', ')}: name the one to rehearse`);
+  const job = workflow.jobs[options.job ?? names[0]!];
+  if (job === undefined) throw new Error(`${workflowFile} has no job ${options.job}`);
+  const defaultShell = job.defaults?.run?.shell ?? workflow.defaults?.run?.shell;
   const outputFile = join(options.scratch, `output-${Date.now()}`);
   const summaryFile = join(options.scratch, `summary-${Date.now()}`);
   writeFileSync(outputFile, '');
@@ -52,7 +65,7 @@ export async function rehearseWorkflow(
     text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expression: string) => options.expressions[expression] ?? '');
   const steps: StepResult[] = [];
   let failed = false;
-  for (const step of job!.steps) {
+  for (const step of job.steps) {
     if (step.run === undefined) continue;
     const name = step.name ?? step.run.split('\n')[0]!;
     // Status functions only: always() runs whatever happened, failure() only after a failure, and a step with
@@ -72,7 +85,8 @@ export async function rehearseWorkflow(
       GITHUB_RUN_ID: options.expressions['github.run_id'] ?? '1',
       GITHUB_ACTOR: options.expressions['github.actor'] ?? 'octocat',
     };
-    for (const [key, value] of Object.entries(step.env ?? {})) {
+    // The job's variables, then the step's, which win.
+    for (const [key, value] of Object.entries({ ...job.env, ...step.env })) {
       const filled = fill(value);
       if (filled !== '') env[key] = filled;
     }

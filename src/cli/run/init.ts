@@ -19,11 +19,8 @@ interface CopiedFile {
 
 /** Files copied whole: where they go in the new repository, and where the package keeps them. */
 function filesFor(backend: 'local' | 'pg', environments: boolean): readonly CopiedFile[] {
-  const workflows = environments
-    ? 'templates/github-environments'
-    : backend === 'pg'
-      ? 'templates/github-pg'
-      : '.github/workflows';
+  // This repository's own workflows are the environment ones: it applies sandbox before production.
+  const workflows = environments ? '.github/workflows' : backend === 'pg' ? 'templates/github-pg' : 'templates/github';
   return [
     { to: '.github/workflows/cxone-exports-plan.yml', from: `${workflows}/plan.yml` },
     { to: '.github/workflows/cxone-exports-apply.yml', from: `${workflows}/apply.yml` },
@@ -69,14 +66,15 @@ backend:
 const LINES: readonly { to: string; lines: string[] }[] = [
   {
     to: '.gitattributes',
-    lines: ['.cxone-exports/state.json merge=cxone-exports-state', '.cxone-exports/audit.jsonl merge=union'],
+    // `**/` matches no folder too: the one state, and each environment's in its own folder.
+    lines: ['.cxone-exports/**/state.json merge=cxone-exports-state', '.cxone-exports/**/audit.jsonl merge=union'],
   },
   {
     to: '.gitignore',
     lines: [
       'node_modules/',
-      '.cxone-exports/state.lock',
-      '.cxone-exports/state.json.backup',
+      '.cxone-exports/**/state.lock',
+      '.cxone-exports/**/state.json.backup',
       'cxone-exports.*.json',
       'cxone-exports.*.md',
       'cxone-exports.*.jsonl',

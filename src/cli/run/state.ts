@@ -60,10 +60,12 @@ export async function unlockState(ctx: CommandContext, lockId: string): Promise<
 }
 
 export async function listCommitFiles(ctx: CommandContext): Promise<void> {
-  const files = await withStateStore(ctx, (store) =>
-    Promise.resolve(hasCommitBackFiles(store) ? store.commitBackFiles() : []),
-  );
-  for (const file of files) ctx.logger.out(file);
+  // Only the local backend keeps the state in files. Another backend is not opened: a commit-back step that has
+  // no database URL must still learn that there is nothing to commit.
+  const config = await ctx.config();
+  if (config.backend.type !== 'local') return;
+  const store = await openLocalStore(config, ctx.cwd);
+  for (const file of hasCommitBackFiles(store) ? store.commitBackFiles() : []) ctx.logger.out(file);
 }
 
 export async function migrate(ctx: CommandContext, options: { from: string; lockTimeout?: string }): Promise<void> {
