@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['state', 'cxone', 'simulator'],
   ['audit', 'definitions'],
   ['config'],
-  ['diagnostics', 'contract', 'files'],
+  ['diagnostics', 'contract', 'files', 'schedules'],
   ['errors.ts', 'clock.ts', 'redaction.ts', 'version.ts', 'package-files.ts'],
 ];
 

@@ -12,7 +12,8 @@ import type { RetryEvent } from '../cxone/retry-policy.js';
 import type { SubmittedExecution } from '../cxone/executions-client.js';
 import { ApiErrorCode } from '../cxone/api-error.js';
 import type { PlannedChange, Plan } from '../plan/plan-model.js';
-import { SUBMITTING_ACTIONS } from '../plan/plan-model.js';
+import { recordsLocally, SUBMITTING_ACTIONS } from '../plan/plan-model.js';
+import type { HeldTickReason } from '../schedules/schedule.js';
 import { CXONE_STATUSES } from '../contract/execution-status.js';
 import type { ExecutionStatus, ExportState, State } from '../state/state-model.js';
 import type { RequestGate } from './request-gate.js';
@@ -130,24 +131,41 @@ export async function applyPlan(
   let failure: unknown;
 
   // Changes with no API call are recorded first, together.
-  const local = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed');
+  const local = plan.changes.filter(recordsLocally);
   if (local.length > 0) {
     const recorded = deps.journal.commit({
       exports: local.map((change) => change.name),
       mutate: (state) => {
         for (const change of local) {
           if (change.action === 'forget') delete state.exports[change.name];
-          else refreshMetadata(state, change, definitions.get(change.name)!);
+          else if (change.reason === 'metadata-changed') refreshMetadata(state, change, definitions.get(change.name)!);
+          if (change.recordsHold !== undefined) recordHold(state, change, change.recordsHold);
         }
       },
-      events: local.map((change) =>
-        event({
-          event: change.action === 'forget' ? 'state.forget' : 'state.refresh',
-          export: change.name,
-          definitionHash: change.definitionHash,
-          reason: change.reason,
-        }),
-      ),
+      events: local.flatMap((change) => [
+        ...(change.action === 'forget' || change.reason === 'metadata-changed'
+          ? [
+              event({
+                event: change.action === 'forget' ? 'state.forget' : 'state.refresh',
+                export: change.name,
+                definitionHash: change.definitionHash,
+                reason: change.reason,
+              }),
+            ]
+          : []),
+        // A due tick that does not run (CronJob's Forbid, or a missed deadline) is said once, in the audit.
+        ...(change.recordsHold === undefined
+          ? []
+          : [
+              event({
+                event: 'schedule.held',
+                export: change.name,
+                definitionHash: change.definitionHash,
+                reason: change.recordsHold,
+                tick: change.schedule!.tick!,
+              }),
+            ]),
+      ]),
     });
     failure = await recorded.then(
       () => undefined,
@@ -216,13 +234,19 @@ export async function applyPlan(
       deps.reporter.skipped(change, 'interrupted before it started; it stays planned');
       return { ...base, outcome: 'skipped', reason: 'interrupted' };
     }
-    const key = change.action === 'resubmit' && change.idempotencyKey !== undefined ? change.idempotencyKey : newKey();
+    // A resubmission repeats its attempt's key; a scheduled run's key is derived from its tick, so appliers racing
+    // for the same tick make one execution. Everything else is a fresh attempt.
+    const key =
+      (change.action === 'resubmit' || change.action === 'run') && change.idempotencyKey !== undefined
+        ? change.idempotencyKey
+        : newKey();
     const startedAt = now().toISOString();
     const seedFields = {
       formatValidated: true,
       sanitizationApplied: definition.spec.format.sanitizeSpecialCharacters,
       definitionHash: definition.definitionHash,
       idempotencyKey: key,
+      ...(change.schedule?.tick == null ? {} : { tick: change.schedule.tick }),
     };
     // What the intent replaces, so an attempt that never left the process can be undone exactly.
     let before: { existed: boolean; pending: ExportState['pending'] } = { existed: false, pending: null };
@@ -240,8 +264,9 @@ export async function applyPlan(
           export: change.name,
           status: 'pending',
           ...seedFields,
-          // Submitted past the promotion gate on purpose: the audit keeps who chose to.
+          // Submitted past the promotion gate on purpose: the audit keeps who chose to. A scheduled run says so.
           ...(change.promotionIgnored === true ? { reason: 'promotion-ignored' } : {}),
+          ...(change.action === 'run' ? { reason: change.reason } : {}),
         }),
       ],
     });
@@ -257,17 +282,22 @@ export async function applyPlan(
       await deps.journal.commit({
         exports: [change.name],
         mutate: (state) => {
-          state.exports[change.name] = appliedVersion(definition, {
-            executionId: response.executionId,
-            status,
-            idempotencyKey: key,
-            definitionHash: definition.definitionHash,
-            submittedAt: startedAt,
-            completedAt: null,
-            rowsExported: null,
-            latencyMs: null,
-            error: null,
-          });
+          state.exports[change.name] = appliedVersion(
+            definition,
+            {
+              executionId: response.executionId,
+              status,
+              idempotencyKey: key,
+              definitionHash: definition.definitionHash,
+              submittedAt: startedAt,
+              completedAt: null,
+              rowsExported: null,
+              latencyMs: null,
+              error: null,
+              ...coverage(change),
+            },
+            state.exports[change.name],
+          );
         },
         events: [
           event({
@@ -287,7 +317,14 @@ export async function applyPlan(
       const message = error instanceof Error ? error.message : String(error);
       await deps.journal.commit({
         exports: [change.name],
-        mutate: (state) => recordFailure(state, change.name, definition, outcome, { key, startedAt, message, before }),
+        mutate: (state) =>
+          recordFailure(state, change.name, definition, outcome, {
+            key,
+            startedAt,
+            message,
+            before,
+            ...coverage(change),
+          }),
         events: [
           event({
             event: 'execution.failed',
@@ -317,7 +354,11 @@ function payloadFor(definition: ExportDefinition, callbackToken: string | undefi
 }
 
 /** The entry for `definition` as applied, with its last execution. */
-function appliedVersion(definition: ExportDefinition, lastExecution: ExportState['lastExecution']): ExportState {
+function appliedVersion(
+  definition: ExportDefinition,
+  lastExecution: ExportState['lastExecution'],
+  previous?: ExportState,
+): ExportState {
   return {
     definitionHash: definition.definitionHash,
     spec: definition.spec,
@@ -325,17 +366,45 @@ function appliedVersion(definition: ExportDefinition, lastExecution: ExportState
     source: { file: definition.source.file, line: definition.source.line },
     lastExecution,
     pending: null,
+    ...scheduling(definition),
+    // How fresh the data is outlives the execution that replaces it.
+    ...(previous?.lastCompleted === undefined ? {} : { lastCompleted: previous.lastCompleted }),
   };
 }
 
 function refreshMetadata(state: State, change: PlannedChange, definition: ExportDefinition): void {
   const entry = state.exports[change.name];
+  if (entry === undefined) return;
+  // A schedule or suspend flag the definition dropped is dropped from the entry too.
+  const rest = { ...entry };
+  delete rest.schedule;
+  delete rest.suspend;
+  state.exports[change.name] = {
+    ...rest,
+    metadata: definition.metadata,
+    source: { file: definition.source.file, line: definition.source.line },
+    ...scheduling(definition),
+  };
+}
+
+function recordHold(state: State, change: PlannedChange, reason: HeldTickReason): void {
+  const entry = state.exports[change.name];
   if (entry !== undefined)
-    state.exports[change.name] = {
-      ...entry,
-      metadata: definition.metadata,
-      source: { file: definition.source.file, line: definition.source.line },
-    };
+    state.exports[change.name] = { ...entry, heldTick: { tick: change.schedule!.tick!, reason } };
+}
+
+/** What the entry records of the schedule: nothing for an export without one. */
+function scheduling(definition: ExportDefinition): Pick<ExportState, 'schedule' | 'suspend'> {
+  return {
+    ...(definition.schedule === undefined ? {} : { schedule: definition.schedule }),
+    ...(definition.suspend === true ? { suspend: true as const } : {}),
+  };
+}
+
+/** The tick a submission of `change` covers, for a scheduled export. */
+function coverage(change: PlannedChange): { coversTick?: string } {
+  const tick = change.schedule?.tick;
+  return tick === undefined || tick === null ? {} : { coversTick: tick };
 }
 
 interface FailedAttempt {
@@ -343,6 +412,7 @@ interface FailedAttempt {
   startedAt: string;
   message: string;
   before: { existed: boolean; pending: ExportState['pending'] };
+  coversTick?: string;
 }
 
 function recordFailure(
@@ -361,15 +431,20 @@ function recordFailure(
     else state.exports[name] = { ...entry, pending: attempt.before.pending };
     return;
   }
-  state.exports[name] = appliedVersion(definition, {
-    executionId: null,
-    status: 'submit-failed',
-    idempotencyKey: attempt.key,
-    definitionHash: definition.definitionHash,
-    submittedAt: attempt.startedAt,
-    completedAt: null,
-    rowsExported: null,
-    latencyMs: null,
-    error: attempt.message,
-  });
+  state.exports[name] = appliedVersion(
+    definition,
+    {
+      executionId: null,
+      status: 'submit-failed',
+      idempotencyKey: attempt.key,
+      definitionHash: definition.definitionHash,
+      submittedAt: attempt.startedAt,
+      completedAt: null,
+      rowsExported: null,
+      latencyMs: null,
+      error: attempt.message,
+      ...(attempt.coversTick === undefined ? {} : { coversTick: attempt.coversTick }),
+    },
+    entry,
+  );
 }

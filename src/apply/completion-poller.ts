@@ -5,7 +5,13 @@ import { stampEvent } from '../audit/audit-event.js';
 import type { RunIdentity } from '../audit/audit-event.js';
 import { ApiError, ApiErrorCode } from '../cxone/api-error.js';
 import type { ExecutionStatusReport } from '../cxone/executions-client.js';
-import { anomalyFacts, completionFacts, decideCompletion, recordCompletion } from '../state/record-completion.js';
+import {
+  anomalyFacts,
+  completionFacts,
+  decideCompletion,
+  recordCompletion,
+  withLastExecution,
+} from '../state/record-completion.js';
 import { IN_FLIGHT_STATUSES } from '../contract/execution-status.js';
 import type { Clock } from '../clock.js';
 import type { StateJournal } from './state-journal.js';
@@ -206,7 +212,7 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
         current?.lastExecution?.executionId === execution.executionId &&
         decideCompletion(current.lastExecution, report).kind === 'record'
       )
-        state.exports[execution.name] = { ...current, lastExecution: last };
+        state.exports[execution.name] = withLastExecution(current, last);
     },
     events: [event],
   });

@@ -9,6 +9,7 @@ export type AuditEventName =
   | 'execution.anomaly'
   | 'state.forget'
   | 'state.refresh'
+  | 'schedule.held'
   | 'callback.rejected';
 
 export interface AuditEvent {
@@ -28,6 +29,8 @@ export interface AuditEvent {
   error?: string;
   anomalies?: string[];
   reason?: string;
+  /** Scheduled exports: the tick a submission covers, or a held tick. */
+  tick?: string;
   /** callback.rejected: how many requests this line stands for (1 when absent), and where the first came from. */
   count?: number;
   sources?: string[];

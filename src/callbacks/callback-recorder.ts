@@ -4,7 +4,13 @@
 
 import { stampEvent } from '../audit/audit-event.js';
 import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
-import { anomalyFacts, completionFacts, decideCompletion, recordCompletion } from '../state/record-completion.js';
+import {
+  anomalyFacts,
+  completionFacts,
+  decideCompletion,
+  recordCompletion,
+  withLastExecution,
+} from '../state/record-completion.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import type { ExportState, State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
@@ -140,7 +146,7 @@ export class CallbackRecorder {
         return { kind: 'ignored', exportName: name, anomalies: [decision.anomaly] };
       }
       const outcome = recordCompletion(entry, report, nowIso);
-      changed.set(name, { ...entry, lastExecution: outcome.lastExecution });
+      changed.set(name, withLastExecution(entry, outcome.lastExecution));
       if (FINISHED_STATUSES.has(outcome.lastExecution.status)) {
         const end = this.event(completionFacts(name, entry, outcome, 'callback'));
         events.push(end);

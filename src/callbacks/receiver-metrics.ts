@@ -5,7 +5,9 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { END_EVENTS, ExecutionEnds } from '../audit/execution-ends.js';
 import type { ScanSummary } from '../audit/scan-audit-log.js';
+import type { State, ExportState } from '../state/state-model.js';
 import type { AuditEventReader } from '../state/state-store.js';
+import { freshness } from '../status/freshness.js';
 
 const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
 
@@ -56,6 +58,24 @@ export class ReceiverMetrics {
     help: 'Callback batches that could not be recorded (the lock, the state, the disk or the database), answered 503.',
     registers: [this.registry],
   });
+  private readonly lastSuccess = new Gauge({
+    name: 'cxone_exports_last_success_timestamp_seconds',
+    help: "When each export's last completed execution completed (Unix seconds).",
+    labelNames: ['export'],
+    registers: [this.registry],
+  });
+  private readonly nextRun = new Gauge({
+    name: 'cxone_exports_next_run_timestamp_seconds',
+    help: "Each scheduled export's next tick (Unix seconds).",
+    labelNames: ['export'],
+    registers: [this.registry],
+  });
+  private readonly stale = new Gauge({
+    name: 'cxone_exports_stale',
+    help: 'Scheduled exports whose data is stale (1) or fresh (0), as status says.',
+    labelNames: ['export'],
+    registers: [this.registry],
+  });
   private completed = 0;
   private finished = 0;
   /** Executions already counted: each counts once, as `status` counts it, whatever was redelivered. */
@@ -87,6 +107,21 @@ export class ReceiverMetrics {
     if (latencyMs !== null) this.latency.observe(latencyMs / 1000);
   }
 
+  /** The freshness gauges as of `now`, from the state: set before each scrape, so removed exports drop out. */
+  updateFreshness(state: State, now: Date, staleGraceMs: number): void {
+    this.lastSuccess.reset();
+    this.nextRun.reset();
+    this.stale.reset();
+    for (const [name, entry] of Object.entries(state.exports)) {
+      const completedAt = entry.lastCompleted?.completedAt ?? completedAtOf(entry.lastExecution);
+      if (completedAt !== undefined) this.lastSuccess.set({ export: name }, Date.parse(completedAt) / 1000);
+      const scheduled = freshness(entry, now, staleGraceMs);
+      if (scheduled === undefined) continue;
+      if (scheduled.nextTick !== null) this.nextRun.set({ export: name }, Date.parse(scheduled.nextTick) / 1000);
+      this.stale.set({ export: name }, scheduled.stale ? 1 : 0);
+    }
+  }
+
   recordRejection(reason: string): void {
     this.rejected.inc({ reason });
   }
@@ -108,4 +143,8 @@ export function seedMetricsFromAuditLog(metrics: ReceiverMetrics, events: AuditE
     events: [...END_EVENTS, 'callback.rejected'],
     onEvent: (event) => metrics.seedFromAudit(event),
   });
+}
+
+function completedAtOf(last: ExportState['lastExecution']): string | undefined {
+  return last?.status === 'completed' && last.completedAt !== null ? last.completedAt : undefined;
 }

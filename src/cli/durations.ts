@@ -1,4 +1,4 @@
-// Durations on the command line: `30s`, `5m`, `1h`, `1500ms`, or a bare number of seconds.
+// Durations on the command line: `30s`, `5m`, `1h`, `1500ms`, or a bare number of seconds; and instants.
 
 import { UsageError } from '../errors.js';
 
@@ -36,4 +36,15 @@ const MAX_WINDOW_MS = 3650 * 86_400_000;
 /** `--since DURATION` as the moment the window starts, or undefined without the flag. */
 export function sinceMoment(text: string | undefined, now = Date.now()): Date | undefined {
   return text === undefined ? undefined : new Date(now - parseDuration(text, '--since', MAX_WINDOW_MS));
+}
+
+/** An instant on the command line: ISO 8601 with a date, a time and an offset, as the UTC ISO string. */
+export function parseInstant(text: string, flag: string): string {
+  const shaped = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(text.trim());
+  const ms = shaped ? Date.parse(text.trim()) : Number.NaN;
+  if (Number.isNaN(ms))
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is not an instant with an offset`, {
+      hint: `Give a date, a time and an offset, e.g. ${flag} 2026-11-28T06:30:00+01:00 or ${flag} 2026-11-28T05:30:00Z.`,
+    });
+  return new Date(ms).toISOString();
 }

@@ -2,7 +2,8 @@
 // unchanged fields hidden, and one summary line.
 
 import type { Plan, PlanSummary, PlannedChange } from '../plan/plan-model.js';
-import { submissions } from '../plan/plan-model.js';
+import { isShown, submissions } from '../plan/plan-model.js';
+import { formatTick } from '../schedules/schedule.js';
 import type { Colors } from './color.js';
 
 interface ActionStyle {
@@ -18,10 +19,21 @@ const REASONS: Record<PlannedChange['reason'], string> = {
   'outcome-unknown': 'the outcome of the last attempt is unknown; the same Idempotency-Key is reused',
   replaced: 'replace requested',
   'removed-from-files': 'removed from the files; no API call',
-  'metadata-changed': 'metadata only; the state is refreshed, no execution',
+  'metadata-changed': 'metadata, schedule or suspend only; the state is refreshed, no execution',
   unchanged: 'unchanged',
   'not-promoted': 'not promoted: this definition has no completed execution in the environment it is promoted from',
+  'schedule-due': 'scheduled',
+  'previous-still-running': 'the previous execution is still running, so this tick waits for it to end',
+  'deadline-passed': "the tick is older than the schedule's startingDeadline: skipped, the next tick runs",
+  suspended: 'suspended (spec.suspend: true): nothing is submitted',
 };
+
+/** Reasons a scheduled export's due tick is not run. */
+const HELD_TICK_REASONS: readonly PlannedChange['reason'][] = [
+  'previous-still-running',
+  'deadline-passed',
+  'suspended',
+];
 
 export function actionStyle(change: PlannedChange): ActionStyle {
   if (change.reason === 'replaced') return { symbol: '-/+', verb: 'replaced', color: (c, t) => c.magenta(t) };
@@ -38,6 +50,8 @@ export function actionStyle(change: PlannedChange): ActionStyle {
       return { symbol: '-', verb: 'forgotten', color: (c, t) => c.red(t) };
     case 'blocked':
       return { symbol: '!', verb: 'held back', color: (c, t) => c.red(t) };
+    case 'run':
+      return { symbol: '⏰', verb: 'run', color: (c, t) => c.cyan(t) };
     default:
       return { symbol: '~', verb: 'refreshed', color: (c, t) => c.yellow(t) };
   }
@@ -46,6 +60,10 @@ export function actionStyle(change: PlannedChange): ActionStyle {
 export function reasonText(change: PlannedChange): string {
   if (change.blockedBy !== undefined)
     return `not promoted: this definition has no completed execution in ${change.blockedBy.environment} yet; it would be ${change.blockedBy.wouldBe === 'create' ? 'created' : 'updated'} once it has (or with --ignore-promotion)`;
+  if (change.action === 'run' && change.schedule?.tick != null)
+    return `scheduled ${formatTick(new Date(change.schedule.tick), change.schedule.timeZone)}`;
+  if (change.suspendedWouldBe !== undefined)
+    return `${REASONS.suspended}; it would be ${change.suspendedWouldBe === 'create' ? 'created' : change.suspendedWouldBe === 'update' ? 'updated' : `${change.suspendedWouldBe === 'retry' ? 'retried' : 'resubmitted'}`}`;
   const last = change.lastError;
   if (last === undefined) return REASONS[change.reason];
   // The stored reason, so a reviewer sees whether the same refusal is coming again.
@@ -58,11 +76,18 @@ export function showValue(value: unknown): string {
 }
 
 export function renderHumanPlan(plan: Plan, colors: Colors): string {
-  const shown = plan.changes.filter((c) => c.action !== 'no-op' || c.reason === 'metadata-changed');
-  if (shown.length === 0) return `${colors.green('No changes.')} Exports match the state.\n`;
+  const shown = plan.changes.filter(isShown);
+  const schedules = scheduleLines(plan, colors);
+  if (shown.length === 0) return `${colors.green('No changes.')} Exports match the state.\n${schedules}`;
   const lines: string[] = ['cxone-exports will perform the following actions:', ''];
   for (const change of shown) {
     const style = actionStyle(change);
+    if (change.action === 'run') {
+      // A scheduled run sends the applied definition again: one line says when it was due.
+      lines.push(`  ${style.color(colors, style.symbol)} export "${change.name}" will run (${reasonText(change)})`);
+      lines.push(colors.dim(`    ${change.source.file}:${change.source.line}`), '');
+      continue;
+    }
     lines.push(colors.bold(`  # ${change.name} will be ${style.verb}`) + colors.dim(` (${reasonText(change)})`));
     lines.push(`  ${style.color(colors, style.symbol)} export "${change.name}" {`);
     const width = Math.max(0, ...change.fieldChanges.map((f) => f.path.length));
@@ -73,7 +98,31 @@ export function renderHumanPlan(plan: Plan, colors: Colors): string {
     lines.push(colors.dim(`    ${change.source.file}:${change.source.line}`), '');
   }
   lines.push(summaryLine(plan.summary, plan.changes, colors));
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${schedules}`;
+}
+
+/**
+ * The scheduled exports, a line each: the next run, and why a due tick waits when it does. Empty when no export
+ * has a schedule.
+ */
+export function scheduleLines(plan: Plan, colors: Colors): string {
+  const scheduled = plan.changes.filter((c) => c.schedule !== undefined);
+  if (scheduled.length === 0) return '';
+  const width = Math.max(...scheduled.map((c) => c.name.length));
+  const cronWidth = Math.max(...scheduled.map((c) => c.schedule!.cron.length));
+  const lines = scheduled.map((change) => {
+    const schedule = change.schedule!;
+    const next =
+      schedule.nextTick === null ? 'no next run' : `next ${formatTick(new Date(schedule.nextTick), schedule.timeZone)}`;
+    const note =
+      change.action === 'run'
+        ? `; runs now (${reasonText(change)})`
+        : HELD_TICK_REASONS.includes(change.reason)
+          ? `; ${REASONS[change.reason]}`
+          : '';
+    return `  ${change.name.padEnd(width)}  ${colors.dim(schedule.cron.padEnd(cronWidth))}  ${next}${note}`;
+  });
+  return `\n${colors.bold('Schedules:')}\n${lines.join('\n')}\n`;
 }
 
 function fieldLine(
@@ -91,7 +140,7 @@ function fieldLine(
 
 /** `Plan: 2 to submit (1 create, 1 update), 1 to forget, 7 unchanged.` */
 export function summaryLine(summary: PlanSummary, changes: readonly PlannedChange[], colors: Colors): string {
-  const kinds = (['create', 'update', 'retry', 'resubmit'] as const)
+  const kinds = (['create', 'update', 'retry', 'resubmit', 'run'] as const)
     .filter((k) => summary[k] > 0)
     .map((k) => `${summary[k]} ${k}`);
   const metadataOnly = changes.filter((c) => c.reason === 'metadata-changed').length;

@@ -3,7 +3,8 @@
 
 import { createColors } from './color.js';
 import type { Plan, PlannedChange } from '../plan/plan-model.js';
-import { actionStyle, reasonText, showValue, summaryLine } from './render-plan-human.js';
+import { isShown } from '../plan/plan-model.js';
+import { actionStyle, reasonText, scheduleLines, showValue, summaryLine } from './render-plan-human.js';
 
 export const PLAN_COMMENT_MARKER = '<!-- cxone-exports-plan -->';
 /** GitHub refuses comments over 65,536 characters; stay clear of it. */
@@ -13,7 +14,7 @@ export const MARKDOWN_CAP = 60_000;
 export const AFTER_MERGE =
   'This is the plan for this branch as of this push. When the pull request merges, the apply workflow plans again on the latest `main` and its state, and applies that plan: changes merged in the meantime, and executions recorded since, are taken into account.';
 
-const EMOJI: Record<string, string> = { '+': '🟢', '~': '🟡', '↻': '🔁', '-/+': '🔄', '-': '🔴' };
+const EMOJI: Record<string, string> = { '+': '🟢', '~': '🟡', '↻': '🔁', '-/+': '🔄', '-': '🔴', '⏰': '⏰' };
 
 export interface MarkdownPlanOptions {
   cap?: number;
@@ -27,14 +28,15 @@ export interface MarkdownPlanOptions {
 export function renderMarkdownPlan(plan: Plan, options: MarkdownPlanOptions = {}): string {
   const cap = options.cap ?? MARKDOWN_CAP;
   const plain = createColors(0);
-  const shown = plan.changes.filter((c) => c.action !== 'no-op' || c.reason === 'metadata-changed');
+  const shown = plan.changes.filter(isShown);
+  const schedules = scheduleBlock(plan);
   const header = [
     ...(options.section === true ? [] : [PLAN_COMMENT_MARKER, `### cxone-exports plan`, '']),
     ...(options.where === undefined ? [] : [`**${options.where}**`, '']),
     `**${summaryLine(plan.summary, plan.changes, plain).replace(/^Plan: /, '')}**`,
     '',
   ];
-  if (shown.length === 0) return `${[...header, 'No changes. Exports match the state.'].join('\n')}\n`;
+  if (shown.length === 0) return `${[...header, 'No changes. Exports match the state.', ...schedules].join('\n')}\n`;
   const onMerge = ['', `> [!NOTE]`, `> ${AFTER_MERGE}`];
 
   const tableHead = ['| | Export | Action | Reason | Data action | Source |', '| --- | --- | --- | --- | --- | --- |'];
@@ -45,14 +47,15 @@ export function renderMarkdownPlan(plan: Plan, options: MarkdownPlanOptions = {}
   let included = 0;
   for (const change of shown) {
     const row = tableRow(change);
-    const block = detailsBlock(change);
+    // A scheduled run sends the applied definition again: its row says all there is.
+    const block = change.action === 'run' ? '' : detailsBlock(change);
     if (used + row.length + block.length + 2 > cap - truncationReserve) break;
     rows.push(row);
     details.push(block);
     used += row.length + block.length + 2;
     included++;
   }
-  const out = [...header, ...tableHead, ...rows, '', ...details, ...onMerge];
+  const out = [...header, ...tableHead, ...rows, '', ...details.filter((d) => d !== ''), ...schedules, ...onMerge];
   const left = shown.length - included;
   if (left > 0) {
     const where =
@@ -65,6 +68,23 @@ export function renderMarkdownPlan(plan: Plan, options: MarkdownPlanOptions = {}
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The scheduled exports' next runs, folded away: a reviewer opens it when a schedule changes. */
+function scheduleBlock(plan: Plan): string[] {
+  const lines = scheduleLines(plan, createColors(0)).trim().split('\n').slice(1);
+  if (lines.length === 0) return [];
+  const count = lines.length;
+  return [
+    '',
+    `<details><summary>Schedules: ${count} scheduled export${count === 1 ? '' : 's'}</summary>`,
+    '',
+    '```',
+    ...lines.map((l) => l.trim()),
+    '```',
+    '',
+    '</details>',
+  ];
 }
 
 function tableRow(change: PlannedChange): string {

@@ -10,6 +10,7 @@ import type { Diagnostic, SourcePosition } from '../diagnostics/diagnostic.js';
 import type { JsonPath } from '../diagnostics/json-pointer.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
 import type { LocateTarget } from '../diagnostics/yaml-document.js';
+import { durationMs } from '../schedules/duration.js';
 import { closestMatch } from '../diagnostics/did-you-mean.js';
 import { overlay, valueAt } from './overlay.js';
 import type { AuthFlow, CredentialVariables, ProjectConfig, UrlSource } from './project-config.js';
@@ -42,7 +43,7 @@ interface RawShape {
   apiUrl?: string;
   api?: { statusPath?: string };
   auth?: { flow?: AuthFlow; tokenRequest?: 'json' | 'form'; clientAuth?: 'body' | 'basic'; scope?: string };
-  limits?: { maxRows?: number; delimiters?: DelimiterName[] };
+  limits?: { maxRows?: number; delimiters?: DelimiterName[]; minScheduleInterval?: string; staleGrace?: string };
   defaults?: { callbackUrl?: string; format?: Partial<FormatDefaults> };
   apply?: {
     concurrency?: number;
@@ -187,6 +188,9 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
       limits: {
         maxRows: shape.limits?.maxRows ?? HARD_MAX_ROWS,
         delimiters: shape.limits?.delimiters ?? [...DELIMITER_NAMES],
+        // The schema admits only durations here.
+        minScheduleIntervalMs: durationMs(shape.limits?.minScheduleInterval ?? '15m')!,
+        staleGraceMs: durationMs(shape.limits?.staleGrace ?? '1h')!,
       },
       defaults: {
         callbackUrl: shape.defaults?.callbackUrl,

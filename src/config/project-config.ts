@@ -26,6 +26,10 @@ export interface ProjectConfig {
   limits: {
     maxRows: number;
     delimiters: DelimiterName[];
+    /** The shortest gap a schedule may leave between two runs (`limits.minScheduleInterval`, default 15m). */
+    minScheduleIntervalMs: number;
+    /** How long past a tick's starting deadline a run may take to complete before it is stale (default 1h). */
+    staleGraceMs: number;
   };
   defaults: {
     callbackUrl: string | undefined;

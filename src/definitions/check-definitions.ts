@@ -12,6 +12,7 @@ import { controlCharacterProblems } from './control-characters.js';
 import type { RawDefinitionShape, RuleConfig } from './contract-rules.js';
 import type { ExportDefinition } from './export-definition.js';
 import { normalizeDefinition } from './normalize-definition.js';
+import { checkScheduleRules } from './schedule-rules.js';
 import type { ValidDefinitionDocument } from './normalize-definition.js';
 
 export interface DefinitionFile {
@@ -59,6 +60,7 @@ export function checkDefinitionFiles(files: readonly DefinitionFile[], config: R
       // A value the schema already rejected is not reported a second time by a rule.
       const ruleProblems = [
         ...checkContractRules(inEnvironment.value as RawDefinitionShape, config),
+        ...checkScheduleRules(inEnvironment.value, config),
         ...controlCharacterProblems(inEnvironment.value),
       ].filter((p) => !schemaPaths.includes(p.path.join('/')));
       for (const problem of [...problems, ...ruleProblems]) {

@@ -1,6 +1,7 @@
 // What an export definition is once it has been read, checked and normalized.
 
 import type { SourcePosition } from '../diagnostics/diagnostic.js';
+import type { ExportSchedule } from '../schedules/schedule.js';
 
 /** The export format exactly as it will be sent, with every default applied and delimiters as characters. */
 export interface ExportFormat {
@@ -31,7 +32,11 @@ export interface ExportDefinition {
   name: string;
   metadata: ExportMetadata;
   spec: ExportSpec;
-  /** `sha256:` + hex digest of the canonical JSON of `spec`. Metadata never changes it. */
+  /** `sha256:` + hex digest of the canonical JSON of `spec`. Metadata, schedule and suspend never change it. */
   definitionHash: string;
   source: SourcePosition;
+  /** Recurring runs (`spec.schedule`), with the time zone filled in; not part of the payload. */
+  schedule?: ExportSchedule;
+  /** `spec.suspend: true`: nothing is submitted for this export, scheduled or changed. */
+  suspend?: true;
 }

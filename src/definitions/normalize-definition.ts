@@ -17,6 +17,8 @@ export interface ValidDefinitionDocument {
     datasetId: string;
     format: Partial<FormatDefaults> & { maxRows: number };
     callbackUrl?: string;
+    schedule?: { cron: string; timeZone?: string; startingDeadline?: string };
+    suspend?: boolean;
   };
 }
 
@@ -40,11 +42,14 @@ export function normalizeDefinition(
     },
     ...(callbackUrl === undefined ? {} : { callbackUrl }),
   };
+  const schedule = document.spec.schedule;
   return {
     name: document.metadata.name,
     metadata: document.metadata,
     spec,
     definitionHash: definitionHash(spec),
     source,
+    ...(schedule === undefined ? {} : { schedule: { ...schedule, timeZone: schedule.timeZone ?? 'UTC' } }),
+    ...(document.spec.suspend === true ? { suspend: true as const } : {}),
   };
 }

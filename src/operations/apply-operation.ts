@@ -19,7 +19,7 @@ import { CliError, ExitError, ExternalError, UsageError } from '../errors.js';
 import { describeSystemError } from '../files/system-error.js';
 import { planChanges } from '../plan/plan-changes.js';
 import type { Promotion } from '../plan/plan-changes.js';
-import { SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
+import { recordsLocally, SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
 import type { Plan, PlannedChange } from '../plan/plan-model.js';
 import { staleReasons } from '../plan/saved-plan.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
@@ -219,7 +219,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
 
 /** True when the plan submits nothing and changes nothing locally. */
 function nothingToDo(plan: Plan): boolean {
-  const localOnly = plan.changes.filter((c) => c.action === 'forget' || c.reason === 'metadata-changed').length;
+  const localOnly = plan.changes.filter(recordsLocally).length;
   return submissions(plan.summary) + localOnly === 0;
 }
 
@@ -247,7 +247,7 @@ function planUnderLock(
   }
   if (request.saved !== undefined) {
     const { plan, file } = request.saved;
-    const reasons = staleReasons(plan, { snapshot, definitions: request.definitions });
+    const reasons = staleReasons(plan, { snapshot, definitions: request.definitions, plan: planFor(snapshot) });
     if (reasons.length > 0) {
       throw new UsageError(
         `the saved plan ${file} is stale, so it is not applied:\n${reasons.map((r) => `  - ${r}`).join('\n')}`,

@@ -29,6 +29,8 @@ export interface ReceiveRequest {
   /** On SIGTERM, how long requests in flight may take before their connections are cut. */
   shutdownTimeoutMs: number;
   identity: RunIdentity;
+  /** How late a scheduled export's run may complete before /metrics calls it stale (`limits.staleGrace`). */
+  staleGraceMs: number;
 }
 
 export interface ReceiveView extends Pick<StateAccessView, 'auditLogRepaired'> {
@@ -81,7 +83,10 @@ export async function receiveCallbacks(
     recorder,
     rejections,
     metrics,
-    beforeMetrics: () => follower.catchUp(),
+    beforeMetrics: async () => {
+      await follower.catchUp();
+      metrics.updateFreshness((await store.read()).state, new Date(env.clock.now()), request.staleGraceMs);
+    },
     log: (line) => view.request(line),
     ...(request.tls === undefined ? {} : { tls: request.tls }),
   });

@@ -144,7 +144,7 @@ describe('planChanges', () => {
       [definition('a', ['maxRows: 5']), b, definition('c')],
       stateWith({ a: appliedEntry(a), b: appliedEntry(b), d: appliedEntry(definition('d')) }),
     );
-    expect(result.summary).toEqual({ create: 1, update: 1, retry: 0, resubmit: 0, forget: 1, noop: 1 });
+    expect(result.summary).toEqual({ create: 1, update: 1, retry: 0, resubmit: 0, run: 0, forget: 1, noop: 1 });
   });
 
   it('is deterministic: the same inputs give byte-identical JSON, in name order', () => {

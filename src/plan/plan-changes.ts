@@ -1,5 +1,6 @@
 // planChanges: definitions and state in, a plan out. Pure and deterministic: no I/O, no clock (the caller
-// passes `createdAt`), changes sorted by name, so the same inputs give byte-identical JSON.
+// passes `createdAt`, and the instant schedules are judged at), changes sorted by name, so the same inputs give
+// byte-identical JSON.
 
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import type { ExportState, State } from '../state/state-model.js';
@@ -8,6 +9,7 @@ import { fieldChanges } from './field-diff.js';
 import { PLAN_FORMAT_VERSION } from './plan-model.js';
 import type { FieldChange, Plan, PlanAction, PlanReason, PlanSummary, PlannedChange } from './plan-model.js';
 import { selectNames } from './target-selection.js';
+import { scheduleChange } from './schedule-change.js';
 
 export interface PlanOptions {
   createdAt: string;
@@ -17,6 +19,8 @@ export interface PlanOptions {
   replace?: readonly string[];
   /** The promotion gate: what may be created or updated here is what completed in `from` first. */
   promotion?: Promotion;
+  /** The instant schedules are judged at (`plan --at`); `createdAt` by default. */
+  at?: string;
 }
 
 export interface Promotion {
@@ -39,13 +43,17 @@ export function planChanges(definitions: readonly ExportDefinition[], state: Sta
       ? new Set<string>()
       : selectNames(options.replace, [...byName.keys()].sort(), '--replace');
 
+  const at = new Date(options.at ?? options.createdAt);
   const changes: PlannedChange[] = [];
   for (const name of known) {
     if (targeted !== undefined && !targeted.has(name)) continue;
     const definition = byName.get(name);
     const stored = state.exports[name];
     if (definition === undefined) changes.push(forgetChange(name, stored!));
-    else changes.push(gate(definitionChange(definition, stored, replaced.has(name)), options.promotion));
+    else {
+      const change = gate(definitionChange(definition, stored, replaced.has(name)), options.promotion);
+      changes.push(scheduleChange(change, definition, stored, { at, lineage: state.lineage }));
+    }
   }
   return {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -76,12 +84,16 @@ function definitionChange(
       action: 'create',
       reason: 'new',
       before: null,
-      fieldChanges: fieldChanges(undefined, { spec: definition.spec }),
+      fieldChanges: fieldChanges(undefined, { spec: definition.spec, ...scheduling(definition) }),
     };
   }
   const before = { spec: stored.spec, metadata: stored.metadata };
   const specChanges = fieldChanges({ spec: stored.spec }, { spec: definition.spec });
-  const metadataChanges = fieldChanges({ metadata: stored.metadata }, { metadata: definition.metadata });
+  // Schedule and suspend, like metadata, change what is recorded but never what is sent.
+  const metadataChanges = fieldChanges(
+    { metadata: stored.metadata, ...scheduling(stored) },
+    { metadata: definition.metadata, ...scheduling(definition) },
+  );
   const decided = decide(definition, stored, replace, metadataChanges);
   const change: PlannedChange = { ...base, ...decided, before, fieldChanges: [...specChanges, ...metadataChanges] };
   if (decided.action === 'resubmit') change.idempotencyKey = stored.pending!.idempotencyKey;
@@ -109,6 +121,13 @@ function decide(
   if (replace) return { action: 'update', reason: 'replaced' };
   if (metadataChanges.length > 0) return { action: 'no-op', reason: 'metadata-changed' };
   return { action: 'no-op', reason: 'unchanged' };
+}
+
+function scheduling(from: Pick<ExportDefinition, 'schedule' | 'suspend'>): Record<string, unknown> {
+  return {
+    ...(from.schedule === undefined ? {} : { schedule: from.schedule }),
+    ...(from.suspend === true ? { suspend: true } : {}),
+  };
 }
 
 /** A new or changed definition not yet completed in the environment it is promoted from is held back. */
@@ -140,7 +159,7 @@ function forgetChange(name: string, stored: ExportState): PlannedChange {
 
 /** The count of each action; `blocked` only where a promotion gate applies, so other plans stay as they were. */
 function summarize(changes: readonly PlannedChange[], gated: boolean): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, retry: 0, resubmit: 0, forget: 0, noop: 0 };
+  const summary: PlanSummary = { create: 0, update: 0, retry: 0, resubmit: 0, run: 0, forget: 0, noop: 0 };
   let blocked = 0;
   for (const change of changes) {
     if (change.action === 'no-op') summary.noop++;

@@ -2,10 +2,11 @@
 
 import type { SourcePosition } from '../diagnostics/diagnostic.js';
 import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';
+import type { HeldTickReason } from '../schedules/schedule.js';
 
 export const PLAN_FORMAT_VERSION = '1.0';
 
-export type PlanAction = 'create' | 'update' | 'retry' | 'resubmit' | 'no-op' | 'forget' | 'blocked';
+export type PlanAction = 'create' | 'update' | 'retry' | 'resubmit' | 'run' | 'no-op' | 'forget' | 'blocked';
 
 export type PlanReason =
   | 'new'
@@ -16,10 +17,14 @@ export type PlanReason =
   | 'removed-from-files'
   | 'metadata-changed'
   | 'unchanged'
-  | 'not-promoted';
+  | 'not-promoted'
+  | 'schedule-due'
+  | 'previous-still-running'
+  | 'deadline-passed'
+  | 'suspended';
 
 /** Actions that submit an execution. */
-export const SUBMITTING_ACTIONS: readonly PlanAction[] = ['create', 'update', 'retry', 'resubmit'];
+export const SUBMITTING_ACTIONS: readonly PlanAction[] = ['create', 'update', 'retry', 'resubmit', 'run'];
 
 export interface FieldChange {
   /** Dotted path inside the definition, e.g. `spec.format.delimiter`. */
@@ -49,6 +54,22 @@ export interface PlannedChange {
   blockedBy?: { environment: string; wouldBe: PlanAction };
   /** Submitted although not promoted (--ignore-promotion): the audit line says so. */
   promotionIgnored?: true;
+  /** A due tick held back for the first time, and why: apply audits it once and notes it on the entry. */
+  recordsHold?: HeldTickReason;
+  /** suspended only: what the change would be if the export were not suspended. */
+  suspendedWouldBe?: PlanAction;
+  /** Scheduled exports: where the schedule stands at the plan's instant. */
+  schedule?: PlannedSchedule;
+}
+
+export interface PlannedSchedule {
+  cron: string;
+  timeZone: string;
+  /** The latest scheduled time at or before the plan's instant (null: none yet). */
+  tick: string | null;
+  nextTick: string | null;
+  /** The tick the last submission covered (null: none). */
+  coveredTick: string | null;
 }
 
 export interface PlanSummary {
@@ -56,6 +77,8 @@ export interface PlanSummary {
   update: number;
   retry: number;
   resubmit: number;
+  /** Scheduled runs that are due. */
+  run: number;
   forget: number;
   noop: number;
   /** Held back by the promotion gate; present only where an environment has one. */
@@ -73,9 +96,22 @@ export interface Plan {
 }
 
 export function submissions(summary: PlanSummary): number {
-  return summary.create + summary.update + summary.retry + summary.resubmit;
+  return summary.create + summary.update + summary.retry + summary.resubmit + summary.run;
+}
+
+/**
+ * A change apply records without calling CXone: a forgotten export, new metadata (schedule, suspend), or a due
+ * tick held back for the first time.
+ */
+export function recordsLocally(change: PlannedChange): boolean {
+  return change.action === 'forget' || change.reason === 'metadata-changed' || change.recordsHold !== undefined;
+}
+
+/** A change a reviewer sees: anything but an unchanged export. A held tick is shown with the schedules. */
+export function isShown(change: PlannedChange): boolean {
+  return change.action !== 'no-op' || change.reason === 'metadata-changed';
 }
 
 export function hasChanges(plan: Plan): boolean {
-  return plan.changes.some((c) => c.action !== 'no-op' || c.reason === 'metadata-changed');
+  return plan.changes.some(isShown);
 }

@@ -116,7 +116,7 @@ function missingFields(data: Partial<SavedPlan>): string[] {
 /** Why a saved plan no longer describes what apply would do; empty when it still does. */
 export function staleReasons(
   saved: SavedPlan,
-  now: { snapshot: StateSnapshot; definitions: readonly ExportDefinition[] },
+  now: { snapshot: StateSnapshot; definitions: readonly ExportDefinition[]; plan?: Plan },
 ): string[] {
   const reasons: string[] = [];
   const { state, exists } = now.snapshot;
@@ -142,6 +142,30 @@ export function staleReasons(
   for (const change of saved.changes) {
     if (change.action !== 'forget' && !current.has(change.name) && saved.definitionHashes[change.name] === undefined)
       reasons.push(`the plan names export ${change.name}, which no definition holds`);
+  }
+  if (now.plan !== undefined) reasons.push(...scheduleStaleness(saved, now.plan));
+  return reasons;
+}
+
+/**
+ * Scheduled runs the saved plan would submit that are no longer due (or due for another tick), and runs that
+ * became due since, among the exports it covers: time moved on, and the plan with it.
+ */
+function scheduleStaleness(saved: Plan, now: Plan): string[] {
+  const current = new Map(now.changes.map((change) => [change.name, change]));
+  const reasons: string[] = [];
+  for (const was of saved.changes) {
+    const is = current.get(was.name);
+    if (is === undefined) continue;
+    if (was.action === 'run' && (is.action !== 'run' || is.schedule?.tick !== was.schedule?.tick)) {
+      reasons.push(
+        is.action === 'run'
+          ? `export ${was.name} is now due for the tick ${is.schedule?.tick ?? '?'}, not ${was.schedule?.tick ?? '?'}`
+          : `the scheduled run of export ${was.name} (tick ${was.schedule?.tick ?? '?'}) is no longer due (${is.reason})`,
+      );
+    } else if (is.action === 'run' && was.action === 'no-op') {
+      reasons.push(`export ${was.name} became due since (tick ${is.schedule?.tick ?? '?'})`);
+    }
   }
   return reasons;
 }

@@ -72,6 +72,19 @@ export function anomalyFacts(
   };
 }
 
+/** The entry with its new last execution; a completed one also becomes the entry's last completed execution. */
+export function withLastExecution(entry: ExportState, last: LastExecution): ExportState {
+  if (last.status !== 'completed' || last.executionId === null || last.completedAt === null)
+    return { ...entry, lastExecution: last };
+  const lastCompleted = {
+    executionId: last.executionId,
+    submittedAt: last.submittedAt,
+    completedAt: last.completedAt,
+    ...(last.coversTick === undefined ? {} : { coversTick: last.coversTick }),
+  };
+  return { ...entry, lastExecution: last, lastCompleted };
+}
+
 /** The entry's lastExecution after `report`; `nowIso` stands in for a missing end time. */
 export function recordCompletion(entry: ExportState, report: CompletionReport, nowIso: string): CompletionOutcome {
   const last = entry.lastExecution;

@@ -3,6 +3,7 @@
 import type { ExecutionStatus } from '../contract/execution-status.js';
 import type { SourcePosition } from '../diagnostics/diagnostic.js';
 import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';
+import type { ExportSchedule, HeldTickReason } from '../schedules/schedule.js';
 
 export const STATE_VERSION = 1;
 
@@ -21,6 +22,16 @@ export interface LastExecution {
   latencyMs: number | null;
   /** Why it failed, redacted; null otherwise. */
   error: string | null;
+  /** Scheduled exports: the tick that was current when this was submitted, which it covers. */
+  coversTick?: string;
+}
+
+/** The last execution that completed, kept while a newer one runs: how fresh the export's data is. */
+export interface LastCompleted {
+  executionId: string;
+  submittedAt: string;
+  completedAt: string;
+  coversTick?: string;
 }
 
 /** An intent written before a submission leaves the process: if it is still here, the outcome is unknown. */
@@ -37,6 +48,12 @@ export interface ExportState {
   source: Pick<SourcePosition, 'file' | 'line'>;
   lastExecution: LastExecution | null;
   pending: PendingIntent | null;
+  /** The schedule as last applied, so status and /metrics know it without the definitions. */
+  schedule?: ExportSchedule;
+  suspend?: true;
+  lastCompleted?: LastCompleted;
+  /** The last due tick held back and audited, so the audit says it once. */
+  heldTick?: { tick: string; reason: HeldTickReason };
 }
 
 export interface State {

@@ -22,6 +22,9 @@ const end = (
   toolVersion: 'v',
 });
 
+/** These exports have no schedule: the instant freshness is judged at changes nothing. */
+const FRESH_AT = { now: new Date('2026-11-28T12:00:00Z'), staleGraceMs: 3_600_000 };
+
 describe('statusReport', () => {
   const state = stateWith({
     b: appliedEntry(definition('b'), { lastExecution: execution('running', { executionId: 'e9' }) }),
@@ -38,6 +41,7 @@ describe('statusReport', () => {
         end('e3', 'completed', 200),
       ]),
       null,
+      FRESH_AT,
     );
     expect(report.exports.map((r) => [r.name, r.status])).toEqual([
       ['a', 'completed'],
@@ -57,6 +61,7 @@ describe('statusReport', () => {
       state,
       executionEnds([end('e1', 'completed', 100, '2026-11-01T00:00:00Z')]),
       new Date('2026-11-20T00:00:00Z'),
+      FRESH_AT,
     );
     expect(report.overall).toMatchObject({
       finished: 0,
@@ -85,7 +90,7 @@ describe('statusReport', () => {
         }),
       }),
     });
-    expect(statusReport(odd, [], null).exports.map((r) => [r.name, r.flags])).toEqual([
+    expect(statusReport(odd, [], null, FRESH_AT).exports.map((r) => [r.name, r.flags])).toEqual([
       ['x', ['completed-before-submitted']],
       ['y', undefined],
     ]);

@@ -3,6 +3,8 @@
 
 import type { ExecutionEnd } from '../audit/execution-ends.js';
 import type { State } from '../state/state-model.js';
+import { freshness } from './freshness.js';
+import type { Freshness } from './freshness.js';
 
 export interface ExportStatusRow {
   name: string;
@@ -14,6 +16,8 @@ export interface ExportStatusRow {
   latencyMs: number | null;
   /** Impossible orderings, e.g. `completed-before-submitted` (CXone's clock and this machine's disagree). */
   flags?: string[];
+  /** Scheduled exports: the ticks, the last completion, and whether the data is stale. */
+  schedule?: Freshness;
 }
 
 export interface StatusReport {
@@ -28,8 +32,16 @@ export interface StatusReport {
   };
 }
 
-/** `ends`: each execution's verdict from the audit log (see ExecutionEnds), filtered here by `since`. */
-export function statusReport(state: State, ends: readonly ExecutionEnd[], since: Date | null): StatusReport {
+/**
+ * `ends`: each execution's verdict from the audit log (see ExecutionEnds), filtered here by `since`. `freshAt`:
+ * the instant and the grace (`limits.staleGrace`) scheduled exports are judged at.
+ */
+export function statusReport(
+  state: State,
+  ends: readonly ExecutionEnd[],
+  since: Date | null,
+  freshAt: { now: Date; staleGraceMs: number },
+): StatusReport {
   const exports = Object.keys(state.exports)
     .sort()
     .map((name): ExportStatusRow => {
@@ -50,6 +62,8 @@ export function statusReport(state: State, ends: readonly ExecutionEnd[], since:
         Date.parse(row.completedAt) < Date.parse(row.submittedAt) - 1000
       )
         row.flags = ['completed-before-submitted'];
+      const scheduled = freshness(state.exports[name]!, freshAt.now, freshAt.staleGraceMs);
+      if (scheduled !== undefined) row.schedule = scheduled;
       return row;
     });
   const inWindow = since === null ? ends : ends.filter((end) => Date.parse(end.timestamp) >= since.getTime());

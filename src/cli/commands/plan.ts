@@ -11,6 +11,7 @@ export interface PlanCommandOptions {
   target: string[];
   replace: string[];
   ignorePromotion?: boolean;
+  at?: string;
 }
 
 export const planCommand: CommandDescriptor<PlanCommandOptions> = {
@@ -27,6 +28,10 @@ export const planCommand: CommandDescriptor<PlanCommandOptions> = {
     new Option(
       '--ignore-promotion',
       'plan changes the promotion gate would hold back (recorded in the audit on apply)',
+    ),
+    new Option(
+      '--at <time>',
+      'judge schedules as of this instant (ISO 8601 with an offset), to preview runs; apply uses the real clock',
     ),
   ],
   run: async (ctx, _args, options) => (await import('../run/plan.js')).plan(ctx, options),

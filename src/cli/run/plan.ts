@@ -21,12 +21,17 @@ import { promotionFor } from '../promotion.js';
 import { EVERY_ENVIRONMENT } from '../require-environment.js';
 import { whereItApplies } from '../where-it-applies.js';
 import { withStateStoreOf } from '../with-state-store.js';
+import { parseInstant } from '../durations.js';
 
 export async function plan(ctx: CommandContext, options: PlanCommandOptions): Promise<void> {
   if (options.json === true && options.markdown === true)
     throw new UsageError('--json and --markdown cannot be combined', { hint: 'Pick one output format.' });
   const view = planView(ctx, options.json === true ? 'json' : options.markdown === true ? 'markdown' : 'human');
   if (ctx.environmentChoice === EVERY_ENVIRONMENT) return planEveryEnvironment(ctx, options, view);
+  if (options.at !== undefined && options.out !== undefined)
+    throw new UsageError('--at previews a plan at another instant, and --out saves one for apply, which runs now', {
+      hint: 'Drop --at to save the plan, or --out to preview.',
+    });
   const config = await ctx.config();
   const made = await planOne(ctx, config, options);
   view.plan(made.plan, made.where);
@@ -82,6 +87,7 @@ async function planOne(
   const promotion = await promotionFor(ctx, config, options.ignorePromotion === true);
   const plan = planChanges(definitions.definitions, snapshot.state, {
     createdAt: new Date().toISOString(),
+    ...(options.at === undefined ? {} : { at: parseInstant(options.at, '--at') }),
     targets: options.target,
     replace: options.replace,
     ...(promotion === undefined ? {} : { promotion }),

@@ -50,6 +50,7 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
         shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
         identity: runIdentity(ctx.env, config.rootDir),
+        staleGraceMs: config.limits.staleGraceMs,
       },
       { store, onInterrupt, clock: systemClock },
       receiveView(ctx, auth),

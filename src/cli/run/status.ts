@@ -12,11 +12,13 @@ import { withStateStore } from '../with-state-store.js';
 
 export async function status(ctx: CommandContext, options: StatusOptions): Promise<void> {
   const since = sinceMoment(options.since) ?? null;
+  const config = await ctx.config();
   await withStateStore(ctx, async (store) => {
     const { state } = await store.read();
     const ends = new ExecutionEnds();
     const scan = await store.scanEvents({ events: END_EVENTS, onEvent: (event) => ends.add(event) });
     if (scan.badLines > 0) ctx.logger.warn(damagedLinesWarning(store.eventsLocation, scan.badLines));
-    showStatus(ctx, statusReport(state, ends.list(), since), { json: options.json === true, since });
+    const freshAt = { now: new Date(), staleGraceMs: config.limits.staleGraceMs };
+    showStatus(ctx, statusReport(state, ends.list(), since, freshAt), { json: options.json === true, since });
   });
 }

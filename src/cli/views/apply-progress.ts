@@ -2,6 +2,7 @@
 // submitted or failed), or one JSON event per line with --json, in the manner of Terraform's machine UI.
 
 import { Listr } from 'listr2';
+import { formatTick } from '../../schedules/schedule.js';
 import type { DefaultRenderer, ListrTaskWrapper, SimpleRenderer } from 'listr2';
 import type { EndedExecution } from '../../apply/completion-poller.js';
 import type { SubmissionOutcome } from '../../apply/submission-outcome.js';
@@ -120,11 +121,9 @@ export class ListrProgress implements ProgressReporter {
   }
 
   recorded(change: PlannedChange): void {
-    this.logger.info(
-      change.action === 'forget'
-        ? `${change.name}: forgotten (removed from the state; no API call)`
-        : `${change.name}: metadata refreshed in the state`,
-    );
+    if (change.action === 'forget') this.logger.info(`${change.name}: forgotten (removed from the state; no API call)`);
+    if (change.reason === 'metadata-changed') this.logger.info(`${change.name}: metadata refreshed in the state`);
+    if (change.recordsHold !== undefined) this.logger.info(`${change.name}: ${heldText(change)}`);
   }
 
   progress(): void {}
@@ -210,6 +209,10 @@ export class JsonProgress implements ProgressReporter {
   }
 
   recorded(change: PlannedChange): void {
+    if (change.recordsHold !== undefined && change.reason !== 'metadata-changed') {
+      this.event('held', `${change.name}: ${heldText(change)}`, { export: change.name, reason: change.recordsHold });
+      return;
+    }
     this.event(
       change.action === 'forget' ? 'forgotten' : 'refreshed',
       `${change.name}: ${change.action === 'forget' ? 'forgotten' : 'metadata refreshed'}`,
@@ -229,4 +232,13 @@ export class JsonProgress implements ProgressReporter {
       anomalies,
     });
   }
+}
+
+/** A due tick that does not run, as the apply output says it. */
+function heldText(change: PlannedChange): string {
+  const tick = change.schedule?.tick;
+  const when = tick == null ? '' : ` ${formatTick(new Date(tick), change.schedule!.timeZone)}`;
+  return change.recordsHold === 'previous-still-running'
+    ? `the tick${when} waits: the previous execution is still running`
+    : `the tick${when} is skipped: it is older than the schedule's startingDeadline`;
 }

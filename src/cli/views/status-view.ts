@@ -3,6 +3,7 @@
 import type { StatusReport } from '../../status/status-report.js';
 import type { CommandContext } from '../command-context.js';
 import { formatDelay } from '../format-delay.js';
+import { formatTick } from '../../schedules/schedule.js';
 
 export function showStatus(
   ctx: Pick<CommandContext, 'logger' | 'colors'>,
@@ -53,6 +54,7 @@ export function showStatus(
       `${ctx.colors.bold('Executions')}${since === null ? '' : ` since ${since.toISOString()}`}: ${overall.finished} finished (${counts}), ${overall.rowsExported} rows exported`,
       `${ctx.colors.bold('Completion rate')}: ${rate}`,
       `${ctx.colors.bold('Latency')}: p50 ${latency(overall.latencyMs.p50)}, p95 ${latency(overall.latencyMs.p95)}, max ${latency(overall.latencyMs.max)} (CXone's endTime minus startTime, to the second)`,
+      ...scheduleTable(ctx, report),
       ...(report.exports.some((r) => r.flags !== undefined)
         ? [
             '',
@@ -61,4 +63,45 @@ export function showStatus(
         : []),
     ].join('\n'),
   );
+}
+
+/** The scheduled exports: the tick last covered, the next one, the last completion, and whether it is fresh. */
+function scheduleTable(ctx: Pick<CommandContext, 'colors'>, report: StatusReport): string[] {
+  const scheduled = report.exports.filter((r) => r.schedule !== undefined);
+  if (scheduled.length === 0) return [];
+  const tick = (iso: string | null, timeZone: string) => (iso === null ? '-' : formatTick(new Date(iso), timeZone));
+  const rows = [
+    ['SCHEDULED', 'CRON', 'LAST TICK COVERED', 'NEXT TICK', 'LAST COMPLETED', 'FRESHNESS'],
+    ...scheduled.map((r) => {
+      const s = r.schedule!;
+      return [
+        r.name,
+        s.cron,
+        tick(s.coveredTick, s.timeZone),
+        tick(s.nextTick, s.timeZone),
+        s.lastCompleted?.completedAt ?? '-',
+        s.suspended ? 'suspended' : s.stale ? 'stale' : 'fresh',
+      ];
+    }),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row, i) => {
+    const line = row
+      .map((cell, j) => cell.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd();
+    if (i === 0) return ctx.colors.bold(line);
+    return row.at(-1) === 'stale' ? ctx.colors.red(line) : line;
+  });
+  const stale = scheduled.filter((r) => r.schedule!.stale).length;
+  return [
+    '',
+    ...lines,
+    ...(stale > 0
+      ? [
+          '',
+          `${ctx.colors.red(`${stale} stale`)}: no completed execution covers the latest tick whose starting deadline and limits.staleGrace are over. \`cxone-exports refresh\` records ends no callback reported; \`apply\` runs what is due.`,
+        ]
+      : []),
+  ];
 }
