@@ -80,7 +80,20 @@ const INTERVAL_SAMPLE = 400;
 
 /** The shortest gap between consecutive scheduled times, over the next few hundred from a fixed instant. */
 export function shortestInterval(schedule: Pick<ExportSchedule, 'cron' | 'timeZone'>): number | undefined {
-  const runs = compileSchedule(schedule).nextRuns(INTERVAL_SAMPLE, new Date(Date.UTC(2026, 0, 1)));
+  if (!intervals.has(schedule.cron)) intervals.set(schedule.cron, measureShortestInterval(schedule));
+  return intervals.get(schedule.cron);
+}
+
+/** Definitions share a few schedules: each is measured once per process. */
+const intervals = new Map<string, number | undefined>();
+
+/**
+ * Measured on the calendar without daylight-saving shifts (UTC): the gaps of a pattern are the same in every zone
+ * but on the two shift days, and time-zone arithmetic costs croner some twenty times more.
+ */
+function measureShortestInterval(schedule: Pick<ExportSchedule, 'cron'>): number | undefined {
+  const cron = new Cron(schedule.cron, { utcOffset: 0, paused: true, mode: '5-part' });
+  const runs = cron.nextRuns(INTERVAL_SAMPLE, new Date(Date.UTC(2026, 0, 1)));
   let shortest: number | undefined;
   for (let i = 1; i < runs.length; i++) {
     const gap = runs[i]!.getTime() - runs[i - 1]!.getTime();

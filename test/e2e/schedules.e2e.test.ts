@@ -1,0 +1,305 @@
+// Recurring exports end to end: ticks through `plan --at`, and apply, status and /metrics at the instants that
+// matter, each CLI process on a clock started there (faketime), against the simulator. The instants lie before
+// today, so the simulator's own times always come after what the CLI submitted.
+
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../src/audit/audit-event.js';
+import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
+import { readState } from '../support/apply-repo.js';
+import { clockAt } from '../support/fake-clock.js';
+import { miniRepo } from '../support/fixtures.js';
+import { runCliAsync } from '../support/run-cli.js';
+import { freePort, startServe } from '../support/serve-process.js';
+import { simEnvironment, startSimulator } from '../support/simulator.js';
+
+function exportYaml(name: string, scheduleLines: string[], maxRows = 1000, extra: string[] = []): string {
+  return [
+    'apiVersion: cxone-exports/v1',
+    'kind: CsvExport',
+    'metadata:',
+    `  name: ${name}`,
+    'spec:',
+    `  dataActionId: da-${name}`,
+    `  datasetId: ds-${name}`,
+    `  format: { maxRows: ${maxRows} }`,
+    '  schedule:',
+    ...scheduleLines.map((line) => `    ${line}`),
+    ...extra.map((line) => `  ${line}`),
+    '',
+  ].join('\n');
+}
+
+const DAILY = ['cron: "0 6 * * *"', 'startingDeadline: 2h'];
+
+/** A repository with the daily export (06:00 UTC, deadline 2 h) and no state yet. */
+function dailyRepo(): string {
+  return miniRepo({
+    '.git/HEAD': '',
+    'cxone-exports.config.yaml': 'apply:\n  spacingMs: 0\n',
+    'exports/daily.yaml': exportYaml('daily', DAILY),
+  });
+}
+
+/** The CLI in `dir` on a clock started at `instant`, calling `sim`. */
+function cliAt(dir: string, sim: CxoneSimulator | undefined) {
+  return (instant: string, args: string[]) => {
+    const clock = clockAt(instant);
+    return runCliAsync(args, {
+      cwd: dir,
+      wrapper: clock.wrapper,
+      env: { ...clock.env, ...(sim === undefined ? {} : simEnvironment(sim)) },
+    });
+  };
+}
+
+function audit(dir: string): AuditEvent[] {
+  return readFileSync(join(dir, '.cxone-exports', 'audit.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as AuditEvent);
+}
+
+interface JsonChange {
+  name: string;
+  action: string;
+  reason: string;
+  schedule?: { tick: string | null; nextTick: string | null; coveredTick: string | null };
+}
+
+async function planJson(dir: string, at: string): Promise<Map<string, JsonChange>> {
+  const result = await runCliAsync(['plan', '--json', '--at', at], { cwd: dir });
+  expect(result.code, result.stderr).toBe(0);
+  const plan = JSON.parse(result.stdout) as { changes: JsonChange[] };
+  return new Map(plan.changes.map((change) => [change.name, change]));
+}
+
+describe('schedules', () => {
+  it('validate points at a bad cron expression, an unknown time zone and a schedule too frequent', async () => {
+    const dir = miniRepo({
+      'exports/a.yaml': exportYaml('a', ['cron: "0 6 * *"']),
+      'exports/b.yaml': exportYaml('b', ['cron: "0 6 * * *"', 'timeZone: Europe/Berln']),
+      'exports/c.yaml': exportYaml('c', ['cron: "*/5 * * * *"']),
+      'exports/d.yaml': exportYaml('d', ['cron: "0 6 * * *"', 'startingDeadline: soon']),
+    });
+    const result = await runCliAsync(['validate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'exports/a.yaml\n  10:11   error  a: spec.schedule.cron "0 6 * *" is not a five-field cron expression: it has 4 fields',
+    );
+    expect(result.stdout).toContain(
+      'b: spec.schedule.timeZone "Europe/Berln" is not an IANA time zone (did you mean Europe/Berlin?)',
+    );
+    expect(result.stdout).toContain(
+      'c: spec.schedule.cron "*/5 * * * *" runs as often as every 5m; this project allows at most one run every 15m (limits.minScheduleInterval)',
+    );
+    expect(result.stdout).toMatch(/11:23 +error +d: spec\.schedule\.startingDeadline must be a duration such as 30m/);
+    // A team may allow more frequent runs.
+    writeFileSync(join(dir, 'cxone-exports.config.yaml'), 'limits:\n  minScheduleInterval: 5m\n');
+    const allowed = await runCliAsync(['validate', 'exports/c.yaml'], { cwd: dir });
+    expect(allowed.code, allowed.stderr).toBe(0);
+  });
+
+  it('plan --at finds each tick in its own time zone: daily, hourly, monthly, and across both DST changes', async () => {
+    const dir = miniRepo({
+      'exports/a.yaml': [
+        exportYaml('daily-utc', ['cron: "0 6 * * *"']),
+        exportYaml('hourly', ['cron: "0 * * * *"']),
+        exportYaml('monthly', ['cron: "0 0 1 * *"']),
+        exportYaml('berlin', ['cron: "30 2 * * *"', 'timeZone: Europe/Berlin']),
+        exportYaml('new-york', ['cron: "30 1 * * *"', 'timeZone: America/New_York']),
+        exportYaml('new-york-spring', ['cron: "30 2 * * *"', 'timeZone: America/New_York']),
+      ].join('---\n'),
+    });
+    const ticks = async (at: string, name: string) => {
+      const { tick, nextTick } = (await planJson(dir, at)).get(name)!.schedule!;
+      return [tick, nextTick];
+    };
+    expect(await ticks('2026-11-28T05:59:59Z', 'daily-utc')).toEqual([
+      '2026-11-27T06:00:00.000Z',
+      '2026-11-28T06:00:00.000Z',
+    ]);
+    expect(await ticks('2026-11-28T10:30:00+01:00', 'hourly')).toEqual([
+      '2026-11-28T09:00:00.000Z',
+      '2026-11-28T10:00:00.000Z',
+    ]);
+    expect(await ticks('2026-11-28T12:00:00Z', 'monthly')).toEqual([
+      '2026-11-01T00:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+    ]);
+    // Spring forward in Berlin (02:00 CET → 03:00 CEST): 02:30 does not exist that night; it runs after the gap.
+    expect(await ticks('2026-03-29T04:00:00Z', 'berlin')).toEqual([
+      '2026-03-29T01:30:00.000Z',
+      '2026-03-30T00:30:00.000Z',
+    ]);
+    // Fall back (03:00 CEST → 02:00 CET): 02:30 happens twice; it runs once, at the first.
+    expect(await ticks('2026-10-25T01:45:00Z', 'berlin')).toEqual([
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-26T01:30:00.000Z',
+    ]);
+    // New York falls back on 1 November (01:30 EDT, then 01:30 EST): once, at the first.
+    expect(await ticks('2026-11-01T06:45:00Z', 'new-york')).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-02T06:30:00.000Z',
+    ]);
+    // And springs forward on 8 March: 02:30 EST does not exist; it runs at 03:30 EDT.
+    expect(await ticks('2026-03-08T08:00:00Z', 'new-york-spring')).toEqual([
+      '2026-03-08T07:30:00.000Z',
+      '2026-03-09T06:30:00.000Z',
+    ]);
+    const human = await runCliAsync(['plan', '--at', '2026-11-28T05:59:59Z'], { cwd: dir });
+    expect(human.stdout).toContain('\nSchedules:\n');
+    expect(human.stdout).toMatch(/ {2}berlin +30 2 \* \* \* +next 2026-11-29 02:30 Europe\/Berlin\n/);
+    const bad = await runCliAsync(['plan', '--at', 'tomorrow'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--at "tomorrow" is not an instant with an offset');
+  });
+
+  it('apply runs a due tick once, a second apply in the tick submits nothing, and a change covers the tick', async () => {
+    const sim = await startSimulator();
+    const dir = dailyRepo();
+    const at = cliAt(dir, sim);
+    expect((await at('2026-10-01T07:00:00Z', ['apply', '--auto-approve', '--wait'])).code).toBe(0);
+    expect(sim.record().executions).toHaveLength(1);
+
+    const plan = await at('2026-10-02T06:30:00Z', ['plan']);
+    expect(plan.stdout).toContain('⏰ export "daily" will run (scheduled 2026-10-02 06:00 UTC)');
+    expect(plan.stdout).toContain('Plan: 1 to submit (1 run), 0 to forget, 0 unchanged.');
+    const run = await at('2026-10-02T06:30:00Z', ['apply', '--auto-approve', '--wait']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(sim.record().executions).toHaveLength(2);
+    const intent = audit(dir)
+      .filter((e) => e.event === 'execution.intent')
+      .at(-1)!;
+    expect(intent).toMatchObject({ reason: 'schedule-due', tick: '2026-10-02T06:00:00.000Z' });
+
+    const again = await at('2026-10-02T07:45:00Z', ['apply', '--auto-approve']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes.');
+    expect(sim.record().executions).toHaveLength(2);
+
+    // A change at 10:00 submits, though the day's tick passed its deadline, and covers that tick.
+    writeFileSync(join(dir, 'exports', 'daily.yaml'), exportYaml('daily', DAILY, 2000));
+    expect((await at('2026-10-03T10:00:00Z', ['apply', '--auto-approve'])).code).toBe(0);
+    expect(sim.record().executions).toHaveLength(3);
+    expect((await readState(dir)).exports.daily!.lastExecution!.coversTick).toBe('2026-10-03T06:00:00.000Z');
+    expect((await planJson(dir, '2026-10-03T10:05:00Z')).get('daily')!.action).toBe('no-op');
+  });
+
+  it('skips a tick past its starting deadline, and holds one while the previous execution runs, each said once', async () => {
+    const sim = await startSimulator({ lifecycle: { minDurationMs: 3_600_000, msPerMillionRows: 0, failureRate: 0 } });
+    const dir = dailyRepo();
+    const at = cliAt(dir, sim);
+    expect((await at('2026-10-01T07:00:00Z', ['apply', '--auto-approve'])).code).toBe(0);
+    const [first] = sim.record().executions;
+
+    // The next day's tick, while the first execution still runs: held, and audited once.
+    for (const instant of ['2026-10-02T06:10:00Z', '2026-10-02T06:20:00Z']) {
+      const held = await at(instant, ['apply', '--auto-approve']);
+      expect(held.code, held.stderr).toBe(0);
+    }
+    expect(sim.record().executions).toHaveLength(1);
+    const holds = () => audit(dir).filter((e) => e.event === 'schedule.held');
+    expect(holds()).toEqual([
+      expect.objectContaining({ reason: 'previous-still-running', tick: '2026-10-02T06:00:00.000Z' }),
+    ]);
+    expect((await at('2026-10-02T06:25:00Z', ['plan'])).stdout).toContain(
+      'the previous execution is still running, so this tick waits for it to end',
+    );
+
+    // It ends; the tick is still within its deadline, so it runs.
+    sim.finishExecution(first!.executionId);
+    expect((await at('2026-10-02T06:30:00Z', ['refresh'])).code).toBe(0);
+    expect((await at('2026-10-02T06:31:00Z', ['apply', '--auto-approve'])).code).toBe(0);
+    expect(sim.record().executions).toHaveLength(2);
+
+    // That one runs past the next tick's deadline: the tick is skipped, said once.
+    sim.finishExecution(sim.record().executions[1]!.executionId);
+    expect((await at('2026-10-03T09:00:00Z', ['refresh'])).code).toBe(0);
+    for (const instant of ['2026-10-03T09:01:00Z', '2026-10-03T09:30:00Z'])
+      expect((await at(instant, ['apply', '--auto-approve'])).code).toBe(0);
+    expect(sim.record().executions).toHaveLength(2);
+    expect(holds().map((e) => [e.reason, e.tick])).toEqual([
+      ['previous-still-running', '2026-10-02T06:00:00.000Z'],
+      ['deadline-passed', '2026-10-03T06:00:00.000Z'],
+    ]);
+  });
+
+  it('two applies from two copies of the state, in the same tick, make one execution', async () => {
+    const sim = await startSimulator();
+    const first = dailyRepo();
+    expect((await cliAt(first, sim)('2026-10-01T07:00:00Z', ['apply', '--auto-approve', '--wait'])).code).toBe(0);
+    const second = miniRepo({});
+    cpSync(first, second, { recursive: true });
+    const [a, b] = await Promise.all([
+      cliAt(first, sim)('2026-10-02T06:30:00Z', ['apply', '--auto-approve']),
+      cliAt(second, sim)('2026-10-02T06:40:00Z', ['apply', '--auto-approve']),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(sim.record().executions).toHaveLength(2);
+    const ids = await Promise.all([first, second].map(async (d) => (await readState(d)).exports.daily!.lastExecution));
+    expect(ids[0]!.executionId).toBe(ids[1]!.executionId);
+    expect(ids[0]!.idempotencyKey).toBe(ids[1]!.idempotencyKey);
+  });
+
+  it('refuses a saved plan whose scheduled runs are no longer, or newly, due', async () => {
+    const sim = await startSimulator();
+    const dir = dailyRepo();
+    const at = cliAt(dir, sim);
+    expect((await at('2026-10-01T07:00:00Z', ['apply', '--auto-approve', '--wait'])).code).toBe(0);
+    expect((await at('2026-10-02T05:30:00Z', ['plan', '--out', 'early.json'])).code).toBe(0);
+    const early = await at('2026-10-02T06:30:00Z', ['apply', 'early.json', '--auto-approve']);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('export daily became due since (tick 2026-10-02T06:00:00.000Z)');
+    expect((await at('2026-10-02T06:30:00Z', ['plan', '--out', 'due.json'])).code).toBe(0);
+    const late = await at('2026-10-03T06:30:00Z', ['apply', 'due.json', '--auto-approve']);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain(
+      'export daily is now due for the tick 2026-10-03T06:00:00.000Z, not 2026-10-02T06:00:00.000Z',
+    );
+    expect(sim.record().executions).toHaveLength(1);
+    expect((await at('2026-10-02T06:31:00Z', ['apply', 'due.json', '--auto-approve'])).code).toBe(0);
+    expect(sim.record().executions).toHaveLength(2);
+  });
+
+  it('status and /metrics turn stale when a tick goes without a completed run, and fresh again', async () => {
+    const sim = await startSimulator();
+    const dir = dailyRepo();
+    const at = cliAt(dir, sim);
+    expect((await at('2026-10-01T07:00:00Z', ['apply', '--auto-approve', '--wait'])).code).toBe(0);
+    const status = async (instant: string) => {
+      const json = JSON.parse((await at(instant, ['status', '--json'])).stdout) as {
+        exports: { name: string; schedule?: { stale: boolean; coveredTick: string; nextTick: string } }[];
+      };
+      return json.exports[0]!.schedule!;
+    };
+    // The next tick's run may take until 06:00 + 2 h deadline + 1 h grace.
+    expect(await status('2026-10-02T08:59:00Z')).toMatchObject({
+      stale: false,
+      coveredTick: '2026-10-01T06:00:00.000Z',
+      nextTick: '2026-10-03T06:00:00.000Z',
+    });
+    expect((await status('2026-10-02T09:30:00Z')).stale).toBe(true);
+    const human = await at('2026-10-02T09:30:00Z', ['status']);
+    expect(human.stdout).toMatch(/daily +0 6 \* \* \* +2026-10-01 06:00 UTC +2026-10-03 06:00 UTC +\S+ +stale/);
+
+    const port = await freePort();
+    const serve = await startServe(dir, port, {}, [], clockAt('2026-10-02T09:30:00Z').wrapper);
+    const gauge = async (name: string) => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return Number(new RegExp(`^${name}\\{export="daily"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    };
+    expect(await gauge('cxone_exports_stale')).toBe(1);
+    expect(await gauge('cxone_exports_next_run_timestamp_seconds')).toBe(Date.parse('2026-10-03T06:00:00Z') / 1000);
+
+    // A change covers the day's tick; once it completes, the export is fresh again.
+    writeFileSync(join(dir, 'exports', 'daily.yaml'), exportYaml('daily', DAILY, 2000));
+    expect((await at('2026-10-02T09:40:00Z', ['apply', '--auto-approve', '--wait'])).code).toBe(0);
+    expect((await status('2026-10-02T09:45:00Z')).stale).toBe(false);
+    expect(await gauge('cxone_exports_stale')).toBe(0);
+    const completedAt = (await readState(dir)).exports.daily!.lastCompleted!.completedAt;
+    expect(await gauge('cxone_exports_last_success_timestamp_seconds')).toBe(Date.parse(completedAt) / 1000);
+    serve.kill('SIGTERM');
+  });
+});
