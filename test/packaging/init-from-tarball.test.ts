@@ -61,6 +61,7 @@ describe('the packed package', () => {
       '.github/workflows/cxone-exports-plan.yml',
       '.github/workflows/cxone-exports-apply.yml',
       '.github/workflows/cxone-exports-refresh.yml',
+      '.github/workflows/cxone-exports-schedule.yml',
       '.github/actions/setup-cxone-exports/action.yml',
       'cxone-exports.config.yaml',
       'exports/example.yaml',

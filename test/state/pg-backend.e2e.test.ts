@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepo, cli } from '../support/apply-repo.js';
+import { clockAt } from '../support/fake-clock.js';
 import { repoWithBundledExports } from '../support/fixtures.js';
 import { freshSchema, sql, testDatabase } from '../support/postgres.js';
 import { startSimulator } from '../support/simulator.js';
@@ -160,7 +161,9 @@ describe('the pg backend, end to end', () => {
       CXONE_SANDBOX_CLIENT_ID: sim.options.credentials.clientId,
       CXONE_SANDBOX_CLIENT_SECRET: sim.options.credentials.clientSecret,
     };
-    const local = cli(sim, dir, sandbox);
+    // Far from any tick of the bundled schedules, so nothing comes due between the apply and the plan.
+    const clock = clockAt('2026-10-07T10:20:00Z');
+    const local = cli(sim, dir, sandbox, clock);
     expect((await local(['apply', '--auto-approve'])).code).toBe(0);
     const before = JSON.parse((await local(['state', 'list', '--json'])).stdout) as unknown[];
     const events = readFileSync(join(dir, '.cxone-exports', 'sandbox', 'audit.jsonl'), 'utf8')
@@ -169,7 +172,7 @@ describe('the pg backend, end to end', () => {
 
     const config = join(dir, 'cxone-exports.config.yaml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('  type: local', `  type: pg\n  schema: ${schema}`));
-    const run = cli(sim, dir, { ...sandbox, ...database.env });
+    const run = cli(sim, dir, { ...sandbox, ...database.env }, clock);
     const moved = await run(['state', 'migrate', '--from', 'local']);
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.stdout).toMatch(

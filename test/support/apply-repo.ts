@@ -25,9 +25,20 @@ export function applyRepo(options: ApplyRepoOptions): string {
   return miniRepo(files);
 }
 
-export function cli(sim: CxoneSimulator, dir: string, extraEnv: Record<string, string> = {}) {
+/** The CLI in `dir` against `sim`; `clock` (see clockAt) starts every run's clock at the same instant. */
+export function cli(
+  sim: CxoneSimulator,
+  dir: string,
+  extraEnv: Record<string, string> = {},
+  clock?: { wrapper: string[]; env: Record<string, string> },
+) {
   return (args: string[], more: Parameters<typeof runCliAsync>[1] extends infer O ? Partial<O> : never = {}) =>
-    runCliAsync(args, { cwd: dir, ...more, env: { ...simEnvironment(sim), ...extraEnv, ...(more.env ?? {}) } });
+    runCliAsync(args, {
+      cwd: dir,
+      ...(clock === undefined ? {} : { wrapper: clock.wrapper }),
+      ...more,
+      env: { ...simEnvironment(sim), ...clock?.env, ...extraEnv, ...(more.env ?? {}) },
+    });
 }
 
 /** The stored state as every command sees it: state.json plus any logged patches after it. */

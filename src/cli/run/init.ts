@@ -25,6 +25,7 @@ function filesFor(backend: 'local' | 'pg', environments: boolean): readonly Copi
     { to: '.github/workflows/cxone-exports-plan.yml', from: `${workflows}/plan.yml` },
     { to: '.github/workflows/cxone-exports-apply.yml', from: `${workflows}/apply.yml` },
     { to: '.github/workflows/cxone-exports-refresh.yml', from: `${workflows}/refresh.yml` },
+    { to: '.github/workflows/cxone-exports-schedule.yml', from: `${workflows}/schedule.yml` },
     { to: '.github/actions/setup-cxone-exports/action.yml', from: '.github/actions/setup-cxone-exports/action.yml' },
     // With the state in PostgreSQL there is nothing to commit back (the environment workflows ask anyway).
     ...(backend === 'pg' && !environments
