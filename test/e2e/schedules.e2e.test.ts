@@ -156,6 +156,36 @@ describe('schedules', () => {
     expect(bad.stderr).toContain('--at "tomorrow" is not an instant with an offset');
   });
 
+  it('plan --at collapses missed ticks into one run, skips one past its deadline, and runs nothing suspended', async () => {
+    const sim = await startSimulator();
+    const dir = dailyRepo();
+    expect((await cliAt(dir, sim)('2026-10-01T07:00:00Z', ['apply', '--auto-approve', '--wait'])).code).toBe(0);
+    // Three days without an apply: one run, for the latest tick.
+    expect((await planJson(dir, '2026-10-04T06:30:00Z')).get('daily')).toMatchObject({
+      action: 'run',
+      reason: 'schedule-due',
+      schedule: { tick: '2026-10-04T06:00:00.000Z', coveredTick: '2026-10-01T06:00:00.000Z' },
+    });
+    expect((await planJson(dir, '2026-10-04T08:00:01Z')).get('daily')).toMatchObject({
+      action: 'no-op',
+      reason: 'deadline-passed',
+    });
+    const markdown = await runCliAsync(['plan', '--markdown', '--at', '2026-10-04T06:30:00Z'], { cwd: dir });
+    expect(markdown.stdout).toContain('| ⏰ | `daily` | run | scheduled 2026-10-04 06:00 UTC |');
+    expect(markdown.stdout).toContain('<details><summary>Schedules: 1 scheduled export</summary>');
+    writeFileSync(join(dir, 'exports', 'daily.yaml'), exportYaml('daily', DAILY, 1000, ['suspend: true']));
+    expect((await planJson(dir, '2026-10-04T06:30:00Z')).get('daily')).toMatchObject({
+      action: 'no-op',
+      reason: 'metadata-changed',
+    });
+    expect((await cliAt(dir, sim)('2026-10-04T06:30:00Z', ['apply', '--auto-approve'])).code).toBe(0);
+    expect((await planJson(dir, '2026-10-04T06:31:00Z')).get('daily')).toMatchObject({
+      action: 'no-op',
+      reason: 'suspended',
+    });
+    expect(sim.record().executions).toHaveLength(1);
+  });
+
   it('apply runs a due tick once, a second apply in the tick submits nothing, and a change covers the tick', async () => {
     const sim = await startSimulator();
     const dir = dailyRepo();
