@@ -1,18 +1,17 @@
 // JSON Schema validation with ajv, turned into problems a person can act on: the path, what is wrong, the
-// allowed values and, for typos, what was probably meant.
+// allowed values and, for typos, what was probably meant. The validators are compiled at build time (ajv's
+// standalone code, see schema-compiler.ts), so a command starts without compiling a schema or loading ajv.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type Ajv2020Type from 'ajv/dist/2020.js';
+import type AjvFormatsType from 'ajv-formats';
 import { closestMatch } from './did-you-mean.js';
 import { formatJsonPath, parseJsonPointer } from './json-pointer.js';
 import type { LocateTarget } from './yaml-document.js';
-
-// ajv and ajv-formats are CommonJS with a `default` property; unwrap it under NodeNext.
-const Ajv2020 = Ajv2020Module.default;
-const addFormats = addFormatsModule.default;
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 
@@ -29,12 +28,14 @@ export interface SchemaProblem {
 export type SchemaCheck = (value: unknown) => SchemaProblem[];
 
 const validators = new Map<SchemaName, ValidateFunction>();
+const require = createRequire(import.meta.url);
 
-/** Compiles the named schema from `schemas/` once per process. */
+/** The named schema's validator: the one compiled at build time for this very schema text, else compiled now. */
 export function schemaCheck(name: SchemaName): SchemaCheck {
   let validate = validators.get(name);
   if (validate === undefined) {
-    validate = createAjv().compile(loadSchema(`${name}.schema.json`));
+    const text = readFileSync(`${SCHEMAS_DIR}${name}.schema.json`, 'utf8');
+    validate = compiledAtBuild(name, schemaTextHash(text)) ?? compileNow(JSON.parse(text) as Record<string, unknown>);
     validators.set(name, validate);
   }
   const compiled = validate;
@@ -45,9 +46,42 @@ export function loadSchema(fileName: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${SCHEMAS_DIR}${fileName}`, 'utf8')) as Record<string, unknown>;
 }
 
+/** What a compiled validator was made from: a validator of another schema text is never used. */
+export function schemaTextHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Where the build writes the standalone validators, one CommonJS module per schema. */
+export const COMPILED_SCHEMAS_DIR = fileURLToPath(new URL('./compiled-schemas/', import.meta.url));
+
+function compiledAtBuild(name: SchemaName, hash: string): ValidateFunction | undefined {
+  let compiled: { validate: ValidateFunction; schemaHash: string };
+  try {
+    compiled = require(`${COMPILED_SCHEMAS_DIR}${name}.cjs`) as typeof compiled;
+  } catch (error) {
+    // Not built (the sources run directly, as the unit tests do): compile at run time instead.
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+  return compiled.schemaHash === hash ? compiled.validate : undefined;
+}
+
+function compileNow(schema: Record<string, unknown>): ValidateFunction {
+  return createAjv().compile(schema);
+}
+
 /** An ajv set up the way every schema of this project is checked: all errors, strict, with formats. */
-export function createAjv(): InstanceType<typeof Ajv2020> {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+export function createAjv(options: { standalone?: boolean } = {}): Ajv2020Type.default {
+  // CommonJS, loaded only when a schema is compiled: ajv's compiler is the slowest part of a start, and a build
+  // makes it unnecessary.
+  const Ajv2020 = (require('ajv/dist/2020.js') as typeof Ajv2020Type).default;
+  const addFormats = (require('ajv-formats') as typeof AjvFormatsType).default;
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    verbose: true,
+    ...(options.standalone === true ? { code: { source: true } } : {}),
+  });
   addFormats(ajv);
   // Editor hint understood by the YAML and JSON language servers; for ajv it is an annotation only.
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
