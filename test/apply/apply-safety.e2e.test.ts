@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.js';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
 import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
 import { startSimulator } from '../support/simulator.js';
@@ -79,7 +80,8 @@ describe('apply concurrency and interruption', () => {
     const dir = applyRepo({ exports: { a: 'da-1', b: 'da-1', c: 'da-1' } });
     const run = cli(sim, dir);
     const first = run(['apply', '--auto-approve']);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The first holds the lock while its slow submissions run.
+    await waitFor(() => sim.record().requests.some((r) => r.path.includes('/executions')), 'the first submission');
     const refused = await run(['apply', '--auto-approve']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/the state is locked by apply \(lock [0-9a-f-]+, .*pid \d+/);

@@ -3,6 +3,7 @@
 
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.js';
 import { ApiError } from '../../src/cxone/api-error.js';
 import type { RetryEvent } from '../../src/cxone/retry-policy.js';
 import { rawRequest, samplePayload, simClient, simEnvironment, startSimulator } from '../support/simulator.js';
@@ -169,8 +170,8 @@ describe('retry policy', () => {
     const sim = await startSimulator({ faults: { latencyMs: 400 } });
     const { executions } = simClient(sim, { apply: { timeoutMs: 150 } }, { onRetry: () => sim.setFaults({}) });
     const result = await executions.submit(samplePayload(), { idempotencyKey: 'slow' });
-    await new Promise((resolve) => setTimeout(resolve, 400)); // let the abandoned first attempt reach the simulator's handler
-    expect(posts(sim)).toHaveLength(2);
+    // The abandoned first attempt still reaches the simulator's handler, later.
+    await waitFor(() => posts(sim).length === 2, 'the abandoned first attempt to be answered');
     expect(sim.record().executions.map((e) => e.executionId)).toEqual([result.executionId]);
   });
 
@@ -222,11 +223,12 @@ describe('circuit breaker', () => {
 
 describe('getStatus', () => {
   it('follows an execution from queued to completed', async () => {
-    const sim = await startSimulator({ lifecycle: { minDurationMs: 50, msPerMillionRows: 0, failureRate: 0 } });
+    // An hour-long execution stays queued until the test ends it: no guess at how long a busy machine takes.
+    const sim = await startSimulator({ lifecycle: { minDurationMs: 3_600_000, msPerMillionRows: 0, failureRate: 0 } });
     const { executions } = simClient(sim);
     const { executionId } = await executions.submit(samplePayload({ maxRows: 500 }), { idempotencyKey: 'a' });
     expect((await executions.getStatus('da-agent-activity', executionId)).status).toBe('queued');
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(sim.finishExecution(executionId)).toBe(true);
     const done = await executions.getStatus('da-agent-activity', executionId);
     expect(done).toMatchObject({ executionId, status: 'completed' });
     expect(done.rowsExported).toBeGreaterThan(0);

