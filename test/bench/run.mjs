@@ -7,6 +7,7 @@ import { benchAudit } from './audit.bench.mjs';
 import { benchClient } from './client.bench.mjs';
 import { benchPlan } from './plan.bench.mjs';
 import { benchServe } from './serve.bench.mjs';
+import { benchStartup } from './startup.bench.mjs';
 import { benchValidate } from './validate.bench.mjs';
 
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -15,6 +16,7 @@ const only = process.argv[2];
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
 const benches = {
+  startup: benchStartup,
   validate: benchValidate,
   client: benchClient,
   plan: benchPlan,
