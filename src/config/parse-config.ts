@@ -173,6 +173,8 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
         names.length === 0 || chosen === undefined
           ? inRoot(shape.stateDir ?? '.cxone-exports')
           : join(inRoot(shape.stateDir ?? '.cxone-exports'), chosen),
+      // Dot-named: no environment's folder can be called that.
+      cacheDir: join(inRoot(shape.stateDir ?? '.cxone-exports'), '.cache'),
       authUrl: stripTrailingSlash(authUrl),
       apiUrl: stripTrailingSlash(apiUrl),
       api: {

@@ -11,6 +11,8 @@ export interface ProjectConfig {
   rootDir: string;
   exportsDir: string;
   stateDir: string;
+  /** What may be thrown away: the definition cache. Shared by every environment, never committed. */
+  cacheDir: string;
   authUrl: string;
   apiUrl: string;
   api: {

@@ -30,58 +30,79 @@ export interface DefinitionSet {
   documentCount: number;
 }
 
-export function checkDefinitionFiles(files: readonly DefinitionFile[], config: RuleConfig): DefinitionSet {
+/** What one file holds, checked on its own: everything but the problems found across files. */
+export interface FileCheck {
+  definitions: ExportDefinition[];
+  diagnostics: Diagnostic[];
+  /** Where each export name is set, for the check that names are unique across files. */
+  named: { name: string; at: SourcePosition }[];
+  documentCount: number;
+}
+
+/** How one file is checked: checkDefinitionFile, or a cache in front of it. */
+export type FileChecker = (file: DefinitionFile, config: RuleConfig) => FileCheck;
+
+export function checkDefinitionFiles(
+  files: readonly DefinitionFile[],
+  config: RuleConfig,
+  checkFile: FileChecker = checkDefinitionFile,
+): DefinitionSet {
+  const checks = files.map((file) => checkFile(file, config));
+  const diagnostics = checks.flatMap((check) => check.diagnostics);
+  diagnostics.push(...duplicateNames(checks.flatMap((check) => check.named)));
+  diagnostics.sort(compareDiagnostics);
+  const definitions = checks.flatMap((check) => check.definitions);
+  definitions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const documentCount = checks.reduce((sum, check) => sum + check.documentCount, 0);
+  return { definitions, diagnostics, fileCount: files.length, documentCount };
+}
+
+/** One file's documents, checked in the config's environment. Pure, and a function of its inputs alone. */
+export function checkDefinitionFile({ file, text }: DefinitionFile, config: RuleConfig): FileCheck {
   const check = schemaCheck('export');
   const diagnostics: Diagnostic[] = [];
   const definitions: ExportDefinition[] = [];
   // Only the position of each name is kept, so a file's syntax tree can be freed once it is checked.
   const named: { name: string; at: SourcePosition }[] = [];
   let documentCount = 0;
-
-  for (const { file, text } of files) {
-    const parsed = parseYamlFile(file, text);
-    diagnostics.push(...parsed.diagnostics);
-    for (const document of parsed.documents) {
-      documentCount++;
-      const name = exportName(document.value);
-      if (name !== null) named.push({ name, at: document.locate(['metadata', 'name']) });
-      for (const problem of environmentNameProblems(document.value, config)) {
-        diagnostics.push({
-          ...document.locate(problem.path, 'key'),
-          export: name,
-          message: problem.message,
-          rule: 'environment-name',
-        });
-      }
-      const inEnvironment = forEnvironment(document.value, config);
-      if (inEnvironment === undefined) continue; // `enabled: false` here: not an export of this environment
-      const problems = check(inEnvironment.value);
-      const schemaPaths = problems.map((p) => p.path.join('/'));
-      // A value the schema already rejected is not reported a second time by a rule.
-      const ruleProblems = [
-        ...checkContractRules(inEnvironment.value as RawDefinitionShape, config),
-        ...checkScheduleRules(inEnvironment.value, config),
-        ...controlCharacterProblems(inEnvironment.value),
-      ].filter((p) => !schemaPaths.includes(p.path.join('/')));
-      for (const problem of [...problems, ...ruleProblems]) {
-        diagnostics.push({
-          // Where the value was written: the environment's override when it sets it, else the shared spec.
-          ...document.locate(inEnvironment.source(problem.path), problem.target),
-          export: name,
-          message: problem.message,
-          rule: problem.rule,
-        });
-      }
-      if (problems.length === 0 && ruleProblems.length === 0) {
-        definitions.push(normalizeDefinition(inEnvironment.value as ValidDefinitionDocument, config, document.start));
-      }
+  const parsed = parseYamlFile(file, text);
+  diagnostics.push(...parsed.diagnostics);
+  for (const document of parsed.documents) {
+    documentCount++;
+    const name = exportName(document.value);
+    if (name !== null) named.push({ name, at: document.locate(['metadata', 'name']) });
+    for (const problem of environmentNameProblems(document.value, config)) {
+      diagnostics.push({
+        ...document.locate(problem.path, 'key'),
+        export: name,
+        message: problem.message,
+        rule: 'environment-name',
+      });
+    }
+    const inEnvironment = forEnvironment(document.value, config);
+    if (inEnvironment === undefined) continue; // `enabled: false` here: not an export of this environment
+    const problems = check(inEnvironment.value);
+    const schemaPaths = problems.map((p) => p.path.join('/'));
+    // A value the schema already rejected is not reported a second time by a rule.
+    const ruleProblems = [
+      ...checkContractRules(inEnvironment.value as RawDefinitionShape, config),
+      ...checkScheduleRules(inEnvironment.value, config),
+      ...controlCharacterProblems(inEnvironment.value),
+    ].filter((p) => !schemaPaths.includes(p.path.join('/')));
+    for (const problem of [...problems, ...ruleProblems]) {
+      diagnostics.push({
+        // Where the value was written: the environment's override when it sets it, else the shared spec.
+        ...document.locate(inEnvironment.source(problem.path), problem.target),
+        export: name,
+        message: problem.message,
+        rule: problem.rule,
+      });
+    }
+    if (problems.length === 0 && ruleProblems.length === 0) {
+      definitions.push(normalizeDefinition(inEnvironment.value as ValidDefinitionDocument, config, document.start));
     }
   }
-
-  diagnostics.push(...duplicateNames(named));
-  diagnostics.sort(compareDiagnostics);
-  definitions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { definitions, diagnostics, fileCount: files.length, documentCount };
+  return { definitions, diagnostics, named, documentCount };
 }
 
 interface EnvironmentView {

@@ -5,19 +5,20 @@
 import { compareDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkDefinitionFiles } from './check-definitions.js';
-import type { DefinitionFile, DefinitionSet } from './check-definitions.js';
+import type { DefinitionFile, DefinitionSet, FileChecker } from './check-definitions.js';
 import type { RuleConfig } from './contract-rules.js';
 import type { ExportDefinition } from './export-definition.js';
 
 export function checkEveryEnvironment(
   files: readonly DefinitionFile[],
   configs: readonly (RuleConfig & { environment: { name: string | undefined } })[],
+  checkFile?: FileChecker,
 ): DefinitionSet {
   const found = new Map<string, { diagnostic: Diagnostic; environments: string[] }>();
   const definitions = new Map<string, ExportDefinition>();
   let documentCount = 0;
   for (const config of configs) {
-    const set = checkDefinitionFiles(files, config);
+    const set = checkDefinitionFiles(files, config, checkFile);
     documentCount = set.documentCount;
     for (const definition of set.definitions)
       if (!definitions.has(definition.name)) definitions.set(definition.name, definition);

@@ -5,15 +5,19 @@ import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { checkDefinitionFiles } from './check-definitions.js';
 import { checkEveryEnvironment } from './check-environments.js';
 import type { DefinitionSet } from './check-definitions.js';
+import type { DefinitionCache } from './definition-cache.js';
 import { readDefinitionFiles } from './read-definition-files.js';
 
+/** With `cache`, files checked before (the same text, rules and build) are not checked again. */
 export async function loadDefinitions(
   config: ProjectConfig,
   cwd: string,
   paths: readonly string[] = [config.exportsDir],
+  cache?: DefinitionCache,
 ): Promise<DefinitionSet> {
   const read = await readDefinitionFiles(paths, cwd, config.rootDir);
-  const checked = checkDefinitionFiles(read.files, config);
+  const checked = checkDefinitionFiles(read.files, config, cache?.checker);
+  cache?.save();
   return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics] };
 }
 
@@ -22,9 +26,11 @@ export async function loadDefinitionsForEveryEnvironment(
   configs: readonly ProjectConfig[],
   cwd: string,
   paths: readonly string[] = [configs[0]!.exportsDir],
+  cache?: DefinitionCache,
 ): Promise<DefinitionSet> {
   const read = await readDefinitionFiles(paths, cwd, configs[0]!.rootDir);
-  const checked = checkEveryEnvironment(read.files, configs);
+  const checked = checkEveryEnvironment(read.files, configs, cache?.checker);
+  cache?.save();
   return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics] };
 }
 

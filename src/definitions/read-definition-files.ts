@@ -2,7 +2,9 @@
 // Only regular files are read (a FIFO would block forever). Symbolic links are followed while they stay inside
 // the repository; any other entry that looks like a definition gets a positioned problem, never silence.
 
-import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -80,44 +82,47 @@ export async function readDefinitionFiles(paths: readonly string[], cwd: string,
   };
 
   const listDirectory = async (dir: string): Promise<void> => {
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = (await readdir(dir)).sort();
+      entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
     } catch (error) {
       diagnostics.push(ioProblem(display(cwd, dir), systemMessage(error, display(cwd, dir)), 'io/read'));
       return;
     }
-    for (const name of names) {
-      if (name.startsWith('.') || name === 'node_modules') continue;
-      await consider(join(dir, name), false);
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      // A plain file is known from the listing: no call per file to ask what it is.
+      if (entry.isFile()) {
+        if (DEFINITION_EXTENSIONS.has(extname(entry.name))) found.add(join(dir, entry.name));
+      } else await consider(join(dir, entry.name), false);
     }
   };
 
   for (const path of paths) await consider(resolve(cwd, path), true);
 
   const sorted = [...found].sort();
-  const files = await Promise.all(
-    sorted.map(async (absolute): Promise<DefinitionFile | Diagnostic> => {
-      const file = display(cwd, absolute);
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(absolute);
-      } catch (error) {
-        return ioProblem(file, systemMessage(error, file), 'io/read');
-      }
-      const decoded = decodeDefinitionText(bytes);
-      if (!decoded.ok)
-        return {
-          file,
-          line: decoded.line,
-          column: decoded.column,
-          export: null,
-          message: decoded.message,
-          rule: 'io/encoding',
-        };
-      return { file, text: decoded.text };
-    }),
-  );
+  const files = sorted.map((absolute): DefinitionFile | Diagnostic => {
+    const file = display(cwd, absolute);
+    let bytes: Buffer;
+    try {
+      // Regular files only (checked above), read one after the other: for many small files this is several
+      // times faster than as many reads queued on the thread pool.
+      bytes = readFileSync(absolute);
+    } catch (error) {
+      return ioProblem(file, systemMessage(error, file), 'io/read');
+    }
+    const decoded = decodeDefinitionText(bytes);
+    if (!decoded.ok)
+      return {
+        file,
+        line: decoded.line,
+        column: decoded.column,
+        export: null,
+        message: decoded.message,
+        rule: 'io/encoding',
+      };
+    return { file, text: decoded.text };
+  });
   for (const entry of files) if ('rule' in entry) diagnostics.push(entry);
   return { files: files.filter((entry): entry is DefinitionFile => 'text' in entry), diagnostics };
 }

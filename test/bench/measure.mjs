@@ -8,13 +8,17 @@ import { join } from 'node:path';
 const RSS_HOOK = new URL('./report-rss.mjs', import.meta.url).pathname;
 
 /** Runs `node ...args` `runs` times; returns wall times (ms) and peak RSS (MB) of each run. */
-export function timeNode(args, { runs = 5, cwd = process.cwd(), expectCode = 0, discardStdout = false } = {}) {
+export function timeNode(
+  args,
+  { runs = 5, cwd = process.cwd(), expectCode = 0, discardStdout = false, beforeEach = () => {} } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'cxone-bench-rss-'));
   const wallMs = [];
   const rssMb = [];
   try {
     for (let i = 0; i < runs; i++) {
       const rssFile = join(dir, `rss-${i}`);
+      beforeEach(i);
       const started = process.hrtime.bigint();
       const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
         cwd,

@@ -1,6 +1,6 @@
 // End to end: the built CLI in temporary directories, on good and bad trees.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definitionYaml, miniRepo, repoWithBundledExports } from '../support/fixtures.js';
@@ -119,6 +119,27 @@ describe('cxone-exports validate', () => {
   it('stays quiet on success with -q', () => {
     const result = runCli(['-q', 'validate'], { cwd: copyOfThisRepo() });
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+});
+
+describe('the validate cache', () => {
+  it('answers as a fresh check does, and validate works without it, deleted or unwritable', () => {
+    const dir = miniRepo({
+      'exports/good.yaml': definitionYaml('good'),
+      'exports/bad.yaml': definitionYaml('bad', ['maxRows: 0', 'delimter: comma']),
+    });
+    const first = runCli(['validate', '--format', 'json'], { cwd: dir });
+    expect(first.code).toBe(1);
+    const cache = join(dir, '.cxone-exports', '.cache');
+    expect(readdirSync(join(cache, 'definitions'))).toHaveLength(2);
+    expect(runCli(['validate', '--format', 'json'], { cwd: dir })).toEqual(first);
+    // Another file's change is checked again; the one that did not change comes from the cache.
+    writeFileSync(join(dir, 'exports', 'good.yaml'), definitionYaml('good', ['maxRows: 7', 'delimiter: pipe']));
+    const edited = runCli(['validate', '--format', 'json'], { cwd: dir });
+    expect(edited).toEqual(first);
+    rmSync(cache, { recursive: true });
+    writeFileSync(cache, 'not a directory');
+    expect(runCli(['validate', '--format', 'json'], { cwd: dir })).toEqual(first);
   });
 });
 

@@ -73,6 +73,7 @@ describe('the packed package', () => {
     expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toMatch(
       /^dist\/\n\n# cxone-exports\nnode_modules\/\n\.cxone-exports\/\*\*\/state\.lock\n/,
     );
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toContain('\n.cxone-exports/.cache/\n');
     expect(readFileSync(join(repo, '.gitattributes'), 'utf8')).toContain(
       '.cxone-exports/**/state.json merge=cxone-exports-state',
     );

@@ -76,6 +76,7 @@ const LINES: readonly { to: string; lines: string[] }[] = [
       'node_modules/',
       '.cxone-exports/**/state.lock',
       '.cxone-exports/**/state.json.backup',
+      '.cxone-exports/.cache/',
       'cxone-exports.*.json',
       'cxone-exports.*.md',
       'cxone-exports.*.jsonl',

@@ -2,6 +2,7 @@
 
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../../config/project-config.js';
+import { DefinitionCache } from '../../definitions/definition-cache.js';
 import { loadDefinitions, loadDefinitionsForEveryEnvironment } from '../../definitions/load-definitions.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
@@ -28,14 +29,17 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
   const started = performance.now();
   // With environments and no --env, every environment is checked, each on its own merged definitions.
   const { name, names } = config.environment;
+  // Files checked before, unchanged, are not checked again (README, "validate": the cache).
+  const cache = DefinitionCache.open(config.cacheDir);
   const checked =
     name === undefined && names.length > 0
       ? await loadDefinitionsForEveryEnvironment(
           await Promise.all(names.map((environment) => ctx.configFor(environment))),
           ctx.cwd,
           targets,
+          cache,
         )
-      : await loadDefinitions(config, ctx.cwd, targets);
+      : await loadDefinitions(config, ctx.cwd, targets, cache);
   if (checked.fileCount === 0 && checked.diagnostics.length === 0) {
     const where = paths.length > 0 ? paths.join(', ') : `${relative(ctx.cwd, config.exportsDir) || '.'}/`;
     throw new UsageError(`nothing to validate: no *.yaml or *.yml files in ${where}`, {
