@@ -28,6 +28,14 @@ const REASONS: Record<PlannedChange['reason'], string> = {
   suspended: 'suspended (spec.suspend: true): nothing is submitted',
 };
 
+/** What a held-back change would have done, as the reason line says it. */
+const PAST: Partial<Record<PlannedChange['action'], string>> = {
+  create: 'created',
+  update: 'updated',
+  retry: 'retried',
+  resubmit: 'resubmitted',
+};
+
 /** Reasons a scheduled export's due tick is not run. */
 const HELD_TICK_REASONS: readonly PlannedChange['reason'][] = [
   'previous-still-running',
@@ -59,11 +67,11 @@ export function actionStyle(change: PlannedChange): ActionStyle {
 
 export function reasonText(change: PlannedChange): string {
   if (change.blockedBy !== undefined)
-    return `not promoted: this definition has no completed execution in ${change.blockedBy.environment} yet; it would be ${change.blockedBy.wouldBe === 'create' ? 'created' : 'updated'} once it has (or with --ignore-promotion)`;
+    return `not promoted: this definition has no completed execution in ${change.blockedBy.environment} yet; it would be ${PAST[change.blockedBy.wouldBe]} once it has (or with --ignore-promotion)`;
   if (change.action === 'run' && change.schedule?.tick != null)
     return `scheduled ${formatTick(new Date(change.schedule.tick), change.schedule.timeZone)}`;
   if (change.suspendedWouldBe !== undefined)
-    return `${REASONS.suspended}; it would be ${change.suspendedWouldBe === 'create' ? 'created' : change.suspendedWouldBe === 'update' ? 'updated' : `${change.suspendedWouldBe === 'retry' ? 'retried' : 'resubmitted'}`}`;
+    return `${REASONS.suspended}; it would be ${PAST[change.suspendedWouldBe]}`;
   const last = change.lastError;
   if (last === undefined) return REASONS[change.reason];
   // The stored reason, so a reviewer sees whether the same refusal is coming again.
