@@ -14,6 +14,7 @@ import { ApiErrorCode } from '../cxone/api-error.js';
 import type { PlannedChange, Plan } from '../plan/plan-model.js';
 import { recordsLocally, SUBMITTING_ACTIONS } from '../plan/plan-model.js';
 import type { HeldTickReason } from '../schedules/schedule.js';
+import { schedulingOf } from '../definitions/scheduling.js';
 import { CXONE_STATUSES } from '../contract/execution-status.js';
 import type { ExecutionStatus, ExportState, State } from '../state/state-model.js';
 import type { RequestGate } from './request-gate.js';
@@ -366,7 +367,7 @@ function appliedVersion(
     source: { file: definition.source.file, line: definition.source.line },
     lastExecution,
     pending: null,
-    ...scheduling(definition),
+    ...schedulingOf(definition),
     // How fresh the data is outlives the execution that replaces it.
     ...(previous?.lastCompleted === undefined ? {} : { lastCompleted: previous.lastCompleted }),
   };
@@ -383,7 +384,7 @@ function refreshMetadata(state: State, change: PlannedChange, definition: Export
     ...rest,
     metadata: definition.metadata,
     source: { file: definition.source.file, line: definition.source.line },
-    ...scheduling(definition),
+    ...schedulingOf(definition),
   };
 }
 
@@ -391,14 +392,6 @@ function recordHold(state: State, change: PlannedChange, reason: HeldTickReason)
   const entry = state.exports[change.name];
   if (entry !== undefined)
     state.exports[change.name] = { ...entry, heldTick: { tick: change.schedule!.tick!, reason } };
-}
-
-/** What the entry records of the schedule: nothing for an export without one. */
-function scheduling(definition: ExportDefinition): Pick<ExportState, 'schedule' | 'suspend'> {
-  return {
-    ...(definition.schedule === undefined ? {} : { schedule: definition.schedule }),
-    ...(definition.suspend === true ? { suspend: true as const } : {}),
-  };
 }
 
 /** The tick a submission of `change` covers, for a scheduled export. */

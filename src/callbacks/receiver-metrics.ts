@@ -5,9 +5,9 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { END_EVENTS, ExecutionEnds } from '../audit/execution-ends.js';
 import type { ScanSummary } from '../audit/scan-audit-log.js';
-import type { State, ExportState } from '../state/state-model.js';
+import type { State } from '../state/state-model.js';
 import type { AuditEventReader } from '../state/state-store.js';
-import { freshness } from '../status/freshness.js';
+import { freshness, lastCompletion } from '../status/freshness.js';
 
 const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
 
@@ -113,7 +113,7 @@ export class ReceiverMetrics {
     this.nextRun.reset();
     this.stale.reset();
     for (const [name, entry] of Object.entries(state.exports)) {
-      const completedAt = entry.lastCompleted?.completedAt ?? completedAtOf(entry.lastExecution);
+      const completedAt = lastCompletion(entry)?.completedAt;
       if (completedAt !== undefined) this.lastSuccess.set({ export: name }, Date.parse(completedAt) / 1000);
       const scheduled = freshness(entry, now, staleGraceMs);
       if (scheduled === undefined) continue;
@@ -143,8 +143,4 @@ export function seedMetricsFromAuditLog(metrics: ReceiverMetrics, events: AuditE
     events: [...END_EVENTS, 'callback.rejected'],
     onEvent: (event) => metrics.seedFromAudit(event),
   });
-}
-
-function completedAtOf(last: ExportState['lastExecution']): string | undefined {
-  return last?.status === 'completed' && last.completedAt !== null ? last.completedAt : undefined;
 }

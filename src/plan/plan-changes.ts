@@ -3,6 +3,7 @@
 // byte-identical JSON.
 
 import type { ExportDefinition } from '../definitions/export-definition.js';
+import { schedulingOf } from '../definitions/scheduling.js';
 import type { ExportState, State } from '../state/state-model.js';
 import { FAILED_STATUSES } from '../contract/execution-status.js';
 import { fieldChanges } from './field-diff.js';
@@ -84,15 +85,15 @@ function definitionChange(
       action: 'create',
       reason: 'new',
       before: null,
-      fieldChanges: fieldChanges(undefined, { spec: definition.spec, ...scheduling(definition) }),
+      fieldChanges: fieldChanges(undefined, { spec: definition.spec, ...schedulingOf(definition) }),
     };
   }
   const before = { spec: stored.spec, metadata: stored.metadata };
   const specChanges = fieldChanges({ spec: stored.spec }, { spec: definition.spec });
   // Schedule and suspend, like metadata, change what is recorded but never what is sent.
   const metadataChanges = fieldChanges(
-    { metadata: stored.metadata, ...scheduling(stored) },
-    { metadata: definition.metadata, ...scheduling(definition) },
+    { metadata: stored.metadata, ...schedulingOf(stored) },
+    { metadata: definition.metadata, ...schedulingOf(definition) },
   );
   const decided = decide(definition, stored, replace, metadataChanges);
   const change: PlannedChange = { ...base, ...decided, before, fieldChanges: [...specChanges, ...metadataChanges] };
@@ -121,13 +122,6 @@ function decide(
   if (replace) return { action: 'update', reason: 'replaced' };
   if (metadataChanges.length > 0) return { action: 'no-op', reason: 'metadata-changed' };
   return { action: 'no-op', reason: 'unchanged' };
-}
-
-function scheduling(from: Pick<ExportDefinition, 'schedule' | 'suspend'>): Record<string, unknown> {
-  return {
-    ...(from.schedule === undefined ? {} : { schedule: from.schedule }),
-    ...(from.suspend === true ? { suspend: true } : {}),
-  };
 }
 
 /** A new or changed definition not yet completed in the environment it is promoted from is held back. */

@@ -3,26 +3,17 @@ import { checkDefinitionFiles } from '../definitions/check-definitions.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import type { ExportState } from '../state/state-model.js';
 import { appliedEntry, execution, stateWith } from '../../test/support/state-builders.js';
-import { testConfig } from '../../test/support/fixtures.js';
+import { definitionYaml, testConfig } from '../../test/support/fixtures.js';
 import { planChanges } from './plan-changes.js';
 import type { PlannedChange } from './plan-model.js';
 
 /** A definition with `scheduleLines` under spec (and `extra` spec lines), through the real checks. */
 function scheduled(scheduleLines: string[], extra: string[] = [], maxRows = 1000): ExportDefinition {
-  const text = [
-    'apiVersion: cxone-exports/v1',
-    'kind: CsvExport',
-    'metadata:',
-    '  name: daily',
-    'spec:',
-    '  dataActionId: da-1',
-    '  datasetId: ds-1',
-    `  format: { maxRows: ${maxRows} }`,
-    '  schedule:',
-    ...scheduleLines.map((line) => `    ${line}`),
-    ...extra.map((line) => `  ${line}`),
-    '',
-  ].join('\n');
+  const text = definitionYaml(
+    'daily',
+    [`maxRows: ${maxRows}`],
+    ['schedule:', ...scheduleLines.map((line) => `  ${line}`), ...extra],
+  );
   const set = checkDefinitionFiles([{ file: 'exports/daily.yaml', text }], testConfig());
   if (set.diagnostics.length > 0) throw new Error(JSON.stringify(set.diagnostics));
   return set.definitions[0]!;

@@ -56,7 +56,7 @@ function isStale(entry: ExportState, schedule: CompiledSchedule, now: Date, allo
 }
 
 /** The last completed execution: recorded as such, or (in a state written before that) the last execution. */
-function lastCompletion(entry: ExportState) {
+export function lastCompletion(entry: ExportState) {
   if (entry.lastCompleted !== undefined) return entry.lastCompleted;
   const last = entry.lastExecution;
   if (last?.status !== 'completed' || last.executionId === null || last.completedAt === null) return undefined;

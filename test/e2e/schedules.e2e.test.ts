@@ -9,26 +9,18 @@ import type { AuditEvent } from '../../src/audit/audit-event.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { readState } from '../support/apply-repo.js';
 import { clockAt } from '../support/fake-clock.js';
-import { miniRepo } from '../support/fixtures.js';
+import { definitionYaml, miniRepo } from '../support/fixtures.js';
 import { runCliAsync } from '../support/run-cli.js';
 import { freePort, startServe } from '../support/serve-process.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
 
+/** A definition of `name` with the schedule's lines (and `extra` spec lines) under spec. */
 function exportYaml(name: string, scheduleLines: string[], maxRows = 1000, extra: string[] = []): string {
-  return [
-    'apiVersion: cxone-exports/v1',
-    'kind: CsvExport',
-    'metadata:',
-    `  name: ${name}`,
-    'spec:',
-    `  dataActionId: da-${name}`,
-    `  datasetId: ds-${name}`,
-    `  format: { maxRows: ${maxRows} }`,
-    '  schedule:',
-    ...scheduleLines.map((line) => `    ${line}`),
-    ...extra.map((line) => `  ${line}`),
-    '',
-  ].join('\n');
+  return definitionYaml(
+    name,
+    [`maxRows: ${maxRows}`],
+    ['schedule:', ...scheduleLines.map((line) => `  ${line}`), ...extra],
+  );
 }
 
 const DAILY = ['cron: "0 6 * * *"', 'startingDeadline: 2h'];
@@ -86,7 +78,7 @@ describe('schedules', () => {
     const result = await runCliAsync(['validate'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      'exports/a.yaml\n  10:11   error  a: spec.schedule.cron "0 6 * *" is not a five-field cron expression: it has 4 fields',
+      'exports/a.yaml\n  11:11   error  a: spec.schedule.cron "0 6 * *" is not a five-field cron expression: it has 4 fields',
     );
     expect(result.stdout).toContain(
       'b: spec.schedule.timeZone "Europe/Berln" is not an IANA time zone (did you mean Europe/Berlin?)',
@@ -94,7 +86,7 @@ describe('schedules', () => {
     expect(result.stdout).toContain(
       'c: spec.schedule.cron "*/5 * * * *" runs as often as every 5m; this project allows at most one run every 15m (limits.minScheduleInterval)',
     );
-    expect(result.stdout).toMatch(/11:23 +error +d: spec\.schedule\.startingDeadline must be a duration such as 30m/);
+    expect(result.stdout).toMatch(/12:23 +error +d: spec\.schedule\.startingDeadline must be a duration such as 30m/);
     // A team may allow more frequent runs.
     writeFileSync(join(dir, 'cxone-exports.config.yaml'), 'limits:\n  minScheduleInterval: 5m\n');
     const allowed = await runCliAsync(['validate', 'exports/c.yaml'], { cwd: dir });

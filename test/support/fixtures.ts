@@ -6,7 +6,12 @@ import { dirname, join } from 'node:path';
 import { parseConfig } from '../../src/config/parse-config.js';
 import type { ProjectConfig } from '../../src/config/project-config.js';
 
-export function definitionYaml(name = 'agent-activity-daily', formatLines = ['maxRows: 1000']): string {
+/** `formatLines` go under spec.format, `specLines` after it in spec (a schedule, say). */
+export function definitionYaml(
+  name = 'agent-activity-daily',
+  formatLines = ['maxRows: 1000'],
+  specLines: string[] = [],
+): string {
   return [
     'apiVersion: cxone-exports/v1',
     'kind: CsvExport',
@@ -17,6 +22,7 @@ export function definitionYaml(name = 'agent-activity-daily', formatLines = ['ma
     '  datasetId: ds-1',
     '  format:',
     ...formatLines.map((line) => `    ${line}`),
+    ...specLines.map((line) => `  ${line}`),
     '',
   ].join('\n');
 }

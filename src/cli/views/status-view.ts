@@ -31,14 +31,7 @@ export function showStatus(
       r.latencyMs === null ? '-' : formatDelay(r.latencyMs),
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const table = rows.map((row, i) => {
-    const line = row
-      .map((cell, j) => cell.padEnd(widths[j]!))
-      .join('  ')
-      .trimEnd();
-    return i === 0 ? ctx.colors.bold(line) : line;
-  });
+  const table = renderTable(ctx, rows);
   const { overall } = report;
   const rate =
     overall.completionRate === null ? 'n/a (nothing finished yet)' : `${(overall.completionRate * 100).toFixed(1)}%`;
@@ -84,15 +77,7 @@ function scheduleTable(ctx: Pick<CommandContext, 'colors'>, report: StatusReport
       ];
     }),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = rows.map((row, i) => {
-    const line = row
-      .map((cell, j) => cell.padEnd(widths[j]!))
-      .join('  ')
-      .trimEnd();
-    if (i === 0) return ctx.colors.bold(line);
-    return row.at(-1) === 'stale' ? ctx.colors.red(line) : line;
-  });
+  const lines = renderTable(ctx, rows, (row) => row.at(-1) === 'stale');
   const stale = scheduled.filter((r) => r.schedule!.stale).length;
   return [
     '',
@@ -104,4 +89,21 @@ function scheduleTable(ctx: Pick<CommandContext, 'colors'>, report: StatusReport
         ]
       : []),
   ];
+}
+
+/** Columns padded to their widest cell, the header in bold, and the rows `alarming` picks in red. */
+function renderTable(
+  ctx: Pick<CommandContext, 'colors'>,
+  rows: string[][],
+  alarming: (row: string[]) => boolean = () => false,
+): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row, i) => {
+    const line = row
+      .map((cell, j) => cell.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd();
+    if (i === 0) return ctx.colors.bold(line);
+    return alarming(row) ? ctx.colors.red(line) : line;
+  });
 }
