@@ -17,8 +17,7 @@ describe('the main job', () => {
     // On a clock started far from any tick of the bundled schedules (a Wednesday, 10:20 UTC; every process the job
     // starts begins there too), so no scheduled run comes due while it runs and the last plan has nothing to do.
     const clock = clockAt('2026-10-07T10:20:00Z');
-    const [command, ...prefix] = [...clock.wrapper, process.execPath];
-    const result = spawnSync(command, [...prefix, MAIN_JOB], {
+    const result = spawnSync(process.execPath, [MAIN_JOB], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...clock.env },
       timeout: 120_000,

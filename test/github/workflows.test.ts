@@ -123,14 +123,14 @@ function sandbox(sim: CxoneSimulator, options: { environments?: boolean } = {}):
   // Every run of the tool starts its clock at the same instant, far from any tick of the bundled schedules (a
   // Wednesday, 10:20 UTC), so no scheduled run comes due between two rehearsed runs.
   const clock = clockAt('2026-10-07T10:20:00Z');
-  const command = [...clock.wrapper, process.execPath, CLI].map((part) => `'${part}'`).join(' ');
-  writeFileSync(join(bin, 'cxone-exports'), `#!/bin/sh\nexec ${command} "$@"\n`);
+  const clockVariables = Object.entries(clock.env).map(([name, value]) => `${name}='${value}'`);
+  const command = ['exec', 'env', ...clockVariables, `'${process.execPath}'`, `'${CLI}'`].join(' ');
+  writeFileSync(join(bin, 'cxone-exports'), `#!/bin/sh\n${command} "$@"\n`);
   chmodSync(join(bin, 'cxone-exports'), 0o755);
   const env = {
     PATH: `${bin}:${process.env.PATH ?? ''}`,
     HOME: scratch,
     CI: 'true',
-    ...clock.env,
     ...simEnvironment(sim),
   };
   // The test's own commits get an identity on the command line; the workflow's commit script sets its own.

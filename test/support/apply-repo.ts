@@ -6,6 +6,7 @@ import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
+import type { FakeClock } from './fake-clock.js';
 import { definitionYaml, miniRepo } from './fixtures.js';
 import { runCliAsync } from './run-cli.js';
 import { simEnvironment } from './simulator.js';
@@ -26,16 +27,10 @@ export function applyRepo(options: ApplyRepoOptions): string {
 }
 
 /** The CLI in `dir` against `sim`; `clock` (see clockAt) starts every run's clock at the same instant. */
-export function cli(
-  sim: CxoneSimulator,
-  dir: string,
-  extraEnv: Record<string, string> = {},
-  clock?: { wrapper: string[]; env: Record<string, string> },
-) {
+export function cli(sim: CxoneSimulator, dir: string, extraEnv: Record<string, string> = {}, clock?: FakeClock) {
   return (args: string[], more: Parameters<typeof runCliAsync>[1] extends infer O ? Partial<O> : never = {}) =>
     runCliAsync(args, {
       cwd: dir,
-      ...(clock === undefined ? {} : { wrapper: clock.wrapper }),
       ...more,
       env: { ...simEnvironment(sim), ...clock?.env, ...extraEnv, ...(more.env ?? {}) },
     });

@@ -33,15 +33,12 @@ export async function runCliAsync(
     env?: Record<string, string | undefined>;
     onSpawn?: (child: ChildProcess) => void;
     input?: string;
-    /** A command the CLI runs under, e.g. `faketime -f @…` (see clockAt). */
-    wrapper?: readonly string[];
   },
 ): Promise<CliResult> {
   const { spawn } = await import('node:child_process');
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
-  const [command, ...prefix] = [...(options.wrapper ?? []), process.execPath];
-  const child = spawn(command, [...prefix, CLI, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

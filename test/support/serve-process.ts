@@ -30,11 +30,8 @@ export async function startServe(
   port: number,
   env: Record<string, string> = {},
   args: string[] = [],
-  /** A command serve runs under, e.g. `faketime -f @…` (see clockAt). */
-  wrapper: readonly string[] = [],
 ): Promise<ChildProcess & { stderrText: () => string }> {
-  const [command, ...prefix] = [...wrapper, process.execPath];
-  const child = spawn(command, [...prefix, CLI, 'serve', '--port', String(port), ...args], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', CXONE_CALLBACK_SECRET: SERVE_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
