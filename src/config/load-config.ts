@@ -1,19 +1,21 @@
-// I/O half of config handling: find the config with cosmiconfig (working directory up to the repository root),
-// read it keeping source positions where the file form has them, and hand it to parseConfig.
+// I/O half of config handling: find the config (working directory up to the repository root) the way cosmiconfig
+// does, read it keeping source positions where the file form has them, and hand it to parseConfig. cosmiconfig is
+// loaded only for what the common case's search cannot answer alone (conventional-search.ts).
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { parseYamlFile } from '../diagnostics/yaml-document.js';
 import { UsageError } from '../errors.js';
+import { searchDirectory } from './conventional-search.js';
+import type { FoundConfig } from './conventional-search.js';
 import { parseConfig } from './parse-config.js';
 import type { Environment, RawConfig } from './parse-config.js';
 import type { ProjectConfig } from './project-config.js';
 
 export const MODULE_NAME = 'cxone-exports';
 
-const SEARCH_PLACES = [
+export const SEARCH_PLACES = [
   'package.json',
   ...['', '.json', '.yaml', '.yml', '.js', '.mjs', '.cjs'].flatMap((ext) => [
     `.${MODULE_NAME}rc${ext}`,
@@ -62,14 +64,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ProjectCon
 }
 
 async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' | 'configFile'>): Promise<RawConfig> {
-  const explorer = cosmiconfig(MODULE_NAME, {
-    searchPlaces: SEARCH_PLACES,
-    searchStrategy: 'none',
-    loaders: { '.yaml': FOUND_ONLY, '.yml': FOUND_ONLY, noExt: FOUND_ONLY },
-    cache: false,
-  });
-
-  let found: { filepath: string; config: unknown } | null = null;
+  let found: FoundConfig | null = null;
   try {
     if (configFile !== undefined) {
       const path = resolve(cwd, configFile);
@@ -78,7 +73,7 @@ async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' 
           hint: 'Check the --config path, or leave --config out to search for cxone-exports.config.yaml.',
         });
       refuseIrregularFile(path, cwd);
-      found = await explorer.load(path);
+      found = await (await explorer()).load(path);
       if (found === null)
         throw new UsageError(`config file ${configFile} is empty`, {
           hint: 'Add at least one key, or leave --config out to use the defaults.',
@@ -87,7 +82,8 @@ async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' 
       for (const dir of searchDirectories(cwd)) {
         // cosmiconfig reads what it finds; a FIFO would block it forever, so look before it does.
         for (const place of SEARCH_PLACES) refuseIrregularFile(join(dir, place), cwd);
-        found = await explorer.search(dir);
+        const answered = searchDirectory(dir, SEARCH_PLACES, MODULE_NAME);
+        found = answered !== undefined ? answered : await (await explorer()).search(dir);
         if (found !== null) break;
       }
     }
@@ -109,6 +105,17 @@ async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' 
     };
   }
   return rawFromFile(found.filepath, found.config, cwd);
+}
+
+/** cosmiconfig, set up for this tool: loaded on first use. */
+export async function explorer() {
+  const { cosmiconfig } = await import('cosmiconfig');
+  return cosmiconfig(MODULE_NAME, {
+    searchPlaces: SEARCH_PLACES,
+    searchStrategy: 'none',
+    loaders: { '.yaml': FOUND_ONLY, '.yml': FOUND_ONLY, noExt: FOUND_ONLY },
+    cache: false,
+  });
 }
 
 function rawFromFile(filepath: string, loaded: unknown, cwd: string): RawConfig {
