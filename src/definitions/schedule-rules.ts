@@ -3,7 +3,7 @@
 
 import { closestMatch } from '../diagnostics/did-you-mean.js';
 import { formatDuration } from '../schedules/duration.js';
-import { cronProblem, isTimeZone, knownTimeZones, shortestInterval } from '../schedules/schedule.js';
+import { cronProblem, intervalShorterThan, isTimeZone, knownTimeZones } from '../schedules/schedule.js';
 import type { RuleConfig, RuleProblem } from './contract-rules.js';
 
 const SCHEDULE = ['spec', 'schedule'];
@@ -33,9 +33,10 @@ export function checkScheduleRules(document: unknown, config: Pick<RuleConfig, '
     });
   }
   if (typeof cron === 'string' && cronIssue === undefined && zoneKnown) {
-    const interval = shortestInterval({ cron, timeZone: typeof timeZone === 'string' ? timeZone : 'UTC' });
     const minimum = config.limits.minScheduleIntervalMs;
-    if (interval !== undefined && interval < minimum) {
+    const schedule = { cron, timeZone: typeof timeZone === 'string' ? timeZone : 'UTC' };
+    const interval = intervalShorterThan(schedule, minimum);
+    if (interval !== undefined) {
       problems.push({
         path: [...SCHEDULE, 'cron'],
         target: 'value',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { durationMs, formatDuration } from './duration.js';
-import { compileSchedule, cronProblem, formatTick, shortestInterval } from './schedule.js';
+import fc from 'fast-check';
+import { compileSchedule, cronProblem, formatTick, intervalShorterThan, shortestInterval } from './schedule.js';
 import { uuidV5 } from './scheduled-key.js';
 
 describe('schedules', () => {
@@ -23,6 +24,30 @@ describe('schedules', () => {
     expect(shortestInterval({ cron: '0,10 6 * * *', timeZone: 'UTC' })).toBe(600_000);
     expect(shortestInterval({ cron: '0 6 * * *', timeZone: 'Europe/Berlin' })).toBe(86_400_000);
     expect(shortestInterval({ cron: '0 0 29 2 *', timeZone: 'UTC' })).toBe(4 * 365 * 86_400_000 + 86_400_000);
+  });
+
+  it('tell a gap shorter than the minimum from the times of day as walking the calendar does', () => {
+    const field = (choices: string[]) => fc.constantFrom(...choices);
+    const cron = fc
+      .tuple(
+        field(['0', '5', '0,30', '*/20', '10-12', '0,45', '58', '0-50/25', '?']),
+        field(['*', '0', '23', '0,23', '6-8', '*/6', '12', '22-23']),
+        field(['* * *', '1 * *', '* * 1-5', '29 2 *', '* * 0', '31 * *']),
+      )
+      .map((fields) => fields.join(' '));
+    const minimum = fc.constantFrom(60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000, 172_800_000);
+    fc.assert(
+      fc.property(cron, minimum, (expression, minimumMs) => {
+        const schedule = { cron: expression, timeZone: 'UTC' };
+        const walked = shortestInterval(schedule);
+        expect(intervalShorterThan(schedule, minimumMs)).toBe(
+          walked !== undefined && walked < minimumMs ? walked : undefined,
+        );
+      }),
+      { numRuns: 300 },
+    );
+    // An expression that never fires has no gap, whatever its times of day.
+    expect(intervalShorterThan({ cron: '0,5 6 30 2 *', timeZone: 'UTC' }, 900_000)).toBeUndefined();
   });
 
   it('show a tick in its own time zone', () => {
