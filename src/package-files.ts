@@ -1,5 +1,20 @@
-// Where the installed package's own files are: dist/ sits beside schemas/, templates/ and the shipped workflows.
+// Where the installed package's own files are: the nearest folder above this module that holds package.json,
+// beside dist/, schemas/, templates/ and the shipped workflows. Found by walking up rather than by a fixed
+// "../", because this module runs from src/ (the tests), from dist/ (tsc's output) and from dist/cli/chunks/
+// (the bundle the command runs).
 
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+function packageRootAbove(moduleUrl: string): string {
+  let dir = dirname(fileURLToPath(moduleUrl));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+export const PACKAGE_ROOT = packageRootAbove(import.meta.url);

@@ -9,7 +9,7 @@ const SRC = join(import.meta.dirname, '..', 'src');
 
 /** Top to bottom; a module may import from its own layer and any layer after it. */
 const LAYERS: readonly (readonly string[])[] = [
-  ['demo'],
+  ['build', 'demo'],
   ['cli'],
   ['operations'],
   ['apply', 'callbacks', 'status'],

@@ -1,5 +1,5 @@
 // The build step that compiles each schema into standalone validation code (ajv's guidance for tools that must
-// start fast): `npm run build` writes one CommonJS module per schema beside schema-validator.js, with the hash of
+// start fast): `npm run build` writes one CommonJS module per schema into dist/compiled-schemas/, with the hash of
 // the schema text it was made from, so a changed schema is never checked by an old validator.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

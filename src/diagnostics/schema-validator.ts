@@ -5,15 +5,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type Ajv2020Type from 'ajv/dist/2020.js';
 import type AjvFormatsType from 'ajv-formats';
+import { PACKAGE_ROOT } from '../package-files.js';
 import { closestMatch } from './did-you-mean.js';
 import { formatJsonPath, parseJsonPointer } from './json-pointer.js';
 import type { LocateTarget } from './yaml-document.js';
 
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export const SCHEMAS_DIR = join(PACKAGE_ROOT, 'schemas/');
 
 export type SchemaName = 'export' | 'config' | 'state' | 'plan' | 'audit-event' | 'callback-event';
 
@@ -28,7 +29,8 @@ export interface SchemaProblem {
 export type SchemaCheck = (value: unknown) => SchemaProblem[];
 
 const validators = new Map<SchemaName, ValidateFunction>();
-const require = createRequire(import.meta.url);
+// Named apart from `require`: the bundle defines a module-wide `require` of its own (see build/finish-build.ts).
+const requireCommonJs = createRequire(import.meta.url);
 
 /** The named schema's validator: the one compiled at build time for this very schema text, else compiled now. */
 export function schemaCheck(name: SchemaName): SchemaCheck {
@@ -52,12 +54,12 @@ export function schemaTextHash(text: string): string {
 }
 
 /** Where the build writes the standalone validators, one CommonJS module per schema. */
-export const COMPILED_SCHEMAS_DIR = fileURLToPath(new URL('./compiled-schemas/', import.meta.url));
+export const COMPILED_SCHEMAS_DIR = join(PACKAGE_ROOT, 'dist/compiled-schemas/');
 
 function compiledAtBuild(name: SchemaName, hash: string): ValidateFunction | undefined {
   let compiled: { validate: ValidateFunction; schemaHash: string };
   try {
-    compiled = require(`${COMPILED_SCHEMAS_DIR}${name}.cjs`) as typeof compiled;
+    compiled = requireCommonJs(`${COMPILED_SCHEMAS_DIR}${name}.cjs`) as typeof compiled;
   } catch (error) {
     // Not built (the sources run directly, as the unit tests do): compile at run time instead.
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
@@ -74,8 +76,8 @@ function compileNow(schema: Record<string, unknown>): ValidateFunction {
 export function createAjv(options: { standalone?: boolean } = {}): Ajv2020Type.default {
   // CommonJS, loaded only when a schema is compiled: ajv's compiler is the slowest part of a start, and a build
   // makes it unnecessary.
-  const Ajv2020 = (require('ajv/dist/2020.js') as typeof Ajv2020Type).default;
-  const addFormats = (require('ajv-formats') as typeof AjvFormatsType).default;
+  const Ajv2020 = (requireCommonJs('ajv/dist/2020.js') as typeof Ajv2020Type).default;
+  const addFormats = (requireCommonJs('ajv-formats') as typeof AjvFormatsType).default;
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,

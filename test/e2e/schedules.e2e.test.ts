@@ -40,7 +40,6 @@ function cliAt(dir: string, sim: CxoneSimulator | undefined) {
     const clock = clockAt(instant);
     return runCliAsync(args, {
       cwd: dir,
-      wrapper: clock.wrapper,
       env: { ...clock.env, ...(sim === undefined ? {} : simEnvironment(sim)) },
     });
   };
@@ -120,9 +119,10 @@ describe('schedules', () => {
       '2026-11-01T00:00:00.000Z',
       '2026-12-01T00:00:00.000Z',
     ]);
-    // Spring forward in Berlin (02:00 CET → 03:00 CEST): 02:30 does not exist that night; it runs after the gap.
+    // Spring forward in Berlin (02:00 CET → 03:00 CEST): 02:30 does not exist that night; as in Vixie cron, it
+    // runs at the first time after the gap, 03:00 CEST.
     expect(await ticks('2026-03-29T04:00:00Z', 'berlin')).toEqual([
-      '2026-03-29T01:30:00.000Z',
+      '2026-03-29T01:00:00.000Z',
       '2026-03-30T00:30:00.000Z',
     ]);
     // Fall back (03:00 CEST → 02:00 CET): 02:30 happens twice; it runs once, at the first.
@@ -135,9 +135,9 @@ describe('schedules', () => {
       '2026-11-01T05:30:00.000Z',
       '2026-11-02T06:30:00.000Z',
     ]);
-    // And springs forward on 8 March: 02:30 EST does not exist; it runs at 03:30 EDT.
+    // And springs forward on 8 March: 02:30 EST does not exist; it runs at 03:00 EDT.
     expect(await ticks('2026-03-08T08:00:00Z', 'new-york-spring')).toEqual([
-      '2026-03-08T07:30:00.000Z',
+      '2026-03-08T07:00:00.000Z',
       '2026-03-09T06:30:00.000Z',
     ]);
     const human = await runCliAsync(['plan', '--at', '2026-11-28T05:59:59Z'], { cwd: dir });
@@ -307,7 +307,7 @@ describe('schedules', () => {
     expect(human.stdout).toMatch(/daily +0 6 \* \* \* +2026-10-01 06:00 UTC +2026-10-03 06:00 UTC +\S+ +stale/);
 
     const port = await freePort();
-    const serve = await startServe(dir, port, {}, [], clockAt('2026-10-02T09:30:00Z').wrapper);
+    const serve = await startServe(dir, port, clockAt('2026-10-02T09:30:00Z').env);
     const gauge = async (name: string) => {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       return Number(new RegExp(`^${name}\\{export="daily"\\} (\\S+)$`, 'm').exec(text)?.[1]);

@@ -1,0 +1,37 @@
+// The build's steps after tsc (`npm run build`): the schemas compiled to standalone validators, then the command
+// bundled. A command that starts from one bundle resolves and reads a few files where tsc's output and
+// node_modules make it read some three hundred; that is most of what start-up costs a pre-commit hook.
+//
+// The bundle replaces tsc's dist/cli/main.js, the path the package's bin and the setup action name. What a
+// command needs only sometimes (apply's client, serve, the simulator, PostgreSQL) stays in chunks of its own
+// under dist/cli/chunks/, loaded by the same dynamic imports as in the sources.
+
+import { build } from 'esbuild';
+import { writeCompiledSchemas } from '../diagnostics/schema-compiler.js';
+import { PACKAGE_ROOT } from '../package-files.js';
+
+// Bundled CommonJS packages (commander, cosmiconfig, pg) call require() for Node's own modules, which an ES
+// module has no binding for.
+const REQUIRE_FOR_COMMONJS =
+  "import { createRequire as createRequireForBundle } from 'node:module';\n" +
+  'const require = createRequireForBundle(import.meta.url);';
+
+writeCompiledSchemas();
+
+await build({
+  absWorkingDir: PACKAGE_ROOT,
+  entryPoints: { main: 'src/cli/main.ts' },
+  outdir: 'dist/cli',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Loaded only if present or asked for: pg's native binding, cosmiconfig's loader for TypeScript configs.
+  external: ['pg-native', 'typescript'],
+  banner: { js: REQUIRE_FOR_COMMONJS },
+  sourcemap: 'linked',
+  allowOverwrite: true,
+  logLevel: 'warning',
+});
