@@ -18,6 +18,20 @@ const REQUIRE_FOR_COMMONJS =
 
 writeCompiledSchemas();
 
+// Each validator with the parts of ajv and ajv-formats it requires, in one file: no lookups in node_modules.
+await build({
+  absWorkingDir: PACKAGE_ROOT,
+  entryPoints: ['dist/compiled-schemas/*.cjs'],
+  outdir: 'dist/compiled-schemas',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  allowOverwrite: true,
+  logLevel: 'warning',
+});
+
 await build({
   absWorkingDir: PACKAGE_ROOT,
   entryPoints: { main: 'src/cli/main.ts' },

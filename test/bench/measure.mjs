@@ -8,34 +8,55 @@ import { join } from 'node:path';
 const RSS_HOOK = new URL('./report-rss.mjs', import.meta.url).pathname;
 
 /** Runs `node ...args` `runs` times; returns wall times (ms) and peak RSS (MB) of each run. */
-export function timeNode(
-  args,
-  { runs = 5, cwd = process.cwd(), expectCode = 0, discardStdout = false, beforeEach = () => {} } = {},
-) {
+export function timeNode(args, { runs = 5, beforeEach = () => {}, ...options } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'cxone-bench-rss-'));
-  const wallMs = [];
-  const rssMb = [];
+  const measured = { wallMs: [], rssMb: [] };
   try {
     for (let i = 0; i < runs; i++) {
-      const rssFile = join(dir, `rss-${i}`);
       beforeEach(i);
-      const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
-        cwd,
-        env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-        stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'],
-      });
-      wallMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-      if (result.status !== expectCode)
-        throw new Error(`node ${args.join(' ')} exited ${result.status}: ${(result.stderr ?? '').slice(0, 2000)}`);
-      rssMb.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+      record(measured, runOnce(args, join(dir, `rss-${i}`), options));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { wallMs, rssMb };
+  return measured;
+}
+
+/**
+ * Runs several commands in turn, one run of each per round, so a change in the machine's speed during the
+ * measurement (another process, the disk) weighs on all of them alike; returns each one's wall times and RSS.
+ */
+export function timeNodeInterleaved(commands, { runs = 10, ...options } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'cxone-bench-rss-'));
+  const measured = commands.map(() => ({ wallMs: [], rssMb: [] }));
+  try {
+    for (let i = 0; i < runs; i++) {
+      commands.forEach((args, c) => record(measured[c], runOnce(args, join(dir, `rss-${c}-${i}`), options)));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return measured;
+}
+
+function record(measured, run) {
+  measured.wallMs.push(run.wallMs);
+  measured.rssMb.push(run.rssMb);
+}
+
+function runOnce(args, rssFile, { cwd = process.cwd(), expectCode = 0, discardStdout = false } = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
+    cwd,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'],
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== expectCode)
+    throw new Error(`node ${args.join(' ')} exited ${result.status}: ${(result.stderr ?? '').slice(0, 2000)}`);
+  return { wallMs, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
 }
 
 export function median(values) {
