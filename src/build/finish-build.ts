@@ -34,7 +34,8 @@ await build({
 
 await build({
   absWorkingDir: PACKAGE_ROOT,
-  entryPoints: { main: 'src/cli/main.ts' },
+  // The worker of a parallel check sits beside the chunk that starts it (definitions/parallel-check.ts).
+  entryPoints: { main: 'src/cli/main.ts', 'chunks/check-worker': 'src/definitions/check-worker.ts' },
   outdir: 'dist/cli',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

@@ -2,7 +2,7 @@
 
 import type { ProjectConfig } from '../config/project-config.js';
 import { unreachableCallbackUrls } from '../contract/callback-url.js';
-import type { ExportDefinition } from '../definitions/export-definition.js';
+import type { DefinitionSummary } from '../definitions/check-definitions.js';
 
 export interface LoopbackCallbacks {
   /** What is wrong, with each URL and the exports that use it. */
@@ -12,7 +12,7 @@ export interface LoopbackCallbacks {
 
 /** Callback URLs CXone cannot reach (this machine, while apiUrl is remote), or undefined when there are none. */
 export function loopbackCallbacks(
-  definitions: readonly ExportDefinition[],
+  definitions: readonly DefinitionSummary[],
   config: ProjectConfig,
 ): LoopbackCallbacks | undefined {
   const unreachable = unreachableCallbackUrls(definitions, config.apiUrl);

@@ -44,9 +44,13 @@ export function unreachableCallbackUrls(
 ): Map<string, string[]> {
   const byUrl = new Map<string, string[]>();
   if (isLoopbackHost(hostOf(apiUrl))) return byUrl;
+  // Thousands of definitions share a few URLs: each is parsed once.
+  const loopback = new Map<string, boolean>();
   for (const definition of definitions) {
     const url = definition.spec.callbackUrl;
-    if (url === undefined || !isLoopbackHost(hostOf(url))) continue;
+    if (url === undefined) continue;
+    if (!loopback.has(url)) loopback.set(url, isLoopbackHost(hostOf(url)));
+    if (!loopback.get(url)) continue;
     byUrl.set(url, [...(byUrl.get(url) ?? []), definition.name]);
   }
   return byUrl;

@@ -21,9 +21,15 @@ export interface DefinitionFile {
   text: string;
 }
 
-export interface DefinitionSet {
+/** What `validate` keeps of a checked definition: its name, and where CXone would call it back. */
+export interface DefinitionSummary {
+  name: string;
+  spec: { callbackUrl?: string | undefined };
+}
+
+export interface DefinitionSet<D extends DefinitionSummary = ExportDefinition> {
   /** Definitions free of problems, sorted by name. */
-  definitions: ExportDefinition[];
+  definitions: D[];
   /** Every problem, in a stable order. Non-empty means the set must not be planned or applied. */
   diagnostics: Diagnostic[];
   fileCount: number;
@@ -31,22 +37,31 @@ export interface DefinitionSet {
 }
 
 /** What one file holds, checked on its own: everything but the problems found across files. */
-export interface FileCheck {
-  definitions: ExportDefinition[];
+export interface FileCheck<D extends DefinitionSummary = ExportDefinition> {
+  definitions: D[];
   diagnostics: Diagnostic[];
   /** Where each export name is set, for the check that names are unique across files. */
   named: { name: string; at: SourcePosition }[];
   documentCount: number;
 }
 
-/** How one file is checked: checkDefinitionFile, or a cache in front of it. */
-export type FileChecker = (file: DefinitionFile, config: RuleConfig) => FileCheck;
+/** How one file is checked: checkDefinitionFile, or what was found by it before (the cache, another thread). */
+export type FileChecker<D extends DefinitionSummary = ExportDefinition> = (
+  file: DefinitionFile,
+  config: RuleConfig,
+) => FileCheck<D>;
 
+export function checkDefinitionFiles(files: readonly DefinitionFile[], config: RuleConfig): DefinitionSet;
+export function checkDefinitionFiles<D extends DefinitionSummary>(
+  files: readonly DefinitionFile[],
+  config: RuleConfig,
+  checkFile: FileChecker<D>,
+): DefinitionSet<D>;
 export function checkDefinitionFiles(
   files: readonly DefinitionFile[],
   config: RuleConfig,
-  checkFile: FileChecker = checkDefinitionFile,
-): DefinitionSet {
+  checkFile: FileChecker<DefinitionSummary> = checkDefinitionFile,
+): DefinitionSet<DefinitionSummary> {
   const checks = files.map((file) => checkFile(file, config));
   const diagnostics = checks.flatMap((check) => check.diagnostics);
   diagnostics.push(...duplicateNames(checks.flatMap((check) => check.named)));
@@ -55,6 +70,17 @@ export function checkDefinitionFiles(
   definitions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const documentCount = checks.reduce((sum, check) => sum + check.documentCount, 0);
   return { definitions, diagnostics, fileCount: files.length, documentCount };
+}
+
+/** The summary of a file's check: what validate needs, and what its cache keeps. */
+export function summarizeCheck(check: FileCheck<DefinitionSummary>): FileCheck<DefinitionSummary> {
+  return {
+    ...check,
+    definitions: check.definitions.map(({ name, spec }) => ({
+      name,
+      spec: spec.callbackUrl === undefined ? {} : { callbackUrl: spec.callbackUrl },
+    })),
+  };
 }
 
 /** One file's documents, checked in the config's environment. Pure, and a function of its inputs alone. */

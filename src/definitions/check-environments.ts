@@ -4,18 +4,28 @@
 
 import { compareDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { checkDefinitionFiles } from './check-definitions.js';
-import type { DefinitionFile, DefinitionSet, FileChecker } from './check-definitions.js';
+import { checkDefinitionFile, checkDefinitionFiles } from './check-definitions.js';
+import type { DefinitionFile, DefinitionSet, DefinitionSummary, FileChecker } from './check-definitions.js';
 import type { RuleConfig } from './contract-rules.js';
-import type { ExportDefinition } from './export-definition.js';
+
+type EnvironmentRuleConfig = RuleConfig & { environment: { name: string | undefined } };
 
 export function checkEveryEnvironment(
   files: readonly DefinitionFile[],
-  configs: readonly (RuleConfig & { environment: { name: string | undefined } })[],
-  checkFile?: FileChecker,
-): DefinitionSet {
+  configs: readonly EnvironmentRuleConfig[],
+): DefinitionSet;
+export function checkEveryEnvironment<D extends DefinitionSummary>(
+  files: readonly DefinitionFile[],
+  configs: readonly EnvironmentRuleConfig[],
+  checkFile: FileChecker<D>,
+): DefinitionSet<D>;
+export function checkEveryEnvironment(
+  files: readonly DefinitionFile[],
+  configs: readonly EnvironmentRuleConfig[],
+  checkFile: FileChecker<DefinitionSummary> = checkDefinitionFile,
+): DefinitionSet<DefinitionSummary> {
   const found = new Map<string, { diagnostic: Diagnostic; environments: string[] }>();
-  const definitions = new Map<string, ExportDefinition>();
+  const definitions = new Map<string, DefinitionSummary>();
   let documentCount = 0;
   for (const config of configs) {
     const set = checkDefinitionFiles(files, config, checkFile);

@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definitionYaml, testConfig } from '../../test/support/fixtures.js';
-import { checkDefinitionFiles } from './check-definitions.js';
+import { checkDefinitionFile, checkDefinitionFiles, summarizeCheck } from './check-definitions.js';
+import type { DefinitionFile } from './check-definitions.js';
+import type { RuleConfig } from './contract-rules.js';
 import { DefinitionCache } from './definition-cache.js';
 
 const FILES = [
@@ -11,12 +13,17 @@ const FILES = [
   { file: 'exports/b.yaml', text: definitionYaml('b', ['maxRows: 0']) },
 ];
 
+/** What validate reports of the files when each is checked afresh: the summaries the cache keeps. */
+function freshSummary(files: readonly DefinitionFile[], config: RuleConfig) {
+  return checkDefinitionFiles(files, config, (file, rules) => summarizeCheck(checkDefinitionFile(file, rules)));
+}
+
 describe('the definition cache', () => {
   it('gives what a fresh check gives, and checks again only what changed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cxone-cache-'));
     const config = testConfig();
     const first = DefinitionCache.open(dir);
-    const fresh = checkDefinitionFiles(FILES, config);
+    const fresh = freshSummary(FILES, config);
     expect(checkDefinitionFiles(FILES, config, first.checker)).toEqual(fresh);
     expect(first.stats()).toEqual({ hits: 0, misses: 2 });
     first.save();
@@ -27,7 +34,7 @@ describe('the definition cache', () => {
 
     const edited = [FILES[0]!, { file: 'exports/b.yaml', text: definitionYaml('b', ['maxRows: 5']) }];
     const third = DefinitionCache.open(dir);
-    expect(checkDefinitionFiles(edited, config, third.checker)).toEqual(checkDefinitionFiles(edited, config));
+    expect(checkDefinitionFiles(edited, config, third.checker)).toEqual(freshSummary(edited, config));
     expect(third.stats()).toEqual({ hits: 1, misses: 1 });
   });
 
@@ -41,13 +48,29 @@ describe('the definition cache', () => {
     expect(stricter.stats()).toEqual({ hits: 0, misses: 2 });
     // Entries this run did not use (here: those of the other rules) are removed.
     stricter.save();
-    expect(readdirSync(join(dir, 'definitions'))).toHaveLength(2);
+    const saved = readFileSync(join(dir, 'definitions.cache'), 'utf8').trim().split('\n');
+    expect(saved).toHaveLength(1 + 2);
 
-    for (const name of readdirSync(join(dir, 'definitions'))) writeFileSync(join(dir, 'definitions', name), '{"defin');
+    // Every entry cut short, as a full disk might leave them.
+    writeFileSync(
+      join(dir, 'definitions.cache'),
+      saved.map((line, i) => (i === 0 ? line : line.slice(0, 90))).join('\n'),
+    );
     const damaged = DefinitionCache.open(dir);
     const limits = testConfig({ limits: { maxRows: 500 } });
-    expect(checkDefinitionFiles(FILES, limits, damaged.checker)).toEqual(checkDefinitionFiles(FILES, limits));
+    expect(checkDefinitionFiles(FILES, limits, damaged.checker)).toEqual(freshSummary(FILES, limits));
     expect(damaged.stats()).toEqual({ hits: 0, misses: 2 });
+  });
+
+  it('keeps what validate reports, not whole definitions, and replaces the one-file-per-entry cache of before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxone-cache-'));
+    mkdirSync(join(dir, 'definitions'));
+    writeFileSync(join(dir, 'definitions', 'old.json'), '{}');
+    const cache = DefinitionCache.open(dir);
+    const [valid] = checkDefinitionFiles(FILES, testConfig(), cache.checker).definitions;
+    expect(valid).toEqual({ name: 'a', spec: {} });
+    cache.save();
+    expect(readdirSync(dir)).toEqual(['definitions.cache']);
   });
 
   it('only costs the next run a full check when it cannot be written', () => {

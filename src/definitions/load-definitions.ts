@@ -1,37 +1,101 @@
-// Reads and checks the definitions of a project: the I/O edge in front of checkDefinitionFiles.
+// Reads and checks the definitions of a project: the I/O edge in front of checkDefinitionFiles. Files that are
+// not in validate's cache are checked first, on several threads when there are many (parallel-check.ts).
 
+import { availableParallelism } from 'node:os';
 import type { ProjectConfig } from '../config/project-config.js';
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
-import { checkDefinitionFiles } from './check-definitions.js';
+import { checkDefinitionFile, checkDefinitionFiles } from './check-definitions.js';
+import type { DefinitionFile, DefinitionSet, DefinitionSummary, FileCheck, FileChecker } from './check-definitions.js';
+import type { ExportDefinition } from './export-definition.js';
+import type { CheckTask } from './check-worker.js';
 import { checkEveryEnvironment } from './check-environments.js';
-import type { DefinitionSet } from './check-definitions.js';
+import type { RuleConfig } from './contract-rules.js';
 import type { DefinitionCache } from './definition-cache.js';
+import { checkInParallel } from './parallel-check.js';
 import { readDefinitionFiles } from './read-definition-files.js';
 
-/** With `cache`, files checked before (the same text, rules and build) are not checked again. */
+export interface LoadOptions {
+  /** Threads to check on, the main one included; every core by default. */
+  threads?: number | undefined;
+}
+
+/** The definitions, and how many threads checked them. */
+export type LoadedDefinitions<D extends DefinitionSummary = ExportDefinition> = DefinitionSet<D> & { threads: number };
+
+/** Every definition whole, checked in the config's environment: what plan and apply work from. */
 export async function loadDefinitions(
   config: ProjectConfig,
   cwd: string,
   paths: readonly string[] = [config.exportsDir],
-  cache?: DefinitionCache,
-): Promise<DefinitionSet> {
-  const read = await readDefinitionFiles(paths, cwd, config.rootDir);
-  const checked = checkDefinitionFiles(read.files, config, cache?.checker);
-  cache?.save();
-  return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics] };
+  options: LoadOptions = {},
+): Promise<LoadedDefinitions> {
+  const read = readDefinitionFiles(paths, cwd, config.rootDir);
+  const { checker, threads } = await checkAhead(read.files, [config], options.threads, WHOLE);
+  const checked = checkDefinitionFiles(read.files, config, checker);
+  return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics], threads };
 }
 
-/** The definitions as every environment of the config sees them, checked together (`validate` without --env). */
-export async function loadDefinitionsForEveryEnvironment(
+/**
+ * What `validate` reports of the definitions, through the cache: in the one config given, or (without --env, when
+ * the config defines environments) in each of them, each on its own merged definitions.
+ */
+export async function validateDefinitions(
   configs: readonly ProjectConfig[],
   cwd: string,
-  paths: readonly string[] = [configs[0]!.exportsDir],
-  cache?: DefinitionCache,
-): Promise<DefinitionSet> {
-  const read = await readDefinitionFiles(paths, cwd, configs[0]!.rootDir);
-  const checked = checkEveryEnvironment(read.files, configs, cache?.checker);
-  cache?.save();
-  return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics] };
+  paths: readonly string[],
+  options: LoadOptions & { cache: DefinitionCache },
+): Promise<LoadedDefinitions<DefinitionSummary>> {
+  const { cache } = options;
+  const read = readDefinitionFiles(paths, cwd, configs[0]!.rootDir);
+  const { checker, threads } = await checkAhead(read.files, configs, options.threads, {
+    cached: (file, config) => cache.lookup(file, config),
+    checked: (file, config, check) => cache.store(file, config, check),
+  });
+  const checked =
+    configs.length === 1
+      ? checkDefinitionFiles(read.files, configs[0]!, checker)
+      : checkEveryEnvironment(read.files, configs, checker);
+  cache.save();
+  return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics], threads };
+}
+
+/** Where the checks of files come from before they are made, and what is kept of those made. */
+interface CheckSource<D extends DefinitionSummary> {
+  cached: (file: DefinitionFile, config: RuleConfig) => FileCheck<D> | undefined;
+  checked: (file: DefinitionFile, config: RuleConfig, check: FileCheck) => FileCheck<D>;
+}
+
+const WHOLE: CheckSource<ExportDefinition> = { cached: () => undefined, checked: (_file, _config, check) => check };
+
+/**
+ * Checks every file in every config that `source` has no check of, on several threads when there are many;
+ * returns a checker that answers from those checks.
+ */
+async function checkAhead<D extends DefinitionSummary>(
+  files: readonly DefinitionFile[],
+  configs: readonly RuleConfig[],
+  threads = availableParallelism(),
+  source: CheckSource<D>,
+): Promise<{ checker: FileChecker<D>; threads: number }> {
+  const known = new Map<RuleConfig, Map<DefinitionFile, FileCheck<D>>>();
+  const tasks: CheckTask[] = [];
+  configs.forEach((config, index) => {
+    const checks = new Map<DefinitionFile, FileCheck<D>>();
+    known.set(config, checks);
+    for (const file of files) {
+      const cached = source.cached(file, config);
+      if (cached === undefined) tasks.push({ file, config: index });
+      else checks.set(file, cached);
+    }
+  });
+  const { results, threads: used } = await checkInParallel(tasks, configs, threads);
+  tasks.forEach((task, i) => {
+    const config = configs[task.config]!;
+    known.get(config)!.set(task.file, source.checked(task.file, config, results[i]!));
+  });
+  const checker: FileChecker<D> = (file, config) =>
+    known.get(config)?.get(file) ?? source.checked(file, config, checkDefinitionFile(file, config));
+  return { checker, threads: used };
 }
 
 /** The project's definitions, or a usage error listing every problem (commands other than validate). */

@@ -1,6 +1,6 @@
 // End to end: the built CLI in temporary directories, on good and bad trees.
 
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definitionYaml, miniRepo, repoWithBundledExports } from '../support/fixtures.js';
@@ -131,7 +131,7 @@ describe('the validate cache', () => {
     const first = runCli(['validate', '--format', 'json'], { cwd: dir });
     expect(first.code).toBe(1);
     const cache = join(dir, '.cxone-exports', '.cache');
-    expect(readdirSync(join(cache, 'definitions'))).toHaveLength(2);
+    expect(readFileSync(join(cache, 'definitions.cache'), 'utf8').trim().split('\n')).toHaveLength(1 + 2);
     expect(runCli(['validate', '--format', 'json'], { cwd: dir })).toEqual(first);
     // Another file's change is checked again; the one that did not change comes from the cache.
     writeFileSync(join(dir, 'exports', 'good.yaml'), definitionYaml('good', ['maxRows: 7', 'delimiter: pipe']));
@@ -140,6 +140,32 @@ describe('the validate cache', () => {
     rmSync(cache, { recursive: true });
     writeFileSync(cache, 'not a directory');
     expect(runCli(['validate', '--format', 'json'], { cwd: dir })).toEqual(first);
+  });
+});
+
+describe('validate on many files', () => {
+  it('checks them on two threads and reports exactly what one thread reports', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) {
+      const name = `export-${String(i).padStart(3, '0')}`;
+      // Every tenth file has a problem, and two files set the same name: problems of files and across them.
+      const format = i % 10 === 3 ? ['maxRows: 0', 'delimter: comma'] : ['maxRows: 1000'];
+      files[`exports/team-${i % 4}/${name}.yaml`] = definitionYaml(i === 77 ? 'export-011' : name, format);
+    }
+    const dir = miniRepo(files);
+    const cache = join(dir, '.cxone-exports', '.cache');
+    const alone = runCli(['-v', 'validate', '--jobs', '1', '--format', 'json'], { cwd: dir });
+    rmSync(cache, { recursive: true });
+    const shared = runCli(['-v', 'validate', '--jobs', '2', '--format', 'json'], { cwd: dir });
+    expect(alone.stderr).toMatch(/validate: 120 files, 120 documents in \d+ ms on 1 thread\n/);
+    expect(shared.stderr).toMatch(/validate: 120 files, 120 documents in \d+ ms on 2 threads\n/);
+    expect(shared.code).toBe(1);
+    expect(shared.stdout).toBe(alone.stdout);
+    const problems = JSON.parse(shared.stdout) as { rule: string }[];
+    expect(problems.filter((p) => p.rule === 'unique-name')).toHaveLength(2);
+    expect(problems.length).toBeGreaterThan(24);
+    // What the threads found is what the cache answers with next time.
+    expect(runCli(['validate', '--format', 'json'], { cwd: dir }).stdout).toBe(alone.stdout);
   });
 });
 

@@ -2,10 +2,12 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../command-descriptor.js';
+import { integerOption } from '../option-parsers.js';
 import type { DiagnosticFormat } from '../render-diagnostics.js';
 
 export interface ValidateOptions {
   format?: DiagnosticFormat;
+  jobs?: number;
 }
 
 export const validateCommand: CommandDescriptor<ValidateOptions> = {
@@ -19,6 +21,10 @@ export const validateCommand: CommandDescriptor<ValidateOptions> = {
       '--format <format>',
       'output format (markdown: the pull-request comment that replaces the plan)',
     ).choices(['human', 'json', 'github', 'markdown']),
+    new Option(
+      '--jobs <n>',
+      'threads to check files on when there are many (default: one per core; 1: the main thread alone)',
+    ).argParser(integerOption(1, 64)),
   ],
   run: async (ctx, [paths], options) => (await import('../run/validate.js')).validate(ctx, paths as string[], options),
 };

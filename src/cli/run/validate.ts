@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../../config/project-config.js';
 import { DefinitionCache } from '../../definitions/definition-cache.js';
-import { loadDefinitions, loadDefinitionsForEveryEnvironment } from '../../definitions/load-definitions.js';
+import { validateDefinitions } from '../../definitions/load-definitions.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { DiagnosticsError } from '../../diagnostics/diagnostics-error.js';
 import { ExitError, UsageError } from '../../errors.js';
@@ -31,15 +31,11 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
   const { name, names } = config.environment;
   // Files checked before, unchanged, are not checked again (README, "validate": the cache).
   const cache = DefinitionCache.open(config.cacheDir);
-  const checked =
+  const configs =
     name === undefined && names.length > 0
-      ? await loadDefinitionsForEveryEnvironment(
-          await Promise.all(names.map((environment) => ctx.configFor(environment))),
-          ctx.cwd,
-          targets,
-          cache,
-        )
-      : await loadDefinitions(config, ctx.cwd, targets, cache);
+      ? await Promise.all(names.map((environment) => ctx.configFor(environment)))
+      : [config];
+  const checked = await validateDefinitions(configs, ctx.cwd, targets, { cache, threads: options.jobs });
   if (checked.fileCount === 0 && checked.diagnostics.length === 0) {
     const where = paths.length > 0 ? paths.join(', ') : `${relative(ctx.cwd, config.exportsDir) || '.'}/`;
     throw new UsageError(`nothing to validate: no *.yaml or *.yml files in ${where}`, {
@@ -47,7 +43,7 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
     });
   }
   ctx.logger.debug(
-    `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms`,
+    `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms on ${plural(checked.threads, 'thread')}`,
   );
   if (checked.diagnostics.length > 0) return problems(view, checked.diagnostics);
 

@@ -1,0 +1,90 @@
+// Checking many definition files on several threads: the main thread and `threads - 1` workers take batches
+// from one queue until it is empty, so a slow file or a late-starting worker leaves no thread idle. A batch a
+// worker could not finish (it failed to start, or died) goes back to the queue for the others. The results are
+// what checkDefinitionFile gives, in task order, whichever thread made them.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { checkDefinitionFile } from './check-definitions.js';
+import type { FileCheck } from './check-definitions.js';
+import type { CheckTask } from './check-worker.js';
+import type { RuleConfig } from './contract-rules.js';
+
+/** Files per message: enough that messaging costs little, few enough that the threads finish together. */
+const BATCH = 8;
+
+/** Below this many files, starting a worker (it loads the parser and the schemas) costs more than it saves. */
+export const PARALLEL_FROM_FILES = 64;
+
+// Beside this module in tsc's output and in the bundle (see build/finish-build.ts); absent when the sources run
+// directly, as in unit tests: then everything is checked on the main thread.
+const WORKER = fileURLToPath(new URL('./check-worker.js', import.meta.url));
+
+export async function checkInParallel(
+  tasks: readonly CheckTask[],
+  configs: readonly RuleConfig[],
+  threads: number,
+): Promise<{ results: FileCheck[]; threads: number }> {
+  const results = new Array<FileCheck>(tasks.length);
+  const queue: [number, number][] = [];
+  for (let start = 0; start < tasks.length; start += BATCH) queue.push([start, Math.min(tasks.length, start + BATCH)]);
+  const workerCount = tasks.length >= PARALLEL_FROM_FILES && existsSync(WORKER) ? threads - 1 : 0;
+  const plainConfigs = configs.map(plainRuleConfig);
+  const workers = Array.from({ length: Math.max(0, workerCount) }, () =>
+    runWorker(tasks, plainConfigs, queue, results),
+  );
+  for (let range = queue.shift(); range !== undefined; range = queue.shift()) {
+    for (let i = range[0]; i < range[1]; i++)
+      results[i] = checkDefinitionFile(tasks[i]!.file, configs[tasks[i]!.config]!);
+    // Let the workers' results in and their next batches out.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(workers);
+  // A worker that failed after the main thread's last batch left its batch in the queue.
+  for (let range = queue.shift(); range !== undefined; range = queue.shift())
+    for (let i = range[0]; i < range[1]; i++)
+      results[i] = checkDefinitionFile(tasks[i]!.file, configs[tasks[i]!.config]!);
+  return { results, threads: workers.length + 1 };
+}
+
+/** One worker's share: it takes batches until the queue is empty; resolves when it has exited. */
+function runWorker(
+  tasks: readonly CheckTask[],
+  configs: readonly RuleConfig[],
+  queue: [number, number][],
+  results: FileCheck[],
+): Promise<void> {
+  return new Promise((resolve) => {
+    const worker = new Worker(WORKER, { workerData: { configs } });
+    let current: [number, number] | undefined;
+    const sendNext = () => {
+      current = queue.shift();
+      worker.postMessage(current === undefined ? null : tasks.slice(current[0], current[1]));
+    };
+    worker.once('online', sendNext);
+    worker.on('message', (checks: FileCheck[]) => {
+      checks.forEach((check, offset) => (results[current![0] + offset] = check));
+      sendNext();
+    });
+    worker.once('error', () => {
+      // Its batch is checked by another thread; the check's result does not depend on which.
+      if (current !== undefined) queue.push(current);
+      current = undefined;
+    });
+    worker.once('exit', () => {
+      if (current !== undefined) queue.push(current);
+      resolve();
+    });
+  });
+}
+
+/** What a check reads of a config, as plain data a worker can be sent. */
+function plainRuleConfig(config: RuleConfig): RuleConfig {
+  const { limits, defaults, environment } = config;
+  return {
+    limits,
+    defaults,
+    ...(environment === undefined ? {} : { environment: { name: environment.name, names: environment.names } }),
+  };
+}
