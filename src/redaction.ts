@@ -3,6 +3,8 @@
 
 const REDACTED = '[REDACTED]';
 const secrets = new Set<string>();
+/** The secrets in the order they are removed; made again after one is registered (every audit line passes). */
+let longestFirst: string[] | undefined;
 
 // Shapes that hold secrets whatever their value: bearer tokens, and token or secret fields in JSON or forms.
 const SECRET_SHAPES: [RegExp, string][] = [
@@ -17,6 +19,7 @@ const SECRET_SHAPES: [RegExp, string][] = [
 /** Registers a secret, with the encodings it may travel in: URL and JSON escaping, hex, and base64. */
 export function registerSecret(value: string | undefined): void {
   if (value === undefined || value.length < 4) return;
+  longestFirst = undefined;
   secrets.add(value);
   secrets.add(encodeURIComponent(value));
   secrets.add(new URLSearchParams({ v: value }).toString().slice(2));
@@ -51,7 +54,8 @@ function base64Cores(bytes: Buffer): string[] {
 export function redactSecrets(text: string): string {
   let out = text;
   // Longest first, so a secret that contains another is removed whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
+  longestFirst ??= [...secrets].sort((a, b) => b.length - a.length);
+  for (const secret of longestFirst) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   for (const [pattern, replacement] of SECRET_SHAPES) out = out.replace(pattern, replacement);
   return out;
 }

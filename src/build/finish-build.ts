@@ -6,6 +6,8 @@
 // command needs only sometimes (apply's client, serve, the simulator, PostgreSQL) stays in chunks of its own
 // under dist/cli/chunks/, loaded by the same dynamic imports as in the sources.
 
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { writeCompiledSchemas } from '../diagnostics/schema-compiler.js';
 import { PACKAGE_ROOT } from '../package-files.js';
@@ -17,6 +19,8 @@ const REQUIRE_FOR_COMMONJS =
   'const require = createRequireForBundle(import.meta.url);';
 
 writeCompiledSchemas();
+// esbuild adds chunks and never removes them: those of an earlier build would pile up, and be packed.
+rmSync(join(PACKAGE_ROOT, 'dist/cli/chunks'), { recursive: true, force: true });
 
 // Each validator with the parts of ajv and ajv-formats it requires, in one file: no lookups in node_modules.
 await build({

@@ -68,10 +68,7 @@ export function createCallbackServer(options: ReceiverOptions): Server {
             : ['/healthz', '/metrics'].includes(url.pathname)
               ? url.pathname.slice(1)
               : 'other';
-        options.metrics.requestDuration.observe(
-          { method: req.method ?? 'GET', route, status: String(result.status) },
-          seconds,
-        );
+        options.metrics.observeRequest(req.method ?? 'GET', route, result.status, seconds);
         // The path only: a ?token= query must never reach a log.
         options.log(
           JSON.stringify({

@@ -18,11 +18,13 @@ import { FINISHED_STATUSES } from '../contract/execution-status.js';
 import { lockState } from '../state/lock-state.js';
 import { StateConflictError } from '../state/state-errors.js';
 import { commitsConcurrently, compactsState } from '../state/state-store.js';
-import type { StateStore } from '../state/state-store.js';
+import type { StateLock, StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
 
 /** How often a batch is decided again when other writers keep changing its entries first. */
 const MAX_CONFLICT_ATTEMPTS = 5;
+/** The longest the receiver keeps the state lock over consecutive batches of a flood. */
+const LOCK_HOLD_MS = 500;
 
 export type RecordOutcome =
   | { kind: 'recorded'; exportName: string; anomalies: string[] }
@@ -58,6 +60,8 @@ export class CallbackRecorder {
   /** Group commits made so far. */
   writes = 0;
   private failing: RecordingFailure | undefined;
+  /** The state lock, kept from one batch to the next while callbacks keep coming (see commit). */
+  private held: { lock: StateLock; since: number } | undefined;
 
   constructor(private readonly options: CallbackRecorderOptions) {
     // Whatever a failed batch half-did in memory is forgotten: the next batch reads the stored state again.
@@ -80,6 +84,15 @@ export class CallbackRecorder {
     return this.failing;
   }
 
+  /**
+   * Reads the state and indexes its executions before the first callback arrives, so that one does not wait for
+   * a state of thousands of entries to be read. The first batch still reads it again if it changed meanwhile,
+   * and a state that cannot be read now (the database not up yet) is the first batch's to read and report.
+   */
+  async prepare(): Promise<void> {
+    await this.currentView().catch(() => undefined);
+  }
+
   record(report: CompletionReport): Promise<RecordOutcome> {
     return this.commits.submit(report);
   }
@@ -87,6 +100,7 @@ export class CallbackRecorder {
   /** Waits for every queued event, then folds the state log into state.json. */
   async close(): Promise<void> {
     await this.commits.drain();
+    await this.release();
     if (this.patchesSinceCompaction > 0) await this.compact();
   }
 
@@ -94,12 +108,31 @@ export class CallbackRecorder {
     const { store } = this.options;
     // A backend that compares and swaps per entry records beside apply and other receivers, without the lock.
     if (commitsConcurrently(store)) return this.commitRetrying(reports);
-    const lock = await lockState(store, 'serve', { timeoutMs: this.options.lockTimeoutMs });
+    this.held ??= {
+      lock: await lockState(store, 'serve', { timeoutMs: this.options.lockTimeoutMs }),
+      since: this.nowMs(),
+    };
+    let failed = true;
     try {
-      return await this.commitOnce(reports);
+      const outcomes = await this.commitOnce(reports);
+      failed = false;
+      return outcomes;
     } finally {
-      await lock.release();
+      // In a flood the next batch is already waiting: it goes under the same lock, since taking the lock costs
+      // the file backend as much as a third of a batch. Never for longer than LOCK_HOLD_MS, so apply, waiting
+      // for the lock, is not kept out; and never past a failure, nor when no batch is waiting.
+      if (failed || this.commits.waiting === 0 || this.nowMs() - this.held.since >= LOCK_HOLD_MS) await this.release();
     }
+  }
+
+  private nowMs(): number {
+    return (this.options.now?.() ?? new Date()).getTime();
+  }
+
+  private async release(): Promise<void> {
+    const held = this.held;
+    this.held = undefined;
+    await held?.lock.release();
   }
 
   /** When another writer changed the same entries first, the batch is decided again on what it wrote. */

@@ -71,6 +71,7 @@ export async function receiveCallbacks(
     lockTimeoutMs: request.lockTimeoutMs,
     onFailure: (error) => view.recordFailed(error),
   });
+  await recorder.prepare();
   const rejections = new RejectionAudit({
     store,
     metrics,

@@ -27,6 +27,11 @@ export class GroupCommit<Item, Result> {
     });
   }
 
+  /** Items submitted since the batch being made durable began: the next batch. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   /** Waits until everything submitted so far has settled. */
   async drain(): Promise<void> {
     while (this.flushing !== undefined) await this.flushing;

@@ -1,4 +1,4 @@
-// Issue 6's figures: 10,000 signed callbacks for 10,000 executions known to state, sent from a second process
+// Issue 6's figures (issue 16 raised the bar to 0.5x): 10,000 signed callbacks for 10,000 executions known to state, sent from a second process
 // at concurrency 64, to `cxone-exports serve` and, in the same run, to a bare node:http server.
 
 import { spawn } from 'node:child_process';
@@ -22,7 +22,7 @@ export async function benchServe({ cli, dist, runs }) {
 
 /** The figures with the state in the local files, or (with `pgUrl`) in PostgreSQL. */
 async function benchServeOn(backend, { cli, dist, runs, pgUrl }) {
-  const rounds = Math.max(1, Math.min(runs, 3));
+  const rounds = Math.max(1, Math.min(runs, 5));
   const { LocalFileStore } = await import(`${dist}/state/local-file-store.js`);
   const { PgStore } = await import(`${dist}/state/pg/pg-store.js`);
   const { signCallback } = await import(`${dist}/contract/callback-signature.js`);
@@ -117,7 +117,8 @@ async function benchServeOn(backend, { cli, dist, runs, pgUrl }) {
     }
   }
   const rate = (r) => r.ok / (r.wallMs / 1000);
-  const ratio = median(ours.map(rate)) / median(bare.map(rate));
+  // Each round's two runs are next to each other in time: their ratio is spared the machine's slower spells.
+  const ratio = median(ours.map((r, i) => rate(r) / rate(bare[i])));
   const writes = median(ours.map((r) => r.writes));
   const durable = Math.min(...ours.map((r) => r.durable));
   const acknowledged = Math.min(...ours.map((r) => r.ok));
@@ -134,8 +135,8 @@ async function benchServeOn(backend, { cli, dist, runs, pgUrl }) {
     verdict(
       `serve (${backend}) / bare throughput`,
       `${fmt(ratio, 2)}x`,
-      '>= 0.3x, every acknowledged event durable',
-      ratio >= 0.3 && durable >= acknowledged && acknowledged === CALLBACKS,
+      '>= 0.5x, every acknowledged event durable',
+      ratio >= 0.5 && durable >= acknowledged && acknowledged === CALLBACKS,
     ),
     verdict(`state writes (${backend})`, String(writes), `far fewer than ${CALLBACKS}`, writes < CALLBACKS / 10),
   ].every(Boolean);

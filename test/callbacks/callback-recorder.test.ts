@@ -37,6 +37,18 @@ const completed = (id: string) => ({
   endTime: '2026-11-27T10:03:00Z',
 });
 
+/** Counts the locks taken on `store` from now on. */
+function countLocks(store: MemoryStore): () => number {
+  const tryLock = store.tryLock.bind(store);
+  let count = 0;
+  store.tryLock = (info) =>
+    tryLock(info).then((attempt) => {
+      if (attempt.acquired) count++;
+      return attempt;
+    });
+  return () => count;
+}
+
 describe('the callback recorder', () => {
   it('records a completion once: the same callback again is a duplicate, with no second event', async () => {
     const { store, recorder } = await recorderOn(1);
@@ -100,6 +112,33 @@ describe('the callback recorder', () => {
     expect(recorder.writes).toBeLessThanOrEqual(2);
     expect((await store.read()).state.serial).toBe(1 + recorder.writes);
     expect(store.events.filter((e) => e.event === 'execution.completed')).toHaveLength(50);
+  });
+
+  it('keeps the lock from one batch to the next while callbacks keep coming, and lets it go when they stop', async () => {
+    const { store, recorder } = await recorderOn(50);
+    const taken = countLocks(store);
+    const first = recorder.record(completed('exe-0'));
+    // These arrive while the first batch is being stored: the next batch, under the same lock.
+    const rest = Array.from({ length: 49 }, (_, i) => recorder.record(completed(`exe-${i + 1}`)));
+    await Promise.all([first, ...rest]);
+    expect(recorder.writes).toBe(2);
+    expect(taken()).toBe(1);
+    expect(await store.tryLock(lockInfo('apply'))).toEqual({ acquired: true });
+  });
+
+  it('lets the lock go between batches once it has held it for half a second, so apply gets its turn', async () => {
+    const store = new MemoryStore();
+    await seedState(store, queuedExports(50));
+    let clock = NOW.getTime();
+    // Every reading of the clock is 300 ms after the one before.
+    const now = () => new Date((clock += 300));
+    const recorder = new CallbackRecorder({ store, identity, metrics: new ReceiverMetrics(), lockTimeoutMs: 0, now });
+    const taken = countLocks(store);
+    const first = recorder.record(completed('exe-0'));
+    const rest = Array.from({ length: 49 }, (_, i) => recorder.record(completed(`exe-${i + 1}`)));
+    await Promise.all([first, ...rest]);
+    expect(recorder.writes).toBe(2);
+    expect(taken()).toBe(2);
   });
 
   it('while another command holds the lock, answers with a failure it reports, then recovers by itself', async () => {
