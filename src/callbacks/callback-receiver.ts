@@ -46,7 +46,7 @@ export function createCallbackServer(options: ReceiverOptions): Server {
   };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://receiver');
+    const url = requestTarget(req.url ?? '/');
     void answer(req, url)
       .catch((): Answer => ({ status: 500, body: { error: 'internal error' } }))
       .then((result) => {
@@ -83,7 +83,7 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       });
   };
 
-  async function answer(req: IncomingMessage, url: URL): Promise<Answer> {
+  async function answer(req: IncomingMessage, url: RequestTarget): Promise<Answer> {
     if (req.method === 'GET' && url.pathname === '/healthz') {
       // Unhealthy while callbacks cannot be recorded, so a load balancer or an alert notices.
       const failure = options.recorder.failure;
@@ -168,6 +168,21 @@ export function createCallbackServer(options: ReceiverOptions): Server {
   return options.tls === undefined
     ? createHttpServer(serverOptions, handler)
     : createHttpsServer({ ...serverOptions, ...options.tls }, handler);
+}
+
+interface RequestTarget {
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
+/**
+ * The path and query of a request target. The usual one, a plain path, is split by hand; anything else (dots,
+ * escapes, an absolute URL) is read by the URL parser, which resolves it.
+ */
+function requestTarget(target: string): RequestTarget {
+  const match = /^(\/[A-Za-z0-9_/-]*)(?:\?([^#]*))?$/.exec(target);
+  if (match === null) return new URL(target, 'http://receiver');
+  return { pathname: match[1]!, searchParams: new URLSearchParams(match[2] ?? '') };
 }
 
 /**

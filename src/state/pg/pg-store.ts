@@ -150,13 +150,14 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       await this.insertEvents(client, change.events);
       if (names.length === 0) return current.serial;
       const next = current.serial + 1;
-      const set = Object.entries(change.set);
-      if (set.length > 0)
+      // The entries as one JSON document, split by PostgreSQL: an array of JSON texts would have pg escape every
+      // quote of every entry.
+      if (Object.keys(change.set).length > 0)
         await client.query(
           `INSERT INTO ${this.s}.entries (state, name, entry, serial)
-             SELECT $1, n, e, $4 FROM unnest($2::text[], $3::json[]) AS t(n, e)
+             SELECT $1, t.key, t.value, $3 FROM json_each($2::json) AS t
            ON CONFLICT (state, name) DO UPDATE SET entry = EXCLUDED.entry, serial = EXCLUDED.serial`,
-          [this.state, set.map(([name]) => name), set.map(([, entry]) => JSON.stringify(entry)), next],
+          [this.state, JSON.stringify(change.set), next],
         );
       // A removed entry stays as a tombstone with its serial, so a writer that read it before is refused.
       if (change.remove.length > 0)
@@ -294,12 +295,11 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
         `INSERT INTO ${this.s}.states (name, lineage, serial, format_version) VALUES ($1, $2, $3, $4)`,
         [this.state, state.lineage, state.serial, state.version],
       );
-      const set = Object.entries(state.exports);
-      if (set.length > 0)
+      if (Object.keys(state.exports).length > 0)
         await client.query(
           `INSERT INTO ${this.s}.entries (state, name, entry, serial)
-             SELECT $1, n, e, $4 FROM unnest($2::text[], $3::json[]) AS t(n, e)`,
-          [this.state, set.map(([name]) => name), set.map(([, entry]) => JSON.stringify(entry)), state.serial],
+             SELECT $1, t.key, t.value, $3 FROM json_each($2::json) AS t`,
+          [this.state, JSON.stringify(state.exports), state.serial],
         );
       for await (const batch of events) await this.insertEvents(client, batch);
       return 'imported';
@@ -347,8 +347,8 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     if (events.length === 0) return;
     await client.query(
       `INSERT INTO ${this.s}.events (state, kind, event)
-         SELECT $1, k, e FROM unnest($2::text[], $3::json[]) WITH ORDINALITY AS t(k, e, n) ORDER BY n`,
-      [this.state, events.map((e) => e.event), events.map((e) => JSON.stringify(e))],
+         SELECT $1, t.e ->> 'event', t.e FROM json_array_elements($2::json) WITH ORDINALITY AS t(e, n) ORDER BY t.n`,
+      [this.state, JSON.stringify(events)],
     );
   }
 
