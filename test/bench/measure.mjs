@@ -25,13 +25,17 @@ export function timeNode(args, { runs = 5, beforeEach = () => {}, ...options } =
 /**
  * Runs several commands in turn, one run of each per round, so a change in the machine's speed during the
  * measurement (another process, the disk) weighs on all of them alike; returns each one's wall times and RSS.
+ * `beforeEach(command, run)` prepares each run.
  */
-export function timeNodeInterleaved(commands, { runs = 10, ...options } = {}) {
+export function timeNodeInterleaved(commands, { runs = 10, beforeEach = () => {}, ...options } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'cxone-bench-rss-'));
   const measured = commands.map(() => ({ wallMs: [], rssMb: [] }));
   try {
     for (let i = 0; i < runs; i++) {
-      commands.forEach((args, c) => record(measured[c], runOnce(args, join(dir, `rss-${c}-${i}`), options)));
+      commands.forEach((args, c) => {
+        beforeEach(c, i);
+        record(measured[c], runOnce(args, join(dir, `rss-${c}-${i}`), options));
+      });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -44,11 +48,13 @@ function record(measured, run) {
   measured.rssMb.push(run.rssMb);
 }
 
-function runOnce(args, rssFile, { cwd = process.cwd(), expectCode = 0, discardStdout = false } = {}) {
+function runOnce(args, rssFile, { cwd = process.cwd(), expectCode = 0, discardStdout = false, unsetEnv = [] } = {}) {
+  const env = { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' };
+  for (const name of unsetEnv) delete env[name];
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
     cwd,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+    env,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     stdio: ['ignore', discardStdout ? 'ignore' : 'pipe', 'pipe'],
