@@ -15,7 +15,7 @@ import type { RuleConfig } from './contract-rules.js';
 const BATCH = 8;
 
 /** Below this many files, starting a worker (it loads the parser and the schemas) costs more than it saves. */
-export const PARALLEL_FROM_FILES = 64;
+const PARALLEL_FROM_FILES = 64;
 
 // Beside this module in tsc's output and in the bundle (see build/finish-build.ts); absent when the sources run
 // directly, as in unit tests: then everything is checked on the main thread.
