@@ -79,7 +79,7 @@ describe('apply', () => {
     expect(post!.headers['idempotency-key']).toBe((await readState(dir)).exports.a!.lastExecution!.idempotencyKey);
   });
 
-  it('keeps one request at a time per data action, spaced, within the concurrency limit, even through 429s and 503s', async () => {
+  it('keeps one request at a time per data action, within the concurrency limit, even through 429s and 503s', async () => {
     const sim = await startSimulator({
       seed: 7,
       faults: { serverErrors: { rate: 0.15 }, rateLimit: { requestsPerSecond: 12, burst: 2, retryAfter: 'none' } },
@@ -101,9 +101,11 @@ describe('apply', () => {
     for (const post of posts) byAction.set(post.dataActionId!, [...(byAction.get(post.dataActionId!) ?? []), post]);
     for (const requests of byAction.values()) {
       for (let i = 1; i < requests.length; i++) {
-        // No overlap, and the spacing holds between all requests to one data action, retries included.
+        // No overlap between requests to one data action, retries included: a request is received only after the
+        // one before it was answered. (The spacing itself is a matter of time, checked on a clock the test drives
+        // in src/apply/request-gate.test.ts: measured here, where the simulator's receipt of one request can be
+        // late under load, it would be a guess.)
         expect(requests[i]!.receivedAt).toBeGreaterThanOrEqual(requests[i - 1]!.respondedAt!);
-        expect(requests[i]!.receivedAt - requests[i - 1]!.receivedAt).toBeGreaterThanOrEqual(120);
       }
     }
     // At most 3 data actions in flight at once.
