@@ -5,11 +5,11 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { checkDefinitionFile } from './check-definitions.js';
 import type { FileCheck } from './check-definitions.js';
 import type { CheckTask } from './check-worker.js';
 import type { RuleConfig } from './contract-rules.js';
+import type { Worker as WorkerThread } from 'node:worker_threads';
 
 /** Files per message: enough that messaging costs little, few enough that the threads finish together. */
 const BATCH = 8;
@@ -30,10 +30,14 @@ export async function checkInParallel(
   const queue: [number, number][] = [];
   for (let start = 0; start < tasks.length; start += BATCH) queue.push([start, Math.min(tasks.length, start + BATCH)]);
   const workerCount = tasks.length >= PARALLEL_FROM_FILES && existsSync(WORKER) ? threads - 1 : 0;
-  const plainConfigs = configs.map(plainRuleConfig);
-  const workers = Array.from({ length: Math.max(0, workerCount) }, () =>
-    runWorker(tasks, plainConfigs, queue, results),
-  );
+  const workers: Promise<void>[] = [];
+  if (workerCount > 0) {
+    // Loaded only when workers start: a small repository's check never pays for the module.
+    const { Worker } = await import('node:worker_threads');
+    const workerData = { configs: configs.map(plainRuleConfig) };
+    for (let i = 0; i < workerCount; i++)
+      workers.push(runWorker(new Worker(WORKER, { workerData }), tasks, queue, results));
+  }
   for (let range = queue.shift(); range !== undefined; range = queue.shift()) {
     for (let i = range[0]; i < range[1]; i++)
       results[i] = checkDefinitionFile(tasks[i]!.file, configs[tasks[i]!.config]!);
@@ -50,13 +54,12 @@ export async function checkInParallel(
 
 /** One worker's share: it takes batches until the queue is empty; resolves when it has exited. */
 function runWorker(
+  worker: WorkerThread,
   tasks: readonly CheckTask[],
-  configs: readonly RuleConfig[],
   queue: [number, number][],
   results: FileCheck[],
 ): Promise<void> {
   return new Promise((resolve) => {
-    const worker = new Worker(WORKER, { workerData: { configs } });
     let current: [number, number] | undefined;
     const sendNext = () => {
       current = queue.shift();
