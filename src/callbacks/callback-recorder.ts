@@ -1,6 +1,7 @@
 // Records completion callbacks in state and audit, by group commit: events that arrive together share one
 // short lock, one audit fsync and one state patch. Each caller hears back only when its own event is durable.
-// The lock is taken per batch, not for the receiver's lifetime, so apply can run beside it.
+// The lock is held per batch (or a flood's batches, up to half a second), never for the receiver's lifetime, so
+// apply can run beside it.
 
 import { stampEvent } from '../audit/audit-event.js';
 import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';

@@ -48,20 +48,6 @@ export class ReceiverMetrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  /** The histogram's series, by method, route and status: found once, not hashed from labels per request. */
-  private readonly requestSeries = new Map<string, { observe: (seconds: number) => void }>();
-
-  /** One request's duration, in the series of its method, route and status. */
-  observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let series = this.requestSeries.get(key);
-    if (series === undefined) {
-      series = this.requestDuration.labels({ method, route, status: String(status) });
-      this.requestSeries.set(key, series);
-    }
-    series.observe(seconds);
-  }
-
   readonly stateWrites = new Counter({
     name: 'cxone_exports_state_writes_total',
     help: 'State writes made by the receiver (one per group commit).',
@@ -90,6 +76,8 @@ export class ReceiverMetrics {
     labelNames: ['export'],
     registers: [this.registry],
   });
+  /** The histogram's series, by method, route and status: found once, not hashed from labels per request. */
+  private readonly requestSeries = new Map<string, { observe: (seconds: number) => void }>();
   private completed = 0;
   private finished = 0;
   /** Executions already counted: each counts once, as `status` counts it, whatever was redelivered. */
@@ -134,6 +122,17 @@ export class ReceiverMetrics {
       if (scheduled.nextTick !== null) this.nextRun.set({ export: name }, Date.parse(scheduled.nextTick) / 1000);
       this.stale.set({ export: name }, scheduled.stale ? 1 : 0);
     }
+  }
+
+  /** One request's duration, in the series of its method, route and status. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = this.requestDuration.labels({ method, route, status: String(status) });
+      this.requestSeries.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   recordRejection(reason: string): void {

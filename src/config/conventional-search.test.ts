@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { miniRepo } from '../../test/support/fixtures.js';
-import { searchDirectory } from './conventional-search.js';
+import { cosmiconfigHasMetaConfig, searchDirectory } from './conventional-search.js';
 import { MODULE_NAME, SEARCH_PLACES, explorer } from './load-config.js';
 
 const YAML = 'limits: { maxRows: 7 }\n';
@@ -30,9 +30,9 @@ describe('the conventional config search', () => {
 
   it('leaves the search to cosmiconfig when its meta config could change where it looks', () => {
     const dir = miniRepo({ 'cxone-exports.config.yaml': YAML, '.config/config.yaml': 'searchPlaces: [x.yaml]\n' });
-    expect(searchDirectory(dir, SEARCH_PLACES, MODULE_NAME, dir)).toBeUndefined();
+    expect(cosmiconfigHasMetaConfig(dir)).toBe(true);
     const withKey = miniRepo({ 'package.json': '{"cosmiconfig": {}}', 'cxone-exports.config.yaml': YAML });
-    expect(searchDirectory(withKey, SEARCH_PLACES, MODULE_NAME, withKey)).toBeUndefined();
-    expect(searchDirectory(dir, SEARCH_PLACES, MODULE_NAME, miniRepo({}))).not.toBeUndefined();
+    expect(cosmiconfigHasMetaConfig(withKey)).toBe(true);
+    expect(cosmiconfigHasMetaConfig(miniRepo({ 'package.json': '{"name": "x"}' }))).toBe(false);
   });
 });

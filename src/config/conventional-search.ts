@@ -26,17 +26,14 @@ const META_CONFIG_PLACES = ['package.yaml', '.config/config.json', '.config/conf
 const READ_BY_US = new Set(['.yaml', '.yml', '']);
 
 /**
- * The config in `dir` as cosmiconfig's search would find it: the found file, null when none of `places` holds a
- * config, or undefined when only cosmiconfig can tell.
+ * The config in `dir` as cosmiconfig's search would find it, when it has no meta config: the found file, null when
+ * none of `places` holds a config, or undefined when only cosmiconfig can tell.
  */
 export function searchDirectory(
   dir: string,
   places: readonly string[],
   moduleName: string,
-  workingDirectory = process.cwd(),
 ): FoundConfig | null | undefined {
-  // cosmiconfig reads its meta config from the process's working directory, whatever directory is searched.
-  if (cosmiconfigHasMetaConfig(workingDirectory)) return undefined;
   for (const place of places) {
     const filepath = join(dir, place);
     const stats = statSync(filepath, { throwIfNoEntry: false });
@@ -71,7 +68,11 @@ function packageProperty(text: string, moduleName: string): unknown {
   }
 }
 
-function cosmiconfigHasMetaConfig(cwd: string): boolean {
+/**
+ * Whether cosmiconfig finds a meta config (its own options) in `cwd`, the process's working directory whatever
+ * directory is searched: then the whole search is cosmiconfig's. Asked once per search.
+ */
+export function cosmiconfigHasMetaConfig(cwd: string): boolean {
   if (META_CONFIG_PLACES.some((place) => statSync(join(cwd, place), { throwIfNoEntry: false }) !== undefined))
     return true;
   const pkg = statSync(join(cwd, 'package.json'), { throwIfNoEntry: false });

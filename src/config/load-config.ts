@@ -7,7 +7,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { parseYamlFile } from '../diagnostics/yaml-document.js';
 import { UsageError } from '../errors.js';
-import { searchDirectory } from './conventional-search.js';
+import { cosmiconfigHasMetaConfig, searchDirectory } from './conventional-search.js';
 import type { FoundConfig } from './conventional-search.js';
 import { parseConfig } from './parse-config.js';
 import type { Environment, RawConfig } from './parse-config.js';
@@ -79,10 +79,11 @@ async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' 
           hint: 'Add at least one key, or leave --config out to use the defaults.',
         });
     } else {
+      const ownSearch = !cosmiconfigHasMetaConfig(process.cwd());
       for (const dir of searchDirectories(cwd)) {
         // cosmiconfig reads what it finds; a FIFO would block it forever, so look before it does.
         for (const place of SEARCH_PLACES) refuseIrregularFile(join(dir, place), cwd);
-        const answered = searchDirectory(dir, SEARCH_PLACES, MODULE_NAME);
+        const answered = ownSearch ? searchDirectory(dir, SEARCH_PLACES, MODULE_NAME) : undefined;
         found = answered !== undefined ? answered : await (await explorer()).search(dir);
         if (found !== null) break;
       }

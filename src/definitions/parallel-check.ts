@@ -38,17 +38,17 @@ export async function checkInParallel(
     for (let i = 0; i < workerCount; i++)
       workers.push(runWorker(new Worker(WORKER, { workerData }), tasks, queue, results));
   }
+  const checkHere = ([start, end]: [number, number]) => {
+    for (let i = start; i < end; i++) results[i] = checkDefinitionFile(tasks[i]!.file, configs[tasks[i]!.config]!);
+  };
   for (let range = queue.shift(); range !== undefined; range = queue.shift()) {
-    for (let i = range[0]; i < range[1]; i++)
-      results[i] = checkDefinitionFile(tasks[i]!.file, configs[tasks[i]!.config]!);
+    checkHere(range);
     // Let the workers' results in and their next batches out.
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.all(workers);
   // A worker that failed after the main thread's last batch left its batch in the queue.
-  for (let range = queue.shift(); range !== undefined; range = queue.shift())
-    for (let i = range[0]; i < range[1]; i++)
-      results[i] = checkDefinitionFile(tasks[i]!.file, configs[tasks[i]!.config]!);
+  for (let range = queue.shift(); range !== undefined; range = queue.shift()) checkHere(range);
   return { results, threads: workers.length + 1 };
 }
 

@@ -13,7 +13,7 @@ const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion
 const NOW = new Date('2026-11-27T10:05:00.000Z');
 
 /** A store holding `count` exports, each with a queued execution `exe-<i>`, and a recorder on it. */
-async function recorderOn(count: number, lockTimeoutMs = 0) {
+async function recorderOn(count: number, { now = () => NOW }: { now?: () => Date } = {}) {
   const store = new MemoryStore();
   await seedState(store, queuedExports(count));
   const metrics = new ReceiverMetrics();
@@ -22,8 +22,8 @@ async function recorderOn(count: number, lockTimeoutMs = 0) {
     store,
     identity,
     metrics,
-    lockTimeoutMs,
-    now: () => NOW,
+    lockTimeoutMs: 0,
+    now,
     onFailure: (error) => failures.push(error),
   });
   return { store, metrics, recorder, failures };
@@ -36,6 +36,13 @@ const completed = (id: string) => ({
   startTime: '2026-11-27T10:01:00Z',
   endTime: '2026-11-27T10:03:00Z',
 });
+
+/** Callbacks for exe-0 to exe-49: the first alone, the others while it is being stored (the next batch). */
+async function twoBatches(recorder: CallbackRecorder): Promise<void> {
+  const first = recorder.record(completed('exe-0'));
+  const rest = Array.from({ length: 49 }, (_, i) => recorder.record(completed(`exe-${i + 1}`)));
+  await Promise.all([first, ...rest]);
+}
 
 /** Counts the locks taken on `store` from now on. */
 function countLocks(store: MemoryStore): () => number {
@@ -117,26 +124,18 @@ describe('the callback recorder', () => {
   it('keeps the lock from one batch to the next while callbacks keep coming, and lets it go when they stop', async () => {
     const { store, recorder } = await recorderOn(50);
     const taken = countLocks(store);
-    const first = recorder.record(completed('exe-0'));
-    // These arrive while the first batch is being stored: the next batch, under the same lock.
-    const rest = Array.from({ length: 49 }, (_, i) => recorder.record(completed(`exe-${i + 1}`)));
-    await Promise.all([first, ...rest]);
+    await twoBatches(recorder);
     expect(recorder.writes).toBe(2);
     expect(taken()).toBe(1);
     expect(await store.tryLock(lockInfo('apply'))).toEqual({ acquired: true });
   });
 
   it('lets the lock go between batches once it has held it for half a second, so apply gets its turn', async () => {
-    const store = new MemoryStore();
-    await seedState(store, queuedExports(50));
     let clock = NOW.getTime();
     // Every reading of the clock is 300 ms after the one before.
-    const now = () => new Date((clock += 300));
-    const recorder = new CallbackRecorder({ store, identity, metrics: new ReceiverMetrics(), lockTimeoutMs: 0, now });
+    const { store, recorder } = await recorderOn(50, { now: () => new Date((clock += 300)) });
     const taken = countLocks(store);
-    const first = recorder.record(completed('exe-0'));
-    const rest = Array.from({ length: 49 }, (_, i) => recorder.record(completed(`exe-${i + 1}`)));
-    await Promise.all([first, ...rest]);
+    await twoBatches(recorder);
     expect(recorder.writes).toBe(2);
     expect(taken()).toBe(2);
   });
