@@ -24,8 +24,7 @@ export const SEARCH_PLACES = [
   ...['yaml', 'yml', 'json', 'js', 'mjs', 'cjs'].map((ext) => `${MODULE_NAME}.config.${ext}`),
 ];
 
-// YAML forms are read by us with the `yaml` package (positions, duplicate keys); cosmiconfig only finds them.
-const FOUND_ONLY = () => ({});
+// Forms whose positions we read ourselves with the `yaml` package (JSON is YAML too).
 const YAML_FORMS = new Set(['.yaml', '.yml', '.json', '']);
 
 export interface LoadConfigOptions {
@@ -110,13 +109,8 @@ async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' 
 
 /** cosmiconfig, set up for this tool: loaded on first use. */
 export async function explorer() {
-  const { cosmiconfig } = await import('cosmiconfig');
-  return cosmiconfig(MODULE_NAME, {
-    searchPlaces: SEARCH_PLACES,
-    searchStrategy: 'none',
-    loaders: { '.yaml': FOUND_ONLY, '.yml': FOUND_ONLY, noExt: FOUND_ONLY },
-    cache: false,
-  });
+  const { configExplorer } = await import('./cosmiconfig-explorer.js');
+  return configExplorer(MODULE_NAME, SEARCH_PLACES);
 }
 
 function rawFromFile(filepath: string, loaded: unknown, cwd: string): RawConfig {

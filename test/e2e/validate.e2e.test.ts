@@ -184,6 +184,23 @@ describe('cxone-exports', () => {
     expect(badChoice.stderr).toContain('Allowed choices are human, json, github');
   });
 
+  it('reads a config written in JSON or JavaScript, and names one that does not parse', () => {
+    const defs = { '.git/HEAD': '', 'defs/a.yaml': definitionYaml('a') };
+    for (const [file, text] of [
+      ['cxone-exports.config.json', '{"exportsDir": "defs"}'],
+      ['cxone-exports.config.cjs', 'module.exports = { exportsDir: "defs" };'],
+      ['.cxone-exportsrc.json', '{"exportsDir": "defs"}'],
+    ]) {
+      const result = runCli(['validate'], { cwd: miniRepo({ ...defs, [file!]: text! }) });
+      expect(result, file).toMatchObject({ code: 0, stdout: '✔ 1 export definition in 1 file is valid.\n' });
+    }
+    const broken = runCli(['validate'], { cwd: miniRepo({ ...defs, 'cxone-exports.config.json': '{"exportsDir": ' }) });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('could not read the config');
+    expect(broken.stderr).toContain('cxone-exports.config.json');
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('names a missing -C directory', () => {
     const result = runCli(['-C', '/no/such/dir', 'validate'], { cwd: ROOT });
     expect(result.code).toBe(1);
