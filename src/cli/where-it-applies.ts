@@ -13,5 +13,11 @@ export function whereItApplies(config: ProjectConfig, stateLocation: string): st
   // The token endpoint is named only when a variable chose it: otherwise it is the config's, like the API's.
   const auth =
     fromVariable(urlSources.authUrl) === '' ? '' : `; auth ${config.authUrl}${fromVariable(urlSources.authUrl)}`;
-  return `Environment ${name}: API ${config.apiUrl}${fromVariable(urlSources.apiUrl)}${auth}; state ${stateLocation}`;
+  // A variable the environment's own URL overrides is named, so a leftover in a shell is seen, not guessed at.
+  const ignored = config.environment.ignoredVariables;
+  const overridden =
+    ignored.length === 0
+      ? ''
+      : ` (${ignored.join(' and ')} ${ignored.length === 1 ? 'is' : 'are'} set but not used: ${name} names its own)`;
+  return `Environment ${name}: API ${config.apiUrl}${fromVariable(urlSources.apiUrl)}${auth}${overridden}; state ${stateLocation}`;
 }

@@ -22,8 +22,15 @@ export async function withStateStoreOf<T>(
   work: (store: StateStore, config: ProjectConfig) => Promise<T>,
 ): Promise<T> {
   const config = requireEnvironment(given);
-  const store = await openStateStore(config, ctx.cwd, ctx.env);
+  const store = await openStateStore(config, ctx.cwd, ctx.env, {
+    onAdopted: (owner) =>
+      ctx.logger.warn(
+        `Note: ${store.location} was written before states recorded their environment; it now belongs to ${owner.environment}${owner.tenantId === undefined ? '' : ` (tenant ${owner.tenantId})`}, and refuses any other.`,
+      ),
+  });
   try {
+    // Another environment's state stops the command here, before anything is locked, read, written or sent.
+    await store.storedOwner();
     return await work(store, config);
   } finally {
     await closeStore(store);

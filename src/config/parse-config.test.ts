@@ -164,15 +164,77 @@ describe('parseConfig', () => {
 
     it('keeps each local state in a folder of its own, and says when a variable chose the API', () => {
       const local = { ...value, backend: { type: 'local' } };
-      const sandbox = parseConfig(raw(local), { CXONE_API_URL: 'http://127.0.0.1:9' }, 'sandbox');
+      const production = parseConfig(raw(local), { CXONE_API_URL: 'http://127.0.0.1:9' }, 'us-prod');
+      expect(production).toMatchObject({
+        ok: true,
+        config: {
+          stateDir: '/repo/.cxone-exports/us-prod',
+          apiUrl: 'http://127.0.0.1:9',
+          environment: { urlSources: { apiUrl: 'CXONE_API_URL', authUrl: 'default' }, ignoredVariables: [] },
+        },
+      });
+    });
+
+    it("never lets a shell's CXONE_API_URL redirect an environment that names its own API", () => {
+      // Issue 22, point 6: with only CXONE_API_URL set (production's), sandbox's token went to production's API.
+      const shell = { CXONE_API_URL: 'https://api-prod.example.com', CXONE_AUTH_URL: 'https://auth-prod.example.com' };
+      const sandbox = parseConfig(raw(value), shell, 'sandbox');
       expect(sandbox).toMatchObject({
         ok: true,
         config: {
-          stateDir: '/repo/.cxone-exports/sandbox',
-          apiUrl: 'http://127.0.0.1:9',
-          environment: { urlSources: { apiUrl: 'CXONE_API_URL', authUrl: 'default' } },
+          apiUrl: 'https://api-sbx.example.com',
+          authUrl: 'https://auth-prod.example.com',
+          environment: {
+            urlSources: { apiUrl: 'config', authUrl: 'CXONE_AUTH_URL' },
+            ignoredVariables: ['CXONE_API_URL'],
+          },
         },
       });
+      // An ignored variable is not judged either: a bad value there cannot stop sandbox.
+      expect(parseConfig(raw(value), { CXONE_API_URL: 'not a url' }, 'sandbox').ok).toBe(true);
+    });
+
+    it('refuses two environments that resolve to one PostgreSQL state, at the line that makes them meet', () => {
+      // Issue 22, point 1: `init --environments --backend pg` wrote this, and production never ran anything.
+      const shared = {
+        backend: { type: 'pg', schema: 'cxone_exports', stateName: 'default' },
+        environments: { sandbox: {}, production: { promoteFrom: 'sandbox' } },
+      };
+      const result = parseConfig(raw(shared), {}, 'production');
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.diagnostics).toEqual([
+        expect.objectContaining({
+          rule: 'shared-state',
+          line: 2, // ['backend', 'stateName'] in the fake positions
+          message: expect.stringContaining(
+            'environments sandbox and production share one state (PostgreSQL cxone_exports.default)',
+          ) as string,
+        }),
+      ]);
+      expect(result.diagnostics[0]!.message).toContain('remove backend.stateName at the top level');
+      // Without the shared name, each environment's state is its own.
+      const own = { ...shared, backend: { type: 'pg' } };
+      for (const name of ['sandbox', 'production'])
+        expect(parseConfig(raw(own), {}, name)).toMatchObject({
+          ok: true,
+          config: { backend: { schema: 'cxone_exports', stateName: name } },
+        });
+      // An environment that takes another's name meets it too, and is named as the line to change.
+      const taken = {
+        ...own,
+        environments: { sandbox: {}, production: { backend: { type: 'pg', stateName: 'sandbox' } } },
+      };
+      const clash = parseConfig(raw(taken), {});
+      expect(clash.ok).toBe(false);
+      if (clash.ok) return;
+      expect(clash.diagnostics[0]!.message).toContain('from environments.production');
+      // Another schema keeps them apart.
+      const apart = {
+        ...shared,
+        environments: { sandbox: {}, production: { backend: { type: 'pg', schema: 'prod' } } },
+      };
+      expect(parseConfig(raw(apart), {}, 'sandbox').ok).toBe(true);
     });
 
     it('refuses an --env it does not define, and a promoteFrom that names none, saying which exist', () => {

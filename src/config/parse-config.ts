@@ -79,6 +79,9 @@ const ENVIRONMENT_KEYS = [
   'backend',
 ] as const;
 
+/** The schema a pg backend's tables live in unless the config names another. */
+export const DEFAULT_PG_SCHEMA = 'cxone_exports';
+
 /** The implicit environment of a config that defines none. */
 export const DEFAULT_ENVIRONMENT = 'default';
 
@@ -152,9 +155,22 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
           ),
         );
 
+  diagnostics.push(...sharedStateProblems(top, names, problem));
+
   const flow = shape.auth?.flow === 'access_key' ? 'access_key' : 'client_credentials';
-  const authFromEnv = urlFromEnvironment(env, 'CXONE_AUTH_URL', diagnostics);
-  const apiFromEnv = urlFromEnvironment(env, 'CXONE_API_URL', diagnostics);
+  // A URL in the environment's own section is that tenant's: a variable left in a shell never redirects it (a
+  // sandbox token sent to production's API). The variables stand in for the top level only.
+  const ownsUrl = (key: 'authUrl' | 'apiUrl') => own?.[key] !== undefined;
+  const ignoredVariables = (
+    [
+      ['authUrl', 'CXONE_AUTH_URL'],
+      ['apiUrl', 'CXONE_API_URL'],
+    ] as const
+  )
+    .filter(([key, variable]) => ownsUrl(key) && nonEmptyVariable(env, variable))
+    .map(([, variable]) => variable);
+  const authFromEnv = ownsUrl('authUrl') ? undefined : urlFromEnvironment(env, 'CXONE_AUTH_URL', diagnostics);
+  const apiFromEnv = ownsUrl('apiUrl') ? undefined : urlFromEnvironment(env, 'CXONE_API_URL', diagnostics);
   const authUrl = authFromEnv ?? shape.authUrl ?? DEFAULT_URLS[flow];
   const apiUrl = apiFromEnv ?? shape.apiUrl ?? 'https://api.us1.cxone.com';
   const urlSource = (fromEnv: string | undefined, variable: UrlSource, configured: string | undefined): UrlSource =>
@@ -219,7 +235,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
         shape.backend?.type === 'pg'
           ? {
               type: 'pg',
-              schema: shape.backend.schema ?? 'cxone_exports',
+              schema: shape.backend.schema ?? DEFAULT_PG_SCHEMA,
               // Environments never share a state by accident: each gets its own name unless told otherwise.
               stateName: shape.backend.stateName ?? (names.length > 0 && chosen !== undefined ? chosen : 'default'),
               skipSchemaCreation: shape.backend.skipSchemaCreation ?? false,
@@ -235,6 +251,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
           apiUrl: urlSource(apiFromEnv, 'CXONE_API_URL', shape.apiUrl),
           authUrl: urlSource(authFromEnv, 'CXONE_AUTH_URL', shape.authUrl),
         },
+        ignoredVariables,
       },
     },
   };
@@ -287,6 +304,51 @@ function credentialVariables(
     accessKeyId: named.accessKeyId ?? `${prefix}ACCESS_KEY_ID`,
     accessKeySecret: named.accessKeySecret ?? `${prefix}ACCESS_KEY_SECRET`,
   };
+}
+
+/**
+ * Two environments whose states resolve to one place (the same PostgreSQL schema and state name: the database
+ * comes from the process environment, so one is assumed) would each apply over the other's record, so each is
+ * told apart or the config is refused, at the line that makes them meet. Local states are always apart: each
+ * environment's is a folder of its own under stateDir.
+ */
+function sharedStateProblems(
+  top: RawShape,
+  names: readonly string[],
+  problem: (path: JsonPath, target: LocateTarget, message: string, rule: string) => Diagnostic,
+): Diagnostic[] {
+  const byLocation = new Map<string, string[]>();
+  for (const name of names) {
+    const backend = mergeEnvironment(top, top.environments?.[name]).backend;
+    if (backend?.type !== 'pg') continue;
+    const location = `${String(backend.schema ?? DEFAULT_PG_SCHEMA)}.${String(backend.stateName ?? name)}`;
+    byLocation.set(location, [...(byLocation.get(location) ?? []), name]);
+  }
+  const problems: Diagnostic[] = [];
+  for (const [location, sharing] of byLocation) {
+    if (sharing.length < 2) continue;
+    // The line to change: where the shared name is written (an environment's own, else the top level's).
+    const writer = sharing.find((name) => valueAt(top.environments?.[name], ['backend', 'stateName']) !== undefined);
+    const path: JsonPath =
+      writer !== undefined
+        ? ['environments', writer, 'backend', 'stateName']
+        : valueAt(top, ['backend', 'stateName']) !== undefined
+          ? ['backend', 'stateName']
+          : ['environments', sharing[1]!];
+    problems.push(
+      problem(
+        path,
+        'value',
+        `environments ${sharing.join(' and ')} share one state (PostgreSQL ${location}), so each would apply over the other's record; remove backend.stateName${writer === undefined ? ' at the top level' : ` from environments.${writer}`} (each environment then uses its own name as its state name) or give each environment a stateName of its own`,
+        'shared-state',
+      ),
+    );
+  }
+  return problems;
+}
+
+function nonEmptyVariable(env: Environment, name: string): boolean {
+  return (env[name] ?? '').trim() !== '';
 }
 
 function urlFromEnvironment(env: Environment, name: string, diagnostics: Diagnostic[]): string | undefined {

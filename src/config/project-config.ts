@@ -72,6 +72,8 @@ export interface EnvironmentConfig {
   credentialVariables: CredentialVariables;
   /** Where apiUrl and authUrl came from, so a leftover variable in a shell is shown, not silently obeyed. */
   urlSources: { apiUrl: UrlSource; authUrl: UrlSource };
+  /** CXONE_API_URL or CXONE_AUTH_URL set in the shell but not obeyed, because the environment names its own URL. */
+  ignoredVariables: ('CXONE_API_URL' | 'CXONE_AUTH_URL')[];
 }
 
 export interface CredentialVariables {

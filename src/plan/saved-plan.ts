@@ -9,7 +9,19 @@ import type { StateSnapshot } from '../state/state-store.js';
 import { PLAN_FORMAT_VERSION } from './plan-model.js';
 import type { Plan } from './plan-model.js';
 
-export interface SavedPlan extends Plan {
+/** Where a saved plan was made, and so the only place it applies (Terraform binds a plan to its workspace). */
+export interface PlanBinding {
+  /** The environment it was made for; null for a config that defines none. */
+  environment: string | null;
+  /** The CXone API its submissions go to. */
+  apiUrl: string;
+  /** The tenant the environment names, if it names one. */
+  tenantId: string | null;
+  /** The state it was planned against: its backend and location (`local .cxone-exports/sandbox`, `pg …`). */
+  backend: string;
+}
+
+export interface SavedPlan extends Plan, PlanBinding {
   toolVersion: string;
   /** False when the plan was made with no state stored at all. */
   stateExisted: boolean;
@@ -21,6 +33,7 @@ export interface SavedPlan extends Plan {
 }
 
 export interface SealInputs {
+  binding: PlanBinding;
   stateExisted: boolean;
   definitions: readonly ExportDefinition[];
   targets: readonly string[];
@@ -31,6 +44,7 @@ export interface SealInputs {
 export function sealPlan(plan: Plan, inputs: SealInputs): SavedPlan {
   const unsealed: Omit<SavedPlan, 'checksum'> = {
     ...plan,
+    ...inputs.binding,
     toolVersion: inputs.toolVersion,
     stateExisted: inputs.stateExisted,
     definitionHashes: Object.fromEntries(
@@ -89,7 +103,12 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
 /** The fields apply relies on that are absent or of the wrong type. */
 function missingFields(data: Partial<SavedPlan>): string[] {
   const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const nullableString = (value: unknown) => value === null || typeof value === 'string';
   const checks: [string, boolean][] = [
+    ['environment', nullableString(data.environment)],
+    ['apiUrl', typeof data.apiUrl === 'string'],
+    ['tenantId', nullableString(data.tenantId)],
+    ['backend', typeof data.backend === 'string'],
     ['lineage', typeof data.lineage === 'string'],
     ['serial', Number.isInteger(data.serial)],
     ['stateExisted', typeof data.stateExisted === 'boolean'],
@@ -111,6 +130,48 @@ function missingFields(data: Partial<SavedPlan>): string[] {
     ],
   ];
   return checks.filter(([, ok]) => !ok).map(([field]) => field);
+}
+
+/**
+ * Refuses a saved plan anywhere but where it was made: another environment (or none named), another API, tenant or
+ * state. Checked before any lock or request; the environment first, since it explains the rest.
+ */
+export function checkBinding(saved: SavedPlan, here: PlanBinding, file: string): void {
+  const made = saved.environment;
+  const apply = (environment: string | null) =>
+    `cxone-exports ${environment === null ? '' : `--env ${environment} `}apply ${file}`;
+  if (made !== here.environment) {
+    throw new UsageError(
+      made === null
+        ? `this plan was made for a config without environments, and this is ${here.environment ?? 'no environment'}; ${file} is not applied`
+        : here.environment === null
+          ? `this plan was made for ${made}, and no environment was named; ${file} is not applied`
+          : `this plan was made for ${made}, not ${here.environment}; ${file} is not applied, and nothing was locked or sent`,
+      {
+        hint:
+          made === null
+            ? `Make a plan in the environment to apply: cxone-exports --env ${here.environment ?? 'NAME'} plan --out ${file}`
+            : `Apply it where it was made: ${apply(made)}${
+                here.environment === null
+                  ? ''
+                  : `
+Or plan ${here.environment} itself: cxone-exports --env ${here.environment} plan --out ${file}`
+              }`,
+      },
+    );
+  }
+  const moved: string[] = [];
+  if (saved.apiUrl !== here.apiUrl) moved.push(`the API is ${here.apiUrl}, not ${saved.apiUrl}`);
+  if (saved.tenantId !== here.tenantId)
+    moved.push(`the tenant is ${here.tenantId ?? 'not named'}, not ${saved.tenantId ?? 'unnamed'}`);
+  if (saved.backend !== here.backend) moved.push(`the state is ${here.backend}, not ${saved.backend}`);
+  if (moved.length > 0)
+    throw new UsageError(
+      `this plan was made for ${made ?? 'this config'} elsewhere: ${moved.join('; ')}; ${file} is not applied, and nothing was locked or sent`,
+      {
+        hint: `Make the plan where it is applied: cxone-exports ${made === null ? '' : `--env ${made} `}plan --out ${file}`,
+      },
+    );
 }
 
 /** Why a saved plan no longer describes what apply would do; empty when it still does. */

@@ -26,11 +26,14 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import { AuditLog, auditLogPath } from '../audit/audit-log.js';
 import { scanAuditLog } from '../audit/scan-audit-log.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
+import { checkOwner, ownerOf, ownerToRecord } from './state-owner.js';
+import type { StateOwner } from './state-owner.js';
 import type {
   CommitBackFiles,
   LockAttempt,
   LockHooks,
   LockInfo,
+  OwnerOptions,
   StateCommit,
   StateCompaction,
   StatePatch,
@@ -38,7 +41,7 @@ import type {
   StateStore,
 } from './state-store.js';
 
-export interface LocalFileStoreOptions {
+export interface LocalFileStoreOptions extends OwnerOptions {
   stateDir: string;
   /** How paths are shown in messages (relative to the working directory). */
   displayDir?: string;
@@ -97,8 +100,16 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   async read(): Promise<StateSnapshot> {
     const current = await this.load();
     if (current === undefined) return { state: emptyState(randomUUID()), exists: false };
+    checkOwner(current.state, this.options.owner, this.location);
     // A fresh map of entries; the entries themselves are shared and must be replaced, never changed in place.
     return { state: { ...current.state, exports: { ...current.state.exports } }, exists: true };
+  }
+
+  async storedOwner(): Promise<StateOwner | undefined> {
+    const current = await this.load();
+    if (current === undefined) return undefined;
+    checkOwner(current.state, this.options.owner, this.location);
+    return ownerOf(current.state);
   }
 
   async readIfChanged(serial: number, lineage: string): Promise<StateSnapshot | undefined> {
@@ -128,9 +139,19 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, changes.lineage);
     if (current === undefined) {
-      // The first write of a state is a whole snapshot; the log only ever extends one.
-      const state: State = { ...emptyState(changes.lineage), exports: { ...changes.set } };
+      // The first write of a state is a whole snapshot, with its owner; the log only ever extends one.
+      const owner = ownerToRecord(undefined, this.options.owner)?.owner;
+      const state: State = { ...emptyState(changes.lineage), ...owner, exports: { ...changes.set } };
       return (await this.write(state, expectedSerial)).serial;
+    }
+    const recorded = ownerToRecord(current.state, this.options.owner);
+    if (recorded !== undefined) {
+      // Recording an owner rewrites the snapshot, once: the log's records carry entries only.
+      const exports = { ...current.state.exports, ...changes.set };
+      for (const name of changes.remove) delete exports[name];
+      const written = await this.write({ ...current.state, ...recorded.owner, exports }, expectedSerial);
+      if (recorded.adopted) this.options.onAdopted?.(recorded.owner);
+      return written.serial;
     }
     await this.backup();
     if (current.tornBytes > 0) {
@@ -162,7 +183,9 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 
   async commit(change: StateCommit, expectedSerial: number): Promise<number> {
     // Refused before anything is written, so a stale commit leaves neither events nor entries behind.
-    this.refuseIfMoved(await this.load(), expectedSerial, change.lineage);
+    const current = await this.load();
+    this.refuseIfMoved(current, expectedSerial, change.lineage);
+    if (current !== undefined) checkOwner(current.state, this.options.owner, this.location);
     // The events first, fsynced: a crash before the entries leaves a line that says what was about to happen.
     await this.appendEvents(change.events);
     if (Object.keys(change.set).length === 0 && change.remove.length === 0) return expectedSerial;

@@ -1,6 +1,7 @@
 // A state store in memory, for unit tests of what sits above the store (in the manner of Terraform's
 // transient_inmem.go). It keeps the same contract as the durable stores: compare-and-swap on serial and lineage,
-// one lock holder at a time, entries that callers may share but never change in place.
+// one lock holder at a time, entries that callers may share but never change in place, and a state that refuses
+// another environment. `handle()` opens the same stored state again, as another process would.
 
 import { randomUUID } from 'node:crypto';
 import { StateConflictError } from './state-errors.js';
@@ -8,94 +9,138 @@ import { emptyState } from './state-model.js';
 import type { State } from './state-model.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
-import type { LockAttempt, LockInfo, StateCommit, StateSnapshot, StateStore } from './state-store.js';
+import { checkOwner, ownerOf, ownerToRecord } from './state-owner.js';
+import type { StateOwner } from './state-owner.js';
+import type { LockAttempt, LockInfo, OwnerOptions, StateCommit, StateSnapshot, StateStore } from './state-store.js';
+
+/** What every handle of one memory store shares: the stored state, its lock and its events. */
+interface Medium {
+  stored: State | undefined;
+  holder: LockInfo | undefined;
+  events: AuditEvent[];
+}
 
 export class MemoryStore implements StateStore {
   readonly location = 'memory';
   readonly lockLocation = 'memory lock';
   readonly eventsLocation = 'memory events';
-  private stored: State | undefined;
-  private holder: LockInfo | undefined;
+  private readonly medium: Medium;
+
+  constructor(
+    private readonly options: OwnerOptions = {},
+    medium?: Medium,
+  ) {
+    this.medium = medium ?? { stored: undefined, holder: undefined, events: [] };
+  }
+
+  /** Another handle on the same stored state, opened with its own owner options. */
+  handle(options: OwnerOptions = this.options): MemoryStore {
+    return new MemoryStore(options, this.medium);
+  }
+
   /** The audit events, in the order they were stored. */
-  readonly events: AuditEvent[] = [];
+  get events(): AuditEvent[] {
+    return this.medium.events;
+  }
 
   read(): Promise<StateSnapshot> {
-    if (this.stored === undefined) return Promise.resolve({ state: emptyState(randomUUID()), exists: false });
-    return Promise.resolve({ state: { ...this.stored, exports: { ...this.stored.exports } }, exists: true });
+    return this.guarded(() => {
+      const stored = this.medium.stored;
+      if (stored === undefined) return { state: emptyState(randomUUID()), exists: false };
+      checkOwner(stored, this.options.owner, this.location);
+      return { state: { ...stored, exports: { ...stored.exports } }, exists: true };
+    });
+  }
+
+  storedOwner(): Promise<StateOwner | undefined> {
+    return this.guarded(() => {
+      const stored = this.medium.stored;
+      if (stored === undefined) return undefined;
+      checkOwner(stored, this.options.owner, this.location);
+      return ownerOf(stored);
+    });
   }
 
   async readIfChanged(serial: number, lineage: string): Promise<StateSnapshot | undefined> {
-    if (this.stored !== undefined && this.stored.serial === serial && this.stored.lineage === lineage) return undefined;
+    const stored = this.medium.stored;
+    if (stored !== undefined && stored.serial === serial && stored.lineage === lineage) return undefined;
     return this.read();
   }
 
-  async commit(change: StateCommit, expectedSerial: number): Promise<number> {
-    await this.refuseIfMoved(expectedSerial, change.lineage);
-    this.events.push(...change.events);
-    if (Object.keys(change.set).length === 0 && change.remove.length === 0) return expectedSerial;
-    const base = this.stored ?? emptyState(change.lineage);
-    const exports = { ...base.exports, ...change.set };
-    for (const name of change.remove) delete exports[name];
-    this.stored = { ...base, exports, serial: expectedSerial + 1 };
-    return this.stored.serial;
+  commit(change: StateCommit, expectedSerial: number): Promise<number> {
+    return this.guarded(() => {
+      this.refuseIfMoved(expectedSerial, change.lineage);
+      const stored = this.medium.stored;
+      if (stored !== undefined) checkOwner(stored, this.options.owner, this.location);
+      this.medium.events.push(...change.events);
+      if (Object.keys(change.set).length === 0 && change.remove.length === 0) return expectedSerial;
+      const base = stored ?? emptyState(change.lineage);
+      const exports = { ...base.exports, ...change.set };
+      for (const name of change.remove) delete exports[name];
+      const recorded = ownerToRecord(stored, this.options.owner);
+      this.medium.stored = { ...base, ...recorded?.owner, exports, serial: expectedSerial + 1 };
+      if (recorded?.adopted === true) this.options.onAdopted?.(recorded.owner);
+      return expectedSerial + 1;
+    });
   }
 
   appendEvents(events: readonly AuditEvent[]): Promise<void> {
-    this.events.push(...events);
+    this.medium.events.push(...events);
     return Promise.resolve();
   }
 
   scanEvents(options: ScanOptions): Promise<ScanSummary> {
     // The offset is the count of events already read.
     const from = options.from ?? 0;
-    const fresh = this.events.slice(from);
+    const fresh = this.medium.events.slice(from);
     for (const event of fresh)
       if (options.events === undefined || options.events.includes(event.event)) options.onEvent(event);
     return Promise.resolve({ lines: fresh.length, badLines: 0, endOffset: from + fresh.length });
   }
 
   tryLock(info: LockInfo): Promise<LockAttempt> {
-    if (this.holder !== undefined) return Promise.resolve({ acquired: false, holder: { ...this.holder } });
-    this.holder = { ...info };
+    const holder = this.medium.holder;
+    if (holder !== undefined) return Promise.resolve({ acquired: false, holder: { ...holder } });
+    this.medium.holder = { ...info };
     return Promise.resolve({ acquired: true });
   }
 
   unlock(lockId: string): Promise<void> {
-    if (this.holder?.id === lockId) this.holder = undefined;
+    if (this.medium.holder?.id === lockId) this.medium.holder = undefined;
     return Promise.resolve();
   }
 
   forceUnlock(lockId: string): Promise<LockInfo> {
-    const holder = this.holder;
-    if (holder === undefined)
-      return Promise.reject(new StateConflictError('the state is not locked', { hint: 'Nothing to do.' }));
-    if (holder.id !== lockId) {
-      return Promise.reject(
-        new StateConflictError(
+    return this.guarded(() => {
+      const holder = this.medium.holder;
+      if (holder === undefined) throw new StateConflictError('the state is not locked', { hint: 'Nothing to do.' });
+      if (holder.id !== lockId)
+        throw new StateConflictError(
           `lock ${lockId} is not the one held: the state is locked by ${holder.operation} (lock ${holder.id}, ${holder.who})`,
-          {
-            hint: `Check the id: cxone-exports state unlock ${holder.id} releases the current lock.`,
-          },
-        ),
-      );
-    }
-    this.holder = undefined;
-    return Promise.resolve(holder);
+          { hint: `Check the id: cxone-exports state unlock ${holder.id} releases the current lock.` },
+        );
+      this.medium.holder = undefined;
+      return holder;
+    });
   }
 
-  /** A rejected promise when the state moved, like every other store's refusal (never a synchronous throw). */
-  private refuseIfMoved(expectedSerial: number, lineage: string): Promise<void> {
-    const serial = this.stored?.serial ?? 0;
-    const moved =
-      this.stored !== undefined ? serial !== expectedSerial || this.stored.lineage !== lineage : expectedSerial !== 0;
-    if (!moved) return Promise.resolve();
-    return Promise.reject(
-      new StateConflictError(
-        `${this.location} changed while this command ran (serial ${expectedSerial} → ${serial}); nothing was written`,
-        {
-          hint: 'Another process wrote the state without holding the lock. Run the command again.',
-        },
-      ),
+  /** Every refusal as a rejected promise, like every other store's (never a synchronous throw). */
+  private guarded<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private refuseIfMoved(expectedSerial: number, lineage: string): void {
+    const stored = this.medium.stored;
+    const serial = stored?.serial ?? 0;
+    const moved = stored !== undefined ? serial !== expectedSerial || stored.lineage !== lineage : expectedSerial !== 0;
+    if (!moved) return;
+    throw new StateConflictError(
+      `${this.location} changed while this command ran (serial ${expectedSerial} → ${serial}); nothing was written`,
+      { hint: 'Another process wrote the state without holding the lock. Run the command again.' },
     );
   }
 }

@@ -4,6 +4,7 @@
 import { schemaCheck } from '../diagnostics/schema-validator.js';
 import { toolVersion } from '../version.js';
 import { STATE_VERSION } from './state-model.js';
+import { ownerOf } from './state-owner.js';
 import type { State } from './state-model.js';
 import { StateUnreadableError } from './state-errors.js';
 
@@ -22,7 +23,11 @@ export function serializeContent(state: State): string {
       .sort()
       .map((name) => [name, state.exports[name]]),
   );
-  const body = JSON.stringify({ version: state.version, lineage: state.lineage, serial: 0, exports }, null, 2);
+  const body = JSON.stringify(
+    { version: state.version, lineage: state.lineage, serial: 0, ...ownerOf(state), exports },
+    null,
+    2,
+  );
   return `${body}\n`;
 }
 

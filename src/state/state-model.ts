@@ -4,6 +4,7 @@ import type { ExecutionStatus } from '../contract/execution-status.js';
 import type { SourcePosition } from '../diagnostics/diagnostic.js';
 import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';
 import type { ExportSchedule, HeldTickReason } from '../schedules/schedule.js';
+import type { StateOwner } from './state-owner.js';
 
 export const STATE_VERSION = 1;
 
@@ -56,7 +57,7 @@ export interface ExportState {
   heldTick?: { tick: string; reason: HeldTickReason };
 }
 
-export interface State {
+export interface State extends StateOwner {
   version: number;
   /** Identifies this state's history; a plan made against another lineage never applies here. */
   lineage: string;

@@ -4,6 +4,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
 import type { ExportState, State } from './state-model.js';
+import type { ExpectedOwner, StateOwner } from './state-owner.js';
 
 export interface LockInfo {
   id: string;
@@ -161,6 +162,14 @@ export async function closeStore(store: StateStore): Promise<void> {
   if (typeof closeable.close === 'function') await closeable.close();
 }
 
+/** Whose state a store opens: it refuses another's, and records this one at the first write (store options). */
+export interface OwnerOptions {
+  /** Undefined: no check at all (a state read only to be moved, tests). */
+  owner?: ExpectedOwner | undefined;
+  /** Told once, at the write that records an owner on a state written before states recorded one. */
+  onAdopted?: ((owner: StateOwner) => void) | undefined;
+}
+
 /**
  * A backend: one named state and its audit events. It reads, commits (compare-and-swap), locks without waiting
  * and streams its events; everything else is an optional capability above, checked where it is used.
@@ -170,6 +179,12 @@ export interface StateStore extends StateLocker, AuditEventReader {
   readonly location: string;
   /** The stored state. Its entries may be shared with the store: replace them, never change them in place. */
   read(): Promise<StateSnapshot>;
+  /**
+   * Whose the stored state is, without reading its entries (undefined when nothing is stored), refused with
+   * StateOwnerError when it belongs to another environment than the store was opened for: what a command checks
+   * first, before it locks, reads, writes or sends anything.
+   */
+  storedOwner(): Promise<StateOwner | undefined>;
   /** The stored state, or undefined when it is still at this serial and lineage (a cheap check for long-running readers). */
   readIfChanged(serial: number, lineage: string): Promise<StateSnapshot | undefined>;
   /**

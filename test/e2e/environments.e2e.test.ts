@@ -23,6 +23,17 @@ environments:
       clientSecret: PROD_CXONE_SECRET
 `;
 
+/** The config with each environment's API and token endpoint on its own simulated tenant. */
+function configOn(tenants: { sandbox: CxoneSimulator; production: CxoneSimulator }, config = CONFIG): string {
+  return config
+    .replace('apiUrl: https://api-sandbox.example.com', urlsOf(tenants.sandbox))
+    .replace('apiUrl: https://api-na1.example.com', urlsOf(tenants.production));
+}
+
+function urlsOf(sim: CxoneSimulator): string {
+  return `apiUrl: ${sim.url}\n    authUrl: ${sim.url}`;
+}
+
 const DEFINITION = `apiVersion: cxone-exports/v1
 kind: CsvExport
 metadata:
@@ -49,23 +60,18 @@ environments:
     enabled: false
 `;
 
-function repo(): string {
+function repo(config = CONFIG): string {
   return miniRepo({
-    'cxone-exports.config.yaml': CONFIG,
+    'cxone-exports.config.yaml': config,
     'exports/agent-activity.yaml': DEFINITION,
     'exports/queue-stats.yaml': LATER,
   });
 }
 
-/** The simulator as one environment's tenant: its URLs and credentials under that environment's names. */
+/** The simulator's credentials, under the names of one environment's variables. */
 function tenantEnvironment(sim: CxoneSimulator, names: { id: string; secret: string }): Record<string, string> {
   const env = simEnvironment(sim);
-  return {
-    CXONE_API_URL: env.CXONE_API_URL!,
-    CXONE_AUTH_URL: env.CXONE_AUTH_URL!,
-    [names.id]: env.CXONE_CLIENT_ID!,
-    [names.secret]: env.CXONE_CLIENT_SECRET!,
-  };
+  return { [names.id]: env.CXONE_CLIENT_ID!, [names.secret]: env.CXONE_CLIENT_SECRET! };
 }
 
 function stateOf(dir: string, environment: string): Record<string, ExportState> {
@@ -101,15 +107,20 @@ describe('environments', () => {
   it('apply each environment with its own credentials, ids and state, and say where before anything is sent', async () => {
     const sandbox = await startSimulator();
     const production = await startSimulator();
-    const dir = repo();
+    const dir = repo(configOn({ sandbox, production }));
+    // Issue 22, point 6: production's API left in the shell never takes sandbox's token; the header says so.
     const inSandbox = await runCliAsync(['--env', 'sandbox', 'apply', '--auto-approve'], {
       cwd: dir,
-      env: tenantEnvironment(sandbox, { id: 'CXONE_SANDBOX_CLIENT_ID', secret: 'CXONE_SANDBOX_CLIENT_SECRET' }),
+      env: {
+        ...tenantEnvironment(sandbox, { id: 'CXONE_SANDBOX_CLIENT_ID', secret: 'CXONE_SANDBOX_CLIENT_SECRET' }),
+        CXONE_API_URL: production.url,
+      },
     });
     expect(inSandbox.code, inSandbox.stderr).toBe(0);
-    expect(inSandbox.stdout).toMatch(
-      /Environment sandbox: API http:\/\/127\.0\.0\.1:\d+ \(from CXONE_API_URL in the environment, not the config\); auth http:\/\/127\.0\.0\.1:\d+ \(from CXONE_AUTH_URL in the environment, not the config\); state \.cxone-exports\/sandbox\/state\.json/,
+    expect(inSandbox.stdout).toContain(
+      `Environment sandbox: API ${sandbox.url} (CXONE_API_URL is set but not used: sandbox names its own); state .cxone-exports/sandbox/state.json`,
     );
+    expect(production.record().requests).toHaveLength(0);
     const sandboxSent = sandbox
       .record()
       .executions.map((e) => [e.datasetId, (e.payload as { export: { maxRows: number } }).export.maxRows]);
@@ -156,10 +167,14 @@ describe('environments', () => {
 
   it("stop an apply whose credentials belong to another environment's tenant, before anything is written or sent", async () => {
     const productionTenant = await startSimulator({ tenantId: 'tenant-prod' });
+    // Sandbox's URLs lead to production's tenant, whose credentials the sandbox's variables hold.
     const dir = miniRepo({
-      'cxone-exports.config.yaml': CONFIG.replace(
-        '    apiUrl: https://api-sandbox.example.com\n',
-        '    apiUrl: https://api-sandbox.example.com\n    tenantId: tenant-sbx\n',
+      'cxone-exports.config.yaml': configOn(
+        { sandbox: productionTenant, production: productionTenant },
+        CONFIG.replace(
+          '    apiUrl: https://api-sandbox.example.com\n',
+          '    apiUrl: https://api-sandbox.example.com\n    tenantId: tenant-sbx\n',
+        ),
       ),
       'exports/agent-activity.yaml': DEFINITION,
     });
@@ -193,9 +208,12 @@ describe('environments', () => {
   it('hold a change back in production until the same definition completed in sandbox; the override is audited', async () => {
     const sandbox = await startSimulator();
     const production = await startSimulator();
-    const config = CONFIG.replace(
-      '    apiUrl: https://api-na1.example.com\n',
-      '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
+    const config = configOn(
+      { sandbox, production },
+      CONFIG.replace(
+        '    apiUrl: https://api-na1.example.com\n',
+        '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
+      ),
     );
     const dir = miniRepo({
       'cxone-exports.config.yaml': config,
@@ -259,6 +277,59 @@ describe('environments', () => {
       ['agent-activity', undefined],
       ['queue-stats', 'promotion-ignored'],
     ]);
+  });
+
+  it("apply a saved plan only in the environment it was made for, and never over another's state", async () => {
+    const sandbox = await startSimulator();
+    const production = await startSimulator();
+    const dir = repo(
+      configOn(
+        { sandbox, production },
+        CONFIG.replace(
+          '    apiUrl: https://api-na1.example.com\n',
+          '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
+        ),
+      ),
+    );
+    const env = {
+      ...tenantEnvironment(sandbox, { id: 'CXONE_SANDBOX_CLIENT_ID', secret: 'CXONE_SANDBOX_CLIENT_SECRET' }),
+      ...tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' }),
+    };
+    const saved = await runCliAsync(['--env', 'sandbox', 'plan', '--out', 'cxone-exports.sandbox.plan.json'], {
+      cwd: dir,
+      env,
+    });
+    expect(saved.stdout).toContain(
+      'Apply exactly this plan with: cxone-exports --env sandbox apply cxone-exports.sandbox.plan.json',
+    );
+    // Issue 22, point 2: sandbox's plan applied with --env production submitted to production's tenant.
+    for (const args of [['--env', 'production'], []]) {
+      const refused = await runCliAsync([...args, 'apply', 'cxone-exports.sandbox.plan.json'], { cwd: dir, env });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('this plan was made for sandbox');
+      expect(refused.stderr).toContain('cxone-exports --env sandbox apply cxone-exports.sandbox.plan.json');
+    }
+    expect(existsSync(join(dir, '.cxone-exports', 'production'))).toBe(false);
+    expect(production.record().requests).toHaveLength(0);
+    const applied = await runCliAsync(['--env', 'sandbox', 'apply', 'cxone-exports.sandbox.plan.json'], {
+      cwd: dir,
+      env,
+    });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(sandbox.record().executions).toHaveLength(2);
+
+    // A state copied under another environment's folder is refused before anything is read or sent.
+    cpSync(join(dir, '.cxone-exports', 'sandbox'), join(dir, '.cxone-exports', 'production'), { recursive: true });
+    const copied = await runCliAsync(['--env', 'production', 'apply', '--auto-approve', '--ignore-promotion'], {
+      cwd: dir,
+      env,
+    });
+    expect(copied.code).toBe(1);
+    expect(copied.stderr).toContain(
+      'Error: .cxone-exports/production/state.json belongs to environment sandbox, not production; nothing was read, written or sent',
+    );
+    expect(existsSync(join(dir, '.cxone-exports', 'production', 'state.lock'))).toBe(false);
+    expect(production.record().requests).toHaveLength(0);
   });
 
   it('plan --env all plans each environment: a section each, one JSON document, one exit code for all', async () => {

@@ -2,7 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { planChanges } from '../../src/plan/plan-changes.js';
-import { parseSavedPlan, sealPlan, serializeSavedPlan, staleReasons } from '../../src/plan/saved-plan.js';
+import { checkBinding, parseSavedPlan, sealPlan, serializeSavedPlan, staleReasons } from '../../src/plan/saved-plan.js';
+import type { PlanBinding } from '../../src/plan/saved-plan.js';
 import type { State } from '../../src/state/state-model.js';
 import { UsageError } from '../../src/errors.js';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
@@ -11,9 +12,33 @@ import { appliedEntry, definition, stateWith } from '../support/state-builders.j
 const a = definition('a');
 const b = definition('b');
 
-function saved(state: State, exists: boolean, defs = [a, b]) {
+const sandbox: PlanBinding = {
+  environment: 'sandbox',
+  apiUrl: 'https://api-sbx.example.com',
+  tenantId: 'tenant-sbx',
+  backend: 'pg db.example.com:5432/exports cxone_exports.sandbox',
+};
+
+function saved(state: State, exists: boolean, defs = [a, b], binding = sandbox) {
   const plan = planChanges(defs, state, { createdAt: '2026-11-27T12:00:00.000Z' });
-  return sealPlan(plan, { stateExisted: exists, definitions: defs, targets: [], replace: [], toolVersion: '0.1.0' });
+  return sealPlan(plan, {
+    binding,
+    stateExisted: exists,
+    definitions: defs,
+    targets: [],
+    replace: [],
+    toolVersion: '0.1.0',
+  });
+}
+
+function refusal(work: () => void): UsageError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }
 
 describe('saved plans', () => {
@@ -24,6 +49,29 @@ describe('saved plans', () => {
     const parsed = parseSavedPlan(text, 'plan.json');
     expect(schemaCheck('plan')(JSON.parse(text))).toEqual([]);
     expect(staleReasons(parsed, { snapshot: { state, exists: true }, definitions: [a, b] })).toEqual([]);
+  });
+
+  it('applies only where it was made: the environment first, then the API, tenant and state', () => {
+    const plan = saved(state, true);
+    expect(() => checkBinding(plan, sandbox, 'p.json')).not.toThrow();
+    // Issue 22, point 2: sandbox's plan applied to production's tenant, exit 0.
+    const production = { ...sandbox, environment: 'production', apiUrl: 'https://api-prod.example.com' };
+    expect(() => checkBinding(plan, production, 'p.json')).toThrow(
+      'this plan was made for sandbox, not production; p.json is not applied, and nothing was locked or sent',
+    );
+    const unnamed = refusal(() => checkBinding(plan, { ...sandbox, environment: null }, 'p.json'));
+    expect(unnamed.message).toBe('this plan was made for sandbox, and no environment was named; p.json is not applied');
+    expect(unnamed.hint).toContain('cxone-exports --env sandbox apply p.json');
+    expect(() =>
+      checkBinding(saved(state, true, [a, b], { ...sandbox, environment: null }), sandbox, 'p.json'),
+    ).toThrow(/made for a config without environments/);
+    const elsewhere = { ...sandbox, tenantId: 'tenant-x', backend: 'local .cxone-exports/sandbox' };
+    expect(() => checkBinding(plan, elsewhere, 'p.json')).toThrow(
+      'this plan was made for sandbox elsewhere: the tenant is tenant-x, not tenant-sbx; the state is local .cxone-exports/sandbox, not pg db.example.com:5432/exports cxone_exports.sandbox',
+    );
+    expect(() => checkBinding(plan, { ...sandbox, apiUrl: 'http://127.0.0.1:1' }, 'p.json')).toThrow(
+      'the API is http://127.0.0.1:1, not https://api-sbx.example.com',
+    );
   });
 
   it('is stale when the serial moved', () => {

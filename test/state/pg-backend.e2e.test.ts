@@ -151,6 +151,32 @@ describe('the pg backend, end to end', () => {
     expect(sim.record().requests).toHaveLength(0);
   });
 
+  it('upgrades tables of schema version 1 in place, keeping the state, or says so when it may not', async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1' });
+    const run = cli(sim, dir, database.env);
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    // Back to what version 1 made: no owner columns, and version 1 recorded.
+    await sql(
+      database.url,
+      `ALTER TABLE ${schema}.states DROP COLUMN environment, DROP COLUMN tenant_id;
+       DELETE FROM ${schema}.schema_version; INSERT INTO ${schema}.schema_version VALUES (1);`,
+    );
+    const skipping = pgRepo({ a: 'da-1' }, '  skipSchemaCreation: true\n');
+    writeFileSync(
+      join(skipping.dir, 'cxone-exports.config.yaml'),
+      readFileSync(join(skipping.dir, 'cxone-exports.config.yaml'), 'utf8').replace(skipping.schema, schema),
+    );
+    const refused = await cli(sim, skipping.dir, database.env)(['plan']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('has tables of schema version 1; this cxone-exports');
+    expect(refused.stderr).toContain(`ALTER TABLE "${schema}".states ADD COLUMN IF NOT EXISTS environment text`);
+
+    expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
+    expect(await sql(database.url, `SELECT max(version) AS v FROM ${schema}.schema_version`)).toEqual([{ v: 2 }]);
+    expect(sim.record().executions).toHaveLength(1);
+  });
+
   it('state migrate --from local moves the bundled example, keeps lineage and serial, and runs once', async () => {
     const sim = await startSimulator();
     const schema = freshSchema();

@@ -14,7 +14,9 @@ import { UsageError } from '../../src/errors.js';
 import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';
 import type { ExportState, State } from '../../src/state/state-model.js';
 import { closeStore, commitsConcurrently, repairsAuditLog } from '../../src/state/state-store.js';
-import type { StateStore } from '../../src/state/state-store.js';
+import type { OwnerOptions, StateStore } from '../../src/state/state-store.js';
+import { StateOwnerError } from '../../src/state/state-errors.js';
+import type { StateOwner } from '../../src/state/state-owner.js';
 import { miniRepo } from '../support/fixtures.js';
 import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
 import { appliedEntry, definition } from '../support/state-builders.js';
@@ -34,8 +36,8 @@ interface DamageKit {
 
 interface Backend {
   store: StateStore;
-  /** A second handle on the same stored state (another process). */
-  reopen: () => StateStore;
+  /** A second handle on the same stored state (another process), opened for the owner given, if any. */
+  reopen: (owner?: OwnerOptions) => StateStore;
   damage?: DamageKit;
 }
 
@@ -60,7 +62,7 @@ const BACKENDS: [string, () => Backend][] = [
       const walPath = join(stateDir, 'state.wal');
       return {
         store: new LocalFileStore({ stateDir }),
-        reopen: () => new LocalFileStore({ stateDir }),
+        reopen: (owner) => new LocalFileStore({ stateDir, ...owner }),
         damage: {
           tearLastWrite: () => appendFileSync(walPath, '{"lineage":"torn","serial":'),
           corrupt: () => writeFileSync(statePath, '{"version": 1, "lineage": '),
@@ -86,7 +88,7 @@ const BACKENDS: [string, () => Backend][] = [
         )[0]!.dump;
       return {
         store: opened(pgStore(database.url, schema)),
-        reopen: () => opened(pgStore(database.url, schema)),
+        reopen: (owner) => opened(pgStore(database.url, schema, 'default', owner)),
         damage: {
           // A transaction that wrote and died before COMMIT (the process killed, the network gone).
           tearLastWrite: async () => {
@@ -109,7 +111,7 @@ const BACKENDS: [string, () => Backend][] = [
     'memory',
     () => {
       const store = new MemoryStore();
-      return { store, reopen: () => store };
+      return { store, reopen: (owner) => store.handle(owner) };
     },
   ],
 ];
@@ -283,6 +285,57 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
     });
     await expect(waiting).rejects.toBeInstanceOf(StateLockedError);
     expect(pauses).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 9_000]);
+  });
+});
+
+describe.each(BACKENDS)('the %s backend, and whose state it is', (_name, open) => {
+  const a = appliedEntry(definition('a'));
+  const b = appliedEntry(definition('b'));
+  const sandbox = { environment: 'sandbox', tenantId: 'tenant-sbx' };
+
+  it('records its environment and tenant at the first write, and refuses every other before reading', async () => {
+    const { reopen } = open();
+    const ours = reopen({ owner: sandbox });
+    expect(await ours.storedOwner()).toBeUndefined();
+    const first = await seed(ours, { a });
+    expect(await reopen({ owner: sandbox }).storedOwner()).toEqual(sandbox);
+    expect((await reopen({ owner: sandbox }).read()).state).toMatchObject(sandbox);
+
+    const production = reopen({ owner: { environment: 'production' } });
+    await expect(production.storedOwner()).rejects.toBeInstanceOf(StateOwnerError);
+    await expect(production.read()).rejects.toThrow(/belongs to environment sandbox, not production/);
+    await expect(
+      production.commit({ lineage: first.lineage, set: { b }, remove: [], events: [forget('b')] }, first.serial),
+    ).rejects.toThrow(/belongs to environment sandbox, not production; nothing was read, written or sent/);
+    // Another tenant under the same name, and a config without environments, are refused too.
+    await expect(reopen({ owner: { environment: 'sandbox', tenantId: 'tenant-prod' } }).read()).rejects.toThrow(
+      /belongs to tenant tenant-sbx of environment sandbox, but the config says sandbox is tenant tenant-prod/,
+    );
+    await expect(reopen({ owner: 'no-environments' }).read()).rejects.toThrow(/this config defines no environments/);
+    // Nothing the refused handles tried was stored.
+    expect(Object.keys((await reopen().read()).state.exports)).toEqual(['a']);
+    expect(await exportsOfEvents(reopen())).toEqual([]);
+  });
+
+  it('lets a state that records no owner be adopted by the first environment that writes it, said once', async () => {
+    const { store, reopen } = open();
+    const first = await seed(store, { a });
+    expect(await store.storedOwner()).toEqual({});
+    const told: StateOwner[] = [];
+    const adopter = reopen({ owner: { environment: 'production' }, onAdopted: (owner) => told.push(owner) });
+    // Reading adopts nothing: a plan never writes.
+    await adopter.read();
+    expect(await reopen().storedOwner()).toEqual({});
+    const second = await adopter.commit({ lineage: first.lineage, set: { b }, remove: [], events: [] }, first.serial);
+    await adopter.commit({ lineage: first.lineage, set: {}, remove: ['b'], events: [] }, second);
+    expect(told).toEqual([{ environment: 'production' }]);
+    expect(await reopen().storedOwner()).toEqual({ environment: 'production' });
+    await expect(reopen({ owner: sandbox }).read()).rejects.toBeInstanceOf(StateOwnerError);
+    // A tenant named later is recorded beside the environment, without another note.
+    const tenant = reopen({ owner: { environment: 'production', tenantId: 't-9' }, onAdopted: (o) => told.push(o) });
+    await tenant.commit({ lineage: first.lineage, set: { b }, remove: [], events: [] }, second + 1);
+    expect(await reopen().storedOwner()).toEqual({ environment: 'production', tenantId: 't-9' });
+    expect(told).toHaveLength(1);
   });
 });
 

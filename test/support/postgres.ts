@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { PgStore } from '../../src/state/pg/pg-store.js';
+import type { OwnerOptions } from '../../src/state/state-store.js';
 
 export const PG_HOST = '127.0.0.1';
 export const PG_PORT = 5432;
@@ -41,12 +42,13 @@ export function freshSchema(): string {
   return `s_${randomBytes(5).toString('hex')}`;
 }
 
-export function pgStore(url: string, schema: string, stateName = 'default'): PgStore {
+export function pgStore(url: string, schema: string, stateName = 'default', owner: OwnerOptions = {}): PgStore {
   return new PgStore({
     connection: { config: { connectionString: url }, where: url.replace(/^postgres:\/\/[^@]*@/, '') },
     schema,
     stateName,
     skipSchemaCreation: false,
+    ...owner,
   });
 }
 

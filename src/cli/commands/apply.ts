@@ -19,7 +19,8 @@ export interface ApplyOptions {
 
 export const applyCommand: CommandDescriptor<ApplyOptions> = {
   path: ['apply'],
-  needsEnvironment: true,
+  // Checked by the run itself, after a saved plan had its say: it names the environment it was made for.
+  needsEnvironment: false,
   description: "submit the executions the plan needs, within CXone's limits, recording every step",
   arguments: [{ name: '[planfile]', description: 'a plan saved with plan --out; it is refused if stale' }],
   options: [

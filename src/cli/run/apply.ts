@@ -11,7 +11,7 @@ import { loadValidDefinitions } from '../../definitions/load-definitions.js';
 import { runApply } from '../../operations/apply-operation.js';
 import type { Promotion } from '../../plan/plan-changes.js';
 import type { ApplyRequest } from '../../operations/apply-operation.js';
-import { parseSavedPlan } from '../../plan/saved-plan.js';
+import { checkBinding, parseSavedPlan } from '../../plan/saved-plan.js';
 import type { SavedPlan } from '../../plan/saved-plan.js';
 import { registerSecret } from '../../redaction.js';
 import { askApproval } from '../approval.js';
@@ -25,6 +25,9 @@ import { tenantExpectation } from '../tenant-expectation.js';
 import { applyView } from '../views/apply-view.js';
 import { whereItApplies } from '../where-it-applies.js';
 import { withStateStore } from '../with-state-store.js';
+import { planBinding } from '../plan-binding.js';
+import { requireEnvironment } from '../require-environment.js';
+import type { ProjectConfig } from '../../config/project-config.js';
 
 export async function apply(ctx: CommandContext, planFile: string | undefined, options: ApplyOptions): Promise<void> {
   if (planFile !== undefined && (options.target.length > 0 || options.replace.length > 0)) {
@@ -33,9 +36,12 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     });
   }
   const waitTimeoutMs = parseDuration(options.waitTimeout, '--wait-timeout');
-  const config = await ctx.config();
-  const definitions = await loadValidDefinitions(config, ctx.cwd);
+  const loaded = await ctx.config();
   const saved = planFile === undefined ? undefined : await readSavedPlan(ctx, planFile);
+  // A saved plan applies only where it was made, checked before anything else: with no --env it says which.
+  if (saved !== undefined) checkBinding(saved.plan, await planBinding(ctx, loaded), saved.file);
+  const config = requireEnvironment(loaded);
+  const definitions = await loadValidDefinitions(config, ctx.cwd);
   const loopback = loopbackCallbacks(definitions.definitions, config);
   if (loopback !== undefined && options.allowLoopbackCallbacks !== true) {
     throw new UsageError(loopback.problem, {
@@ -46,7 +52,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
   // Asked before anything is printed or locked: a run that cannot be approved fails first, and cleanly.
   if (interactive && process.stdin.isTTY !== true) {
     throw new UsageError('apply needs approval, and there is no terminal to ask in', {
-      hint: 'Add --auto-approve, or apply a saved plan: cxone-exports plan --out plan.json && cxone-exports apply plan.json',
+      hint: `Add --auto-approve, or apply a saved plan: ${savedPlanCommands(config)}`,
     });
   }
 
@@ -108,4 +114,12 @@ async function readSavedPlan(ctx: CommandContext, file: string): Promise<{ plan:
 
 function promotionOf(promotion: Promotion | undefined): { promotion?: Promotion } {
   return promotion === undefined ? {} : { promotion };
+}
+
+/** Saving a plan and applying it, for this environment, with a file name init's .gitignore covers. */
+function savedPlanCommands(config: ProjectConfig): string {
+  const { name, names } = config.environment;
+  const env = names.length === 0 ? '' : `--env ${name!} `;
+  const file = `cxone-exports.${names.length === 0 ? '' : `${name!}.`}plan.json`;
+  return `cxone-exports ${env}plan --out ${file} && cxone-exports ${env}apply ${file}`;
 }

@@ -22,6 +22,7 @@ import { EVERY_ENVIRONMENT } from '../require-environment.js';
 import { whereItApplies } from '../where-it-applies.js';
 import { withStateStoreOf } from '../with-state-store.js';
 import { parseInstant } from '../durations.js';
+import { planBinding } from '../plan-binding.js';
 
 export async function plan(ctx: CommandContext, options: PlanCommandOptions): Promise<void> {
   if (options.json === true && options.markdown === true)
@@ -37,6 +38,7 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
   view.plan(made.plan, made.where);
   if (options.out !== undefined) {
     const sealed = sealPlan(made.plan, {
+      binding: await planBinding(ctx, config),
       stateExisted: made.stateExisted,
       definitions: made.definitions,
       targets: options.target,
@@ -44,7 +46,7 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
       toolVersion: toolVersion(),
     });
     await writeFileDurably(resolve(ctx.cwd, options.out), serializeSavedPlan(sealed));
-    view.saved(options.out);
+    view.saved(options.out, config.environment.names.length === 0 ? undefined : config.environment.name);
   }
   if (options.detailedExitcode === true && hasChanges(made.plan)) throw new ExitError(2);
 }
@@ -52,7 +54,7 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
 async function planEveryEnvironment(ctx: CommandContext, options: PlanCommandOptions, view: PlanView): Promise<void> {
   if (options.out !== undefined)
     throw new UsageError("--out saves one environment's plan, and --env all plans every environment", {
-      hint: 'Save each with its own --env: cxone-exports --env production plan --out production.plan.json',
+      hint: 'Save each with its own --env: cxone-exports --env production plan --out cxone-exports.production.plan.json',
     });
   const config = await ctx.config();
   const names = config.environment.names;

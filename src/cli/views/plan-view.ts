@@ -15,8 +15,8 @@ export interface PlanView {
   plan(plan: Plan, where?: string): void;
   /** The plans of every environment (`--env all`): one output, a section each. */
   plans(planned: readonly { environment: string; plan: Plan; where: string | undefined }[]): void;
-  /** The plan was saved to `file` for `apply`. */
-  saved(file: string): void;
+  /** The plan was saved to `file` for `apply` in `environment` (undefined: a config without environments). */
+  saved(file: string, environment: string | undefined): void;
 }
 
 type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors'>;
@@ -67,10 +67,11 @@ export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
         to_forget: planned.reduce((sum, p) => sum + p.plan.summary.forget, 0),
       });
     },
-    saved: (file) => {
+    saved: (file, environment) => {
       // With JSON or Markdown the plan itself is on stdout (a file, a pull-request comment): the note goes to
       // stderr, for the person at the terminal. A comment must say what the merge does, not how to apply by hand.
-      const note = `Saved the plan to ${file}. Apply exactly this plan with: cxone-exports apply ${file}`;
+      const command = `cxone-exports ${environment === undefined ? '' : `--env ${environment} `}apply ${file}`;
+      const note = `Saved the plan to ${file}. Apply exactly this plan with: ${command}`;
       if (format === 'human') logger.info(`\n${note}`);
       else logger.warn(note);
     },

@@ -1,8 +1,15 @@
 // The PostgreSQL backend's tables, versioned: one row per state (lineage, serial), one row per export entry,
 // one row per audit event (the same JSON as audit.jsonl), and one row per held lock (who holds it, for what).
 
-/** The schema version this cxone-exports writes and reads; a newer one is refused. */
-export const PG_SCHEMA_VERSION = 1;
+/** The schema version this cxone-exports writes and reads; a newer one is refused, an older one upgraded. */
+export const PG_SCHEMA_VERSION = 2;
+
+/** What each version adds to the one before it, idempotent (safe to run twice). */
+const UPGRADES: Record<number, (s: string) => string> = {
+  // Whose each state is: the environment (and tenant) it was first written for; another is refused.
+  2: (s) => `ALTER TABLE ${s}.states ADD COLUMN IF NOT EXISTS environment text, ADD COLUMN IF NOT EXISTS tenant_id text;
+`,
+};
 
 /** An identifier quoted for SQL (`schema` comes from the config, which the JSON Schema already restricts). */
 export function quoteIdentifier(name: string): string {
@@ -51,7 +58,15 @@ CREATE TABLE IF NOT EXISTS ${s}.locks (
   info json NOT NULL,
   backend_pid integer NOT NULL
 );
-INSERT INTO ${s}.schema_version (version)
-  SELECT ${PG_SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${s}.schema_version);
+${upgradeSql(schema, 1)}`;
+}
+
+/** The SQL that takes tables at version `from` to PG_SCHEMA_VERSION, and records that it did. */
+export function upgradeSql(schema: string, from: number): string {
+  const s = quoteIdentifier(schema);
+  let sql = '';
+  for (let version = from + 1; version <= PG_SCHEMA_VERSION; version++) sql += UPGRADES[version]!(s);
+  return `${sql}INSERT INTO ${s}.schema_version (version)
+  SELECT ${PG_SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${s}.schema_version WHERE version >= ${PG_SCHEMA_VERSION});
 `;
 }

@@ -14,6 +14,8 @@ import { StateConflictError, StateUnreadableError } from '../state-errors.js';
 import { checkState } from '../state-file-format.js';
 import { emptyState, STATE_VERSION } from '../state-model.js';
 import type { ExportState, State } from '../state-model.js';
+import { checkOwner, ownerOf, ownerToRecord } from '../state-owner.js';
+import type { StateOwner } from '../state-owner.js';
 import type {
   BackendSetup,
   Closeable,
@@ -21,6 +23,7 @@ import type {
   LockAttempt,
   LockHooks,
   LockInfo,
+  OwnerOptions,
   StateCommit,
   StateImport,
   StateSnapshot,
@@ -28,14 +31,31 @@ import type {
 } from '../state-store.js';
 import { describePgError } from './pg-connection.js';
 import type { PgConnection } from './pg-connection.js';
-import { PG_SCHEMA_VERSION, quoteIdentifier, schemaSql, tablesSql } from './pg-schema.js';
+import { PG_SCHEMA_VERSION, quoteIdentifier, schemaSql, tablesSql, upgradeSql } from './pg-schema.js';
 
-export interface PgStoreOptions {
+export interface PgStoreOptions extends OwnerOptions {
   connection: PgConnection;
   schema: string;
   stateName: string;
   /** For roles that may not create: a missing schema is an error that prints the SQL to run. */
   skipSchemaCreation: boolean;
+}
+
+/** The columns of a state's row, as `StateRow` holds them (the table is aliased `s`). */
+const STATE_COLUMNS = 's.lineage, s.serial::text AS serial, s.format_version, s.environment, s.tenant_id';
+
+interface StateRow {
+  lineage: string;
+  serial: string;
+  format_version: number;
+  environment: string | null;
+  tenant_id: string | null;
+}
+
+interface StoredHeader extends StateOwner {
+  lineage: string;
+  serial: number;
+  formatVersion: number;
 }
 
 /** At most 4 connections per process: 3 pooled, and the lock's own while a lock is held. */
@@ -75,30 +95,37 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
 
   async read(): Promise<StateSnapshot> {
     await this.schemaReady();
-    const { rows } = await this.query<{
-      lineage: string;
-      serial: string;
-      format_version: number;
-      name: string | null;
-      entry: string | null;
-    }>(
-      `SELECT s.lineage, s.serial::text AS serial, s.format_version, e.name, e.entry::text AS entry
+    const { rows } = await this.query<
+      StateRow & {
+        name: string | null;
+        entry: string | null;
+      }
+    >(
+      `SELECT ${STATE_COLUMNS}, e.name, e.entry::text AS entry
          FROM ${this.s}.states s LEFT JOIN ${this.s}.entries e ON e.state = s.name AND e.entry IS NOT NULL
         WHERE s.name = $1 ORDER BY e.name COLLATE "C"`,
       [this.state],
     );
     const first = rows[0];
     if (first === undefined) return { state: emptyState(randomUUID()), exists: false };
-    if (first.format_version > STATE_VERSION) throw this.newerState(first.format_version);
+    const header = this.stateHeader(first);
     const exports: Record<string, ExportState> = {};
     for (const row of rows)
       if (row.name !== null && row.entry !== null) exports[row.name] = JSON.parse(row.entry) as ExportState;
     const state = checkState(
-      { version: first.format_version, lineage: first.lineage, serial: Number(first.serial), exports },
+      { version: first.format_version, ...ownerOf(header), lineage: header.lineage, serial: header.serial, exports },
       this.location,
       'Nothing was changed. Repair the entry named above with SQL, or remove it: cxone-exports state rm NAME.',
     );
     return { state, exists: true };
+  }
+
+  async storedOwner(): Promise<StateOwner | undefined> {
+    await this.schemaReady();
+    const { rows } = await this.query<StateRow>(`SELECT ${STATE_COLUMNS} FROM ${this.s}.states s WHERE s.name = $1`, [
+      this.state,
+    ]);
+    return rows[0] === undefined ? undefined : ownerOf(this.stateHeader(rows[0]));
   }
 
   async readIfChanged(serial: number, lineage: string): Promise<StateSnapshot | undefined> {
@@ -112,6 +139,20 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     return this.read();
   }
 
+  /** A state row as the store works with it: refused when newer than this tool, or another environment's. */
+  private stateHeader(row: StateRow): StoredHeader {
+    if (row.format_version > STATE_VERSION) throw this.newerState(row.format_version);
+    const header: StoredHeader = {
+      lineage: row.lineage,
+      serial: Number(row.serial),
+      formatVersion: row.format_version,
+      ...(row.environment === null ? {} : { environment: row.environment }),
+      ...(row.tenant_id === null ? {} : { tenantId: row.tenant_id }),
+    };
+    checkOwner(header, this.options.owner, this.location);
+    return header;
+  }
+
   /**
    * One transaction. The state row is locked (commits of one state queue for it, briefly), then refused when
    * the lineage differs, when `expectedSerial` is ahead of the stored serial, or when an entry it changes was
@@ -119,18 +160,20 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
    */
   async commit(change: StateCommit, expectedSerial: number): Promise<number> {
     await this.schemaReady();
-    return this.transaction(async (client) => {
+    let adopted: StateOwner | undefined;
+    const serial = await this.transaction(async (client) => {
       let current = await this.lockStateRow(client);
       if (current === undefined) {
         if (expectedSerial !== 0) throw this.conflict(expectedSerial, 0, 'the state does not exist');
+        // A new state records its owner at once.
+        const owner = ownerToRecord(undefined, this.options.owner)?.owner;
         await client.query(
-          `INSERT INTO ${this.s}.states (name, lineage, serial, format_version) VALUES ($1, $2, 0, $3)
-           ON CONFLICT (name) DO NOTHING`,
-          [this.state, change.lineage, STATE_VERSION],
+          `INSERT INTO ${this.s}.states (name, lineage, serial, format_version, environment, tenant_id)
+           VALUES ($1, $2, 0, $3, $4, $5) ON CONFLICT (name) DO NOTHING`,
+          [this.state, change.lineage, STATE_VERSION, owner?.environment ?? null, owner?.tenantId ?? null],
         );
         current = (await this.lockStateRow(client))!;
       }
-      if (current.formatVersion > STATE_VERSION) throw this.newerState(current.formatVersion);
       if (current.lineage !== change.lineage) throw this.conflict(expectedSerial, current.serial, 'another lineage');
       if (expectedSerial > current.serial) throw this.conflict(expectedSerial, current.serial, 'ahead of the state');
       const names = [...Object.keys(change.set), ...change.remove];
@@ -150,6 +193,16 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       await this.insertEvents(client, change.events);
       if (names.length === 0) return current.serial;
       const next = current.serial + 1;
+      const recorded = ownerToRecord(current, this.options.owner);
+      if (recorded !== undefined) {
+        await client.query(`UPDATE ${this.s}.states SET environment = $2, tenant_id = $3 WHERE name = $1`, [
+          this.state,
+          recorded.owner.environment,
+          recorded.owner.tenantId ?? null,
+        ]);
+        // Said once the transaction has committed (below), never for a write that was rolled back.
+        if (recorded.adopted) adopted = recorded.owner;
+      }
       // The entries as one JSON document, split by PostgreSQL: an array of JSON texts would have pg escape every
       // quote of every entry.
       if (Object.keys(change.set).length > 0)
@@ -170,6 +223,8 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       await client.query(`UPDATE ${this.s}.states SET serial = $2 WHERE name = $1`, [this.state, next]);
       return next;
     });
+    if (adopted !== undefined) this.options.onAdopted?.(adopted);
+    return serial;
   }
 
   async appendEvents(events: readonly AuditEvent[]): Promise<void> {
@@ -291,9 +346,13 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
           },
         );
       }
+      // The state keeps its owner; one written before states recorded theirs takes the one it is moved for.
+      checkOwner(state, this.options.owner, `the state to move (${state.lineage})`);
+      const owner = { ...ownerOf(state), ...ownerToRecord(state, this.options.owner)?.owner };
       await client.query(
-        `INSERT INTO ${this.s}.states (name, lineage, serial, format_version) VALUES ($1, $2, $3, $4)`,
-        [this.state, state.lineage, state.serial, state.version],
+        `INSERT INTO ${this.s}.states (name, lineage, serial, format_version, environment, tenant_id)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [this.state, state.lineage, state.serial, state.version, owner.environment ?? null, owner.tenantId ?? null],
       );
       if (Object.keys(state.exports).length > 0)
         await client.query(
@@ -323,17 +382,13 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     return advisoryKey('state', this.options.schema, this.state);
   }
 
-  private async lockStateRow(
-    client: PoolClient,
-  ): Promise<{ lineage: string; serial: number; formatVersion: number } | undefined> {
-    const { rows } = await client.query<{ lineage: string; serial: string; format_version: number }>(
-      `SELECT lineage, serial::text AS serial, format_version FROM ${this.s}.states WHERE name = $1 FOR UPDATE`,
+  /** The state row, locked for this transaction: commits of one state queue here, briefly. */
+  private async lockStateRow(client: PoolClient): Promise<StoredHeader | undefined> {
+    const { rows } = await client.query<StateRow>(
+      `SELECT ${STATE_COLUMNS} FROM ${this.s}.states s WHERE s.name = $1 FOR UPDATE`,
       [this.state],
     );
-    const row = rows[0];
-    return row === undefined
-      ? undefined
-      : { lineage: row.lineage, serial: Number(row.serial), formatVersion: row.format_version };
+    return rows[0] === undefined ? undefined : this.stateHeader(rows[0]);
   }
 
   private newerState(version: number): StateUnreadableError {
@@ -418,7 +473,29 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
         `${this.location} has tables of schema version ${version}, made by a newer cxone-exports; this one (${toolVersion()}) knows version ${PG_SCHEMA_VERSION}`,
         { hint: 'Upgrade cxone-exports (npm install cxone-exports@latest). Nothing was changed.' },
       );
+    if (version < PG_SCHEMA_VERSION) await this.upgradeSchema(version);
     return false;
+  }
+
+  /** Tables of an older version are brought up to date, in one transaction, by the first role that may. */
+  private async upgradeSchema(from: number): Promise<void> {
+    const sql = upgradeSql(this.options.schema, from);
+    const needed = new ExternalError(
+      `${this.location} has tables of schema version ${from}; this cxone-exports (${toolVersion()}) needs version ${PG_SCHEMA_VERSION}, and ${this.options.skipSchemaCreation ? 'backend.skipSchemaCreation is set' : 'this role may not upgrade them'}`,
+      {
+        hint: `Run cxone-exports backend init with a role that may alter the tables, or ask an administrator to run:\n${sql}`,
+      },
+    );
+    if (this.options.skipSchemaCreation) throw needed;
+    try {
+      await this.transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey('schema', this.options.schema)]);
+        await client.query(sql);
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '42501' || /did not allow this role/.test(String(error))) throw needed;
+      throw error;
+    }
   }
 
   private async schemaVersion(): Promise<number | undefined> {
