@@ -11,6 +11,7 @@ const SRC = join(import.meta.dirname, '..', 'src');
 const LAYERS: readonly (readonly string[])[] = [
   ['build', 'demo'],
   ['cli'],
+  ['workflows'],
   ['operations'],
   ['apply', 'callbacks', 'status'],
   ['plan'],

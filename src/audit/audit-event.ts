@@ -36,6 +36,8 @@ export interface AuditEvent {
   sources?: string[];
   /** callback.rejected: the end of the window a summary line covers. */
   until?: string;
+  /** The environment the run acted in (`default` for a config without environments); absent on older lines. */
+  environment?: string;
   actor: string;
   runId: string;
   gitSha?: string;
@@ -43,10 +45,11 @@ export interface AuditEvent {
 }
 
 /** What an event says, before it is stamped with its time and run. */
-export type EventFacts = Omit<AuditEvent, 'timestamp' | 'actor' | 'runId' | 'gitSha' | 'toolVersion'>;
+export type EventFacts = Omit<AuditEvent, 'timestamp' | 'environment' | 'actor' | 'runId' | 'gitSha' | 'toolVersion'>;
 
-/** Who and what run an event belongs to: the same on every line a run writes. */
+/** Who and what run an event belongs to, and where it acts: the same on every line a run writes. */
 export interface RunIdentity {
+  environment?: string | undefined;
   actor: string;
   runId: string;
   gitSha: string | undefined;
@@ -58,6 +61,7 @@ export function stampEvent(identity: RunIdentity, timestamp: string, facts: Even
   return {
     timestamp,
     ...facts,
+    ...(identity.environment === undefined ? {} : { environment: identity.environment }),
     actor: identity.actor,
     runId: identity.runId,
     ...(identity.gitSha === undefined ? {} : { gitSha: identity.gitSha }),

@@ -6,8 +6,14 @@ import { userInfo } from 'node:os';
 import { toolVersion } from '../version.js';
 import type { RunIdentity } from './audit-event.js';
 
-export function runIdentity(env: Readonly<Record<string, string | undefined>>, cwd: string): RunIdentity {
+/** The run's identity, acting in `environment` (every audit line it writes names it). */
+export function runIdentity(
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+  environment: string | undefined,
+): RunIdentity {
   return {
+    environment,
     actor: nonEmpty(env.GITHUB_ACTOR) ?? osUser(),
     runId: nonEmpty(env.GITHUB_RUN_ID) ?? randomUUID(),
     gitSha: nonEmpty(env.GITHUB_SHA) ?? gitHead(cwd),

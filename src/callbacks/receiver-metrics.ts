@@ -13,6 +13,12 @@ const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 36
 
 export class ReceiverMetrics {
   readonly registry = new Registry();
+
+  /** Every series carries the receiver's `environment`, so one Prometheus can tell several receivers apart. */
+  constructor(options: { environment?: string | undefined } = {}) {
+    if (options.environment !== undefined) this.registry.setDefaultLabels({ environment: options.environment });
+  }
+
   private readonly executions = new Counter({
     name: 'cxone_exports_executions_total',
     help: 'Finished executions recorded, by status.',

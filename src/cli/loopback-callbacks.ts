@@ -21,9 +21,11 @@ export function loopbackCallbacks(
     ([url, names]) =>
       `  ${url}: ${names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`}`,
   );
+  const { name, names } = config.environment;
+  const where = names.length > 0 && name !== undefined ? `in ${name}, ` : '';
   return {
     problem: [
-      `these callback URLs point at this machine, but apiUrl is ${config.apiUrl}, so CXone cannot reach them:`,
+      `${where}these callback URLs point at this machine, but apiUrl is ${config.apiUrl}, so CXone cannot reach them:`,
       ...lines,
     ].join('\n'),
     advice:

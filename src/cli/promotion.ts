@@ -20,6 +20,7 @@ export async function promotionFor(
   const store = await openStateStore(source, ctx.cwd, ctx.env);
   try {
     const { state } = await store.read();
+    const defined = new Set(definitions.definitions.map((definition) => definition.name));
     const promoted = new Set(
       definitions.definitions
         .filter((definition) => {
@@ -28,7 +29,7 @@ export async function promotionFor(
         })
         .map((definition) => definition.name),
     );
-    return { from, promoted, ignore };
+    return { from, promoted, defined, ignore };
   } finally {
     await closeStore(store);
   }

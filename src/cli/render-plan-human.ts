@@ -66,6 +66,15 @@ export function actionStyle(change: PlannedChange): ActionStyle {
 }
 
 export function reasonText(change: PlannedChange): string {
+  const reason = baseReasonText(change);
+  if (change.promotionIgnored === true)
+    return `${reason}; promotion ignored (--ignore-promotion): not yet completed where it is promoted from`;
+  if (change.promotionNotNeeded !== undefined)
+    return `${reason}; not in ${change.promotionNotNeeded.environment}: no promotion needed`;
+  return reason;
+}
+
+function baseReasonText(change: PlannedChange): string {
   if (change.blockedBy !== undefined)
     return `not promoted: this definition has no completed execution in ${change.blockedBy.environment} yet; it would be ${PAST[change.blockedBy.wouldBe]} once it has (or with --ignore-promotion)`;
   if (change.action === 'run' && change.schedule?.tick != null)

@@ -13,6 +13,7 @@ import type { LocateTarget } from '../diagnostics/yaml-document.js';
 import { durationMs } from '../schedules/duration.js';
 import { closestMatch } from '../diagnostics/did-you-mean.js';
 import { overlay, valueAt } from './overlay.js';
+import { DEFAULT_ENVIRONMENT } from './project-config.js';
 import type { AuthFlow, CredentialVariables, ProjectConfig, UrlSource } from './project-config.js';
 
 export interface RawConfig {
@@ -81,9 +82,6 @@ const ENVIRONMENT_KEYS = [
 
 /** The schema a pg backend's tables live in unless the config names another. */
 export const DEFAULT_PG_SCHEMA = 'cxone_exports';
-
-/** The implicit environment of a config that defines none. */
-export const DEFAULT_ENVIRONMENT = 'default';
 
 /**
  * The config for `environmentName` (from --env or CXONE_EXPORTS_ENV): the environment's settings merged over the

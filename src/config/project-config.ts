@@ -4,6 +4,9 @@ import type { DelimiterName, FormatDefaults } from '../contract/export-format.js
 
 export type AuthFlow = 'client_credentials' | 'access_key';
 
+/** The implicit environment of a config that defines none. */
+export const DEFAULT_ENVIRONMENT = 'default';
+
 export interface ProjectConfig {
   /** The config file, or null when none was found and built-in defaults apply. */
   configFile: string | null;

@@ -7,28 +7,37 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkDefinitionFile, checkDefinitionFiles } from './check-definitions.js';
 import type { DefinitionFile, DefinitionSet, DefinitionSummary, FileChecker } from './check-definitions.js';
 import type { RuleConfig } from './contract-rules.js';
+import type { ExportDefinition } from './export-definition.js';
 
 type EnvironmentRuleConfig = RuleConfig & { environment: { name: string | undefined } };
+
+/** The definitions of every environment: the union (each name once), and each environment's own. */
+export interface EnvironmentsDefinitionSet<D extends DefinitionSummary = DefinitionSummary> extends DefinitionSet<D> {
+  /** Each config's definitions as its environment sees them, in the order of the configs given. */
+  perEnvironment: D[][];
+}
 
 export function checkEveryEnvironment(
   files: readonly DefinitionFile[],
   configs: readonly EnvironmentRuleConfig[],
-): DefinitionSet;
+): EnvironmentsDefinitionSet<ExportDefinition>;
 export function checkEveryEnvironment<D extends DefinitionSummary>(
   files: readonly DefinitionFile[],
   configs: readonly EnvironmentRuleConfig[],
   checkFile: FileChecker<D>,
-): DefinitionSet<D>;
+): EnvironmentsDefinitionSet<D>;
 export function checkEveryEnvironment(
   files: readonly DefinitionFile[],
   configs: readonly EnvironmentRuleConfig[],
   checkFile: FileChecker<DefinitionSummary> = checkDefinitionFile,
-): DefinitionSet<DefinitionSummary> {
+): EnvironmentsDefinitionSet {
   const found = new Map<string, { diagnostic: Diagnostic; environments: string[] }>();
   const definitions = new Map<string, DefinitionSummary>();
+  const perEnvironment: DefinitionSummary[][] = [];
   let documentCount = 0;
   for (const config of configs) {
     const set = checkDefinitionFiles(files, config, checkFile);
+    perEnvironment.push(set.definitions);
     documentCount = set.documentCount;
     for (const definition of set.definitions)
       if (!definitions.has(definition.name)) definitions.set(definition.name, definition);
@@ -49,5 +58,6 @@ export function checkEveryEnvironment(
     diagnostics: diagnostics.sort(compareDiagnostics),
     fileCount: files.length,
     documentCount,
+    perEnvironment,
   };
 }

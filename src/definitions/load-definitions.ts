@@ -44,7 +44,7 @@ export async function validateDefinitions(
   cwd: string,
   paths: readonly string[],
   options: LoadOptions & { cache: DefinitionCache },
-): Promise<LoadedDefinitions<DefinitionSummary>> {
+): Promise<LoadedDefinitions<DefinitionSummary> & { perEnvironment: DefinitionSummary[][] }> {
   const { cache } = options;
   const read = readDefinitionFiles(paths, cwd, configs[0]!.rootDir);
   const { checker, threads } = await checkAhead(read.files, configs, options.threads, {
@@ -53,10 +53,15 @@ export async function validateDefinitions(
   });
   const checked =
     configs.length === 1
-      ? checkDefinitionFiles(read.files, configs[0]!, checker)
+      ? withOwn(checkDefinitionFiles(read.files, configs[0]!, checker))
       : checkEveryEnvironment(read.files, configs, checker);
   cache.save();
   return { ...checked, diagnostics: [...read.diagnostics, ...checked.diagnostics], threads };
+}
+
+/** One config's set, as the set of every environment gives it: its definitions are its environment's own. */
+function withOwn<D extends DefinitionSummary>(set: DefinitionSet<D>): DefinitionSet<D> & { perEnvironment: D[][] } {
+  return { ...set, perEnvironment: [set.definitions] };
 }
 
 /** Where the checks of files come from before they are made, and what is kept of those made. */

@@ -13,6 +13,7 @@ import { AuditFollower } from '../callbacks/audit-follower.js';
 import { ReceiverMetrics, seedMetricsFromAuditLog } from '../callbacks/receiver-metrics.js';
 import { RejectionAudit } from '../callbacks/rejection-audit.js';
 import { UsageError } from '../errors.js';
+import { compactsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { InterruptSignal, OnInterrupt } from './interrupts.js';
 import { openAuditLog } from './state-access.js';
@@ -43,7 +44,8 @@ export interface ReceiveView extends Pick<StateAccessView, 'auditLogRepaired'> {
   recordFailed(error: unknown): void;
   stopping(signal: InterruptSignal, graceMs: number): void;
   shutdownDeadline(): void;
-  stopped(stateWrites: number): void;
+  /** `folded`: the backend's log of small changes was folded into its snapshot (the local files). */
+  stopped(stateWrites: number, folded: boolean): void;
 }
 
 export interface ReceiveEnvironment {
@@ -60,7 +62,7 @@ export async function receiveCallbacks(
   const { store } = env;
   // Opened (and repaired) before the metrics read it, so a torn line is moved aside rather than skipped.
   await openAuditLog(store, view);
-  const metrics = new ReceiverMetrics();
+  const metrics = new ReceiverMetrics({ environment: request.identity.environment });
   // Streamed: the counters start from an audit log of any size in bounded memory.
   const scan = await seedMetricsFromAuditLog(metrics, store);
   if (scan.badLines > 0) view.damagedEvents(store.eventsLocation, scan.badLines);
@@ -122,5 +124,5 @@ export async function receiveCallbacks(
   clearTimeout(deadline);
   await rejections.close();
   await recorder.close();
-  view.stopped(recorder.writes);
+  view.stopped(recorder.writes, compactsState(store));
 }

@@ -63,6 +63,29 @@ describe('planChanges', () => {
     expect(actions(plan([...defs], stateWith({ ...entries })))).toEqual([expected]);
   });
 
+  it('holds back what the environment it is promoted from has not completed, unless that one lacks it', () => {
+    const b = definition('b');
+    const only = definition('production-only');
+    const promotion = (ignore: boolean) => ({
+      from: 'sandbox',
+      promoted: new Set(['a']),
+      defined: new Set(['a', 'b']),
+      ignore,
+    });
+    const gated = planChanges([a, b, only], stateWith({}), { createdAt, promotion: promotion(false) });
+    expect(actions(gated)).toEqual([
+      ['a', 'create', 'new'],
+      ['b', 'blocked', 'not-promoted'],
+      ['production-only', 'create', 'new'],
+    ]);
+    // Issue 22, point 3: an export sandbox does not define was held back forever; now it says why it is not.
+    expect(gated.changes[2]).toMatchObject({ promotionNotNeeded: { environment: 'sandbox' } });
+    expect(gated.changes[1]).toMatchObject({ blockedBy: { environment: 'sandbox', wouldBe: 'create' } });
+    expect(gated.summary).toMatchObject({ create: 2, blocked: 1 });
+    const ignored = planChanges([a, b, only], stateWith({}), { createdAt, promotion: promotion(true) });
+    expect(ignored.changes.map((c) => c.promotionIgnored)).toEqual([undefined, true, undefined]);
+  });
+
   it('treats a metadata-only change as no execution, but shows it', () => {
     const edited = definition('a', ['maxRows: 1000'], ['description: now documented']);
     const result = plan([edited], stateWith({ a: appliedEntry(a) }));

@@ -28,6 +28,8 @@ export interface Promotion {
   from: string;
   /** Exports whose current definition has a completed execution in `from`. */
   promoted: ReadonlySet<string>;
+  /** Exports `from` defines at all: one it does not (disabled there) has nothing to be promoted from. */
+  defined: ReadonlySet<string>;
   /** --ignore-promotion: submit anyway, and say so in the audit. */
   ignore: boolean;
 }
@@ -128,6 +130,8 @@ function decide(
 function gate(change: PlannedChange, promotion: Promotion | undefined): PlannedChange {
   if (promotion === undefined || (change.action !== 'create' && change.action !== 'update')) return change;
   if (promotion.promoted.has(change.name)) return change;
+  // Production-only exports never pass through sandbox, so nothing there can open the gate for them.
+  if (!promotion.defined.has(change.name)) return { ...change, promotionNotNeeded: { environment: promotion.from } };
   if (promotion.ignore) return { ...change, promotionIgnored: true };
   return {
     ...change,

@@ -52,8 +52,10 @@ export interface PlannedChange {
   lastError?: { status: string; message: string | null; at: string };
   /** blocked only: the environment this definition must complete in first, and what the change would be. */
   blockedBy?: { environment: string; wouldBe: PlanAction };
-  /** Submitted although not promoted (--ignore-promotion): the audit line says so. */
+  /** Submitted although not promoted (--ignore-promotion): the plan and the audit line say so. */
   promotionIgnored?: true;
+  /** Not gated: the environment it is promoted from does not define it (disabled there), so nothing is to wait for. */
+  promotionNotNeeded?: { environment: string };
   /** A due tick held back for the first time, and why: apply audits it once and notes it on the entry. */
   recordsHold?: HeldTickReason;
   /** suspended only: what the change would be if the export were not suspended. */

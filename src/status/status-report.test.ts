@@ -42,7 +42,9 @@ describe('statusReport', () => {
       ]),
       null,
       FRESH_AT,
+      'sandbox',
     );
+    expect(report.environment).toBe('sandbox');
     expect(report.exports.map((r) => [r.name, r.status])).toEqual([
       ['a', 'completed'],
       ['b', 'running'],
@@ -62,6 +64,7 @@ describe('statusReport', () => {
       executionEnds([end('e1', 'completed', 100, '2026-11-01T00:00:00Z')]),
       new Date('2026-11-20T00:00:00Z'),
       FRESH_AT,
+      'default',
     );
     expect(report.overall).toMatchObject({
       finished: 0,
@@ -90,7 +93,7 @@ describe('statusReport', () => {
         }),
       }),
     });
-    expect(statusReport(odd, [], null, FRESH_AT).exports.map((r) => [r.name, r.flags])).toEqual([
+    expect(statusReport(odd, [], null, FRESH_AT, 'sandbox').exports.map((r) => [r.name, r.flags])).toEqual([
       ['x', ['completed-before-submitted']],
       ['y', undefined],
     ]);

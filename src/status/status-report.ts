@@ -21,6 +21,8 @@ export interface ExportStatusRow {
 }
 
 export interface StatusReport {
+  /** The environment the state belongs to (`default` for a config without environments). */
+  environment: string;
   exports: ExportStatusRow[];
   window: { since: string | null };
   overall: {
@@ -41,6 +43,7 @@ export function statusReport(
   ends: readonly ExecutionEnd[],
   since: Date | null,
   freshAt: { now: Date; staleGraceMs: number },
+  environment: string,
 ): StatusReport {
   const exports = Object.keys(state.exports)
     .sort()
@@ -78,6 +81,7 @@ export function statusReport(
   latencies.sort((a, b) => a - b);
   const finished = inWindow.length;
   return {
+    environment,
     exports,
     window: { since: since?.toISOString() ?? null },
     overall: {

@@ -37,7 +37,9 @@ describe('serve under trouble', () => {
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ status: 'failing' });
-      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/cxone_exports_record_failures_total 1\n/);
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(
+        /cxone_exports_record_failures_total\{environment="default"\} 1\n/,
+      );
       expect(serve.stderrText()).toMatch(
         /callbacks could not be recorded.*the state is locked by apply \(lock 7d0c2a4e/,
       );
@@ -104,7 +106,7 @@ describe('serve under trouble', () => {
     const serve = await startServe(dir, port);
     try {
       expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toMatch(
-        /cxone_exports_executions_total\{status="completed"\} 2\n/,
+        /cxone_exports_executions_total\{status="completed",environment="default"\} 2\n/,
       );
       expect(serve.stderrText()).toContain('the last line of audit.jsonl was torn by a crash');
       expect(readFileSync(`${auditPath}.torn`, 'utf8')).toBe('{"timestamp":"2026-11-28T10:0\n');

@@ -74,7 +74,7 @@ describe('cxone-exports serve', () => {
         overall: { finished: number };
       };
       expect(status.overall.finished).toBe(2);
-      expect(metrics).toMatch(/cxone_exports_executions_total\{status="completed"\} 2\n/);
+      expect(metrics).toMatch(/cxone_exports_executions_total\{status="completed",environment="default"\} 2\n/);
     } finally {
       serve.kill('SIGTERM');
       await once(serve, 'exit');

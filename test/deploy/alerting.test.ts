@@ -86,4 +86,22 @@ describe('the alerting kit', () => {
     ])
       expect(used.has(metric), metric).toBe(true);
   });
+
+  it("labels every series with the receiver's environment, which the rules and the dashboard group by", async () => {
+    const metrics = new ReceiverMetrics({ environment: 'production' });
+    metrics.recordRejection('bad-signature');
+    metrics.observeRequest('POST', '/webhook', 200, 0.01);
+    const samples = (await metrics.render()).body.split('\n').filter((line) => /^cxone_exports_\w+\{/.test(line));
+    expect(samples.length).toBeGreaterThan(0);
+    for (const sample of samples) expect(sample, sample).toContain('environment="production"');
+    const rules = parse(readFileSync(join(DEPLOY, 'prometheus', 'alerts.yml'), 'utf8')) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
+    for (const rule of rules.groups.flatMap((group) => group.rules))
+      expect(rule.expr, rule.alert).toContain('environment');
+    const dashboard = readFileSync(join(DEPLOY, 'grafana', 'cxone-exports.json'), 'utf8');
+    expect(dashboard.match(/cxone_exports_\w+\{environment=~\\"\$environment\\"/g)?.length).toBe(
+      dashboard.match(/cxone_exports_\w+/g)!.length - 2, // the variable, in its query and its definition
+    );
+  });
 });

@@ -146,6 +146,17 @@ describe('environments', () => {
     expect(production.record().executions.map((e) => e.datasetId)).toEqual(['ds-agent-activity']);
     expect(Object.keys(stateOf(dir, 'sandbox')).sort()).toEqual(['agent-activity', 'queue-stats']);
     expect(Object.keys(stateOf(dir, 'production'))).toEqual(['agent-activity']);
+    // Every audit line and status say where they belong.
+    for (const environment of ['sandbox', 'production']) {
+      const lines = readFileSync(join(dir, '.cxone-exports', environment, 'audit.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
+      expect(lines.map((line) => (JSON.parse(line) as { environment?: string }).environment)).toEqual(
+        lines.map(() => environment),
+      );
+      const status = await runCliAsync(['--env', environment, 'status', '--json'], { cwd: dir });
+      expect(JSON.parse(status.stdout)).toMatchObject({ environment });
+    }
     // The two states hash what each environment was sent.
     expect(stateOf(dir, 'sandbox')['agent-activity']!.definitionHash).not.toBe(
       stateOf(dir, 'production')['agent-activity']!.definitionHash,
@@ -163,6 +174,29 @@ describe('environments', () => {
       /11:\d+ +error +agent-activity: spec\.format\.maxRows must be ≥ 1, not 0 \(in sandbox\)/,
     );
     expect(result.stdout).toContain('environments.staging: staging is not an environment of the config');
+  });
+
+  it("validate judges each environment's loopback callbacks against that environment's own API", async () => {
+    // Issue 22, point 5: the top-level apiUrl was used, though every environment's API is on this machine.
+    const local = `apiUrl: https://api.us1.cxone.com
+defaults:
+  callbackUrl: http://127.0.0.1:8080/webhook/cxone-callback
+environments:
+  sandbox:
+    apiUrl: http://127.0.0.1:9001
+  production:
+    apiUrl: http://127.0.0.1:9002
+`;
+    const dir = miniRepo({ 'cxone-exports.config.yaml': local, 'exports/agent-activity.yaml': DEFINITION });
+    const quiet = await runCliAsync(['validate'], { cwd: dir });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const remote = local.replace('http://127.0.0.1:9002', 'https://api-na1.niceincontact.com');
+    const warned = await runCliAsync(['validate'], { cwd: repo(remote) });
+    expect(warned.stderr).toContain(
+      'Warning: in production, these callback URLs point at this machine, but apiUrl is https://api-na1.niceincontact.com',
+    );
+    expect(warned.stderr).not.toContain('in sandbox');
   });
 
   it("stop an apply whose credentials belong to another environment's tenant, before anything is written or sent", async () => {
@@ -277,6 +311,42 @@ describe('environments', () => {
       ['agent-activity', undefined],
       ['queue-stats', 'promotion-ignored'],
     ]);
+  });
+
+  it('let through what sandbox does not define, saying so, and show every bypass of the gate in the plan', async () => {
+    const sandbox = await startSimulator();
+    const production = await startSimulator();
+    const dir = miniRepo({
+      'cxone-exports.config.yaml': configOn(
+        { sandbox, production },
+        CONFIG.replace(
+          '    apiUrl: https://api-na1.example.com\n',
+          '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
+        ),
+      ),
+      'exports/agent-activity.yaml': DEFINITION,
+      // Issue 22, point 3: a production-only export was held back forever, since sandbox never runs it.
+      'exports/queue-stats.yaml': LATER.replace(
+        '  production:\n    enabled: false\n',
+        '  sandbox:\n    enabled: false\n',
+      ),
+    });
+    const env = tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' });
+    const plan = await runCliAsync(['--env', 'production', 'plan'], { cwd: dir, env });
+    expect(plan.stdout).toContain(
+      '# queue-stats will be created (new definition; not in sandbox: no promotion needed)',
+    );
+    expect(plan.stdout).toContain('# agent-activity will be held back');
+    const markdown = (await runCliAsync(['--env', 'production', 'plan', '--markdown'], { cwd: dir, env })).stdout;
+    expect(markdown).toContain('new definition; not in sandbox: no promotion needed');
+    const bypass = await runCliAsync(['--env', 'production', 'plan', '--ignore-promotion'], { cwd: dir, env });
+    expect(bypass.stdout).toContain(
+      '# agent-activity will be created (new definition; promotion ignored (--ignore-promotion)',
+    );
+    const applied = await runCliAsync(['--env', 'production', 'apply', '--auto-approve'], { cwd: dir, env });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(production.record().executions.map((e) => e.datasetId)).toEqual(['ds-queue']);
+    expect(sandbox.record().requests).toHaveLength(0);
   });
 
   it("apply a saved plan only in the environment it was made for, and never over another's state", async () => {

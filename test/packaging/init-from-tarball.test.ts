@@ -41,7 +41,7 @@ describe('the packed package', () => {
       'package/dist/cli/main.js',
       'package/schemas/export.schema.json',
       'package/templates/cxone-exports.config.yaml',
-      'package/.github/workflows/apply.yml',
+      'package/.github/scripts/plan-comment.sh',
       'package/.gitattributes',
     ])
       expect(listing).toContain(file);

@@ -61,8 +61,14 @@ export async function rehearseWorkflow(
   const summaryFile = join(options.scratch, `summary-${Date.now()}`);
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
+  // Expressions: the caller's, and `steps.<id>.outputs.<name>` of the steps run so far, as GitHub fills them.
+  const stepOutputs: Record<string, string> = {};
   const fill = (text: string) =>
-    text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_m, expression: string) => options.expressions[expression] ?? '');
+    text.replace(
+      /\$\{\{\s*([^}]+?)\s*\}\}/g,
+      (_m, expression: string) => options.expressions[expression] ?? stepOutputs[expression] ?? '',
+    );
+  let outputLinesSeen = 0;
   const steps: StepResult[] = [];
   let failed = false;
   for (const step of job.steps) {
@@ -92,6 +98,12 @@ export async function rehearseWorkflow(
     }
     const result = await runShell(step.shell ?? defaultShell, fill(step.run), options.cwd, env);
     steps.push({ name, ...result, skipped: false });
+    const lines = readFileSync(outputFile, 'utf8').split('\n').filter(Boolean);
+    for (const line of lines.slice(outputLinesSeen)) {
+      const [key, value] = line.split(/=(.*)/s) as [string, string];
+      if (step.id !== undefined) stepOutputs[`steps.${step.id}.outputs.${key}`] = value;
+    }
+    outputLinesSeen = lines.length;
     if (result.code !== 0) failed = true;
   }
   const outputs = Object.fromEntries(

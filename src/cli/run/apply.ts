@@ -82,7 +82,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     ...(options.wait === true ? { waitTimeoutMs } : {}),
     ...(callbackToken === undefined ? {} : { callbackToken }),
     // One identity for every line this run writes (outside GitHub, its runId is made up once).
-    identity: runIdentity(ctx.env, config.rootDir),
+    identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
     ...tenantExpectation(config),
     ...promotionOf(await promotionFor(ctx, config, options.ignorePromotion === true)),
   };

@@ -17,7 +17,7 @@ export async function refresh(ctx: CommandContext, options: RefreshOptions): Pro
     runRefresh(
       {
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
-        identity: runIdentity(ctx.env, config.rootDir),
+        identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
         ...tenantExpectation(config),
       },
       {

@@ -49,7 +49,7 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
         ...(tls === undefined ? {} : { tls }),
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
         shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
-        identity: runIdentity(ctx.env, config.rootDir),
+        identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
         staleGraceMs: config.limits.staleGraceMs,
       },
       { store, onInterrupt, clock: systemClock },

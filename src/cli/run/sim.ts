@@ -40,6 +40,15 @@ export async function simulate(ctx: CommandContext, options: SimOptions): Promis
     },
     callbackSecret,
   });
+  // With --env, the variables the config reads that environment's credentials from, so two local tenants
+  // (a simulator each) can be told apart; without it, the names of a config without environments.
+  const config = ctx.environmentChoice === undefined ? undefined : await ctx.config();
+  const names = config?.environment.credentialVariables ?? {
+    clientId: 'CXONE_CLIENT_ID',
+    clientSecret: 'CXONE_CLIENT_SECRET',
+    accessKeyId: 'CXONE_ACCESS_KEY_ID',
+    accessKeySecret: 'CXONE_ACCESS_KEY_SECRET',
+  };
   const url = await simulator.start();
   const { credentials } = simulator.options;
   // stdout carries only NAME=value lines, so it can be pasted into a shell or sourced.
@@ -47,10 +56,10 @@ export async function simulate(ctx: CommandContext, options: SimOptions): Promis
     [
       `CXONE_AUTH_URL=${url}`,
       `CXONE_API_URL=${url}`,
-      `CXONE_CLIENT_ID=${credentials.clientId}`,
-      `CXONE_CLIENT_SECRET=${credentials.clientSecret}`,
-      `CXONE_ACCESS_KEY_ID=${credentials.accessKeyId}`,
-      `CXONE_ACCESS_KEY_SECRET=${credentials.accessKeySecret}`,
+      `${names.clientId}=${credentials.clientId}`,
+      `${names.clientSecret}=${credentials.clientSecret}`,
+      `${names.accessKeyId}=${credentials.accessKeyId}`,
+      `${names.accessKeySecret}=${credentials.accessKeySecret}`,
     ].join('\n'),
   );
   ctx.logger.warn(

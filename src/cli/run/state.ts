@@ -35,12 +35,12 @@ export async function removeFromState(
   name: string,
   options: { lockTimeout?: string },
 ): Promise<void> {
-  const removed = await withStateStore(ctx, (store) =>
+  const removed = await withStateStore(ctx, (store, config) =>
     runForget(
       {
         name: name,
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
-        identity: runIdentity(ctx.env, ctx.cwd),
+        identity: runIdentity(ctx.env, ctx.cwd, config.environment.name),
         clock: systemClock,
       },
       store,

@@ -3,6 +3,7 @@
 
 import { damagedLinesWarning } from '../../audit/audit-log.js';
 import { END_EVENTS, ExecutionEnds } from '../../audit/execution-ends.js';
+import { DEFAULT_ENVIRONMENT } from '../../config/project-config.js';
 import { statusReport } from '../../status/status-report.js';
 import type { CommandContext } from '../command-context.js';
 import type { StatusOptions } from '../commands/status.js';
@@ -19,6 +20,7 @@ export async function status(ctx: CommandContext, options: StatusOptions): Promi
     const scan = await store.scanEvents({ events: END_EVENTS, onEvent: (event) => ends.add(event) });
     if (scan.badLines > 0) ctx.logger.warn(damagedLinesWarning(store.eventsLocation, scan.badLines));
     const freshAt = { now: new Date(), staleGraceMs: config.limits.staleGraceMs };
-    showStatus(ctx, statusReport(state, ends.list(), since, freshAt), { json: options.json === true, since });
+    const report = statusReport(state, ends.list(), since, freshAt, config.environment.name ?? DEFAULT_ENVIRONMENT);
+    showStatus(ctx, report, { json: options.json === true, since });
   });
 }

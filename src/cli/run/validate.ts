@@ -52,8 +52,11 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
       hint: 'Each definition is a YAML document with apiVersion, kind, metadata and spec; see the README.',
     });
   }
-  const loopback = loopbackCallbacks(checked.definitions, config);
-  if (loopback !== undefined) view.loopbackCallbacks(loopback);
+  // Each environment's callback URLs against its own API: loopback callbacks are fine where its API is local too.
+  configs.forEach((environmentConfig, index) => {
+    const loopback = loopbackCallbacks(checked.perEnvironment[index]!, environmentConfig);
+    if (loopback !== undefined) view.loopbackCallbacks(loopback);
+  });
   view.valid(checked.definitions.length, checked.fileCount);
 }
 

@@ -45,9 +45,11 @@ export function receiveView(ctx: Pick<CommandContext, 'logger' | 'cwd'>, auth: C
       logger.warn(
         `Shutdown deadline reached: closing the connections still open; their requests were not acknowledged.`,
       ),
-    stopped: (writes) => {
+    stopped: (writes, folded) => {
       accessLog.flush();
-      logger.warn(`Stopped. ${writes} state writes this run; the state log is folded into state.json.`);
+      logger.warn(
+        `Stopped. ${writes} state writes this run${folded ? '; the state log is folded into state.json' : ''}.`,
+      );
     },
   };
 }

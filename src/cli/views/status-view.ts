@@ -1,5 +1,6 @@
 // The view of `status`: a table of the last execution per export and the figures over the window, or JSON.
 
+import { DEFAULT_ENVIRONMENT } from '../../config/project-config.js';
 import type { StatusReport } from '../../status/status-report.js';
 import type { CommandContext } from '../command-context.js';
 import { formatDelay } from '../format-delay.js';
@@ -15,6 +16,8 @@ export function showStatus(
     ctx.logger.out(JSON.stringify(report, null, 2));
     return;
   }
+  // Which tenant's exports these are, when the config has several (a config without environments has one).
+  if (report.environment !== DEFAULT_ENVIRONMENT) ctx.logger.out(ctx.colors.bold(`Environment ${report.environment}`));
   if (report.exports.length === 0) {
     ctx.logger.out('The state holds no exports yet. `cxone-exports apply` records them.');
     return;

@@ -1,0 +1,419 @@
+// The GitHub workflows of an exports repository, for each set-up `init` offers: the local backend (the state
+// committed back) or PostgreSQL (nothing to commit, `contents: read`), one environment or several (a job each,
+// sandbox before production). One source for all four, so a fix reaches every variant; this repository's own
+// workflows are the local one with sandbox and production (a test keeps them equal).
+
+export interface WorkflowOptions {
+  backend: 'local' | 'pg';
+  /** The config's environments in order; empty for a config that defines none. */
+  environments: readonly string[];
+  /** What each job `uses:` to put `cxone-exports` on the PATH. */
+  setupAction: string;
+}
+
+/** The workflow files, by name (`plan.yml`, …), as YAML text with their comments. */
+export function githubWorkflows(options: WorkflowOptions): Record<string, string> {
+  return {
+    'plan.yml': planWorkflow(options),
+    'apply.yml': applyWorkflow(options),
+    'refresh.yml': refreshWorkflow(options),
+    'schedule.yml': scheduleWorkflow(options),
+  };
+}
+
+/** One job's environment: its GitHub environment, and the variables its credentials are read from. */
+interface Target {
+  /** The job id and GitHub environment (`production` for a config without environments). */
+  job: string;
+  /** `--env NAME ` for the commands, or '' for a config without environments. */
+  flag: string;
+  /** The variable prefix the config reads this environment's credentials from. */
+  prefix: string;
+  /** " to sandbox", " of sandbox" … or '' for a config without environments. */
+  named: boolean;
+}
+
+function targets(options: WorkflowOptions): Target[] {
+  if (options.environments.length === 0) return [{ job: 'production', flag: '', prefix: 'CXONE_', named: false }];
+  return options.environments.map((name) => ({
+    job: name,
+    flag: `--env ${name} `,
+    prefix: `CXONE_${name.toUpperCase().replace(/-/g, '_')}_`,
+    named: true,
+  }));
+}
+
+const SHELL_DEFAULTS = `# Every run step in bash with pipefail: GitHub's default for an unnamed shell is \`bash -e\`, where
+# \`cxone-exports apply | tee file\` would report tee's success for a failed apply.
+defaults:
+  run:
+    shell: bash
+`;
+
+const APPLY_GROUP = `concurrency:
+  # One writer of the state at a time: apply, refresh and the schedule share the group. Every apply reconciles
+  # everything, so a pending run GitHub drops in favour of a newer one loses nothing.
+  group: cxone-exports-apply
+  cancel-in-progress: false
+`;
+
+/** Where definitions live: a change there is planned on the pull request and applied on merge. */
+const DEFINITION_PATHS = `      - exports/**
+      - schemas/**
+      - cxone-exports.config.*`;
+
+function permissions(options: WorkflowOptions): string {
+  return options.backend === 'local'
+    ? `permissions:
+  # The state and audit lines are committed back to main.
+  contents: write
+`
+    : `permissions:
+  # The state lives in PostgreSQL: nothing is committed, and the token only reads.
+  contents: read
+`;
+}
+
+/** The checkout of the latest main: the state committed by earlier runs (and by the job before) must be here. */
+function checkout(options: WorkflowOptions): string {
+  return `      - uses: actions/checkout@v4
+        with:
+          # The latest main, not the triggering commit: it holds every definition merged so far${options.backend === 'local' ? ', and the\n          # state committed by earlier runs and by the job before this one' : ''}.
+          ref: main${options.backend === 'local' ? '\n          fetch-depth: 0' : ''}
+      - uses: ${options.setupAction}
+`;
+}
+
+/** The secrets a job's command reads, under the names its environment's config expects. */
+function secrets(options: WorkflowOptions, target: Target, callbackToken: boolean): string {
+  const lines = [
+    `          ${target.prefix}CLIENT_ID: \${{ secrets.CXONE_CLIENT_ID }}`,
+    `          ${target.prefix}CLIENT_SECRET: \${{ secrets.CXONE_CLIENT_SECRET }}`,
+    ...(callbackToken ? ['          CXONE_CALLBACK_TOKEN: ${{ secrets.CXONE_CALLBACK_TOKEN }}'] : []),
+    ...(options.backend === 'pg' ? ['          CXONE_EXPORTS_PG_URL: ${{ secrets.CXONE_EXPORTS_PG_URL }}'] : []),
+  ];
+  return `        # authUrl and apiUrl come from cxone-exports.config.yaml; only secrets come from the environment.
+        env:
+${lines.join('\n')}
+`;
+}
+
+/** The job header: one per environment, in order, each after the one before. */
+function jobHeader(options: WorkflowOptions, target: Target, index: number, minutes: number, always: string): string {
+  const previous = index === 0 ? undefined : targets(options)[index - 1]!.job;
+  return `  ${target.job}:
+    runs-on: ubuntu-latest
+    timeout-minutes: ${minutes}
+    environment: ${target.job}
+${
+  target.named
+    ? `    # Every step's commands act on this environment (the commit-back asks which files hold its state).
+    env:
+      CXONE_EXPORTS_ENV: ${target.job}
+`
+    : ''
+}${previous === undefined ? '' : `    needs: ${previous}\n`}${previous !== undefined && always !== '' ? `    # ${always}\n    if: always()\n` : ''}    steps:
+`;
+}
+
+function commitBack(options: WorkflowOptions, message: string): string {
+  if (options.backend !== 'local') return '';
+  return `
+      - name: Commit the state back
+        if: always()
+        run: .github/scripts/commit-state.sh "${message}, run \${{ github.run_id }}"
+`;
+}
+
+/** The files of a job's state in the repository: uploaded too, so a failed push loses nothing. */
+function stateFiles(options: WorkflowOptions, target: Target): string[] {
+  if (options.backend !== 'local') return [];
+  const dir = target.named ? `.cxone-exports/${target.job}` : '.cxone-exports';
+  return [`${dir}/state.json`, `${dir}/state.wal`, `${dir}/audit.jsonl`];
+}
+
+function upload(name: string, paths: string[]): string {
+  return `
+      - name: Upload ${paths.length === 1 ? "this run's events" : "the state and this run's events"}
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: ${name}-\${{ github.run_id }}-\${{ github.run_attempt }}
+          path: ${paths.length === 1 ? paths[0] : `|\n${paths.map((p) => `            ${p}`).join('\n')}`}
+          if-no-files-found: warn
+`;
+}
+
+function where(target: Target, preposition: string): string {
+  return target.named ? ` ${preposition} ${target.job}` : '';
+}
+
+function applyWorkflow(options: WorkflowOptions): string {
+  const all = targets(options);
+  const several = all.length > 1;
+  const jobs = all.map((target, index) => {
+    // The first environment waits for its executions when another is promoted from it: that one's gate opens
+    // only on completions recorded in this one's state.
+    const waits = several && index < all.length - 1;
+    return `${jobHeader(options, target, index, 60, '')}${checkout(options)}
+      - name: Apply${where(target, 'to')}
+        id: apply
+${secrets(options, target, true)}${
+      waits
+        ? `        # --wait: the next environment's promotion gate opens for what completed here, so this one waits for
+        # its executions to end and records them${options.backend === 'local' ? ' before the commit-back' : ''}.
+`
+        : ''
+    }        run: >-
+          cxone-exports ${target.flag}apply --auto-approve${waits ? ' --wait' : ''} --json --lock-timeout 5m
+          | tee cxone-exports.apply.jsonl
+${commitBack(options, `cxone-exports apply${where(target, 'to')}`)}${upload(
+      `cxone-exports-apply${target.named ? `-${target.job}` : ''}`,
+      [...stateFiles(options, target), 'cxone-exports.apply.jsonl'],
+    )}`;
+  });
+  return `# Apply on merge to main${several ? `, one environment after the other (${all.map((t) => t.job).join(', then ')}): each job runs in the GitHub\n# environment of the same name, whose secrets hold that tenant's credentials, and a later one needs the one before\n# to have succeeded (and can require reviewers in GitHub's environment settings)` : ': one run at a time, on the latest main, in the GitHub environment production'}.
+# ${options.backend === 'local' ? 'The state and audit lines are committed back after each run.' : 'The state and audit events live in PostgreSQL (the environment secret CXONE_EXPORTS_PG_URL, the apply role).'}
+name: cxone-exports apply
+
+on:
+  push:
+    branches: [main]
+    paths:
+${DEFINITION_PATHS}
+  workflow_dispatch:
+
+${permissions(options)}
+${APPLY_GROUP}
+${SHELL_DEFAULTS}
+jobs:
+${jobs.join('\n')}`;
+}
+
+function refreshWorkflow(options: WorkflowOptions): string {
+  const jobs = targets(options).map(
+    (
+      target,
+      index,
+    ) => `${jobHeader(options, target, index, 20, 'After the one before, whatever happened there.')}${checkout(options)}
+      - name: Refresh${where(target, 'of')}
+${secrets(options, target, false)}        run: cxone-exports ${target.flag}refresh --lock-timeout 5m
+${commitBack(options, `cxone-exports refresh${where(target, 'of')}`)}`,
+  );
+  return `# Pull completion statuses every hour, where callbacks cannot reach${targets(options).length > 1 ? ', in every environment, one after the other' : ''}.
+# ${options.backend === 'local' ? 'The state is committed back after each.' : 'Recorded in PostgreSQL: nothing is committed back.'}
+name: cxone-exports refresh
+
+on:
+  schedule:
+    - cron: '17 * * * *'
+  workflow_dispatch:
+
+${permissions(options)}
+${APPLY_GROUP}
+${SHELL_DEFAULTS}
+jobs:
+${jobs.join('\n')}`;
+}
+
+function scheduleWorkflow(options: WorkflowOptions): string {
+  const jobs = targets(options).map(
+    (
+      target,
+      index,
+    ) => `${jobHeader(options, target, index, 30, "After the one before, whatever happened there: this one's ticks are due regardless.")}${checkout(options)}
+      - name: Apply what is due${where(target, 'in')}
+${secrets(options, target, true)}        run: cxone-exports ${target.flag}apply --auto-approve --json --lock-timeout 5m | tee cxone-exports.schedule.jsonl
+${commitBack(options, `cxone-exports scheduled apply${where(target, 'to')}`)}`,
+  );
+  const several = targets(options).length > 1;
+  return `# Run the scheduled exports that are due: an apply every 15 minutes${several ? ', in every environment, one after the\n# other. A scheduled run repeats what is already applied, so the promotion gate does not hold it; a definition\n# change still needs the environment it is promoted from' : ''} (README, "Schedules"). Nothing else runs a
+# schedule: a tick's run is submitted by the first apply after it. GitHub starts scheduled workflows late when it
+# is busy (often 5 to 15 minutes, sometimes more) and not at all in a repository without activity for 60 days; an
+# export's startingDeadline absorbs the delay, and a tick later than that is skipped and audited, not run late.
+name: cxone-exports schedule
+
+on:
+  schedule:
+    - cron: '*/15 * * * *'
+  workflow_dispatch:
+
+${permissions(options)}
+${APPLY_GROUP}
+${SHELL_DEFAULTS}
+jobs:
+${jobs.join('\n')}`;
+}
+
+/** Posts (or updates in place) the one sticky plan comment, and labels the pull request, from a job's files. */
+function commentSteps(condition: string): string {
+  return `
+      # A fork's pull request gets a read-only token: no comment and no label, and no red check for it either.
+      - name: Comment the plan
+        if: always() && github.event.pull_request.head.repo.full_name == github.repository && (${condition})
+        uses: actions/github-script@v7
+        with:
+          script: |
+            const fs = require('fs');
+            const body = fs.readFileSync('cxone-exports.plan.md', 'utf8');
+            const marker = '<!-- cxone-exports-plan -->';
+            const { owner, repo } = context.repo;
+            const issue_number = context.issue.number;
+            const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
+            const mine = comments.find((c) => c.user?.type === 'Bot' && c.body?.includes(marker));
+            if (mine) await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+            else await github.rest.issues.createComment({ owner, repo, issue_number, body });
+
+      - name: Label the pull request
+        if: github.event.pull_request.head.repo.full_name == github.repository
+        uses: actions/github-script@v7
+        with:
+          # has_changes is the plan step's own output, true or false: safe to put into the script.
+          script: |
+            const { owner, repo } = context.repo;
+            const issue_number = context.issue.number;
+            const changed = '\${{ steps.plan.outputs.has_changes }}' === 'true';
+            const add = changed ? 'cxone-exports:changes' : 'cxone-exports:no-changes';
+            const remove = add === 'cxone-exports:changes' ? 'cxone-exports:no-changes' : 'cxone-exports:changes';
+            await github.rest.issues.addLabels({ owner, repo, issue_number, labels: [add] });
+            await github.rest.issues.removeLabel({ owner, repo, issue_number, name: remove }).catch(() => undefined);
+`;
+}
+
+const VALIDATE_STEPS = `
+      - name: Validate
+        id: validate
+        run: cxone-exports validate --format github
+
+      # A plan comment from an earlier push must not stay up as if still true: the failure replaces it.
+      - name: Describe the validation failure for the comment
+        if: failure() && steps.validate.outcome == 'failure'
+        run: cxone-exports validate --format markdown > cxone-exports.plan.md || true
+`;
+
+function planWorkflow(options: WorkflowOptions): string {
+  const several = options.environments.length > 0;
+  // PostgreSQL with environments: each environment's state is read with its own secret, so each plan runs in a
+  // job of that environment; a last job puts the sections together into one comment.
+  if (several && options.backend === 'pg') return planPerEnvironmentWorkflow(options);
+  const planCommand = several
+    ? 'cxone-exports --env all plan --markdown > cxone-exports.plan.md'
+    : 'cxone-exports plan --markdown --out cxone-exports.plan.json > cxone-exports.plan.md';
+  return `# Plan on every pull request that touches the exports${several ? ', for every environment of the config (README,\n# "Environments")' : ''}: validation errors as annotations on the changed lines, and one
+# sticky comment${several ? ' with a section per environment' : ''}, updated in place on every push.${options.backend === 'pg' ? '\n# The state is read from PostgreSQL with the plan role (read only): the repository secret CXONE_EXPORTS_PG_URL.' : ''}
+name: cxone-exports plan
+
+on:
+  pull_request:
+    paths:
+${DEFINITION_PATHS}${options.backend === 'local' ? '\n      - .cxone-exports/**' : ''}
+
+permissions:
+  contents: read
+  pull-requests: write
+
+concurrency:
+  group: cxone-exports-plan-\${{ github.event.pull_request.number }}
+  cancel-in-progress: true
+
+${SHELL_DEFAULTS}
+jobs:
+  plan:
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ${options.setupAction}
+${VALIDATE_STEPS}
+      - name: Plan
+        id: plan${options.backend === 'pg' ? '\n        env:\n          CXONE_EXPORTS_PG_URL: ${{ secrets.CXONE_EXPORTS_PG_URL }}' : ''}
+        run: ${planCommand}
+${commentSteps("steps.plan.outcome == 'success' || steps.validate.outcome == 'failure'")}
+      - name: Upload the plan
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: cxone-exports-plan-\${{ github.event.pull_request.number }}-\${{ github.run_attempt }}
+          path: ${several ? 'cxone-exports.plan.md' : '|\n            cxone-exports.plan.json\n            cxone-exports.plan.md'}
+          if-no-files-found: warn
+`;
+}
+
+function planPerEnvironmentWorkflow(options: WorkflowOptions): string {
+  const names = options.environments;
+  return `# Plan on every pull request that touches the exports, for every environment of the config (README,
+# "Environments"). Each environment's state is in PostgreSQL, read (never written: plan holds no lock) with that
+# environment's secret CXONE_EXPORTS_PG_URL, so each plans in a job of its own GitHub environment; a last job
+# checks the definitions (annotations on the changed lines) and posts one sticky comment with a section per
+# environment, updated in place on every push.
+name: cxone-exports plan
+
+on:
+  pull_request:
+    paths:
+${DEFINITION_PATHS}
+
+permissions:
+  contents: read
+  pull-requests: write
+
+concurrency:
+  group: cxone-exports-plan-\${{ github.event.pull_request.number }}
+  cancel-in-progress: true
+
+${SHELL_DEFAULTS}
+jobs:
+${names
+  .map(
+    (name) => `  plan-${name}:
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    environment: ${name}
+    env:
+      CXONE_EXPORTS_ENV: ${name}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ${options.setupAction}
+
+      - name: Plan ${name}
+        id: plan
+        env:
+          CXONE_EXPORTS_PG_URL: \${{ secrets.CXONE_EXPORTS_PG_URL }}
+        run: |
+          mkdir -p cxone-exports-plan
+          cxone-exports --env ${name} plan --markdown > cxone-exports-plan/${name}.md
+
+      - name: Note whether ${name} has changes
+        run: echo "\${{ steps.plan.outputs.has_changes }}" > cxone-exports-plan/${name}.changes
+
+      - name: Upload the plan of ${name}
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: cxone-exports-plan-${name}-\${{ github.event.pull_request.number }}-\${{ github.run_attempt }}
+          path: cxone-exports-plan/
+          if-no-files-found: warn
+`,
+  )
+  .join('\n')}
+  comment:
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    needs: [${names.map((name) => `plan-${name}`).join(', ')}]
+    # The comment is posted whatever the plans did: a failed one says so in its section.
+    if: always()
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ${options.setupAction}
+
+      - uses: actions/download-artifact@v4
+        with:
+          pattern: cxone-exports-plan-*-\${{ github.event.pull_request.number }}-\${{ github.run_attempt }}
+          path: cxone-exports-plan
+          merge-multiple: true
+${VALIDATE_STEPS}
+      - name: Put the plans together
+        id: plan
+        run: .github/scripts/plan-comment.sh ${names.join(' ')} > cxone-exports.plan.md
+${commentSteps("steps.plan.outcome == 'success' || steps.validate.outcome == 'failure'")}`;
+}
