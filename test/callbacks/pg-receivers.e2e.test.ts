@@ -62,6 +62,11 @@ describe('receivers side by side on the pg backend', () => {
     const applied = await applying;
     for (const receiver of receivers) receiver.kill('SIGTERM');
     await Promise.all(receivers.map((receiver) => once(receiver, 'exit')));
+    // Issue 22, point 5: on pg there is no state log to fold, and the last line does not say there is.
+    for (const receiver of receivers) {
+      expect(receiver.stderrText()).toMatch(/Stopped\. \d+ state writes this run\.\n/);
+      expect(receiver.stderrText()).not.toContain('state.json');
+    }
 
     expect(applied.code, applied.stderr).toBe(0);
     expect(answers.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);

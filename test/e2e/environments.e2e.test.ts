@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import type { ExportState } from '../../src/state/state-model.js';
 import { miniRepo } from '../support/fixtures.js';
 import { runCliAsync } from '../support/run-cli.js';
@@ -438,6 +439,20 @@ environments:
     expect(readFileSync(join(dir, '.github/workflows/cxone-exports-apply.yml'), 'utf8')).toContain(
       'cxone-exports --env production apply',
     );
+    // Issue 22, point 5: the hints and the example named commands that need --env, and two hosts for one tenant.
+    expect(readFileSync(join(dir, 'exports/example.yaml'), 'utf8')).toContain('`npx cxone-exports --env all plan`');
+    const config = parseDocument(readFileSync(join(dir, 'cxone-exports.config.yaml'), 'utf8'));
+    expect(config.get('apiUrl')).toBeUndefined();
+    for (const name of ['sandbox', 'production'])
+      expect([config.getIn(['environments', name, 'authUrl']), config.getIn(['environments', name, 'apiUrl'])]).toEqual(
+        ['https://oauth.us1.cxone.com', 'https://api.us1.cxone.com'],
+      );
+    const noTerminal = await runCliAsync(['--env', 'sandbox', 'apply'], { cwd: dir });
+    expect(noTerminal.stderr).toContain(
+      'cxone-exports --env sandbox plan --out cxone-exports.sandbox.plan.json && cxone-exports --env sandbox apply cxone-exports.sandbox.plan.json',
+    );
+    // The file name the hint suggests is one init's .gitignore keeps out of Git.
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('\ncxone-exports.*.json\n');
   });
 
   it('leave a repository of the single-environment version as it was: its state plans to no changes', async () => {
