@@ -315,7 +315,12 @@ export async function applyPlan(
     } catch (error) {
       const attempts = deps.hooks.end(change.dataActionId);
       const outcome = submissionOutcome(error, attempts.sent, attempts.uncertain);
-      const message = error instanceof Error ? error.message : String(error);
+      const interrupted = outcome === 'not-sent' && deps.stopSignal.aborted;
+      const message = interrupted
+        ? 'interrupted while it waited for its turn; its intent was withdrawn, and it stays planned'
+        : error instanceof Error
+          ? error.message
+          : String(error);
       await deps.journal.commit({
         exports: [change.name],
         mutate: (state) =>
@@ -333,11 +338,16 @@ export async function applyPlan(
             executionId: null,
             status: outcome === 'refused' ? 'submit-failed' : outcome,
             error: message,
-            reason: outcome,
+            reason: interrupted ? 'interrupted' : outcome,
             ...seedFields,
           }),
         ],
       });
+      // Ctrl-C starts nothing new: an export still waiting for its slot never left, and is not a failure.
+      if (interrupted) {
+        deps.reporter.skipped(change, message);
+        return { ...base, outcome: 'skipped', reason: 'interrupted' };
+      }
       deps.reporter.failed(change, message, outcome);
       return { ...base, outcome: 'failed', reason: message };
     }

@@ -7,7 +7,7 @@ import type { State } from '../state/state-model.js';
 import { GroupCommit } from '../state/group-commit.js';
 import { StateConflictError } from '../state/state-errors.js';
 import { commitsConcurrently, compactsState } from '../state/state-store.js';
-import type { StateStore } from '../state/state-store.js';
+import type { CommitGuard, StateStore } from '../state/state-store.js';
 
 export interface JournalEntry {
   /** The exports `mutate` may set or delete. */
@@ -26,6 +26,8 @@ export class StateJournal {
   constructor(
     private state: State,
     private readonly store: StateStore,
+    /** The lock the journal writes under: each commit checks it still holds (absent: a writer without the lock). */
+    private readonly guard?: CommitGuard,
   ) {
     // A failed write (a full disk, a conflict) stops the journal: nothing after it may claim durability.
     this.commits = new GroupCommit(
@@ -91,7 +93,11 @@ export class StateJournal {
     const remove = touched.filter((name) => next.exports[name] === undefined);
     // One commit: the batch's audit events and its entries, together (the store keeps events first).
     const events = batch.flatMap((entry) => entry.events);
-    const serial = await this.store.commit({ lineage: this.state.lineage, set, remove, events }, this.state.serial);
+    const serial = await this.store.commit(
+      { lineage: this.state.lineage, set, remove, events },
+      this.state.serial,
+      this.guard,
+    );
     this.state = { ...next, serial };
     if (touched.length > 0) this.writes++;
     return batch.map(() => undefined);

@@ -191,9 +191,12 @@ export class CallbackRecorder {
 
     // The batch's audit lines and entries as one commit (events first, for the file store).
     const expected = state.serial;
+    // Under the lock where this backend needs it, the commit checks the lock is still held.
+    const guard = this.held === undefined ? undefined : { fence: this.held.lock.fence };
     const serial = await store.commit(
       { lineage: state.lineage, set: Object.fromEntries(changed), remove: [], events },
       expected,
+      guard,
     );
     if (serial === expected + (changed.size > 0 ? 1 : 0)) {
       state.serial = serial;

@@ -153,10 +153,11 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     if (interrupted !== undefined) return { failed: 0, interrupted };
 
     await openAuditLog(store, view);
-    const journal = new StateJournal(snapshot.state, store);
+    const journal = new StateJournal(snapshot.state, store, { fence: lock.fence });
     const serialBefore = snapshot.state.serial;
     const gate = new RequestGate({ spacingMs: request.spacingMs, maxRequestsPerSecond: request.maxRequestsPerSecond });
-    const hooks = new SubmissionHooks(gate, view.progress, abort.signal);
+    // Waiting for a slot is not yet started: the first Ctrl-C ends the wait, and the attempt never leaves.
+    const hooks = new SubmissionHooks(gate, view.progress, stop.signal);
     const needsApi = plan.changes.some((c) => SUBMITTING_ACTIONS.includes(c.action));
     const client = needsApi ? env.connect({ beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry }) : undefined;
     let results: ExportResult[] = [];

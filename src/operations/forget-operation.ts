@@ -43,6 +43,7 @@ export async function runForget(
     const serial = await store.commit(
       { lineage: state.lineage, set: {}, remove: [request.name], events: [forget] },
       state.serial,
+      { fence: lock.fence },
     );
     if (compactsState(store)) await store.compact();
     return { name: request.name, serialBefore: state.serial, serialAfter: serial };

@@ -62,7 +62,7 @@ export async function runRefresh(request: RefreshRequest, env: RefreshEnvironmen
     // Another tenant's credentials stop the refresh before anything is asked or written.
     checkTenant(await client.tokens.getToken(), request.tenant);
     await openAuditLog(store, view);
-    const journal = new StateJournal(state, store);
+    const journal = new StateJournal(state, store, { fence: lock.fence });
     const result = await pollCompletions(unfinished, {
       client: client.executions,
       journal,

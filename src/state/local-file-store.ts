@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { appendDurably, writeFileDurably } from '../files/durable-write.js';
-import { StateConflictError, StateUnreadableError } from './state-errors.js';
+import { StateConflictError, StateLockLostError, StateUnreadableError } from './state-errors.js';
+import { holderIsAlive } from './lock-state.js';
 import {
   checkState,
   parseState,
@@ -30,6 +30,7 @@ import { checkOwner, ownerOf, ownerToRecord } from './state-owner.js';
 import type { StateOwner } from './state-owner.js';
 import type {
   CommitBackFiles,
+  CommitGuard,
   LockAttempt,
   LockHooks,
   LockInfo,
@@ -181,8 +182,9 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     return record.serial;
   }
 
-  async commit(change: StateCommit, expectedSerial: number): Promise<number> {
+  async commit(change: StateCommit, expectedSerial: number, guard?: CommitGuard): Promise<number> {
     // Refused before anything is written, so a stale commit leaves neither events nor entries behind.
+    if (guard !== undefined) await this.refuseIfLockLost(guard.fence);
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, change.lineage);
     if (current !== undefined) checkOwner(current.state, this.options.owner, this.location);
@@ -325,7 +327,8 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   async tryLock(info: LockInfo, hooks: LockHooks = {}): Promise<LockAttempt> {
     await mkdir(this.options.stateDir, { recursive: true });
     for (;;) {
-      if (await this.tryCreateLock(info)) return { acquired: true };
+      // The lock file's id is this grant's fence: a commit checks the file still names it.
+      if (await this.tryCreateLock(info)) return { acquired: true, fence: info.id };
       const holder = await this.readLock();
       // Only a lock this host can prove abandoned (its pid is gone) is broken; then the lock is tried again.
       if (holder !== undefined && isStale(holder) && (await this.breakStaleLock(holder))) {
@@ -418,6 +421,18 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     return true;
   }
 
+  /** A writer whose lock file no longer names its grant (force-unlocked, then taken) writes nothing more. */
+  private async refuseIfLockLost(fence: string): Promise<void> {
+    const holder = await this.readLock();
+    if (holder?.id === fence) return;
+    throw new StateLockLostError(
+      this.location,
+      holder === undefined
+        ? `${this.lockLocation} was removed`
+        : `${this.lockLocation} now names ${holder.operation} (lock ${holder.id}, ${holder.who}, pid ${holder.pid})`,
+    );
+  }
+
   private async releaseIfOurs(id: string): Promise<void> {
     const holder = await this.readLock();
     if (holder?.id === id) await rm(this.lockPath, { force: true });
@@ -430,13 +445,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 
 /** A lock held by a process that is gone, on this same host. Locks from other hosts are never judged. */
 function isStale(holder: LockInfo): boolean {
-  if (holder.host !== hostname() || holder.pid === process.pid) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return holder.pid !== process.pid && !holderIsAlive(holder);
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

@@ -4,19 +4,30 @@
 // another environment. `handle()` opens the same stored state again, as another process would.
 
 import { randomUUID } from 'node:crypto';
-import { StateConflictError } from './state-errors.js';
+import { StateConflictError, StateLockLostError } from './state-errors.js';
 import { emptyState } from './state-model.js';
 import type { State } from './state-model.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
 import { checkOwner, ownerOf, ownerToRecord } from './state-owner.js';
 import type { StateOwner } from './state-owner.js';
-import type { LockAttempt, LockInfo, OwnerOptions, StateCommit, StateSnapshot, StateStore } from './state-store.js';
+import type {
+  CommitGuard,
+  LockAttempt,
+  LockInfo,
+  OwnerOptions,
+  StateCommit,
+  StateSnapshot,
+  StateStore,
+} from './state-store.js';
 
 /** What every handle of one memory store shares: the stored state, its lock and its events. */
 interface Medium {
   stored: State | undefined;
   holder: LockInfo | undefined;
+  /** The current grant's fence, and how many grants there were (each fence is the next count). */
+  fence: string | undefined;
+  grants: number;
   events: AuditEvent[];
 }
 
@@ -30,7 +41,7 @@ export class MemoryStore implements StateStore {
     private readonly options: OwnerOptions = {},
     medium?: Medium,
   ) {
-    this.medium = medium ?? { stored: undefined, holder: undefined, events: [] };
+    this.medium = medium ?? { stored: undefined, holder: undefined, fence: undefined, grants: 0, events: [] };
   }
 
   /** Another handle on the same stored state, opened with its own owner options. */
@@ -67,8 +78,10 @@ export class MemoryStore implements StateStore {
     return this.read();
   }
 
-  commit(change: StateCommit, expectedSerial: number): Promise<number> {
+  commit(change: StateCommit, expectedSerial: number, guard?: CommitGuard): Promise<number> {
     return this.guarded(() => {
+      if (guard !== undefined && (this.medium.holder === undefined || this.medium.fence !== guard.fence))
+        throw new StateLockLostError(this.location, 'another holder has it, or none');
       this.refuseIfMoved(expectedSerial, change.lineage);
       const stored = this.medium.stored;
       if (stored !== undefined) checkOwner(stored, this.options.owner, this.location);
@@ -102,7 +115,8 @@ export class MemoryStore implements StateStore {
     const holder = this.medium.holder;
     if (holder !== undefined) return Promise.resolve({ acquired: false, holder: { ...holder } });
     this.medium.holder = { ...info };
-    return Promise.resolve({ acquired: true });
+    this.medium.fence = String(++this.medium.grants);
+    return Promise.resolve({ acquired: true, fence: this.medium.fence });
   }
 
   unlock(lockId: string): Promise<void> {

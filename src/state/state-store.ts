@@ -17,10 +17,20 @@ export interface LockInfo {
   created: string;
   /** The cxone-exports version that took it. */
   version: string;
+  /**
+   * When the holder process started, as the kernel counts it (/proc), so a pid reused by another process is not
+   * mistaken for the holder; absent where the system does not say.
+   */
+  processStart?: string;
 }
 
 export interface StateLock {
   info: LockInfo;
+  /**
+   * The fencing token of this grant: every commit made under the lock carries it, and is refused once the lock
+   * is no longer held under it (taken over, force-unlocked, its database session lost).
+   */
+  fence: string;
   /** Releases the lock if it is still ours; idempotent. */
   release(): Promise<void>;
 }
@@ -42,8 +52,17 @@ export interface LockOptions extends LockHooks {
   onWait?: (holder: LockInfo) => void;
 }
 
-/** One try at the lock: taken, or held by someone (described when the holder can be read). */
-export type LockAttempt = { acquired: true } | { acquired: false; holder: LockInfo | undefined };
+/**
+ * One try at the lock: taken (with its fencing token), or held by someone (described when the holder can be
+ * read; `holderAlive` when it lost its hold, a database session say, but still runs on this host).
+ */
+export type LockAttempt =
+  { acquired: true; fence: string } | { acquired: false; holder: LockInfo | undefined; holderAlive?: boolean };
+
+/** A commit made under the lock: refused, with nothing written, unless the lock is still held under `fence`. */
+export interface CommitGuard {
+  fence: string;
+}
 
 /**
  * The lock of one state, in the manner of Terraform's statemgr.Locker: a backend only tries (never waits) and
@@ -191,9 +210,10 @@ export interface StateStore extends StateLocker, AuditEventReader {
    * The one way state changes: entry changes and the audit events that explain them, if the serial and lineage
    * still match (compare-and-swap), as one step. A file store writes the events first (fsynced), then the
    * entries; a database does both in one transaction. The serial goes up by one when entries change; with none,
-   * only the events are stored and the serial stays. Durable on return; returns the serial afterwards.
+   * only the events are stored and the serial stays. Durable on return; returns the serial afterwards. With a
+   * `guard`, the same step checks that the lock is still held under its fence (StateLockLostError otherwise).
    */
-  commit(change: StateCommit, expectedSerial: number): Promise<number>;
+  commit(change: StateCommit, expectedSerial: number, guard?: CommitGuard): Promise<number>;
   /** Events that change no state (a refused callback): stored durably. */
   appendEvents(events: readonly AuditEvent[]): Promise<void>;
 }

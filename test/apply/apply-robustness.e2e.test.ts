@@ -2,6 +2,7 @@
 // doctored saved plan, a damaged state log, a state directory that is a file, and many workers at once.
 
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { applyRepo, cli } from '../support/apply-repo.js';
 import { CLI, runCliAsync } from '../support/run-cli.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
+import { waitFor } from '../support/wait-for.js';
 
 const NO_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
@@ -177,6 +179,48 @@ describe('apply when things go wrong', () => {
     expect(result.stderr).not.toMatch(/Internal error|RequestAborted/);
     expect(result.stderr).toContain('Stopped waiting: 2 executions had not finished');
     expect(result.stdout).toContain('Apply complete: 2 submitted, 0 failed, 0 skipped.');
+    expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+  });
+
+  it('Ctrl-C starts nothing new: exports waiting for their slot are withdrawn and reported skipped', async () => {
+    // Issue 23, point 2: with a long spacing, the exports waiting for their slot still left after Ctrl-C.
+    // One request per 1000 s: once the first has gone, the others wait for their slot with their intents written.
+    const dir = applyRepo({
+      exports: { a: 'da-1', b: 'da-2', c: 'da-3' },
+      config: 'apply:\n  spacingMs: 0\n  concurrency: 3\n  maxRequestsPerSecond: 0.001\n',
+    });
+    const intents = () =>
+      (existsSync(join(dir, '.cxone-exports', 'audit.jsonl'))
+        ? readFileSync(join(dir, '.cxone-exports', 'audit.jsonl'), 'utf8')
+        : ''
+      ).split('"execution.intent"').length - 1;
+    let child: ChildProcess | undefined;
+    const sim = await startSimulator({
+      onSubmission: async ({ phase }) => {
+        // The first request is held until all three intents are written; once CXone has made its execution,
+        // Ctrl-C comes while the other two wait for their slot.
+        if (phase === 'received') await waitFor(() => intents() === 3, 'the three intents');
+        if (phase === 'created') child?.kill('SIGINT');
+        return undefined;
+      },
+    });
+    const result = await cli(sim, dir)(['apply', '--auto-approve'], { onSpawn: (spawned) => (child = spawned) });
+    expect(result.code).toBe(130);
+    expect(sim.record().executions).toHaveLength(1);
+    expect(result.stdout).toContain('Apply complete: 1 submitted, 0 failed, 2 skipped.');
+    const state = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
+    const { exports } = (await state.read()).state;
+    // The two that waited hold no intent: the next plan creates them, under fresh keys.
+    expect(Object.values(exports).filter((entry) => entry.pending !== null)).toEqual([]);
+    expect(Object.keys(exports)).toHaveLength(1);
+    const audit = readFileSync(join(dir, '.cxone-exports', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; reason?: string });
+    expect(audit.filter((e) => e.event === 'execution.failed').map((e) => e.reason)).toEqual([
+      'interrupted',
+      'interrupted',
+    ]);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
   });
 

@@ -127,7 +127,7 @@ describe('the callback recorder', () => {
     await twoBatches(recorder);
     expect(recorder.writes).toBe(2);
     expect(taken()).toBe(1);
-    expect(await store.tryLock(lockInfo('apply'))).toEqual({ acquired: true });
+    expect(await store.tryLock(lockInfo('apply'))).toMatchObject({ acquired: true });
   });
 
   it('lets the lock go between batches once it has held it for half a second, so apply gets its turn', async () => {

@@ -12,6 +12,7 @@ import { applyRepo, cli } from '../support/apply-repo.js';
 import { clockAt } from '../support/fake-clock.js';
 import { repoWithBundledExports } from '../support/fixtures.js';
 import { freshSchema, sql, testDatabase } from '../support/postgres.js';
+import { PG_SCHEMA_VERSION } from '../../src/state/pg/pg-schema.js';
 import { startSimulator } from '../support/simulator.js';
 
 const database = testDatabase();
@@ -173,7 +174,9 @@ describe('the pg backend, end to end', () => {
     expect(refused.stderr).toContain(`ALTER TABLE "${schema}".states ADD COLUMN IF NOT EXISTS environment text`);
 
     expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
-    expect(await sql(database.url, `SELECT max(version) AS v FROM ${schema}.schema_version`)).toEqual([{ v: 2 }]);
+    expect(await sql(database.url, `SELECT max(version) AS v FROM ${schema}.schema_version`)).toEqual([
+      { v: PG_SCHEMA_VERSION },
+    ]);
     expect(sim.record().executions).toHaveLength(1);
   });
 

@@ -15,7 +15,7 @@ import { StateConflictError, StateLockedError, StateUnreadableError } from '../.
 import type { ExportState, State } from '../../src/state/state-model.js';
 import { closeStore, commitsConcurrently, repairsAuditLog } from '../../src/state/state-store.js';
 import type { OwnerOptions, StateStore } from '../../src/state/state-store.js';
-import { StateOwnerError } from '../../src/state/state-errors.js';
+import { StateLockLostError, StateOwnerError } from '../../src/state/state-errors.js';
 import type { StateOwner } from '../../src/state/state-owner.js';
 import { miniRepo } from '../support/fixtures.js';
 import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
@@ -244,7 +244,7 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
   it('gives the lock to one holder at a time, and describes the holder to the others', async () => {
     const { store } = open();
     const mine = lockInfo('apply');
-    expect(await store.tryLock(mine)).toEqual({ acquired: true });
+    expect(await store.tryLock(mine)).toEqual({ acquired: true, fence: expect.any(String) as string });
     const theirs = await store.tryLock(lockInfo('serve'));
     expect(theirs).toEqual({ acquired: false, holder: mine });
     await expect(lockState(store, 'refresh', { timeoutMs: 0 })).rejects.toBeInstanceOf(StateLockedError);
@@ -256,6 +256,40 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
     await next.release();
     await next.release();
     expect((await store.tryLock(lockInfo('serve'))).acquired).toBe(true);
+  });
+
+  it('fences a holder whose lock was taken from it: its commits are refused, with nothing written', async () => {
+    const { store, reopen } = open();
+    const first = await seed(store, { a });
+    const old = await lockState(store, 'apply', { timeoutMs: 0 });
+    const serial = await store.commit(
+      { lineage: first.lineage, set: { b }, remove: [], events: [forget('under the lock')] },
+      first.serial,
+      { fence: old.fence },
+    );
+    // Forced out (state unlock), then taken by another: the old holder's next commit writes nothing.
+    const other = reopen();
+    await other.forceUnlock(old.info.id);
+    const next = await lockState(other, 'apply', { timeoutMs: 0 });
+    expect(next.fence).not.toBe(old.fence);
+    await expect(
+      store.commit({ lineage: first.lineage, set: {}, remove: ['a'], events: [forget('fenced')] }, serial, {
+        fence: old.fence,
+      }),
+    ).rejects.toBeInstanceOf(StateLockLostError);
+    expect(Object.keys((await other.read()).state.exports).sort()).toEqual(['a', 'b']);
+    expect(await exportsOfEvents(other)).toEqual(['under the lock']);
+    // The new holder writes under its own fence.
+    await other.commit({ lineage: first.lineage, set: {}, remove: ['a'], events: [] }, serial, { fence: next.fence });
+    await next.release();
+    await old.release();
+    // Released: a commit under any fence is refused, and the lock is free.
+    await expect(
+      store.commit({ lineage: first.lineage, set: {}, remove: [], events: [forget('late')] }, serial + 1, {
+        fence: next.fence,
+      }),
+    ).rejects.toBeInstanceOf(StateLockLostError);
+    expect((await lockState(reopen(), 'apply', { timeoutMs: 0 })).fence).toBeDefined();
   });
 
   it('force-unlocks only the lock with the given id', async () => {

@@ -2,12 +2,21 @@
 // one row per audit event (the same JSON as audit.jsonl), and one row per held lock (who holds it, for what).
 
 /** The schema version this cxone-exports writes and reads; a newer one is refused, an older one upgraded. */
-export const PG_SCHEMA_VERSION = 2;
+export const PG_SCHEMA_VERSION = 3;
 
 /** What each version adds to the one before it, idempotent (safe to run twice). */
 const UPGRADES: Record<number, (s: string) => string> = {
   // Whose each state is: the environment (and tenant) it was first written for; another is refused.
   2: (s) => `ALTER TABLE ${s}.states ADD COLUMN IF NOT EXISTS environment text, ADD COLUMN IF NOT EXISTS tenant_id text;
+`,
+  // Fencing: every grant of a state's lock takes the next token, and the holder's row names it; a commit made
+  // under the lock checks the row still does. The events get an index on time, for audit export --since.
+  3: (s) => `CREATE TABLE IF NOT EXISTS ${s}.lock_fences (
+  state text PRIMARY KEY,
+  fence bigint NOT NULL
+);
+ALTER TABLE ${s}.locks ADD COLUMN IF NOT EXISTS fence bigint;
+CREATE INDEX IF NOT EXISTS events_by_time ON ${s}.events (state, recorded_at);
 `,
 };
 

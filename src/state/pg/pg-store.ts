@@ -4,13 +4,15 @@
 // Every commit is one transaction: the events and the entries together, or neither.
 
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
 import type { AuditEvent } from '../../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
 import { ExternalError } from '../../errors.js';
 import { toolVersion } from '../../version.js';
-import { StateConflictError, StateUnreadableError } from '../state-errors.js';
+import { StateConflictError, StateLockLostError, StateUnreadableError } from '../state-errors.js';
+import { holderIsAlive } from '../lock-state.js';
 import { checkState } from '../state-file-format.js';
 import { emptyState, STATE_VERSION } from '../state-model.js';
 import type { ExportState, State } from '../state-model.js';
@@ -19,6 +21,7 @@ import type { StateOwner } from '../state-owner.js';
 import type {
   BackendSetup,
   Closeable,
+  CommitGuard,
   ConcurrentCommits,
   LockAttempt,
   LockHooks,
@@ -73,7 +76,8 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
   private readonly state: string;
   /** Settles once the tables are usable; true when this process created them. */
   private ready: Promise<boolean> | undefined;
-  private held: { client: pg.Client; id: string } | undefined;
+  /** The lock this process holds: its session, its grant, and why it was lost, once it was. */
+  private held: { client: pg.Client; id: string; fence: string; lost: string | undefined } | undefined;
 
   constructor(private readonly options: PgStoreOptions) {
     const { where } = options.connection;
@@ -158,10 +162,13 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
    * the lineage differs, when `expectedSerial` is ahead of the stored serial, or when an entry it changes was
    * changed after `expectedSerial` (compare-and-swap per entry, so receivers and apply can commit side by side).
    */
-  async commit(change: StateCommit, expectedSerial: number): Promise<number> {
+  async commit(change: StateCommit, expectedSerial: number, guard?: CommitGuard): Promise<number> {
+    if (guard !== undefined) this.refuseIfLockLost(guard.fence);
     await this.schemaReady();
     let adopted: StateOwner | undefined;
     const serial = await this.transaction(async (client) => {
+      // Under the lock, the same transaction checks the lock is still ours: a holder that lost it writes nothing.
+      if (guard !== undefined) await this.refuseIfFenced(client, guard.fence);
       let current = await this.lockStateRow(client);
       if (current === undefined) {
         if (expectedSerial !== 0) throw this.conflict(expectedSerial, 0, 'the state does not exist');
@@ -257,7 +264,13 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     await this.schemaReady();
     // The lock lives in a session of its own: a pooled connection would hand it to whoever borrows it next.
     const client = new pg.Client({ ...this.options.connection.config, application_name: 'cxone-exports lock' });
-    client.on('error', () => undefined);
+    // The lock lives as long as this session: when it ends (terminated, a network blip), the lock is lost, and
+    // every commit made under it from then on is refused.
+    const lose = (why: string) => {
+      if (this.held?.client === client) this.held.lost ??= why;
+    };
+    client.on('error', (error) => lose(`its database session failed: ${error.message}`));
+    client.on('end', () => lose('its database session ended'));
     try {
       await client.connect();
       const taken = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS taken', [
@@ -267,16 +280,28 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
         await client.end();
         return { acquired: false, holder: await this.lockHolder() };
       }
-      // The advisory lock was free: a row left beside it belongs to a session PostgreSQL has ended.
+      // The advisory lock was free: a row left beside it belongs to a session PostgreSQL has ended. Its holder
+      // may still run (only its session was lost): on this host that is known, and it is not taken over.
       const left = await this.lockHolder();
-      await client.query(
-        `INSERT INTO ${this.s}.locks (state, info, backend_pid) VALUES ($1, $2::json, pg_backend_pid())
-         ON CONFLICT (state) DO UPDATE SET info = EXCLUDED.info, backend_pid = EXCLUDED.backend_pid`,
-        [this.state, JSON.stringify(info)],
+      if (left !== undefined && left.host === hostname() && left.pid !== process.pid && holderIsAlive(left)) {
+        await client.end();
+        return { acquired: false, holder: left, holderAlive: true };
+      }
+      const granted = await client.query<{ fence: string }>(
+        `INSERT INTO ${this.s}.lock_fences (state, fence) VALUES ($1, 1)
+         ON CONFLICT (state) DO UPDATE SET fence = ${this.s}.lock_fences.fence + 1 RETURNING fence::text AS fence`,
+        [this.state],
       );
-      this.held = { client, id: info.id };
+      const fence = granted.rows[0]!.fence;
+      await client.query(
+        `INSERT INTO ${this.s}.locks (state, info, backend_pid, fence) VALUES ($1, $2::json, pg_backend_pid(), $3)
+         ON CONFLICT (state) DO UPDATE SET info = EXCLUDED.info, backend_pid = EXCLUDED.backend_pid,
+           fence = EXCLUDED.fence`,
+        [this.state, JSON.stringify(info), fence],
+      );
+      this.held = { client, id: info.id, fence, lost: undefined };
       if (left !== undefined) hooks.onStaleLockBroken?.(left);
-      return { acquired: true };
+      return { acquired: true, fence };
     } catch (error) {
       await client.end().catch(() => undefined);
       throw describePgError(error, this.options.connection.where);
@@ -288,13 +313,18 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     if (held === undefined || held.id !== lockId) return;
     this.held = undefined;
     try {
-      await held.client.query(`DELETE FROM ${this.s}.locks WHERE state = $1 AND info->>'id' = $2`, [
-        this.state,
-        lockId,
-      ]);
-      await held.client.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockKey()]);
+      if (held.lost === undefined) {
+        await held.client.query(`DELETE FROM ${this.s}.locks WHERE state = $1 AND fence = $2`, [
+          this.state,
+          held.fence,
+        ]);
+        await held.client.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockKey()]);
+      } else {
+        // The session is gone, and with it the advisory lock: the row goes too, unless another holder's replaced it.
+        await this.pool.query(`DELETE FROM ${this.s}.locks WHERE state = $1 AND fence = $2`, [this.state, held.fence]);
+      }
     } catch {
-      // A lost connection has released the advisory lock already; the row it leaves is taken over as stale.
+      // The database is out of reach: the advisory lock went with the session, and the row is taken over later.
     } finally {
       await held.client.end().catch(() => undefined);
     }
@@ -368,6 +398,30 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
   async close(): Promise<void> {
     if (this.held !== undefined) await this.unlock(this.held.id);
     await this.pool.end().catch(() => undefined);
+  }
+
+  /** Refuses a commit under a lock this process no longer holds, or whose session it has lost. */
+  private refuseIfLockLost(fence: string): void {
+    const held = this.held;
+    if (held === undefined || held.fence !== fence)
+      throw new StateLockLostError(this.location, 'this process no longer holds it');
+    if (held.lost !== undefined) throw new StateLockLostError(this.location, held.lost);
+  }
+
+  /** The holder's row must still name this grant: a take-over or a forced unlock replaced or removed it. */
+  private async refuseIfFenced(client: PoolClient, fence: string): Promise<void> {
+    const { rows } = await client.query<{ fence: string | null; info: LockInfo }>(
+      `SELECT fence::text AS fence, info FROM ${this.s}.locks WHERE state = $1 FOR SHARE`,
+      [this.state],
+    );
+    const row = rows[0];
+    if (row?.fence === fence) return;
+    throw new StateLockLostError(
+      this.location,
+      row === undefined
+        ? 'it was released by someone else (state unlock)'
+        : `${row.info.operation} took it over (lock ${row.info.id}, ${row.info.who}, pid ${row.info.pid})`,
+    );
   }
 
   private async lockHolder(): Promise<LockInfo | undefined> {
