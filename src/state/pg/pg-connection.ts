@@ -68,7 +68,7 @@ export function describePgError(error: unknown, where: string): unknown {
     text.startsWith('08') ||
     text === '57P01' ||
     text === '57P03' ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)
+    /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(error.message)
   )
     return new ExternalError(`cannot reach PostgreSQL at ${where} (${text || error.message})`, {
       hint: 'Check that the server runs and that CXONE_EXPORTS_PG_URL (or PGHOST, PGPORT) points at it. Nothing was changed.',

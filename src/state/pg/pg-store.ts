@@ -95,6 +95,9 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     });
     // An idle connection that dies (a restart, a lost network) is dropped; the next query opens a new one.
     this.pool.on('error', () => undefined);
+    // A connection in use that dies (pg_terminate_backend, a failover) fails its query, which is reported; the
+    // 'error' it also emits must not go unheard, or it would end the process (a receiver serving others).
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async read(): Promise<StateSnapshot> {

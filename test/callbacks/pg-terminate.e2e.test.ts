@@ -1,0 +1,78 @@
+// Two receivers on the pg backend under a steady load of callbacks, while every database session they hold is
+// ended again and again (pg_terminate_backend, as an administrator or a failover does): they stay up, answer 503
+// while they cannot record (CXone delivers again), and every callback acknowledged with 200 is recorded, once.
+
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { closeStore } from '../../src/state/state-store.js';
+import { miniRepo } from '../support/fixtures.js';
+import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
+import { completion, postCallback } from '../support/receiver.js';
+import { freePort, SERVE_SECRET, startServe } from '../support/serve-process.js';
+import { queuedExports, seedState } from '../support/state-builders.js';
+
+const database = testDatabase();
+const EXECUTIONS = 400;
+
+describe('two receivers on the pg backend, their sessions ended under load', () => {
+  it('stay up, answer 503 while they cannot record, and record every callback they acknowledged', async () => {
+    const schema = freshSchema();
+    const seeded = pgStore(database.url, schema);
+    await seedState(seeded, queuedExports(EXECUTIONS));
+    await closeStore(seeded);
+    const dir = miniRepo({ 'cxone-exports.config.yaml': `backend:\n  type: pg\n  schema: ${schema}\n` });
+    const ports = [await freePort(), await freePort()];
+    const receivers = await Promise.all(
+      ports.map((port) => startServe(dir, port, { CXONE_EXPORTS_PG_URL: database.url })),
+    );
+
+    let delivered = 0;
+    const statuses: number[] = [];
+    // CXone's side: each completion delivered (to either receiver) until it is acknowledged.
+    const deliver = async (i: number) => {
+      for (let attempt = 0; ; attempt++) {
+        const answer = await postCallback(`http://127.0.0.1:${ports[(i + attempt) % 2]!}`, completion(`exe-${i}`), {
+          secret: SERVE_SECRET,
+        });
+        statuses.push(answer.status);
+        if (answer.status === 200) {
+          delivered++;
+          return answer;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const load = Promise.all(Array.from({ length: EXECUTIONS }, (_, i) => deliver(i)));
+    // Every session of the receivers is ended, again and again, while the load runs.
+    let terminations = 0;
+    while (delivered < EXECUTIONS) {
+      // A receiver that died fails the test at once, rather than leaving the load to wait for it.
+      if (receivers.some((receiver) => receiver.exitCode !== null)) break;
+      const [row] = await sql<{ ended: string }>(
+        database.url,
+        `SELECT count(pg_terminate_backend(pid))::text AS ended FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'cxone-exports%'`,
+      );
+      terminations += Number(row!.ended);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const receiver of receivers) expect(receiver.exitCode, receiver.stderrText()).toBeNull();
+    const answers = await load;
+    for (const receiver of receivers) {
+      expect(receiver.stderrText()).not.toMatch(/Unhandled|Internal error/);
+    }
+    for (const receiver of receivers) receiver.kill('SIGTERM');
+    await Promise.all(receivers.map((receiver) => once(receiver, 'exit')));
+
+    expect(terminations).toBeGreaterThan(0);
+    // Nothing but 200 and 503 (a commit whose session was ended): never a dropped connection or a 500.
+    expect([...new Set(statuses)].sort()).toEqual([200, 503]);
+    expect(answers.filter((a) => a.body.status === 'recorded').length).toBe(EXECUTIONS);
+    const completions = await sql<{ n: string; executions: string }>(
+      database.url,
+      `SELECT count(*)::text AS n, count(DISTINCT event->>'executionId')::text AS executions
+         FROM ${schema}.events WHERE kind = 'execution.completed'`,
+    );
+    expect(completions[0]).toEqual({ n: String(EXECUTIONS), executions: String(EXECUTIONS) });
+  }, 120_000);
+});
