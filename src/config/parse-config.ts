@@ -56,7 +56,13 @@ interface RawShape {
     circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
   };
   callbacks?: { host?: string; port?: number; path?: string };
-  backend?: { type?: 'local' | 'pg'; schema?: string; stateName?: string; skipSchemaCreation?: boolean };
+  backend?: {
+    type?: 'local' | 'pg';
+    schema?: string;
+    stateName?: string;
+    skipSchemaCreation?: boolean;
+    statementTimeout?: string;
+  };
   environments?: Record<string, RawEnvironment>;
 }
 
@@ -142,7 +148,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
   }
 
   if (shape.backend?.type !== 'pg')
-    for (const option of ['schema', 'stateName', 'skipSchemaCreation'] as const)
+    for (const option of ['schema', 'stateName', 'skipSchemaCreation', 'statementTimeout'] as const)
       if (shape.backend?.[option] !== undefined)
         diagnostics.push(
           problem(
@@ -237,6 +243,8 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
               // Environments never share a state by accident: each gets its own name unless told otherwise.
               stateName: shape.backend.stateName ?? (names.length > 0 && chosen !== undefined ? chosen : 'default'),
               skipSchemaCreation: shape.backend.skipSchemaCreation ?? false,
+              // The schema admits only durations here.
+              statementTimeoutMs: durationMs(shape.backend.statementTimeout ?? '30s')!,
             }
           : { type: 'local' },
       environment: {

@@ -91,4 +91,12 @@ export type UrlSource = 'config' | 'default' | 'CXONE_API_URL' | 'CXONE_AUTH_URL
 
 /** The state backend: local files under stateDir, or a schema and state name in PostgreSQL. */
 export type BackendConfig =
-  { type: 'local' } | { type: 'pg'; schema: string; stateName: string; skipSchemaCreation: boolean };
+  | { type: 'local' }
+  | {
+      type: 'pg';
+      schema: string;
+      stateName: string;
+      skipSchemaCreation: boolean;
+      /** The longest any statement may run or wait (for a locked table) before the command stops saying so. */
+      statementTimeoutMs: number;
+    };

@@ -35,6 +35,7 @@ export async function openStateStore(
         schema: backend.schema,
         stateName: backend.stateName,
         skipSchemaCreation: backend.skipSchemaCreation,
+        statementTimeoutMs: backend.statementTimeoutMs,
         ...owner,
       });
     }

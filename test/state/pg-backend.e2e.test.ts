@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { clockAt } from '../support/fake-clock.js';
@@ -150,6 +151,30 @@ describe('the pg backend, end to end', () => {
     }
     expect(await sql(database.url, `SELECT * FROM ${schema}.states`)).toEqual([]);
     expect(sim.record().requests).toHaveLength(0);
+  });
+
+  it('stops, naming what waited, when a table it needs is locked by another session: nothing waits forever', async () => {
+    // Issue 23, point 4: with a table locked from psql, plan printed nothing for 60 s.
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1' }, '  statementTimeout: 1s\n');
+    const run = cli(sim, dir, database.env);
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${schema}.entries, ${schema}.locks IN ACCESS EXCLUSIVE MODE`);
+      for (const args of [['plan'], ['apply', '--auto-approve', '--replace', 'a', '--lock-timeout', '1s']]) {
+        const waited = await run(args);
+        expect(waited.code, args.join(' ')).toBe(1);
+        expect(waited.stderr).toContain('did not finish a statement within 1 s (backend.statementTimeout)');
+        expect(waited.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      await holder.end();
+    }
+    expect(sim.record().executions).toHaveLength(1);
+    expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
   });
 
   it('upgrades tables of schema version 1 in place, keeping the state, or says so when it may not', async () => {

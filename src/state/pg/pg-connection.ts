@@ -59,10 +59,18 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOU
  * A PostgreSQL failure as the user should read it: unreachable, login refused, no such database, not allowed;
  * with where (host, port, database) but never the password. Other errors pass through unchanged.
  */
-export function describePgError(error: unknown, where: string): unknown {
+export function describePgError(error: unknown, where: string, statementTimeoutMs = 30_000): unknown {
   if (!(error instanceof Error)) return error;
   const code = (error as { code?: unknown }).code;
   const text = typeof code === 'string' ? code : '';
+  // Cancelled by statement_timeout (57014), or the client's own timeout: something waited too long.
+  if (text === '57014' || /Query read timeout/i.test(error.message))
+    return new ExternalError(
+      `PostgreSQL at ${where} did not finish a statement within ${Math.round(statementTimeoutMs / 1000)} s (backend.statementTimeout): it waited, most likely for a table or row another session locks`,
+      {
+        hint: "See who holds it: SELECT pid, state, query FROM pg_stat_activity WHERE wait_event_type = 'Lock' OR state = 'idle in transaction'; end that session, or raise backend.statementTimeout. Nothing more was written.",
+      },
+    );
   if (
     UNREACHABLE.has(text) ||
     text.startsWith('08') ||

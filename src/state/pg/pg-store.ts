@@ -42,6 +42,8 @@ export interface PgStoreOptions extends OwnerOptions {
   stateName: string;
   /** For roles that may not create: a missing schema is an error that prints the SQL to run. */
   skipSchemaCreation: boolean;
+  /** The longest a statement may run or wait for a lock (`backend.statementTimeout`); 30 s by default. */
+  statementTimeoutMs?: number;
 }
 
 /** The columns of a state's row, as `StateRow` holds them (the table is aliased `s`). */
@@ -87,7 +89,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     this.lockLocation = `the lock of ${this.location}`;
     this.eventsLocation = `the audit events of ${this.location}`;
     this.pool = new pg.Pool({
-      ...options.connection.config,
+      ...this.sessionConfig(),
       max: POOL_SIZE,
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 10_000,
@@ -266,7 +268,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
   async tryLock(info: LockInfo, hooks: LockHooks = {}): Promise<LockAttempt> {
     await this.schemaReady();
     // The lock lives in a session of its own: a pooled connection would hand it to whoever borrows it next.
-    const client = new pg.Client({ ...this.options.connection.config, application_name: 'cxone-exports lock' });
+    const client = new pg.Client({ ...this.sessionConfig(), application_name: 'cxone-exports lock' });
     // The lock lives as long as this session: when it ends (terminated, a network blip), the lock is lost, and
     // every commit made under it from then on is refused.
     const lose = (why: string) => {
@@ -307,7 +309,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       return { acquired: true, fence };
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw describePgError(error, this.options.connection.where);
+      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
     }
   }
 
@@ -427,6 +429,16 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     );
   }
 
+  /**
+   * Every session's settings: nothing waits forever. The server ends a statement that runs or waits (for a table
+   * or row another session locks) past the timeout; the client gives up a little later, for a server or a network
+   * that stopped answering altogether.
+   */
+  private sessionConfig(): pg.ClientConfig {
+    const timeout = this.options.statementTimeoutMs ?? 30_000;
+    return { ...this.options.connection.config, statement_timeout: timeout, query_timeout: timeout + 5_000 };
+  }
+
   private async lockHolder(): Promise<LockInfo | undefined> {
     const { rows } = await this.query<{ info: LockInfo }>(`SELECT info FROM ${this.s}.locks WHERE state = $1`, [
       this.state,
@@ -478,7 +490,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     try {
       return await this.pool.query<Row>(text, values);
     } catch (error) {
-      throw describePgError(error, this.options.connection.where);
+      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
     }
   }
 
@@ -487,7 +499,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     try {
       client = await this.pool.connect();
     } catch (error) {
-      throw describePgError(error, this.options.connection.where);
+      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
     }
     try {
       await client.query('BEGIN');
@@ -499,7 +511,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       await client.query('ROLLBACK').catch(() => undefined);
       // A connection that failed mid-transaction is not handed out again.
       client.release(error instanceof Error ? error : true);
-      throw describePgError(error, this.options.connection.where);
+      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
     }
   }
 
