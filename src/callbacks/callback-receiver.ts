@@ -142,6 +142,14 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       await options.rejections.reject('schema', source, { error: problems[0]!.message });
       return { status: 400, body: { error: problems.map((p) => p.message).join('; ') } };
     }
+    // Text no store keeps (U+0000, a lone surrogate) would fail the whole batch it is recorded with: it is
+    // refused alone, and named without being repeated.
+    const unstorable = unstorableField(body as Record<string, unknown>);
+    if (unstorable !== undefined) {
+      const error = `${unstorable} holds a character that cannot be stored (U+0000 or a lone surrogate)`;
+      await options.rejections.reject('schema', source, { error });
+      return { status: 400, body: { error } };
+    }
     const report = body as CompletionReport;
     let outcome: RecordOutcome;
     try {
@@ -217,4 +225,13 @@ function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
 function drain(req: IncomingMessage, result: Answer): Answer {
   req.resume();
   return result;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The first string field holding U+0000 or text that is not well-formed Unicode, or undefined. */
+function unstorableField(body: Record<string, unknown>): string | undefined {
+  for (const [key, value] of Object.entries(body))
+    if (typeof value === 'string' && (value.includes('\u0000') || LONE_SURROGATE.test(value))) return key;
+  return undefined;
 }

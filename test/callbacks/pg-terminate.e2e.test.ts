@@ -75,4 +75,39 @@ describe('two receivers on the pg backend, their sessions ended under load', () 
     );
     expect(completions[0]).toEqual({ n: String(EXECUTIONS), executions: String(EXECUTIONS) });
   }, 120_000);
+
+  it('refuse a callback whose text no store keeps, alone, and record the batch it came with', async () => {
+    // Issue 23, point 5: one signed callback with U+0000 (or a lone surrogate) failed its whole batch with 503.
+    const schema = freshSchema();
+    const seeded = pgStore(database.url, schema);
+    await seedState(seeded, queuedExports(20));
+    await closeStore(seeded);
+    const dir = miniRepo({ 'cxone-exports.config.yaml': `backend:\n  type: pg\n  schema: ${schema}\n` });
+    const port = await freePort();
+    const receiver = await startServe(dir, port, { CXONE_EXPORTS_PG_URL: database.url });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const answers = await Promise.all([
+        postCallback(base, completion('exe\u0000x'), { secret: SERVE_SECRET }),
+        postCallback(base, completion('exe-\ud800'), { secret: SERVE_SECRET }),
+        ...Array.from({ length: 20 }, (_, i) => postCallback(base, completion(`exe-${i}`), { secret: SERVE_SECRET })),
+      ]);
+      expect(answers.slice(0, 2).map((a) => [a.status, a.body.error])).toEqual([
+        [400, 'executionId holds a character that cannot be stored (U+0000 or a lone surrogate)'],
+        [400, 'executionId holds a character that cannot be stored (U+0000 or a lone surrogate)'],
+      ]);
+      expect(answers.slice(2).map((a) => a.status)).toEqual(Array(20).fill(200));
+    } finally {
+      receiver.kill('SIGTERM');
+      await once(receiver, 'exit');
+    }
+    const rows = await sql<{ kind: string; n: string }>(
+      database.url,
+      `SELECT kind, count(*)::text AS n FROM ${schema}.events GROUP BY kind ORDER BY kind`,
+    );
+    expect(rows).toEqual([
+      { kind: 'callback.rejected', n: '2' },
+      { kind: 'execution.completed', n: '20' },
+    ]);
+  });
 });
