@@ -40,8 +40,22 @@ export function sinceMoment(text: string | undefined, now = Date.now()): Date | 
 
 /** An instant on the command line: ISO 8601 with a date, a time and an offset, as the UTC ISO string. */
 export function parseInstant(text: string, flag: string): string {
-  const shaped = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(text.trim());
-  const ms = shaped ? Date.parse(text.trim()) : Number.NaN;
+  const shaped = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(:(\d\d)(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.exec(text.trim());
+  const ms = shaped !== null ? Date.parse(text.trim()) : Number.NaN;
+  // Date.parse rolls 2026-02-30 over to 2 March: a date or time that does not exist as written is refused.
+  const exists =
+    shaped !== null &&
+    Number(shaped[2]) >= 1 &&
+    Number(shaped[2]) <= 12 &&
+    Number(shaped[3]) >= 1 &&
+    Number(shaped[3]) <= new Date(Date.UTC(Number(shaped[1]), Number(shaped[2]), 0)).getUTCDate() &&
+    Number(shaped[4]) <= 23 &&
+    Number(shaped[5]) <= 59 &&
+    Number(shaped[7] ?? 0) <= 59;
+  if (shaped !== null && !Number.isNaN(ms) && !exists)
+    throw new UsageError(`${flag} ${JSON.stringify(text)} names a date or time that does not exist`, {
+      hint: `Check the day of the month and the time, e.g. ${flag} 2026-02-28T06:00:00Z.`,
+    });
   if (Number.isNaN(ms))
     throw new UsageError(`${flag} ${JSON.stringify(text)} is not an instant with an offset`, {
       hint: `Give a date, a time and an offset, e.g. ${flag} 2026-11-28T06:30:00+01:00 or ${flag} 2026-11-28T05:30:00Z.`,
