@@ -8,6 +8,7 @@ import type { Stats } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { describeSystemError } from '../files/system-error.js';
+import { kindOf } from '../files/file-kind.js';
 import type { DefinitionFile } from './check-definitions.js';
 import { decodeDefinitionText } from './decode-definition-text.js';
 
@@ -146,12 +147,6 @@ function errorOr<T>(get: () => T): T | NodeJS.ErrnoException {
   }
 }
 
-function kindOf(stats: Stats): string {
-  if (stats.isFIFO()) return 'a FIFO (named pipe)';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
 
 function systemMessage(error: unknown, file: string): string {
   const described = describeSystemError(error);

@@ -10,6 +10,7 @@ import { link, mkdir, readFile, rename, rm, stat, truncate, writeFile } from 'no
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { appendDurably, writeFileDurably } from '../files/durable-write.js';
+import { refuseIrregularFile } from '../files/file-kind.js';
 import { StateConflictError, StateLockLostError, StateUnreadableError } from './state-errors.js';
 import { holderIsAlive } from './lock-state.js';
 import {
@@ -177,7 +178,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
       ...current,
       state: { ...current.state, serial: record.serial, exports },
       walRecords: current.walRecords + 1,
-      walSignature: await signature(this.walPath),
+      walSignature: await signature(this.walPath, this.display('state.wal')),
     };
     return record.serial;
   }
@@ -201,11 +202,12 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 
   /** Opens the audit log once, moving a line torn by a crash aside; says how many bytes were moved. */
   async openAuditLog(): Promise<{ log: AuditLog; repairedBytes: number }> {
-    this.auditLog ??= AuditLog.open(this.auditPath);
+    this.auditLog ??= refuseIrregularFile(this.auditPath, this.eventsLocation).then(() => AuditLog.open(this.auditPath));
     return this.auditLog;
   }
 
   async scanEvents(options: ScanOptions): Promise<ScanSummary> {
+    await refuseIrregularFile(this.auditPath, this.eventsLocation);
     const from = options.from ?? 0;
     if (from === 0) return scanAuditLog(this.auditPath, options);
     const size = await stat(this.auditPath).then(
@@ -290,8 +292,8 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     await this.writeDurably(this.statePath, bytes);
     await rm(this.walPath, { force: true });
     this.known = {
-      snapshotSignature: await signature(this.statePath),
-      walSignature: await signature(this.walPath),
+      snapshotSignature: await signature(this.statePath, this.location),
+      walSignature: await signature(this.walPath, this.display('state.wal')),
       snapshotText: bytes,
       state: { ...state, exports: { ...state.exports } },
       walRecords: 0,
@@ -301,7 +303,10 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 
   /** The state on disk: the snapshot plus the log records after it, read again only when the files changed. */
   private async load(): Promise<KnownState | undefined> {
-    const [snapshotSignature, walSignature] = await Promise.all([signature(this.statePath), signature(this.walPath)]);
+    const [snapshotSignature, walSignature] = await Promise.all([
+      signature(this.statePath, this.location),
+      signature(this.walPath, this.display('state.wal')),
+    ]);
     if (
       this.known !== undefined &&
       this.known.snapshotSignature === snapshotSignature &&
@@ -505,10 +510,11 @@ function isWalRecord(value: unknown): value is WalRecord {
   );
 }
 
-/** size, mtime and inode: a rename or an append changes it. */
-async function signature(path: string): Promise<string> {
+/** size, mtime and inode: a rename or an append changes it. Only a regular file is read at all. */
+async function signature(path: string, shown: string): Promise<string> {
   try {
     const s = await stat(path, { bigint: true });
+    if (!s.isFile()) await refuseIrregularFile(path, shown);
     return `${s.size}:${s.mtimeNs}:${s.ino}`;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';

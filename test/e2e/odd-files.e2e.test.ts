@@ -72,6 +72,22 @@ describe('odd files', () => {
     }
   });
 
+  it.each(['state.json', 'state.wal', 'audit.jsonl'])(
+    'refuses a FIFO as %s in the state folder, without hanging plan, status or apply (issue 23, point 6)',
+    (file) => {
+      const dir = repo();
+      mkdirSync(join(dir, '.cxone-exports'));
+      execFileSync('mkfifo', [join(dir, '.cxone-exports', file)]);
+      // The audit log is read by status and apply; the state by every command.
+      for (const args of file === 'audit.jsonl' ? [['status'], ['apply', '--auto-approve']] : [['plan'], ['status']]) {
+        const result = runCli(args, { cwd: dir });
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stderr).toContain(`.cxone-exports/${file} is a FIFO (named pipe), not a regular file`);
+        expect(result.stderr).not.toMatch(NO_STACK);
+      }
+    },
+  );
+
   it('refuses a byte that is not UTF-8 and a NUL character, with file, line and column', () => {
     const dir = repo();
     const [before, after] = definitionYaml('latin').split('ds-1');
