@@ -1,7 +1,8 @@
 // The append-only audit log: whole JSON lines, fsynced before the state write that depends on them. A line torn
 // by a crash mid-append is moved aside to audit.jsonl.torn on open, never silently dropped.
 
-import { appendFile, mkdir, open } from 'node:fs/promises';
+import { makeDirectory } from '../files/file-kind.js';
+import { appendFile, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { appendDurably } from '../files/durable-write.js';
@@ -23,7 +24,7 @@ export class AuditLog implements AuditSink {
 
   /** Opens (and repairs) the log at `path`; the file is created on the first append. */
   static async open(path: string): Promise<{ log: AuditLog; repairedBytes: number }> {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirectory(dirname(path));
     const repairedBytes = await repairTornTail(path);
     return { log: new AuditLog(path), repairedBytes };
   }

@@ -9,8 +9,9 @@
 // entry: one read at start, and one write (aside, then renamed) when something changed. A thousand small files
 // cost a thousand opens on every run, and a thousand writes after a cold one.
 
+import { makeDirectorySync } from '../files/file-kind.js';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolVersion } from '../version.js';
@@ -99,7 +100,7 @@ export class DefinitionCache {
     const lines = [HEADER];
     for (const key of this.used) lines.push(entries.get(key)!.line);
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      makeDirectorySync(dirname(this.file));
       const temporary = `${this.file}.${randomUUID()}.tmp`;
       writeFileSync(temporary, `${lines.join('\n')}\n`);
       renameSync(temporary, this.file);

@@ -6,11 +6,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { appendDurably, writeFileDurably } from '../files/durable-write.js';
-import { refuseIrregularFile } from '../files/file-kind.js';
+import { makeDirectory, refuseIrregularFile } from '../files/file-kind.js';
 import { StateConflictError, StateLockLostError, StateUnreadableError } from './state-errors.js';
 import { holderIsAlive } from './lock-state.js';
 import {
@@ -288,7 +288,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 
   /** Writes a whole snapshot, then empties the log it supersedes (a crash between leaves only stale records). */
   private async writeSnapshot(state: State, bytes: string): Promise<void> {
-    await mkdir(this.options.stateDir, { recursive: true });
+    await makeDirectory(this.options.stateDir);
     await this.writeDurably(this.statePath, bytes);
     await rm(this.walPath, { force: true });
     this.known = {
@@ -330,7 +330,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   }
 
   async tryLock(info: LockInfo, hooks: LockHooks = {}): Promise<LockAttempt> {
-    await mkdir(this.options.stateDir, { recursive: true });
+    await makeDirectory(this.options.stateDir);
     for (;;) {
       // The lock file's id is this grant's fence: a commit checks the file still names it.
       if (await this.tryCreateLock(info)) return { acquired: true, fence: info.id };

@@ -88,6 +88,15 @@ describe('odd files', () => {
     },
   );
 
+  it('says a stateDir under /proc cannot be made, rather than spinning (issue 23, point 7)', () => {
+    const dir = repo({ 'cxone-exports.config.yaml': 'stateDir: /proc/1/nope\n' });
+    // Node's recursive mkdir loops forever there; runCli's 20 s timeout would end it with no exit code.
+    const result = runCli(['state', 'rm', 'a'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot create the directory /proc/1/nope');
+    expect(result.stderr).not.toMatch(NO_STACK);
+  });
+
   it('refuses a byte that is not UTF-8 and a NUL character, with file, line and column', () => {
     const dir = repo();
     const [before, after] = definitionYaml('latin').split('ds-1');
