@@ -13,10 +13,13 @@ import { writeCompiledSchemas } from '../diagnostics/schema-compiler.js';
 import { PACKAGE_ROOT } from '../package-files.js';
 
 // Bundled CommonJS packages (commander, cosmiconfig, pg) call require() for Node's own modules, which an ES
-// module has no binding for.
+// module has no binding for; cosmiconfig's loader of JavaScript configs (import-fresh) reads __filename too.
 const REQUIRE_FOR_COMMONJS =
   "import { createRequire as createRequireForBundle } from 'node:module';\n" +
-  'const require = createRequireForBundle(import.meta.url);';
+  "import { fileURLToPath as fileURLToPathForBundle } from 'node:url';\n" +
+  'const require = createRequireForBundle(import.meta.url);\n' +
+  'const __filename = fileURLToPathForBundle(import.meta.url);\n' +
+  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));";
 
 writeCompiledSchemas();
 // esbuild adds chunks and never removes them: those of an earlier build would pile up, and be packed.

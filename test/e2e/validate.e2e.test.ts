@@ -199,6 +199,13 @@ describe('cxone-exports', () => {
     expect(broken.stderr).toContain('could not read the config');
     expect(broken.stderr).toContain('cxone-exports.config.json');
     expect(broken.stderr).not.toMatch(/\n\s+at /);
+    // Issue 23, point 9: a JavaScript config that throws said "__filename is not defined", or showed a stack.
+    for (const file of ['cxone-exports.config.cjs', 'cxone-exports.config.mjs']) {
+      const throwing = runCli(['validate'], { cwd: miniRepo({ ...defs, [file]: 'throw new Error("no such key");' }) });
+      expect(throwing.code, file).toBe(1);
+      expect(throwing.stderr, file).toContain('could not read the config: no such key');
+      expect(throwing.stderr, file).not.toMatch(/\n\s+at |Internal error/);
+    }
   });
 
   it('names a missing -C directory', () => {
