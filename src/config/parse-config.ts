@@ -160,6 +160,17 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
         );
 
   diagnostics.push(...sharedStateProblems(top, names, problem));
+  // PostgreSQL's own schemas are never the backend's: their tables are the system's, or vanish with a session.
+  const pgSchema = shape.backend?.schema;
+  if (typeof pgSchema === 'string' && (pgSchema.startsWith('pg_') || pgSchema === 'information_schema'))
+    diagnostics.push(
+      problem(
+        source(['backend', 'schema']),
+        'value',
+        `backend.schema ${pgSchema} is a system schema of PostgreSQL; name a schema of this tool's own, such as cxone_exports`,
+        'backend-schema',
+      ),
+    );
 
   const flow = shape.auth?.flow === 'access_key' ? 'access_key' : 'client_credentials';
   // A URL in the environment's own section is that tenant's: a variable left in a shell never redirects it (a

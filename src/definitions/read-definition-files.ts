@@ -147,7 +147,6 @@ function errorOr<T>(get: () => T): T | NodeJS.ErrnoException {
   }
 }
 
-
 function systemMessage(error: unknown, file: string): string {
   const described = describeSystemError(error);
   if (described !== undefined)

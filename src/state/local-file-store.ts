@@ -202,7 +202,9 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 
   /** Opens the audit log once, moving a line torn by a crash aside; says how many bytes were moved. */
   async openAuditLog(): Promise<{ log: AuditLog; repairedBytes: number }> {
-    this.auditLog ??= refuseIrregularFile(this.auditPath, this.eventsLocation).then(() => AuditLog.open(this.auditPath));
+    this.auditLog ??= refuseIrregularFile(this.auditPath, this.eventsLocation).then(() =>
+      AuditLog.open(this.auditPath),
+    );
     return this.auditLog;
   }
 

@@ -19,8 +19,7 @@ import { startSimulator } from '../support/simulator.js';
 const database = testDatabase();
 
 /** A repository whose config puts the state in a schema of its own in the test database. */
-function pgRepo(exports: Record<string, string>, extra = ''): { dir: string; schema: string } {
-  const schema = freshSchema();
+function pgRepo(exports: Record<string, string>, extra = '', schema = freshSchema()): { dir: string; schema: string } {
   const dir = applyRepo({
     exports,
     config: `apply:\n  concurrency: 1\n  spacingMs: 0\nbackend:\n  type: pg\n  schema: ${schema}\n${extra}`,
@@ -175,6 +174,43 @@ describe('the pg backend, end to end', () => {
     }
     expect(sim.record().executions).toHaveLength(1);
     expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
+  });
+
+  it('tells every connection and schema mistake as a one-line error with its fix, never as a bug', async () => {
+    // Issue 23, points 9, 10 and 15: each of these was an "Internal error" with a stack, or went wrong silently.
+    const sim = await startSimulator();
+    const { dir } = pgRepo({ a: 'da-1' });
+    const base = database.url;
+    const socket = `postgresql://${database.url.replace(/^postgres:\/\/([^@]*)@[^/]*\//, '$1@/')}?host=/var/run/postgresql`;
+    const cases: [string, RegExp | 0][] = [
+      [`${base}?sslmode=require`, /does not accept TLS connections|its TLS certificate cannot be verified/],
+      [`${base}?options=-c%20statement_timeout%3Dbogus`, /refused a setting of the connection/],
+      // A password with an escape that does not decode, and libpq's socket form, both connect.
+      [base.replace('://postgres@', '://postgres:%zz@'), 0],
+      [socket, 0],
+    ];
+    for (const [url, expected] of cases) {
+      const result = await cli(sim, dir, { CXONE_EXPORTS_PG_URL: url })(['plan']);
+      expect(result.stderr, url).not.toMatch(/Internal error|\n\s+at /);
+      if (expected === 0) expect(result.code, `${url}: ${result.stderr}`).toBe(0);
+      else {
+        expect(result.code, url).toBe(1);
+        expect(result.stderr, url).toMatch(expected);
+      }
+    }
+    // A system schema is refused by the config; a schema holding an application's table of one of our names is
+    // refused by the backend, which never takes over a table it did not create.
+    const system = pgRepo({ a: 'da-1' }, '', 'pg_temp');
+    expect((await cli(sim, system.dir, database.env)(['plan'])).stderr).toContain(
+      'backend.schema pg_temp is a system schema of PostgreSQL',
+    );
+    const shared = freshSchema();
+    await sql(database.url, `CREATE SCHEMA ${shared}; CREATE TABLE ${shared}.events (id serial, payload text)`);
+    const app = pgRepo({ a: 'da-1' }, '', shared);
+    const refused = await cli(sim, app.dir, database.env)(['plan']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`the schema ${shared} already has events, which cxone-exports did not create`);
+    expect(await sql(database.url, `SELECT to_regclass('${shared}.states') AS t`)).toEqual([{ t: null }]);
   });
 
   it('upgrades tables of schema version 1 in place, keeping the state, or says so when it may not', async () => {

@@ -3,6 +3,7 @@
 // error or plan can show it; messages name the host, port and database only.
 
 import type { ClientConfig } from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { ExternalError, UsageError } from '../../errors.js';
 import { registerSecret } from '../../redaction.js';
 
@@ -17,20 +18,28 @@ export interface PgConnection {
 export function pgConnectionFromEnvironment(env: Env): PgConnection {
   const url = nonEmpty(env.CXONE_EXPORTS_PG_URL);
   if (url !== undefined) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+    if (scheme === undefined)
       throw new UsageError('CXONE_EXPORTS_PG_URL is not a URL', {
-        hint: 'Set it to postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require (or use PGHOST, PGUSER, …).',
+        hint: 'Set it to postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=verify-full (or use PGHOST, PGUSER, …).',
+      });
+    if (scheme !== 'postgres' && scheme !== 'postgresql')
+      throw new UsageError(`CXONE_EXPORTS_PG_URL must be a postgres:// URL, not ${scheme}://…`, {
+        hint: 'Set it to postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=verify-full.',
+      });
+    // libpq's forms, as pg reads them: a socket folder as host (postgresql://u:p@/db?host=/run/postgresql), and
+    // escapes kept as they are where they do not decode.
+    let parsed: ReturnType<typeof parseConnectionString>;
+    try {
+      parsed = parseConnectionString(url);
+    } catch {
+      throw new UsageError('CXONE_EXPORTS_PG_URL cannot be read as a connection URL', {
+        hint: 'Write it as postgres://USER:PASSWORD@HOST:5432/DATABASE, with any reserved character of the password percent-encoded.',
       });
     }
-    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
-      throw new UsageError(`CXONE_EXPORTS_PG_URL must be a postgres:// URL, not ${parsed.protocol}//…`, {
-        hint: 'Set it to postgres://USER:PASSWORD@HOST:5432/DATABASE?sslmode=require.',
-      });
-    registerSecret(decodeURIComponent(parsed.password));
-    const where = `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}/${decodeURIComponent(parsed.pathname.slice(1)) || '(default database)'}`;
+    registerSecret(parsed.password ?? undefined);
+    registerSecret(safeDecode(/^[^:]+:\/\/[^:@/]*:([^@]*)@/.exec(url)?.[1]));
+    const where = `${parsed.host || 'localhost'}:${parsed.port || '5432'}/${parsed.database || '(default database)'}`;
     return { config: { connectionString: url }, where };
   }
   const host = nonEmpty(env.PGHOST);
@@ -81,6 +90,25 @@ export function describePgError(error: unknown, where: string, statementTimeoutM
     return new ExternalError(`cannot reach PostgreSQL at ${where} (${text || error.message})`, {
       hint: 'Check that the server runs and that CXONE_EXPORTS_PG_URL (or PGHOST, PGPORT) points at it. Nothing was changed.',
     });
+  if (/does not support SSL/i.test(error.message))
+    return new ExternalError(
+      `PostgreSQL at ${where} does not accept TLS connections, and the connection asks for one (sslmode)`,
+      {
+        hint: 'Enable TLS on the server (recommended across a network), or connect without it on a trusted network: sslmode=disable in CXONE_EXPORTS_PG_URL (or PGSSLMODE).',
+      },
+    );
+  if (
+    /self[- ]signed certificate|unable to verify the first certificate|certificate has expired|Hostname\/IP does not match/i.test(
+      error.message,
+    )
+  )
+    return new ExternalError(`PostgreSQL at ${where}: its TLS certificate cannot be verified (${error.message})`, {
+      hint: "Give the CA that signed it with sslrootcert=/path/to/ca.pem in CXONE_EXPORTS_PG_URL, or check that the host name is the certificate's.",
+    });
+  if (text === '22023' || text === '42704')
+    return new ExternalError(`PostgreSQL at ${where} refused a setting of the connection: ${error.message}`, {
+      hint: 'Check the options= of CXONE_EXPORTS_PG_URL (or PGOPTIONS); nothing was read or written.',
+    });
   if (text === '28P01' || text === '28000')
     return new ExternalError(`PostgreSQL at ${where} refused the login (${text})`, {
       hint: 'Check the user and password in CXONE_EXPORTS_PG_URL (or PGUSER and PGPASSWORD).',
@@ -99,6 +127,16 @@ export function describePgError(error: unknown, where: string, statementTimeoutM
 /** True for a failure that says the database is out of reach (as opposed to a refusal or a bug). */
 export function isUnreachable(error: unknown): boolean {
   return error instanceof ExternalError && error.message.startsWith('cannot reach PostgreSQL');
+}
+
+/** A percent-decoded text, or the text as it is where it does not decode (`%zz`). */
+function safeDecode(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

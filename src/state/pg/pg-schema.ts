@@ -1,6 +1,9 @@
 // The PostgreSQL backend's tables, versioned: one row per state (lineage, serial), one row per export entry,
 // one row per audit event (the same JSON as audit.jsonl), and one row per held lock (who holds it, for what).
 
+/** The tables this tool makes in its schema: any of them already there, made by something else, is refused. */
+export const TABLES = ['schema_version', 'states', 'entries', 'events', 'locks', 'lock_fences'] as const;
+
 /** The schema version this cxone-exports writes and reads; a newer one is refused, an older one upgraded. */
 export const PG_SCHEMA_VERSION = 3;
 

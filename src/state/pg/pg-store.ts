@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { PoolClient } from 'pg';
 import type { AuditEvent } from '../../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
-import { ExternalError } from '../../errors.js';
+import { ExternalError, UsageError } from '../../errors.js';
 import { toolVersion } from '../../version.js';
 import { StateConflictError, StateLockLostError, StateUnreadableError } from '../state-errors.js';
 import { holderIsAlive } from '../lock-state.js';
@@ -34,7 +34,7 @@ import type {
 } from '../state-store.js';
 import { describePgError } from './pg-connection.js';
 import type { PgConnection } from './pg-connection.js';
-import { PG_SCHEMA_VERSION, quoteIdentifier, schemaSql, tablesSql, upgradeSql } from './pg-schema.js';
+import { PG_SCHEMA_VERSION, quoteIdentifier, schemaSql, TABLES, tablesSql, upgradeSql } from './pg-schema.js';
 
 export interface PgStoreOptions extends OwnerOptions {
   connection: PgConnection;
@@ -582,6 +582,20 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     await this.transaction(async (client) => {
       // Two processes starting on an empty database create the tables once.
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey('schema', this.options.schema)]);
+      // A table of the same name made by something else (an application's `events`) is never taken over: the
+      // tables would not be ours, and CREATE TABLE IF NOT EXISTS would silently keep theirs.
+      const taken = await client.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) ORDER BY 1`,
+        [this.options.schema, [...TABLES]],
+      );
+      if ((await this.schemaVersion()) === undefined && taken.rows.length > 0)
+        throw new UsageError(
+          `${this.location}: the schema ${this.options.schema} already has ${taken.rows.map((r) => r.name).join(', ')}, which cxone-exports did not create; nothing was changed`,
+          {
+            hint: "Give the backend a schema of its own: backend.schema (cxone_exports by default) names one that holds only this tool's tables.",
+          },
+        );
       // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
       const exists = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [
         this.options.schema,
