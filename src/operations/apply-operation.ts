@@ -21,6 +21,7 @@ import { planChanges } from '../plan/plan-changes.js';
 import type { Promotion } from '../plan/plan-changes.js';
 import { recordsLocally, SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
 import type { Plan, PlannedChange } from '../plan/plan-model.js';
+import { planDifference } from '../plan/plan-difference.js';
 import { staleReasons } from '../plan/saved-plan.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
 import type { StateSnapshot, StateStore } from '../state/state-store.js';
@@ -107,11 +108,11 @@ export interface ApplyEnd {
 
 export async function runApply(request: ApplyRequest, env: ApplyEnvironment, view: ApplyView): Promise<ApplyEnd> {
   const { store } = env;
-  const planFor = (snapshot: StateSnapshot): Plan =>
+  const planFor = (snapshot: StateSnapshot, selection = { targets: request.targets, replace: request.replace }): Plan =>
     planChanges(request.definitions, snapshot.state, {
       createdAt: new Date(env.clock.now()).toISOString(),
-      targets: [...request.targets],
-      replace: [...request.replace],
+      targets: [...selection.targets],
+      replace: [...selection.replace],
       ...(request.promotion === undefined ? {} : { promotion: request.promotion }),
     });
 
@@ -229,7 +230,7 @@ function planUnderLock(
   request: ApplyRequest,
   snapshot: StateSnapshot,
   reviewed: Plan | undefined,
-  planFor: (snapshot: StateSnapshot) => Plan,
+  planFor: (snapshot: StateSnapshot, selection?: { targets: readonly string[]; replace: readonly string[] }) => Plan,
 ): Plan {
   if (reviewed !== undefined) {
     // What moved meanwhile (a callback recorded, another run) matters only if it changes what is submitted.
@@ -248,7 +249,9 @@ function planUnderLock(
   }
   if (request.saved !== undefined) {
     const { plan, file } = request.saved;
-    const reasons = staleReasons(plan, { snapshot, definitions: request.definitions, plan: planFor(snapshot) });
+    // The plan the state gives now, with the saved plan's own --target and --replace.
+    const current = planFor(snapshot, plan.options);
+    const reasons = staleReasons(plan, { snapshot, definitions: request.definitions, plan: current });
     if (reasons.length > 0) {
       throw new UsageError(
         `the saved plan ${file} is stale, so it is not applied:\n${reasons.map((r) => `  - ${r}`).join('\n')}`,
@@ -258,20 +261,6 @@ function planUnderLock(
     return plan;
   }
   return planFor(snapshot);
-}
-
-/** How two plans differ in what they would do (an export's action, reason or version), or undefined. */
-function planDifference(before: Plan, after: Plan): string | undefined {
-  const key = (c: PlannedChange) => `${c.action} ${c.reason} ${c.definitionHash} ${c.idempotencyKey ?? ''}`;
-  const was = new Map(before.changes.map((c) => [c.name, key(c)]));
-  const now = new Map(after.changes.map((c) => [c.name, key(c)]));
-  for (const name of new Set([...was.keys(), ...now.keys()])) {
-    if (was.get(name) !== now.get(name)) {
-      const show = (plan: Plan) => plan.changes.find((c) => c.name === name)?.action ?? 'nothing';
-      return `${name} was ${show(before)}, is now ${show(after)}`;
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import { canonicalJson } from '../definitions/canonical-json.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import { UsageError } from '../errors.js';
 import type { StateSnapshot } from '../state/state-store.js';
+import { planDifference } from './plan-difference.js';
 import { PLAN_FORMAT_VERSION } from './plan-model.js';
 import type { Plan } from './plan-model.js';
 
@@ -190,7 +191,13 @@ export function staleReasons(
   } else if (state.lineage !== saved.lineage) {
     reasons.push(`the state has another lineage (${saved.lineage} → ${state.lineage})`);
   } else if (state.serial !== saved.serial) {
-    reasons.push(`the state moved on (serial ${saved.serial} → ${state.serial})`);
+    // A commit to what the plan does not touch (a callback recorded for another export) leaves it as it was:
+    // with the plan the state gives now (made with the saved plan's own options), only a change to what it does
+    // makes it stale.
+    const moved = `the state moved on (serial ${saved.serial} → ${state.serial})`;
+    const changed = now.plan === undefined ? '' : planDifference(saved, now.plan);
+    if (changed === '') reasons.push(moved);
+    else if (changed !== undefined) reasons.push(`${moved} and the plan changed: ${changed}`);
   }
   const current = new Map(now.definitions.map((d) => [d.name, d.definitionHash]));
   for (const [name, hash] of Object.entries(saved.definitionHashes)) {

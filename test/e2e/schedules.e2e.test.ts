@@ -85,7 +85,9 @@ describe('schedules', () => {
     expect(result.stdout).toContain(
       'c: spec.schedule.cron "*/5 * * * *" runs as often as every 5m; this project allows at most one run every 15m (limits.minScheduleInterval)',
     );
-    expect(result.stdout).toMatch(/12:23 +error +d: spec\.schedule\.startingDeadline must be a duration such as 30m/);
+    expect(result.stdout).toMatch(
+      /12:23 +error +d: spec\.schedule\.startingDeadline must be a duration above zero such as 30m/,
+    );
     // A team may allow more frequent runs.
     writeFileSync(join(dir, 'cxone-exports.config.yaml'), 'limits:\n  minScheduleInterval: 5m\n');
     const allowed = await runCliAsync(['validate', 'exports/c.yaml'], { cwd: dir });

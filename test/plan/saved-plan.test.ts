@@ -74,13 +74,22 @@ describe('saved plans', () => {
     );
   });
 
-  it('is stale when the serial moved', () => {
+  it('is stale when the serial moved and what it does changed, not when only other entries moved', () => {
+    const plan = saved(state, true);
+    const moved = { ...state, serial: 6 };
+    expect(staleReasons(plan, { snapshot: { state: moved, exists: true }, definitions: [a, b] })).toEqual([
+      'the state moved on (serial 5 → 6)',
+    ]);
+    // Issue 23, point 14: a callback recorded for an export the plan leaves alone made every saved plan stale.
+    const same = planChanges([a, b], moved, { createdAt: '2026-11-27T12:05:00.000Z' });
+    expect(staleReasons(plan, { snapshot: { state: moved, exists: true }, definitions: [a, b], plan: same })).toEqual(
+      [],
+    );
+    const applied = { ...moved, exports: { ...moved.exports, b: appliedEntry(b) } };
+    const changed = planChanges([a, b], applied, { createdAt: '2026-11-27T12:05:00.000Z' });
     expect(
-      staleReasons(saved(state, true), {
-        snapshot: { state: { ...state, serial: 6 }, exists: true },
-        definitions: [a, b],
-      }),
-    ).toEqual(['the state moved on (serial 5 → 6)']);
+      staleReasons(plan, { snapshot: { state: applied, exists: true }, definitions: [a, b], plan: changed }),
+    ).toEqual(['the state moved on (serial 5 → 6) and the plan changed: b was create, is now no-op']);
   });
 
   it('is stale against another lineage', () => {

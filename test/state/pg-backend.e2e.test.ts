@@ -319,11 +319,19 @@ describe('the pg backend, end to end', () => {
       readFileSync(join(dir, 'exports', 'a.yaml'), 'utf8').replace('maxRows: 1000', 'maxRows: 2000'),
     );
     expect((await run(['plan', '--out', 'second.json'])).code).toBe(0);
-    // Something else writes the state meanwhile (a receiver, another run): the saved plan is stale.
+    expect((await run(['plan', '--out', 'third.json'])).code).toBe(0);
+    // Something writes the state meanwhile without changing what the plan does (a receiver recording another
+    // export's end): the saved plan still applies (issue 23, point 14).
     await sql(database.url, `UPDATE ${schema}.states SET serial = serial + 1`);
-    const stale = await run(['apply', 'second.json']);
+    const applied2 = await run(['apply', 'second.json']);
+    expect(applied2.code, applied2.stderr).toBe(0);
+    expect(sim.record().executions).toHaveLength(2);
+    // Another run applied what third.json would: it is stale now, and says what changed.
+    const stale = await run(['apply', 'third.json']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/the saved plan second\.json is stale[\s\S]*the state moved on \(serial \d+ → \d+\)/);
-    expect(sim.record().executions).toHaveLength(1);
+    expect(stale.stderr).toMatch(
+      /the saved plan third\.json is stale[\s\S]*the state moved on \(serial \d+ → \d+\) and the plan changed: a was update, is now no-op/,
+    );
+    expect(sim.record().executions).toHaveLength(2);
   });
 });
