@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appliedEntry, definition, execution } from '../../test/support/state-builders.js';
-import { recordCompletion } from './record-completion.js';
+import { decideCompletion, recordCompletion } from './record-completion.js';
 
 const entry = appliedEntry(definition('a', ['maxRows: 100']), {
   lastExecution: execution('queued', { executionId: 'e1', submittedAt: '2026-01-01T09:59:00Z' }),
@@ -109,5 +109,30 @@ describe('recordCompletion', () => {
       now,
     );
     expect(early.anomalies).toEqual(['started-before-submission', 'ended-before-submission']);
+  });
+
+  it('answers a repeated end that disagrees with the recorded one as an anomaly, not a duplicate', () => {
+    const report = {
+      executionId: 'e1',
+      status: 'completed',
+      rowsExported: 42,
+      startTime: '2026-01-01T10:00:00Z',
+      endTime: '2026-01-01T10:04:10Z',
+    };
+    const { lastExecution } = recordCompletion(entry, report, now);
+    expect(decideCompletion(lastExecution, report)).toEqual({ kind: 'duplicate' });
+    // Issue 23, point 12: other rows and an end before its start were answered `duplicate`.
+    expect(decideCompletion(lastExecution, { ...report, rowsExported: 43, endTime: '2026-01-01T09:59:00Z' })).toEqual({
+      kind: 'ignore',
+      anomaly: 'repeat-disagrees:rows,end-before-start',
+    });
+    expect(decideCompletion(lastExecution, { ...report, endTime: '2026-01-01T10:09:10Z' })).toEqual({
+      kind: 'ignore',
+      anomaly: 'repeat-disagrees:times',
+    });
+    expect(decideCompletion(lastExecution, { ...report, status: 'failed' })).toEqual({
+      kind: 'ignore',
+      anomaly: 'failed-after-completed',
+    });
   });
 });

@@ -40,13 +40,30 @@ export type CompletionDecision =
 export function decideCompletion(last: LastExecution, report: CompletionReport): CompletionDecision {
   const finished = FINISHED_STATUSES.has(last.status);
   if (finished && last.completedAt !== null) {
-    return report.status === last.status
-      ? { kind: 'duplicate' }
-      : { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
+    if (report.status !== last.status) return { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
+    // The same end again is a redelivery only if it says the same: a repeat that disagrees (other rows, times
+    // that give another latency or end before they start) is kept out of the state and noted.
+    const disagreement = repeatDisagreement(last, report);
+    return disagreement === undefined ? { kind: 'duplicate' } : { kind: 'ignore', anomaly: disagreement };
   }
   if (progressOf(report.status) < progressOf(last.status))
     return { kind: 'ignore', anomaly: `${report.status}-after-${last.status}` };
   return { kind: 'record' };
+}
+
+/** How a repeated end disagrees with the recorded one (`repeat-disagrees:rows`, …), or undefined. */
+function repeatDisagreement(last: LastExecution, report: CompletionReport): string | undefined {
+  const differs: string[] = [];
+  if (report.rowsExported != null && last.rowsExported !== null && report.rowsExported !== last.rowsExported)
+    differs.push('rows');
+  const start = parseTime(report.startTime);
+  const end = parseTime(report.endTime);
+  if (start !== undefined && end !== undefined) {
+    if (end < start) differs.push('end-before-start');
+    else if (last.latencyMs !== null && Math.abs(end - start - last.latencyMs) >= TIME_PRECISION_MS)
+      differs.push('times');
+  }
+  return differs.length === 0 ? undefined : `repeat-disagrees:${differs.join(',')}`;
 }
 
 /** The audit facts of an event that was not allowed to change a finished (or further along) execution. */
