@@ -54,6 +54,8 @@ export interface PollOptions {
   timeoutMs: number;
   /** One pass only (refresh), instead of polling until done. */
   once?: boolean;
+  /** How long an execution may answer 404 (from its first 404) before it is recorded lost (`limits.lostAfter`). */
+  lostAfterMs: number;
   signal?: AbortSignal;
   initialIntervalMs?: number;
   maxIntervalMs?: number;
@@ -120,7 +122,18 @@ export async function pollCompletions(
       await record(execution, report, options);
       finished.push(execution);
     }
-    if (notFound.length > 0 && !lookupWorks) {
+    // A 404 may be CXone not knowing an execution yet, or a wrong status path: an execution is lost only once it
+    // has answered 404 for longer than lostAfter, counted from its first 404, which the state keeps.
+    const missing: TrackedExecution[] = [];
+    const answeredAt = options.clock.now();
+    for (const { execution, error } of notFound) {
+      const since = await markNotFound(execution, answeredAt, options);
+      if (since !== undefined && answeredAt - since >= options.lostAfterMs) {
+        await recordLost(execution, `${error.message} (answering 404 since ${new Date(since).toISOString()})`, options);
+        lost.push(execution);
+      } else missing.push(execution);
+    }
+    if (missing.length > 0 && !lookupWorks) {
       // Every lookup so far answered 404: the path is more likely wrong than every execution gone.
       const unsupported = new ApiError(
         ApiErrorCode.StatusUnsupported,
@@ -130,13 +143,9 @@ export async function pollCompletions(
           hint: 'Check api.statusPath in the config. Completion also arrives by callback: run `cxone-exports serve` where CXone can reach it.',
         },
       );
-      return { finished, lost, unfinished: [...still, ...notFound.map((n) => n.execution)], unsupported };
+      return { finished, lost, unfinished: [...still, ...missing], unsupported };
     }
-    for (const { execution, error } of notFound) {
-      await recordLost(execution, error.message, options);
-      lost.push(execution);
-    }
-    waiting = still;
+    waiting = [...still, ...missing];
     if (
       waiting.length === 0 ||
       options.once === true ||
@@ -149,6 +158,28 @@ export async function pollCompletions(
       .catch(() => undefined);
     interval = Math.min(interval * 2, options.maxIntervalMs ?? 10_000);
   }
+}
+
+/** When the execution first answered 404, recorded in its entry the first time (undefined: not its entry). */
+async function markNotFound(
+  execution: TrackedExecution,
+  now: number,
+  options: PollOptions,
+): Promise<number | undefined> {
+  const entry = options.journal.entry(execution.name);
+  if (entry?.lastExecution?.executionId !== execution.executionId) return undefined;
+  if (entry.lastExecution.notFoundSince !== undefined) return Date.parse(entry.lastExecution.notFoundSince);
+  const lastExecution = { ...entry.lastExecution, notFoundSince: new Date(now).toISOString() };
+  await options.journal.commit({
+    exports: [execution.name],
+    mutate: (state) => {
+      const current = state.exports[execution.name];
+      if (current?.lastExecution?.executionId === execution.executionId)
+        state.exports[execution.name] = { ...current, lastExecution };
+    },
+    events: [],
+  });
+  return now;
 }
 
 /** CXone no longer knows this execution: it is recorded as `lost`, with why, and the next plan retries it. */

@@ -44,7 +44,13 @@ interface RawShape {
   apiUrl?: string;
   api?: { statusPath?: string };
   auth?: { flow?: AuthFlow; tokenRequest?: 'json' | 'form'; clientAuth?: 'body' | 'basic'; scope?: string };
-  limits?: { maxRows?: number; delimiters?: DelimiterName[]; minScheduleInterval?: string; staleGrace?: string };
+  limits?: {
+    maxRows?: number;
+    delimiters?: DelimiterName[];
+    minScheduleInterval?: string;
+    staleGrace?: string;
+    lostAfter?: string;
+  };
   defaults?: { callbackUrl?: string; format?: Partial<FormatDefaults> };
   apply?: {
     concurrency?: number;
@@ -224,6 +230,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
         // The schema admits only durations here.
         minScheduleIntervalMs: durationMs(shape.limits?.minScheduleInterval ?? '15m')!,
         staleGraceMs: durationMs(shape.limits?.staleGrace ?? '1h')!,
+        lostAfterMs: durationMs(shape.limits?.lostAfter ?? '24h')!,
       },
       defaults: {
         callbackUrl: shape.defaults?.callbackUrl,

@@ -35,6 +35,8 @@ export interface ProjectConfig {
     minScheduleIntervalMs: number;
     /** How long past a tick's starting deadline a run may take to complete before it is stale (default 1h). */
     staleGraceMs: number;
+    /** How long an execution may answer 404 to the status lookup before it is recorded lost (default 24h). */
+    lostAfterMs: number;
   };
   defaults: {
     callbackUrl: string | undefined;

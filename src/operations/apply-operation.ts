@@ -51,6 +51,8 @@ export interface ApplyRequest {
   lockTimeoutMs: number;
   /** Poll the submitted executions until they finish or this long has passed (`--wait`). */
   waitTimeoutMs?: number;
+  /** How long an execution may answer 404 before it is recorded lost (`limits.lostAfter`). */
+  lostAfterMs: number;
   /** Appended to callback URLs as ?token=; never stored. */
   callbackToken?: string;
   identity: RunIdentity;
@@ -195,6 +197,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
             reporter: view.progress,
             clock: env.clock,
             timeoutMs: waitTimeoutMs,
+            lostAfterMs: request.lostAfterMs,
             signal: stop.signal,
           },
         );

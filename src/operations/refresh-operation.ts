@@ -16,6 +16,8 @@ import type { StateAccessView } from './state-access.js';
 
 export interface RefreshRequest {
   lockTimeoutMs: number;
+  /** How long an execution may answer 404 before it is recorded lost (`limits.lostAfter`). */
+  lostAfterMs: number;
   identity: RunIdentity;
   /** The tenant the environment's credentials must belong to (the tenant guard). */
   tenant?: TenantExpectation;
@@ -71,6 +73,7 @@ export async function runRefresh(request: RefreshRequest, env: RefreshEnvironmen
       clock: env.clock,
       timeoutMs: 0,
       once: true,
+      lostAfterMs: request.lostAfterMs,
     });
     await journal.close();
     if (result.unsupported !== undefined) throw result.unsupported;

@@ -25,6 +25,8 @@ export interface LastExecution {
   error: string | null;
   /** Scheduled exports: the tick that was current when this was submitted, which it covers. */
   coversTick?: string;
+  /** When the status lookup first answered 404 for it: lost once that is longer ago than limits.lostAfter. */
+  notFoundSince?: string;
 }
 
 /** The last execution that completed, kept while a newer one runs: how fresh the export's data is. */

@@ -64,6 +64,7 @@ async function submitted(sim: CxoneSimulator, count: number) {
       reporter: quiet,
       clock: options.clock ?? drivenClock(),
       timeoutMs: options.timeoutMs,
+      lostAfterMs: DAY,
       ...(options.once === true ? { once: true } : {}),
     });
     await journal.drain();
@@ -71,6 +72,8 @@ async function submitted(sim: CxoneSimulator, count: number) {
   };
   return { store, journal, tracked, poll };
 }
+
+const DAY = 86_400_000;
 
 describe('the completion poller', () => {
   it('in one pass, records what ended and leaves the rest as it was', async () => {
@@ -125,10 +128,49 @@ describe('the completion poller', () => {
       },
       events: [],
     });
-    const result = await poll([tracked[0]!, gone], { timeoutMs: 0, once: true });
-    expect(result.lost.map((e) => e.name)).toEqual(['export-1']);
+    const clock = drivenClock();
+    // Its first 404 is only noted: CXone may not know an execution for a while.
+    const first = await poll([tracked[0]!, gone], { timeoutMs: 0, once: true, clock });
+    expect(first.lost).toEqual([]);
+    expect(first.unfinished.map((e) => e.name)).toEqual(['export-0', 'export-1']);
+    const firstSeen = (await store.read()).state.exports['export-1']!.lastExecution!.notFoundSince;
+    expect(firstSeen).toBe(new Date(clock.now()).toISOString());
+    // A day of 404s later, it is lost, and the next plan resubmits it.
+    await clock.sleep(DAY);
+    const later = await poll([tracked[0]!, gone], { timeoutMs: 0, once: true, clock });
+    expect(later.lost.map((e) => e.name)).toEqual(['export-1']);
     expect((await store.read()).state.exports['export-1']!.lastExecution).toMatchObject({ status: 'lost' });
     expect(store.events).toMatchObject([{ event: 'execution.failed', status: 'lost', executionId: 'exe_gone' }]);
+  });
+
+  it('ends executions that answer 404 to every lookup once lostAfter has passed (issue 23, point 13)', async () => {
+    const sim = await startSimulator({ lifecycle: NEVER });
+    const { store, journal, tracked, poll } = await submitted(sim, 2);
+    // CXone's retention passed: it knows none of them any more.
+    const gone = tracked.map((t, i) => ({ ...t, executionId: `exe_purged_${i}` }));
+    await journal.commit({
+      exports: gone.map((g) => g.name),
+      mutate: (s) => {
+        for (const g of gone)
+          s.exports[g.name] = {
+            ...s.exports[g.name]!,
+            lastExecution: execution('queued', { executionId: g.executionId }),
+          };
+      },
+      events: [],
+    });
+    const clock = drivenClock();
+    const first = await poll(gone, { timeoutMs: 0, once: true, clock });
+    // Every lookup answering 404 may be a wrong path: said, and nothing ended yet.
+    expect(first.unsupported?.message).toContain('status lookup answered 404 for every execution');
+    expect(first.lost).toEqual([]);
+    await clock.sleep(DAY - 1);
+    expect((await poll(gone, { timeoutMs: 0, once: true, clock })).lost).toEqual([]);
+    await clock.sleep(1);
+    const ended = await poll(gone, { timeoutMs: 0, once: true, clock });
+    expect(ended.lost.map((e) => e.name)).toEqual(['export-0', 'export-1']);
+    const { exports } = (await store.read()).state;
+    expect(Object.values(exports).map((e) => e.lastExecution!.status)).toEqual(['lost', 'lost']);
   });
 
   it('stops, recording nothing, when the API has no status lookup', async () => {

@@ -112,6 +112,7 @@ describe('a finished execution is final', () => {
         reporter: { progress: () => undefined, finished: ({ status }) => void finished.push(status) },
         clock: systemClock,
         timeoutMs: 30_000,
+        lostAfterMs: 86_400_000,
         initialIntervalMs: 10,
         maxIntervalMs: 20,
       },

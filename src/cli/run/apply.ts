@@ -80,6 +80,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     maxRequestsPerSecond: config.apply.maxRequestsPerSecond,
     lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
     ...(options.wait === true ? { waitTimeoutMs } : {}),
+    lostAfterMs: config.limits.lostAfterMs,
     ...(callbackToken === undefined ? {} : { callbackToken }),
     // One identity for every line this run writes (outside GitHub, its runId is made up once).
     identity: runIdentity(ctx.env, config.rootDir, config.environment.name),

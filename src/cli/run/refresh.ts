@@ -17,6 +17,7 @@ export async function refresh(ctx: CommandContext, options: RefreshOptions): Pro
     runRefresh(
       {
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+        lostAfterMs: config.limits.lostAfterMs,
         identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
         ...tenantExpectation(config),
       },
