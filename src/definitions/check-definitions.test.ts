@@ -142,4 +142,16 @@ describe('checkDefinitionFiles', () => {
       expect(set.diagnostics[0]!.message).toContain(`not "${value}"`);
     },
   );
+
+  it('lists at most 100 problems of a file and sums up the rest; an empty document is not a definition', () => {
+    // Issue 23, point 8: 200,000 empty documents took 1.6 GB and printed 800,000 problems.
+    const empty = checkDefinitionFiles([{ file: 'exports/empty.yaml', text: '--- {}\n'.repeat(5_000) }], config);
+    expect(empty).toMatchObject({ definitions: [], diagnostics: [], documentCount: 0 });
+    const bad = checkDefinitionFiles([{ file: 'exports/bad.yaml', text: '--- {a: 1}\n'.repeat(300) }], config);
+    // Each such document has five problems: four missing keys and one unknown.
+    expect(bad.diagnostics).toHaveLength(101);
+    expect(bad.diagnostics.find((d) => d.rule === 'too-many-problems')).toMatchObject({
+      message: 'and 1400 more problems in this file, not listed (the first 100 are); fix these and run validate again',
+    });
+  });
 });

@@ -6,7 +6,7 @@ import { compareDiagnostics } from '../diagnostics/diagnostic.js';
 import { overlay, isTree, valueAt } from '../config/overlay.js';
 import { closestMatch } from '../diagnostics/did-you-mean.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
-import { parseYamlFile } from '../diagnostics/yaml-document.js';
+import { eachYamlDocument } from '../diagnostics/yaml-document.js';
 import { checkContractRules } from './contract-rules.js';
 import { controlCharacterProblems } from './control-characters.js';
 import type { RawDefinitionShape, RuleConfig } from './contract-rules.js';
@@ -91,14 +91,22 @@ export function checkDefinitionFile({ file, text }: DefinitionFile, config: Rule
   // Only the position of each name is kept, so a file's syntax tree can be freed once it is checked.
   const named: { name: string; at: SourcePosition }[] = [];
   let documentCount = 0;
-  const parsed = parseYamlFile(file, text);
-  diagnostics.push(...parsed.diagnostics);
-  for (const document of parsed.documents) {
+  // At most MAX_FILE_PROBLEMS are kept; the rest are counted, and said as one line.
+  let over = 0;
+  const report = (diagnostic: Diagnostic) => {
+    if (diagnostics.length < MAX_FILE_PROBLEMS) diagnostics.push(diagnostic);
+    else over++;
+  };
+  for (const document of eachYamlDocument(file, text)) {
+    if (!('locate' in document)) {
+      report(document);
+      continue;
+    }
     documentCount++;
     const name = exportName(document.value);
     if (name !== null) named.push({ name, at: document.locate(['metadata', 'name']) });
     for (const problem of environmentNameProblems(document.value, config)) {
-      diagnostics.push({
+      report({
         ...document.locate(problem.path, 'key'),
         export: name,
         message: problem.message,
@@ -116,7 +124,7 @@ export function checkDefinitionFile({ file, text }: DefinitionFile, config: Rule
       ...controlCharacterProblems(inEnvironment.value),
     ].filter((p) => !schemaPaths.includes(p.path.join('/')));
     for (const problem of [...problems, ...ruleProblems]) {
-      diagnostics.push({
+      report({
         // Where the value was written: the environment's override when it sets it, else the shared spec.
         ...document.locate(inEnvironment.source(problem.path), problem.target),
         export: name,
@@ -128,8 +136,20 @@ export function checkDefinitionFile({ file, text }: DefinitionFile, config: Rule
       definitions.push(normalizeDefinition(inEnvironment.value as ValidDefinitionDocument, config, document.start));
     }
   }
+  if (over > 0)
+    diagnostics.push({
+      file,
+      line: diagnostics.at(-1)!.line,
+      column: 1,
+      export: null,
+      message: `and ${over} more problem${over === 1 ? '' : 's'} in this file, not listed (the first ${MAX_FILE_PROBLEMS} are); fix these and run validate again`,
+      rule: 'too-many-problems',
+    });
   return { definitions, diagnostics, named, documentCount };
 }
+
+/** The problems listed for one file: past this, a file (a generated one, a mistake) is summed up in a line. */
+export const MAX_FILE_PROBLEMS = 100;
 
 interface EnvironmentView {
   /** The document with the environment's spec merged over the shared one. */

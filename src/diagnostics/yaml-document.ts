@@ -37,12 +37,24 @@ export interface ParsedYamlFile {
  * one document cannot swallow the documents after it, and their problems are still reported.
  */
 export function parseYamlFile(file: string, text: string): ParsedYamlFile {
+  const documents: YamlDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const item of eachYamlDocument(file, text)) {
+    if ('locate' in item) documents.push(item);
+    else diagnostics.push(item);
+  }
+  return { documents, diagnostics };
+}
+
+/**
+ * The same, one document (or problem) at a time, so a caller that is done with a document lets it go: a file of
+ * 200,000 documents is checked in the memory of one. An empty document (nothing, or `{}`) is not a document.
+ */
+export function* eachYamlDocument(file: string, text: string): Generator<YamlDocument | Diagnostic> {
   // Positions are file-wide: the line starts of the whole text, found once.
   const lineCounter = new LineCounter();
   lineCounter.addNewLine(0);
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
-  const documents: YamlDocument[] = [];
-  const diagnostics: Diagnostic[] = [];
   let index = 0;
   for (const segmentStart of documentSegments(text)) {
     const segmentEnd = nextSegmentStart(text, segmentStart);
@@ -56,12 +68,12 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
     for (const doc of Array.isArray(parsed) ? parsed : []) {
       const docIndex = index++;
       for (const error of doc.errors) {
-        diagnostics.push({
+        yield {
           ...position(error.pos[0]),
           export: null,
           message: syntaxMessage(error.code, error.message, keyAt(segment, error.pos[0])),
           rule: `yaml/${error.code.toLowerCase().replace(/_/g, '-')}`,
-        });
+        };
       }
       if (doc.errors.length > 0 || doc.contents === null) continue;
       const start = position(doc.contents.range[0]);
@@ -69,25 +81,28 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
       try {
         value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch (error) {
-        diagnostics.push({
+        yield {
           ...start,
           export: null,
           message: `the document expands too many aliases (more than ${MAX_ALIAS_COUNT}); inline the repeated values instead of aliasing them (${(error as Error).message})`,
           rule: 'yaml/alias-limit',
-        });
+        };
         continue;
       }
-      if (value === null || value === undefined) continue;
-      documents.push({
+      if (value === null || value === undefined || isEmptyMapping(value)) continue;
+      yield {
         file,
         index: docIndex,
         value,
         start,
         locate: (path, target = 'value') => position(locateOffset(doc, path, target)),
-      });
+      };
     }
   }
-  return { documents, diagnostics };
+}
+
+function isEmptyMapping(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
 const DOCUMENT_START = /^---(?=[ \t\r]|$)/gm;
