@@ -70,7 +70,7 @@ describe('parseConfig', () => {
       ['callback-url', expect.stringContaining('config defaults.callbackUrl uses plain http') as string],
       [
         'schema/additionalProperties',
-        'config limits has an unknown key "maxRow". Did you mean "maxRows"? Allowed keys: maxRows, delimiters, minScheduleInterval, staleGrace.',
+        'config limits has an unknown key "maxRow". Did you mean "maxRows"? Allowed keys: maxRows, delimiters, minScheduleInterval, staleGrace, lostAfter.',
       ],
       ['schema/minimum', 'config apply.concurrency must be ≥ 1, not 0'],
     ]);

@@ -43,12 +43,14 @@ export function readDefinitionFiles(paths: readonly string[], cwd: string, rootD
     }
     let target: Stats = own;
     if (own.isSymbolicLink()) {
-      const real = attempt(() => realpathSync(absolute));
-      if (real === undefined) {
+      const real = errorOr(() => realpathSync(absolute));
+      if (real instanceof Error) {
         diagnostics.push(
           ioProblem(
             file,
-            `${file} is a symbolic link to nothing (its target does not exist); fix or remove the link`,
+            real.code === 'ELOOP'
+              ? `${file} is a symbolic link in a loop (it leads back to itself); fix or remove the link`
+              : `${file} is a symbolic link to nothing (its target does not exist); fix or remove the link`,
             'io/symlink',
           ),
         );

@@ -73,6 +73,7 @@ interface WalRecord {
 export class LocalFileStore implements StateStore, StateCompaction, CommitBackFiles {
   readonly location: string;
   readonly lockLocation: string;
+  readonly unknownHolderHint: string;
   readonly eventsLocation: string;
   private readonly statePath: string;
   private readonly walPath: string;
@@ -95,6 +96,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
         : `${options.displayDir.replace(/\/$/, '')}/${file}`;
     this.location = this.display('state.json');
     this.lockLocation = this.display('state.lock');
+    this.unknownHolderHint = `If no cxone-exports command is running, remove ${this.lockLocation}.`;
     this.auditPath = options.auditPath ?? auditLogPath(options.stateDir);
     this.eventsLocation = options.auditPath ?? this.display('audit.jsonl');
   }

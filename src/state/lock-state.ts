@@ -33,6 +33,7 @@ export async function lockState(locker: StateLocker, operation: string, options:
         locker.lockLocation,
         options.timeoutMs > 0 ? waited : 0,
         attempt.holderAlive === true,
+        locker.unknownHolderHint,
       );
     }
     if (attempt.holder !== undefined) options.onWait?.(attempt.holder);

@@ -34,6 +34,7 @@ interface Medium {
 export class MemoryStore implements StateStore {
   readonly location = 'memory';
   readonly lockLocation = 'memory lock';
+  readonly unknownHolderHint = 'Nothing to do: the memory store always knows its holder.';
   readonly eventsLocation = 'memory events';
   private readonly medium: Medium;
 

@@ -16,6 +16,7 @@ export class StateLockedError extends UsageError {
     lockPath: string,
     waitedMs: number,
     holderAlive = false,
+    unknownHolderHint = `If no cxone-exports command is running, remove ${lockPath}.`,
   ) {
     const waited = waitedMs > 0 ? ` after waiting ${Math.round(waitedMs / 1000)} s` : '';
     const alive = holderAlive
@@ -23,12 +24,12 @@ export class StateLockedError extends UsageError {
       : '';
     super(
       holder === undefined
-        ? `the state is locked${waited}, and the lock file ${lockPath} cannot be read`
+        ? `the state is locked${waited}, and who holds it cannot be read (${lockPath})`
         : `the state is locked${waited} by ${holder.operation} (lock ${holder.id}, ${holder.who}, pid ${holder.pid}, since ${holder.created}, cxone-exports ${holder.version})${alive}`,
       {
         hint:
           holder === undefined
-            ? `If no cxone-exports command is running, remove ${lockPath}.`
+            ? unknownHolderHint
             : `Wait for it to finish, or pass --lock-timeout 5m to wait. If that command is gone (a crashed CI runner), release the lock with:\n  cxone-exports state unlock ${holder.id}`,
       },
     );

@@ -71,6 +71,8 @@ export interface CommitGuard {
 export interface StateLocker {
   /** Where the lock lives, for messages (a file, a database row). */
   readonly lockLocation: string;
+  /** What to do when the lock is held but who holds it cannot be read. */
+  readonly unknownHolderHint: string;
   /** Takes the lock if it is free, or breaks one the backend can prove abandoned; never waits. */
   tryLock(info: LockInfo, hooks?: LockHooks): Promise<LockAttempt>;
   /** Releases the lock if `lockId` still holds it, and does nothing otherwise; idempotent. */
@@ -101,6 +103,19 @@ export interface AuditEventReader {
    * `options.from` (the `endOffset` of an earlier scan: only what was stored since) or from the start.
    */
   scanEvents(options: ScanOptions): Promise<ScanSummary>;
+}
+
+/** A backend that streams its stored events as text, as stored, for exporting many at once. */
+export interface AuditExport {
+  /**
+   * Hands `write` the stored events from `since` on (all without it), in the order they were stored, as JSON
+   * lines in batches; waits for each write (a pipe's back-pressure). Returns how many it handed over.
+   */
+  exportEvents(since: Date | undefined, write: (lines: string) => Promise<void>): Promise<number>;
+}
+
+export function exportsEvents(store: StateStore): store is StateStore & AuditExport {
+  return typeof (store as Partial<AuditExport>).exportEvents === 'function';
 }
 
 /** A store whose audit log a crash can tear (a file): it repairs the log once, when first opened. */

@@ -88,6 +88,14 @@ describe('odd files', () => {
     },
   );
 
+  it('names a symbolic link in a loop as a loop, not as a link to nothing (issue 23, point 15)', () => {
+    const dir = repo();
+    symlinkSync('loop.yaml', join(dir, 'exports', 'loop.yaml'));
+    const result = runCli(['validate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('exports/loop.yaml is a symbolic link in a loop (it leads back to itself)');
+  });
+
   it('says a stateDir under /proc cannot be made, rather than spinning (issue 23, point 7)', () => {
     const dir = repo({ 'cxone-exports.config.yaml': 'stateDir: /proc/1/nope\n' });
     // Node's recursive mkdir loops forever there; runCli's 20 s timeout would end it with no exit code.

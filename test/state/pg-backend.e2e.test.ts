@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { clockAt } from '../support/fake-clock.js';
 import { repoWithBundledExports } from '../support/fixtures.js';
-import { freshSchema, sql, testDatabase } from '../support/postgres.js';
+import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
+import { lockInfo } from '../../src/state/lock-state.js';
 import { PG_SCHEMA_VERSION } from '../../src/state/pg/pg-schema.js';
 import { startSimulator } from '../support/simulator.js';
 
@@ -211,6 +212,23 @@ describe('the pg backend, end to end', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`the schema ${shared} already has events, which cxone-exports did not create`);
     expect(await sql(database.url, `SELECT to_regclass('${shared}.states') AS t`)).toEqual([{ t: null }]);
+  });
+
+  it('says how to find the session that holds the lock when its holder row is gone (issue 23, point 15)', async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1' });
+    const holder = pgStore(database.url, schema);
+    try {
+      expect((await holder.tryLock(lockInfo('apply'))).acquired).toBe(true);
+      await sql(database.url, `DELETE FROM ${schema}.locks`);
+      const refused = await cli(sim, dir, database.env)(['apply', '--auto-approve']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('the state is locked, and who holds it cannot be read (the lock of PostgreSQL');
+      expect(refused.stderr).toContain("WHERE application_name = 'cxone-exports lock'");
+    } finally {
+      await holder.close();
+    }
+    expect(sim.record().requests).toHaveLength(0);
   });
 
   it('upgrades tables of schema version 1 in place, keeping the state, or says so when it may not', async () => {

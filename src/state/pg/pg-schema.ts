@@ -13,13 +13,14 @@ const UPGRADES: Record<number, (s: string) => string> = {
   2: (s) => `ALTER TABLE ${s}.states ADD COLUMN IF NOT EXISTS environment text, ADD COLUMN IF NOT EXISTS tenant_id text;
 `,
   // Fencing: every grant of a state's lock takes the next token, and the holder's row names it; a commit made
-  // under the lock checks the row still does. The events get an index on time, for audit export --since.
+  // under the lock checks the row still does. The events get an index on their own time (ISO 8601 in UTC, which
+  // sorts as text), so audit export --since reads only what it returns.
   3: (s) => `CREATE TABLE IF NOT EXISTS ${s}.lock_fences (
   state text PRIMARY KEY,
   fence bigint NOT NULL
 );
 ALTER TABLE ${s}.locks ADD COLUMN IF NOT EXISTS fence bigint;
-CREATE INDEX IF NOT EXISTS events_by_time ON ${s}.events (state, recorded_at);
+CREATE INDEX IF NOT EXISTS events_by_time ON ${s}.events (state, (event ->> 'timestamp'));
 `,
 };
 
