@@ -109,9 +109,10 @@ export interface AuditEventReader {
 export interface AuditExport {
   /**
    * Hands `write` the stored events from `since` on (all without it), in the order they were stored, as JSON
-   * lines in batches; waits for each write (a pipe's back-pressure). Returns how many it handed over.
+   * lines in chunks of bytes (a chunk may end inside a line); waits for each write (a pipe's back-pressure).
+   * Returns how many it handed over.
    */
-  exportEvents(since: Date | undefined, write: (lines: string) => Promise<void>): Promise<number>;
+  exportEvents(since: Date | undefined, write: (lines: Buffer) => Promise<void>): Promise<number>;
 }
 
 export function exportsEvents(store: StateStore): store is StateStore & AuditExport {

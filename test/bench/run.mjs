@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { benchApply } from './apply.bench.mjs';
 import { benchAudit } from './audit.bench.mjs';
+import { benchAuditExport } from './audit-export.bench.mjs';
 import { benchClient } from './client.bench.mjs';
 import { benchPlan } from './plan.bench.mjs';
 import { benchServe } from './serve.bench.mjs';
@@ -23,6 +24,7 @@ const benches = {
   apply: benchApply,
   serve: benchServe,
   audit: benchAudit,
+  'audit-export': benchAuditExport,
 };
 const results = [];
 for (const [name, bench] of Object.entries(benches)) {

@@ -231,6 +231,34 @@ describe('the pg backend, end to end', () => {
     expect(sim.record().requests).toHaveLength(0);
   });
 
+  it('exports every event byte for byte as stored, quotes, escapes and any character included', async () => {
+    const schema = freshSchema();
+    const store = pgStore(database.url, schema);
+    const odd = {
+      timestamp: '2026-11-28T10:00:00.000Z',
+      event: 'execution.failed' as const,
+      export: 'a',
+      error: 'a "quoted" \\ back\\slash, a tab\t, a new\nline, é, 😀, \u0001',
+      actor: 'test',
+      runId: 'r',
+      toolVersion: '0.1.0',
+    };
+    try {
+      await store.commit({ lineage: 'L', set: {}, remove: [], events: [odd, { ...odd, export: 'b' }] }, 0);
+      const chunks: Buffer[] = [];
+      const count = await store.exportEvents(undefined, (chunk) => {
+        chunks.push(chunk);
+        return Promise.resolve();
+      });
+      const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+      expect(count).toBe(2);
+      expect(lines.slice(0, 2).map((line) => JSON.parse(line) as unknown)).toEqual([odd, { ...odd, export: 'b' }]);
+      expect(lines[2]).toBe('');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('upgrades tables of schema version 1 in place, keeping the state, or says so when it may not', async () => {
     const sim = await startSimulator();
     const { dir, schema } = pgRepo({ a: 'da-1' });

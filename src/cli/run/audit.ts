@@ -7,7 +7,7 @@ import { withStateStore } from '../with-state-store.js';
 import { exportsEvents } from '../../state/state-store.js';
 
 /** Writes to stdout, waiting when the pipe is full. */
-function writeOut(text: string): Promise<void> {
+function writeOut(text: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) =>
     process.stdout.write(text, (error) => (error === null || error === undefined ? resolve() : reject(error))),
   );
