@@ -9,9 +9,17 @@ import { buildProgram } from './program.js';
 
 // The first Ctrl-C goes to the running command if it can stop gracefully; a second one, or one with no
 // graceful handler, ends the process at once. State stays consistent either way: writes are atomic.
+// A graceful stop that outlasts its grace (a statement waiting on a locked table) is ended too.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, (received: InterruptSignal) => {
-    if (!deliverInterrupt(received)) process.exit(exitCodeFor(received));
+    const stop = () => process.exit(exitCodeFor(received));
+    if (
+      !deliverInterrupt(received, () => {
+        process.stderr.write(`Stopped: the graceful stop after ${received} did not finish in time.\n`);
+        stop();
+      })
+    )
+      stop();
   });
 }
 

@@ -3,5 +3,9 @@
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
-/** Registers a graceful-stop handler; returns its removal. */
-export type OnInterrupt = (handler: (signal: InterruptSignal) => void) => () => void;
+/**
+ * Registers a graceful-stop handler, with the longest its stop may take after the signal (`graceMs`, 10 s by
+ * default): past it the process ends anyway, so nothing (a statement waiting on a locked table) holds a stop
+ * open. Returns its removal.
+ */
+export type OnInterrupt = (handler: (signal: InterruptSignal) => void, graceMs?: number) => () => void;

@@ -110,7 +110,10 @@ export async function receiveCallbacks(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   view.listening(`${request.tls === undefined ? 'http' : 'https'}://${host}:${address.port}${request.path}`);
 
-  const signal = await new Promise<InterruptSignal>((resolveSignal) => env.onInterrupt(resolveSignal));
+  // The shutdown has its own deadline; past it, and a little to settle, the process ends anyway.
+  const signal = await new Promise<InterruptSignal>((resolveSignal) =>
+    env.onInterrupt(resolveSignal, request.shutdownTimeoutMs),
+  );
   view.stopping(signal, request.shutdownTimeoutMs);
   const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
   server.closeIdleConnections();

@@ -16,6 +16,7 @@ import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js'
 import { lockInfo } from '../../src/state/lock-state.js';
 import { PG_SCHEMA_VERSION } from '../../src/state/pg/pg-schema.js';
 import { startSimulator } from '../support/simulator.js';
+import { waitForAsync } from '../support/wait-for.js';
 
 const database = testDatabase();
 
@@ -176,6 +177,37 @@ describe('the pg backend, end to end', () => {
     expect(sim.record().executions).toHaveLength(1);
     expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
   });
+
+  it('ends an apply stuck on a locked table within its grace once told to stop (issue 23, point 4)', async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1' }, '  statementTimeout: 10m\n');
+    const run = cli(sim, dir, database.env);
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${schema}.entries IN ACCESS EXCLUSIVE MODE`);
+      let child: ChildProcess | undefined;
+      const stuck = run(['apply', '--auto-approve', '--replace', 'a'], { onSpawn: (spawned) => (child = spawned) });
+      // Stopped once its read is waiting for the table, as PostgreSQL itself says.
+      await waitForAsync(async () => {
+        const [row] = await sql<{ n: string }>(
+          database.url,
+          `SELECT count(*)::text AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'cxone-exports'`,
+        );
+        return row!.n !== '0';
+      }, 'the apply to wait for the locked table');
+      child!.kill('SIGTERM');
+      const ended = await stuck;
+      expect(ended.code).toBe(143);
+      expect(ended.stderr).toContain('Stopped: the graceful stop after SIGTERM did not finish in time.');
+    } finally {
+      await holder.end();
+    }
+    expect(sim.record().executions).toHaveLength(1);
+  }, 60_000);
 
   it('tells every connection and schema mistake as a one-line error with its fix, never as a bug', async () => {
     // Issue 23, points 9, 10 and 15: each of these was an "Internal error" with a stack, or went wrong silently.
