@@ -3,6 +3,7 @@
 // while they cannot record (CXone delivers again), and every callback acknowledged with 200 is recorded, once.
 
 import { once } from 'node:events';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { closeStore } from '../../src/state/state-store.js';
 import { miniRepo } from '../support/fixtures.js';
@@ -109,5 +110,37 @@ describe('two receivers on the pg backend, their sessions ended under load', () 
       { kind: 'callback.rejected', n: '2' },
       { kind: 'execution.completed', n: '20' },
     ]);
+  });
+
+  it('answer 503 while a table they need is locked, say so on /healthz, and record once it is free', async () => {
+    // Issue 23, point 4: a callback was held 67 s with no 503, while /healthz answered ok.
+    const schema = freshSchema();
+    const seeded = pgStore(database.url, schema);
+    await seedState(seeded, queuedExports(2));
+    await closeStore(seeded);
+    const dir = miniRepo({
+      'cxone-exports.config.yaml': `backend:\n  type: pg\n  schema: ${schema}\n  statementTimeout: 1s\n`,
+    });
+    const port = await freePort();
+    const receiver = await startServe(dir, port, { CXONE_EXPORTS_PG_URL: database.url });
+    const base = `http://127.0.0.1:${port}`;
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${schema}.entries IN ACCESS EXCLUSIVE MODE`);
+      const held = await postCallback(base, completion('exe-0'), { secret: SERVE_SECRET });
+      expect(held.status).toBe(503);
+      expect(held.retryAfter).toBeDefined();
+      expect((await fetch(`${base}/healthz`)).status).toBe(503);
+      await holder.query('ROLLBACK');
+      expect((await postCallback(base, completion('exe-0'), { secret: SERVE_SECRET })).status).toBe(200);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await holder.end();
+      receiver.kill('SIGTERM');
+      await once(receiver, 'exit');
+    }
+    expect(receiver.stderrText()).toContain('did not finish a statement within 1 s (backend.statementTimeout)');
   });
 });
