@@ -171,6 +171,11 @@ describe('the pg backend, end to end', () => {
         expect(waited.stderr).toContain('did not finish a statement within 1 s (backend.statementTimeout)');
         expect(waited.stderr).not.toMatch(/\n\s+at /);
       }
+      // With the default statement timeout (30 s), taking the lock still waits no longer than --lock-timeout.
+      const patient = pgRepo({ a: 'da-1' }, '', schema);
+      const quick = await cli(sim, patient.dir, database.env)(['apply', '--auto-approve', '--lock-timeout', '1s']);
+      expect(quick.code).toBe(1);
+      expect(quick.stderr).toContain('did not finish a statement within 1 s');
     } finally {
       await holder.end();
     }

@@ -48,6 +48,9 @@ export interface PgStoreOptions extends OwnerOptions {
   statementTimeoutMs?: number;
 }
 
+/** What a try at the lock is told: the hooks, and how long the caller waits for the lock at most. */
+type LockOptionsOfTry = LockHooks & { timeoutMs?: number };
+
 /** The columns of a state's row, as `StateRow` holds them (the table is aliased `s`). */
 const STATE_COLUMNS = 's.lineage, s.serial::text AS serial, s.format_version, s.environment, s.tenant_id';
 
@@ -306,10 +309,17 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     return exported;
   }
 
-  async tryLock(info: LockInfo, hooks: LockHooks = {}): Promise<LockAttempt> {
+  async tryLock(info: LockInfo, hooks: LockOptionsOfTry = {}): Promise<LockAttempt> {
     await this.schemaReady();
-    // The lock lives in a session of its own: a pooled connection would hand it to whoever borrows it next.
-    const client = new pg.Client({ ...this.sessionConfig(), application_name: 'cxone-exports lock' });
+    // The lock lives in a session of its own: a pooled connection would hand it to whoever borrows it next. Taking
+    // it waits no longer than the caller's lock timeout (a second at least), even on a locked table.
+    const timeout = Math.min(this.options.statementTimeoutMs ?? 30_000, Math.max(1_000, hooks.timeoutMs ?? Infinity));
+    const client = new pg.Client({
+      ...this.options.connection.config,
+      statement_timeout: timeout,
+      query_timeout: timeout + 5_000,
+      application_name: 'cxone-exports lock',
+    });
     // The lock lives as long as this session: when it ends (terminated, a network blip), the lock is lost, and
     // every commit made under it from then on is refused.
     const lose = (why: string) => {
@@ -323,12 +333,13 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
         this.lockKey(),
       ]);
       if (taken.rows[0]!.taken !== true) {
+        const holder = await this.lockHolder(client);
         await client.end();
-        return { acquired: false, holder: await this.lockHolder() };
+        return { acquired: false, holder };
       }
       // The advisory lock was free: a row left beside it belongs to a session PostgreSQL has ended. Its holder
       // may still run (only its session was lost): on this host that is known, and it is not taken over.
-      const left = await this.lockHolder();
+      const left = await this.lockHolder(client);
       if (left !== undefined && left.host === hostname() && left.pid !== process.pid && holderIsAlive(left)) {
         await client.end();
         return { acquired: false, holder: left, holderAlive: true };
@@ -350,7 +361,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       return { acquired: true, fence };
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
+      throw describePgError(error, this.options.connection.where, timeout);
     }
   }
 
@@ -480,10 +491,13 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     return { ...this.options.connection.config, statement_timeout: timeout, query_timeout: timeout + 5_000 };
   }
 
-  private async lockHolder(): Promise<LockInfo | undefined> {
-    const { rows } = await this.query<{ info: LockInfo }>(`SELECT info FROM ${this.s}.locks WHERE state = $1`, [
-      this.state,
-    ]);
+  /** Who holds the lock, read on `client` (the lock's own session, with its timeout) or the pool. */
+  private async lockHolder(client?: pg.Client): Promise<LockInfo | undefined> {
+    const text = `SELECT info FROM ${this.s}.locks WHERE state = $1`;
+    const { rows } =
+      client === undefined
+        ? await this.query<{ info: LockInfo }>(text, [this.state])
+        : await client.query<{ info: LockInfo }>(text, [this.state]);
     return rows[0]?.info;
   }
 
