@@ -32,9 +32,11 @@ export function checkScheduleRules(document: unknown, config: Pick<RuleConfig, '
       message: `spec.schedule.timeZone ${JSON.stringify(timeZone)} is not an IANA time zone${suggestion === undefined ? ' (e.g. Europe/Berlin, America/New_York, UTC)' : ` (did you mean ${suggestion}?)`}`,
     });
   }
-  if (typeof cron === 'string' && cronIssue === undefined && zoneKnown) {
+  // Every problem at once: with a misspelt zone, the interval is judged in UTC, so a too-frequent cron is not
+  // reported only after the zone is fixed.
+  if (typeof cron === 'string' && cronIssue === undefined) {
     const minimum = config.limits.minScheduleIntervalMs;
-    const schedule = { cron, timeZone: typeof timeZone === 'string' ? timeZone : 'UTC' };
+    const schedule = { cron, timeZone: typeof timeZone === 'string' && zoneKnown ? timeZone : 'UTC' };
     const interval = intervalShorterThan(schedule, minimum);
     if (interval !== undefined) {
       problems.push({
