@@ -2,7 +2,8 @@
 // reach a CI runner or a laptop. Each finished execution is recorded in state and audit like a callback would be.
 
 import { stampEvent } from '../audit/audit-event.js';
-import type { RunIdentity } from '../audit/audit-event.js';
+import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
+import type { LastExecution } from '../state/state-model.js';
 import { ApiError, ApiErrorCode } from '../cxone/api-error.js';
 import type { ExecutionStatusReport } from '../cxone/executions-client.js';
 import {
@@ -169,17 +170,31 @@ async function markNotFound(
   const entry = options.journal.entry(execution.name);
   if (entry?.lastExecution?.executionId !== execution.executionId) return undefined;
   if (entry.lastExecution.notFoundSince !== undefined) return Date.parse(entry.lastExecution.notFoundSince);
-  const lastExecution = { ...entry.lastExecution, notFoundSince: new Date(now).toISOString() };
-  await options.journal.commit({
+  await replaceLastExecution(
+    execution,
+    { ...entry.lastExecution, notFoundSince: new Date(now).toISOString() },
+    [],
+    options,
+  );
+  return now;
+}
+
+/** Commits the execution's new record, with the events that explain it, if it is still the export's last one. */
+function replaceLastExecution(
+  execution: TrackedExecution,
+  lastExecution: LastExecution,
+  events: AuditEvent[],
+  options: PollOptions,
+): Promise<void> {
+  return options.journal.commit({
     exports: [execution.name],
     mutate: (state) => {
       const current = state.exports[execution.name];
       if (current?.lastExecution?.executionId === execution.executionId)
         state.exports[execution.name] = { ...current, lastExecution };
     },
-    events: [],
+    events,
   });
-  return now;
 }
 
 /** CXone no longer knows this execution: it is recorded as `lost`, with why, and the next plan retries it. */
@@ -188,14 +203,10 @@ async function recordLost(execution: TrackedExecution, reason: string, options: 
   if (entry?.lastExecution?.executionId !== execution.executionId) return;
   const nowIso = new Date(options.clock.now()).toISOString();
   const lastExecution = { ...entry.lastExecution, status: 'lost' as const, completedAt: nowIso, error: reason };
-  await options.journal.commit({
-    exports: [execution.name],
-    mutate: (state) => {
-      const current = state.exports[execution.name];
-      if (current?.lastExecution?.executionId === execution.executionId)
-        state.exports[execution.name] = { ...current, lastExecution };
-    },
-    events: [
+  await replaceLastExecution(
+    execution,
+    lastExecution,
+    [
       stampEvent(options.identity, nowIso, {
         event: 'execution.failed',
         export: execution.name,
@@ -206,7 +217,8 @@ async function recordLost(execution: TrackedExecution, reason: string, options: 
         definitionHash: entry.definitionHash,
       }),
     ],
-  });
+    options,
+  );
   options.reporter.finished({ execution, status: 'lost', rowsExported: null, latencyMs: null, anomalies: [] });
 }
 

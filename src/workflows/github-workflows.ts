@@ -192,50 +192,41 @@ ${jobs.join('\n')}`;
 
 function refreshWorkflow(options: WorkflowOptions): string {
   const jobs = targets(options).map(
-    (
-      target,
-      index,
-    ) => `${jobHeader(options, target, index, 20, 'After the one before, whatever happened there.')}${checkout(options)}
+    (target, index) =>
+      `${jobHeader(options, target, index, 20, 'After the one before, whatever happened there.')}${checkout(options)}
       - name: Refresh${where(target, 'of')}
 ${secrets(options, target, false)}        run: cxone-exports ${target.flag}refresh --lock-timeout 5m
 ${commitBack(options, `cxone-exports refresh${where(target, 'of')}`)}`,
   );
-  return `# Pull completion statuses every hour, where callbacks cannot reach${targets(options).length > 1 ? ', in every environment, one after the other' : ''}.
-# ${options.backend === 'local' ? 'The state is committed back after each.' : 'Recorded in PostgreSQL: nothing is committed back.'}
-name: cxone-exports refresh
-
-on:
-  schedule:
-    - cron: '17 * * * *'
-  workflow_dispatch:
-
-${permissions(options)}
-${APPLY_GROUP}
-${SHELL_DEFAULTS}
-jobs:
-${jobs.join('\n')}`;
+  const header = `# Pull completion statuses every hour, where callbacks cannot reach${targets(options).length > 1 ? ', in every environment, one after the other' : ''}.
+# ${options.backend === 'local' ? 'The state is committed back after each.' : 'Recorded in PostgreSQL: nothing is committed back.'}`;
+  return timedWorkflow(options, header, 'refresh', '17 * * * *', jobs);
 }
 
 function scheduleWorkflow(options: WorkflowOptions): string {
   const jobs = targets(options).map(
-    (
-      target,
-      index,
-    ) => `${jobHeader(options, target, index, 30, "After the one before, whatever happened there: this one's ticks are due regardless.")}${checkout(options)}
+    (target, index) =>
+      `${jobHeader(options, target, index, 30, "After the one before, whatever happened there: this one's ticks are due regardless.")}${checkout(options)}
       - name: Apply what is due${where(target, 'in')}
 ${secrets(options, target, true)}        run: cxone-exports ${target.flag}apply --auto-approve --json --lock-timeout 5m | tee cxone-exports.schedule.jsonl
 ${commitBack(options, `cxone-exports scheduled apply${where(target, 'to')}`)}`,
   );
   const several = targets(options).length > 1;
-  return `# Run the scheduled exports that are due: an apply every 15 minutes${several ? ', in every environment, one after the\n# other. A scheduled run repeats what is already applied, so the promotion gate does not hold it; a definition\n# change still needs the environment it is promoted from' : ''} (README, "Schedules"). Nothing else runs a
+  const header = `# Run the scheduled exports that are due: an apply every 15 minutes${several ? ', in every environment, one after the\n# other. A scheduled run repeats what is already applied, so the promotion gate does not hold it; a definition\n# change still needs the environment it is promoted from' : ''} (README, "Schedules"). Nothing else runs a
 # schedule: a tick's run is submitted by the first apply after it. GitHub starts scheduled workflows late when it
 # is busy (often 5 to 15 minutes, sometimes more) and not at all in a repository without activity for 60 days; an
-# export's startingDeadline absorbs the delay, and a tick later than that is skipped and audited, not run late.
-name: cxone-exports schedule
+# export's startingDeadline absorbs the delay, and a tick later than that is skipped and audited, not run late.`;
+  return timedWorkflow(options, header, 'schedule', '*/15 * * * *', jobs);
+}
+
+/** A workflow on a timer (and by hand) that writes the state: its header, then the jobs of each environment. */
+function timedWorkflow(options: WorkflowOptions, header: string, name: string, cron: string, jobs: string[]): string {
+  return `${header}
+name: cxone-exports ${name}
 
 on:
   schedule:
-    - cron: '*/15 * * * *'
+    - cron: '${cron}'
   workflow_dispatch:
 
 ${permissions(options)}

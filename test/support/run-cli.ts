@@ -45,8 +45,9 @@ export async function runCliAsync(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(options.input ?? '');
   options.onSpawn?.(child);
+  // 'close', not 'exit': the last of the output may still be on its way when the process has exited.
   const code = await new Promise<number | null>((resolve) =>
-    child.on('exit', (c, signal) => resolve(c ?? (signal === 'SIGKILL' ? 137 : null))),
+    child.on('close', (c, signal) => resolve(c ?? (signal === 'SIGKILL' ? 137 : null))),
   );
   return { code, stdout, stderr };
 }
