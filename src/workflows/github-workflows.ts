@@ -172,22 +172,13 @@ ${commitBack(options, `cxone-exports apply${where(target, 'to')}`)}${upload(
       [...stateFiles(options, target), 'cxone-exports.apply.jsonl'],
     )}`;
   });
-  return `# Apply on merge to main${several ? `, one environment after the other (${all.map((t) => t.job).join(', then ')}): each job runs in the GitHub\n# environment of the same name, whose secrets hold that tenant's credentials, and a later one needs the one before\n# to have succeeded (and can require reviewers in GitHub's environment settings)` : ': one run at a time, on the latest main, in the GitHub environment production'}.
-# ${options.backend === 'local' ? 'The state and audit lines are committed back after each run.' : 'The state and audit events live in PostgreSQL (the environment secret CXONE_EXPORTS_PG_URL, the apply role).'}
-name: cxone-exports apply
-
-on:
-  push:
+  const header = `# Apply on merge to main${several ? `, one environment after the other (${all.map((t) => t.job).join(', then ')}): each job runs in the GitHub\n# environment of the same name, whose secrets hold that tenant's credentials, and a later one needs the one before\n# to have succeeded (and can require reviewers in GitHub's environment settings)` : ': one run at a time, on the latest main, in the GitHub environment production'}.
+# ${options.backend === 'local' ? 'The state and audit lines are committed back after each run.' : 'The state and audit events live in PostgreSQL (the environment secret CXONE_EXPORTS_PG_URL, the apply role).'}`;
+  const on = `  push:
     branches: [main]
     paths:
-${DEFINITION_PATHS}
-  workflow_dispatch:
-
-${permissions(options)}
-${APPLY_GROUP}
-${SHELL_DEFAULTS}
-jobs:
-${jobs.join('\n')}`;
+${DEFINITION_PATHS}`;
+  return writingWorkflow(options, header, 'apply', on, jobs);
 }
 
 function refreshWorkflow(options: WorkflowOptions): string {
@@ -200,7 +191,7 @@ ${commitBack(options, `cxone-exports refresh${where(target, 'of')}`)}`,
   );
   const header = `# Pull completion statuses every hour, where callbacks cannot reach${targets(options).length > 1 ? ', in every environment, one after the other' : ''}.
 # ${options.backend === 'local' ? 'The state is committed back after each.' : 'Recorded in PostgreSQL: nothing is committed back.'}`;
-  return timedWorkflow(options, header, 'refresh', '17 * * * *', jobs);
+  return writingWorkflow(options, header, 'refresh', "  schedule:\n    - cron: '17 * * * *'", jobs);
 }
 
 function scheduleWorkflow(options: WorkflowOptions): string {
@@ -216,17 +207,19 @@ ${commitBack(options, `cxone-exports scheduled apply${where(target, 'to')}`)}`,
 # schedule: a tick's run is submitted by the first apply after it. GitHub starts scheduled workflows late when it
 # is busy (often 5 to 15 minutes, sometimes more) and not at all in a repository without activity for 60 days; an
 # export's startingDeadline absorbs the delay, and a tick later than that is skipped and audited, not run late.`;
-  return timedWorkflow(options, header, 'schedule', '*/15 * * * *', jobs);
+  return writingWorkflow(options, header, 'schedule', "  schedule:\n    - cron: '*/15 * * * *'", jobs);
 }
 
-/** A workflow on a timer (and by hand) that writes the state: its header, then the jobs of each environment. */
-function timedWorkflow(options: WorkflowOptions, header: string, name: string, cron: string, jobs: string[]): string {
+/**
+ * A workflow that writes the state (apply, refresh, the schedule), run by its trigger and by hand: its header,
+ * then the jobs of each environment, one writer at a time.
+ */
+function writingWorkflow(options: WorkflowOptions, header: string, name: string, on: string, jobs: string[]): string {
   return `${header}
 name: cxone-exports ${name}
 
 on:
-  schedule:
-    - cron: '${cron}'
+${on}
   workflow_dispatch:
 
 ${permissions(options)}
