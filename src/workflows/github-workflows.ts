@@ -287,20 +287,7 @@ function planWorkflow(options: WorkflowOptions): string {
 # sticky comment${several ? ' with a section per environment' : ''}, updated in place on every push.${options.backend === 'pg' ? '\n# The state is read from PostgreSQL with the plan role (read only): the repository secret CXONE_EXPORTS_PG_URL.' : ''}
 name: cxone-exports plan
 
-on:
-  pull_request:
-    paths:
-${DEFINITION_PATHS}${options.backend === 'local' ? '\n      - .cxone-exports/**' : ''}
-
-permissions:
-  contents: read
-  pull-requests: write
-
-concurrency:
-  group: cxone-exports-plan-\${{ github.event.pull_request.number }}
-  cancel-in-progress: true
-
-${SHELL_DEFAULTS}
+${planFrame(options)}
 jobs:
   plan:
     runs-on: ubuntu-latest
@@ -323,19 +310,12 @@ ${commentSteps("steps.plan.outcome == 'success' || steps.validate.outcome == 'fa
 `;
 }
 
-function planPerEnvironmentWorkflow(options: WorkflowOptions): string {
-  const names = options.environments;
-  return `# Plan on every pull request that touches the exports, for every environment of the config (README,
-# "Environments"). Each environment's state is in PostgreSQL, read (never written: plan holds no lock) with that
-# environment's secret CXONE_EXPORTS_PG_URL, so each plans in a job of its own GitHub environment; a last job
-# checks the definitions (annotations on the changed lines) and posts one sticky comment with a section per
-# environment, updated in place on every push.
-name: cxone-exports plan
-
-on:
+/** What every plan workflow starts with: pull requests that touch definitions (or the local state), read only. */
+function planFrame(options: WorkflowOptions): string {
+  return `on:
   pull_request:
     paths:
-${DEFINITION_PATHS}
+${DEFINITION_PATHS}${options.backend === 'local' ? '\n      - .cxone-exports/**' : ''}
 
 permissions:
   contents: read
@@ -345,7 +325,19 @@ concurrency:
   group: cxone-exports-plan-\${{ github.event.pull_request.number }}
   cancel-in-progress: true
 
-${SHELL_DEFAULTS}
+${SHELL_DEFAULTS}`;
+}
+
+function planPerEnvironmentWorkflow(options: WorkflowOptions): string {
+  const names = options.environments;
+  return `# Plan on every pull request that touches the exports, for every environment of the config (README,
+# "Environments"). Each environment's state is in PostgreSQL, read (never written: plan holds no lock) with that
+# environment's secret CXONE_EXPORTS_PG_URL, so each plans in a job of its own GitHub environment; a last job
+# checks the definitions (annotations on the changed lines) and posts one sticky comment with a section per
+# environment, updated in place on every push.
+name: cxone-exports plan
+
+${planFrame(options)}
 jobs:
 ${names
   .map(
