@@ -10,5 +10,7 @@ export default defineConfig({
     // fewer than cores, ran this suite one file at a time on a two-core machine.
     maxWorkers: availableParallelism() + 1,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // What the tests need from the system (libfaketime, promtool, shellcheck), installed when it is missing.
+    globalSetup: ['./test/support/system-packages.ts'],
   },
 });

@@ -16,7 +16,9 @@ function promtool(...args: string[]): string {
   } catch (error) {
     const failure = error as { code?: string; stdout?: string; stderr?: string };
     if (failure.code === 'ENOENT')
-      throw new Error('promtool is not installed: run .ci/run, or apt-get install prometheus');
+      throw new Error(
+        'promtool is not installed: the test set-up installs it (test/support/system-packages.ts), or apt-get install prometheus',
+      );
     throw new Error(`promtool ${args.join(' ')} failed:\n${failure.stdout ?? ''}${failure.stderr ?? ''}`);
   }
 }

@@ -31,7 +31,9 @@ export function clockAt(instant: string): FakeClock {
       encoding: 'utf8',
     });
     if (probe.stdout !== '2000')
-      throw new Error('libfaketime is not installed: run .ci/run, or apt-get install faketime');
+      throw new Error(
+        'libfaketime is not installed: the test set-up installs it (test/support/system-packages.ts), or apt-get install faketime',
+      );
     checked = true;
   }
   return clock;
