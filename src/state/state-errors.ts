@@ -15,8 +15,9 @@ export class StateLockedError extends UsageError {
     readonly holder: LockInfo | undefined,
     lockPath: string,
     waitedMs: number,
-    holderAlive = false,
-    unknownHolderHint = `If no cxone-exports command is running, remove ${lockPath}.`,
+    holderAlive: boolean,
+    /** What to do when who holds the lock cannot be read: the backend knows (StateLocker.unknownHolderHint). */
+    unknownHolderHint: string,
   ) {
     const waited = waitedMs > 0 ? ` after waiting ${Math.round(waitedMs / 1000)} s` : '';
     const alive = holderAlive

@@ -302,7 +302,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       }
       await client.query('COMMIT');
     } catch (error) {
-      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
+      throw this.describe(error);
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -313,13 +313,8 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     await this.schemaReady();
     // The lock lives in a session of its own: a pooled connection would hand it to whoever borrows it next. Taking
     // it waits no longer than the caller's lock timeout (a second at least), even on a locked table.
-    const timeout = Math.min(this.options.statementTimeoutMs ?? 30_000, Math.max(1_000, hooks.timeoutMs ?? Infinity));
-    const client = new pg.Client({
-      ...this.options.connection.config,
-      statement_timeout: timeout,
-      query_timeout: timeout + 5_000,
-      application_name: 'cxone-exports lock',
-    });
+    const timeout = Math.min(this.statementTimeoutMs(), Math.max(1_000, hooks.timeoutMs ?? Infinity));
+    const client = new pg.Client({ ...this.sessionConfig(timeout), application_name: 'cxone-exports lock' });
     // The lock lives as long as this session: when it ends (terminated, a network blip), the lock is lost, and
     // every commit made under it from then on is refused.
     const lose = (why: string) => {
@@ -361,7 +356,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       return { acquired: true, fence };
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw describePgError(error, this.options.connection.where, timeout);
+      throw this.describe(error, timeout);
     }
   }
 
@@ -486,9 +481,17 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
    * or row another session locks) past the timeout; the client gives up a little later, for a server or a network
    * that stopped answering altogether.
    */
-  private sessionConfig(): pg.ClientConfig {
-    const timeout = this.options.statementTimeoutMs ?? 30_000;
+  private sessionConfig(timeout = this.statementTimeoutMs()): pg.ClientConfig {
     return { ...this.options.connection.config, statement_timeout: timeout, query_timeout: timeout + 5_000 };
+  }
+
+  private statementTimeoutMs(): number {
+    return this.options.statementTimeoutMs ?? 30_000;
+  }
+
+  /** A failure of the database as the user reads it (where, and the timeout a statement may have run into). */
+  private describe(error: unknown, timeout = this.statementTimeoutMs()): unknown {
+    return describePgError(error, this.options.connection.where, timeout);
   }
 
   /** Who holds the lock, read on `client` (the lock's own session, with its timeout) or the pool. */
@@ -545,7 +548,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     try {
       return await this.pool.query<Row>(text, values);
     } catch (error) {
-      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
+      throw this.describe(error);
     }
   }
 
@@ -554,7 +557,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     try {
       client = await this.pool.connect();
     } catch (error) {
-      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
+      throw this.describe(error);
     }
     try {
       await client.query('BEGIN');
@@ -566,7 +569,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       await client.query('ROLLBACK').catch(() => undefined);
       // A connection that failed mid-transaction is not handed out again.
       client.release(error instanceof Error ? error : true);
-      throw describePgError(error, this.options.connection.where, this.options.statementTimeoutMs);
+      throw this.describe(error);
     }
   }
 
