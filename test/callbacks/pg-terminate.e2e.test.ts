@@ -3,11 +3,10 @@
 // while they cannot record (CXone delivers again), and every callback acknowledged with 200 is recorded, once.
 
 import { once } from 'node:events';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { closeStore } from '../../src/state/state-store.js';
 import { miniRepo } from '../support/fixtures.js';
-import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
+import { freshSchema, pgStore, sql, testDatabase, withLockedTables } from '../support/postgres.js';
 import { completion, postCallback } from '../support/receiver.js';
 import { freePort, SERVE_SECRET, startServe } from '../support/serve-process.js';
 import { queuedExports, seedState } from '../support/state-builders.js';
@@ -124,20 +123,17 @@ describe('two receivers on the pg backend, their sessions ended under load', () 
     const port = await freePort();
     const receiver = await startServe(dir, port, { CXONE_EXPORTS_PG_URL: database.url });
     const base = `http://127.0.0.1:${port}`;
-    const holder = new pg.Client({ connectionString: database.url });
-    await holder.connect();
     try {
-      await holder.query('BEGIN');
-      await holder.query(`LOCK TABLE ${schema}.entries IN ACCESS EXCLUSIVE MODE`);
-      const held = await postCallback(base, completion('exe-0'), { secret: SERVE_SECRET });
-      expect(held.status).toBe(503);
-      expect(held.retryAfter).toBeDefined();
-      expect((await fetch(`${base}/healthz`)).status).toBe(503);
-      await holder.query('ROLLBACK');
-      expect((await postCallback(base, completion('exe-0'), { secret: SERVE_SECRET })).status).toBe(200);
-      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      await withLockedTables(database.url, [`${schema}.entries`], async (unlock) => {
+        const held = await postCallback(base, completion('exe-0'), { secret: SERVE_SECRET });
+        expect(held.status).toBe(503);
+        expect(held.retryAfter).toBeDefined();
+        expect((await fetch(`${base}/healthz`)).status).toBe(503);
+        await unlock();
+        expect((await postCallback(base, completion('exe-0'), { secret: SERVE_SECRET })).status).toBe(200);
+        expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      });
     } finally {
-      await holder.end();
       receiver.kill('SIGTERM');
       await once(receiver, 'exit');
     }

@@ -7,12 +7,11 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { clockAt } from '../support/fake-clock.js';
 import { repoWithBundledExports } from '../support/fixtures.js';
-import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
+import { freshSchema, pgStore, sql, testDatabase, withLockedTables } from '../support/postgres.js';
 import { lockInfo } from '../../src/state/lock-state.js';
 import { PG_SCHEMA_VERSION } from '../../src/state/pg/pg-schema.js';
 import { startSimulator } from '../support/simulator.js';
@@ -160,11 +159,7 @@ describe('the pg backend, end to end', () => {
     const { dir, schema } = pgRepo({ a: 'da-1' }, '  statementTimeout: 1s\n');
     const run = cli(sim, dir, database.env);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
-    const holder = new pg.Client({ connectionString: database.url });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`LOCK TABLE ${schema}.entries, ${schema}.locks IN ACCESS EXCLUSIVE MODE`);
+    await withLockedTables(database.url, [`${schema}.entries`, `${schema}.locks`], async () => {
       for (const args of [['plan'], ['apply', '--auto-approve', '--replace', 'a', '--lock-timeout', '1s']]) {
         const waited = await run(args);
         expect(waited.code, args.join(' ')).toBe(1);
@@ -176,9 +171,7 @@ describe('the pg backend, end to end', () => {
       const quick = await cli(sim, patient.dir, database.env)(['apply', '--auto-approve', '--lock-timeout', '1s']);
       expect(quick.code).toBe(1);
       expect(quick.stderr).toContain('did not finish a statement within 1 s');
-    } finally {
-      await holder.end();
-    }
+    });
     expect(sim.record().executions).toHaveLength(1);
     expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
   });
@@ -188,11 +181,7 @@ describe('the pg backend, end to end', () => {
     const { dir, schema } = pgRepo({ a: 'da-1' }, '  statementTimeout: 10m\n');
     const run = cli(sim, dir, database.env);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
-    const holder = new pg.Client({ connectionString: database.url });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(`LOCK TABLE ${schema}.entries IN ACCESS EXCLUSIVE MODE`);
+    await withLockedTables(database.url, [`${schema}.entries`], async () => {
       let child: ChildProcess | undefined;
       const stuck = run(['apply', '--auto-approve', '--replace', 'a'], { onSpawn: (spawned) => (child = spawned) });
       // Stopped once its read is waiting for the table, as PostgreSQL itself says.
@@ -208,9 +197,7 @@ describe('the pg backend, end to end', () => {
       const ended = await stuck;
       expect(ended.code).toBe(143);
       expect(ended.stderr).toContain('Stopped: the graceful stop after SIGTERM did not finish in time.');
-    } finally {
-      await holder.end();
-    }
+    });
     expect(sim.record().executions).toHaveLength(1);
   }, 60_000);
 

@@ -66,3 +66,23 @@ export async function sql<Row extends pg.QueryResultRow>(
     await client.end();
   }
 }
+
+/**
+ * Runs `work` while another session holds `tables` locked (as `LOCK TABLE` from psql would), released when
+ * `work` ends or calls `unlock`.
+ */
+export async function withLockedTables<T>(
+  url: string,
+  tables: readonly string[],
+  work: (unlock: () => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const holder = new pg.Client({ connectionString: url });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    return await work(async () => void (await holder.query('ROLLBACK')));
+  } finally {
+    await holder.end();
+  }
+}
