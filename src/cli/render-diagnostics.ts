@@ -7,8 +7,14 @@ import { escapeData, escapeProperty } from './github-actions.js';
 
 export type DiagnosticFormat = 'human' | 'json' | 'github' | 'markdown';
 
+export type Severity = 'error' | 'warning';
+
 /** Grouped by file, one line per problem: `line:col  error  message  rule`, like ESLint's stylish output. */
-export function renderHumanDiagnostics(diagnostics: readonly Diagnostic[], colors: Colors): string {
+export function renderHumanDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  colors: Colors,
+  severity: Severity = 'error',
+): string {
   const lines: string[] = [];
   let currentFile: string | undefined;
   for (const d of diagnostics) {
@@ -19,7 +25,8 @@ export function renderHumanDiagnostics(diagnostics: readonly Diagnostic[], color
     }
     const where = colors.dim(`${d.line}:${d.column}`.padEnd(8));
     const owner = d.export === null ? '' : `${colors.bold(d.export)}: `;
-    lines.push(`  ${where}${colors.red('error')}  ${owner}${d.message}  ${colors.dim(d.rule)}`);
+    const label = severity === 'error' ? colors.red('error') : colors.yellow('warning');
+    lines.push(`  ${where}${label}  ${owner}${d.message}  ${colors.dim(d.rule)}`);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
@@ -30,26 +37,30 @@ export function renderProblemSummary(diagnostics: readonly Diagnostic[], colors:
   return `${colors.red('✖')} ${problems} in ${plural(files, 'file')}. Fix them and run \`cxone-exports validate\` again.`;
 }
 
-/** A stable array of `{file, line, column, export, message, rule}`. */
-export function renderJsonDiagnostics(diagnostics: readonly Diagnostic[]): string {
-  const rows = diagnostics.map(({ file, line, column, export: name, message, rule }) => ({
-    file,
-    line,
-    column,
-    export: name,
-    message,
-    rule,
-  }));
+/** A stable array of `{file, line, column, export, message, rule, severity}`: the errors, then the warnings. */
+export function renderJsonDiagnostics(errors: readonly Diagnostic[], warnings: readonly Diagnostic[] = []): string {
+  const row =
+    (severity: Severity) =>
+    ({ file, line, column, export: name, message, rule }: Diagnostic) => ({
+      file,
+      line,
+      column,
+      export: name,
+      message,
+      rule,
+      severity,
+    });
+  const rows = [...errors.map(row('error')), ...warnings.map(row('warning'))];
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
 /** GitHub workflow commands, which show as annotations on the lines of a pull request. */
-export function renderGithubDiagnostics(diagnostics: readonly Diagnostic[]): string {
+export function renderGithubDiagnostics(diagnostics: readonly Diagnostic[], severity: Severity = 'error'): string {
   return diagnostics
     .map((d) => {
       const title = `cxone-exports ${d.rule}`;
       const message = d.export === null ? d.message : `${d.export}: ${d.message}`;
-      return `::error file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(title)}::${escapeData(message)}\n`;
+      return `::${severity} file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(title)}::${escapeData(message)}\n`;
     })
     .join('');
 }

@@ -9,7 +9,7 @@ import { schemaCheck } from '../diagnostics/schema-validator.js';
 import { eachYamlDocument } from '../diagnostics/yaml-document.js';
 import { checkContractRules } from './contract-rules.js';
 import { controlCharacterProblems } from './control-characters.js';
-import type { RawDefinitionShape, RuleConfig } from './contract-rules.js';
+import type { RawDefinitionShape, RuleConfig, RuleProblem } from './contract-rules.js';
 import type { ExportDefinition } from './export-definition.js';
 import { normalizeDefinition } from './normalize-definition.js';
 import { checkScheduleRules } from './schedule-rules.js';
@@ -32,6 +32,8 @@ export interface DefinitionSet<D extends DefinitionSummary = ExportDefinition> {
   definitions: D[];
   /** Every problem, in a stable order. Non-empty means the set must not be planned or applied. */
   diagnostics: Diagnostic[];
+  /** What is valid but likely not meant (`schedule-day-fields`), in a stable order. */
+  warnings: Diagnostic[];
   fileCount: number;
   documentCount: number;
 }
@@ -40,6 +42,7 @@ export interface DefinitionSet<D extends DefinitionSummary = ExportDefinition> {
 export interface FileCheck<D extends DefinitionSummary = ExportDefinition> {
   definitions: D[];
   diagnostics: Diagnostic[];
+  warnings: Diagnostic[];
   /** Where each export name is set, for the check that names are unique across files. */
   named: { name: string; at: SourcePosition }[];
   documentCount: number;
@@ -66,10 +69,11 @@ export function checkDefinitionFiles(
   const diagnostics = checks.flatMap((check) => check.diagnostics);
   diagnostics.push(...duplicateNames(checks.flatMap((check) => check.named)));
   diagnostics.sort(compareDiagnostics);
+  const warnings = checks.flatMap((check) => check.warnings).sort(compareDiagnostics);
   const definitions = checks.flatMap((check) => check.definitions);
   definitions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const documentCount = checks.reduce((sum, check) => sum + check.documentCount, 0);
-  return { definitions, diagnostics, fileCount: files.length, documentCount };
+  return { definitions, diagnostics, warnings, fileCount: files.length, documentCount };
 }
 
 /** The summary of a file's check: what validate needs, and what its cache keeps. */
@@ -87,6 +91,7 @@ export function summarizeCheck(check: FileCheck<DefinitionSummary>): FileCheck<D
 export function checkDefinitionFile({ file, text }: DefinitionFile, config: RuleConfig): FileCheck {
   const check = schemaCheck('export');
   const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
   const definitions: ExportDefinition[] = [];
   // Only the position of each name is kept, so a file's syntax tree can be freed once it is checked.
   const named: { name: string; at: SourcePosition }[] = [];
@@ -118,20 +123,21 @@ export function checkDefinitionFile({ file, text }: DefinitionFile, config: Rule
     const problems = check(inEnvironment.value);
     const schemaPaths = problems.map((p) => p.path.join('/'));
     // A value the schema already rejected is not reported a second time by a rule.
-    const ruleProblems = [
+    const found = [
       ...checkContractRules(inEnvironment.value as RawDefinitionShape, config),
       ...checkScheduleRules(inEnvironment.value, config),
       ...controlCharacterProblems(inEnvironment.value),
     ].filter((p) => !schemaPaths.includes(p.path.join('/')));
-    for (const problem of [...problems, ...ruleProblems]) {
-      report({
-        // Where the value was written: the environment's override when it sets it, else the shared spec.
-        ...document.locate(inEnvironment.source(problem.path), problem.target),
-        export: name,
-        message: problem.message,
-        rule: problem.rule,
-      });
-    }
+    const ruleProblems = found.filter((p) => p.severity !== 'warning');
+    // Where the value was written: the environment's override when it sets it, else the shared spec.
+    const diagnose = (problem: RuleProblem): Diagnostic => ({
+      ...document.locate(inEnvironment.source(problem.path), problem.target),
+      export: name,
+      message: problem.message,
+      rule: problem.rule,
+    });
+    for (const problem of [...problems, ...ruleProblems]) report(diagnose(problem));
+    for (const problem of found) if (problem.severity === 'warning') warnings.push(diagnose(problem));
     if (problems.length === 0 && ruleProblems.length === 0) {
       definitions.push(normalizeDefinition(inEnvironment.value as ValidDefinitionDocument, config, document.start));
     }
@@ -145,7 +151,7 @@ export function checkDefinitionFile({ file, text }: DefinitionFile, config: Rule
       message: `and ${over} more problem${over === 1 ? '' : 's'} in this file, not listed (the first ${MAX_FILE_PROBLEMS} are); fix these and run validate again`,
       rule: 'too-many-problems',
     });
-  return { definitions, diagnostics, named, documentCount };
+  return { definitions, diagnostics, warnings, named, documentCount };
 }
 
 /** The problems listed for one file: past this, a file (a generated one, a mistake) is summed up in a line. */

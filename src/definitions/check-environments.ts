@@ -31,7 +31,8 @@ export function checkEveryEnvironment(
   configs: readonly EnvironmentRuleConfig[],
   checkFile: FileChecker<DefinitionSummary> = checkDefinitionFile,
 ): EnvironmentsDefinitionSet {
-  const found = new Map<string, { diagnostic: Diagnostic; environments: string[] }>();
+  const errors = new FoundInEnvironments(configs.length);
+  const warnings = new FoundInEnvironments(configs.length);
   const definitions = new Map<string, DefinitionSummary>();
   const perEnvironment: DefinitionSummary[][] = [];
   let documentCount = 0;
@@ -41,23 +42,41 @@ export function checkEveryEnvironment(
     documentCount = set.documentCount;
     for (const definition of set.definitions)
       if (!definitions.has(definition.name)) definitions.set(definition.name, definition);
-    for (const diagnostic of set.diagnostics) {
-      const key = `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}:${diagnostic.rule}:${diagnostic.message}`;
-      const seen = found.get(key);
-      if (seen === undefined) found.set(key, { diagnostic, environments: [config.environment.name ?? ''] });
-      else seen.environments.push(config.environment.name ?? '');
-    }
+    errors.add(set.diagnostics, config.environment.name ?? '');
+    warnings.add(set.warnings, config.environment.name ?? '');
   }
-  const diagnostics = [...found.values()].map(({ diagnostic, environments }) =>
-    environments.length === configs.length
-      ? diagnostic
-      : { ...diagnostic, message: `${diagnostic.message} (in ${environments.join(', ')})` },
-  );
   return {
     definitions: [...definitions.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    diagnostics: diagnostics.sort(compareDiagnostics),
+    diagnostics: errors.list(),
+    warnings: warnings.list(),
     fileCount: files.length,
     documentCount,
     perEnvironment,
   };
+}
+
+/** Diagnostics found in several environments, each once, naming the environments unless it is all of them. */
+class FoundInEnvironments {
+  private readonly found = new Map<string, { diagnostic: Diagnostic; environments: string[] }>();
+
+  constructor(private readonly environmentCount: number) {}
+
+  add(diagnostics: readonly Diagnostic[], environment: string): void {
+    for (const diagnostic of diagnostics) {
+      const key = `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}:${diagnostic.rule}:${diagnostic.message}`;
+      const seen = this.found.get(key);
+      if (seen === undefined) this.found.set(key, { diagnostic, environments: [environment] });
+      else seen.environments.push(environment);
+    }
+  }
+
+  list(): Diagnostic[] {
+    return [...this.found.values()]
+      .map(({ diagnostic, environments }) =>
+        environments.length === this.environmentCount
+          ? diagnostic
+          : { ...diagnostic, message: `${diagnostic.message} (in ${environments.join(', ')})` },
+      )
+      .sort(compareDiagnostics);
+  }
 }

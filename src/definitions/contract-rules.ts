@@ -13,6 +13,8 @@ export interface RuleProblem {
   target: LocateTarget;
   message: string;
   rule: string;
+  /** A warning is reported but does not make the definition invalid. */
+  severity?: 'warning';
 }
 
 /** The parts of a definition the rules read; any of them may be missing or mistyped (the schema says so). */

@@ -20,7 +20,7 @@ import { checkDefinitionFile, summarizeCheck } from './check-definitions.js';
 import type { DefinitionFile, DefinitionSummary, FileCheck, FileChecker } from './check-definitions.js';
 import type { RuleConfig } from './contract-rules.js';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** The first line of the cache file: what reads it knows which format it holds. */
 const HEADER = `cxone-exports definition cache, format ${FORMAT}`;

@@ -1,9 +1,11 @@
-// A recurring export's schedule: a five-field cron expression read in an IANA time zone, with croner doing the
-// calendar arithmetic. Its daylight-saving rules are Vixie cron's: a time in the spring-forward gap runs at the
-// first time after the gap; a fixed time in the repeated autumn hour runs once, at its first occurrence.
+// A recurring export's schedule: a cron expression of this project's dialect (cron-expression.ts) read in an IANA
+// time zone. croner finds the matching wall-clock times; this file turns them into instants by Vixie cron's
+// daylight-saving rules, which cron-expression.ts's `fixedTime` states.
 
 import { Cron } from 'croner';
-import { gapsOfDay, timesOfDay } from './times-of-day.js';
+import { readCron } from './cron-expression.js';
+import type { CronExpression } from './cron-expression.js';
+import { formatOffset, instantsOf, offsetAt } from './zone-clock.js';
 
 /** A schedule as a definition writes it (`spec.schedule`). */
 export interface ExportSchedule {
@@ -22,45 +24,126 @@ export interface CompiledSchedule {
   tickAt(now: Date): Date | undefined;
   /** The first scheduled time after `now`. */
   nextAfter(now: Date): Date | undefined;
-  /** The next `count` scheduled times after `now`. */
-  nextRuns(count: number, now: Date): Date[];
 }
+
+/** Wall-clock times up to this far from an instant's can name instants on its other side (a zone's shift). */
+const SHIFT_MARGIN = 3 * 3_600_000;
+/** An offset that holds this far either side of an instant holds for every tick found within that reach. */
+const STEADY_REACH = 2 * 86_400_000;
 
 const compiled = new Map<string, CompiledSchedule>();
 
 /** The schedule ready for arithmetic. Throws on a bad expression: validation rejects those first. */
 export function compileSchedule(schedule: Pick<ExportSchedule, 'cron' | 'timeZone'>): CompiledSchedule {
   const cacheKey = `${schedule.timeZone} ${schedule.cron}`;
-  const cached = compiled.get(cacheKey);
-  if (cached !== undefined) return cached;
-  // UTC needs no zone rules: croner's offset arithmetic is some twenty times cheaper than its time-zone lookups.
-  const zone = schedule.timeZone === 'UTC' ? { utcOffset: 0 } : { timezone: schedule.timeZone };
-  const cron = new Cron(schedule.cron, { ...zone, paused: true, mode: '5-part' });
-  const result: CompiledSchedule = {
-    tickAt(now) {
-      // croner's previous runs are strictly before the reference: a second later includes a tick at `now`.
-      const [tick] = cron.previousRuns(1, new Date(now.getTime() + 1000));
-      if (tick === undefined || tick.getTime() <= now.getTime()) return tick;
-      return cron.previousRuns(1, now)[0];
-    },
-    nextAfter: (now) => cron.nextRun(now) ?? undefined,
-    nextRuns: (count, now) => cron.nextRuns(count, now),
-  };
-  compiled.set(cacheKey, result);
+  let result = compiled.get(cacheKey);
+  if (result === undefined) {
+    result = zonedSchedule(readCronOrThrow(schedule.cron), schedule.timeZone);
+    compiled.set(cacheKey, result);
+  }
   return result;
 }
 
-/** Why the expression is not a five-field cron expression, or undefined when it is one. */
-export function cronProblem(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/).length;
-  if (fields !== 5) return `it has ${fields} field${fields === 1 ? '' : 's'}`;
-  try {
-    new Cron(expression, { paused: true, mode: '5-part' });
-    return undefined;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^CronPattern: /, '') : String(error);
-    return `${reason.charAt(0).toLowerCase()}${reason.slice(1).replace(/\.$/, '')}`;
-  }
+export function readCronOrThrow(cron: string): CronExpression {
+  const reading = readCron(cron);
+  if ('problem' in reading) throw new Error(`schedule ${JSON.stringify(cron)} is not valid: ${reading.problem}`);
+  return reading.expression;
+}
+
+/** The wall-clock times an expression matches, as UTC-clock milliseconds (see zone-clock.ts). */
+interface WallCalendar {
+  /** The first match strictly after `wall`. */
+  after(wall: number): number | undefined;
+  /** The last match at or before `wall`. */
+  atOrBefore(wall: number): number | undefined;
+}
+
+function wallCalendar(expression: CronExpression): WallCalendar {
+  const list = (values: readonly number[]) => values.join(',');
+  const pattern = [
+    expression.minutes,
+    expression.hours,
+    expression.daysOfMonth,
+    expression.months,
+    expression.daysOfWeek,
+  ].map(list);
+  // Lists only, never `*`: croner's own reading of a star must not decide how the day fields combine.
+  const cron = new Cron(pattern.join(' '), {
+    utcOffset: 0,
+    paused: true,
+    mode: '5-part',
+    domAndDow: expression.dayRule === 'all',
+  });
+  return {
+    after: (wall) => cron.nextRun(new Date(wall))?.getTime(),
+    atOrBefore(wall) {
+      // croner's previous runs are strictly before the reference: a second later includes a match at `wall`.
+      const [match] = cron.previousRuns(1, new Date(wall + 1000));
+      if (match === undefined || match.getTime() <= wall) return match?.getTime();
+      return cron.previousRuns(1, new Date(wall))[0]?.getTime();
+    },
+  };
+}
+
+function zonedSchedule(expression: CronExpression, timeZone: string): CompiledSchedule {
+  const calendar = wallCalendar(expression);
+  const date = (instant: number | undefined) => (instant === undefined ? undefined : new Date(instant));
+  if (timeZone === 'UTC')
+    return {
+      tickAt: (now) => date(calendar.atOrBefore(now.getTime())),
+      nextAfter: (now) => date(calendar.after(now.getTime())),
+    };
+  // Vixie cron: a fixed-time job runs once right after a gap's jump and once in a repeated hour; any other job
+  // runs at each real occurrence of its times.
+  const instantsAt = (wall: number): number[] => {
+    const named = instantsOf(timeZone, wall);
+    if (named.kind === 'once') return [named.at];
+    if (named.kind === 'gap') return expression.fixedTime ? [named.jump] : [];
+    return expression.fixedTime ? [named.first] : [named.first, named.second];
+  };
+  const steady = (instant: number, offset: number) =>
+    offsetAt(timeZone, instant - STEADY_REACH) === offset && offsetAt(timeZone, instant + STEADY_REACH) === offset;
+  return {
+    nextAfter(now) {
+      const instant = now.getTime();
+      const offset = offsetAt(timeZone, instant);
+      if (steady(instant, offset)) {
+        const wall = calendar.after(instant + offset);
+        if (wall === undefined) return undefined;
+        if (wall - offset <= instant + STEADY_REACH) return new Date(wall - offset);
+      }
+      // Near a change, a wall-clock time before now's can still be ahead (the repeated hour's second pass).
+      let best: number | undefined;
+      for (
+        let wall = calendar.after(instant + offset - SHIFT_MARGIN);
+        wall !== undefined;
+        wall = calendar.after(wall)
+      ) {
+        if (best !== undefined && wall - SHIFT_MARGIN > best + offsetAt(timeZone, best)) break;
+        for (const at of instantsAt(wall)) if (at > instant && (best === undefined || at < best)) best = at;
+      }
+      return date(best);
+    },
+    tickAt(now) {
+      const instant = now.getTime();
+      const offset = offsetAt(timeZone, instant);
+      if (steady(instant, offset)) {
+        const wall = calendar.atOrBefore(instant + offset);
+        if (wall === undefined) return undefined;
+        if (wall - offset >= instant - STEADY_REACH) return new Date(wall - offset);
+      }
+      let best: number | undefined;
+      for (
+        let wall = calendar.atOrBefore(instant + offset + SHIFT_MARGIN);
+        wall !== undefined;
+        wall = calendar.atOrBefore(wall - 1)
+      ) {
+        if (best !== undefined && wall + SHIFT_MARGIN < best + offsetAt(timeZone, best)) break;
+        for (const at of instantsAt(wall)) if (at <= instant && (best === undefined || at > best)) best = at;
+      }
+      return date(best);
+    },
+  };
 }
 
 /** True when the runtime knows the IANA time zone (aliases such as US/Eastern included). */
@@ -84,71 +167,33 @@ export function knownTimeZones(): readonly string[] {
 }
 
 /**
- * How many scheduled times are looked at for the shortest gap. A pattern's gaps repeat with its coarsest field: a
- * hundred runs hold a day of a quarter-hourly schedule, three months of a daily one, eight years of a monthly one.
+ * A scheduled time as people read it in the schedule's zone, with its offset, so the two passes of a repeated
+ * hour differ: `2026-10-25 02:30 CEST (+02:00)`, `2026-10-25 02:30 CET (+01:00)`, `2026-11-28 05:05 UTC`.
  */
-const INTERVAL_SAMPLE = 100;
-
-/**
- * The shortest gap between runs when it is shorter than `minimumMs`, else undefined. The times of day settle it
- * for nearly every expression without walking the calendar, which costs croner some ten milliseconds a schedule.
- */
-export function intervalShorterThan(
-  schedule: Pick<ExportSchedule, 'cron' | 'timeZone'>,
-  minimumMs: number,
-): number | undefined {
-  const times = timesOfDay(schedule.cron);
-  if (times !== undefined) {
-    const { sameDay, acrossMidnight } = gapsOfDay(times);
-    // Any gap is at least the shorter of the two; the same-day one is exact whenever the expression fires at all.
-    if (Math.min(sameDay, acrossMidnight) * MINUTE >= minimumMs) return undefined;
-    if (sameDay <= acrossMidnight && compileSchedule(schedule).nextAfter(new Date(0)) !== undefined)
-      return sameDay * MINUTE;
-  }
-  const shortest = shortestInterval(schedule);
-  return shortest !== undefined && shortest < minimumMs ? shortest : undefined;
-}
-
-const MINUTE = 60_000;
-
-/** The shortest gap between consecutive scheduled times, over the next hundred from a fixed instant. */
-export function shortestInterval(schedule: Pick<ExportSchedule, 'cron' | 'timeZone'>): number | undefined {
-  if (!intervals.has(schedule.cron)) intervals.set(schedule.cron, measureShortestInterval(schedule));
-  return intervals.get(schedule.cron);
-}
-
-/** Definitions share a few schedules: each is measured once per process. */
-const intervals = new Map<string, number | undefined>();
-
-/**
- * Measured on the calendar without daylight-saving shifts (UTC): the gaps of a pattern are the same in every zone
- * but on the two shift days, and time-zone arithmetic costs croner some twenty times more.
- */
-function measureShortestInterval(schedule: Pick<ExportSchedule, 'cron'>): number | undefined {
-  const cron = new Cron(schedule.cron, { utcOffset: 0, paused: true, mode: '5-part' });
-  const runs = cron.nextRuns(INTERVAL_SAMPLE, new Date(Date.UTC(2026, 0, 1)));
-  let shortest: number | undefined;
-  for (let i = 1; i < runs.length; i++) {
-    const gap = runs[i]!.getTime() - runs[i - 1]!.getTime();
-    if (shortest === undefined || gap < shortest) shortest = gap;
-  }
-  return shortest;
-}
-
-/** A scheduled time as people read it in the schedule's own zone: `2026-11-28 06:00 Europe/Berlin`. */
 export function formatTick(tick: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(tick)
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${timeZone}`;
+  const wall = new Date(tick.getTime() + offsetAt(timeZone, tick.getTime())).toISOString();
+  const shown = `${wall.slice(0, 10)} ${wall.slice(11, 16)}`;
+  if (timeZone === 'UTC') return `${shown} UTC`;
+  return `${shown} ${zoneAbbreviation(tick, timeZone) ?? timeZone} (${formatOffset(offsetAt(timeZone, tick.getTime()))})`;
+}
+
+/** The locales whose names for zones people know: CET and CEST, EDT, LHDT, IST. */
+const ABBREVIATING_LOCALES = ['en-US', 'en-GB', 'en-AU', 'en-IN'];
+
+const abbreviators = new Map<string, Intl.DateTimeFormat[]>();
+
+/** The zone's short name at an instant (`CEST`), or undefined when no locale has one but `GMT+12:45`. */
+function zoneAbbreviation(tick: Date, timeZone: string): string | undefined {
+  let formats = abbreviators.get(timeZone);
+  if (formats === undefined) {
+    formats = ABBREVIATING_LOCALES.map(
+      (locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
+    );
+    abbreviators.set(timeZone, formats);
+  }
+  for (const format of formats) {
+    const name = format.formatToParts(tick).find((part) => part.type === 'timeZoneName')?.value;
+    if (name !== undefined && !/^(?:GMT|UTC)[+-]/.test(name)) return name;
+  }
+  return undefined;
 }

@@ -35,7 +35,7 @@ describe('the main job', () => {
     );
     expect(output.match(/No changes\. Exports match the state\./g)).toHaveLength(2);
     // The bundled exports carry schedules; the plans list their next runs.
-    expect(output).toContain('  agent-activity-daily        0 6 * * *      next 2026-10-08 06:00 Europe/Berlin');
+    expect(output).toContain('  agent-activity-daily        0 6 * * *      next 2026-10-08 06:00 CEST (+02:00)');
     expect(output).toMatch(/ran 5 in sandbox, 5 in production; the receivers acknowledged 8 callbacks/);
     expect([...demoDirs()].filter((dir) => !before.has(dir))).toEqual([]);
   }, 150_000);

@@ -77,13 +77,13 @@ describe('schedules', () => {
     const result = await runCliAsync(['validate'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      'exports/a.yaml\n  11:11   error  a: spec.schedule.cron "0 6 * *" is not a five-field cron expression: it has 4 fields',
+      'exports/a.yaml\n  11:11   error  a: spec.schedule.cron "0 6 * *": it has 4 fields; cron has five fields: minute hour day-of-month month day-of-week',
     );
     expect(result.stdout).toContain(
       'b: spec.schedule.timeZone "Europe/Berln" is not an IANA time zone (did you mean Europe/Berlin?)',
     );
     expect(result.stdout).toContain(
-      'c: spec.schedule.cron "*/5 * * * *" runs as often as every 5m; this project allows at most one run every 15m (limits.minScheduleInterval)',
+      'c: spec.schedule.cron "*/5 * * * *" runs as often as every 5m (2026-01-01 00:00, then 2026-01-01 00:05); this project allows at most one run every 15m (limits.minScheduleInterval)',
     );
     expect(result.stdout).toMatch(
       /12:23 +error +d: spec\.schedule\.startingDeadline must be a duration above zero such as 30m/,
@@ -92,6 +92,36 @@ describe('schedules', () => {
     writeFileSync(join(dir, 'cxone-exports.config.yaml'), 'limits:\n  minScheduleInterval: 5m\n');
     const allowed = await runCliAsync(['validate', 'exports/c.yaml'], { cwd: dir });
     expect(allowed.code, allowed.stderr).toBe(0);
+  });
+
+  it('validate warns when both day fields are set, in every format, and the definitions stay valid', async () => {
+    const dir = miniRepo({
+      'exports/a.yaml': exportYaml('a', ['cron: "0 6 */2 * MON"']),
+      'exports/b.yaml': exportYaml('b', ['cron: "@daily"', 'timeZone: Europe/Berlin']),
+    });
+    const human = await runCliAsync(['validate'], { cwd: dir });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain(
+      'exports/a.yaml\n  11:11   warning  a: spec.schedule.cron "0 6 */2 * MON": day-of-month "*/2" and day-of-week "MON" are both set; since day-of-month starts with *, it runs only on days that match both',
+    );
+    expect(human.stdout).toContain('2 export definitions in 2 files are valid, with 1 warning.');
+    const json = await runCliAsync(['validate', '--format', 'json'], { cwd: dir });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject([
+      { file: 'exports/a.yaml', line: 11, export: 'a', rule: 'schedule-day-fields', severity: 'warning' },
+    ]);
+    const github = await runCliAsync(['validate', '--format', 'github'], { cwd: dir });
+    expect(github.code).toBe(0);
+    expect(github.stdout).toContain(
+      '::warning file=exports/a.yaml,line=11,col=11,title=cxone-exports schedule-day-fields::a: spec.schedule.cron',
+    );
+    // The refused dialects fail, naming the construct.
+    writeFileSync(join(dir, 'exports', 'b.yaml'), exportYaml('b', ['cron: "0 6 L * *"']));
+    const refused = await runCliAsync(['validate'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      'b: spec.schedule.cron "0 6 L * *": day-of-month "L": "L" (Quartz\'s and croner\'s "last") is not cron',
+    );
   });
 
   it('plan --at finds each tick in its own time zone: daily, hourly, monthly, and across both DST changes', async () => {
@@ -144,7 +174,7 @@ describe('schedules', () => {
     ]);
     const human = await runCliAsync(['plan', '--at', '2026-11-28T05:59:59Z'], { cwd: dir });
     expect(human.stdout).toContain('\nSchedules:\n');
-    expect(human.stdout).toMatch(/ {2}berlin +30 2 \* \* \* +next 2026-11-29 02:30 Europe\/Berlin\n/);
+    expect(human.stdout).toMatch(/ {2}berlin +30 2 \* \* \* +next 2026-11-29 02:30 CET \(\+01:00\)\n/);
     const bad = await runCliAsync(['plan', '--at', 'tomorrow'], { cwd: dir });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--at "tomorrow" is not an instant with an offset');

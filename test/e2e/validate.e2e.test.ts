@@ -45,8 +45,9 @@ describe('cxone-exports validate', () => {
     expect(result.code).toBe(1);
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(rows.map((r) => Object.keys(r))).toEqual(
-      rows.map(() => ['file', 'line', 'column', 'export', 'message', 'rule']),
+      rows.map(() => ['file', 'line', 'column', 'export', 'message', 'rule', 'severity']),
     );
+    expect(new Set(rows.map((r) => r.severity))).toEqual(new Set(['error']));
     expect(rows.map((r) => [r.file, r.line, r.column, r.export, r.rule])).toEqual([
       ['exports/broken.yml', 2, 1, null, expect.stringMatching(/^yaml\//) as string],
       ['exports/team/bad.yaml', 9, 5, 'bad', 'schema/additionalProperties'],

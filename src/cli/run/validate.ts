@@ -45,7 +45,7 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
   ctx.logger.debug(
     `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(performance.now() - started)} ms on ${plural(checked.threads, 'thread')}`,
   );
-  if (checked.diagnostics.length > 0) return problems(view, checked.diagnostics);
+  if (checked.diagnostics.length > 0) return problems(view, checked.diagnostics, checked.warnings);
 
   if (checked.definitions.length === 0) {
     throw new UsageError(`nothing to validate: ${plural(checked.fileCount, 'file')} held no export definitions`, {
@@ -57,10 +57,10 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
     const loopback = loopbackCallbacks(checked.perEnvironment[index]!, environmentConfig);
     if (loopback !== undefined) view.loopbackCallbacks(loopback);
   });
-  view.valid(checked.definitions.length, checked.fileCount);
+  view.valid(checked.definitions.length, checked.fileCount, checked.warnings);
 }
 
-function problems(view: ValidateView, diagnostics: Diagnostic[]): never {
-  view.problems(diagnostics);
+function problems(view: ValidateView, diagnostics: Diagnostic[], warnings: readonly Diagnostic[] = []): never {
+  view.problems(diagnostics, warnings);
   throw new ExitError(1);
 }
