@@ -9,6 +9,8 @@ import type { LockInfo, StateLock, StateSnapshot, StateStore } from '../state/st
 export interface StateAccessView {
   /** A lock left by a process that is provably gone was broken. */
   staleLockBroken(holder: LockInfo): void;
+  /** Another run holds the lock, and this one waits for it, up to `timeoutMs`: said once, at the first wait. */
+  waitingForLock(holder: LockInfo, timeoutMs: number): void;
   /** The audit log's last line was torn by a crash; this many bytes were moved aside. */
   auditLogRepaired(bytes: number): void;
 }
@@ -17,9 +19,17 @@ export function takeLock(
   store: StateStore,
   operation: string,
   timeoutMs: number,
-  view: Pick<StateAccessView, 'staleLockBroken'>,
+  view: Pick<StateAccessView, 'staleLockBroken' | 'waitingForLock'>,
 ): Promise<StateLock> {
-  return lockState(store, operation, { timeoutMs, onStaleLockBroken: (holder) => view.staleLockBroken(holder) });
+  let told = false;
+  return lockState(store, operation, {
+    timeoutMs,
+    onStaleLockBroken: (holder) => view.staleLockBroken(holder),
+    onWait: (holder) => {
+      if (!told) view.waitingForLock(holder, timeoutMs);
+      told = true;
+    },
+  });
 }
 
 /**

@@ -81,12 +81,14 @@ export class ExecutionLifecycle {
       error: undefined as string | undefined,
       signed: this.callbackSecret !== undefined,
       skipped: undefined as string | undefined,
+      settled: false,
     };
     execution.callback = delivery;
     const target = new URL(url);
     // The simulator never sends traffic off this machine.
     if (target.protocol !== 'http:' || !isLoopbackHost(target.hostname)) {
       delivery.skipped = 'not a loopback http address';
+      delivery.settled = true;
       return;
     }
     const body = JSON.stringify({
@@ -101,12 +103,13 @@ export class ExecutionLifecycle {
       try {
         delivery.status = await this.post(target, body);
         delivery.error = undefined;
-        if (delivery.status < 500) return;
+        if (delivery.status < 500) break;
       } catch (error) {
         delivery.error = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      if (attempt < CALLBACK_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
+    delivery.settled = true;
   }
 
   private post(target: URL, body: string): Promise<number> {

@@ -26,6 +26,8 @@ export interface CallbackDelivery {
   error: string | undefined;
   signed: boolean;
   skipped: string | undefined;
+  /** The simulator has stopped trying: an answer below 500, a skip, or every attempt used. */
+  settled: boolean;
 }
 
 export interface SimulatedExecution {

@@ -65,8 +65,9 @@ describe('two receivers on the pg backend, their sessions ended under load', () 
     await Promise.all(receivers.map((receiver) => once(receiver, 'exit')));
 
     expect(terminations).toBeGreaterThan(0);
-    // Nothing but 200 and 503 (a commit whose session was ended): never a dropped connection or a 500.
-    expect([...new Set(statuses)].sort()).toEqual([200, 503]);
+    // Nothing but 200 and 503 (a commit whose session was ended): never a dropped connection or a 500. Whether a
+    // termination lands inside a commit, and so makes a 503 at all, is the scheduler's to decide.
+    expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
     expect(answers.filter((a) => a.body.status === 'recorded').length).toBe(EXECUTIONS);
     const completions = await sql<{ n: string; executions: string }>(
       database.url,

@@ -70,3 +70,15 @@ export function runCliWithoutOverride(args: string[], options: { cwd: string }):
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** Resolves once the child's standard error has said `text`: an event a test cannot otherwise see. */
+export function stderrSays(child: ChildProcess, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let said = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      if (said.includes(text)) resolve();
+    });
+    child.on('close', () => reject(new Error(`the process ended without saying ${JSON.stringify(text)}:\n${said}`)));
+  });
+}

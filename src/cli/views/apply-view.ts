@@ -57,6 +57,10 @@ abstract class BaseApplyView implements ApplyView {
     this.access.staleLockBroken(holder);
   }
 
+  waitingForLock(holder: LockInfo, timeoutMs: number): void {
+    this.access.waitingForLock(holder, timeoutMs);
+  }
+
   auditLogRepaired(bytes: number): void {
     this.access.auditLogRepaired(bytes);
   }
@@ -193,6 +197,7 @@ class JsonApplyView extends BaseApplyView {
 class GitHubStepApplyView implements ApplyView {
   readonly progress: ProgressReporter;
   readonly staleLockBroken: ApplyView['staleLockBroken'];
+  readonly waitingForLock: ApplyView['waitingForLock'];
   readonly auditLogRepaired: ApplyView['auditLogRepaired'];
   readonly planned: ApplyView['planned'];
   readonly interrupted: ApplyView['interrupted'];
@@ -207,6 +212,7 @@ class GitHubStepApplyView implements ApplyView {
   ) {
     this.progress = inner.progress;
     this.staleLockBroken = (holder) => inner.staleLockBroken(holder);
+    this.waitingForLock = (holder, timeoutMs) => inner.waitingForLock(holder, timeoutMs);
     this.auditLogRepaired = (bytes) => inner.auditLogRepaired(bytes);
     this.planned = (plan, savedFile) => inner.planned(plan, savedFile);
     this.interrupted = (signal, graceMs) => inner.interrupted(signal, graceMs);

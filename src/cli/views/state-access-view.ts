@@ -3,6 +3,7 @@
 
 import type { StateAccessView } from '../../operations/state-access.js';
 import type { LockInfo } from '../../state/state-store.js';
+import { formatDuration } from '../../schedules/duration.js';
 import type { Logger } from '../logger.js';
 
 export function stateAccessView(logger: Logger): StateAccessView {
@@ -10,6 +11,10 @@ export function stateAccessView(logger: Logger): StateAccessView {
     staleLockBroken: (holder: LockInfo) =>
       logger.warn(
         `Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`,
+      ),
+    waitingForLock: (holder: LockInfo, timeoutMs: number) =>
+      logger.warn(
+        `Waiting up to ${formatDuration(timeoutMs)} for the state lock held by ${holder.operation} (lock ${holder.id}, ${holder.who}, pid ${holder.pid}, since ${holder.created}).`,
       ),
     auditLogRepaired: (bytes: number) =>
       logger.warn(
