@@ -3,14 +3,35 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
-    // Most of a test's time is spent waiting on the processes it starts (the CLI, serve, the simulator) and on
+    // Most of an end-to-end test's time is spent waiting on the processes it starts (the CLI, serve) and on
     // PostgreSQL and the disk, so one more test file than cores keeps the machine busy. Vitest's default, one
     // fewer than cores, ran this suite one file at a time on a two-core machine.
     maxWorkers: availableParallelism() + 1,
     reporters: ['default', './test/support/summary-reporter.ts'],
-    // What the tests need from the system (libfaketime, promtool, shellcheck), installed when it is missing.
-    globalSetup: ['./test/support/system-packages.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          // Pure code, operations on the memory backend and the simulator in-process, views: no build, no
+          // PostgreSQL, no root, no child processes (`npm run test:unit`).
+          name: 'unit',
+          // Threads start faster than processes, and these tests need no process of their own.
+          pool: 'threads',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The built CLI as a child process, PostgreSQL, the packed package, system tools.
+          name: 'e2e',
+          include: ['src/**/*.e2e.test.ts', 'test/**/*.e2e.test.ts'],
+          // What these tests need from the system (libfaketime, promtool, shellcheck), installed when missing.
+          globalSetup: ['./test/support/system-packages.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,8 +1,7 @@
 // One circuit breaker per API host: after N consecutive 5xx or network failures, calls fail fast until the
-// cool-down ends, then one probe goes through. 4xx and 429 are answers, not failures, and do not count.
+// cool-down ends, then one probe goes through. 4xx and 429 are answers, not failures, and do not count. The time
+// is the client's clock, so the cool-down passes when a test says so.
 
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
-import type { CircuitBreakerPolicy } from 'cockatiel';
 import { ApiError, ApiErrorCode } from './api-error.js';
 
 export interface BreakerSettings {
@@ -11,8 +10,12 @@ export interface BreakerSettings {
 }
 
 interface HostBreaker {
-  policy: CircuitBreakerPolicy;
-  openedAt: number;
+  /** Failures in a row since the last success. */
+  failures: number;
+  /** When the breaker opened; undefined while it is closed. */
+  openedAt: number | undefined;
+  /** A probe is on its way after the cool-down: the others still fail fast until it returns. */
+  probing: boolean;
 }
 
 export class CircuitBreakers {
@@ -20,39 +23,53 @@ export class CircuitBreakers {
 
   constructor(
     private readonly settings: BreakerSettings,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
   ) {}
 
   /** Runs `call` under the breaker of `host`; while it is open, throws an ApiError that says when it closes. */
   async execute<T>(host: string, call: () => Promise<T>): Promise<T> {
     const breaker = this.breakerFor(host);
-    try {
-      return await breaker.policy.execute(call);
-    } catch (error) {
-      if (!(error instanceof BrokenCircuitError)) throw error;
-      const closesAt = new Date(breaker.openedAt + this.settings.cooldownMs);
-      throw new ApiError(
-        ApiErrorCode.CircuitOpen,
-        `CXone at ${host} failed ${this.settings.failureThreshold} times in a row; not calling it again until ${closesAt.toISOString()} (circuit breaker cool-down ${Math.round(this.settings.cooldownMs / 1000)} s)`,
-        {
-          hint: 'Check the CXone status page for your region. Exports that were not submitted stay planned and are submitted by the next apply.',
-        },
-      );
+    if (breaker.openedAt !== undefined) {
+      const closesAt = breaker.openedAt + this.settings.cooldownMs;
+      if (this.now() < closesAt || breaker.probing) throw this.openError(host, closesAt);
+      breaker.probing = true;
     }
+    try {
+      const result = await call();
+      breaker.failures = 0;
+      breaker.openedAt = undefined;
+      return result;
+    } catch (error) {
+      if (error instanceof ApiError && error.countsAgainstBreaker) {
+        breaker.failures++;
+        // A failed probe opens the breaker again for a whole cool-down.
+        if (breaker.openedAt !== undefined || breaker.failures >= this.settings.failureThreshold)
+          breaker.openedAt = this.now();
+      } else {
+        // An answer, even a refusal, shows the host is up.
+        breaker.failures = 0;
+        breaker.openedAt = undefined;
+      }
+      throw error;
+    } finally {
+      breaker.probing = false;
+    }
+  }
+
+  private openError(host: string, closesAt: number): ApiError {
+    return new ApiError(
+      ApiErrorCode.CircuitOpen,
+      `CXone at ${host} failed ${this.settings.failureThreshold} times in a row; not calling it again until ${new Date(closesAt).toISOString()} (circuit breaker cool-down ${Math.round(this.settings.cooldownMs / 1000)} s)`,
+      {
+        hint: 'Check the CXone status page for your region. Exports that were not submitted stay planned and are submitted by the next apply.',
+      },
+    );
   }
 
   private breakerFor(host: string): HostBreaker {
     let breaker = this.breakers.get(host);
     if (breaker === undefined) {
-      const policy = circuitBreaker(
-        handleWhen((error) => error instanceof ApiError && error.countsAgainstBreaker),
-        { halfOpenAfter: this.settings.cooldownMs, breaker: new ConsecutiveBreaker(this.settings.failureThreshold) },
-      );
-      const created: HostBreaker = { policy, openedAt: 0 };
-      policy.onBreak(() => {
-        created.openedAt = this.now();
-      });
-      breaker = created;
+      breaker = { failures: 0, openedAt: undefined, probing: false };
       this.breakers.set(host, breaker);
     }
     return breaker;

@@ -1,5 +1,6 @@
 // Wires the CXone client from the project config and the environment: credentials, tokens, breakers, retries.
 
+import { systemClock } from '../clock.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { credentialsFromEnvironment } from './credentials.js';
@@ -51,7 +52,7 @@ export function createCxoneClient(config: ProjectConfig, options: CreateClientOp
   const executions = new ExecutionsClient({
     apiUrl: config.apiUrl,
     tokens,
-    breakers: new CircuitBreakers(config.apply.circuitBreaker, options.now),
+    breakers: new CircuitBreakers(config.apply.circuitBreaker, options.now ?? (() => systemClock.now())),
     retry,
     timeoutMs: config.apply.timeoutMs,
     statusPath: config.api.statusPath,

@@ -2,7 +2,6 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -91,26 +90,6 @@ describe('hostile input', () => {
     expect((await fetch(`${url}/elsewhere`)).status).toBe(404);
     expect((await fetch(`${url}${PATH}`)).status).toBe(405);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-  });
-
-  it('cuts off a slowloris connection', async () => {
-    const { dir } = await repoWithQueuedExecutions(1);
-    const { url } = await startReceiver(dir, { secrets: [SECRET] });
-    const { port } = new URL(url);
-    const started = Date.now();
-    const closedAfter = await new Promise<number>((resolve) => {
-      const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write(`POST ${PATH} HTTP/1.1\r\nHost: x\r\n`);
-        const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 500);
-        // Writing into a connection the server has cut fails; that is the point.
-        socket.on('error', () => undefined);
-        socket.on('close', () => {
-          clearInterval(drip);
-          resolve(Date.now() - started);
-        });
-      });
-    });
-    expect(closedAfter).toBeLessThan(8000);
   });
 
   it('never answers 500 or changes state for fuzzed bodies', async () => {

@@ -189,9 +189,13 @@ describe('retry policy', () => {
 describe('circuit breaker', () => {
   it('opens after N consecutive 5xx, fails fast while open, and lets a probe through after the cool-down', async () => {
     const sim = await startSimulator({ faults: { serverErrors: { first: 1000 } } });
-    const { executions } = simClient(sim, {
-      apply: { maxAttempts: 10, circuitBreaker: { failureThreshold: 3, cooldownMs: 300 } },
-    });
+    // The breaker's clock is the test's: the cool-down passes when the test says so.
+    let now = Date.parse('2026-11-28T06:00:00Z');
+    const { executions } = simClient(
+      sim,
+      { apply: { maxAttempts: 10, circuitBreaker: { failureThreshold: 3, cooldownMs: 300 } } },
+      { now: () => now },
+    );
     const first = (await executions
       .submit(samplePayload(), { idempotencyKey: 'a' })
       .catch((e: unknown) => e)) as ApiError;
@@ -206,7 +210,12 @@ describe('circuit breaker', () => {
     expect(posts(sim)).toHaveLength(3);
 
     sim.setFaults({});
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    now += 299;
+    const stillOpen = (await executions
+      .submit(samplePayload(), { idempotencyKey: 'c' })
+      .catch((e: unknown) => e)) as ApiError;
+    expect(stillOpen.code).toBe('circuit-open');
+    now += 1;
     await executions.submit(samplePayload(), { idempotencyKey: 'c' });
     expect(posts(sim).map((r) => r.status)).toEqual([503, 503, 503, 201]);
   });

@@ -143,10 +143,12 @@ describe('LocalFileStore: locking', () => {
     expect(refused.message).toContain(`pid ${child.pid}`);
     expect(refused.hint).toContain(`cxone-exports state unlock ${holder.id}`);
 
+    // The holder lets go once the second has found the lock held and begun to wait: no guessed interval.
     const waits: LockInfo[] = [];
-    const waiting = lockState(store, 'apply', { timeoutMs: 10_000, onWait: (h) => waits.push(h) });
-    setTimeout(() => child.stdin.write('release\n'), 300);
-    const lock = await waiting;
+    const onWait = (h: LockInfo) => {
+      if (waits.push(h) === 1) child.stdin.write('release\n');
+    };
+    const lock = await lockState(store, 'apply', { timeoutMs: 60_000, onWait });
     expect(waits.length).toBeGreaterThan(0);
     expect(lock.info.pid).toBe(process.pid);
     await lock.release();
