@@ -60,4 +60,15 @@ describe('the architecture', () => {
     );
     expect(offending.map((file) => relative(SRC, file))).toEqual([]);
   });
+
+  it('takes the time and the working directory only from what the command layer hands down', () => {
+    // The Clock is the one source of time, so tests drive their own; the working directory is the command's (-C).
+    const below = files.filter((file) => layerOf(file) > 1 && !file.endsWith('/clock.ts'));
+    const offending = below.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/Date\.now\(\)|new Date\(\)|process\.cwd\(\)|performance\.now\(\)/g)].map(
+        (match) => `${relative(SRC, file)}: ${match[0]}`,
+      ),
+    );
+    expect(offending).toEqual([]);
+  });
 });

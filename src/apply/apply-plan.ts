@@ -2,6 +2,7 @@
 // then POSTs, then records the result, so a crash at any point leaves a state that tells the truth. Exports on
 // one data action go strictly one at a time; different data actions run concurrently up to a limit.
 
+import type { Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
 import { stampEvent } from '../audit/audit-event.js';
 import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
@@ -52,7 +53,7 @@ export interface ApplyDependencies {
   stopSignal: AbortSignal;
   /** Aborted when in-flight requests must end too. */
   abortSignal: AbortSignal;
-  now?: () => Date;
+  clock: Clock;
   newKey?: () => string;
 }
 
@@ -125,7 +126,7 @@ export async function applyPlan(
   definitions: ReadonlyMap<string, ExportDefinition>,
   deps: ApplyDependencies,
 ): Promise<ApplyOutcome> {
-  const now = deps.now ?? (() => new Date());
+  const now = () => new Date(deps.clock.now());
   const newKey = deps.newKey ?? randomUUID;
   const results: ExportResult[] = [];
   const event = (facts: EventFacts): AuditEvent => stampEvent(deps.identity, now().toISOString(), facts);

@@ -1,6 +1,7 @@
 // The internet-facing receiver for CXone's completion callbacks: strict about what it reads (size, type,
 // authentication, schema), quick to cut off slow clients, and it answers 200 only once an event is durable.
 
+import type { Clock } from '../clock.js';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -25,7 +26,7 @@ export interface ReceiverOptions {
   /** One JSON line per request. */
   log: (line: string) => void;
   tls?: { cert: Buffer; key: Buffer };
-  nowSeconds?: () => number;
+  clock: Clock;
 }
 
 interface Answer {
@@ -72,7 +73,7 @@ export function createCallbackServer(options: ReceiverOptions): Server {
         // The path only: a ?token= query must never reach a log.
         options.log(
           JSON.stringify({
-            time: new Date().toISOString(),
+            time: new Date(options.clock.now()).toISOString(),
             method: req.method,
             path: url.pathname,
             status: result.status,
@@ -124,7 +125,7 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       req.headers,
       url.searchParams,
       raw,
-      options.nowSeconds?.() ?? Math.floor(Date.now() / 1000),
+      Math.floor(options.clock.now() / 1000),
     );
     if (!verdict.ok) {
       await options.rejections.reject(verdict.reason, source);

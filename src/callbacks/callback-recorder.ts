@@ -3,6 +3,7 @@
 // The lock is held per batch (or a flood's batches, up to half a second), never for the receiver's lifetime, so
 // apply can run beside it.
 
+import type { Clock } from '../clock.js';
 import { stampEvent } from '../audit/audit-event.js';
 import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
 import {
@@ -48,7 +49,7 @@ export interface CallbackRecorderOptions {
   lockTimeoutMs: number;
   /** Fold the state log into state.json after this many patches. */
   compactEvery?: number;
-  now?: () => Date;
+  clock: Clock;
   /** Told (once per failed batch) why a batch could not be recorded. */
   onFailure?: (error: unknown) => void;
 }
@@ -71,7 +72,7 @@ export class CallbackRecorder {
       (error) => {
         this.view = undefined;
         this.failing ??= {
-          since: (this.options.now?.() ?? new Date()).toISOString(),
+          since: new Date(this.options.clock.now()).toISOString(),
           message: error instanceof Error ? error.message : String(error),
         };
         this.options.metrics.recordFailures.inc();
@@ -127,7 +128,7 @@ export class CallbackRecorder {
   }
 
   private nowMs(): number {
-    return (this.options.now?.() ?? new Date()).getTime();
+    return this.options.clock.now();
   }
 
   private async release(): Promise<void> {
@@ -155,7 +156,7 @@ export class CallbackRecorder {
     const changed = new Map<string, ExportState>();
     const events: AuditEvent[] = [];
     const finished: AuditEvent[] = [];
-    const nowIso = (this.options.now?.() ?? new Date()).toISOString();
+    const nowIso = new Date(this.options.clock.now()).toISOString();
 
     const outcomes = reports.map((report): RecordOutcome => {
       const name = byExecution.get(report.executionId);
@@ -248,6 +249,6 @@ export class CallbackRecorder {
   }
 
   private event(facts: EventFacts): AuditEvent {
-    return stampEvent(this.options.identity, (this.options.now?.() ?? new Date()).toISOString(), facts);
+    return stampEvent(this.options.identity, new Date(this.options.clock.now()).toISOString(), facts);
   }
 }

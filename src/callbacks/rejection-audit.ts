@@ -3,6 +3,7 @@
 // source; the rest are counted, and one summary line with the count and the first few sources closes the
 // window. The metrics count every refusal as it happens.
 
+import type { Clock } from '../clock.js';
 import type { AuditEvent, EventFacts } from '../audit/audit-event.js';
 import type { StateStore } from '../state/state-store.js';
 import type { ReceiverMetrics } from './receiver-metrics.js';
@@ -23,7 +24,7 @@ export interface RejectionAuditOptions {
   metrics: ReceiverMetrics;
   event: (facts: EventFacts) => AuditEvent;
   windowMs?: number;
-  now?: () => number;
+  clock: Clock;
 }
 
 export class RejectionAudit {
@@ -94,6 +95,6 @@ export class RejectionAudit {
   }
 
   private now(): number {
-    return this.options.now?.() ?? Date.now();
+    return this.options.clock.now();
   }
 }

@@ -22,7 +22,7 @@ function describeError(error: unknown, colorFlag: boolean): string {
     const hint = error.hint === undefined ? '' : `\n${error.hint}\n`;
     return `${details}${label} ${error.message}\n${hint}`;
   }
-  const system = describeSystemError(error);
+  const system = describeSystemError(error, process.cwd());
   if (system !== undefined) return `${label} ${system.message}\n${system.hint}\n`;
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return [

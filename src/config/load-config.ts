@@ -78,7 +78,7 @@ async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' 
           hint: 'Add at least one key, or leave --config out to use the defaults.',
         });
     } else {
-      const ownSearch = !cosmiconfigHasMetaConfig(process.cwd());
+      const ownSearch = !cosmiconfigHasMetaConfig(cwd);
       for (const dir of searchDirectories(cwd)) {
         // cosmiconfig reads what it finds; a FIFO would block it forever, so look before it does.
         for (const place of SEARCH_PLACES) refuseIrregularFile(join(dir, place), cwd);

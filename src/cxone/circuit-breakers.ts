@@ -2,6 +2,7 @@
 // cool-down ends, then one probe goes through. 4xx and 429 are answers, not failures, and do not count. The time
 // is the client's clock, so the cool-down passes when a test says so.
 
+import type { Clock } from '../clock.js';
 import { ApiError, ApiErrorCode } from './api-error.js';
 
 export interface BreakerSettings {
@@ -23,7 +24,7 @@ export class CircuitBreakers {
 
   constructor(
     private readonly settings: BreakerSettings,
-    private readonly now: () => number,
+    private readonly clock: Clock,
   ) {}
 
   /** Runs `call` under the breaker of `host`; while it is open, throws an ApiError that says when it closes. */
@@ -31,7 +32,7 @@ export class CircuitBreakers {
     const breaker = this.breakerFor(host);
     if (breaker.openedAt !== undefined) {
       const closesAt = breaker.openedAt + this.settings.cooldownMs;
-      if (this.now() < closesAt || breaker.probing) throw this.openError(host, closesAt);
+      if (this.clock.now() < closesAt || breaker.probing) throw this.openError(host, closesAt);
       breaker.probing = true;
     }
     try {
@@ -44,7 +45,7 @@ export class CircuitBreakers {
         breaker.failures++;
         // A failed probe opens the breaker again for a whole cool-down.
         if (breaker.openedAt !== undefined || breaker.failures >= this.settings.failureThreshold)
-          breaker.openedAt = this.now();
+          breaker.openedAt = this.clock.now();
       } else {
         // An answer, even a refusal, shows the host is up.
         breaker.failures = 0;

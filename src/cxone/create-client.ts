@@ -1,6 +1,6 @@
 // Wires the CXone client from the project config and the environment: credentials, tokens, breakers, retries.
 
-import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { credentialsFromEnvironment } from './credentials.js';
@@ -18,7 +18,7 @@ export interface CxoneClient {
 export interface CreateClientOptions {
   env: Readonly<Record<string, string | undefined>>;
   debug?: (line: string) => void;
-  now?: () => number;
+  clock: Clock;
   random?: () => number;
   beforeAttempt?: ExecutionsClientOptions['beforeAttempt'];
   onRetry?: ExecutionsClientOptions['onRetry'];
@@ -39,7 +39,7 @@ export function createCxoneClient(config: ProjectConfig, options: CreateClientOp
   const optional = {
     proxied: proxyConfigured(options.env),
     ...(options.debug === undefined ? {} : { debug: options.debug }),
-    ...(options.now === undefined ? {} : { now: options.now }),
+    clock: options.clock,
   };
   const tokens = new TokenManager({
     authUrl: config.authUrl,
@@ -52,7 +52,7 @@ export function createCxoneClient(config: ProjectConfig, options: CreateClientOp
   const executions = new ExecutionsClient({
     apiUrl: config.apiUrl,
     tokens,
-    breakers: new CircuitBreakers(config.apply.circuitBreaker, options.now ?? (() => systemClock.now())),
+    breakers: new CircuitBreakers(config.apply.circuitBreaker, options.clock),
     retry,
     timeoutMs: config.apply.timeoutMs,
     statusPath: config.api.statusPath,

@@ -2,6 +2,7 @@
 // runs under the retry policy and the host's circuit breaker, renews the token once on a 401, and lets the
 // caller gate every attempt (apply uses that to space requests to one data action).
 
+import type { Clock } from '../clock.js';
 import type { AxiosInstance } from 'axios';
 import type { ExecutionPayload } from '../contract/execution-payload.js';
 import { ApiError, ApiErrorCode } from './api-error.js';
@@ -48,7 +49,7 @@ export interface ExecutionsClientOptions {
   retry: RetrySettings;
   timeoutMs: number;
   statusPath?: string;
-  now?: () => number;
+  clock: Clock;
   debug?: (line: string) => void;
   /** Called before every attempt, retries and the post-401 retry included, with the data action it targets. */
   beforeAttempt?: (dataActionId: string) => Promise<void>;
@@ -63,7 +64,7 @@ export class ExecutionsClient {
   constructor(private readonly options: ExecutionsClientOptions) {
     this.http = createHttpInstance(options.apiUrl, options.timeoutMs, options.proxied);
     this.host = new URL(options.apiUrl).host;
-    this.now = options.now ?? Date.now;
+    this.now = () => options.clock.now();
   }
 
   async submit(payload: ExecutionPayload, options: SubmitOptions): Promise<SubmittedExecution> {

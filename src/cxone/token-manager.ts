@@ -2,6 +2,7 @@
 // request however many callers need a token at once. Its axios instance has no auth interceptor, so a renewal
 // can never recurse into itself.
 
+import type { Clock } from '../clock.js';
 import type { AxiosInstance } from 'axios';
 import type { ProjectConfig } from '../config/project-config.js';
 import { registerSecret } from '../redaction.js';
@@ -23,7 +24,7 @@ export interface TokenManagerOptions {
   retry: RetrySettings;
   /** Renew this long before the token expires. */
   marginMs?: number;
-  now?: () => number;
+  clock: Clock;
   debug?: (line: string) => void;
 }
 
@@ -45,7 +46,7 @@ export class TokenManager {
 
   constructor(private readonly options: TokenManagerOptions) {
     this.http = createHttpInstance(options.authUrl, options.timeoutMs, options.proxied);
-    this.now = options.now ?? Date.now;
+    this.now = () => options.clock.now();
     this.marginMs = options.marginMs ?? 60_000;
   }
 

@@ -38,7 +38,7 @@ export function readDefinitionFiles(paths: readonly string[], cwd: string, rootD
     if (own instanceof Error) {
       if (own.code === 'ENOENT')
         diagnostics.push(ioProblem(file, `${file} does not exist; check the path`, 'io/not-found'));
-      else diagnostics.push(ioProblem(file, systemMessage(own, file), 'io/read'));
+      else diagnostics.push(ioProblem(file, systemMessage(own, file, cwd), 'io/read'));
       return;
     }
     let target: Stats = own;
@@ -91,7 +91,7 @@ export function readDefinitionFiles(paths: readonly string[], cwd: string, rootD
     try {
       entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     } catch (error) {
-      diagnostics.push(ioProblem(display(cwd, dir), systemMessage(error, display(cwd, dir)), 'io/read'));
+      diagnostics.push(ioProblem(display(cwd, dir), systemMessage(error, display(cwd, dir), cwd), 'io/read'));
       return;
     }
     for (const entry of entries) {
@@ -113,7 +113,7 @@ export function readDefinitionFiles(paths: readonly string[], cwd: string, rootD
       // Regular files only (checked above).
       bytes = readFileSync(absolute);
     } catch (error) {
-      return ioProblem(file, systemMessage(error, file), 'io/read');
+      return ioProblem(file, systemMessage(error, file, cwd), 'io/read');
     }
     const decoded = decodeDefinitionText(bytes);
     if (!decoded.ok)
@@ -149,8 +149,8 @@ function errorOr<T>(get: () => T): T | NodeJS.ErrnoException {
   }
 }
 
-function systemMessage(error: unknown, file: string): string {
-  const described = describeSystemError(error);
+function systemMessage(error: unknown, file: string, cwd: string): string {
+  const described = describeSystemError(error, cwd);
   if (described !== undefined)
     return `cannot read ${file}: ${described.message.replace(/^cannot \w+ [^:]*: /, '')}; ${described.hint.split('\n')[0]}`;
   return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;

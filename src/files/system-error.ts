@@ -58,13 +58,16 @@ export interface SystemErrorDescription {
   hint: string;
 }
 
-/** A user-facing description when `error` is a system call that the machine refused, else undefined. */
-export function describeSystemError(error: unknown, cwd = process.cwd()): SystemErrorDescription | undefined {
+/**
+ * A user-facing description when `error` is a system call that the machine refused, else undefined. Paths are
+ * shown relative to `cwd` when it is given, else as the system call named them.
+ */
+export function describeSystemError(error: unknown, cwd?: string): SystemErrorDescription | undefined {
   const errno = findErrno(error);
   if (errno === undefined) return undefined;
   const what = WHAT[errno.code!];
   if (what === undefined) return undefined;
-  const path = errno.path === undefined ? undefined : displayPath(errno.path, cwd);
+  const path = errno.path === undefined || cwd === undefined ? errno.path : displayPath(errno.path, cwd);
   const verb = verbFor(errno.syscall);
   const target = path === undefined ? '' : ` ${path}`;
   return {

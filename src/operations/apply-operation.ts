@@ -179,6 +179,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
         callbackToken: request.callbackToken,
         stopSignal: stop.signal,
         abortSignal: abort.signal,
+        clock: env.clock,
       });
       results = outcome.results;
       failure = outcome.failure;

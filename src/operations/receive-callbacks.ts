@@ -71,12 +71,14 @@ export async function receiveCallbacks(
     identity: request.identity,
     metrics,
     lockTimeoutMs: request.lockTimeoutMs,
+    clock: env.clock,
     onFailure: (error) => view.recordFailed(error),
   });
   await recorder.prepare();
   const rejections = new RejectionAudit({
     store,
     metrics,
+    clock: env.clock,
     event: (facts) => stampEvent(request.identity, new Date(env.clock.now()).toISOString(), facts),
   });
   const follower = new AuditFollower(store, metrics, scan.endOffset);
@@ -91,6 +93,7 @@ export async function receiveCallbacks(
       metrics.updateFreshness((await store.read()).state, new Date(env.clock.now()), request.staleGraceMs);
     },
     log: (line) => view.request(line),
+    clock: env.clock,
     ...(request.tls === undefined ? {} : { tls: request.tls }),
   });
 

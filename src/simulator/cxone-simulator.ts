@@ -51,6 +51,7 @@ export class CxoneSimulator {
       () => this.options.lifecycle,
       this.options.callbackSecret,
       () => this.random(),
+      this.options.clock,
     );
   }
 
@@ -126,12 +127,12 @@ export class CxoneSimulator {
       headers: maskedHeaders(req),
       body: undefined,
       dataActionId: undefined,
-      receivedAt: performance.timeOrigin + performance.now(),
+      receivedAt: this.options.clock.now(),
       respondedAt: undefined,
       status: undefined,
     };
     res.on('finish', () => {
-      entry.respondedAt = performance.timeOrigin + performance.now();
+      entry.respondedAt = this.options.clock.now();
       entry.status = res.statusCode;
     });
     let body: Buffer;
@@ -190,7 +191,7 @@ export class CxoneSimulator {
   private handleToken(req: IncomingMessage, res: ServerResponse, body: Buffer, entry: RecordedRequest): void {
     const request = { contentType: mediaType(req), authorization: req.headers.authorization, body };
     entry.body = recordableTokenFields(request);
-    const answer = answerTokenRequest(request, this.options, Date.now());
+    const answer = answerTokenRequest(request, this.options, this.options.clock.now());
     if (answer.token !== undefined) {
       this.tokens.set(answer.token.value, answer.token);
       this.tokensIssued++;
@@ -227,7 +228,7 @@ export class CxoneSimulator {
     let problem: string | undefined;
     if (match === null) problem = 'missing bearer token';
     else if (token === undefined) problem = 'unknown token';
-    else if (token.expiresAt <= Date.now()) problem = 'token expired';
+    else if (token.expiresAt <= this.options.clock.now()) problem = 'token expired';
     else if (!token.scopes.includes(scope)) problem = `token lacks scope ${scope}`;
     if (problem === undefined) return token;
     sendJson(
@@ -245,7 +246,7 @@ export class CxoneSimulator {
     let bucket = this.buckets.get(tenant);
     if (bucket === undefined) {
       bucket = new TokenBucket(limit.requestsPerSecond, limit.burst ?? Math.max(1, limit.requestsPerSecond), () =>
-        performance.now(),
+        this.options.clock.now(),
       );
       this.buckets.set(tenant, bucket);
     }
@@ -257,7 +258,7 @@ export class CxoneSimulator {
     // An HTTP date has whole seconds: round up, so waiting until it is always long enough.
     else if (limit.retryAfter === 'date')
       headers['Retry-After'] = new Date(
-        Math.ceil((Date.now() + Math.max(1000, taken.retryAfterMs)) / 1000) * 1000,
+        Math.ceil((this.options.clock.now() + Math.max(1000, taken.retryAfterMs)) / 1000) * 1000,
       ).toUTCString();
     sendJson(res, 429, { error: 'rate_limited', message: 'tenant request quota exceeded' }, headers);
     return true;
@@ -316,7 +317,7 @@ export class CxoneSimulator {
     const fingerprint = canonicalJson(body);
     if (idempotencyKey !== undefined) {
       const previous = this.idempotency.get(idempotencyKey);
-      if (previous !== undefined && previous.expiresAt > Date.now()) {
+      if (previous !== undefined && previous.expiresAt > this.options.clock.now()) {
         if (previous.fingerprint !== fingerprint)
           return sendJson(res, 422, {
             error: 'idempotency_key_reused',
@@ -338,7 +339,7 @@ export class CxoneSimulator {
       idempotencyKey,
       payload: body,
       status: 'queued',
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.options.clock.now()).toISOString(),
       startTime: undefined,
       endTime: undefined,
       rowsExported: undefined,
@@ -352,7 +353,7 @@ export class CxoneSimulator {
         fingerprint,
         status: 201,
         body: answer,
-        expiresAt: Date.now() + this.options.idempotencyTtlMs,
+        expiresAt: this.options.clock.now() + this.options.idempotencyTtlMs,
       });
     this.lifecycle.start(execution, payload.export.maxRows);
     await this.options.onSubmission?.({ phase: 'created', ...submission });

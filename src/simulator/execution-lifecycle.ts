@@ -1,6 +1,7 @@
 // Runs simulated executions: queued -> running -> completed/failed after a time that grows with maxRows, then
 // POSTs the completion callback (CONTRACT.md §3), signed when a secret is set, and only to loopback addresses.
 
+import type { Clock } from '../clock.js';
 import { request } from 'node:http';
 import { isLoopbackHost } from '../contract/callback-url.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signCallback } from '../contract/callback-signature.js';
@@ -19,6 +20,7 @@ export class ExecutionLifecycle {
     private readonly settings: () => LifecycleSettings,
     private readonly callbackSecret: string | undefined,
     private readonly random: () => number,
+    private readonly clock: Clock,
   ) {}
 
   start(execution: SimulatedExecution, maxRows: number): void {
@@ -29,13 +31,13 @@ export class ExecutionLifecycle {
     this.after(duration * 0.1, () => {
       if (execution.status !== 'queued') return;
       execution.status = 'running';
-      execution.startTime = cxoneTime();
+      execution.startTime = cxoneTime(this.clock);
     });
     const end = () => {
       if (!this.endings.delete(execution.executionId)) return;
-      execution.startTime ??= cxoneTime();
+      execution.startTime ??= cxoneTime(this.clock);
       execution.status = fails ? 'failed' : 'completed';
-      execution.endTime = cxoneTime();
+      execution.endTime = cxoneTime(this.clock);
       execution.rowsExported = rows;
       this.track(this.deliverCallback(execution));
     };
@@ -118,7 +120,7 @@ export class ExecutionLifecycle {
       'Content-Length': Buffer.byteLength(body),
     };
     if (this.callbackSecret !== undefined) {
-      const timestamp = Math.floor(Date.now() / 1000);
+      const timestamp = Math.floor(this.clock.now() / 1000);
       headers[TIMESTAMP_HEADER] = String(timestamp);
       headers[SIGNATURE_HEADER] = signCallback(this.callbackSecret, timestamp, body);
     }
@@ -135,6 +137,6 @@ export class ExecutionLifecycle {
 }
 
 /** Now, as CXone writes times: RFC 3339 in UTC, to the whole second. */
-function cxoneTime(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+function cxoneTime(clock: Clock): string {
+  return new Date(Math.floor(clock.now())).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

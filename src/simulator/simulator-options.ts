@@ -1,5 +1,8 @@
 // What the simulator can be told: who may authenticate, which data actions exist, and which faults to inject.
 
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+
 export interface SimulatorCredentials {
   clientId: string;
   clientSecret: string;
@@ -64,6 +67,8 @@ export interface SimulatorOptions {
    * it to kill a client at an exact point of the exchange, as a crash or a lost network would.
    */
   onSubmission?: (submission: SubmissionEvent) => Promise<'drop' | undefined> | undefined;
+  /** Its time: token expiry, Retry-After, idempotency keys, execution times, callback signatures. */
+  clock: Clock;
 }
 
 export interface SubmissionEvent {
@@ -88,6 +93,7 @@ export function simulatorOptions(overrides: Partial<SimulatorOptions> = {}): Sim
     callbackSecret: undefined,
     seed: 1,
     idempotencyTtlMs: 24 * 60 * 60 * 1000,
+    clock: systemClock,
     tenantId: 'tenant-sim',
     ...overrides,
   };

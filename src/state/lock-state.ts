@@ -20,8 +20,8 @@ export interface LockWaitOptions extends LockOptions {
 
 /** Takes the lock for `operation`, waiting up to `options.timeoutMs`; throws StateLockedError naming the holder. */
 export async function lockState(locker: StateLocker, operation: string, options: LockWaitOptions): Promise<StateLock> {
-  const info = lockInfo(operation);
   const clock = options.clock ?? systemClock;
+  const info = lockInfo(operation, clock.now());
   const started = clock.now();
   for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
     const attempt = await locker.tryLock(info, options);
@@ -42,7 +42,7 @@ export async function lockState(locker: StateLocker, operation: string, options:
 }
 
 /** Who asks for the lock, and what for: shown to anyone who finds the state locked. */
-export function lockInfo(operation: string): LockInfo {
+export function lockInfo(operation: string, now: number): LockInfo {
   const host = hostname();
   return {
     id: randomUUID(),
@@ -50,7 +50,7 @@ export function lockInfo(operation: string): LockInfo {
     who: `${userName()}@${host}`,
     host,
     pid: process.pid,
-    created: new Date().toISOString(),
+    created: new Date(now).toISOString(),
     version: toolVersion(),
     ...optional('processStart', processStart(process.pid)),
   };

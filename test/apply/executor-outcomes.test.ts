@@ -2,6 +2,7 @@
 // loopback: what the state and the audit say after an export is submitted, refused, never sent, or left with an
 // unknown outcome, and that a failed state write stops every later submission.
 
+import { systemClock } from '../../src/clock.js';
 import { describe, expect, it } from 'vitest';
 import { applyPlan, SubmissionHooks } from '../../src/apply/apply-plan.js';
 import type { ApplyReporter, ExportResult } from '../../src/apply/apply-plan.js';
@@ -70,6 +71,7 @@ async function apply(
     concurrency: options.concurrency ?? 1,
     stopSignal: new AbortController().signal,
     abortSignal: abort.signal,
+    clock: systemClock,
   });
   await journal.drain();
   return { results: new Map(outcome.results.map((r) => [r.name, r])), failure: outcome.failure, store };

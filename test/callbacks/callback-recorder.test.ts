@@ -1,6 +1,8 @@
 // The callback recorder against the in-memory backend: what it records, what it refuses, what it only notes, how
 // it groups what arrives together, and how it fails and recovers when the state is locked.
 
+import type { Clock } from '../../src/clock.js';
+import { testClock } from '../support/test-clock.js';
 import { describe, expect, it } from 'vitest';
 import { CallbackRecorder } from '../../src/callbacks/callback-recorder.js';
 import type { RecordOutcome } from '../../src/callbacks/callback-recorder.js';
@@ -13,7 +15,7 @@ const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion
 const NOW = new Date('2026-11-27T10:05:00.000Z');
 
 /** A store holding `count` exports, each with a queued execution `exe-<i>`, and a recorder on it. */
-async function recorderOn(count: number, { now = () => NOW }: { now?: () => Date } = {}) {
+async function recorderOn(count: number, { clock = testClock(NOW.getTime()) }: { clock?: Clock } = {}) {
   const store = new MemoryStore();
   await seedState(store, queuedExports(count));
   const metrics = new ReceiverMetrics();
@@ -23,7 +25,7 @@ async function recorderOn(count: number, { now = () => NOW }: { now?: () => Date
     identity,
     metrics,
     lockTimeoutMs: 0,
-    now,
+    clock,
     onFailure: (error) => failures.push(error),
   });
   return { store, metrics, recorder, failures };
@@ -127,13 +129,15 @@ describe('the callback recorder', () => {
     await twoBatches(recorder);
     expect(recorder.writes).toBe(2);
     expect(taken()).toBe(1);
-    expect(await store.tryLock(lockInfo('apply'))).toMatchObject({ acquired: true });
+    expect(await store.tryLock(lockInfo('apply', Date.now()))).toMatchObject({ acquired: true });
   });
 
   it('lets the lock go between batches once it has held it for half a second, so apply gets its turn', async () => {
     let clock = NOW.getTime();
     // Every reading of the clock is 300 ms after the one before.
-    const { store, recorder } = await recorderOn(50, { now: () => new Date((clock += 300)) });
+    const { store, recorder } = await recorderOn(50, {
+      clock: { now: () => (clock += 300), sleep: () => Promise.resolve() },
+    });
     const taken = countLocks(store);
     await twoBatches(recorder);
     expect(recorder.writes).toBe(2);
@@ -142,7 +146,7 @@ describe('the callback recorder', () => {
 
   it('while another command holds the lock, answers with a failure it reports, then recovers by itself', async () => {
     const { store, recorder, failures, metrics } = await recorderOn(2);
-    const holder = lockInfo('apply');
+    const holder = lockInfo('apply', Date.now());
     await store.tryLock(holder);
     await expect(recorder.record(completed('exe-0'))).rejects.toThrow(/locked by apply/);
     expect(recorder.failure?.message).toMatch(/locked by apply/);

@@ -1,6 +1,7 @@
 // Refused requests cannot grow the audit log without bound: every one is counted in the metrics, and the audit
 // holds one line per reason per window plus a summary with the count. Counters equal what the log says.
 
+import { testClock } from '../support/test-clock.js';
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,8 +48,10 @@ const rejectedTotal = (text: string) =>
 describe('a flood of refused callbacks', () => {
   it('counts every refusal, and audits a bounded number of lines per reason and window', async () => {
     const { dir } = await repoWithQueuedExecutions(1);
-    let now = Date.parse('2026-11-28T10:00:00Z');
-    const { url, metrics, rejections } = await startReceiver(dir, { secrets: [SECRET] }, { now: () => now });
+    // Starts at the real time, so that signatures made now are within the allowed skew.
+    const started = Date.now();
+    const clock = testClock(started);
+    const { url, metrics, rejections } = await startReceiver(dir, { secrets: [SECRET] }, { clock });
     const auditPath = join(dir, '.cxone-exports', 'audit.jsonl');
 
     const unsigned = await flood(url, 1500, 16, {});
@@ -63,7 +66,7 @@ describe('a flood of refused callbacks', () => {
     ]);
 
     // The next window: its first refusal closes the last one with a summary line.
-    now += 61_000;
+    clock.advance(61_000);
     await flood(url, 100, 4, {});
     await rejections.close();
     const audit = await readAuditLog(auditPath);
@@ -73,7 +76,7 @@ describe('a flood of refused callbacks', () => {
     expect(audit.reduce((sum, e) => sum + (e.count ?? 1), 0)).toBe(2100);
     expect(audit.find((e) => e.reason === 'missing-credentials' && e.count === 1499)).toMatchObject({
       sources: ['127.0.0.1'],
-      until: '2026-11-28T10:01:00.000Z',
+      until: new Date(started + 60_000).toISOString(),
     });
 
     // A receiver started on this log counts exactly what the running one counted.

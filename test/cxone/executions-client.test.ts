@@ -1,6 +1,7 @@
 // The executions client against the real simulator: the exact payload, the retry policy of CONTRACT.md §6,
 // the circuit breaker, token renewal on 401, and no secret in any error or debug line.
 
+import { testClock } from '../support/test-clock.js';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for.js';
@@ -190,11 +191,11 @@ describe('circuit breaker', () => {
   it('opens after N consecutive 5xx, fails fast while open, and lets a probe through after the cool-down', async () => {
     const sim = await startSimulator({ faults: { serverErrors: { first: 1000 } } });
     // The breaker's clock is the test's: the cool-down passes when the test says so.
-    let now = Date.parse('2026-11-28T06:00:00Z');
+    const clock = testClock();
     const { executions } = simClient(
       sim,
       { apply: { maxAttempts: 10, circuitBreaker: { failureThreshold: 3, cooldownMs: 300 } } },
-      { now: () => now },
+      { clock },
     );
     const first = (await executions
       .submit(samplePayload(), { idempotencyKey: 'a' })
@@ -210,12 +211,12 @@ describe('circuit breaker', () => {
     expect(posts(sim)).toHaveLength(3);
 
     sim.setFaults({});
-    now += 299;
+    clock.advance(299);
     const stillOpen = (await executions
       .submit(samplePayload(), { idempotencyKey: 'c' })
       .catch((e: unknown) => e)) as ApiError;
     expect(stillOpen.code).toBe('circuit-open');
-    now += 1;
+    clock.advance(1);
     await executions.submit(samplePayload(), { idempotencyKey: 'c' });
     expect(posts(sim).map((r) => r.status)).toEqual([503, 503, 503, 201]);
   });

@@ -1,5 +1,7 @@
 // Tokens against the real simulator: every flow and encoding, caching, and one refresh for many callers.
 
+import { systemClock } from '../../src/clock.js';
+import { testClock } from '../support/test-clock.js';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/cxone/api-error.js';
 import { credentialsFromEnvironment } from '../../src/cxone/credentials.js';
@@ -26,6 +28,7 @@ describe('TokenManager against the simulator', () => {
       credentials: credentialsFromEnvironment(flow, simEnvironment(sim)),
       timeoutMs: 2000,
       retry,
+      clock: systemClock,
     });
     expect(await tokens.getToken()).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
     const [request] = sim.record().requests;
@@ -52,10 +55,10 @@ describe('TokenManager against the simulator', () => {
 
   it('renews an expired token once for 100 concurrent callers', async () => {
     const sim = await startSimulator({ tokenTtlSeconds: 3600 });
-    let now = Date.now();
-    const { executions, tokens } = simClient(sim, {}, { now: () => now });
+    const clock = testClock();
+    const { executions, tokens } = simClient(sim, {}, { clock });
     await executions.submit(samplePayload(), { idempotencyKey: 'first' });
-    now += 3600 * 1000; // past expiry (and its safety margin) on our clock
+    clock.advance(3600 * 1000); // past expiry (and its safety margin) on our clock
     await Promise.all(
       Array.from({ length: 100 }, (_, i) => executions.submit(samplePayload(), { idempotencyKey: `key-${i}` })),
     );
@@ -65,7 +68,7 @@ describe('TokenManager against the simulator', () => {
 
   it('renews before expiry, by the safety margin', async () => {
     const sim = await startSimulator({ tokenTtlSeconds: 120 });
-    let now = 0;
+    const clock = testClock(0);
     const config = simConfig(sim);
     const tokens = new TokenManager({
       authUrl: config.authUrl,
@@ -73,13 +76,13 @@ describe('TokenManager against the simulator', () => {
       credentials: credentialsFromEnvironment('client_credentials', simEnvironment(sim)),
       timeoutMs: 2000,
       retry,
-      now: () => now,
+      clock,
       marginMs: 60_000,
     });
     const first = await tokens.getToken();
-    now = 59_000;
+    clock.advance(59_000);
     expect(await tokens.getToken()).toBe(first);
-    now = 60_001;
+    clock.advance(1_001);
     expect(await tokens.getToken()).not.toBe(first);
   });
 
@@ -93,6 +96,7 @@ describe('TokenManager against the simulator', () => {
       credentials: credentialsFromEnvironment('client_credentials', env),
       timeoutMs: 2000,
       retry,
+      clock: systemClock,
     });
     const error = (await tokens.getToken().catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
@@ -113,6 +117,7 @@ describe('TokenManager against the simulator', () => {
       credentials: credentialsFromEnvironment('access_key', env),
       timeoutMs: 2000,
       retry,
+      clock: systemClock,
     });
     const error = (await tokens.getToken().catch((e: unknown) => e)) as ApiError;
     expect(error.message).toContain('400 invalid_grant');

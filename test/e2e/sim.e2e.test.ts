@@ -1,6 +1,7 @@
 // `cxone-exports sim` as a user runs it: it prints pasteable NAME=value lines, answers the contract with them,
 // and stops cleanly on Ctrl-C.
 
+import { systemClock } from '../../src/clock.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ describe('cxone-exports sim', () => {
       expect(env.CXONE_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
       for (const flow of ['client_credentials', 'access_key'] as const) {
-        const client = createCxoneClient(testConfig({ auth: { flow } }, env), { env });
+        const client = createCxoneClient(testConfig({ auth: { flow } }, env), { env, clock: systemClock });
         const payload = buildExecutionPayload({
           dataActionId: 'da-1',
           datasetId: 'ds-1',

@@ -257,7 +257,7 @@ describe('the pg backend, end to end', () => {
     const { dir, schema } = pgRepo({ a: 'da-1' });
     const holder = pgStore(database.url, schema);
     try {
-      expect((await holder.tryLock(lockInfo('apply'))).acquired).toBe(true);
+      expect((await holder.tryLock(lockInfo('apply', Date.now()))).acquired).toBe(true);
       await sql(database.url, `DELETE FROM ${schema}.locks`);
       const refused = await cli(sim, dir, database.env)(['apply', '--auto-approve']);
       expect(refused.code).toBe(1);

@@ -243,19 +243,19 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
 
   it('gives the lock to one holder at a time, and describes the holder to the others', async () => {
     const { store } = open();
-    const mine = lockInfo('apply');
+    const mine = lockInfo('apply', Date.now());
     expect(await store.tryLock(mine)).toEqual({ acquired: true, fence: expect.any(String) as string });
-    const theirs = await store.tryLock(lockInfo('serve'));
+    const theirs = await store.tryLock(lockInfo('serve', Date.now()));
     expect(theirs).toEqual({ acquired: false, holder: mine });
     await expect(lockState(store, 'refresh', { timeoutMs: 0 })).rejects.toBeInstanceOf(StateLockedError);
     // Another id's unlock does nothing; the holder's frees it.
     await store.unlock('not-mine');
-    expect((await store.tryLock(lockInfo('serve'))).acquired).toBe(false);
+    expect((await store.tryLock(lockInfo('serve', Date.now()))).acquired).toBe(false);
     await store.unlock(mine.id);
     const next = await lockState(store, 'refresh', { timeoutMs: 0 });
     await next.release();
     await next.release();
-    expect((await store.tryLock(lockInfo('serve'))).acquired).toBe(true);
+    expect((await store.tryLock(lockInfo('serve', Date.now()))).acquired).toBe(true);
   });
 
   it('fences a holder whose lock was taken from it: its commits are refused, with nothing written', async () => {
@@ -294,7 +294,7 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
 
   it('force-unlocks only the lock with the given id', async () => {
     const { store } = open();
-    const held = lockInfo('apply');
+    const held = lockInfo('apply', Date.now());
     await store.tryLock(held);
     await expect(store.forceUnlock('wrong-id')).rejects.toThrow(`lock wrong-id is not the one held`);
     expect(await store.forceUnlock(held.id)).toEqual(held);
@@ -303,7 +303,7 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
 
   it('waits for a held lock with growing pauses, on a clock the test drives, up to the timeout', async () => {
     const { store } = open();
-    await store.tryLock(lockInfo('apply'));
+    await store.tryLock(lockInfo('apply', Date.now()));
     let now = 0;
     const pauses: number[] = [];
     const waiting = lockState(store, 'refresh', {

@@ -1,5 +1,7 @@
 // An in-process callback receiver over a temporary state, and signed requests to it.
 
+import { systemClock } from '../../src/clock.js';
+import type { Clock } from '../../src/clock.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,9 +35,10 @@ export async function repoWithQueuedExecutions(count: number): Promise<{ dir: st
 export async function startReceiver(
   dir: string,
   auth: { secrets?: string[]; token?: string } = {},
-  options: { lockTimeoutMs?: number; now?: () => number } = {},
+  options: { lockTimeoutMs?: number; clock?: Clock } = {},
 ) {
   const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
+  const clock = options.clock ?? systemClock;
   const metrics = new ReceiverMetrics();
   const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
   const recorder = new CallbackRecorder({
@@ -43,12 +46,13 @@ export async function startReceiver(
     identity,
     metrics,
     lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
+    clock,
   });
   const rejections = new RejectionAudit({
     store,
     metrics,
-    event: (facts) => stampEvent(identity, new Date().toISOString(), facts),
-    ...(options.now === undefined ? {} : { now: options.now }),
+    event: (facts) => stampEvent(identity, new Date(clock.now()).toISOString(), facts),
+    clock,
   });
   const logs: string[] = [];
   const server = createCallbackServer({
@@ -58,6 +62,7 @@ export async function startReceiver(
     rejections,
     metrics,
     log: (line) => logs.push(line),
+    clock,
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,6 @@
 // Test wiring for the CXone client against the real simulator on loopback: no HTTP mocks of our own client.
 
+import { systemClock } from '../../src/clock.js';
 import { afterEach } from 'vitest';
 import type { ProjectConfig } from '../../src/config/project-config.js';
 import { buildExecutionPayload } from '../../src/contract/execution-payload.js';
@@ -59,6 +60,7 @@ export function simClient(
   const client = createCxoneClient(simConfig(sim, raw), {
     env: simEnvironment(sim),
     debug: (line) => debugLines.push(line),
+    clock: systemClock,
     ...options,
   });
   return { ...client, debugLines };

@@ -93,7 +93,12 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
       {
         store,
         connect: (hooks) =>
-          createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line), ...hooks }),
+          createCxoneClient(config, {
+            env: ctx.env,
+            clock: systemClock,
+            debug: (line) => ctx.logger.debug(line),
+            ...hooks,
+          }),
         onInterrupt,
         clock: systemClock,
       },

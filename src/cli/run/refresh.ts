@@ -23,7 +23,8 @@ export async function refresh(ctx: CommandContext, options: RefreshOptions): Pro
       },
       {
         store,
-        connect: () => createCxoneClient(config, { env: ctx.env, debug: (line) => ctx.logger.debug(line) }),
+        connect: () =>
+          createCxoneClient(config, { env: ctx.env, clock: systemClock, debug: (line) => ctx.logger.debug(line) }),
         clock: systemClock,
       },
       refreshView(ctx, { json: options.json === true }),
