@@ -6,12 +6,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InternalError } from './errors.js';
 
 function packageRootAbove(moduleUrl: string): string {
   let dir = dirname(fileURLToPath(moduleUrl));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}`);
+    if (parent === dir) throw new InternalError(`no package.json above ${fileURLToPath(moduleUrl)}`);
     dir = parent;
   }
   return dir;

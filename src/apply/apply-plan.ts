@@ -2,8 +2,9 @@
 // then POSTs, then records the result, so a crash at any point leaves a state that tells the truth. Exports on
 // one data action go strictly one at a time; different data actions run concurrently up to a limit.
 
-import type { Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
+import { InternalError } from '../errors.js';
+import type { Clock } from '../clock.js';
 import { stampEvent } from '../audit/audit-event.js';
 import type { AuditEvent, EventFacts, RunIdentity } from '../audit/audit-event.js';
 import { buildExecutionPayload } from '../contract/execution-payload.js';
@@ -230,7 +231,7 @@ export async function applyPlan(
 
   async function submitOne(change: PlannedChange, definition: ExportDefinition | undefined): Promise<ExportResult> {
     if (definition === undefined)
-      throw new Error(`the plan names export ${change.name}, which no loaded definition holds`);
+      throw new InternalError(`the plan names export ${change.name}, which no loaded definition holds`);
     const base = { name: change.name, action: change.action, dataActionId: change.dataActionId };
     if (deps.stopSignal.aborted) {
       deps.reporter.skipped(change, 'interrupted before it started; it stays planned');

@@ -1,10 +1,10 @@
 // The internet-facing receiver for CXone's completion callbacks: strict about what it reads (size, type,
 // authentication, schema), quick to cut off slow clients, and it answers 200 only once an event is durable.
 
-import type { Clock } from '../clock.js';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Clock } from '../clock.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import { checkCallbackAuth } from './callback-auth.js';

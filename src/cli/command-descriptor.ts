@@ -18,6 +18,8 @@ export interface CommandDescriptor<Options = Record<string, never>> {
   hidden?: boolean;
   /** Reads a state or calls CXone: with environments defined, refused before anything else unless --env names one. */
   needsEnvironment?: boolean;
+  /** Works on every environment at once with `--env all` (plan and validate, which only read). */
+  everyEnvironment?: boolean;
   arguments?: readonly ArgumentSpec[];
   options?: readonly Option[];
   /** `args` are the positional arguments, as commander parsed them (a variadic one is an array). */

@@ -48,12 +48,12 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
       // commander passes the positional arguments, then the options, then the command itself.
       const self = received.at(-1) as Command;
       const ctx = await context(self);
-      // `--env all` plans (or validates) every environment; nothing else may act on all of them at once.
+      // `--env all` only for a command that says it works on every environment; nothing else may act on all.
       const { EVERY_ENVIRONMENT, requireEnvironment } = await import('./require-environment.js');
       const everyEnvironment = ctx.environmentChoice === EVERY_ENVIRONMENT;
-      if (everyEnvironment && !['plan', 'validate'].includes(descriptor.path.join(' ')))
+      if (everyEnvironment && descriptor.everyEnvironment !== true)
         throw new UsageError(
-          `--env all is for plan and validate; ${descriptor.path.join(' ')} works in one environment`,
+          `--env all is for ${everyEnvironmentCommands(commands)}; ${descriptor.path.join(' ')} works in one environment`,
           {
             hint: 'Name the environment: cxone-exports --env sandbox …',
           },
@@ -77,4 +77,10 @@ async function context(command: Command): Promise<CommandContext> {
   }
   const { createCommandContext } = await import('./command-context.js');
   return createCommandContext(globals);
+}
+
+/** The commands that take `--env all`, as a user reads them: `plan and validate`. */
+function everyEnvironmentCommands(commands: readonly CommandDescriptor<unknown>[]): string {
+  const names = commands.filter((c) => c.everyEnvironment === true).map((c) => c.path.join(' '));
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
 }

@@ -2,8 +2,8 @@
 // runs under the retry policy and the host's circuit breaker, renews the token once on a 401, and lets the
 // caller gate every attempt (apply uses that to space requests to one data action).
 
-import type { Clock } from '../clock.js';
 import type { AxiosInstance } from 'axios';
+import type { Clock } from '../clock.js';
 import type { ExecutionPayload } from '../contract/execution-payload.js';
 import { ApiError, ApiErrorCode } from './api-error.js';
 import type { CircuitBreakers } from './circuit-breakers.js';

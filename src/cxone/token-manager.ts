@@ -2,8 +2,8 @@
 // request however many callers need a token at once. Its axios instance has no auth interceptor, so a renewal
 // can never recurse into itself.
 
-import type { Clock } from '../clock.js';
 import type { AxiosInstance } from 'axios';
+import type { Clock } from '../clock.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { registerSecret } from '../redaction.js';
 import { ApiError, ApiErrorCode } from './api-error.js';

@@ -1,11 +1,13 @@
 // JSON Pointers (RFC 6901), as ajv reports them in `instancePath`, and the dotted form users read.
 
+import { InternalError } from '../errors.js';
+
 export type JsonPath = readonly (string | number)[];
 
 /** `/spec/a~1b/0` -> ['spec', 'a/b', '0']. */
 export function parseJsonPointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`not a JSON Pointer: ${pointer}`);
+  if (!pointer.startsWith('/')) throw new InternalError(`not a JSON Pointer: ${pointer}`);
   return pointer
     .slice(1)
     .split('/')

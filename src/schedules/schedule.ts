@@ -3,6 +3,7 @@
 // daylight-saving rules, which cron-expression.ts's `fixedTime` states.
 
 import { Cron } from 'croner';
+import { InternalError } from '../errors.js';
 import { readCron } from './cron-expression.js';
 import type { CronExpression } from './cron-expression.js';
 import { formatOffset, instantsOf, offsetAt } from './zone-clock.js';
@@ -46,7 +47,8 @@ export function compileSchedule(schedule: Pick<ExportSchedule, 'cron' | 'timeZon
 
 export function readCronOrThrow(cron: string): CronExpression {
   const reading = readCron(cron);
-  if ('problem' in reading) throw new Error(`schedule ${JSON.stringify(cron)} is not valid: ${reading.problem}`);
+  if ('problem' in reading)
+    throw new InternalError(`schedule ${JSON.stringify(cron)} is not valid: ${reading.problem}`);
   return reading.expression;
 }
 

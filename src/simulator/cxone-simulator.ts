@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { InternalError } from '../errors.js';
 import { canonicalJson } from '../definitions/canonical-json.js';
 import { payloadProblems } from '../contract/execution-payload.js';
 import { ExecutionLifecycle } from './execution-lifecycle.js';
@@ -73,7 +74,8 @@ export class CxoneSimulator {
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
-    if (address === null || address === undefined) throw new Error('the simulator is not listening');
+    if (address === null || address === undefined)
+      throw new InternalError('the simulator is not listening: start() it first');
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return `http://${host}:${address.port}`;
   }

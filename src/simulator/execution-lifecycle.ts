@@ -1,8 +1,8 @@
 // Runs simulated executions: queued -> running -> completed/failed after a time that grows with maxRows, then
 // POSTs the completion callback (CONTRACT.md §3), signed when a secret is set, and only to loopback addresses.
 
-import type { Clock } from '../clock.js';
 import { request } from 'node:http';
+import type { Clock } from '../clock.js';
 import { isLoopbackHost } from '../contract/callback-url.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signCallback } from '../contract/callback-signature.js';
 import type { SimulatedExecution } from './sim-record.js';

@@ -1,6 +1,7 @@
 // How an execution's end (from a callback or a status poll) changes its state entry: the status, rows and
 // latency, checked for real rather than assumed, with anything odd named as an anomaly.
 
+import { InternalError } from '../errors.js';
 import type { EventFacts } from '../audit/audit-event.js';
 import { CXONE_STATUSES, FINISHED_STATUSES, IN_FLIGHT_STATUSES } from '../contract/execution-status.js';
 import type { ExecutionStatus, ExportState, LastExecution } from './state-model.js';
@@ -106,7 +107,7 @@ export function withLastExecution(entry: ExportState, last: LastExecution): Expo
 export function recordCompletion(entry: ExportState, report: CompletionReport, nowIso: string): CompletionOutcome {
   const last = entry.lastExecution;
   if (last === null || last.executionId !== report.executionId)
-    throw new Error(`execution ${report.executionId} is not the last execution of this export`);
+    throw new InternalError(`execution ${report.executionId} is not the last execution of this export`);
   const anomalies: string[] = [];
   const status = (CXONE_STATUSES.includes(report.status) ? report.status : 'failed') as ExecutionStatus;
   if (!CXONE_STATUSES.includes(report.status)) anomalies.push(`unknown-status:${report.status}`);

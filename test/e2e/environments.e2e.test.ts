@@ -425,7 +425,7 @@ environments:
     expect(markdown).toContain('#### production');
     const refused = await runCliAsync(['--env', 'all', 'apply', '--auto-approve'], { cwd: dir });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('--env all is for plan and validate; apply works in one environment');
+    expect(refused.stderr).toContain('--env all is for validate and plan; apply works in one environment');
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
   });
 

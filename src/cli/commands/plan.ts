@@ -16,6 +16,7 @@ export interface PlanCommandOptions {
 
 export const planCommand: CommandDescriptor<PlanCommandOptions> = {
   path: ['plan'],
+  everyEnvironment: true,
   needsEnvironment: true,
   description: 'show what apply would submit, compared with the state; needs no credentials or network',
   options: [

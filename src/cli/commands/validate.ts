@@ -12,6 +12,7 @@ export interface ValidateOptions {
 
 export const validateCommand: CommandDescriptor<ValidateOptions> = {
   path: ['validate'],
+  everyEnvironment: true,
   description: 'check export definitions against the schema and the CXone contract; needs no credentials',
   arguments: [
     { name: '[paths...]', description: 'files or directories to check (default: exportsDir from the config)' },

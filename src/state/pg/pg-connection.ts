@@ -124,11 +124,6 @@ export function describePgError(error: unknown, where: string, statementTimeoutM
   return error;
 }
 
-/** True for a failure that says the database is out of reach (as opposed to a refusal or a bug). */
-export function isUnreachable(error: unknown): boolean {
-  return error instanceof ExternalError && error.message.startsWith('cannot reach PostgreSQL');
-}
-
 /** A percent-decoded text, or the text as it is where it does not decode (`%zz`). */
 function safeDecode(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
