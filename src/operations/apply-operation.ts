@@ -17,8 +17,6 @@ import type { ExecutionsClientOptions } from '../cxone/executions-client.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import { CliError, ExitError, ExternalError, UsageError } from '../errors.js';
 import { describeSystemError } from '../files/system-error.js';
-import { planChanges } from '../plan/plan-changes.js';
-import type { Promotion } from '../plan/plan-changes.js';
 import { recordsLocally, SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
 import type { Plan, PlannedChange } from '../plan/plan-model.js';
 import { planDifference } from '../plan/plan-difference.js';
@@ -27,6 +25,8 @@ import type { SavedPlan } from '../plan/saved-plan.js';
 import type { StateSnapshot, StateStore } from '../state/state-store.js';
 import type { InterruptSignal, OnInterrupt } from './interrupts.js';
 import { openAuditLog, readForWriting, takeLock } from './state-access.js';
+import { planAt, readPromotion } from './plan-operation.js';
+import type { PlanSelection, PromotionSource } from './plan-operation.js';
 import { checkTenant } from './tenant-guard.js';
 import type { TenantExpectation } from './tenant-guard.js';
 import type { StateAccessView } from './state-access.js';
@@ -58,8 +58,8 @@ export interface ApplyRequest {
   identity: RunIdentity;
   /** The tenant the environment's credentials must belong to (the tenant guard). */
   tenant?: TenantExpectation;
-  /** The promotion gate, when the environment is promoted from another. */
-  promotion?: Promotion;
+  /** --ignore-promotion: apply past the promotion gate, and say so in the audit. */
+  ignorePromotion: boolean;
 }
 
 /** The progress display: one task per export, and the polling that follows. */
@@ -98,6 +98,8 @@ export interface ApplyEnvironment {
   connect(hooks: Pick<ExecutionsClientOptions, 'beforeAttempt' | 'onRetry'>): CxoneClient;
   onInterrupt: OnInterrupt;
   clock: Clock;
+  /** The environment this one is promoted from, when it is. */
+  promotionSource?: PromotionSource;
 }
 
 /** How the run ended, for the exit code. Errors (a stale plan, a failed write) are thrown instead. */
@@ -110,13 +112,9 @@ export interface ApplyEnd {
 
 export async function runApply(request: ApplyRequest, env: ApplyEnvironment, view: ApplyView): Promise<ApplyEnd> {
   const { store } = env;
-  const planFor = (snapshot: StateSnapshot, selection = { targets: request.targets, replace: request.replace }): Plan =>
-    planChanges(request.definitions, snapshot.state, {
-      createdAt: new Date(env.clock.now()).toISOString(),
-      targets: [...selection.targets],
-      replace: [...selection.replace],
-      ...(request.promotion === undefined ? {} : { promotion: request.promotion }),
-    });
+  const promotion = await readPromotion(env.promotionSource, request.ignorePromotion);
+  const planFor = (snapshot: StateSnapshot, selection: PlanSelection = request): Plan =>
+    planAt(request.definitions, snapshot.state, selection, env.clock, promotion);
 
   let reviewed: Plan | undefined;
   if (request.approve !== undefined) {

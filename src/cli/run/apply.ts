@@ -9,7 +9,6 @@ import { ExitError, UsageError } from '../../errors.js';
 import { createCxoneClient } from '../../cxone/create-client.js';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
 import { runApply } from '../../operations/apply-operation.js';
-import type { Promotion } from '../../plan/plan-changes.js';
 import type { ApplyRequest } from '../../operations/apply-operation.js';
 import { checkBinding, parseSavedPlan } from '../../plan/saved-plan.js';
 import type { SavedPlan } from '../../plan/saved-plan.js';
@@ -20,7 +19,7 @@ import type { ApplyOptions } from '../commands/apply.js';
 import { lockTimeoutMs, parseDuration } from '../durations.js';
 import { exitCodeFor, onInterrupt } from '../interrupts.js';
 import { loopbackCallbacks } from '../loopback-callbacks.js';
-import { promotionFor } from '../promotion.js';
+import { withPromotionSource } from '../promotion-source.js';
 import { tenantExpectation } from '../tenant-expectation.js';
 import { applyView } from '../views/apply-view.js';
 import { whereItApplies } from '../where-it-applies.js';
@@ -85,24 +84,27 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     // One identity for every line this run writes (outside GitHub, its runId is made up once).
     identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
     ...tenantExpectation(config),
-    ...promotionOf(await promotionFor(ctx, config, options.ignorePromotion === true)),
+    ignorePromotion: options.ignorePromotion === true,
   };
-  const end = await withStateStore(ctx, (store) =>
-    runApply(
-      request,
-      {
-        store,
-        connect: (hooks) =>
-          createCxoneClient(config, {
-            env: ctx.env,
-            clock: systemClock,
-            debug: (line) => ctx.logger.debug(line),
-            ...hooks,
-          }),
-        onInterrupt,
-        clock: systemClock,
-      },
-      viewFor(store.location),
+  const end = await withPromotionSource(ctx, config, (promotionSource) =>
+    withStateStore(ctx, (store) =>
+      runApply(
+        request,
+        {
+          store,
+          ...(promotionSource === undefined ? {} : { promotionSource }),
+          connect: (hooks) =>
+            createCxoneClient(config, {
+              env: ctx.env,
+              clock: systemClock,
+              debug: (line) => ctx.logger.debug(line),
+              ...hooks,
+            }),
+          onInterrupt,
+          clock: systemClock,
+        },
+        viewFor(store.location),
+      ),
     ),
   );
   if (end.interrupted !== undefined) throw new ExitError(exitCodeFor(end.interrupted));
@@ -116,10 +118,6 @@ async function readSavedPlan(ctx: CommandContext, file: string): Promise<{ plan:
     });
   });
   return { plan: parseSavedPlan(text, file), file };
-}
-
-function promotionOf(promotion: Promotion | undefined): { promotion?: Promotion } {
-  return promotion === undefined ? {} : { promotion };
 }
 
 /** Saving a plan and applying it, for this environment, with a file name init's .gitignore covers. */

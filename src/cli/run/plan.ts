@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { writeFileDurably } from '../../files/durable-write.js';
 import { ExitError, UsageError } from '../../errors.js';
 import { loadValidDefinitions } from '../../definitions/load-definitions.js';
-import { planChanges } from '../../plan/plan-changes.js';
+import { runPlan } from '../../operations/plan-operation.js';
+import { systemClock } from '../../clock.js';
 import { hasChanges } from '../../plan/plan-model.js';
 import type { Plan } from '../../plan/plan-model.js';
 import type { ProjectConfig } from '../../config/project-config.js';
@@ -17,7 +18,7 @@ import type { PlanCommandOptions } from '../commands/plan.js';
 import { loopbackCallbacks, loopbackCallbackWarning } from '../loopback-callbacks.js';
 import { planView } from '../views/plan-view.js';
 import type { PlanView } from '../views/plan-view.js';
-import { promotionFor } from '../promotion.js';
+import { withPromotionSource } from '../promotion-source.js';
 import { EVERY_ENVIRONMENT } from '../require-environment.js';
 import { whereItApplies } from '../where-it-applies.js';
 import { withStateStoreOf } from '../with-state-store.js';
@@ -82,22 +83,27 @@ async function planOne(
   const definitions = await loadValidDefinitions(config, ctx.cwd);
   const loopback = loopbackCallbacks(definitions.definitions, config);
   if (loopback !== undefined) ctx.logger.warn(loopbackCallbackWarning(loopback));
-  const { snapshot, location } = await withStateStoreOf(ctx, config, async (store) => ({
-    snapshot: await store.read(),
-    location: store.location,
-  }));
-  const promotion = await promotionFor(ctx, config, options.ignorePromotion === true);
-  const plan = planChanges(definitions.definitions, snapshot.state, {
-    createdAt: new Date().toISOString(),
-    ...(options.at === undefined ? {} : { at: parseInstant(options.at, '--at') }),
+  const request = {
+    definitions: definitions.definitions,
     targets: options.target,
     replace: options.replace,
-    ...(promotion === undefined ? {} : { promotion }),
-  });
+    ...(options.at === undefined ? {} : { at: parseInstant(options.at, '--at') }),
+    ignorePromotion: options.ignorePromotion === true,
+  };
+  const { result, location } = await withPromotionSource(ctx, config, (promotionSource) =>
+    withStateStoreOf(ctx, config, async (store) => ({
+      result: await runPlan(request, {
+        store,
+        clock: systemClock,
+        ...(promotionSource === undefined ? {} : { promotionSource }),
+      }),
+      location: store.location,
+    })),
+  );
   return {
-    plan,
+    plan: result.plan,
     where: whereItApplies(config, location),
-    stateExisted: snapshot.exists,
+    stateExisted: result.stateExisted,
     definitions: definitions.definitions,
   };
 }
