@@ -76,9 +76,9 @@ describe('the apply operation, on the memory backend and the simulator', () => {
     const approve = async () => {
       await seedState(store.handle(), { a: appliedEntry(a) });
     };
-    const refused = await runApply(requestFor([a, x], { approve }), environment(sim, store).env, view).catch(
-      (error: unknown) => error as Error,
-    );
+    const refused = (await runApply(requestFor([a, x], { approve }), environment(sim, store).env, view).catch(
+      (error: unknown) => error,
+    )) as Error;
     expect(refused.message).toMatch(
       /the state moved on \(serial 1 → 2\) and the plan changed: .*while the plan was being reviewed/,
     );
@@ -137,9 +137,9 @@ describe('the apply operation, on the memory backend and the simulator', () => {
     }
     const store = new FullDiskStore();
     const view = recordingApplyView();
-    const failed = await runApply(requestFor([definition('a')]), environment(sim, store).env, view).catch(
-      (error: unknown) => error as Error,
-    );
+    const failed = (await runApply(requestFor([definition('a')]), environment(sim, store).env, view).catch(
+      (error: unknown) => error,
+    )) as Error;
     expect(failed.message).toContain('the run could not record its progress: cannot write /state/state.json');
     expect(sim.record().executions).toHaveLength(0);
     expect((await store.read()).exists).toBe(false);

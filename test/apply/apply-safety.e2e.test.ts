@@ -5,9 +5,10 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../support/wait-for.js';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
 import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
+import { holdSubmissions } from '../support/held-submissions.js';
+import { stderrSays } from '../support/run-cli.js';
 import { startSimulator } from '../support/simulator.js';
 
 /**
@@ -76,19 +77,25 @@ describe('apply crash safety', () => {
 
 describe('apply concurrency and interruption', () => {
   it('a second apply fails with the lock holder, or waits for it with --lock-timeout', async () => {
-    const sim = await startSimulator({ faults: { latencyMs: 400 } });
+    // The first apply's submissions are held at CXone, with its lock, until the others have met that lock.
+    const held = holdSubmissions();
+    const sim = await startSimulator({ onSubmission: held.onSubmission });
     const dir = applyRepo({ exports: { a: 'da-1', b: 'da-1', c: 'da-1' } });
     const run = cli(sim, dir);
     const first = run(['apply', '--auto-approve']);
-    // The first holds the lock while its slow submissions run.
-    await waitFor(() => sim.record().requests.some((r) => r.path.includes('/executions')), 'the first submission');
+    await held.firstArrived;
     const refused = await run(['apply', '--auto-approve']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/the state is locked by apply \(lock [0-9a-f-]+, .*pid \d+/);
-    const waited = await run(['apply', '--auto-approve', '--lock-timeout', '30s']);
+    let spawned: (child: ChildProcess) => void = () => undefined;
+    const waiter = new Promise<ChildProcess>((resolve) => (spawned = resolve));
+    const waited = run(['apply', '--auto-approve', '--lock-timeout', '30s'], { onSpawn: (child) => spawned(child) });
+    await stderrSays(await waiter, 'Waiting up to 30s for the state lock held by apply (lock ');
+    held.release();
     expect((await first).code).toBe(0);
-    expect(waited.code).toBe(0);
-    expect(waited.stdout).toContain('No changes.');
+    const second = await waited;
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('No changes.');
     expect(sim.record().executions).toHaveLength(3);
     expect(schemaCheck('state')(await readState(dir))).toEqual([]);
   });

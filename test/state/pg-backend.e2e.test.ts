@@ -14,6 +14,7 @@ import { repoWithBundledExports } from '../support/fixtures.js';
 import { freshSchema, pgStore, sql, testDatabase, withLockedTables } from '../support/postgres.js';
 import { lockInfo } from '../../src/state/lock-state.js';
 import { PG_SCHEMA_VERSION } from '../../src/state/pg/pg-schema.js';
+import { holdSubmissions } from '../support/held-submissions.js';
 import { stderrSays } from '../support/run-cli.js';
 import { startSimulator } from '../support/simulator.js';
 import { waitForAsync } from '../support/wait-for.js';
@@ -60,23 +61,12 @@ describe('the pg backend, end to end', () => {
 
   it('lets one apply hold the lock: a second fails naming the holder, or waits for it', async () => {
     // The first apply's submissions are held at CXone, with its lock, until the others have met that lock.
-    let arrived: () => void = () => undefined;
-    const firstArrived = new Promise<void>((resolve) => (arrived = resolve));
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const sim = await startSimulator({
-      onSubmission: async ({ phase }) => {
-        if (phase === 'received') {
-          arrived();
-          await released;
-        }
-        return undefined;
-      },
-    });
+    const held = holdSubmissions();
+    const sim = await startSimulator({ onSubmission: held.onSubmission });
     const { dir } = pgRepo({ a: 'da-1', b: 'da-1', c: 'da-1' });
     const run = cli(sim, dir, database.env);
     const first = run(['apply', '--auto-approve']);
-    await firstArrived;
+    await held.firstArrived;
     const refused = await run(['apply', '--auto-approve']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/the state is locked by apply \(lock [0-9a-f-]+, .*pid \d+/);
@@ -84,7 +74,7 @@ describe('the pg backend, end to end', () => {
     const waiter = new Promise<ChildProcess>((resolve) => (spawned = resolve));
     const waited = run(['apply', '--auto-approve', '--lock-timeout', '60s'], { onSpawn: (child) => spawned(child) });
     await stderrSays(await waiter, 'Waiting up to 1m for the state lock held by apply (lock ');
-    release();
+    held.release();
     expect((await first).code).toBe(0);
     const second = await waited;
     expect(second.code, second.stderr).toBe(0);
