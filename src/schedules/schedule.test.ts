@@ -266,6 +266,13 @@ const DST_CASES: { zone: string; cron: string; shape: string; from: string; runs
   },
   {
     zone: 'Australia/Lord_Howe',
+    cron: '0-40/20 2 * * *',
+    shape: 'step without *',
+    from: '2026-10-03 12:00 +10:30',
+    runs: ['2026-10-04 02:30 +11:00', '2026-10-04 02:40 +11:00', '2026-10-05 02:00 +11:00'],
+  },
+  {
+    zone: 'Australia/Lord_Howe',
     cron: '*/20 2 * * *',
     shape: '*-led step',
     from: '2026-10-03 12:00 +10:30',
