@@ -8,25 +8,8 @@ import { simConfig, simEnvironment, startSimulator } from '../../test/support/si
 import { testClock } from '../../test/support/test-clock.js';
 import type { CxoneSimulator } from '../simulator/cxone-simulator.js';
 import { runApply } from './apply-operation.js';
-import type { ApplyEnvironment, ApplyRequest } from './apply-operation.js';
-
-const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
-
-function requestFor(definitions: ApplyRequest['definitions'], more: Partial<ApplyRequest> = {}): ApplyRequest {
-  return {
-    definitions,
-    targets: [],
-    replace: [],
-    concurrency: 1,
-    spacingMs: 0,
-    maxRequestsPerSecond: undefined,
-    lockTimeoutMs: 0,
-    lostAfterMs: 86_400_000,
-    identity,
-    ignorePromotion: false,
-    ...more,
-  };
-}
+import type { ApplyEnvironment } from './apply-operation.js';
+import { applyRequest as requestFor } from '../../test/support/apply-request.js';
 
 /** The operation's environment: the memory store, the simulator's client, and interrupts the test sends. */
 function environment(sim: CxoneSimulator, store: MemoryStore, more: Partial<ApplyEnvironment> = {}) {

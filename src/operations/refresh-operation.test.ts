@@ -6,11 +6,10 @@ import { recordingApplyView } from '../../test/support/recording-views.js';
 import { simConfig, simEnvironment, startSimulator } from '../../test/support/simulator.js';
 import { testClock } from '../../test/support/test-clock.js';
 import type { CxoneSimulator } from '../simulator/cxone-simulator.js';
+import { applyRequest, testIdentity } from '../../test/support/apply-request.js';
 import { runApply } from './apply-operation.js';
 import { runRefresh } from './refresh-operation.js';
 import type { RefreshView } from './refresh-operation.js';
-
-const identity = { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' };
 
 function recordingRefreshView(): RefreshView & { said: string[] } {
   const said: string[] = [];
@@ -37,18 +36,7 @@ describe('the refresh operation, on the memory backend and the simulator', () =>
     const store = new MemoryStore();
     const clock = testClock(Date.now());
     await runApply(
-      {
-        definitions: [definition('a'), definition('b')],
-        targets: [],
-        replace: [],
-        concurrency: 1,
-        spacingMs: 0,
-        maxRequestsPerSecond: undefined,
-        lockTimeoutMs: 0,
-        lostAfterMs: 86_400_000,
-        identity,
-        ignorePromotion: false,
-      },
+      applyRequest([definition('a'), definition('b')]),
       {
         store,
         connect: (hooks) => createCxoneClient(simConfig(sim), { env: simEnvironment(sim), clock, ...hooks }),
@@ -61,7 +49,7 @@ describe('the refresh operation, on the memory backend and the simulator', () =>
     // CXone finishes `a`; `b` runs on.
     expect(sim.finishExecution((await executionOf('a')).executionId!)).toBe(true);
 
-    const request = { lockTimeoutMs: 0, lostAfterMs: 86_400_000, identity };
+    const request = { lockTimeoutMs: 0, lostAfterMs: 86_400_000, identity: testIdentity };
     const env = { store, connect: () => clientOf(sim), clock };
     const first = recordingRefreshView();
     await runRefresh(request, env, first);
