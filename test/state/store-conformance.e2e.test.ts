@@ -13,7 +13,14 @@ import { MemoryStore } from '../../src/state/memory-store.js';
 import { UsageError } from '../../src/errors.js';
 import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';
 import type { ExportState, State } from '../../src/state/state-model.js';
-import { closeStore, commitsConcurrently, repairsAuditLog } from '../../src/state/state-store.js';
+import {
+  closeStore,
+  commitsConcurrently,
+  compactsState,
+  importsState,
+  repairsAuditLog,
+  setsUp,
+} from '../../src/state/state-store.js';
 import type { OwnerOptions, StateStore } from '../../src/state/state-store.js';
 import { StateLockLostError, StateOwnerError } from '../../src/state/state-errors.js';
 import type { StateOwner } from '../../src/state/state-owner.js';
@@ -410,5 +417,58 @@ describe.each(BACKENDS.filter(([, open]) => open().damage !== undefined))('the %
     expect(await damage!.raw()).toBe(before);
     if (repairsAuditLog(after)) await after.openAuditLog();
     expect(await exportsOfEvents(after)).toEqual([]);
+  });
+});
+
+/** The backends that have an optional capability, by name, for the tests of that capability. */
+function having(capability: (store: StateStore) => boolean): [string, () => Backend][] {
+  return BACKENDS.filter(([, open]) => capability(open().store));
+}
+
+describe.each(having(compactsState))('the %s backend, compacting', (_name, open) => {
+  it('folds its log into the snapshot: the same state from every handle, and commits go on from it', async () => {
+    const { store, reopen } = open();
+    if (!compactsState(store)) throw new Error('filtered on compactsState');
+    const first = await seed(store, { a: appliedEntry(definition('a')) });
+    const serial = await store.commit(
+      { lineage: first.lineage, set: { b: appliedEntry(definition('b')) }, remove: ['a'], events: [] },
+      first.serial,
+    );
+    const before = (await reopen().read()).state;
+    await store.compact();
+    expect((await reopen().read()).state).toEqual(before);
+    expect(before.serial).toBe(serial);
+    const next = await reopen().commit({ lineage: first.lineage, set: {}, remove: ['b'], events: [] }, serial);
+    expect(next).toBe(serial + 1);
+    expect(Object.keys((await store.read()).state.exports)).toEqual([]);
+  });
+});
+
+describe.each(having(importsState))('the %s backend, importing', (_name, open) => {
+  it('takes a whole state with its lineage, serial and events once, and refuses one it does not hold', async () => {
+    const { store, reopen } = open();
+    if (!importsState(store)) throw new Error('filtered on importsState');
+    const a = appliedEntry(definition('a'));
+    const moved: State = { version: 1, lineage: 'lineage-moved', serial: 7, exports: { a } };
+    async function* events() {
+      yield await Promise.resolve([forget('x'), forget('y')]);
+    }
+    expect(await store.importState(moved, events())).toBe('imported');
+    expect((await reopen().read()).state).toMatchObject({ lineage: 'lineage-moved', serial: 7, exports: { a } });
+    expect(await exportsOfEvents(reopen())).toEqual(['x', 'y']);
+    // The same state again is already there; another one is refused, with the stored state left as it was.
+    expect(await store.importState(moved, events())).toBe('already');
+    await expect(store.importState({ ...moved, lineage: 'another' }, events())).rejects.toThrow();
+    expect((await reopen().read()).state.lineage).toBe('lineage-moved');
+  });
+});
+
+describe.each(having(setsUp))('the %s backend, setting up', (_name, open) => {
+  it('creates its storage once, and says so only the first time', async () => {
+    const { store } = open();
+    if (!setsUp(store)) throw new Error('filtered on setsUp');
+    expect(await store.setUp()).toEqual({ created: true });
+    expect(await store.setUp()).toEqual({ created: false });
+    expect((await store.read()).exists).toBe(false);
   });
 });

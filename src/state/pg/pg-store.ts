@@ -406,7 +406,10 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
   }
 
   async setUp(): Promise<{ created: boolean }> {
-    return { created: await this.schemaReady() };
+    // Created now: by this call, not by an earlier use of this handle.
+    const earlier = this.ready !== undefined;
+    const created = await this.schemaReady();
+    return { created: created && !earlier };
   }
 
   /** One transaction: the state row, every entry at the state's serial, and the events in their order. */
