@@ -30,6 +30,7 @@ export class CircuitBreakers {
   /** Runs `call` under the breaker of `host`; while it is open, throws an ApiError that says when it closes. */
   async execute<T>(host: string, call: () => Promise<T>): Promise<T> {
     const breaker = this.breakerFor(host);
+    const probe = breaker.openedAt !== undefined;
     if (breaker.openedAt !== undefined) {
       const closesAt = breaker.openedAt + this.settings.cooldownMs;
       if (this.clock.now() < closesAt || breaker.probing) throw this.openError(host, closesAt);
@@ -53,7 +54,8 @@ export class CircuitBreakers {
       }
       throw error;
     } finally {
-      breaker.probing = false;
+      // Only the probe ends the probing: a call from before the breaker opened may return while it is out.
+      if (probe) breaker.probing = false;
     }
   }
 

@@ -72,8 +72,13 @@ function measure(schedule: Pick<ExportSchedule, 'cron' | 'timeZone'>): ShortestG
   const calendar = calendarGap(expression);
   if (calendar === undefined || schedule.timeZone === 'UTC') return calendar;
   let shortest = calendar;
+  const wall: WallSchedule = {
+    fixedTime: expression.fixedTime,
+    runsOn: dayMatcher(expression),
+    times: timesOfDay(expression),
+  };
   for (const change of offsetChanges(schedule.timeZone, ZONE_CHANGES_FROM, ZONE_CHANGES_TO)) {
-    const gap = gapAcrossChange(expression, schedule, change);
+    const gap = gapAcrossChange(wall, schedule, change);
     if (gap !== undefined && gap.ms < shortest.ms) shortest = gap;
   }
   return shortest;
@@ -192,7 +197,7 @@ function daysInMonth(year: number, month: number): number {
  * pass; any other job runs at each real occurrence.
  */
 function gapAcrossChange(
-  expression: CronExpression,
+  expression: WallSchedule,
   schedule: Pick<ExportSchedule, 'cron' | 'timeZone'>,
   change: OffsetChange,
 ): ShortestGap | undefined {
@@ -231,10 +236,15 @@ function gapAcrossChange(
   return best;
 }
 
-/** The wall-clock times the expression runs at in [from, to), ascending. */
-function wallTimes(expression: CronExpression, from: number, to: number): number[] {
-  const runsOn = dayMatcher(expression);
-  const times = timesOfDay(expression);
+/** What the walk near clock changes reads of an expression, worked out once per schedule. */
+interface WallSchedule {
+  fixedTime: boolean;
+  runsOn: DayMatcher;
+  times: readonly number[];
+}
+
+/** The wall-clock times the schedule runs at in [from, to), ascending. */
+function wallTimes({ runsOn, times }: WallSchedule, from: number, to: number): number[] {
   const found: number[] = [];
   for (let day = Math.floor(from / DAY) * DAY; day < to; day += DAY) {
     const date = new Date(day);
