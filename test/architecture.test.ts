@@ -41,16 +41,64 @@ function sourceFiles(dir: string): string[] {
 
 const files = sourceFiles(SRC);
 
+/** What each module imports, type-only and dynamic imports included, as paths of .ts files. */
+function importsOf(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'|import\('(\.[^']+)'\)/g)].map((match) =>
+    normalize(join(dirname(file), (match[1] ?? match[2]!).replace(/\.js$/, '.ts'))),
+  );
+}
+
+/** The groups of modules that import one another in a circle (Tarjan's strongly connected components). */
+function importCycles(): string[][] {
+  const graph = new Map(files.map((file) => [file, importsOf(file)]));
+  const order = new Map<string, number>();
+  const lowest = new Map<string, number>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  const visit = (file: string): void => {
+    order.set(file, order.size);
+    lowest.set(file, order.get(file)!);
+    stack.push(file);
+    for (const target of graph.get(file) ?? []) {
+      if (!graph.has(target)) continue;
+      if (!order.has(target)) {
+        visit(target);
+        lowest.set(file, Math.min(lowest.get(file)!, lowest.get(target)!));
+      } else if (stack.includes(target)) lowest.set(file, Math.min(lowest.get(file)!, order.get(target)!));
+    }
+    if (lowest.get(file) !== order.get(file)) return;
+    const group = stack.splice(stack.indexOf(file));
+    if (group.length > 1) cycles.push(group.map((member) => relative(SRC, member)));
+  };
+  for (const file of files) if (!order.has(file)) visit(file);
+  return cycles;
+}
+
 describe('the architecture', () => {
   it('has every import point to its own layer or one below', () => {
     const upward: string[] = [];
     for (const file of files) {
-      for (const match of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'|import\('(\.[^']+)'\)/g)) {
-        const target = normalize(join(dirname(file), (match[1] ?? match[2]!).replace(/\.js$/, '.ts')));
+      for (const target of importsOf(file))
         if (layerOf(target) < layerOf(file)) upward.push(`${relative(SRC, file)} imports ${relative(SRC, target)}`);
-      }
     }
     expect(upward).toEqual([]);
+  });
+
+  it('has no import cycles, type-only and dynamic imports included', () => {
+    // A command's descriptor imports its run (lazily) and the run's options type; the run never imports back.
+    expect(importCycles()).toEqual([]);
+  });
+
+  it('keeps each command in one folder: its descriptor, its run and its view', () => {
+    const commands = join(SRC, 'cli', 'commands');
+    const folders = readdirSync(commands, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+    const incomplete = folders
+      .filter(
+        (folder) => !['descriptor.ts', 'run.ts'].every((name) => files.includes(join(commands, folder.name, name))),
+      )
+      .map((folder) => folder.name);
+    expect(folders.length).toBeGreaterThan(10);
+    expect(incomplete).toEqual([]);
   });
 
   it('prints and reads the environment only in the CLI and the demo entry', () => {

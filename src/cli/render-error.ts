@@ -7,7 +7,7 @@ import { describeSystemError } from '../files/system-error.js';
 import { redactSecrets } from '../redaction.js';
 import { toolVersion } from '../version.js';
 import { colorLevel, createColors } from './color.js';
-import { renderHumanDiagnostics } from './render-diagnostics.js';
+import { renderHumanDiagnostics } from './views/render-diagnostics.js';
 
 /** The message for the user; every path passes through the redactor, the last guard for secrets. */
 export function renderError(error: unknown, colorFlag = true): string {

@@ -7,9 +7,6 @@ export class StateUnreadableError extends UsageError {}
 
 export class StateConflictError extends UsageError {}
 
-/** The state belongs to another environment (or tenant) than the command's. */
-export class StateOwnerError extends UsageError {}
-
 export class StateLockedError extends UsageError {
   constructor(
     readonly holder: LockInfo | undefined,

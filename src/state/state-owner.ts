@@ -1,7 +1,10 @@
 // Whose a state is: the environment (and tenant) it was first written for. A state refuses any other, so no
 // environment ever plans or applies over another's record, whatever the backend, the config or a copied file.
 
-import { StateOwnerError } from './state-errors.js';
+import { UsageError } from '../errors.js';
+
+/** The state belongs to another environment (or tenant) than the command's. */
+export class StateOwnerError extends UsageError {}
 
 /** What a state records of whose it is; a state written before states recorded it holds neither field. */
 export interface StateOwner {

@@ -18,7 +18,7 @@ export async function benchPlan({ cli, dist, runs }) {
     const { parseConfig } = await import(`${dist}/config/parse-config.js`);
     const { LocalFileStore } = await import(`${dist}/state/local-file-store.js`);
     const { planChanges } = await import(`${dist}/plan/plan-changes.js`);
-    const { renderMarkdownPlan, MARKDOWN_CAP } = await import(`${dist}/cli/render-plan-markdown.js`);
+    const { renderMarkdownPlan, MARKDOWN_CAP } = await import(`${dist}/cli/views/render-plan-markdown.js`);
     const config = parseConfig(
       {
         configFile: null,

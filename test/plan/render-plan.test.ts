@@ -2,8 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { createColors } from '../../src/cli/color.js';
-import { MARKDOWN_CAP, PLAN_COMMENT_MARKER, renderMarkdownPlan } from '../../src/cli/render-plan-markdown.js';
-import { renderHumanPlan } from '../../src/cli/render-plan-human.js';
+import { MARKDOWN_CAP, PLAN_COMMENT_MARKER, renderMarkdownPlan } from '../../src/cli/views/render-plan-markdown.js';
+import { renderHumanPlan } from '../../src/cli/views/render-plan-human.js';
 import { planChanges } from '../../src/plan/plan-changes.js';
 import { appliedEntry, definition, execution, stateWith } from '../support/state-builders.js';
 

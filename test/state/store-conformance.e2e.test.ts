@@ -22,7 +22,8 @@ import {
   setsUp,
 } from '../../src/state/state-store.js';
 import type { OwnerOptions, StateStore } from '../../src/state/state-store.js';
-import { StateLockLostError, StateOwnerError } from '../../src/state/state-errors.js';
+import { StateLockLostError } from '../../src/state/state-errors.js';
+import { StateOwnerError } from '../../src/state/state-owner.js';
 import type { StateOwner } from '../../src/state/state-owner.js';
 import { miniRepo } from '../support/fixtures.js';
 import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';

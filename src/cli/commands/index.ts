@@ -1,14 +1,14 @@
 // Every command, in the order `--help` lists them.
 
 import type { CommandDescriptor } from '../command-descriptor.js';
-import { applyCommand } from './apply.js';
-import { auditExportCommand } from './audit.js';
-import { backendInitCommand } from './backend.js';
-import { initCommand } from './init.js';
-import { planCommand } from './plan.js';
-import { refreshCommand } from './refresh.js';
-import { serveCommand } from './serve.js';
-import { simCommand } from './sim.js';
+import { applyCommand } from './apply/descriptor.js';
+import { auditExportCommand } from './audit/descriptor.js';
+import { backendInitCommand } from './backend/descriptor.js';
+import { initCommand } from './init/descriptor.js';
+import { planCommand } from './plan/descriptor.js';
+import { refreshCommand } from './refresh/descriptor.js';
+import { serveCommand } from './serve/descriptor.js';
+import { simCommand } from './sim/descriptor.js';
 import {
   stateCommitFilesCommand,
   stateListCommand,
@@ -17,9 +17,9 @@ import {
   stateRmCommand,
   stateShowCommand,
   stateUnlockCommand,
-} from './state.js';
-import { statusCommand } from './status.js';
-import { validateCommand } from './validate.js';
+} from './state/descriptor.js';
+import { statusCommand } from './status/descriptor.js';
+import { validateCommand } from './validate/descriptor.js';
 
 export const COMMANDS: readonly CommandDescriptor<unknown>[] = [
   initCommand,

@@ -10,10 +10,10 @@ import { emptyState } from '../../state/state-model.js';
 import { appliedEntry, definition, stateWith } from '../../../test/support/state-builders.js';
 import { recordingLogger } from '../../../test/support/recording-logger.js';
 import { createColors } from '../color.js';
-import { PLAN_COMMENT_MARKER } from '../render-plan-markdown.js';
-import { planView } from './plan-view.js';
-import { showStateEntry, showStateList } from './state-views.js';
-import { validateView } from './validate-view.js';
+import { PLAN_COMMENT_MARKER } from './render-plan-markdown.js';
+import { planView } from '../commands/plan/view.js';
+import { showStateEntry, showStateList } from '../commands/state/view.js';
+import { validateView } from '../commands/validate/view.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 
 const colors = createColors(0);

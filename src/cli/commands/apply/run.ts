@@ -1,0 +1,141 @@
+// What `cxone-exports apply` does when it runs: builds the request from the flags, the config and the
+// environment, picks the view, runs the apply operation and maps its outcome to an exit code.
+
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { runIdentity } from '../../../audit/run-identity.js';
+import { systemClock } from '../../../clock.js';
+import { ExitError, UsageError } from '../../../errors.js';
+import { createCxoneClient } from '../../../cxone/create-client.js';
+import { loadValidDefinitions } from '../../../definitions/load-definitions.js';
+import { runApply } from '../../../operations/apply-operation.js';
+import type { ApplyRequest } from '../../../operations/apply-operation.js';
+import { checkBinding, parseSavedPlan } from '../../../plan/saved-plan.js';
+import type { SavedPlan } from '../../../plan/saved-plan.js';
+import { registerSecret } from '../../../redaction.js';
+import { askApproval } from '../../approval.js';
+import type { CommandContext } from '../../command-context.js';
+import { lockTimeoutMs, parseDuration } from '../../durations.js';
+import { exitCodeFor, onInterrupt } from '../../interrupts.js';
+import { loopbackCallbacks } from '../../loopback-callbacks.js';
+import { withPromotionSource } from '../../promotion-source.js';
+import { tenantExpectation } from '../../tenant-expectation.js';
+import { applyView } from './view.js';
+import { whereItApplies } from '../../where-it-applies.js';
+import { withStateStore } from '../../with-state-store.js';
+import { planBinding } from '../../plan-binding.js';
+import { requireEnvironment } from '../../require-environment.js';
+import type { ProjectConfig } from '../../../config/project-config.js';
+
+export interface ApplyOptions {
+  autoApprove?: boolean;
+  target: string[];
+  replace: string[];
+  concurrency?: number;
+  lockTimeout?: string;
+  wait?: boolean;
+  waitTimeout: string;
+  json?: boolean;
+  allowLoopbackCallbacks?: boolean;
+  ignorePromotion?: boolean;
+}
+
+export async function apply(ctx: CommandContext, planFile: string | undefined, options: ApplyOptions): Promise<void> {
+  if (planFile !== undefined && (options.target.length > 0 || options.replace.length > 0)) {
+    throw new UsageError('--target and --replace cannot be used with a saved plan', {
+      hint: `The plan file already fixes what is applied. Make a new one: cxone-exports plan --target … --out ${planFile}`,
+    });
+  }
+  const waitTimeoutMs = parseDuration(options.waitTimeout, '--wait-timeout');
+  const loaded = await ctx.config();
+  const saved = planFile === undefined ? undefined : await readSavedPlan(ctx, planFile);
+  // A saved plan applies only where it was made, checked before anything else: with no --env it says which.
+  if (saved !== undefined) checkBinding(saved.plan, await planBinding(ctx, loaded), saved.file);
+  const config = requireEnvironment(loaded);
+  const definitions = await loadValidDefinitions(config, ctx.cwd);
+  const loopback = loopbackCallbacks(definitions.definitions, config);
+  if (loopback !== undefined && options.allowLoopbackCallbacks !== true) {
+    throw new UsageError(loopback.problem, {
+      hint: `${loopback.advice} Or pass --allow-loopback-callbacks if CXone can reach this machine after all (a tunnel).`,
+    });
+  }
+  const interactive = planFile === undefined && options.autoApprove !== true;
+  // Asked before anything is printed or locked: a run that cannot be approved fails first, and cleanly.
+  if (interactive && process.stdin.isTTY !== true) {
+    throw new UsageError('apply needs approval, and there is no terminal to ask in', {
+      hint: `Add --auto-approve, or apply a saved plan: ${savedPlanCommands(config)}`,
+    });
+  }
+
+  const callbackToken = ctx.env.CXONE_CALLBACK_TOKEN;
+  registerSecret(callbackToken);
+  const viewFor = (stateLocation: string) =>
+    applyView(ctx, {
+      json: options.json === true,
+      interactiveTerminal: process.stdout.isTTY === true && ctx.env.CI === undefined && ctx.env.TERM !== 'dumb',
+      where: whereItApplies(config, stateLocation),
+    });
+  const request: ApplyRequest = {
+    definitions: definitions.definitions,
+    targets: options.target,
+    replace: options.replace,
+    ...(saved === undefined ? {} : { saved }),
+    ...(interactive
+      ? {
+          approve: (plan) =>
+            askApproval(ctx, plan, config.environment.names.length > 0 ? config.environment.name : undefined),
+        }
+      : {}),
+    concurrency: options.concurrency ?? config.apply.concurrency,
+    spacingMs: config.apply.spacingMs,
+    maxRequestsPerSecond: config.apply.maxRequestsPerSecond,
+    lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+    ...(options.wait === true ? { waitTimeoutMs } : {}),
+    lostAfterMs: config.limits.lostAfterMs,
+    ...(callbackToken === undefined ? {} : { callbackToken }),
+    // One identity for every line this run writes (outside GitHub, its runId is made up once).
+    identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
+    ...tenantExpectation(config),
+    ignorePromotion: options.ignorePromotion === true,
+  };
+  const end = await withPromotionSource(ctx, config, (promotionSource) =>
+    withStateStore(ctx, (store) =>
+      runApply(
+        request,
+        {
+          store,
+          ...(promotionSource === undefined ? {} : { promotionSource }),
+          connect: (hooks) =>
+            createCxoneClient(config, {
+              env: ctx.env,
+              clock: systemClock,
+              debug: (line) => ctx.logger.debug(line),
+              ...hooks,
+            }),
+          onInterrupt,
+          clock: systemClock,
+        },
+        viewFor(store.location),
+      ),
+    ),
+  );
+  if (end.interrupted !== undefined) throw new ExitError(exitCodeFor(end.interrupted));
+  if (end.failed > 0) throw new ExitError(1);
+}
+
+async function readSavedPlan(ctx: CommandContext, file: string): Promise<{ plan: SavedPlan; file: string }> {
+  const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => {
+    throw new UsageError(`plan file ${file} cannot be read`, {
+      hint: `Make one with: cxone-exports plan --out ${file}`,
+    });
+  });
+  return { plan: parseSavedPlan(text, file), file };
+}
+
+/** Saving a plan and applying it, for this environment, with a file name init's .gitignore covers. */
+function savedPlanCommands(config: ProjectConfig): string {
+  const { name, names } = config.environment;
+  const env = names.length === 0 ? '' : `--env ${name!} `;
+  const file = `cxone-exports.${names.length === 0 ? '' : `${name!}.`}plan.json`;
+  return `cxone-exports ${env}plan --out ${file} && cxone-exports ${env}apply ${file}`;
+}

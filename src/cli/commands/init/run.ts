@@ -1,0 +1,199 @@
+// `cxone-exports init`: sets up an exports repository in one step: the GitHub workflows and their action and
+// script, the merge rules for the state, a commented config, an example definition and the editor's schema
+// mapping, with paths that resolve to the installed package. It never overwrites a file: if any it would write
+// exists, it writes nothing and says which. Ignore and attribute lines are added to existing files.
+
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { InternalError, UsageError } from '../../../errors.js';
+import { githubWorkflows } from '../../../workflows/github-workflows.js';
+import { PACKAGE_ROOT } from '../../../package-files.js';
+import type { CommandContext } from '../../command-context.js';
+
+/** A file init writes: where it goes in the new repository, and its text. */
+interface WrittenFile {
+  to: string;
+  text: () => Promise<string>;
+  executable?: boolean;
+}
+
+/** The package's own copy of a file. */
+const packaged = (from: string) => () => readFile(join(PACKAGE_ROOT, from), 'utf8');
+
+/** The sandbox and production init sets up with --environments. */
+const ENVIRONMENT_NAMES = ['sandbox', 'production'] as const;
+
+/** Everything init writes, for the set-up asked for: the backend, and one environment or sandbox and production. */
+function filesFor(backend: 'local' | 'pg', environments: boolean): readonly WrittenFile[] {
+  const workflows = githubWorkflows({
+    backend,
+    environments: environments ? ENVIRONMENT_NAMES : [],
+    setupAction: './.github/actions/setup-cxone-exports',
+  });
+  return [
+    ...Object.entries(workflows).map(([name, text]) => ({
+      to: `.github/workflows/cxone-exports-${name}`,
+      text: () => Promise.resolve(text),
+    })),
+    {
+      to: '.github/actions/setup-cxone-exports/action.yml',
+      text: packaged('.github/actions/setup-cxone-exports/action.yml'),
+    },
+    // With the state in PostgreSQL there is nothing to commit back.
+    ...(backend === 'local'
+      ? [{ to: '.github/scripts/commit-state.sh', text: packaged('.github/scripts/commit-state.sh'), executable: true }]
+      : []),
+    // Plans made in one job per environment are put together into one comment by a script.
+    ...(backend === 'pg' && environments
+      ? [{ to: '.github/scripts/plan-comment.sh', text: packaged('.github/scripts/plan-comment.sh'), executable: true }]
+      : []),
+    {
+      to: 'cxone-exports.config.yaml',
+      text: async () => configText(await packaged('templates/cxone-exports.config.yaml')(), backend, environments),
+    },
+    {
+      to: 'exports/example.yaml',
+      text: async () =>
+        (await packaged('templates/exports/example.yaml')()).replace(
+          '`npx cxone-exports plan`',
+          environments ? '`npx cxone-exports --env all plan`' : '`npx cxone-exports plan`',
+        ),
+    },
+    { to: '.vscode/settings.json', text: packaged('templates/.vscode/settings.json') },
+  ];
+}
+
+/** The URL lines of the template: with environments, each names its own tenant's endpoints instead. */
+const TOP_LEVEL_URLS = /^# Your tenant's CXone endpoints.*\nauthUrl: .*\napiUrl: .*\n/m;
+
+/** The commented config template, with the backend and the environments asked for. */
+function configText(template: string, backend: 'local' | 'pg', environments: boolean): string {
+  let text = template;
+  if (environments) {
+    if (!TOP_LEVEL_URLS.test(text)) throw new InternalError('the config template has no top-level URL lines');
+    text = text.replace(
+      TOP_LEVEL_URLS,
+      "# Each environment names its tenant's CXone endpoints (environments, at the end).\n",
+    );
+  }
+  return `${text}${backend === 'pg' ? (environments ? PG_BACKEND_PER_ENVIRONMENT : PG_BACKEND) : ''}${environments ? ENVIRONMENTS : ''}`;
+}
+
+const ENVIRONMENTS = `
+# Two tenants from one repository (README, "Environments"): each has its own endpoints, credentials
+# (CXONE_SANDBOX_CLIENT_ID, CXONE_PRODUCTION_CLIENT_ID, …) and state, and every command names one:
+# cxone-exports --env sandbox plan. A variable such as CXONE_API_URL never overrides an environment's own URL.
+environments:
+  sandbox:
+    authUrl: https://oauth.us1.cxone.com   # your sandbox tenant's endpoints
+    apiUrl: https://api.us1.cxone.com
+  production:
+    authUrl: https://oauth.us1.cxone.com   # your production tenant's endpoints
+    apiUrl: https://api.us1.cxone.com
+    promoteFrom: sandbox         # a change reaches production only after it completed in sandbox
+`;
+
+const PG_BACKEND = `
+# The state, its lock and its audit events in PostgreSQL (README, "State backends"). The connection comes from
+# CXONE_EXPORTS_PG_URL (or PGHOST, PGUSER, PGPASSWORD, PGDATABASE), never from this file.
+backend:
+  type: pg
+  schema: cxone_exports
+  # stateName: default         # one schema holds many named states
+`;
+
+const PG_BACKEND_PER_ENVIRONMENT = `
+# The state, its lock and its audit events in PostgreSQL (README, "State backends"). The connection comes from
+# CXONE_EXPORTS_PG_URL (or PGHOST, PGUSER, PGPASSWORD, PGDATABASE), never from this file. Each environment's state
+# is named after it (cxone_exports.sandbox, cxone_exports.production): no stateName here, which would make the two
+# share one state (a config error).
+backend:
+  type: pg
+  schema: cxone_exports
+`;
+
+/** Lines added to files a repository may already have. */
+const LINES: readonly { to: string; lines: string[] }[] = [
+  {
+    to: '.gitattributes',
+    // `**/` matches no folder too: the one state, and each environment's in its own folder.
+    lines: ['.cxone-exports/**/state.json merge=cxone-exports-state', '.cxone-exports/**/audit.jsonl merge=union'],
+  },
+  {
+    to: '.gitignore',
+    lines: [
+      'node_modules/',
+      '.cxone-exports/**/state.lock',
+      '.cxone-exports/**/state.json.backup',
+      '.cxone-exports/.cache/',
+      // Saved plans and what the workflows write beside them (cxone-exports.sandbox.plan.json, …).
+      'cxone-exports.*.json',
+      'cxone-exports.*.md',
+      'cxone-exports.*.jsonl',
+      'cxone-exports-plan/',
+    ],
+  },
+];
+
+export async function init(
+  ctx: CommandContext,
+  options: { backend: 'local' | 'pg'; environments?: boolean },
+): Promise<void> {
+  const target = ctx.cwd;
+  const FILES = filesFor(options.backend, options.environments === true);
+  const existing = (
+    await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))
+  ).filter((f) => f !== undefined);
+  if (existing.length > 0) {
+    throw new UsageError(
+      `init writes nothing, because ${existing.length === 1 ? 'this file exists' : 'these files exist'}: ${existing.join(', ')}`,
+      {
+        hint: 'Move them aside and run init again, or copy what you need from the package (node_modules/cxone-exports/templates and .github).',
+      },
+    );
+  }
+  for (const file of FILES) {
+    const to = join(target, file.to);
+    await mkdir(dirname(to), { recursive: true });
+    await writeFile(to, await file.text(), { flag: 'wx' });
+    if (file.executable === true) await chmod(to, 0o755);
+    ctx.logger.info(`  created  ${file.to}`);
+  }
+  for (const { to, lines } of LINES) {
+    const path = join(target, to);
+    const before = await readFile(path, 'utf8').catch(() => '');
+    const missing = lines.filter((line) => !before.split('\n').includes(line));
+    if (missing.length === 0) continue;
+    const header = before === '' ? '' : `${before.endsWith('\n') ? '' : '\n'}\n`;
+    await writeFile(path, `${before}${header}# cxone-exports\n${missing.join('\n')}\n`);
+    ctx.logger.info(`  ${before === '' ? 'created' : 'updated'}  ${to}`);
+  }
+  const where = relative(process.cwd(), target) || 'this directory';
+  ctx.logger.info(
+    [
+      '',
+      `Set up cxone-exports in ${where}. Next:`,
+      options.environments === true
+        ? "  1. Set each environment's authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml."
+        : '  1. Set authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml.',
+      options.environments === true
+        ? '  2. Run: npx cxone-exports validate && npx cxone-exports --env all plan'
+        : '  2. Run: npx cxone-exports validate && npx cxone-exports plan',
+      options.environments === true
+        ? `  3. In GitHub, create the environments "sandbox" and "production", each with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET of its tenant${options.backend === 'pg' ? ' and CXONE_EXPORTS_PG_URL (its database); a pull request plans in each environment too, to read its state, so a required reviewer there approves plans as well' : '; production may require reviewers'}.`
+        : options.backend === 'pg'
+          ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
+          : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
+      options.backend === 'pg'
+        ? 'The README of the package ("State backends") gives the roles to create and their grants.'
+        : 'The README of the package ("Using it in GitHub") explains branch protection and the commit-back.',
+    ].join('\n'),
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

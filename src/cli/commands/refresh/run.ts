@@ -1,0 +1,37 @@
+// What `cxone-exports refresh` does when it runs: the refresh operation on the project's backend, with the
+// CXone client from the config and the environment, through the plain or JSON view.
+
+import { runIdentity } from '../../../audit/run-identity.js';
+import { systemClock } from '../../../clock.js';
+import { createCxoneClient } from '../../../cxone/create-client.js';
+import { runRefresh } from '../../../operations/refresh-operation.js';
+import type { CommandContext } from '../../command-context.js';
+import { lockTimeoutMs } from '../../durations.js';
+import { tenantExpectation } from '../../tenant-expectation.js';
+import { refreshView } from './view.js';
+import { withStateStore } from '../../with-state-store.js';
+
+export interface RefreshOptions {
+  lockTimeout?: string;
+  json?: boolean;
+}
+
+export async function refresh(ctx: CommandContext, options: RefreshOptions): Promise<void> {
+  await withStateStore(ctx, (store, config) =>
+    runRefresh(
+      {
+        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+        lostAfterMs: config.limits.lostAfterMs,
+        identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
+        ...tenantExpectation(config),
+      },
+      {
+        store,
+        connect: () =>
+          createCxoneClient(config, { env: ctx.env, clock: systemClock, debug: (line) => ctx.logger.debug(line) }),
+        clock: systemClock,
+      },
+      refreshView(ctx, { json: options.json === true }),
+    ),
+  );
+}

@@ -1,0 +1,26 @@
+// `cxone-exports serve`: the receiver for CXone's completion callbacks, with /healthz and /metrics. Its flags;
+// what it does is in ./run.ts, loaded when it runs.
+
+import { Option } from 'commander';
+import type { CommandDescriptor } from '../../command-descriptor.js';
+import type { ServeOptions } from './run.js';
+import { integerOption } from '../../option-parsers.js';
+
+export const serveCommand: CommandDescriptor<ServeOptions> = {
+  path: ['serve'],
+  needsEnvironment: true,
+  description: "receive CXone's completion callbacks, with /healthz and /metrics",
+  options: [
+    new Option('--host <host>', 'address to listen on (default: callbacks.host, 127.0.0.1)'),
+    new Option('--port <port>', 'port (default: callbacks.port, 8080)').argParser(integerOption(0, 65535)),
+    new Option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)'),
+    new Option('--tls-key <file>', 'and this private key (PEM)'),
+    new Option('--insecure-no-auth', 'allow a non-loopback address without callback authentication'),
+    new Option('--lock-timeout <duration>', 'how long an event batch waits for the state lock').default('30s'),
+    new Option(
+      '--shutdown-timeout <duration>',
+      'on SIGTERM, how long requests in flight may take before they are cut',
+    ).default('10s'),
+  ],
+  run: async (ctx, _args, options) => (await import('./run.js')).serve(ctx, options),
+};

@@ -1,0 +1,90 @@
+// What `cxone-exports serve` does when it runs: resolves the flags, the callback secrets and the TLS files,
+// then runs the receive-callbacks operation until told to stop.
+
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { runIdentity } from '../../../audit/run-identity.js';
+import { authEnabled } from '../../../callbacks/callback-auth.js';
+import type { CallbackAuthSettings } from '../../../callbacks/callback-auth.js';
+import { systemClock } from '../../../clock.js';
+import { isLoopbackHost } from '../../../contract/callback-url.js';
+import { UsageError } from '../../../errors.js';
+import { receiveCallbacks } from '../../../operations/receive-callbacks.js';
+import { registerSecret } from '../../../redaction.js';
+import type { CommandContext } from '../../command-context.js';
+import { lockTimeoutMs, parseDuration } from '../../durations.js';
+import { onInterrupt } from '../../interrupts.js';
+import { receiveView } from './view.js';
+import { withStateStore } from '../../with-state-store.js';
+
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecureNoAuth?: boolean;
+  lockTimeout: string;
+  shutdownTimeout: string;
+}
+
+export async function serve(ctx: CommandContext, options: ServeOptions): Promise<void> {
+  const config = await ctx.config();
+  const host = options.host ?? config.callbacks.host;
+  const port = options.port ?? config.callbacks.port;
+  const auth = callbackAuth(ctx.env);
+  if (!authEnabled(auth) && !isLoopbackHost(host) && options.insecureNoAuth !== true) {
+    throw new UsageError(`refusing to listen on ${host} without callback authentication`, {
+      hint: 'Set CXONE_CALLBACK_SECRET (HMAC; comma-separated for rotation) or CXONE_CALLBACK_TOKEN (?token=), listen on 127.0.0.1 behind a reverse proxy, or pass --insecure-no-auth if something else authenticates the callbacks.',
+    });
+  }
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together', {
+      hint: 'Pass both files for HTTPS, or neither for plain HTTP behind a reverse proxy.',
+    });
+  const tls =
+    options.tlsCert === undefined
+      ? undefined
+      : {
+          cert: await readTlsFile(ctx, options.tlsCert, '--tls-cert'),
+          key: await readTlsFile(ctx, options.tlsKey!, '--tls-key'),
+        };
+  await withStateStore(ctx, (store) =>
+    receiveCallbacks(
+      {
+        host,
+        port,
+        path: config.callbacks.path,
+        auth,
+        ...(tls === undefined ? {} : { tls }),
+        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+        shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
+        identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
+        staleGraceMs: config.limits.staleGraceMs,
+      },
+      { store, onInterrupt, clock: systemClock },
+      receiveView(ctx, auth),
+    ),
+  );
+}
+
+/** HMAC secrets (comma-separated, for rotation) and a ?token=, from the environment; registered for redaction. */
+function callbackAuth(env: CommandContext['env']): CallbackAuthSettings {
+  const secrets = (env.CXONE_CALLBACK_SECRET ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const token =
+    env.CXONE_CALLBACK_TOKEN === undefined || env.CXONE_CALLBACK_TOKEN === '' ? undefined : env.CXONE_CALLBACK_TOKEN;
+  for (const secret of [...secrets, token]) registerSecret(secret);
+  return { secrets, token };
+}
+
+async function readTlsFile(ctx: CommandContext, path: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(resolve(ctx.cwd, path));
+  } catch (error) {
+    throw new UsageError(`${flag} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      hint: `Check the path given to ${flag}.`,
+    });
+  }
+}

@@ -1,0 +1,17 @@
+// `cxone-exports status [--json] [--since DURATION]`: last execution per export, and how executions went.
+// What it does is in ./run.ts.
+
+import { Option } from 'commander';
+import type { CommandDescriptor } from '../../command-descriptor.js';
+import type { StatusOptions } from './run.js';
+
+export const statusCommand: CommandDescriptor<StatusOptions> = {
+  path: ['status'],
+  needsEnvironment: true,
+  description: 'last execution per export; completion rate and latency over a window',
+  options: [
+    new Option('--json', 'print JSON'),
+    new Option('--since <duration>', 'only executions that ended within this window (e.g. 24h, 7d is 168h)'),
+  ],
+  run: async (ctx, _args, options) => (await import('./run.js')).status(ctx, options),
+};
