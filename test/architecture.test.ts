@@ -94,7 +94,8 @@ describe('the architecture', () => {
     const folders = readdirSync(commands, { withFileTypes: true }).filter((entry) => entry.isDirectory());
     const incomplete = folders
       .filter(
-        (folder) => !['descriptor.ts', 'run.ts'].every((name) => files.includes(join(commands, folder.name, name))),
+        (folder) =>
+          !['descriptor.ts', 'run.ts', 'view.ts'].every((name) => files.includes(join(commands, folder.name, name))),
       )
       .map((folder) => folder.name);
     expect(folders.length).toBeGreaterThan(10);

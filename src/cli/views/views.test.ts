@@ -12,7 +12,15 @@ import { recordingLogger } from '../../../test/support/recording-logger.js';
 import { createColors } from '../color.js';
 import { PLAN_COMMENT_MARKER } from './render-plan-markdown.js';
 import { planView } from '../commands/plan/view.js';
-import { showStateEntry, showStateList } from '../commands/state/view.js';
+import {
+  showCommitFiles,
+  showMerged,
+  showMigrated,
+  showReleased,
+  showRemoved,
+  showStateEntry,
+  showStateList,
+} from '../commands/state/view.js';
 import { validateView } from '../commands/validate/view.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 
@@ -174,5 +182,43 @@ describe('the state views', () => {
     const json = recordingLogger();
     showStateEntry({ logger: json, colors }, 'a', state.exports.a!, { json: true });
     expect(JSON.parse(json.written.out[0]!)).toMatchObject({ name: 'a', definitionHash: a.definitionHash });
+  });
+
+  it('say what rm, unlock, migrate and merge did, and list the files to commit one a line', () => {
+    const logger = recordingLogger();
+    showRemoved({ logger }, { name: 'a', serialBefore: 4, serialAfter: 5 });
+    showReleased({ logger }, {
+      id: 'lock-1',
+      operation: 'apply',
+      who: 'ci@runner',
+      pid: 42,
+      created: '2026-12-02T10:00:00.000Z',
+    } as Parameters<typeof showReleased>[1]);
+    const moved = { outcome: 'imported', target: 'pg db', lineage: 'l', serial: 3, exports: 2, events: 9, badLines: 1 };
+    showMigrated({ logger }, moved as Parameters<typeof showMigrated>[1], {
+      location: '.cxone-exports',
+      eventsLocation: '.cxone-exports/audit.jsonl',
+    });
+    showMigrated(
+      { logger },
+      { ...moved, outcome: 'already', badLines: 0 },
+      {
+        location: '.cxone-exports',
+        eventsLocation: '.cxone-exports/audit.jsonl',
+      },
+    );
+    showMerged({ logger }, state);
+    showCommitFiles({ logger }, ['.cxone-exports/state.json', '.cxone-exports/audit.jsonl']);
+    expect(logger.written.info).toEqual([
+      'Removed a from the state (serial 4 → 5). CXone was not called; the next plan shows it as create if it is still defined.',
+      'Released lock lock-1, held by apply (ci@runner, pid 42) since 2026-12-02T10:00:00.000Z.',
+      'Moved 2 exports and 9 audit events from .cxone-exports to pg db (lineage l, serial 3). The local files are no longer read; keep them as an archive or remove them.',
+      'Nothing to do: pg db holds this state already (lineage l, serial 3).',
+      `Merged the two states: 1 exports, serial ${state.serial}.`,
+    ]);
+    expect(logger.written.warn).toEqual([
+      'Warning: 1 lines of .cxone-exports/audit.jsonl are not events; they were not moved.',
+    ]);
+    expect(logger.written.out).toEqual(['.cxone-exports/state.json', '.cxone-exports/audit.jsonl']);
   });
 });

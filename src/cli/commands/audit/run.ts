@@ -5,30 +5,24 @@ import type { CommandContext } from '../../command-context.js';
 import { sinceMoment } from '../../durations.js';
 import { withStateStore } from '../../with-state-store.js';
 import { exportsEvents } from '../../../state/state-store.js';
-
-/** Writes to stdout, waiting when the pipe is full. */
-function writeOut(text: string | Buffer): Promise<void> {
-  return new Promise((resolve, reject) =>
-    process.stdout.write(text, (error) => (error === null || error === undefined ? resolve() : reject(error))),
-  );
-}
+import { auditExportView } from './view.js';
 
 export async function exportAudit(ctx: CommandContext, options: { since?: string }): Promise<void> {
+  const view = auditExportView(ctx);
   const sinceDate = sinceMoment(options.since);
   const since = sinceDate?.getTime();
   const recent = (event: AuditEvent) => since === undefined || Date.parse(event.timestamp) >= since;
   await withStateStore(ctx, async (store) => {
     // A database streams its events as stored, in batches, at the pace stdout takes them.
     if (exportsEvents(store)) {
-      await store.exportEvents(sinceDate, (lines) => writeOut(lines));
+      await store.exportEvents(sinceDate, (lines) => view.lines(lines));
       return;
     }
     const scan = await store.scanEvents({
       onEvent: (event) => {
-        if (recent(event)) ctx.logger.out(JSON.stringify(event));
+        if (recent(event)) view.event(event);
       },
     });
-    if (scan.badLines > 0)
-      ctx.logger.warn(`Warning: ${scan.badLines} lines of ${store.eventsLocation} are not events; left out.`);
+    if (scan.badLines > 0) view.notEvents(scan.badLines, store.eventsLocation);
   });
 }

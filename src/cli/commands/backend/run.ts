@@ -4,19 +4,21 @@ import { schemaSql } from '../../../state/pg/pg-schema.js';
 import { setsUp } from '../../../state/state-store.js';
 import type { CommandContext } from '../../command-context.js';
 import { withStateStore } from '../../with-state-store.js';
+import { backendInitView } from './view.js';
 
 export async function initBackend(ctx: CommandContext, options: { printSql?: boolean }): Promise<void> {
   const config = await ctx.config();
+  const view = backendInitView(ctx);
   if (options.printSql === true) {
-    ctx.logger.out(schemaSql(config.backend.type === 'pg' ? config.backend.schema : 'cxone_exports'));
+    view.sql(schemaSql(config.backend.type === 'pg' ? config.backend.schema : 'cxone_exports'));
     return;
   }
   await withStateStore(ctx, async (store) => {
     if (!setsUp(store)) {
-      ctx.logger.info(`The ${config.backend.type} backend needs no set-up: ${store.location} is made on first use.`);
+      view.needsNoSetUp(config.backend.type, store.location);
       return;
     }
     const { created } = await store.setUp();
-    ctx.logger.info(`${created ? 'Created' : 'Already set up:'} ${store.location}.`);
+    view.setUp(created, store.location);
   });
 }

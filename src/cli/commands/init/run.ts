@@ -9,6 +9,7 @@ import { InternalError, UsageError } from '../../../errors.js';
 import { githubWorkflows } from '../../../workflows/github-workflows.js';
 import { PACKAGE_ROOT } from '../../../package-files.js';
 import type { CommandContext } from '../../command-context.js';
+import { initView } from './view.js';
 
 /** A file init writes: where it goes in the new repository, and its text. */
 interface WrittenFile {
@@ -140,6 +141,7 @@ export async function init(
   options: { backend: 'local' | 'pg'; environments?: boolean },
 ): Promise<void> {
   const target = ctx.cwd;
+  const view = initView(ctx);
   const FILES = filesFor(options.backend, options.environments === true);
   const existing = (
     await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))
@@ -157,7 +159,7 @@ export async function init(
     await mkdir(dirname(to), { recursive: true });
     await writeFile(to, await file.text(), { flag: 'wx' });
     if (file.executable === true) await chmod(to, 0o755);
-    ctx.logger.info(`  created  ${file.to}`);
+    view.wrote(file.to, 'created');
   }
   for (const { to, lines } of LINES) {
     const path = join(target, to);
@@ -166,29 +168,12 @@ export async function init(
     if (missing.length === 0) continue;
     const header = before === '' ? '' : `${before.endsWith('\n') ? '' : '\n'}\n`;
     await writeFile(path, `${before}${header}# cxone-exports\n${missing.join('\n')}\n`);
-    ctx.logger.info(`  ${before === '' ? 'created' : 'updated'}  ${to}`);
+    view.wrote(to, before === '' ? 'created' : 'updated');
   }
-  const where = relative(process.cwd(), target) || 'this directory';
-  ctx.logger.info(
-    [
-      '',
-      `Set up cxone-exports in ${where}. Next:`,
-      options.environments === true
-        ? "  1. Set each environment's authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml."
-        : '  1. Set authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml.',
-      options.environments === true
-        ? '  2. Run: npx cxone-exports validate && npx cxone-exports --env all plan'
-        : '  2. Run: npx cxone-exports validate && npx cxone-exports plan',
-      options.environments === true
-        ? `  3. In GitHub, create the environments "sandbox" and "production", each with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET of its tenant${options.backend === 'pg' ? ' and CXONE_EXPORTS_PG_URL (its database); a pull request plans in each environment too, to read its state, so a required reviewer there approves plans as well' : '; production may require reviewers'}.`
-        : options.backend === 'pg'
-          ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
-          : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
-      options.backend === 'pg'
-        ? 'The README of the package ("State backends") gives the roles to create and their grants.'
-        : 'The README of the package ("Using it in GitHub") explains branch protection and the commit-back.',
-    ].join('\n'),
-  );
+  view.nextSteps(relative(process.cwd(), target), {
+    backend: options.backend,
+    environments: options.environments === true,
+  });
 }
 
 async function exists(path: string): Promise<boolean> {

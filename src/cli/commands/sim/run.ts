@@ -5,6 +5,7 @@ import type { FaultSettings } from '../../../simulator/simulator-options.js';
 import type { CommandContext } from '../../command-context.js';
 import { onInterrupt } from '../../interrupts.js';
 import type { InterruptSignal } from '../../interrupts.js';
+import { simView } from './view.js';
 
 export interface SimOptions {
   host: string;
@@ -74,25 +75,22 @@ export async function simulate(ctx: CommandContext, options: SimOptions): Promis
   };
   const url = await simulator.start();
   const { credentials } = simulator.options;
-  // stdout carries only NAME=value lines, so it can be pasted into a shell or sourced.
-  ctx.logger.out(
-    [
-      `CXONE_AUTH_URL=${url}`,
-      `CXONE_API_URL=${url}`,
-      `${names.clientId}=${credentials.clientId}`,
-      `${names.clientSecret}=${credentials.clientSecret}`,
-      `${names.accessKeyId}=${credentials.accessKeyId}`,
-      `${names.accessKeySecret}=${credentials.accessKeySecret}`,
-    ].join('\n'),
-  );
-  ctx.logger.warn(
-    `# CXone simulator listening on ${url} (demo credentials above; callbacks ${callbackSecret === undefined ? 'unsigned' : 'signed with CXONE_CALLBACK_SECRET'}). Ctrl-C to stop.`,
+  const view = simView(ctx);
+  view.listening(
+    {
+      url,
+      credentials: [
+        [names.clientId, credentials.clientId],
+        [names.clientSecret, credentials.clientSecret],
+        [names.accessKeyId, credentials.accessKeyId],
+        [names.accessKeySecret, credentials.accessKeySecret],
+      ],
+    },
+    callbackSecret !== undefined,
   );
 
   const signal = await new Promise<InterruptSignal>((resolve) => onInterrupt(resolve));
   await simulator.stop();
   const record = simulator.record();
-  ctx.logger.warn(
-    `# simulator stopped (${signal}): ${record.requests.length} requests, ${record.executions.length} executions`,
-  );
+  view.stopped(signal, record.requests.length, record.executions.length);
 }

@@ -16,7 +16,15 @@ import { parseState, serializeState } from '../../../state/state-file-format.js'
 import { hasCommitBackFiles } from '../../../state/state-store.js';
 import type { CommandContext } from '../../command-context.js';
 import { lockTimeoutMs } from '../../durations.js';
-import { showStateEntry, showStateList } from './view.js';
+import {
+  showCommitFiles,
+  showMerged,
+  showMigrated,
+  showReleased,
+  showRemoved,
+  showStateEntry,
+  showStateList,
+} from './view.js';
 import { stateAccessView } from '../../views/state-access-view.js';
 import { withStateStore } from '../../with-state-store.js';
 
@@ -47,16 +55,12 @@ export async function removeFromState(
       stateAccessView(ctx.logger),
     ),
   );
-  ctx.logger.info(
-    `Removed ${removed.name} from the state (serial ${removed.serialBefore} → ${removed.serialAfter}). CXone was not called; the next plan shows it as create if it is still defined.`,
-  );
+  showRemoved(ctx, removed);
 }
 
 export async function unlockState(ctx: CommandContext, lockId: string): Promise<void> {
   const holder = await withStateStore(ctx, (store) => store.forceUnlock(lockId));
-  ctx.logger.info(
-    `Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`,
-  );
+  showReleased(ctx, holder);
 }
 
 export async function listCommitFiles(ctx: CommandContext): Promise<void> {
@@ -65,7 +69,7 @@ export async function listCommitFiles(ctx: CommandContext): Promise<void> {
   const config = await ctx.config();
   if (config.backend.type !== 'local') return;
   const store = await openLocalStore(config, ctx.cwd);
-  for (const file of hasCommitBackFiles(store) ? store.commitBackFiles() : []) ctx.logger.out(file);
+  showCommitFiles(ctx, hasCommitBackFiles(store) ? store.commitBackFiles() : []);
 }
 
 export async function migrate(ctx: CommandContext, options: { from: string; lockTimeout?: string }): Promise<void> {
@@ -82,15 +86,7 @@ export async function migrate(ctx: CommandContext, options: { from: string; lock
       stateAccessView(ctx.logger),
     ),
   );
-  if (moved.badLines > 0)
-    ctx.logger.warn(
-      `Warning: ${moved.badLines} lines of ${source.eventsLocation} are not events; they were not moved.`,
-    );
-  ctx.logger.info(
-    moved.outcome === 'already'
-      ? `Nothing to do: ${moved.target} holds this state already (lineage ${moved.lineage}, serial ${moved.serial}).`
-      : `Moved ${moved.exports} exports and ${moved.events} audit events from ${source.location} to ${moved.target} (lineage ${moved.lineage}, serial ${moved.serial}). The local files are no longer read; keep them as an archive or remove them.`,
-  );
+  showMigrated(ctx, moved, source);
 }
 
 /** `state merge BASE OURS THEIRS`: Git's merge driver for state.json (see .gitattributes); writes into OURS. */
@@ -119,7 +115,5 @@ export async function mergeStateFiles(
       hint: 'Resolve state.json by hand: keep the state with the lineage of main.',
     });
   await writeFileDurably(resolve(ctx.cwd, oursPath), serializeState(result.state));
-  ctx.logger.info(
-    `Merged the two states: ${Object.keys(result.state.exports).length} exports, serial ${result.state.serial}.`,
-  );
+  showMerged(ctx, result.state);
 }

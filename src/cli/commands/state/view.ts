@@ -1,6 +1,10 @@
-// The views of `state list` and `state show`: an aligned table or one entry's fields, or JSON.
+// The views of the `state` commands: `list` and `show` as an aligned table or one entry's fields, or JSON; what
+// `rm`, `unlock`, `migrate` and `merge` did; the files `commit-files` names, one a line.
 
+import type { ForgetReport } from '../../../operations/forget-operation.js';
+import type { MigrateReport } from '../../../operations/migrate-operation.js';
 import type { ExportState, State } from '../../../state/state-model.js';
+import type { LockInfo } from '../../../state/state-store.js';
 import type { CommandContext } from '../../command-context.js';
 
 type ViewContext = Pick<CommandContext, 'logger' | 'colors'>;
@@ -82,4 +86,40 @@ export function showStateEntry(ctx: ViewContext, name: string, entry: ExportStat
         ]),
   ];
   ctx.logger.out(lines.join('\n'));
+}
+
+export function showRemoved(ctx: Pick<CommandContext, 'logger'>, removed: ForgetReport): void {
+  ctx.logger.info(
+    `Removed ${removed.name} from the state (serial ${removed.serialBefore} → ${removed.serialAfter}). CXone was not called; the next plan shows it as create if it is still defined.`,
+  );
+}
+
+export function showReleased(ctx: Pick<CommandContext, 'logger'>, holder: LockInfo): void {
+  ctx.logger.info(
+    `Released lock ${holder.id}, held by ${holder.operation} (${holder.who}, pid ${holder.pid}) since ${holder.created}.`,
+  );
+}
+
+export function showCommitFiles(ctx: Pick<CommandContext, 'logger'>, files: readonly string[]): void {
+  for (const file of files) ctx.logger.out(file);
+}
+
+export function showMigrated(
+  ctx: Pick<CommandContext, 'logger'>,
+  moved: MigrateReport,
+  source: { location: string; eventsLocation: string },
+): void {
+  if (moved.badLines > 0)
+    ctx.logger.warn(
+      `Warning: ${moved.badLines} lines of ${source.eventsLocation} are not events; they were not moved.`,
+    );
+  ctx.logger.info(
+    moved.outcome === 'already'
+      ? `Nothing to do: ${moved.target} holds this state already (lineage ${moved.lineage}, serial ${moved.serial}).`
+      : `Moved ${moved.exports} exports and ${moved.events} audit events from ${source.location} to ${moved.target} (lineage ${moved.lineage}, serial ${moved.serial}). The local files are no longer read; keep them as an archive or remove them.`,
+  );
+}
+
+export function showMerged(ctx: Pick<CommandContext, 'logger'>, merged: State): void {
+  ctx.logger.info(`Merged the two states: ${Object.keys(merged.exports).length} exports, serial ${merged.serial}.`);
 }

@@ -1,0 +1,41 @@
+// What `cxone-exports init` prints: each file it wrote, then the next steps for the set-up chosen.
+
+import type { CommandContext } from '../../command-context.js';
+
+export interface InitSetUp {
+  backend: 'local' | 'pg';
+  environments: boolean;
+}
+
+export interface InitView {
+  wrote(path: string, how: 'created' | 'updated'): void;
+  /** `where` is the directory set up, relative to the shell's, or '' for the shell's own. */
+  nextSteps(where: string, setUp: InitSetUp): void;
+}
+
+export function initView(ctx: Pick<CommandContext, 'logger'>): InitView {
+  return {
+    wrote: (path, how) => ctx.logger.info(`  ${how}  ${path}`),
+    nextSteps: (where, { backend, environments }) =>
+      ctx.logger.info(
+        [
+          '',
+          `Set up cxone-exports in ${where || 'this directory'}. Next:`,
+          environments
+            ? "  1. Set each environment's authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml."
+            : '  1. Set authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml.',
+          environments
+            ? '  2. Run: npx cxone-exports validate && npx cxone-exports --env all plan'
+            : '  2. Run: npx cxone-exports validate && npx cxone-exports plan',
+          environments
+            ? `  3. In GitHub, create the environments "sandbox" and "production", each with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET of its tenant${backend === 'pg' ? ' and CXONE_EXPORTS_PG_URL (its database); a pull request plans in each environment too, to read its state, so a required reviewer there approves plans as well' : '; production may require reviewers'}.`
+            : backend === 'pg'
+              ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
+              : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
+          backend === 'pg'
+            ? 'The README of the package ("State backends") gives the roles to create and their grants.'
+            : 'The README of the package ("Using it in GitHub") explains branch protection and the commit-back.',
+        ].join('\n'),
+      ),
+  };
+}
