@@ -122,7 +122,8 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     return this.read();
   }
 
-  async write(next: State, expectedSerial: number): Promise<State> {
+  /** The whole state as a new snapshot; only `patch` calls it, for a state's first write or a new owner. */
+  private async write(next: State, expectedSerial: number): Promise<State> {
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, next.lineage);
     const content = serializeContent(next);
@@ -139,7 +140,8 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     return written;
   }
 
-  async patch(changes: StatePatch, expectedSerial: number): Promise<number> {
+  /** Entry changes as one log record; `commit`, the one way state changes, calls it after the events. */
+  private async patch(changes: StatePatch, expectedSerial: number): Promise<number> {
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, changes.lineage);
     if (current === undefined) {

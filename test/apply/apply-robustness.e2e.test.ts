@@ -109,7 +109,7 @@ describe('apply when things go wrong', () => {
         const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
         const { state } = await store.read();
         const b = state.exports.b!;
-        await store.patch(
+        await store.commit(
           {
             lineage: state.lineage,
             set: {
@@ -119,6 +119,7 @@ describe('apply when things go wrong', () => {
               },
             },
             remove: [],
+            events: [],
           },
           state.serial,
         );

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
 import { startSimulator } from '../support/simulator.js';
+import { seedState } from '../support/seed-state.js';
 
 describe('refresh', () => {
   it('records an execution CXone does not know as lost, keeps going, and plans a retry that says why', async () => {
@@ -21,13 +22,10 @@ describe('refresh', () => {
     const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
     const { state } = await store.read();
     const b = state.exports.b!;
-    await store.write(
-      {
-        ...state,
-        exports: { ...state.exports, b: { ...b, lastExecution: { ...b.lastExecution!, executionId: 'exe-vanished' } } },
-      },
-      state.serial,
-    );
+    await seedState(store, {
+      ...state.exports,
+      b: { ...b, lastExecution: { ...b.lastExecution!, executionId: 'exe-vanished' } },
+    });
 
     for (let pass = 0; pass < 3; pass++) {
       const refreshed = await run(['refresh']);

@@ -11,6 +11,7 @@ import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { completion, postCallback, repoWithQueuedExecutions, startReceiver } from '../support/receiver.js';
 import { samplePayload, simClient, startSimulator } from '../support/simulator.js';
 import { appliedEntry, definition, execution } from '../support/state-builders.js';
+import { seedState } from '../support/seed-state.js';
 
 const SECRET = 'whsec-final';
 const FINISHED = ['completed', 'failed', 'cancelled'] as const;
@@ -100,7 +101,7 @@ describe('a finished execution is final', () => {
     const { dir } = await repoWithQueuedExecutions(0);
     const stateDir = join(dir, '.cxone-exports');
     const store = new LocalFileStore({ stateDir });
-    const state = await store.write({ ...(await store.read()).state, exports: { polled: entry } }, 1);
+    const state = await seedState(store, { polled: entry });
     const journal = new StateJournal(state, store);
     const finished: string[] = [];
     const result = await pollCompletions(

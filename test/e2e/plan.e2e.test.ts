@@ -11,6 +11,7 @@ import type { State } from '../../src/state/state-model.js';
 import { definitionYaml, miniRepo, repoWithBundledExports, testConfig } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
 import { appliedEntry, execution } from '../support/state-builders.js';
+import { seedState } from '../support/seed-state.js';
 
 /** Records every definition of the repo as applied, as apply would. */
 async function applyAllToState(dir: string, tweak: (state: State) => void = () => undefined): Promise<State> {
@@ -23,7 +24,7 @@ async function applyAllToState(dir: string, tweak: (state: State) => void = () =
   const empty = (await store.read()).state;
   const state: State = { ...empty, exports: Object.fromEntries(definitions.map((d) => [d.name, appliedEntry(d)])) };
   tweak(state);
-  return store.write(state, 0);
+  return seedState(store, state.exports);
 }
 
 function smallRepo(): string {

@@ -13,6 +13,7 @@ import { runCli } from '../support/run-cli.js';
 import { mountSmallDisk } from '../support/small-disk.js';
 import { startSimulator } from '../support/simulator.js';
 import { appliedEntry, definition } from '../support/state-builders.js';
+import { seedState } from '../support/seed-state.js';
 
 const EXPORTS = Object.fromEntries(
   Array.from({ length: 40 }, (_, i) => [`export-${String(i).padStart(2, '0')}`, `da-${i}`]),
@@ -93,9 +94,14 @@ describe('a full disk', () => {
     const store = new LocalFileStore({ stateDir });
     const exports: State['exports'] = {};
     for (let i = 0; i < 200; i++) exports[`e-${i}`] = appliedEntry(definition(`e-${i}`));
-    const written = await store.write({ ...(await store.read()).state, exports }, 0);
-    const serial = await store.patch(
-      { lineage: written.lineage, set: { 'e-0': appliedEntry(definition('e-0', ['maxRows: 5'])) }, remove: ['e-1'] },
+    const written = await seedState(store, exports);
+    const serial = await store.commit(
+      {
+        lineage: written.lineage,
+        set: { 'e-0': appliedEntry(definition('e-0', ['maxRows: 5'])) },
+        remove: ['e-1'],
+        events: [],
+      },
       written.serial,
     );
     const snapshotBytes = readFileSync(join(stateDir, 'state.json'));
@@ -116,17 +122,19 @@ describe('a full disk', () => {
     const disk = mountSmallDisk(1024 * 1024);
     const stateDir = join(disk.dir, 'state');
     const store = new LocalFileStore({ stateDir });
-    const written = await store.write(
-      { ...(await store.read()).state, exports: { a: appliedEntry(definition('a')) } },
-      0,
-    );
+    const written = await seedState(store, { a: appliedEntry(definition('a')) });
     // The run's first change backs the state up (a whole snapshot): done before the disk is full.
-    const serial = await store.patch({ lineage: written.lineage, set: {}, remove: [] }, written.serial);
+    const serial = await store.commit(
+      { lineage: written.lineage, set: { a: written.exports.a! }, remove: [], events: [] },
+      written.serial,
+    );
     await store.compact();
     const big: State['exports'] = {};
     for (let i = 0; i < 400; i++) big[`big-${i}`] = appliedEntry(definition(`big-${i}`));
     disk.fill(8192);
-    await expect(store.patch({ lineage: written.lineage, set: big, remove: [] }, serial)).rejects.toMatchObject({
+    await expect(
+      store.commit({ lineage: written.lineage, set: big, remove: [], events: [] }, serial),
+    ).rejects.toMatchObject({
       code: 'ENOSPC',
     });
     const walPath = join(stateDir, 'state.wal');
@@ -142,7 +150,7 @@ describe('a full disk', () => {
       const store = new LocalFileStore({ stateDir });
       const exports: State['exports'] = {};
       for (let i = 0; i < 100; i++) exports[`e-${i}`] = appliedEntry(definition(`e-${i}`));
-      await store.write({ ...(await store.read()).state, exports }, 0);
+      await seedState(store, exports);
       const dir = miniRepo({ '.git/HEAD': '', 'cxone-exports.config.yaml': `stateDir: ${stateDir}\n` });
 
       disk.fill(leave);

@@ -12,7 +12,8 @@ import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';
 import type { LockInfo } from '../../src/state/state-store.js';
 import { miniRepo } from '../support/fixtures.js';
-import { appliedEntry, definition, stateWith } from '../support/state-builders.js';
+import { seedState } from '../support/seed-state.js';
+import { appliedEntry, definition } from '../support/state-builders.js';
 
 const storeIn = (dir: string, extra: Partial<ConstructorParameters<typeof LocalFileStore>[0]> = {}) =>
   new LocalFileStore({ stateDir: join(dir, '.cxone-exports'), displayDir: '.cxone-exports', ...extra });
@@ -28,19 +29,20 @@ describe('LocalFileStore: reading and writing', () => {
     expect(first.state.lineage).not.toBe(second.state.lineage);
   });
 
-  it('writes serial 1 first, bumps only on content change, and sorts exports', async () => {
+  it('writes serial 1 first, keeps it through a commit without changes, and sorts exports', async () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
     const empty = (await store.read()).state;
     const b = definition('b');
-    const one = await store.write({ ...empty, exports: { b: appliedEntry(b), a: appliedEntry(a) } }, 0);
+    expect(empty.serial).toBe(0);
+    const one = await seedState(store, { b: appliedEntry(b), a: appliedEntry(a) });
     expect(one.serial).toBe(1);
     expect(Object.keys((JSON.parse(readFileSync(statePath(dir), 'utf8')) as { exports: object }).exports)).toEqual([
       'a',
       'b',
     ]);
-    expect((await store.write({ ...one }, 1)).serial).toBe(1);
-    const two = await store.write({ ...one, exports: { a: appliedEntry(a) } }, 1);
+    expect(await store.commit({ lineage: one.lineage, set: {}, remove: [], events: [] }, 1)).toBe(1);
+    const two = await seedState(store, { a: appliedEntry(a) });
     expect(two.serial).toBe(2);
     expect((await store.read()).state).toEqual(two);
   });
@@ -48,37 +50,33 @@ describe('LocalFileStore: reading and writing', () => {
   it('backs up the state once per run, before the first change', async () => {
     const dir = miniRepo({});
     const first = storeIn(dir);
-    const s1 = await first.write({ ...(await first.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    await seedState(first, { a: appliedEntry(a) });
     expect(existsSync(join(dir, '.cxone-exports', 'state.json.backup'))).toBe(false);
     const before = readFileSync(statePath(dir), 'utf8');
 
     const run = storeIn(dir);
-    const s2 = await run.write({ ...s1, exports: {} }, 1);
-    await run.write({ ...s2, exports: { a: appliedEntry(a) } }, 2);
+    await seedState(run, {});
+    await seedState(run, { a: appliedEntry(a) });
     expect(readFileSync(join(dir, '.cxone-exports', 'state.json.backup'), 'utf8')).toBe(before);
   });
 
   it('refuses a write when the serial moved (compare-and-swap), writing nothing', async () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
-    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
-    await storeIn(dir).write({ ...s1, exports: {} }, 1);
+    const s1 = await seedState(store, { a: appliedEntry(a) });
+    await seedState(storeIn(dir), {});
     const onDisk = readFileSync(statePath(dir), 'utf8');
-    await expect(store.write({ ...s1, exports: { b: appliedEntry(definition('b')) } }, 1)).rejects.toThrow(
-      StateConflictError,
-    );
-    await expect(store.write({ ...s1, exports: { b: appliedEntry(definition('b')) } }, 1)).rejects.toThrow(
-      'changed while this command ran (serial 1 → 2)',
-    );
+    const logOnDisk = readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8');
+    const stale = { lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [], events: [] };
+    await expect(store.commit(stale, 1)).rejects.toThrow(StateConflictError);
+    await expect(store.commit(stale, 1)).rejects.toThrow('changed while this command ran (serial 1 → 2)');
     expect(readFileSync(statePath(dir), 'utf8')).toBe(onDisk);
+    expect(readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8')).toBe(logOnDisk);
   });
 
   it('keeps the old state whole when a crash comes between the temp write and the rename', async () => {
     const dir = miniRepo({});
-    const s1 = await storeIn(dir).write(
-      { ...stateWith({}), lineage: 'L', serial: 0, exports: { a: appliedEntry(a) } },
-      0,
-    );
+    await seedState(storeIn(dir), { a: appliedEntry(a) });
     const before = readFileSync(statePath(dir), 'utf8');
     // What a crash between the two steps leaves: a temp file beside state.json, here half-written.
     const torn = join(dir, '.cxone-exports', '.state.json.0badc0de.tmp');
@@ -87,7 +85,7 @@ describe('LocalFileStore: reading and writing', () => {
     const store = storeIn(dir);
     expect((await store.read()).state.serial).toBe(1);
     // The next write neither reads nor trips over it.
-    expect((await store.write({ ...s1, exports: {} }, 1)).serial).toBe(2);
+    expect((await seedState(store, {})).serial).toBe(2);
     expect((await storeIn(dir).read()).state.exports).toEqual({});
   });
 });
@@ -112,7 +110,9 @@ describe('LocalFileStore: refusals', () => {
     expect(error).toBeInstanceOf(StateUnreadableError);
     expect(`${error.message}\n${error.hint}`).toMatch(message);
     expect(error.hint).toContain('untouched');
-    await expect(store.write(stateWith({}, 0, 'x'), 0)).rejects.toThrow(StateUnreadableError);
+    await expect(store.commit({ lineage: 'x', set: {}, remove: [], events: [] }, 0)).rejects.toThrow(
+      StateUnreadableError,
+    );
     expect(readFileSync(statePath(dir), 'utf8')).toBe(content);
   });
 });
@@ -208,10 +208,10 @@ describe('LocalFileStore: the state log', () => {
   it('appends patches, reads them merged, and folds them into state.json on compact', async () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
-    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
+    const s1 = await seedState(store, { a: appliedEntry(a) });
     const b = definition('b');
-    expect(await store.patch({ lineage: s1.lineage, set: { b: appliedEntry(b) }, remove: [] }, 1)).toBe(2);
-    expect(await store.patch({ lineage: s1.lineage, set: {}, remove: ['a'] }, 2)).toBe(3);
+    expect(await store.commit({ lineage: s1.lineage, set: { b: appliedEntry(b) }, remove: [], events: [] }, 1)).toBe(2);
+    expect(await store.commit({ lineage: s1.lineage, set: {}, remove: ['a'], events: [] }, 2)).toBe(3);
     expect(
       readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8')
         .split('\n')
@@ -229,8 +229,8 @@ describe('LocalFileStore: the state log', () => {
   it('ignores a torn last log line, which was never acknowledged', async () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
-    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
-    await store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1);
+    const s1 = await seedState(store, { a: appliedEntry(a) });
+    await store.commit({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [], events: [] }, 1);
     writeFileSync(
       join(dir, '.cxone-exports', 'state.wal'),
       `${readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8')}{"lineage":"${s1.lineage}","serial":3,"set":{`,
@@ -244,8 +244,8 @@ describe('LocalFileStore: the state log', () => {
   it('skips log records a snapshot already holds (a crash before the log was emptied)', async () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
-    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
-    await store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1);
+    const s1 = await seedState(store, { a: appliedEntry(a) });
+    await store.commit({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [], events: [] }, 1);
     const log = readFileSync(join(dir, '.cxone-exports', 'state.wal'), 'utf8');
     await storeIn(dir).compact();
     writeFileSync(join(dir, '.cxone-exports', 'state.wal'), log);
@@ -257,10 +257,10 @@ describe('LocalFileStore: the state log', () => {
   it('refuses a patch when the serial moved', async () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
-    const s1 = await store.write({ ...(await store.read()).state, exports: { a: appliedEntry(a) } }, 0);
-    await storeIn(dir).patch({ lineage: s1.lineage, set: {}, remove: ['a'] }, 1);
+    const s1 = await seedState(store, { a: appliedEntry(a) });
+    await storeIn(dir).commit({ lineage: s1.lineage, set: {}, remove: ['a'], events: [] }, 1);
     await expect(
-      store.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1),
+      store.commit({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [], events: [] }, 1),
     ).rejects.toThrow(StateConflictError);
   });
 });
@@ -269,13 +269,13 @@ describe('LocalFileStore: a torn log line', () => {
   it('is cut off before the log is extended, so the next record stands on its own line', async () => {
     const dir = miniRepo({});
     const first = storeIn(dir);
-    const s1 = await first.write({ ...(await first.read()).state, exports: { a: appliedEntry(a) } }, 0);
-    await first.patch({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [] }, 1);
+    const s1 = await seedState(first, { a: appliedEntry(a) });
+    await first.commit({ lineage: s1.lineage, set: { b: appliedEntry(definition('b')) }, remove: [], events: [] }, 1);
     const wal = join(dir, '.cxone-exports', 'state.wal');
     writeFileSync(wal, `${readFileSync(wal, 'utf8')}{"lineage":"${s1.lineage}","serial":3,"set":{"c`);
     const second = storeIn(dir);
     await second.read();
-    expect(await second.patch({ lineage: s1.lineage, set: {}, remove: ['a'] }, 2)).toBe(3);
+    expect(await second.commit({ lineage: s1.lineage, set: {}, remove: ['a'], events: [] }, 2)).toBe(3);
     const reread = await storeIn(dir).read();
     expect(reread.state.serial).toBe(3);
     expect(Object.keys(reread.state.exports)).toEqual(['b']);

@@ -16,6 +16,7 @@ import { LocalFileStore } from '../../src/state/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import { miniRepo } from './fixtures.js';
 import { queuedExports } from './state-builders.js';
+import { seedState } from './seed-state.js';
 
 export const PATH = '/webhook/cxone-callback';
 const servers: Server[] = [];
@@ -28,7 +29,7 @@ export async function repoWithQueuedExecutions(count: number): Promise<{ dir: st
   const dir = miniRepo({});
   const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
   const exports = queuedExports(count);
-  const state = await store.write({ ...(await store.read()).state, exports }, 0);
+  const state = await seedState(store, exports);
   return { dir, state };
 }
 
