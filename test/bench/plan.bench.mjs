@@ -62,25 +62,22 @@ export async function benchPlan({ cli, dist, runs }) {
       ];
     };
     const store = new LocalFileStore({ stateDir: join(root, '.cxone-exports') });
-    let state = await store.write(
-      { ...(await store.read()).state, exports: Object.fromEntries(definitions.map(entry)) },
-      0,
-    );
+    const empty = (await store.read()).state;
+    const entries = Object.fromEntries(definitions.map(entry));
+    await store.commit({ lineage: empty.lineage, set: entries, remove: [], events: [] }, 0);
+    let state = (await store.read()).state;
 
-    // The state write alone: alternate one entry so that every write really changes content.
+    // The state write alone, whole: one entry committed (alternated, so that every write really changes content),
+    // then the log folded into a new snapshot.
     const writeMs = [];
     for (let i = 0; i < runs * 2; i++) {
       const name = definitions[0].name;
-      const next = {
-        ...state,
-        exports: {
-          ...state.exports,
-          [name]: { ...state.exports[name], source: { file: state.exports[name].source.file, line: (i % 2) + 1 } },
-        },
-      };
+      const changed = { ...state.exports[name], source: { file: state.exports[name].source.file, line: (i % 2) + 1 } };
       const started = performance.now();
-      state = await store.write(next, state.serial);
+      await store.commit({ lineage: state.lineage, set: { [name]: changed }, remove: [], events: [] }, state.serial);
+      await store.compact();
       writeMs.push(performance.now() - started);
+      state = (await store.read()).state;
     }
 
     const planned = planChanges(definitions, state, { createdAt: new Date().toISOString() });
