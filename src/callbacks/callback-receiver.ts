@@ -166,6 +166,13 @@ export function createCallbackServer(options: ReceiverOptions): Server {
     }
     if (outcome.kind === 'unknown')
       return { status: 404, body: { error: 'unknown execution' }, executionId: report.executionId };
+    if (outcome.kind === 'pending')
+      return {
+        status: 503,
+        body: { error: 'the execution is not recorded yet (a run holding the state lock may be recording it)' },
+        headers: { 'Retry-After': '1' },
+        executionId: report.executionId,
+      };
     const anomalies = outcome.kind === 'recorded' || outcome.kind === 'ignored' ? outcome.anomalies : [];
     return {
       status: 200,

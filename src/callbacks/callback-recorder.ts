@@ -33,7 +33,9 @@ export type RecordOutcome =
   | { kind: 'duplicate'; exportName: string }
   /** Not allowed to change the execution (it had finished, or was further along); noted in the audit. */
   | { kind: 'ignored'; exportName: string; anomalies: string[] }
-  | { kind: 'unknown' };
+  | { kind: 'unknown' }
+  /** Not in the state yet while another run (an apply, recording its submissions) holds the lock: ask again. */
+  | { kind: 'pending' };
 
 /** Why the receiver cannot record right now, while it lasts (cleared by the next batch that is recorded). */
 export interface RecordingFailure {
@@ -157,9 +159,14 @@ export class CallbackRecorder {
     const events: AuditEvent[] = [];
     const finished: AuditEvent[] = [];
     const nowIso = new Date(this.options.clock.now()).toISOString();
+    // An apply submits first and records after: a completion may come in between. Where this receiver does not
+    // hold the lock itself, an unknown execution is only unknown once nobody holds the lock.
+    const unknown = reports.some((report) => !byExecution.has(report.executionId));
+    const recording = unknown && this.held === undefined && (await store.lockHolder()) !== undefined;
 
     const outcomes = reports.map((report): RecordOutcome => {
       const name = byExecution.get(report.executionId);
+      if (name === undefined && recording) return { kind: 'pending' };
       if (name === undefined) {
         events.push(
           this.event({

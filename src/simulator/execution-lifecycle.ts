@@ -8,7 +8,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signCallback } from '../contract/ca
 import type { SimulatedExecution } from './sim-record.js';
 import type { LifecycleSettings } from './simulator-options.js';
 
-const CALLBACK_ATTEMPTS = 3;
+const CALLBACK_ATTEMPTS = 5;
 
 export class ExecutionLifecycle {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -102,19 +102,23 @@ export class ExecutionLifecycle {
     });
     for (let attempt = 1; attempt <= CALLBACK_ATTEMPTS; attempt++) {
       delivery.attempts = attempt;
+      let pauseMs = 100 * 2 ** (attempt - 1);
       try {
-        delivery.status = await this.post(target, body);
+        const answer = await this.post(target, body);
+        delivery.status = answer.status;
         delivery.error = undefined;
-        if (delivery.status < 500) break;
+        if (answer.status < 500) break;
+        // Asked to come back later: as asked, within reason.
+        if (answer.retryAfterSeconds !== undefined) pauseMs = Math.min(answer.retryAfterSeconds, 5) * 1000;
       } catch (error) {
         delivery.error = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       }
-      if (attempt < CALLBACK_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      if (attempt < CALLBACK_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
     delivery.settled = true;
   }
 
-  private post(target: URL, body: string): Promise<number> {
+  private post(target: URL, body: string): Promise<{ status: number; retryAfterSeconds?: number }> {
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(body),
@@ -127,7 +131,13 @@ export class ExecutionLifecycle {
     return new Promise((resolve, reject) => {
       const req = request(target, { method: 'POST', headers, timeout: 5_000 }, (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        const retryAfter = Number(res.headers['retry-after']);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ...(Number.isInteger(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
+          }),
+        );
       });
       req.on('timeout', () => req.destroy(new Error('callback timed out')));
       req.on('error', reject);

@@ -354,6 +354,10 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     await this.releaseIfOurs(lockId);
   }
 
+  lockHolder(): Promise<LockInfo | undefined> {
+    return this.readLock();
+  }
+
   async forceUnlock(lockId: string): Promise<LockInfo> {
     const holder = await this.readLock();
     if (holder === undefined) {

@@ -125,6 +125,11 @@ export class MemoryStore implements StateStore {
     return Promise.resolve();
   }
 
+  lockHolder(): Promise<LockInfo | undefined> {
+    const holder = this.medium.holder;
+    return Promise.resolve(holder === undefined ? undefined : { ...holder });
+  }
+
   forceUnlock(lockId: string): Promise<LockInfo> {
     return this.guarded(() => {
       const holder = this.medium.holder;

@@ -79,6 +79,8 @@ export interface StateLocker {
   unlock(lockId: string): Promise<void>;
   /** Releases the lock held under `lockId`, whoever took it (`state unlock`); refuses any other id. */
   forceUnlock(lockId: string): Promise<LockInfo>;
+  /** Who holds the lock now, as far as the backend can read it; takes nothing. */
+  lockHolder(): Promise<LockInfo | undefined>;
 }
 
 /** Entry-level changes: what a callback or one export's result needs, without rewriting every entry. */

@@ -5,10 +5,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { CallbackRecorder } from '../../src/callbacks/callback-recorder.js';
+import { ReceiverMetrics } from '../../src/callbacks/receiver-metrics.js';
+import { lockState } from '../../src/state/lock-state.js';
 import { closeStore } from '../../src/state/state-store.js';
+import { testClock } from '../support/test-clock.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
 import { completion, postCallback } from '../support/receiver.js';
+import type { CompletionReport } from '../../src/state/record-completion.js';
 import { freePort, SERVE_SECRET, startServe } from '../support/serve-process.js';
 import { startSimulator } from '../support/simulator.js';
 import { queuedExports, seedState } from '../support/state-builders.js';
@@ -28,6 +33,15 @@ async function inParallel<T, R>(items: readonly T[], width: number, work: (item:
   );
   return results;
 }
+
+/** A signed-off completion as the receiver hands it to the recorder. */
+const report = (executionId: string): CompletionReport => ({
+  executionId,
+  status: 'completed',
+  rowsExported: 500,
+  startTime: '2026-11-27T10:00:00Z',
+  endTime: '2026-11-27T10:04:10Z',
+});
 
 describe('receivers side by side on the pg backend', () => {
   it('three receivers and an apply: every event durable, each completion once, no lost update', async () => {
@@ -97,4 +111,42 @@ describe('receivers side by side on the pg backend', () => {
     }
     expect(Object.keys(final.exports)).toHaveLength(EXECUTIONS + NEW_EXPORTS);
   }, 120_000);
+
+  it('asks again for an execution it does not know while an apply holds the lock, and refuses it after', async () => {
+    // Apply submits, then records: on pg the receiver does not take the lock, so a fast completion can come first.
+    const schema = freshSchema();
+    const store = pgStore(database.url, schema);
+    const applying = pgStore(database.url, schema);
+    await seedState(store, queuedExports(1));
+    const recorder = new CallbackRecorder({
+      store,
+      identity: { actor: 'test', runId: 'run-1', gitSha: undefined, toolVersion: '0.1.0' },
+      metrics: new ReceiverMetrics(),
+      lockTimeoutMs: 0,
+      clock: testClock(Date.parse('2026-11-27T10:05:00Z')),
+    });
+    const rejections = async () =>
+      (
+        await sql<{ n: string }>(
+          database.url,
+          `SELECT count(*)::text AS n FROM ${schema}.events WHERE kind = 'callback.rejected'`,
+        )
+      )[0]!.n;
+    try {
+      const lock = await lockState(applying, 'apply', { timeoutMs: 0 });
+      expect(await recorder.record(report('exe-new'))).toEqual({ kind: 'pending' });
+      expect(await recorder.record(report('exe-0'))).toMatchObject({
+        kind: 'recorded',
+        exportName: 'export-0',
+      });
+      expect(await rejections()).toBe('0');
+      await lock.release();
+      expect(await recorder.record(report('exe-new'))).toEqual({ kind: 'unknown' });
+      expect(await rejections()).toBe('1');
+    } finally {
+      await recorder.close();
+      await closeStore(store);
+      await closeStore(applying);
+    }
+  });
 });

@@ -243,6 +243,30 @@ describe('simulator: completion callbacks', () => {
     }
   });
 
+  it('delivers again when the receiver answers 503, after the Retry-After it asks for', async () => {
+    const answers = [503, 503, 200];
+    const received: number[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const status = answers[received.length] ?? 200;
+        received.push(status);
+        res.writeHead(status, status === 503 ? { 'Retry-After': '0' } : {}).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as AddressInfo).port;
+      const sim = await startSimulator({ lifecycle: { minDurationMs: 10, msPerMillionRows: 0, failureRate: 0 } });
+      await submit(sim.url, await token(sim.url), { ...valid, callbackUrl: `http://127.0.0.1:${port}/cb` });
+      await expect.poll(() => sim.record().executions[0]?.callback?.settled, { timeout: 5000 }).toBe(true);
+      expect(sim.record().executions[0]!.callback).toMatchObject({ attempts: 3, status: 200 });
+      expect(received).toEqual([503, 503, 200]);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it('never calls a non-loopback callbackUrl', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 10, msPerMillionRows: 0, failureRate: 0 } });
     await submit(sim.url, await token(sim.url), { ...valid, callbackUrl: 'https://hooks.example.com/cb' });

@@ -328,13 +328,13 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
         this.lockKey(),
       ]);
       if (taken.rows[0]!.taken !== true) {
-        const holder = await this.lockHolder(client);
+        const holder = await this.readLockHolder(client);
         await client.end();
         return { acquired: false, holder };
       }
       // The advisory lock was free: a row left beside it belongs to a session PostgreSQL has ended. Its holder
       // may still run (only its session was lost): on this host that is known, and it is not taken over.
-      const left = await this.lockHolder(client);
+      const left = await this.readLockHolder(client);
       if (left !== undefined && left.host === hostname() && left.pid !== process.pid && holderIsAlive(left)) {
         await client.end();
         return { acquired: false, holder: left, holderAlive: true };
@@ -384,7 +384,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
 
   async forceUnlock(lockId: string): Promise<LockInfo> {
     await this.schemaReady();
-    const holder = await this.lockHolder();
+    const holder = await this.readLockHolder();
     if (holder === undefined) throw new StateConflictError('the state is not locked', { hint: 'Nothing to do.' });
     if (holder.id !== lockId)
       throw new StateConflictError(
@@ -497,8 +497,12 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
     return describePgError(error, this.options.connection.where, timeout);
   }
 
+  lockHolder(): Promise<LockInfo | undefined> {
+    return this.readLockHolder();
+  }
+
   /** Who holds the lock, read on `client` (the lock's own session, with its timeout) or the pool. */
-  private async lockHolder(client?: pg.Client): Promise<LockInfo | undefined> {
+  private async readLockHolder(client?: pg.Client): Promise<LockInfo | undefined> {
     const text = `SELECT info FROM ${this.s}.locks WHERE state = $1`;
     const { rows } =
       client === undefined
