@@ -7,6 +7,7 @@ import { colorLevel, createColors } from './color.js';
 import type { Colors } from './color.js';
 import { createStreamLogger } from './logger.js';
 import { EVERY_ENVIRONMENT } from './require-environment.js';
+import { withSystemdCredentials } from './systemd-credentials.js';
 import type { Logger } from './logger.js';
 
 export interface GlobalOptions {
@@ -34,8 +35,9 @@ export interface CommandContext {
 
 export function createCommandContext(
   options: GlobalOptions,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  processEnv: Readonly<Record<string, string | undefined>> = process.env,
 ): CommandContext {
+  const env = withSystemdCredentials(processEnv);
   const cwd = resolve(process.cwd(), options.chdir ?? '.');
   const colors = createColors(colorLevel({ colorFlag: options.color, env, isTTY: process.stdout.isTTY === true }));
   const logger = createStreamLogger({ quiet: options.quiet === true, verbose: options.verbose === true });

@@ -1,5 +1,5 @@
 // Vitest's global set-up: what the tests run for real from the system (libfaketime pins a CLI process's clock,
-// promtool checks the alert rules, shellcheck the workflows' scripts) is installed here when it is missing, from
+// promtool checks the alert rules, shellcheck the workflows' scripts, systemd-analyze the units) is installed here when it is missing, from
 // Debian's packages, so `npm test` alone passes on a fresh machine. Without the rights to install, the run stops
 // at once with one line that names the packages and the command.
 
@@ -10,6 +10,7 @@ const NEEDED: readonly { command: string; pkg: string }[] = [
   { command: 'faketime', pkg: 'faketime' },
   { command: 'promtool', pkg: 'prometheus' },
   { command: 'shellcheck', pkg: 'shellcheck' },
+  { command: 'systemd-analyze', pkg: 'systemd' },
 ];
 
 function has(command: string): boolean {

@@ -1,0 +1,29 @@
+// Secrets a systemd unit passes as credentials (LoadCredential=NAME:path): each file in $CREDENTIALS_DIRECTORY
+// named like an environment variable stands for that variable when it is not set. The files are read once, here
+// at the command layer, so everything below sees one environment however the secret arrived.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const VARIABLE_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+export function withSystemdCredentials(
+  env: Readonly<Record<string, string | undefined>>,
+): Readonly<Record<string, string | undefined>> {
+  const directory = env.CREDENTIALS_DIRECTORY;
+  if (directory === undefined || directory === '') return env;
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    // systemd made the folder for this process; if it is gone there is nothing to add.
+    return env;
+  }
+  const added: Record<string, string> = {};
+  for (const name of names) {
+    if (!VARIABLE_NAME.test(name) || (env[name] ?? '') !== '') continue;
+    // A secret file usually ends with the newline an editor or `echo` adds; it is not part of the secret.
+    added[name] = readFileSync(join(directory, name), 'utf8').replace(/\r?\n$/, '');
+  }
+  return Object.keys(added).length === 0 ? env : { ...env, ...added };
+}
