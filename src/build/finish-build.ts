@@ -2,9 +2,10 @@
 // bundled. A command that starts from one bundle resolves and reads a few files where tsc's output and
 // node_modules make it read some three hundred; that is most of what start-up costs a pre-commit hook.
 //
-// The bundle replaces tsc's dist/cli/main.js, the path the package's bin and the setup action name. What a
-// command needs only sometimes (apply's client, serve, the simulator, PostgreSQL) stays in chunks of its own
-// under dist/cli/chunks/, loaded by the same dynamic imports as in the sources.
+// The bundle replaces tsc's dist/cli/main.js, the path the package's bin and the setup action name: its entry is
+// cli/launch.ts (the compile cache, then the CLI). What a command needs only sometimes (apply's client, serve,
+// the simulator, PostgreSQL) stays in chunks of its own under dist/cli/chunks/, loaded by the same dynamic
+// imports as in the sources. The package ships these files and nothing else of dist/ but the validators.
 
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
   allowOverwrite: true,
   logLevel: 'warning',
 });
@@ -42,7 +45,7 @@ await build({
 await build({
   absWorkingDir: PACKAGE_ROOT,
   // The worker of a parallel check sits beside the chunk that starts it (definitions/parallel-check.ts).
-  entryPoints: { main: 'src/cli/main.ts', 'chunks/check-worker': 'src/definitions/check-worker.ts' },
+  entryPoints: { main: 'src/cli/launch.ts', 'chunks/check-worker': 'src/definitions/check-worker.ts' },
   outdir: 'dist/cli',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -53,7 +56,9 @@ await build({
   // Loaded only if present or asked for: pg's native binding, cosmiconfig's loader for TypeScript configs.
   external: ['pg-native', 'typescript'],
   banner: { js: REQUIRE_FOR_COMMONJS },
-  sourcemap: 'linked',
+  // Whitespace and syntax only: names stay, so the stack trace of a real bug still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
   allowOverwrite: true,
   logLevel: 'warning',
 });

@@ -6,6 +6,7 @@ import { CliError, ExitError } from '../errors.js';
 import { deliverInterrupt, exitCodeFor } from './interrupts.js';
 import type { InterruptSignal } from './interrupts.js';
 import { buildProgram } from './program.js';
+import { renderError } from './render-error.js';
 
 // The first Ctrl-C goes to the running command if it can stop gracefully; a second one, or one with no
 // graceful handler, ends the process at once. State stays consistent either way: writes are atomic.
@@ -37,7 +38,6 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ExitError) return error.exitCode;
     // Commander has already printed its own message (or the help or version text).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
-    const { renderError } = await import('./render-error.js');
     process.stderr.write(renderError(error, process.argv.includes('--no-color') ? false : undefined));
     return error instanceof CliError ? error.exitCode : 1;
   }

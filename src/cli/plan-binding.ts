@@ -6,12 +6,12 @@ import type { PlanBinding } from '../plan/saved-plan.js';
 import { describeBackend } from '../state/open-state-store.js';
 import type { CommandContext } from './command-context.js';
 
-export async function planBinding(ctx: Pick<CommandContext, 'env'>, config: ProjectConfig): Promise<PlanBinding> {
+export function planBinding(ctx: Pick<CommandContext, 'env'>, config: ProjectConfig): PlanBinding {
   const { name, names, tenantId } = config.environment;
   return {
     environment: names.length === 0 ? null : (name ?? null),
     apiUrl: config.apiUrl,
     tenantId: tenantId ?? null,
-    backend: await describeBackend(config, ctx.env),
+    backend: describeBackend(config, ctx.env),
   };
 }

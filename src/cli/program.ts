@@ -1,3 +1,5 @@
+import { EVERY_ENVIRONMENT, requireEnvironment } from './require-environment.js';
+import { createCommandContext } from './command-context.js';
 // Commander wiring: the global flags, then one subcommand per descriptor. Each command declares its own flags;
 // its module loads its work only when it runs, so `--help`, `--version` and `validate` start fast.
 
@@ -47,9 +49,8 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
     command.action(async (...received: unknown[]) => {
       // commander passes the positional arguments, then the options, then the command itself.
       const self = received.at(-1) as Command;
-      const ctx = await context(self);
+      const ctx = context(self);
       // `--env all` only for a command that says it works on every environment; nothing else may act on all.
-      const { EVERY_ENVIRONMENT, requireEnvironment } = await import('./require-environment.js');
       const everyEnvironment = ctx.environmentChoice === EVERY_ENVIRONMENT;
       if (everyEnvironment && descriptor.everyEnvironment !== true)
         throw new UsageError(
@@ -65,8 +66,8 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
   return program;
 }
 
-/** Config, colour and logging load only when a command runs, not for --help or --version. */
-async function context(command: Command): Promise<CommandContext> {
+/** Config, colour and logging are set up only when a command runs, not for --help or --version. */
+function context(command: Command): CommandContext {
   const globals = command.optsWithGlobals<GlobalOptions>();
   if (globals.chdir !== undefined) {
     const dir = resolve(globals.chdir);
@@ -75,7 +76,6 @@ async function context(command: Command): Promise<CommandContext> {
         hint: 'Pass an existing directory to -C/--chdir.',
       });
   }
-  const { createCommandContext } = await import('./command-context.js');
   return createCommandContext(globals);
 }
 

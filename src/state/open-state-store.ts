@@ -1,3 +1,4 @@
+import { pgConnectionFromEnvironment } from './pg/pg-connection.js';
 // The state store a project uses, chosen by the config's `backend.type` (the schema refuses unknown types, with
 // their position in the config file). Each backend's module loads only when a command opens it, and a database
 // backend connects on its first query. Every store is opened for the config's environment: it refuses a state
@@ -5,7 +6,7 @@
 
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../config/project-config.js';
-import type { LocalFileStore } from './local-file-store.js';
+import { LocalFileStore } from './local-file-store.js';
 import type { ExpectedOwner } from './state-owner.js';
 import type { OwnerOptions, StateStore } from './state-store.js';
 
@@ -26,10 +27,7 @@ export async function openStateStore(
       return openLocalStore(config, cwd, owner);
     case 'pg': {
       // Loaded only for projects that use it: the local default starts without the database driver.
-      const [{ PgStore }, { pgConnectionFromEnvironment }] = await Promise.all([
-        import('./pg/pg-store.js'),
-        import('./pg/pg-connection.js'),
-      ]);
+      const { PgStore } = await import('./pg/pg-store.js');
       return new PgStore({
         connection: pgConnectionFromEnvironment(env),
         schema: backend.schema,
@@ -46,12 +44,11 @@ export async function openStateStore(
  * The local files under `stateDir`, whatever backend the config names (`state migrate --from local` reads them),
  * checked against `owner` when given.
  */
-export async function openLocalStore(
+export function openLocalStore(
   config: Pick<ProjectConfig, 'stateDir'>,
   cwd: string,
   owner: OwnerOptions = {},
-): Promise<LocalFileStore> {
-  const { LocalFileStore } = await import('./local-file-store.js');
+): LocalFileStore {
   const displayDir = relative(cwd, config.stateDir).split('\\').join('/') || '.';
   return new LocalFileStore({ stateDir: config.stateDir, displayDir, ...owner });
 }
@@ -68,13 +65,9 @@ export function expectedOwner(config: Pick<ProjectConfig, 'environment'>): Expec
  * Which state the config's backend opens, in words that stay the same on every machine (no absolute paths, no
  * user or password): what a saved plan is bound to.
  */
-export async function describeBackend(
-  config: Pick<ProjectConfig, 'rootDir' | 'stateDir' | 'backend'>,
-  env: Env,
-): Promise<string> {
+export function describeBackend(config: Pick<ProjectConfig, 'rootDir' | 'stateDir' | 'backend'>, env: Env): string {
   const backend = config.backend;
   if (backend.type === 'local')
     return `local ${relative(config.rootDir, config.stateDir).split('\\').join('/') || '.'}`;
-  const { pgConnectionFromEnvironment } = await import('./pg/pg-connection.js');
   return `pg ${pgConnectionFromEnvironment(env).where} ${backend.schema}.${backend.stateName}`;
 }

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -33,9 +34,13 @@ describe('the packed package', () => {
       (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
         .prepack,
     ).toMatch(/npm run build/);
-    const packed = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], ROOT);
+    const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], ROOT);
     expect(packed.code, packed.stderr).toBe(0);
-    const tarball = join(scratch, packed.stdout.trim().split('\n').at(-1)!);
+    const [manifest] = JSON.parse(packed.stdout) as { filename: string; size: number; entryCount: number }[];
+    const tarball = join(scratch, manifest!.filename);
+    // What runs, and what a user reads: not the unbundled tsc output, source maps, the build or the demo.
+    expect(manifest!.entryCount).toBeLessThanOrEqual(80);
+    expect(manifest!.size).toBeLessThanOrEqual(600 * 1024);
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     for (const file of [
       'package/dist/cli/main.js',
@@ -46,7 +51,9 @@ describe('the packed package', () => {
     ])
       expect(listing).toContain(file);
     expect(listing).not.toContain('package/.github/workflows/ci.yml');
-    expect(listing).not.toMatch(/\.test\.js/);
+    expect(listing).not.toMatch(/\.test\.js|\.map\n|package\/dist\/(demo|build|state|plan)\//);
+    for (const file of ['LICENSE', 'CHANGELOG.md', 'README.md', 'deploy/systemd/cxone-exports-serve.service'])
+      expect(listing).toContain(`package/${file}`);
 
     const repo = join(scratch, 'exports-repo');
     execFileSync('git', ['init', '--quiet', repo]);
@@ -97,6 +104,13 @@ describe('the packed package', () => {
     const plan = run('npx', ['--no-install', 'cxone-exports', 'plan'], repo);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('Plan: 1 to submit (1 create), 0 to forget, 0 unchanged.');
+
+    // Every command's help, from the installed package alone.
+    for (const command of COMMANDS) {
+      const help = run('npx', ['--no-install', 'cxone-exports', ...command.path, '--help'], repo);
+      expect(help.code, `${command.path.join(' ')}: ${help.stderr}`).toBe(0);
+      expect(help.stdout).toContain(`Usage: cxone-exports ${command.path.join(' ')}`);
+    }
 
     // A second init overwrites nothing, and says what is in the way.
     const before = readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8');

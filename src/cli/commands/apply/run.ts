@@ -50,7 +50,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
   const loaded = await ctx.config();
   const saved = planFile === undefined ? undefined : await readSavedPlan(ctx, planFile);
   // A saved plan applies only where it was made, checked before anything else: with no --env it says which.
-  if (saved !== undefined) checkBinding(saved.plan, await planBinding(ctx, loaded), saved.file);
+  if (saved !== undefined) checkBinding(saved.plan, planBinding(ctx, loaded), saved.file);
   const config = requireEnvironment(loaded);
   const definitions = await loadValidDefinitions(config, ctx.cwd);
   const loopback = loopbackCallbacks(definitions.definitions, config);

@@ -3,11 +3,12 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
+import * as run from './run.js';
 
 export const backendInitCommand: CommandDescriptor<{ printSql?: boolean }> = {
   path: ['backend', 'init'],
   needsEnvironment: true,
   description: "create the backend's tables now (pg), or print the SQL to create them",
   options: [new Option('--print-sql', 'print the SQL that creates the schema and its tables, and connect to nothing')],
-  run: async (ctx, _args, options) => (await import('./run.js')).initBackend(ctx, options),
+  run: async (ctx, _args, options) => run.initBackend(ctx, options),
 };

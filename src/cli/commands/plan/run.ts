@@ -49,7 +49,7 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
   view.plan(made.plan, made.where);
   if (options.out !== undefined) {
     const sealed = sealPlan(made.plan, {
-      binding: await planBinding(ctx, config),
+      binding: planBinding(ctx, config),
       stateExisted: made.stateExisted,
       definitions: made.definitions,
       targets: options.target,

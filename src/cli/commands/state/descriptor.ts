@@ -1,8 +1,9 @@
 // `cxone-exports state list | show NAME | rm NAME | unlock LOCK_ID | migrate | merge`: look at, repair and move
-// the state by hand. Their flags; what they do is in ./run.ts, loaded when one runs.
+// the state by hand. Their flags; what they do is in ./run.ts.
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
+import * as run from './run.js';
 
 const jsonOption = () => new Option('--json', 'print JSON');
 
@@ -11,7 +12,7 @@ export const stateListCommand: CommandDescriptor<{ json?: boolean }> = {
   needsEnvironment: true,
   description: 'every export in the state: last action, last execution status, and when',
   options: [jsonOption()],
-  run: async (ctx, _args, options) => (await import('./run.js')).listState(ctx, options),
+  run: async (ctx, _args, options) => run.listState(ctx, options),
 };
 
 export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
@@ -20,7 +21,7 @@ export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
   description: "one export's full state entry",
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [jsonOption()],
-  run: async (ctx, [name], options) => (await import('./run.js')).showState(ctx, name as string, options),
+  run: async (ctx, [name], options) => run.showState(ctx, name as string, options),
 };
 
 export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
@@ -29,7 +30,7 @@ export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
   description: 'forget an export (under the lock, audited); CXone is not called',
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')],
-  run: async (ctx, [name], options) => (await import('./run.js')).removeFromState(ctx, name as string, options),
+  run: async (ctx, [name], options) => run.removeFromState(ctx, name as string, options),
 };
 
 export const stateUnlockCommand: CommandDescriptor = {
@@ -37,7 +38,7 @@ export const stateUnlockCommand: CommandDescriptor = {
   needsEnvironment: true,
   description: 'release a lock left behind by a command that is gone (only the lock with this id)',
   arguments: [{ name: '<lockId>', description: 'the id printed in the lock message' }],
-  run: async (ctx, [lockId]) => (await import('./run.js')).unlockState(ctx, lockId as string),
+  run: async (ctx, [lockId]) => run.unlockState(ctx, lockId as string),
 };
 
 export const stateCommitFilesCommand: CommandDescriptor = {
@@ -45,7 +46,7 @@ export const stateCommitFilesCommand: CommandDescriptor = {
   needsEnvironment: true,
   hidden: true,
   description: 'the files a Git commit-back of the state must include, one per line (none for a database)',
-  run: async (ctx) => (await import('./run.js')).listCommitFiles(ctx),
+  run: async (ctx) => run.listCommitFiles(ctx),
 };
 
 export const stateMigrateCommand: CommandDescriptor<{ from: string; lockTimeout?: string }> = {
@@ -56,7 +57,7 @@ export const stateMigrateCommand: CommandDescriptor<{ from: string; lockTimeout?
     new Option('--from <backend>', 'where the state is now').choices(['local']).makeOptionMandatory(),
     new Option('--lock-timeout <duration>', 'wait this long for the lock of the configured backend'),
   ],
-  run: async (ctx, _args, options) => (await import('./run.js')).migrate(ctx, options),
+  run: async (ctx, _args, options) => run.migrate(ctx, options),
 };
 
 export const stateMergeCommand: CommandDescriptor = {
@@ -64,6 +65,5 @@ export const stateMergeCommand: CommandDescriptor = {
   hidden: true,
   description: "Git's merge driver for state.json: cxone-exports state merge %O %A %B",
   arguments: [{ name: '<base>' }, { name: '<ours>' }, { name: '<theirs>' }],
-  run: async (ctx, [base, ours, theirs]) =>
-    (await import('./run.js')).mergeStateFiles(ctx, base as string, ours as string, theirs as string),
+  run: async (ctx, [base, ours, theirs]) => run.mergeStateFiles(ctx, base as string, ours as string, theirs as string),
 };

@@ -68,7 +68,7 @@ export async function listCommitFiles(ctx: CommandContext): Promise<void> {
   // no database URL must still learn that there is nothing to commit.
   const config = await ctx.config();
   if (config.backend.type !== 'local') return;
-  const store = await openLocalStore(config, ctx.cwd);
+  const store = openLocalStore(config, ctx.cwd);
   showCommitFiles(ctx, hasCommitBackFiles(store) ? store.commitBackFiles() : []);
 }
 
@@ -78,7 +78,7 @@ export async function migrate(ctx: CommandContext, options: { from: string; lock
     throw new UsageError('state migrate moves the local state into another backend, and this config uses local', {
       hint: 'Set backend: { type: pg } in the config first (README, "State backends"), then migrate.',
     });
-  const source = await openLocalStore(config, ctx.cwd);
+  const source = openLocalStore(config, ctx.cwd);
   const moved = await withStateStore(ctx, (target) =>
     migrateState(
       { lockTimeoutMs: lockTimeoutMs(options.lockTimeout) },

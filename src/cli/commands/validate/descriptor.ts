@@ -1,9 +1,10 @@
-// `cxone-exports validate [paths…]`: its flags; what it does is in ./run.ts, loaded when it runs.
+// `cxone-exports validate [paths…]`: its flags; what it does is in ./run.ts, light enough to load with the CLI.
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
 import type { ValidateOptions } from './run.js';
 import { integerOption } from '../../option-parsers.js';
+import * as run from './run.js';
 
 export const validateCommand: CommandDescriptor<ValidateOptions> = {
   path: ['validate'],
@@ -22,5 +23,5 @@ export const validateCommand: CommandDescriptor<ValidateOptions> = {
       'threads to check files on when there are many (default: one per core; 1: the main thread alone)',
     ).argParser(integerOption(1, 64)),
   ],
-  run: async (ctx, [paths], options) => (await import('./run.js')).validate(ctx, paths as string[], options),
+  run: async (ctx, [paths], options) => run.validate(ctx, paths as string[], options),
 };
