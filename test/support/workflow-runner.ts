@@ -1,15 +1,16 @@
 // Rehearses a GitHub workflow on this machine: the `run:` steps of one job, in order, each in the shell and with
 // the options GitHub would use for it (a step's `shell:`, else the job's or workflow's `defaults.run.shell`),
-// GitHub's environment files, `${{ }}` expressions filled in, and `if: always()` honoured. `uses:` steps are the
-// caller's to stand in for (the setup action is a `cxone-exports` on the PATH), and so are `needs:` between jobs:
-// the caller rehearses them in order.
+// GitHub's environment files, `${{ }}` expressions filled in, and `if: always()` honoured, as is a comparison of a
+// step's output (`steps.<id>.outputs.<name> == 'value'`). `uses:` steps are the caller's to stand in for (the
+// setup action is a `cxone-exports` on the PATH; `standIn` gives a script to run in a step's place), and so are
+// `needs:` between jobs: the caller rehearses them in order.
 
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-interface Step {
+export interface Step {
   name?: string;
   id?: string;
   if?: string;
@@ -46,6 +47,8 @@ export async function rehearseWorkflow(
     scratch: string;
     /** The job to run; needed when the workflow has more than one. */
     job?: string;
+    /** A script to run in a step's place (an action's, or a step too costly here), or undefined to run it as is. */
+    standIn?: (step: Step) => string | undefined;
   },
 ): Promise<Rehearsal> {
   const workflow = parse(readFileSync(workflowFile, 'utf8')) as Defaults & {
@@ -72,12 +75,16 @@ export async function rehearseWorkflow(
   const steps: StepResult[] = [];
   let failed = false;
   for (const step of job.steps) {
-    if (step.run === undefined) continue;
-    const name = step.name ?? step.run.split('\n')[0]!;
-    // Status functions only: always() runs whatever happened, failure() only after a failure, and a step with
-    // neither only while nothing has failed. Other conditions (outputs, the event) are the caller's to check.
+    const script = options.standIn?.(step) ?? step.run;
+    if (script === undefined) continue;
+    const name = step.name ?? step.uses ?? script.split('\n')[0]!;
+    // Status functions: always() runs whatever happened, failure() only after a failure, and a step with neither
+    // only while nothing has failed; and a comparison of a step's output. Other conditions are the caller's.
     const condition = step.if ?? '';
-    const runs = condition.includes('always()') || (condition.includes('failure()') ? failed : !failed);
+    const output = /^steps\.(\w+)\.outputs\.(\w+) == '([^']*)'$/.exec(condition.trim());
+    const runs = output
+      ? !failed && stepOutputs[`steps.${output[1]}.outputs.${output[2]}`] === output[3]
+      : condition.includes('always()') || (condition.includes('failure()') ? failed : !failed);
     if (!runs) {
       steps.push({ name, code: 0, stdout: '', stderr: '', skipped: true });
       continue;
@@ -96,7 +103,7 @@ export async function rehearseWorkflow(
       const filled = fill(value);
       if (filled !== '') env[key] = filled;
     }
-    const result = await runShell(step.shell ?? defaultShell, fill(step.run), options.cwd, env);
+    const result = await runShell(step.shell ?? defaultShell, fill(script), options.cwd, env);
     steps.push({ name, ...result, skipped: false });
     const lines = readFileSync(outputFile, 'utf8').split('\n').filter(Boolean);
     for (const line of lines.slice(outputLinesSeen)) {
