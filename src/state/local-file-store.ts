@@ -261,7 +261,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     await this.writeSnapshot(current.state, serializeState(current.state));
   }
 
-  /** The files `.github/scripts/commit-state.sh` commits: the snapshot, its log and the audit log. */
+  /** The files the commit-back (the Action, after apply) commits: the snapshot, its log and the audit log. */
   commitBackFiles(): string[] {
     return [this.location, this.display('state.wal'), this.eventsLocation];
   }

@@ -1,14 +1,16 @@
 // The GitHub workflows of an exports repository, for each set-up `init` offers: the local backend (the state
 // committed back) or PostgreSQL (nothing to commit, `contents: read`), one environment or several (a job each,
-// sandbox before production). One source for all four, so a fix reaches every variant; this repository's own
-// workflows are the local one with sandbox and production (a test keeps them equal).
+// sandbox before production). Each job checks out and hands the rest to the cxone-exports Action (action.yml at
+// this repository's root): install, run, comment, commit back. One source for all four, so a fix reaches every
+// variant; this repository's own workflows are the local one with sandbox and production, using the Action of
+// this checkout (a test keeps them equal).
 
 export interface WorkflowOptions {
   backend: 'local' | 'pg';
   /** The config's environments in order; empty for a config that defines none. */
   environments: readonly string[];
-  /** What each job `uses:` to put `cxone-exports` on the PATH. */
-  setupAction: string;
+  /** The Action each job `uses:`: `owner/repo@vN` for an exports repository, `./` in this one. */
+  action: string;
 }
 
 /** The workflow files, by name (`plan.yml`, …), as YAML text with their comments. */
@@ -43,13 +45,6 @@ function targets(options: WorkflowOptions): Target[] {
   }));
 }
 
-const SHELL_DEFAULTS = `# Every run step in bash with pipefail: GitHub's default for an unnamed shell is \`bash -e\`, where
-# \`cxone-exports apply | tee file\` would report tee's success for a failed apply.
-defaults:
-  run:
-    shell: bash
-`;
-
 const APPLY_GROUP = `concurrency:
   # One writer of the state at a time: apply, refresh and the schedule share the group. Every apply reconciles
   # everything, so a pending run GitHub drops in favour of a newer one loses nothing.
@@ -80,7 +75,6 @@ function checkout(options: WorkflowOptions): string {
         with:
           # The latest main, not the triggering commit: it holds every definition merged so far${options.backend === 'local' ? ', and the\n          # state committed by earlier runs and by the job before this one' : ''}.
           ref: main${options.backend === 'local' ? '\n          fetch-depth: 0' : ''}
-      - uses: ${options.setupAction}
 `;
 }
 
@@ -116,20 +110,28 @@ ${
 `;
 }
 
-function commitBack(options: WorkflowOptions, message: string): string {
-  if (options.backend !== 'local') return '';
-  return `
-      - name: Commit the state back
-        if: always()
-        run: .github/scripts/commit-state.sh "${message}, run \${{ github.run_id }}"
-`;
-}
-
 /** The files of a job's state in the repository: uploaded too, so a failed push loses nothing. */
 function stateFiles(options: WorkflowOptions, target: Target): string[] {
   if (options.backend !== 'local') return [];
   const dir = target.named ? `.cxone-exports/${target.job}` : '.cxone-exports';
   return [`${dir}/state.json`, `${dir}/state.wal`, `${dir}/audit.jsonl`];
+}
+
+/** The Action's step: its `with:` inputs, in the order given (values are plain words). */
+function actionStep(options: WorkflowOptions, name: string, id: string, inputs: Record<string, string>): string {
+  return `      - name: ${name}
+        id: ${id}
+        uses: ${options.action}
+        with:
+${Object.entries(inputs)
+  .map(([key, value]) => `          ${key}: ${value}`)
+  .join('\n')}
+`;
+}
+
+/** Which environment a job's Action acts on, when the config has several. */
+function environmentInput(target: Target): Record<string, string> {
+  return target.named ? { environment: target.job } : {};
 }
 
 function upload(name: string, paths: string[]): string {
@@ -156,21 +158,20 @@ function applyWorkflow(options: WorkflowOptions): string {
     // only on completions recorded in this one's state.
     const waits = several && index < all.length - 1;
     return `${jobHeader(options, target, index, 60, '')}${checkout(options)}
-      - name: Apply${where(target, 'to')}
-        id: apply
-${secrets(options, target, true)}${
-      waits
-        ? `        # --wait: the next environment's promotion gate opens for what completed here, so this one waits for
-        # its executions to end and records them${options.backend === 'local' ? ' before the commit-back' : ''}.
+${
+  waits
+    ? `      # wait: the next environment's promotion gate opens for what completed here, so this one waits for its
+      # executions to end and records them${options.backend === 'local' ? ' before the commit-back' : ''}.
 `
-        : ''
-    }        run: >-
-          cxone-exports ${target.flag}apply --auto-approve${waits ? ' --wait' : ''} --json --lock-timeout 5m
-          | tee cxone-exports.apply.jsonl
-${commitBack(options, `cxone-exports apply${where(target, 'to')}`)}${upload(
-      `cxone-exports-apply${target.named ? `-${target.job}` : ''}`,
-      [...stateFiles(options, target), 'cxone-exports.apply.jsonl'],
-    )}`;
+    : ''
+}${actionStep(options, `Apply${where(target, 'to')}`, 'apply', {
+      command: 'apply',
+      ...environmentInput(target),
+      ...(waits ? { wait: 'true' } : {}),
+    })}${secrets(options, target, true)}${upload(`cxone-exports-apply${target.named ? `-${target.job}` : ''}`, [
+      ...stateFiles(options, target),
+      'cxone-exports.apply.jsonl',
+    ])}`;
   });
   const header = `# Apply on merge to main${several ? `, one environment after the other (${all.map((t) => t.job).join(', then ')}): each job runs in the GitHub\n# environment of the same name, whose secrets hold that tenant's credentials, and a later one needs the one before\n# to have succeeded (and can require reviewers in GitHub's environment settings)` : ': one run at a time, on the latest main, in the GitHub environment production'}.
 # ${options.backend === 'local' ? 'The state and audit lines are committed back after each run.' : 'The state and audit events live in PostgreSQL (the environment secret CXONE_EXPORTS_PG_URL, the apply role).'}`;
@@ -185,9 +186,10 @@ function refreshWorkflow(options: WorkflowOptions): string {
   const jobs = targets(options).map(
     (target, index) =>
       `${jobHeader(options, target, index, 20, 'After the one before, whatever happened there.')}${checkout(options)}
-      - name: Refresh${where(target, 'of')}
-${secrets(options, target, false)}        run: cxone-exports ${target.flag}refresh --lock-timeout 5m
-${commitBack(options, `cxone-exports refresh${where(target, 'of')}`)}`,
+${actionStep(options, `Refresh${where(target, 'of')}`, 'refresh', {
+  command: 'refresh',
+  ...environmentInput(target),
+})}${secrets(options, target, false)}`,
   );
   const header = `# Pull completion statuses every hour, where callbacks cannot reach${targets(options).length > 1 ? ', in every environment, one after the other' : ''}.
 # ${options.backend === 'local' ? 'The state is committed back after each.' : 'Recorded in PostgreSQL: nothing is committed back.'}`;
@@ -198,9 +200,10 @@ function scheduleWorkflow(options: WorkflowOptions): string {
   const jobs = targets(options).map(
     (target, index) =>
       `${jobHeader(options, target, index, 30, "After the one before, whatever happened there: this one's ticks are due regardless.")}${checkout(options)}
-      - name: Apply what is due${where(target, 'in')}
-${secrets(options, target, true)}        run: cxone-exports ${target.flag}apply --auto-approve --json --lock-timeout 5m | tee cxone-exports.schedule.jsonl
-${commitBack(options, `cxone-exports scheduled apply${where(target, 'to')}`)}`,
+${actionStep(options, `Apply what is due${where(target, 'in')}`, 'schedule', {
+  command: 'schedule',
+  ...environmentInput(target),
+})}${secrets(options, target, true)}`,
   );
   const several = targets(options).length > 1;
   const header = `# Run the scheduled exports that are due: an apply every 15 minutes${several ? ', in every environment, one after the\n# other. A scheduled run repeats what is already applied, so the promotion gate does not hold it; a definition\n# change still needs the environment it is promoted from' : ''} (README, "Schedules"). Nothing else runs a
@@ -224,65 +227,15 @@ ${on}
 
 ${permissions(options)}
 ${APPLY_GROUP}
-${SHELL_DEFAULTS}
 jobs:
 ${jobs.join('\n')}`;
 }
-
-/** Posts (or updates in place) the one sticky plan comment, and labels the pull request, from a job's files. */
-function commentSteps(condition: string): string {
-  return `
-      # A fork's pull request gets a read-only token: no comment and no label, and no red check for it either.
-      - name: Comment the plan
-        if: always() && github.event.pull_request.head.repo.full_name == github.repository && (${condition})
-        uses: actions/github-script@v7
-        with:
-          script: |
-            const fs = require('fs');
-            const body = fs.readFileSync('cxone-exports.plan.md', 'utf8');
-            const marker = '<!-- cxone-exports-plan -->';
-            const { owner, repo } = context.repo;
-            const issue_number = context.issue.number;
-            const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
-            const mine = comments.find((c) => c.user?.type === 'Bot' && c.body?.includes(marker));
-            if (mine) await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-            else await github.rest.issues.createComment({ owner, repo, issue_number, body });
-
-      - name: Label the pull request
-        if: github.event.pull_request.head.repo.full_name == github.repository
-        uses: actions/github-script@v7
-        with:
-          # has_changes is the plan step's own output, true or false: safe to put into the script.
-          script: |
-            const { owner, repo } = context.repo;
-            const issue_number = context.issue.number;
-            const changed = '\${{ steps.plan.outputs.has_changes }}' === 'true';
-            const add = changed ? 'cxone-exports:changes' : 'cxone-exports:no-changes';
-            const remove = add === 'cxone-exports:changes' ? 'cxone-exports:no-changes' : 'cxone-exports:changes';
-            await github.rest.issues.addLabels({ owner, repo, issue_number, labels: [add] });
-            await github.rest.issues.removeLabel({ owner, repo, issue_number, name: remove }).catch(() => undefined);
-`;
-}
-
-const VALIDATE_STEPS = `
-      - name: Validate
-        id: validate
-        run: cxone-exports validate --format github
-
-      # A plan comment from an earlier push must not stay up as if still true: the failure replaces it.
-      - name: Describe the validation failure for the comment
-        if: failure() && steps.validate.outcome == 'failure'
-        run: cxone-exports validate --format markdown > cxone-exports.plan.md || true
-`;
 
 function planWorkflow(options: WorkflowOptions): string {
   const several = options.environments.length > 0;
   // PostgreSQL with environments: each environment's state is read with its own secret, so each plan runs in a
   // job of that environment; a last job puts the sections together into one comment.
   if (several && options.backend === 'pg') return planPerEnvironmentWorkflow(options);
-  const planCommand = several
-    ? 'cxone-exports --env all plan --markdown > cxone-exports.plan.md'
-    : 'cxone-exports plan --markdown --out cxone-exports.plan.json > cxone-exports.plan.md';
   return `# Plan on every pull request that touches the exports${several ? ', for every environment of the config (README,\n# "Environments")' : ''}: validation errors as annotations on the changed lines, and one
 # sticky comment${several ? ' with a section per environment' : ''}, updated in place on every push.${options.backend === 'pg' ? '\n# The state is read from PostgreSQL with the plan role (read only): the repository secret CXONE_EXPORTS_PG_URL.' : ''}
 name: cxone-exports plan
@@ -294,12 +247,11 @@ jobs:
     timeout-minutes: 15
     steps:
       - uses: actions/checkout@v4
-      - uses: ${options.setupAction}
-${VALIDATE_STEPS}
-      - name: Plan
-        id: plan${options.backend === 'pg' ? '\n        env:\n          CXONE_EXPORTS_PG_URL: ${{ secrets.CXONE_EXPORTS_PG_URL }}' : ''}
-        run: ${planCommand}
-${commentSteps("steps.plan.outcome == 'success' || steps.validate.outcome == 'failure'")}
+${actionStep(options, 'Plan', 'plan', { command: 'plan', ...(several ? { environment: 'all' } : {}) })}${
+    options.backend === 'pg'
+      ? '        env:\n          CXONE_EXPORTS_PG_URL: ${{ secrets.CXONE_EXPORTS_PG_URL }}\n'
+      : ''
+  }
       - name: Upload the plan
         if: always()
         uses: actions/upload-artifact@v4
@@ -310,7 +262,7 @@ ${commentSteps("steps.plan.outcome == 'success' || steps.validate.outcome == 'fa
 `;
 }
 
-/** What every plan workflow starts with: pull requests that touch definitions (or the local state), read only. */
+/** What every plan workflow starts with: pull requests that touch definitions (or the local state). */
 function planFrame(options: WorkflowOptions): string {
   return `on:
   pull_request:
@@ -319,13 +271,13 @@ ${DEFINITION_PATHS}${options.backend === 'local' ? '\n      - .cxone-exports/**'
 
 permissions:
   contents: read
+  # The plan comment and the label.
   pull-requests: write
 
 concurrency:
   group: cxone-exports-plan-\${{ github.event.pull_request.number }}
   cancel-in-progress: true
-
-${SHELL_DEFAULTS}`;
+`;
 }
 
 function planPerEnvironmentWorkflow(options: WorkflowOptions): string {
@@ -349,18 +301,8 @@ ${names
       CXONE_EXPORTS_ENV: ${name}
     steps:
       - uses: actions/checkout@v4
-      - uses: ${options.setupAction}
-
-      - name: Plan ${name}
-        id: plan
-        env:
+${actionStep(options, `Plan ${name}`, 'plan', { command: 'plan', environment: name, comment: 'false' })}        env:
           CXONE_EXPORTS_PG_URL: \${{ secrets.CXONE_EXPORTS_PG_URL }}
-        run: |
-          mkdir -p cxone-exports-plan
-          cxone-exports --env ${name} plan --markdown > cxone-exports-plan/${name}.md
-
-      - name: Note whether ${name} has changes
-        run: echo "\${{ steps.plan.outputs.has_changes }}" > cxone-exports-plan/${name}.changes
 
       - name: Upload the plan of ${name}
         if: always()
@@ -380,16 +322,10 @@ ${names
     if: always()
     steps:
       - uses: actions/checkout@v4
-      - uses: ${options.setupAction}
-
       - uses: actions/download-artifact@v4
         with:
           pattern: cxone-exports-plan-*-\${{ github.event.pull_request.number }}-\${{ github.run_attempt }}
           path: cxone-exports-plan
           merge-multiple: true
-${VALIDATE_STEPS}
-      - name: Put the plans together
-        id: plan
-        run: .github/scripts/plan-comment.sh ${names.join(' ')} > cxone-exports.plan.md
-${commentSteps("steps.plan.outcome == 'success' || steps.validate.outcome == 'failure'")}`;
+${actionStep(options, 'Put the plans together', 'plan', { command: 'plan', sections: `'${names.join(' ')}'` })}`;
 }

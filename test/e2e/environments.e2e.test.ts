@@ -436,8 +436,8 @@ environments:
     const plan = await runCliAsync(['--env', 'all', 'plan'], { cwd: dir });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('Plan: 0 to submit, 0 to forget, 0 unchanged, 1 held back until promoted.');
-    expect(readFileSync(join(dir, '.github/workflows/cxone-exports-apply.yml'), 'utf8')).toContain(
-      'cxone-exports --env production apply',
+    expect(readFileSync(join(dir, '.github/workflows/cxone-exports-apply.yml'), 'utf8')).toMatch(
+      /with:\n\s+command: apply\n\s+environment: production\n/,
     );
     // Issue 22, point 5: the hints and the example named commands that need --env, and two hosts for one tenant.
     expect(readFileSync(join(dir, 'exports/example.yaml'), 'utf8')).toContain('`npx cxone-exports --env all plan`');

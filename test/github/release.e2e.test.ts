@@ -50,8 +50,6 @@ function releaseRepository(): { repo: string; origin: string; scratch: string } 
     'schemas',
     'templates',
     'deploy',
-    '.github/actions',
-    '.gitattributes',
   ])
     cpSync(join(ROOT, path), join(repo, path), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'));
@@ -70,13 +68,13 @@ function releaseRepository(): { repo: string; origin: string; scratch: string } 
  * result to the version pull request's branch; with none, runs `publish` and reports a release when the publish
  * printed a new tag. The rehearsal publishes with --dry-run, and without rebuilding the built package.
  */
-function changesetsAction(step: Step & { with?: Record<string, string> }): string {
-  const { version, publish } = step.with!;
+function changesetsAction(step: Step): string {
+  const { version, publish, commit } = step.with as Record<string, string>;
   return `
 if ls .changeset/*.md | grep -qv README.md; then
   ${version}
   git checkout --quiet -B changeset-release/main
-  git add -A && git -c user.name=bot -c user.email=bot@example.com commit --quiet -m "${step.with!.commit}"
+  git add -A && git -c user.name=bot -c user.email=bot@example.com commit --quiet -m "${commit}"
   git push --quiet --force origin changeset-release/main
   echo "published=false" >> "$GITHUB_OUTPUT"
 else
@@ -107,7 +105,7 @@ describe('the release workflow', () => {
     const text = readFileSync(RELEASE, 'utf8');
     const workflow = parse(text) as {
       on: unknown;
-      jobs: { release: { permissions: Record<string, string>; steps: (Step & { with?: Record<string, string> })[] } };
+      jobs: { release: { permissions: Record<string, string>; steps: Step[] } };
     };
     expect(workflow.on).toEqual({ push: { branches: ['main'] } });
     expect(workflow.jobs.release.permissions).toEqual({

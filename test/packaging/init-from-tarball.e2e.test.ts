@@ -2,7 +2,7 @@
 // `cxone-exports init`, `validate` and `plan` there, with nothing from this checkout but the tarball.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,8 +46,7 @@ describe('the packed package', () => {
       'package/dist/cli/main.js',
       'package/schemas/export.schema.json',
       'package/templates/cxone-exports.config.yaml',
-      'package/.github/scripts/plan-comment.sh',
-      'package/.gitattributes',
+      'package/deploy/systemd/cxone-exports-schedule.timer',
     ])
       expect(listing).toContain(file);
     expect(listing).not.toContain('package/.github/workflows/ci.yml');
@@ -69,14 +68,17 @@ describe('the packed package', () => {
       '.github/workflows/cxone-exports-apply.yml',
       '.github/workflows/cxone-exports-refresh.yml',
       '.github/workflows/cxone-exports-schedule.yml',
-      '.github/actions/setup-cxone-exports/action.yml',
       'cxone-exports.config.yaml',
       'exports/example.yaml',
       '.vscode/settings.json',
     ]) {
       expect(existsSync(join(repo, file)), file).toBe(true);
     }
-    expect(statSync(join(repo, '.github/scripts/commit-state.sh')).mode & 0o111).not.toBe(0);
+    // Each workflow uses the Action of this tool's repository, at the installed release's major version.
+    expect(readFileSync(join(repo, '.github/workflows/cxone-exports-apply.yml'), 'utf8')).toMatch(
+      /^\s+uses: cxone-exports\/cxone-exports@v\d+$/m,
+    );
+    expect(existsSync(join(repo, '.github/scripts'))).toBe(false);
     expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toMatch(
       /^dist\/\n\n# cxone-exports\nnode_modules\/\n\.cxone-exports\/\*\*\/state\.lock\n/,
     );
@@ -121,5 +123,20 @@ describe('the packed package', () => {
       'init writes nothing, because these files exist: .github/workflows/cxone-exports-plan.yml',
     );
     expect(readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8')).toBe(`${before}# ours\n`);
-  }, 120_000);
+
+    // The Action's install step on a fresh checkout: npm ci from the lock file, and the pinned command on the PATH.
+    rmSync(join(repo, 'node_modules'), { recursive: true, force: true });
+    const githubPath = join(scratch, 'github-path');
+    writeFileSync(githubPath, '');
+    const install = execFileSync(join(ROOT, '.github', 'scripts', 'action-install.sh'), {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_PATH: githubPath, RUNNER_TEMP: scratch, GITHUB_ACTION_PATH: ROOT },
+    });
+    expect(install).toMatch(/^cxone-exports \d+\.\d+\.\d+, as package-lock\.json pins it\.$/m);
+    expect(readFileSync(githubPath, 'utf8')).toBe(`${join(repo, 'node_modules', '.bin')}\n`);
+    expect(
+      execFileSync(join(repo, 'node_modules', '.bin', 'cxone-exports'), ['validate'], { cwd: repo, encoding: 'utf8' }),
+    ).toContain('valid');
+  }, 180_000);
 });

@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ import { rehearseWorkflow } from '../support/workflow-runner.js';
 import type { Rehearsal } from '../support/workflow-runner.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** What init's workflows use: the Action of this checkout stands for it. */
+const ACTION = `cxone-exports/cxone-exports@v${(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version.split('.')[0]!}`;
 const database = testDatabase();
 
 /** node_modules with the packed package installed, shared by every set-up's repository (a link each). */
@@ -156,10 +158,11 @@ describe.concurrent.each(SET_UPS)('%s, from the packed package', (_name, setUp) 
     const rehearse = (dir: string, workflow: string, job: string, tenant: Tenant): Promise<Rehearsal> =>
       rehearseWorkflow(join(dir, '.github', 'workflows', `cxone-exports-${workflow}.yml`), {
         cwd: dir,
-        // What the setup action does: cxone-exports on the PATH.
-        env: { PATH: `${join(dir, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, HOME: dir, CI: 'true' },
+        // cxone-exports is not on the PATH: the Action's install step puts the pinned one there.
+        env: { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' },
         expressions: secretsOf(tenant),
         scratch: dir,
+        actions: { [ACTION]: ROOT },
         job,
       });
     const jobOf = (tenant: Tenant) => (setUp.environments.length > 0 ? tenant.name : 'production');
@@ -177,16 +180,19 @@ describe.concurrent.each(SET_UPS)('%s, from the packed package', (_name, setUp) 
       }
       const comment = await rehearse(pr, 'plan', 'comment', tenants[0]!);
       expect(passed(comment).map(([name, code]) => [name, code])).toEqual([
-        ['Validate', 0],
-        ['Put the plans together', 0],
+        ['Install cxone-exports', 0],
+        ['Run cxone-exports plan', 0],
+        ['Commit the state back', 0],
       ]);
       expect(comment.outputs.has_changes).toBe('true');
     } else {
       const run = await rehearse(pr, 'plan', 'plan', tenants[0]!);
       expect(passed(run).map(([name, code]) => [name, code])).toEqual([
-        ['Validate', 0],
-        ['Plan', 0],
+        ['Install cxone-exports', 0],
+        ['Run cxone-exports plan', 0],
+        ['Commit the state back', 0],
       ]);
+      expect(run.steps[0]!.stdout).toMatch(/^cxone-exports \d+\.\d+\.\d+, as package-lock\.json pins it\.$/m);
     }
     const body = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
     expect(body.match(/<!-- cxone-exports-plan -->/g)).toHaveLength(1);
@@ -234,7 +240,8 @@ async function newRepository(setUp: SetUp) {
   execFileSync('git', ['init', '--quiet', '--initial-branch=main', repo]);
   // The installed package is a link here, which init's `node_modules/` (a folder) does not match.
   writeFileSync(join(repo, '.git', 'info', 'exclude'), 'node_modules\n');
-  writeFileSync(join(repo, 'package.json'), '{ "name": "our-exports", "private": true }\n');
+  // The package pinned as a team pins it (npm install --save-dev): the Action installs what the lock file says.
+  for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(installed, file), join(repo, file));
   symlinkSync(join(installed, 'node_modules'), join(repo, 'node_modules'));
   const several = setUp.environments.length > 0;
   const tenants: Tenant[] = [];

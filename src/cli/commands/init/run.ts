@@ -1,11 +1,13 @@
-// `cxone-exports init`: sets up an exports repository in one step: the GitHub workflows and their action and
-// script, the merge rules for the state, a commented config, an example definition and the editor's schema
+// `cxone-exports init`: sets up an exports repository in one step: the GitHub workflows (each a few lines that
+// use the cxone-exports Action), the merge rules for the state, a commented config, an example definition and the editor's schema
 // mapping, with paths that resolve to the installed package. It never overwrites a file: if any it would write
 // exists, it writes nothing and says which. Ignore and attribute lines are added to existing files.
 
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { InternalError, UsageError } from '../../../errors.js';
+import { actionReference } from '../../../workflows/action-reference.js';
+import type { PackageManifest } from '../../../workflows/action-reference.js';
 import { githubWorkflows } from '../../../workflows/github-workflows.js';
 import { PACKAGE_ROOT } from '../../../package-files.js';
 import type { CommandContext } from '../../command-context.js';
@@ -15,7 +17,6 @@ import { initView } from './view.js';
 interface WrittenFile {
   to: string;
   text: () => Promise<string>;
-  executable?: boolean;
 }
 
 /** The package's own copy of a file. */
@@ -25,29 +26,18 @@ const packaged = (from: string) => () => readFile(join(PACKAGE_ROOT, from), 'utf
 const ENVIRONMENT_NAMES = ['sandbox', 'production'] as const;
 
 /** Everything init writes, for the set-up asked for: the backend, and one environment or sandbox and production. */
-function filesFor(backend: 'local' | 'pg', environments: boolean): readonly WrittenFile[] {
+async function filesFor(backend: 'local' | 'pg', environments: boolean): Promise<readonly WrittenFile[]> {
+  const manifest = JSON.parse(await packaged('package.json')()) as PackageManifest;
   const workflows = githubWorkflows({
     backend,
     environments: environments ? ENVIRONMENT_NAMES : [],
-    setupAction: './.github/actions/setup-cxone-exports',
+    action: actionReference(manifest),
   });
   return [
     ...Object.entries(workflows).map(([name, text]) => ({
       to: `.github/workflows/cxone-exports-${name}`,
       text: () => Promise.resolve(text),
     })),
-    {
-      to: '.github/actions/setup-cxone-exports/action.yml',
-      text: packaged('.github/actions/setup-cxone-exports/action.yml'),
-    },
-    // With the state in PostgreSQL there is nothing to commit back.
-    ...(backend === 'local'
-      ? [{ to: '.github/scripts/commit-state.sh', text: packaged('.github/scripts/commit-state.sh'), executable: true }]
-      : []),
-    // Plans made in one job per environment are put together into one comment by a script.
-    ...(backend === 'pg' && environments
-      ? [{ to: '.github/scripts/plan-comment.sh', text: packaged('.github/scripts/plan-comment.sh'), executable: true }]
-      : []),
     {
       to: 'cxone-exports.config.yaml',
       text: async () => configText(await packaged('templates/cxone-exports.config.yaml')(), backend, environments),
@@ -142,7 +132,7 @@ export async function init(
 ): Promise<void> {
   const target = ctx.cwd;
   const view = initView(ctx);
-  const FILES = filesFor(options.backend, options.environments === true);
+  const FILES = await filesFor(options.backend, options.environments === true);
   const existing = (
     await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))
   ).filter((f) => f !== undefined);
@@ -150,7 +140,7 @@ export async function init(
     throw new UsageError(
       `init writes nothing, because ${existing.length === 1 ? 'this file exists' : 'these files exist'}: ${existing.join(', ')}`,
       {
-        hint: 'Move them aside and run init again, or copy what you need from the package (node_modules/cxone-exports/templates and .github).',
+        hint: 'Move them aside and run init again, or copy what you need from the package (node_modules/cxone-exports/templates).',
       },
     );
   }
@@ -158,7 +148,6 @@ export async function init(
     const to = join(target, file.to);
     await mkdir(dirname(to), { recursive: true });
     await writeFile(to, await file.text(), { flag: 'wx' });
-    if (file.executable === true) await chmod(to, 0o755);
     view.wrote(file.to, 'created');
   }
   for (const { to, lines } of LINES) {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The Action's command step. Environment: INPUT_COMMAND (plan, apply, refresh, schedule), INPUT_ENVIRONMENT
+# (an environment of the config, `all` for plan, or empty), INPUT_WAIT (apply: wait for the executions),
+# INPUT_COMMENT (plan: false leaves the plan in cxone-exports-plan/ENV.md for a later job to post),
+# INPUT_SECTIONS (plan: the environments whose plans earlier jobs left in cxone-exports-plan/, put together).
+# The files it leaves: cxone-exports.plan.md (and .plan.json), cxone-exports.apply.jsonl, .schedule.jsonl.
+set -euo pipefail
+
+command="${INPUT_COMMAND:?the Action needs the input command: plan, apply, refresh or schedule}"
+environment="${INPUT_ENVIRONMENT:-}"
+env_flag=()
+if [ -n "$environment" ]; then env_flag=(--env "$environment"); fi
+
+case "$command" in
+  plan)
+    if ! cxone-exports validate --format github; then
+      # A plan comment from an earlier push must not stay up as if still true: the failure replaces it.
+      cxone-exports validate --format markdown > cxone-exports.plan.md || true
+      exit 1
+    fi
+    if [ -n "${INPUT_SECTIONS:-}" ]; then
+      # shellcheck disable=SC2086 # the environments are words
+      "$(dirname "$0")/plan-comment.sh" ${INPUT_SECTIONS} > cxone-exports.plan.md
+    elif [ "${INPUT_COMMENT:-true}" = false ]; then
+      mkdir -p cxone-exports-plan
+      outputs="$(mktemp)"
+      GITHUB_OUTPUT="$outputs" cxone-exports "${env_flag[@]}" plan --markdown > "cxone-exports-plan/$environment.md"
+      cat "$outputs" >> "${GITHUB_OUTPUT:-/dev/null}"
+      if grep -q '^has_changes=true$' "$outputs"; then echo true; else echo false; fi \
+        > "cxone-exports-plan/$environment.changes"
+    elif [ "$environment" = all ]; then
+      cxone-exports --env all plan --markdown > cxone-exports.plan.md
+    else
+      cxone-exports "${env_flag[@]}" plan --markdown --out cxone-exports.plan.json > cxone-exports.plan.md
+    fi
+    ;;
+  apply | schedule)
+    wait_flag=()
+    if [ "${INPUT_WAIT:-false}" = true ]; then wait_flag=(--wait); fi
+    cxone-exports "${env_flag[@]}" apply --auto-approve "${wait_flag[@]}" --json --lock-timeout 5m |
+      tee "cxone-exports.$command.jsonl"
+    ;;
+  refresh)
+    cxone-exports "${env_flag[@]}" refresh --lock-timeout 5m
+    ;;
+  *)
+    echo "::error title=cxone-exports::The input command is $command; it takes plan, apply, refresh or schedule."
+    exit 2
+    ;;
+esac
