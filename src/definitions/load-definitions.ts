@@ -1,7 +1,6 @@
 // Reads and checks the definitions of a project: the I/O edge in front of checkDefinitionFiles. Files that are
 // not in validate's cache are checked first, on several threads when there are many (parallel-check.ts).
 
-import { availableParallelism } from 'node:os';
 import type { ProjectConfig } from '../config/project-config.js';
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { checkDefinitionFile, checkDefinitionFiles } from './check-definitions.js';
@@ -11,6 +10,7 @@ import type { CheckTask } from './check-worker.js';
 import { checkEveryEnvironment } from './check-environments.js';
 import type { RuleConfig } from './contract-rules.js';
 import type { DefinitionCache } from './definition-cache.js';
+import { idleCoresNow } from './idle-cores.js';
 import { checkInParallel } from './parallel-check.js';
 import { readDefinitionFiles } from './read-definition-files.js';
 
@@ -79,7 +79,7 @@ const WHOLE: CheckSource<ExportDefinition> = { cached: () => undefined, checked:
 async function checkAhead<D extends DefinitionSummary>(
   files: readonly DefinitionFile[],
   configs: readonly RuleConfig[],
-  threads = availableParallelism(),
+  threads = idleCoresNow(),
   source: CheckSource<D>,
 ): Promise<{ checker: FileChecker<D>; threads: number }> {
   const known = new Map<RuleConfig, Map<DefinitionFile, FileCheck<D>>>();

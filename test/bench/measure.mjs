@@ -48,11 +48,22 @@ function record(measured, run) {
   measured.rssMb.push(run.rssMb);
 }
 
-function runOnce(args, rssFile, { cwd = process.cwd(), expectCode = 0, discardStdout = false, unsetEnv = [] } = {}) {
-  const env = { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' };
+function runOnce(
+  args,
+  rssFile,
+  {
+    cwd = process.cwd(),
+    expectCode = 0,
+    discardStdout = false,
+    unsetEnv = [],
+    node = process.execPath,
+    env: extra = {},
+  } = {},
+) {
+  const env = { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1', ...extra };
   for (const name of unsetEnv) delete env[name];
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
+  const result = spawnSync(node, ['--import', RSS_HOOK, ...args], {
     cwd,
     env,
     encoding: 'utf8',

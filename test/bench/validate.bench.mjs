@@ -2,6 +2,7 @@
 // a bare parse of the same files, validate again with the cache and one file changed against a cold validate, and
 // `--version` against `node -e 0`, all as fresh processes in one run.
 
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,21 @@ export async function benchValidate({ cli, runs }) {
         },
       },
     );
+    // One core held by a busy loop (a build beside it): the default threads against the main thread alone, cold.
+    const busy = spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' });
+    let contended;
+    try {
+      contended = timeNodeInterleaved(
+        [
+          [cli, 'validate'],
+          [cli, 'validate', '--jobs', '1'],
+        ],
+        { runs, cwd: root, beforeEach: () => rmSync(cache, { recursive: true, force: true }) },
+      );
+    } finally {
+      busy.kill();
+    }
+    const [busyDefault, busyOne] = contended;
     const [nodeBare, version] = timeNodeInterleaved(
       [
         ['-e', '0'],
@@ -53,10 +69,19 @@ export async function benchValidate({ cli, runs }) {
     );
     console.log(`  cxone-exports validate      median ${fmt(median(validate.wallMs))} ms  peak RSS ${fmt(peak)} MB`);
     console.log(`  validate, 1 file changed    median ${fmt(median(warm.wallMs))} ms (with the cache)`);
+    console.log(
+      `  with one core busy: validate ${fmt(median(busyDefault.wallMs))} ms, validate --jobs 1 ${fmt(median(busyOne.wallMs))} ms`,
+    );
     console.log(`  node -e 0                   median ${fmt(median(nodeBare.wallMs))} ms`);
     console.log(`  cxone-exports --version     median ${fmt(median(version.wallMs))} ms`);
     return [
       verdict('validate / baseline', `${fmt(ratio, 2)}x`, '<= 1x, on every core', ratio <= 1),
+      verdict(
+        'validate / validate --jobs 1, one core busy',
+        `${fmt(median(busyDefault.wallMs) / median(busyOne.wallMs), 2)}x`,
+        '<= 1x, within 5% for noise',
+        median(busyDefault.wallMs) <= median(busyOne.wallMs) * 1.05,
+      ),
       verdict('validate peak RSS', `${fmt(peak)} MB`, '< 300 MB', peak < 300),
       verdict('validate, 1 of 1000 files changed / cold', `${fmt(warmRatio, 2)}x`, '<= 0.1x', warmRatio <= 0.1),
       verdict('--version / node -e 0', `${fmt(versionRatio, 2)}x`, '<= 2.5x', versionRatio <= 2.5),

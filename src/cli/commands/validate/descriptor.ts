@@ -20,7 +20,7 @@ export const validateCommand: CommandDescriptor<ValidateOptions> = {
     ).choices(['human', 'json', 'github', 'markdown']),
     new Option(
       '--jobs <n>',
-      'threads to check files on when there are many (default: one per core; 1: the main thread alone)',
+      'threads to check files on when there are many (default: one per idle core; 1: the main thread alone)',
     ).argParser(integerOption(1, 64)),
   ],
   run: async (ctx, [paths], options) => run.validate(ctx, paths as string[], options),
