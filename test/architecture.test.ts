@@ -1,5 +1,5 @@
-// The layers of README's "Architecture", checked: every import in src/ points to its own layer or one below, and
-// nothing below the CLI prints or reads the environment.
+// The layers of docs/design/architecture.md, checked: every import in src/ points to its own layer or one below,
+// nothing below the CLI prints or reads the environment, and the document's table lists these layers in order.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -25,7 +25,8 @@ const LAYERS: readonly (readonly string[])[] = [
 function layerOf(file: string): number {
   const top = relative(SRC, file).split('/')[0]!;
   const index = LAYERS.findIndex((layer) => layer.includes(top));
-  if (index < 0) throw new Error(`${relative(SRC, file)} is in no layer: add its folder to LAYERS and the README`);
+  if (index < 0)
+    throw new Error(`${relative(SRC, file)} is in no layer: add its folder to LAYERS and docs/design/architecture.md`);
   return index;
 }
 
@@ -119,5 +120,14 @@ describe('the architecture', () => {
       ),
     );
     expect(offending).toEqual([]);
+  });
+});
+
+describe('the architecture document', () => {
+  it('lists every layer folder, in the order of LAYERS', () => {
+    const doc = readFileSync(join(SRC, '..', 'docs', 'design', 'architecture.md'), 'utf8');
+    const rows = doc.split('\n').filter((line) => /^\| [A-Za-z][A-Za-z ]+ +\| `/.test(line));
+    const listed = rows.flatMap((row) => [...row.split('|')[2]!.matchAll(/`([^`]+?)\/?`/g)].map((m) => m[1]!));
+    expect(listed).toEqual(LAYERS.flat());
   });
 });

@@ -56,7 +56,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ProjectCon
     throw new DiagnosticsError(
       result.diagnostics,
       `the config in ${raw.displayFile} is invalid`,
-      "Fix the config problems above; every key is described in the README's config reference.",
+      'Fix the config problems above; every key is described in the guide docs/guides/configuration.md.',
     );
   }
   return result.config;

@@ -206,7 +206,7 @@ ${actionStep(options, `Apply what is due${where(target, 'in')}`, 'schedule', {
 })}${secrets(options, target, true)}`,
   );
   const several = targets(options).length > 1;
-  const header = `# Run the scheduled exports that are due: an apply every 15 minutes${several ? ', in every environment, one after the\n# other. A scheduled run repeats what is already applied, so the promotion gate does not hold it; a definition\n# change still needs the environment it is promoted from' : ''} (README, "Schedules"). Nothing else runs a
+  const header = `# Run the scheduled exports that are due: an apply every 15 minutes${several ? ', in every environment, one after the\n# other. A scheduled run repeats what is already applied, so the promotion gate does not hold it; a definition\n# change still needs the environment it is promoted from' : ''} (docs/guides/schedules-and-freshness.md). Nothing else runs a
 # schedule: a tick's run is submitted by the first apply after it. GitHub starts scheduled workflows late when it
 # is busy (often 5 to 15 minutes, sometimes more) and not at all in a repository without activity for 60 days; an
 # export's startingDeadline absorbs the delay, and a tick later than that is skipped and audited, not run late.`;
@@ -236,7 +236,7 @@ function planWorkflow(options: WorkflowOptions): string {
   // PostgreSQL with environments: each environment's state is read with its own secret, so each plan runs in a
   // job of that environment; a last job puts the sections together into one comment.
   if (several && options.backend === 'pg') return planPerEnvironmentWorkflow(options);
-  return `# Plan on every pull request that touches the exports${several ? ', for every environment of the config (README,\n# "Environments")' : ''}: validation errors as annotations on the changed lines, and one
+  return `# Plan on every pull request that touches the exports${several ? ', for every environment of the config\n# (docs/guides/environments-and-promotion.md)' : ''}: validation errors as annotations on the changed lines, and one
 # sticky comment${several ? ' with a section per environment' : ''}, updated in place on every push.${options.backend === 'pg' ? '\n# The state is read from PostgreSQL with the plan role (read only): the repository secret CXONE_EXPORTS_PG_URL.' : ''}
 name: cxone-exports plan
 
@@ -282,8 +282,8 @@ concurrency:
 
 function planPerEnvironmentWorkflow(options: WorkflowOptions): string {
   const names = options.environments;
-  return `# Plan on every pull request that touches the exports, for every environment of the config (README,
-# "Environments"). Each environment's state is in PostgreSQL, read (never written: plan holds no lock) with that
+  return `# Plan on every pull request that touches the exports, for every environment of the config (docs/guides/
+# environments-and-promotion.md). Each environment's state is in PostgreSQL, read (never written: plan holds no lock) with that
 # environment's secret CXONE_EXPORTS_PG_URL, so each plans in a job of its own GitHub environment; a last job
 # checks the definitions (annotations on the changed lines) and posts one sticky comment with a section per
 # environment, updated in place on every push.

@@ -119,7 +119,7 @@ export function describePgError(error: unknown, where: string, statementTimeoutM
     });
   if (text === '42501')
     return new ExternalError(`PostgreSQL at ${where} did not allow this role to do that: ${error.message}`, {
-      hint: 'Grant the role what its command needs (README, "State backends": the plan, apply and serve roles).',
+      hint: 'Grant the role what its command needs (docs/guides/state-backends.md: the plan, apply and serve roles).',
     });
   return error;
 }

@@ -23,6 +23,7 @@ import { formatDelay } from '../../format-delay.js';
 import { JsonProgress, ListrProgress } from './progress.js';
 import type { ProgressReporter } from './progress.js';
 import { stateAccessView } from '../../views/state-access-view.js';
+import { plural } from '../../views/render-diagnostics.js';
 
 type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors'>;
 
@@ -76,7 +77,7 @@ abstract class BaseApplyView implements ApplyView {
   }
 
   waiting(executions: number, timeoutMs: number): void {
-    this.ctx.logger.info(`Waiting up to ${formatDelay(timeoutMs)} for ${executions} executions to finish…`);
+    this.ctx.logger.info(`Waiting up to ${formatDelay(timeoutMs)} for ${plural(executions, 'execution')} to finish…`);
   }
 
   waitEnded(result: PollResult, interrupted: boolean): void {

@@ -71,7 +71,7 @@ function configText(template: string, backend: 'local' | 'pg', environments: boo
 }
 
 const ENVIRONMENTS = `
-# Two tenants from one repository (README, "Environments"): each has its own endpoints, credentials
+# Two tenants from one repository (docs/guides/environments-and-promotion.md): each has its own endpoints, credentials
 # (CXONE_SANDBOX_CLIENT_ID, CXONE_PRODUCTION_CLIENT_ID, …) and state, and every command names one:
 # cxone-exports --env sandbox plan. A variable such as CXONE_API_URL never overrides an environment's own URL.
 environments:
@@ -85,7 +85,7 @@ environments:
 `;
 
 const PG_BACKEND = `
-# The state, its lock and its audit events in PostgreSQL (README, "State backends"). The connection comes from
+# The state, its lock and its audit events in PostgreSQL (docs/guides/state-backends.md). The connection comes from
 # CXONE_EXPORTS_PG_URL (or PGHOST, PGUSER, PGPASSWORD, PGDATABASE), never from this file.
 backend:
   type: pg
@@ -94,7 +94,7 @@ backend:
 `;
 
 const PG_BACKEND_PER_ENVIRONMENT = `
-# The state, its lock and its audit events in PostgreSQL (README, "State backends"). The connection comes from
+# The state, its lock and its audit events in PostgreSQL (docs/guides/state-backends.md). The connection comes from
 # CXONE_EXPORTS_PG_URL (or PGHOST, PGUSER, PGPASSWORD, PGDATABASE), never from this file. Each environment's state
 # is named after it (cxone_exports.sandbox, cxone_exports.production): no stateName here, which would make the two
 # share one state (a config error).

@@ -33,8 +33,8 @@ export function initView(ctx: Pick<CommandContext, 'logger'>): InitView {
               ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
               : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
           backend === 'pg'
-            ? 'The README of the package ("State backends") gives the roles to create and their grants.'
-            : 'The README of the package ("Using it in GitHub") explains branch protection and the commit-back.',
+            ? 'The guide docs/guides/state-backends.md gives the roles to create and their grants.'
+            : 'The guide docs/guides/github.md explains branch protection and the commit-back.',
         ].join('\n'),
       ),
   };

@@ -76,7 +76,7 @@ export async function migrate(ctx: CommandContext, options: { from: string; lock
   const config = await ctx.config();
   if (config.backend.type === 'local')
     throw new UsageError('state migrate moves the local state into another backend, and this config uses local', {
-      hint: 'Set backend: { type: pg } in the config first (README, "State backends"), then migrate.',
+      hint: 'Set backend: { type: pg } in the config first (docs/guides/state-backends.md), then migrate.',
     });
   const source = openLocalStore(config, ctx.cwd);
   const moved = await withStateStore(ctx, (target) =>

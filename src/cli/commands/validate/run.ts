@@ -34,7 +34,7 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
   const started = performance.now();
   // With environments and no --env, every environment is checked, each on its own merged definitions.
   const { name, names } = config.environment;
-  // Files checked before, unchanged, are not checked again (README, "validate": the cache).
+  // Files checked before, unchanged, are not checked again (docs/guides/writing-definitions.md: the cache).
   const cache = DefinitionCache.open(config.cacheDir);
   const configs =
     name === undefined && names.length > 0
@@ -44,7 +44,7 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
   if (checked.fileCount === 0 && checked.diagnostics.length === 0) {
     const where = paths.length > 0 ? paths.join(', ') : `${relative(ctx.cwd, config.exportsDir) || '.'}/`;
     throw new UsageError(`nothing to validate: no *.yaml or *.yml files in ${where}`, {
-      hint: 'Add an export definition (see "Writing a definition" in the README), or pass the files to check: cxone-exports validate exports/',
+      hint: 'Add an export definition (the guide docs/guides/writing-definitions.md), or pass the files to check: cxone-exports validate exports/',
     });
   }
   ctx.logger.debug(
@@ -54,7 +54,7 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
 
   if (checked.definitions.length === 0) {
     throw new UsageError(`nothing to validate: ${plural(checked.fileCount, 'file')} held no export definitions`, {
-      hint: 'Each definition is a YAML document with apiVersion, kind, metadata and spec; see the README.',
+      hint: 'Each definition is a YAML document with apiVersion, kind, metadata and spec; see docs/guides/writing-definitions.md.',
     });
   }
   // Each environment's callback URLs against its own API: loopback callbacks are fine where its API is local too.
