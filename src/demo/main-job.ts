@@ -28,25 +28,89 @@ function banner(text: string): void {
   process.stdout.write(`\n${colors.bold(`━━ ${text}`)}\n`);
 }
 
-/** Runs the CLI as a user would. Asynchronously: the simulator in this process must keep answering. */
-async function run(args: string[], cwd: string, env: Record<string, string>): Promise<number> {
-  process.stdout.write(`${colors.dim(`$ cxone-exports ${args.join(' ')}`)}\n`);
-  const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env }, stdio: 'inherit' });
-  const [code] = (await once(child, 'exit')) as [number | null];
+/** What a step shows of its command's output (stdout, and both streams): a summary; all of it when it failed. */
+type Summary = (stdout: string, output: string) => string[];
+
+/** The lines of the output that say how the command ended (the CLI's own summary lines). */
+const SUMMARY_LINES =
+  /^(✔ \d+ export|Environment \w+:|Plan: |No changes|Apply complete|Refresh complete|Executions: |Completion rate|Latency: |\S+: completed)/;
+const summaryLines: Summary = (_stdout, output) =>
+  output
+    .split('\n')
+    .filter((line) => SUMMARY_LINES.test(line))
+    // apply names its environment when it starts and again when it ends: once is enough here.
+    .filter((line, i, all) => !line.startsWith('Environment ') || all.indexOf(line) === i);
+
+/**
+ * Runs the CLI as a user would, in the working copy (`-C`, so the printed command is the one to copy), and shows
+ * its summary. Asynchronously: the simulators in this process must keep answering.
+ */
+async function run(args: string[], work: string, env: Record<string, string>, summary: Summary): Promise<number> {
+  const full = ['-C', work, ...args];
+  process.stdout.write(`${colors.dim(`$ cxone-exports ${full.join(' ')}`)}\n`);
+  const child = spawn(process.execPath, [cli, ...full], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), (output += chunk)));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const [code] = (await once(child, 'close')) as [number | null];
+  const lines = code === 0 ? summary(stdout, output) : output.trimEnd().split('\n');
+  for (const line of lines) process.stdout.write(`  ${line}\n`);
   return code ?? 1;
 }
 
 /** Runs each titled step; the first that fails stops the job with its exit code. */
-async function runSteps(steps: [string, string[]][], cwd: string, env: Record<string, string>): Promise<number> {
-  for (const [title, args] of steps) {
+async function runSteps(
+  steps: [string, string[], Summary?][],
+  work: string,
+  env: Record<string, string>,
+): Promise<number> {
+  for (const [title, args, summary] of steps) {
     banner(title);
-    const code = await run(args, cwd, env);
+    const code = await run(args, work, env, summary ?? summaryLines);
     if (code !== 0) {
       process.stderr.write(`\nThe main job stopped: \`cxone-exports ${args.join(' ')}\` exited ${code}.\n`);
       return code;
     }
   }
   return 0;
+}
+
+/** `plan --json` of one or every environment, a line per change: the plan, once, in a few lines. */
+const planLines: Summary = (stdout) => {
+  const parsed = JSON.parse(stdout) as PlanJson | { environments: Record<string, PlanJson> };
+  const plans = 'environments' in parsed ? Object.entries(parsed.environments) : [['', parsed] as const];
+  return plans.flatMap(([environment, plan]) => {
+    const counts = Object.entries(plan.summary)
+      .filter(([, count]) => count > 0)
+      .map(([action, count]) => `${count} ${action === 'blocked' ? 'held back until promoted' : action}`);
+    return [
+      `${environment === '' ? '' : `${environment}: `}${counts.length === 0 ? 'no changes' : counts.join(', ')}`,
+      ...plan.changes
+        .filter((change) => change.action !== 'noop')
+        .map(
+          (change) =>
+            `  ${change.action.padEnd(8)} ${change.name.padEnd(28)} ${change.reason.padEnd(13)}${
+              change.schedule === undefined || change.schedule === null
+                ? ''
+                : ` ${change.schedule.cron} (${change.schedule.timeZone}), next ${change.schedule.nextTick}`
+            }`,
+        ),
+    ];
+  });
+};
+
+interface PlanJson {
+  summary: Record<string, number>;
+  changes: {
+    name: string;
+    action: string;
+    reason: string;
+    schedule?: { cron: string; timeZone: string; nextTick: string } | null;
+  }[];
 }
 
 /** The two environments the main job shows: each is its own simulated CXone tenant, with its own receiver. */
@@ -96,15 +160,34 @@ async function main(): Promise<number> {
   }
 
   banner('cxone-exports main job: the bundled exports/ in two environments, each its own simulated CXone tenant');
-  for (const tenant of tenants) process.stdout.write(`${tenant.name}: ${tenant.simulator.url}\n`);
-  process.stdout.write(`Working copy: ${work} (removed at the end; set CXONE_EXPORTS_DEMO_KEEP=1 to keep it)\n`);
+  const keep = process.env.CXONE_EXPORTS_DEMO_KEEP === '1';
+  process.stdout.write(
+    `Working copy: ${work}, its config pointed at the simulators (${keep ? 'kept' : 'removed at the end; CXONE_EXPORTS_DEMO_KEEP=1 keeps it'}).\n`,
+  );
+  // The demo credentials and callback secret in a file of the working copy, not on the screen.
+  const envFile = join(work, 'demo.env');
+  writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([name, value]) => `export ${name}='${value}'\n`)
+      .join(''),
+    {
+      mode: 0o600,
+    },
+  );
+  process.stdout.write(`To run a command below yourself while the job runs, first: . ${envFile}\n`);
   banner('0. A callback receiver per environment, in the background');
   const receivers = tenants.map((tenant) => startReceiver(tenant, work, env));
   try {
     await Promise.all(receivers.map((receiver) => waitForHealth(receiver.port)));
-    const first: [string, string[]][] = [
+    process.stdout.write(`  ${receivers.length} receivers answer on /healthz.\n`);
+    const first: [string, string[], Summary?][] = [
       ['1. Validate the definitions, in every environment', ['validate']],
-      ['2. Plan every environment: production waits for sandbox (the promotion gate)', ['--env', 'all', 'plan']],
+      [
+        '2. Plan every environment: production waits for sandbox (the promotion gate)',
+        ['--env', 'all', 'plan', '--json'],
+        planLines,
+      ],
       ['3. Apply to sandbox', ['--env', 'sandbox', 'apply', '--auto-approve']],
     ];
     const firstCode = await runSteps(first, work, env);
@@ -113,17 +196,21 @@ async function main(): Promise<number> {
       '4. Sandbox completes: its simulator posts signed callbacks, its receiver records them',
       tenants[0]!,
     );
-    const second: [string, string[]][] = [
+    const second: [string, string[], Summary?][] = [
       ['5. Refresh sandbox: poll what no callback could report', ['--env', 'sandbox', 'refresh']],
-      ['6. Plan production again: what completed in sandbox may go now', ['--env', 'production', 'plan']],
+      [
+        '6. Plan production again: what completed in sandbox may go now',
+        ['--env', 'production', 'plan', '--json'],
+        planLines,
+      ],
       ['7. Apply to production', ['--env', 'production', 'apply', '--auto-approve']],
     ];
     const secondCode = await runSteps(second, work, env);
     if (secondCode !== 0) return secondCode;
     await showCallbacks('8. Production completes', tenants[1]!);
-    const after: [string, string[]][] = [
+    const after: [string, string[], Summary?][] = [
       ['9. Refresh production', ['--env', 'production', 'refresh']],
-      ['10. Status of production: last executions, completion rate, latency', ['--env', 'production', 'status']],
+      ['10. Status of production: completion rate, latency', ['--env', 'production', 'status']],
       // No --detailed-exitcode: a scheduled tick that comes due meanwhile is planned, and is no failure of the job.
       ['11. Plan every environment again: nothing left to do', ['--env', 'all', 'plan']],
     ];
@@ -132,40 +219,53 @@ async function main(): Promise<number> {
     banner('12. The audit logs written beside each state');
     let lines = 0;
     for (const tenant of tenants) {
-      const audit = readFileSync(join(work, '.cxone-exports', tenant.name, 'audit.jsonl'), 'utf8')
+      const path = join('.cxone-exports', tenant.name, 'audit.jsonl');
+      const events = readFileSync(join(work, path), 'utf8')
         .trim()
-        .split('\n');
-      lines += audit.length;
-      for (const line of audit) {
-        const event = JSON.parse(line) as AuditEvent;
-        process.stdout.write(
-          `${tenant.name.padEnd(10)} ${event.timestamp}  ${event.event.padEnd(20)} ${(event.export ?? '').padEnd(28)} ${event.status ?? ''} ${event.rowsExported == null ? '' : `${event.rowsExported} rows`}\n`,
-        );
-      }
+        .split('\n')
+        .map((line) => (JSON.parse(line) as AuditEvent).event);
+      lines += events.length;
+      const counts = new Map<string, number>();
+      for (const event of events) counts.set(event, (counts.get(event) ?? 0) + 1);
+      const byEvent = [...counts].map(([event, count]) => `${count} ${event}`).join(', ');
+      process.stdout.write(`  ${path}: ${events.length} lines (${byEvent})\n`);
     }
     const requests = tenants.reduce((sum, t) => sum + t.simulator.record().requests.length, 0);
     const executions = tenants.map((t) => `${t.simulator.record().executions.length} in ${t.name}`).join(', ');
     const acknowledged = receivers.reduce((sum, r) => sum + r.acknowledged(), 0);
+    await stopReceivers(receivers);
     process.stdout.write(
-      `\n${lines} audit lines; the simulators received ${requests} requests and ran ${executions}; the receivers acknowledged ${acknowledged} callbacks.\n`,
+      `\n${colors.bold('✔ The main job succeeded')}: ${lines} audit lines; the simulators received ${requests} requests and ran ${executions}; the receivers acknowledged ${acknowledged} callbacks.\n`,
     );
     return 0;
   } finally {
-    for (const receiver of receivers) receiver.process.kill('SIGTERM');
-    await Promise.all(receivers.map((receiver) => once(receiver.process, 'exit')));
+    await stopReceivers(receivers);
     await Promise.all(tenants.map((tenant) => tenant.simulator.stop()));
-    if (process.env.CXONE_EXPORTS_DEMO_KEEP !== '1') rmSync(work, { recursive: true, force: true });
+    if (!keep) rmSync(work, { recursive: true, force: true });
   }
+}
+
+type Receiver = ReturnType<typeof startReceiver>;
+
+/** Stops the receivers (once), each with one quiet line: what it wrote. */
+async function stopReceivers(receivers: readonly Receiver[]): Promise<void> {
+  const running = receivers.filter((receiver) => receiver.process.exitCode === null && !receiver.process.killed);
+  for (const receiver of running) receiver.process.kill('SIGTERM');
+  await Promise.all(running.map((receiver) => once(receiver.process, 'exit')));
+  for (const receiver of running) process.stdout.write(`  ${receiver.name} receiver stopped: ${receiver.stopped()}\n`);
 }
 
 /** `serve --env NAME` on the tenant's port, counting the callbacks it acknowledges. */
 function startReceiver(tenant: Tenant, work: string, env: Record<string, string>) {
-  process.stdout.write(`${colors.dim(`$ cxone-exports --env ${tenant.name} serve --port ${tenant.port} &`)}\n`);
-  const child = spawn(process.execPath, [cli, '--env', tenant.name, 'serve', '--port', String(tenant.port)], {
-    cwd: work,
+  const args = ['-C', work, '--env', tenant.name, 'serve', '--port', String(tenant.port)];
+  process.stdout.write(`${colors.dim(`$ cxone-exports ${args.join(' ')} &`)}\n`);
+  const child = spawn(process.execPath, [cli, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Its log is for a failure; otherwise the job says in one line what it wrote when it stopped.
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   let acknowledged = 0;
   child.stdout.on(
     'data',
@@ -175,7 +275,9 @@ function startReceiver(tenant: Tenant, work: string, env: Record<string, string>
         .split('\n')
         .filter((line) => line.includes('"path":"/webhook/cxone-callback"') && line.includes('"status":200')).length),
   );
-  return { process: child, port: tenant.port, acknowledged: () => acknowledged };
+  const stopped = () =>
+    /^Stopped\. (\d+ state writes? this run)/m.exec(log)?.[1] ?? `exited ${child.exitCode ?? '?'}:\n${log.trimEnd()}`;
+  return { name: tenant.name, process: child, port: tenant.port, acknowledged: () => acknowledged, stopped };
 }
 
 /** Waits until every execution of the tenant's simulator has had its callback delivered (or given up on). */
@@ -195,10 +297,10 @@ async function showCallbacks(title: string, tenant: Tenant): Promise<void> {
       delivery?.status !== undefined
         ? `HTTP ${delivery.status}`
         : delivery?.skipped !== undefined
-          ? `not sent: ${delivery.url} is ${delivery.skipped} (the simulator only calls this machine)`
+          ? `not sent (${new URL(delivery.url).host} is not this machine: refresh polls it)`
           : `not delivered (${delivery?.error ?? 'pending'})`;
     process.stdout.write(
-      `${execution.executionId} ${execution.status}, ${execution.rowsExported ?? 0} rows: ${outcome}\n`,
+      `  ${execution.executionId} ${execution.status}, ${execution.rowsExported ?? 0} rows: ${outcome}\n`,
     );
   }
 }

@@ -28,14 +28,24 @@ describe('the main job', () => {
     expect(output.trimStart().startsWith('━━ cxone-exports main job')).toBe(true);
     const steps = [...output.matchAll(/^━━ (\d+)\./gm)].map((m) => Number(m[1]));
     expect(steps).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(output).toContain('Plan: 0 to submit, 0 to forget, 0 unchanged, 5 held back until promoted.');
+    // Short enough to read: each plan once, a summary per step, and a last line that says it succeeded.
+    expect(result.stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(120);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^✔ The main job succeeded: /);
+    expect(output).not.toContain('SIGTERM received');
+    expect(output.match(/^  \w+ receiver stopped: \d+ state writes? this run$/gm)).toHaveLength(2);
+    expect(output).toContain('  production: 5 held back until promoted\n');
+    expect(output.match(/^\s+create\s+agent-activity-daily /gm)).toHaveLength(2);
+    // Every command shown runs in the working copy, so it can be copied as it is.
+    expect(output.match(/^\$ cxone-exports /gm)!.length).toBe(output.match(/^\$ cxone-exports -C \S+ /gm)!.length);
     expect(output.match(/Apply complete: 5 submitted, 0 failed, 0 skipped\./g)).toHaveLength(2);
     expect(output).toMatch(
       /Environment production: API http:\/\/127\.0\.0\.1:\d+; state \.cxone-exports\/production\/state\.json/,
     );
     expect(output.match(/No changes\. Exports match the state\./g)).toHaveLength(2);
     // The bundled exports carry schedules; the plans list their next runs.
-    expect(output).toContain('  agent-activity-daily        0 6 * * *      next 2026-10-08 06:00 CEST (+02:00)');
+    expect(output).toContain(
+      '    create   agent-activity-daily         new           0 6 * * * (Europe/Berlin), next 2026-10-08T04:00:00.000Z',
+    );
     expect(output).toMatch(/ran 5 in sandbox, 5 in production; the receivers acknowledged 8 callbacks/);
     expect([...demoDirs()].filter((dir) => !before.has(dir))).toEqual([]);
   }, 150_000);
