@@ -32,7 +32,7 @@ describe('the main job', () => {
     expect(result.stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(120);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^✔ The main job succeeded: /);
     expect(output).not.toContain('SIGTERM received');
-    expect(output.match(/^  \w+ receiver stopped: \d+ state writes? this run$/gm)).toHaveLength(2);
+    expect(output.match(/^ {2}\w+ receiver stopped: \d+ state writes? this run$/gm)).toHaveLength(2);
     expect(output).toContain('  production: 5 held back until promoted\n');
     expect(output.match(/^\s+create\s+agent-activity-daily /gm)).toHaveLength(2);
     // Every command shown runs in the working copy, so it can be copied as it is.
