@@ -12,6 +12,23 @@ export type AuditEventName =
   | 'schedule.held'
   | 'callback.rejected';
 
+/** What each event records, for the reference (docs/reference/audit-events.md); every name has its line. */
+export const AUDIT_EVENTS: Record<AuditEventName, string> = {
+  'execution.intent':
+    'apply is about to submit an execution: written (with its Idempotency-Key) before the request, so a crash between the two is resubmitted with the same key',
+  'execution.submitted': 'CXone accepted a submission: its executionId, the definition hash, the tick it covers',
+  'execution.failed': 'a submission failed for good: the error code and message',
+  'execution.completed':
+    'an execution ended (from a callback, `refresh` or `apply --wait`): status, rows, latency, `formatValidated`, `sanitizationApplied`',
+  'execution.anomaly':
+    'a report that contradicts what is recorded (a later event for a finished execution, more rows than `maxRows`): noted, not applied',
+  'state.forget': '`state rm` or a definition removed from the repository: the export left the state',
+  'state.refresh': '`refresh` looked up executions still running, and what it found',
+  'schedule.held': 'a scheduled tick was not run: its `startingDeadline` had passed, or the export is suspended',
+  'callback.rejected':
+    'the receiver refused callbacks (bad signature, unknown execution, bad body): a line per reason and source, or a summary line for a burst',
+};
+
 export interface AuditEvent {
   timestamp: string;
   event: AuditEventName;

@@ -22,6 +22,10 @@ export interface CommandDescriptor<Options = Record<string, never>> {
   everyEnvironment?: boolean;
   arguments?: readonly ArgumentSpec[];
   options?: readonly Option[];
+  /** Exit codes of its own, beside the common ones (cli/exit-codes.ts). */
+  exitCodes?: Readonly<Record<number, string>>;
+  /** Command lines worth copying, each with what it does; the reference shows them. */
+  examples?: readonly { command: string; does: string }[];
   /** `args` are the positional arguments, as commander parsed them (a variadic one is an array). */
   run(ctx: CommandContext, args: readonly unknown[], options: Options): Promise<void>;
 }

@@ -15,6 +15,7 @@ import { closestMatch } from '../diagnostics/did-you-mean.js';
 import { overlay, valueAt } from './overlay.js';
 import { DEFAULT_ENVIRONMENT } from './project-config.js';
 import type { AuthFlow, CredentialVariables, ProjectConfig, UrlSource } from './project-config.js';
+import type { RuleCode } from '../diagnostics/rule-codes.js';
 
 export interface RawConfig {
   /** Absolute path of the config file, or null for built-in defaults. */
@@ -109,7 +110,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
   // Where a merged value was written: in the environment's section when it sets it, else at the top level.
   const source = (path: JsonPath): JsonPath =>
     own !== undefined && valueAt(own, path) !== undefined ? ['environments', chosen!, ...path] : path;
-  const problem = (path: JsonPath, target: LocateTarget, message: string, rule: string): Diagnostic => ({
+  const problem = (path: JsonPath, target: LocateTarget, message: string, rule: RuleCode): Diagnostic => ({
     ...raw.locate(path, target),
     export: null,
     message: `config ${message}`,
@@ -339,7 +340,7 @@ function credentialVariables(
 function sharedStateProblems(
   top: RawShape,
   names: readonly string[],
-  problem: (path: JsonPath, target: LocateTarget, message: string, rule: string) => Diagnostic,
+  problem: (path: JsonPath, target: LocateTarget, message: string, rule: RuleCode) => Diagnostic,
 ): Diagnostic[] {
   const byLocation = new Map<string, string[]>();
   for (const name of names) {

@@ -7,12 +7,13 @@ import { delimiterCharacter, delimiterName } from '../contract/export-format.js'
 import type { FormatDefaults } from '../contract/export-format.js';
 import type { LocateTarget } from '../diagnostics/yaml-document.js';
 import { describeOrigin, effectiveFormat } from './effective-format.js';
+import type { RuleCode } from '../diagnostics/rule-codes.js';
 
 export interface RuleProblem {
   path: string[];
   target: LocateTarget;
   message: string;
-  rule: string;
+  rule: RuleCode;
   /** A warning is reported but does not make the definition invalid. */
   severity?: 'warning';
 }

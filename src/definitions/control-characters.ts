@@ -17,7 +17,7 @@ export function controlCharacterProblems(value: unknown, path: string[] = []): R
         path,
         target: 'value',
         message: `contains the control character U+${code}${name} at position ${found.index + 1}; remove it`,
-        rule: 'no-control-characters',
+        rule: 'no-control-characters' as const,
       },
     ];
   }
@@ -31,7 +31,7 @@ export function controlCharacterProblems(value: unknown, path: string[] = []): R
               path: [...path, key],
               target: 'key' as const,
               message: 'this key contains a control character; remove it',
-              rule: 'no-control-characters',
+              rule: 'no-control-characters' as const,
             },
           ]
         : []),

@@ -11,6 +11,7 @@ import { describeSystemError } from '../files/system-error.js';
 import { kindOf } from '../files/file-kind.js';
 import type { DefinitionFile } from './check-definitions.js';
 import { decodeDefinitionText } from './decode-definition-text.js';
+import type { RuleCode } from '../diagnostics/rule-codes.js';
 
 const DEFINITION_EXTENSIONS = new Set(['.yaml', '.yml']);
 
@@ -161,6 +162,6 @@ function display(cwd: string, absolute: string): string {
   return (rel === '' ? '.' : rel).split('\\').join('/');
 }
 
-function ioProblem(file: string, message: string, rule: string): Diagnostic {
+function ioProblem(file: string, message: string, rule: RuleCode): Diagnostic {
   return { file, line: 1, column: 1, export: null, message, rule };
 }

@@ -1,6 +1,8 @@
 // A problem found in a user's file, positioned so that an editor, a terminal and a GitHub annotation can all
 // point at it.
 
+import type { RuleCode } from './rule-codes.js';
+
 export interface SourcePosition {
   /** Path as shown to the user: relative to the working directory, with forward slashes. */
   file: string;
@@ -16,7 +18,7 @@ export interface Diagnostic extends SourcePosition {
   /** What is wrong, the allowed values, and how to fix it. */
   message: string;
   /** A stable code (`schema/enum`, `yaml/duplicate-key`, `delimiter-allowed`…) that scripts can match on. */
-  rule: string;
+  rule: RuleCode;
 }
 
 /** Stable order: by file, then position, then rule, so output never depends on discovery order. */

@@ -13,6 +13,7 @@ import { PACKAGE_ROOT } from '../package-files.js';
 import { closestMatch } from './did-you-mean.js';
 import { formatJsonPath, parseJsonPointer } from './json-pointer.js';
 import type { LocateTarget } from './yaml-document.js';
+import type { RuleCode } from './rule-codes.js';
 
 export const SCHEMAS_DIR = join(PACKAGE_ROOT, 'schemas/');
 
@@ -23,7 +24,7 @@ export interface SchemaProblem {
   /** Whether the problem is best shown at the key or at the value. */
   target: LocateTarget;
   message: string;
-  rule: string;
+  rule: RuleCode;
 }
 
 export type SchemaCheck = (value: unknown) => SchemaProblem[];
@@ -106,7 +107,7 @@ function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
 function describeError(error: ErrorObject): SchemaProblem {
   const path = parseJsonPointer(error.instancePath);
   const where = formatJsonPath(path);
-  const rule = `schema/${error.keyword}`;
+  const rule: RuleCode = `schema/${error.keyword}`;
   const params = error.params as Record<string, unknown>;
   const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;
   const got = describeValue(error.data);

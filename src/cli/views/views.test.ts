@@ -120,14 +120,21 @@ describe('the plan view', () => {
 });
 
 describe('the validate view', () => {
-  const problem: Diagnostic = { file: 'exports/a.yaml', line: 3, column: 5, export: 'a', message: 'bad', rule: 'r' };
-  const warning: Diagnostic = { ...problem, line: 9, message: 'odd', rule: 'w' };
+  const problem: Diagnostic = {
+    file: 'exports/a.yaml',
+    line: 3,
+    column: 5,
+    export: 'a',
+    message: 'bad',
+    rule: 'unique-name',
+  };
+  const warning: Diagnostic = { ...problem, line: 9, message: 'odd', rule: 'max-rows-range' };
 
   it('lists problems and warnings for a person, with a summary', () => {
     const logger = recordingLogger();
     validateView({ env: {}, logger, colors }, 'human').problems([problem], [warning]);
     expect(logger.written.out[0]).toBe(
-      'exports/a.yaml\n  3:5     error  a: bad  r\n\nexports/a.yaml\n  9:5     warning  a: odd  w\n\n✖ 1 problem in 1 file. Fix them and run `cxone-exports validate` again.',
+      'exports/a.yaml\n  3:5     error  a: bad  unique-name\n\nexports/a.yaml\n  9:5     warning  a: odd  max-rows-range\n\n✖ 1 problem in 1 file. Fix them and run `cxone-exports validate` again.',
     );
   });
 
@@ -140,7 +147,9 @@ describe('the validate view', () => {
     ]);
     const github = recordingLogger();
     validateView({ env: {}, logger: github, colors }, 'github').valid(1, 1, [warning]);
-    expect(github.written.out[0]).toBe('::warning file=exports/a.yaml,line=9,col=5,title=cxone-exports w::a: odd\n');
+    expect(github.written.out[0]).toBe(
+      '::warning file=exports/a.yaml,line=9,col=5,title=cxone-exports max-rows-range::a: odd\n',
+    );
     // Inside Actions, annotations are the default.
     expect(validateView({ env: { GITHUB_ACTIONS: 'true' }, logger: github, colors }, undefined).format).toBe('github');
   });
@@ -152,7 +161,7 @@ describe('the validate view', () => {
     const valid = recordingLogger();
     validateView({ env: {}, logger: valid, colors }, 'markdown').valid(2, 1, [warning]);
     expect(valid.written.out[0]).toContain('✔ 2 export definitions are valid, with 1 warning.');
-    expect(valid.written.out[0]).toContain('- `exports/a.yaml:9` `a`: odd (`w`)');
+    expect(valid.written.out[0]).toContain('- `exports/a.yaml:9` `a`: odd (`max-rows-range`)');
   });
 });
 

@@ -10,6 +10,11 @@ export const applyCommand: CommandDescriptor<ApplyOptions> = {
   // Checked by the run itself, after a saved plan had its say: it names the environment it was made for.
   needsEnvironment: false,
   description: "submit the executions the plan needs, within CXone's limits, recording every step",
+  examples: [
+    { command: 'cxone-exports --env sandbox apply', does: 'show the plan, ask, then submit' },
+    { command: 'cxone-exports --env sandbox apply sandbox.plan.json', does: 'run exactly a saved plan' },
+    { command: 'cxone-exports apply --auto-approve --wait', does: 'submit without asking, and wait for the ends' },
+  ],
   arguments: [{ name: '[planfile]', description: 'a plan saved with plan --out; it is refused if stale' }],
   options: [
     new Option('--auto-approve', 'do not ask for approval'),

@@ -12,7 +12,7 @@ describe('the init view', () => {
     expect(logger.written.info.slice(0, 2)).toEqual(['  created  exports/example.yaml', '  updated  .gitignore']);
     expect(logger.written.info[2]).toContain('Set up cxone-exports in this directory. Next:');
     expect(logger.written.info[2]).toContain('npx cxone-exports plan');
-    expect(logger.written.info[2]).toContain('"Using it in GitHub"');
+    expect(logger.written.info[2]).toContain('docs/guides/github.md');
     expect(logger.written.out).toEqual([]);
   });
 
@@ -24,6 +24,6 @@ describe('the init view', () => {
     expect(text).toContain('npx cxone-exports --env all plan');
     expect(text).toContain('"sandbox" and "production"');
     expect(text).toContain('CXONE_EXPORTS_PG_URL (its database)');
-    expect(text).toContain('"State backends"');
+    expect(text).toContain('docs/guides/state-backends.md');
   });
 });

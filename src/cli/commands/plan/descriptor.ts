@@ -10,6 +10,12 @@ export const planCommand: CommandDescriptor<PlanCommandOptions> = {
   everyEnvironment: true,
   needsEnvironment: true,
   description: 'show what apply would submit, compared with the state; needs no credentials or network',
+  exitCodes: { 2: 'with --detailed-exitcode: the plan has changes (0 then means none)' },
+  examples: [
+    { command: 'cxone-exports plan', does: 'what apply would submit, in the one environment of the config' },
+    { command: 'cxone-exports --env all plan --markdown', does: 'every environment, as the pull-request comment' },
+    { command: 'cxone-exports --env sandbox plan --out sandbox.plan.json', does: 'save the plan for apply to run' },
+  ],
   options: [
     new Option('--out <file>', 'save the plan, so apply runs exactly it'),
     new Option('--json', 'print the plan as JSON (schemas/plan.schema.json)'),

@@ -10,6 +10,11 @@ export const validateCommand: CommandDescriptor<ValidateOptions> = {
   path: ['validate'],
   everyEnvironment: true,
   description: 'check export definitions against the schema and the CXone contract; needs no credentials',
+  examples: [
+    { command: 'cxone-exports validate', does: 'every definition under exportsDir, in every environment' },
+    { command: 'cxone-exports validate exports/wfm/', does: 'the definitions under one folder' },
+    { command: 'cxone-exports validate --format github', does: 'problems as GitHub annotations on the lines' },
+  ],
   arguments: [
     { name: '[paths...]', description: 'files or directories to check (default: exportsDir from the config)' },
   ],
