@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packTarball } from '../support/pack.js';
 import { freePort } from '../support/serve-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -46,17 +47,11 @@ describe('the quick start in the README', () => {
     const blocks = quickStartBlocks();
     expect(blocks).toHaveLength(4);
     const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-quick-start-'));
-    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .at(-1)!;
+    const tarball = packTarball(scratch);
     const port = String(await freePort());
     const adapt = (command: string) =>
       command
-        .replace('npm install --save-dev cxone-exports', `npm install --save-dev ${join(scratch, tarball)}`)
+        .replace('npm install --save-dev cxone-exports', `npm install --save-dev ${tarball}`)
         .replaceAll('8900', port);
     const env = { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false' };
 

@@ -14,6 +14,7 @@ import { parseDocument } from 'yaml';
 import { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { freshSchema, sql, testDatabase } from '../support/postgres.js';
 import { freePort, SERVE_SECRET } from '../support/serve-process.js';
+import { packTarball } from '../support/pack.js';
 import { waitFor } from '../support/wait-for.js';
 import { rehearseWorkflow } from '../support/workflow-runner.js';
 import type { Rehearsal } from '../support/workflow-runner.js';
@@ -27,18 +28,11 @@ const database = testDatabase();
 let installed: string;
 beforeAll(() => {
   const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-setups-'));
-  // dist/ is built already (npm test builds first); packing must not rebuild it under other tests' feet.
-  const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-    .trim()
-    .split('\n')
-    .at(-1)!;
+  const tarball = packTarball(scratch);
   installed = join(scratch, 'consumer');
   mkdirSync(installed);
   writeFileSync(join(installed, 'package.json'), '{ "name": "consumer", "private": true }\n');
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, tarball)], {
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], {
     cwd: installed,
     env: { ...process.env, npm_config_update_notifier: 'false' },
     stdio: 'ignore',
