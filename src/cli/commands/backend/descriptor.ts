@@ -9,6 +9,10 @@ export const backendInitCommand: CommandDescriptor<{ printSql?: boolean }> = {
   path: ['backend', 'init'],
   needsEnvironment: true,
   description: "create the backend's tables now (pg), or print the SQL to create them",
+  examples: [
+    { command: 'cxone-exports backend init', does: 'create the schema and tables now (CXONE_EXPORTS_PG_URL)' },
+    { command: 'cxone-exports backend init --print-sql', does: 'the SQL for an administrator to run' },
+  ],
   options: [new Option('--print-sql', 'print the SQL that creates the schema and its tables, and connect to nothing')],
   run: async (ctx, _args, options) => run.initBackend(ctx, options),
 };

@@ -8,6 +8,13 @@ import * as run from './run.js';
 export const initCommand: CommandDescriptor<{ backend: 'local' | 'pg'; environments?: boolean }> = {
   path: ['init'],
   description: 'set up an exports repository: workflows, merge rules, a commented config and an example export',
+  examples: [
+    { command: 'cxone-exports init', does: 'one environment, the state in files committed back' },
+    {
+      command: 'cxone-exports init --backend pg --environments',
+      does: 'sandbox and production, the state in PostgreSQL',
+    },
+  ],
   options: [
     new Option('--backend <type>', 'where the state will live: local files committed back, or PostgreSQL')
       .choices(['local', 'pg'])

@@ -9,6 +9,13 @@ export const refreshCommand: CommandDescriptor<RefreshOptions> = {
   path: ['refresh'],
   needsEnvironment: true,
   description: 'poll the status of unfinished executions and record those that ended',
+  examples: [
+    {
+      command: 'cxone-exports --env production refresh',
+      does: 'record what ended since the last apply, where no callback reaches',
+    },
+    { command: 'cxone-exports refresh --lock-timeout 5m', does: "wait up to five minutes for a running apply's lock" },
+  ],
   options: [
     new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)'),
     new Option('--json', 'one JSON event per line'),

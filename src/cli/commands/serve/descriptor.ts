@@ -10,6 +10,16 @@ export const serveCommand: CommandDescriptor<ServeOptions> = {
   path: ['serve'],
   needsEnvironment: true,
   description: "receive CXone's completion callbacks, with /healthz and /metrics",
+  examples: [
+    {
+      command: 'cxone-exports --env production serve --port 8080',
+      does: 'receive callbacks, checked with CXONE_CALLBACK_SECRET',
+    },
+    {
+      command: 'cxone-exports serve --tls-cert cert.pem --tls-key key.pem',
+      does: 'serve HTTPS itself, without a proxy in front',
+    },
+  ],
   options: [
     new Option('--host <host>', 'address to listen on (default: callbacks.host, 127.0.0.1)'),
     new Option('--port <port>', 'port (default: callbacks.port, 8080)').argParser(integerOption(0, 65535)),

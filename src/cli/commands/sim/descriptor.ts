@@ -9,6 +9,16 @@ import { collect, fractionOption, integerOption, positiveNumberOption } from '..
 export const simCommand: CommandDescriptor<SimOptions> = {
   path: ['sim'],
   description: 'run the embedded CXone simulator on loopback; prints the environment to use against it',
+  examples: [
+    {
+      command: 'cxone-exports sim --port 8900',
+      does: 'a strict CXone API on this machine; prints the variables to use',
+    },
+    {
+      command: 'cxone-exports sim --rate-limit 5 --fail-rate 0.1',
+      does: 'a tenant that throttles and fails one request in ten',
+    },
+  ],
   options: [
     new Option('--host <host>', 'address to listen on').default('127.0.0.1'),
     new Option('--port <port>', 'port (0 picks a free one)').argParser(integerOption(0, 65535)).default(0),

@@ -11,6 +11,7 @@ export const stateListCommand: CommandDescriptor<{ json?: boolean }> = {
   path: ['state', 'list'],
   needsEnvironment: true,
   description: 'every export in the state: last action, last execution status, and when',
+  examples: [{ command: 'cxone-exports --env production state list', does: 'what the state holds' }],
   options: [jsonOption()],
   run: async (ctx, _args, options) => run.listState(ctx, options),
 };
@@ -19,6 +20,7 @@ export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
   path: ['state', 'show'],
   needsEnvironment: true,
   description: "one export's full state entry",
+  examples: [{ command: 'cxone-exports state show agent-activity-daily', does: 'one entry, as JSON' }],
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [jsonOption()],
   run: async (ctx, [name], options) => run.showState(ctx, name as string, options),
@@ -28,6 +30,9 @@ export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
   path: ['state', 'rm'],
   needsEnvironment: true,
   description: 'forget an export (under the lock, audited); CXone is not called',
+  examples: [
+    { command: 'cxone-exports state rm old-export', does: 'the next plan creates it again if it is still defined' },
+  ],
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')],
   run: async (ctx, [name], options) => run.removeFromState(ctx, name as string, options),
@@ -37,6 +42,7 @@ export const stateUnlockCommand: CommandDescriptor = {
   path: ['state', 'unlock'],
   needsEnvironment: true,
   description: 'release a lock left behind by a command that is gone (only the lock with this id)',
+  examples: [{ command: 'cxone-exports state unlock 3f2a…', does: 'the id the refused command printed' }],
   arguments: [{ name: '<lockId>', description: 'the id printed in the lock message' }],
   run: async (ctx, [lockId]) => run.unlockState(ctx, lockId as string),
 };
@@ -53,6 +59,12 @@ export const stateMigrateCommand: CommandDescriptor<{ from: string; lockTimeout?
   path: ['state', 'migrate'],
   needsEnvironment: true,
   description: 'move the local state and its audit log into the configured backend, keeping lineage and serial',
+  examples: [
+    {
+      command: 'cxone-exports --env production state migrate --from local',
+      does: 'after switching the config to backend: { type: pg }',
+    },
+  ],
   options: [
     new Option('--from <backend>', 'where the state is now').choices(['local']).makeOptionMandatory(),
     new Option('--lock-timeout <duration>', 'wait this long for the lock of the configured backend'),

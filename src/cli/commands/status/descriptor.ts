@@ -10,6 +10,13 @@ export const statusCommand: CommandDescriptor<StatusOptions> = {
   path: ['status'],
   needsEnvironment: true,
   description: 'last execution per export; completion rate and latency over a window',
+  examples: [
+    {
+      command: 'cxone-exports --env production status',
+      does: 'the last execution of each export, completion rate and latency',
+    },
+    { command: 'cxone-exports status --json --since 7d', does: 'the same for a week, as JSON for a script' },
+  ],
   options: [
     new Option('--json', 'print JSON'),
     new Option('--since <duration>', 'only executions that ended within this window (e.g. 24h, 7d is 168h)'),
