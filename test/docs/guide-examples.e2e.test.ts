@@ -1,8 +1,9 @@
 // Every console block of the guides (`$ ` lines and what they print) is run here and must match. Each block is
 // preceded by `<!-- example: NAME -->`, the set-up it runs in (below): the bundled exports in a repository of
 // one environment, its state made by real applies against the simulator, on a clock pinned by libfaketime.
-// In the expected lines `…` stands for lines left out, `<n>` for a number, `<id>` for an execution id and
-// `<time>` for an ISO 8601 instant. UPDATE_EXAMPLES=1 prints what each block printed, to paste.
+// In the expected lines `…` stands for lines left out, `<n>` for a number, `<id>` for an execution id, `<time>`
+// for an ISO 8601 instant and `<duration>` for a duration (`0 ms`, `1.0 s`: CXone's seconds make it vary) with
+// the spaces after it. UPDATE_EXAMPLES=1 prints what each block printed, to paste.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,7 +49,8 @@ function shown(expected: readonly string[]): RegExp {
           .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
           .replace(/<n>/g, '\\d+')
           .replace(/<id>/g, 'exe_[0-9a-f-]+')
-          .replace(/<time>/g, '\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z')}\\n`,
+          .replace(/<time>/g, '\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z')
+          .replace(/<duration> ?/g, '\\d+(?:\\.\\d+)? m?s *')}\\n`,
   );
   return new RegExp(`^${lines.join('')}$`);
 }
