@@ -220,11 +220,11 @@ function schemaPage(title: string, file: string, schemaFile: string): string {
 }
 
 function typeOf(node: SchemaNode, resolve: (node: SchemaNode) => SchemaNode): string {
-  if (node.enum !== undefined) return node.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
+  if (node.enum !== undefined) return node.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' | ');
   if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
   const alternatives = node.oneOf ?? node.anyOf;
-  if (alternatives !== undefined) return alternatives.map((a) => typeOf(resolve(a), resolve)).join(' \\| ');
-  const type = Array.isArray(node.type) ? node.type.join(' \\| ') : (node.type ?? '');
+  if (alternatives !== undefined) return alternatives.map((a) => typeOf(resolve(a), resolve)).join(' | ');
+  const type = Array.isArray(node.type) ? node.type.join(' | ') : (node.type ?? '');
   if (type === 'array' && node.items !== undefined) return `array of ${typeOf(resolve(node.items), resolve)}`;
   const range =
     node.minimum !== undefined || node.maximum !== undefined ? ` (${node.minimum ?? ''}…${node.maximum ?? ''})` : '';
@@ -250,15 +250,12 @@ function table(title: string, intro: string, header: string[], body: string[][])
 }
 
 function rows(header: readonly string[], body: readonly (readonly string[])[]): string[] {
-  const cell = (text: string) =>
-    text
-      .replace(/\|/g, '\\|')
-      .replace(/\n/g, ' ')
-      .replace(/\\\\\|/g, '\\|');
+  // A pipe inside a cell would end it.
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
-    ...body.map((row) => `| ${row.map((c) => (c.includes('\\|') ? c : cell(c))).join(' | ')} |`),
+    ...body.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ];
 }
 

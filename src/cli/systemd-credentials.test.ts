@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,5 +26,13 @@ describe('systemd credentials', () => {
     expect(withSystemdCredentials(missing)).toBe(missing);
     const none = { PATH: '/bin' };
     expect(withSystemdCredentials(none)).toBe(none);
+  });
+
+  it('names the credential it cannot read, and how to fix the unit', () => {
+    const directory = credentials({});
+    mkdirSync(join(directory, 'CXONE_CLIENT_SECRET'));
+    expect(() => withSystemdCredentials({ CREDENTIALS_DIRECTORY: directory })).toThrow(
+      /the systemd credential CXONE_CLIENT_SECRET in .* cannot be read \(EISDIR\)/,
+    );
   });
 });

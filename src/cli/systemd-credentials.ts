@@ -4,6 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../errors.js';
 
 const VARIABLE_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
@@ -23,7 +24,18 @@ export function withSystemdCredentials(
   for (const name of names) {
     if (!VARIABLE_NAME.test(name) || (env[name] ?? '') !== '') continue;
     // A secret file usually ends with the newline an editor or `echo` adds; it is not part of the secret.
-    added[name] = readFileSync(join(directory, name), 'utf8').replace(/\r?\n$/, '');
+    added[name] = readCredential(directory, name).replace(/\r?\n$/, '');
   }
   return Object.keys(added).length === 0 ? env : { ...env, ...added };
+}
+
+function readCredential(directory: string, name: string): string {
+  try {
+    return readFileSync(join(directory, name), 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `the systemd credential ${name} in ${directory} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { hint: `Check the unit's LoadCredential=${name}:… line and that the file it names is a readable file.` },
+    );
+  }
 }

@@ -10,7 +10,6 @@ import type { CheckTask } from './check-worker.js';
 import { checkEveryEnvironment } from './check-environments.js';
 import type { RuleConfig } from './contract-rules.js';
 import type { DefinitionCache } from './definition-cache.js';
-import { idleCoresNow } from './idle-cores.js';
 import { checkInParallel } from './parallel-check.js';
 import { readDefinitionFiles } from './read-definition-files.js';
 
@@ -79,7 +78,7 @@ const WHOLE: CheckSource<ExportDefinition> = { cached: () => undefined, checked:
 async function checkAhead<D extends DefinitionSummary>(
   files: readonly DefinitionFile[],
   configs: readonly RuleConfig[],
-  threads = idleCoresNow(),
+  threads: number | undefined,
   source: CheckSource<D>,
 ): Promise<{ checker: FileChecker<D>; threads: number }> {
   const known = new Map<RuleConfig, Map<DefinitionFile, FileCheck<D>>>();

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkDefinitionFile } from './check-definitions.js';
+import { idleCoresNow } from './idle-cores.js';
 import type { FileCheck } from './check-definitions.js';
 import type { CheckTask } from './check-worker.js';
 import type { RuleConfig } from './contract-rules.js';
@@ -24,12 +25,13 @@ const WORKER = fileURLToPath(new URL('./check-worker.js', import.meta.url));
 export async function checkInParallel(
   tasks: readonly CheckTask[],
   configs: readonly RuleConfig[],
-  threads: number,
+  /** Undefined: one per idle core, asked only when there are enough files to share out. */
+  threads: number | undefined,
 ): Promise<{ results: FileCheck[]; threads: number }> {
   const results = new Array<FileCheck>(tasks.length);
   const queue: [number, number][] = [];
   for (let start = 0; start < tasks.length; start += BATCH) queue.push([start, Math.min(tasks.length, start + BATCH)]);
-  const workerCount = tasks.length >= PARALLEL_FROM_FILES && existsSync(WORKER) ? threads - 1 : 0;
+  const workerCount = tasks.length >= PARALLEL_FROM_FILES && existsSync(WORKER) ? (threads ?? idleCoresNow()) - 1 : 0;
   const workers: Promise<void>[] = [];
   if (workerCount > 0) {
     // Loaded only when workers start: a small repository's check never pays for the module.

@@ -2,10 +2,9 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import type { PlanCommandOptions } from './run.js';
 import * as run from './run.js';
 
-export const planCommand: CommandDescriptor<PlanCommandOptions> = {
+export const planCommand: CommandDescriptor<run.PlanCommandOptions> = {
   path: ['plan'],
   everyEnvironment: true,
   needsEnvironment: true,

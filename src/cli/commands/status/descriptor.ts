@@ -3,10 +3,9 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import type { StatusOptions } from './run.js';
 import * as run from './run.js';
 
-export const statusCommand: CommandDescriptor<StatusOptions> = {
+export const statusCommand: CommandDescriptor<run.StatusOptions> = {
   path: ['status'],
   needsEnvironment: true,
   description: 'last execution per export; completion rate and latency over a window',

@@ -2,11 +2,10 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import type { ValidateOptions } from './run.js';
 import { integerOption } from '../../option-parsers.js';
 import * as run from './run.js';
 
-export const validateCommand: CommandDescriptor<ValidateOptions> = {
+export const validateCommand: CommandDescriptor<run.ValidateOptions> = {
   path: ['validate'],
   everyEnvironment: true,
   description: 'check export definitions against the schema and the CXone contract; needs no credentials',
