@@ -97,7 +97,9 @@ describe('config.schema.json', () => {
     ['/auth/flow', { auth: { flow: 'implicit' } }, 'enum'],
     ['/apply', { apply: { retries: 3 } }, 'additionalProperties'],
     ['/callbacks/path', { callbacks: { path: 'webhook' } }, 'pattern'],
-    ['/apiUrl', { apiUrl: 'api.us1.cxone.com' }, 'format'],
+    ['/apiUrl', { apiUrl: 'api.us1.cxone.com' }, 'pattern'],
+    ['/apiUrl', { apiUrl: 'https://api.us1 .cxone.com' }, 'pattern'],
+    ['/defaults/callbackUrl', { defaults: { callbackUrl: 'hooks.example.com/cxone' } }, 'pattern'],
   ])('rejects %s', (instancePath, config, keyword) => {
     expect(validateConfig(config)).toBe(false);
     expect(validateConfig.errors?.map((e) => [e.instancePath, e.keyword])).toContainEqual([instancePath, keyword]);

@@ -1,11 +1,11 @@
 // The build step that compiles each schema into standalone validation code (ajv's guidance for tools that must
-// start fast): `npm run build` writes one CommonJS module per schema into dist/compiled-schemas/, with the hash of
-// the schema text it was made from, so a changed schema is never checked by an old validator.
+// start fast): `npm run build` writes one CommonJS module per schema into dist/compiled-schemas/, with the schema
+// text it was made from, so a changed schema is never checked by an old validator.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type StandaloneType from 'ajv/dist/standalone/index.js';
-import { COMPILED_SCHEMAS_DIR, SCHEMAS_DIR, createAjv, schemaTextHash } from './schema-validator.js';
+import { COMPILED_SCHEMAS_DIR, SCHEMAS_DIR, createAjv } from './schema-validator.js';
 import type { SchemaName } from './schema-validator.js';
 
 const require = createRequire(import.meta.url);
@@ -21,7 +21,7 @@ export function writeCompiledSchemas(): void {
     const code = standaloneCode(ajv, ajv.compile(JSON.parse(text) as Record<string, unknown>));
     writeFileSync(
       `${COMPILED_SCHEMAS_DIR}${name}.cjs`,
-      `${code}\nmodule.exports = { validate: module.exports, schemaHash: ${JSON.stringify(schemaTextHash(text))} };\n`,
+      `${code}\nmodule.exports = { validate: module.exports, schemaText: ${JSON.stringify(text)} };\n`,
     );
   }
 }

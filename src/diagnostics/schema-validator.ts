@@ -2,7 +2,6 @@
 // allowed values and, for typos, what was probably meant. The validators are compiled at build time (ajv's
 // standalone code, see schema-compiler.ts), so a command starts without compiling a schema or loading ajv.
 
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -38,7 +37,7 @@ export function schemaCheck(name: SchemaName): SchemaCheck {
   let validate = validators.get(name);
   if (validate === undefined) {
     const text = readFileSync(`${SCHEMAS_DIR}${name}.schema.json`, 'utf8');
-    validate = compiledAtBuild(name, schemaTextHash(text)) ?? compileNow(JSON.parse(text) as Record<string, unknown>);
+    validate = compiledAtBuild(name, text) ?? compileNow(JSON.parse(text) as Record<string, unknown>);
     validators.set(name, validate);
   }
   const compiled = validate;
@@ -49,16 +48,12 @@ export function loadSchema(fileName: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${SCHEMAS_DIR}${fileName}`, 'utf8')) as Record<string, unknown>;
 }
 
-/** What a compiled validator was made from: a validator of another schema text is never used. */
-export function schemaTextHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** Where the build writes the standalone validators, one CommonJS module per schema. */
 export const COMPILED_SCHEMAS_DIR = join(PACKAGE_ROOT, 'dist/compiled-schemas/');
 
-function compiledAtBuild(name: SchemaName, hash: string): ValidateFunction | undefined {
-  let compiled: { validate: ValidateFunction; schemaHash: string };
+/** The validator the build compiled from this very schema text, if there is one: of another text it is not used. */
+function compiledAtBuild(name: SchemaName, text: string): ValidateFunction | undefined {
+  let compiled: { validate: ValidateFunction; schemaText: string };
   try {
     compiled = requireCommonJs(`${COMPILED_SCHEMAS_DIR}${name}.cjs`) as typeof compiled;
   } catch (error) {
@@ -66,7 +61,7 @@ function compiledAtBuild(name: SchemaName, hash: string): ValidateFunction | und
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
     throw error;
   }
-  return compiled.schemaHash === hash ? compiled.validate : undefined;
+  return compiled.schemaText === text ? compiled.validate : undefined;
 }
 
 function compileNow(schema: Record<string, unknown>): ValidateFunction {
@@ -195,15 +190,7 @@ function describeError(error: ErrorObject): SchemaProblem {
       return { path, target: 'value', rule, message: `${where} ${explained}, not ${got}` };
     }
     case 'format':
-      return {
-        path,
-        target: 'value',
-        rule,
-        message:
-          params.format === 'uri'
-            ? `${where} must be an absolute URL such as https://hooks.example.com/cxone, not ${got}`
-            : `${where} must be a valid ${String(params.format)}, not ${got}`,
-      };
+      return { path, target: 'value', rule, message: `${where} must be a valid ${String(params.format)}, not ${got}` };
     default:
       return { path, target: 'value', rule, message: `${where} ${error.message ?? 'is invalid'}` };
   }
