@@ -1,7 +1,8 @@
 // What every command receives: the global options resolved once, and the I/O edges it may touch.
 
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load-config.js';
+import { configOf, readRawConfig } from '../config/load-config.js';
+import type { RawConfig } from '../config/parse-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import { colorLevel, createColors } from './color.js';
 import type { Colors } from './color.js';
@@ -42,6 +43,8 @@ export function createCommandContext(
   const colors = createColors(colorLevel({ colorFlag: options.color, env, isTTY: process.stdout.isTTY === true }));
   const logger = createStreamLogger({ quiet: options.quiet === true, verbose: options.verbose === true });
   let config: Promise<ProjectConfig> | undefined;
+  let raw: Promise<RawConfig> | undefined;
+  const rawConfig = () => (raw ??= readRawConfig({ cwd, configFile: options.config }));
   const environmentChoice = options.env ?? nonEmpty(env.CXONE_EXPORTS_ENV);
   return {
     cwd,
@@ -49,15 +52,15 @@ export function createCommandContext(
     colors,
     logger,
     config: () =>
-      (config ??= loadConfig({
-        cwd,
-        configFile: options.config,
-        env,
-        // `all` is not an environment: the config's top level, and the command plans each in turn.
-        environment: environmentChoice === EVERY_ENVIRONMENT ? undefined : environmentChoice,
-      })),
+      (config ??= rawConfig().then((read) =>
+        configOf(read, {
+          env,
+          // `all` is not an environment: the config's top level, and the command plans each in turn.
+          environment: environmentChoice === EVERY_ENVIRONMENT ? undefined : environmentChoice,
+        }),
+      )),
     environmentChoice,
-    configFor: (environment) => loadConfig({ cwd, configFile: options.config, env, environment }),
+    configFor: (environment) => rawConfig().then((read) => configOf(read, { env, environment })),
   };
 }
 

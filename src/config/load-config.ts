@@ -37,7 +37,14 @@ export interface LoadConfigOptions {
 }
 
 export async function loadConfig(options: LoadConfigOptions): Promise<ProjectConfig> {
-  const raw = await readRawConfig(options);
+  return configOf(await readRawConfig(options), options);
+}
+
+/**
+ * The config of one environment from a config file read once: a command that needs several environments (validate
+ * and plan check each) reads and parses the file once.
+ */
+export function configOf(raw: RawConfig, options: Pick<LoadConfigOptions, 'env' | 'environment'>): ProjectConfig {
   const result = parseConfig(raw, options.env, options.environment);
   if (!result.ok) {
     // A bad CXONE_AUTH_URL or CXONE_API_URL is the environment's fault, not the file's: say so, without a position.
@@ -62,7 +69,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ProjectCon
   return result.config;
 }
 
-async function readRawConfig({ cwd, configFile }: Pick<LoadConfigOptions, 'cwd' | 'configFile'>): Promise<RawConfig> {
+export async function readRawConfig({
+  cwd,
+  configFile,
+}: Pick<LoadConfigOptions, 'cwd' | 'configFile'>): Promise<RawConfig> {
   let found: FoundConfig | null = null;
   try {
     if (configFile !== undefined) {

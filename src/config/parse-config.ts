@@ -9,6 +9,7 @@ import { compareDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Diagnostic, SourcePosition } from '../diagnostics/diagnostic.js';
 import type { JsonPath } from '../diagnostics/json-pointer.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
+import type { SchemaProblem } from '../diagnostics/schema-validator.js';
 import type { LocateTarget } from '../diagnostics/yaml-document.js';
 import { durationMs } from '../schedules/duration.js';
 import { closestMatch } from '../diagnostics/did-you-mean.js';
@@ -96,6 +97,19 @@ const ENVIRONMENT_KEYS = [
 /** The schema a pg backend's tables live in unless the config names another. */
 export const DEFAULT_PG_SCHEMA = 'cxone_exports';
 
+/** The schema's problems with a config as read, found once however many environments are made from it. */
+const schemaProblemsOf = new WeakMap<object, SchemaProblem[]>();
+
+function schemaProblems(value: unknown): SchemaProblem[] {
+  if (typeof value !== 'object' || value === null) return schemaCheck('config')(value);
+  let problems = schemaProblemsOf.get(value);
+  if (problems === undefined) {
+    problems = schemaCheck('config')(value);
+    schemaProblemsOf.set(value, problems);
+  }
+  return problems;
+}
+
 /**
  * The config for `environmentName` (from --env or CXONE_EXPORTS_ENV): the environment's settings merged over the
  * top level (maps merge, values replace). Without a name, a config that defines environments yields its top
@@ -117,7 +131,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
     rule,
   });
 
-  const diagnostics = schemaCheck('config')(value).map((p) => problem(p.path, p.target, p.message, p.rule));
+  const diagnostics = schemaProblems(value).map((p) => problem(p.path, p.target, p.message, p.rule));
   const unknown = environmentProblem(names, chosen);
   if (unknown !== undefined) return { ok: false, diagnostics: [unknown] };
   for (const [name, section] of Object.entries(top.environments ?? {})) {
