@@ -11,7 +11,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'test/bench/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'test/bench/*.mjs', 'test/startup/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
       globals: globals.node,

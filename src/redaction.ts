@@ -11,7 +11,7 @@ const SECRET_SHAPES: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`],
   // The value stops at punctuation that help text puts after "token=" (`(?token=)`, `?token=…`), which is no token.
   [
-    /("?(?:access_token|refresh_token|id_token|client_secret|password|accessKeySecret|secret|token)"?\s*[:=]\s*"?)[^"&\s,}()…]+/gi,
+    /("?(?:access_token|refresh_token|id_token|client_secret|password|accessKeySecret|secret|token)"?\s*[:=]\s*"?)[^"&\s,}()\u2026]+/gi,
     `$1${REDACTED}`,
   ],
 ];

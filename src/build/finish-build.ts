@@ -2,14 +2,19 @@
 // bundled. A command that starts from one bundle resolves and reads a few files where tsc's output and
 // node_modules make it read some three hundred; that is most of what start-up costs a pre-commit hook.
 //
-// The bundle replaces tsc's dist/cli/main.js, the path the package's bin and the setup action name: its entry is
-// cli/launch.ts (the compile cache, then the CLI). What a command needs only sometimes (apply's client, serve,
-// the simulator, PostgreSQL) stays in chunks of its own under dist/cli/chunks/, loaded by the same dynamic
-// imports as in the sources. The package ships these files and nothing else of dist/ but the validators.
+// The CLI is one CommonJS script, dist/cli/cli.cjs, which the launcher (cli/launch.ts, built over tsc's
+// dist/cli/main.js, the path the package's bin and the Action name) runs with V8's code cache (cli/code-cache.ts):
+// a cache V8 makes after a run holds the functions the run compiled, which Node's module compile cache does not.
+// What a command needs only sometimes (apply's client, serve, the simulator, PostgreSQL) is in the script but is
+// not run until its dynamic import is. The worker of a parallel check is a bundle of its own beside it. The
+// package ships these three files and nothing else of dist/ but the validators.
 
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { writeCompiledSchemas } from '../diagnostics/schema-compiler.js';
 import { PACKAGE_ROOT } from '../package-files.js';
 
@@ -22,8 +27,75 @@ const REQUIRE_FOR_COMMONJS =
   'const __filename = fileURLToPathForBundle(import.meta.url);\n' +
   "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));";
 
+const requireForBuild = createRequire(import.meta.url);
+
+/** Node's modules that cost a start a millisecond or more to load, and that most commands never call. */
+const LOADED_ON_FIRST_USE = ['crypto', 'child_process', 'readline', 'readline/promises', 'fs/promises', 'stream'];
+
+/**
+ * Loading one of LOADED_ON_FIRST_USE when the CLI starts (commander requires child_process for subcommands that
+ * are executables of their own, which this CLI has none of; a module that hashes imports crypto) costs a command
+ * that never calls it. In the CLI's bundle, our modules and commander get a stand-in for each: the module's
+ * exports, each a getter that requires the module when first read.
+ */
+const builtinsOnFirstUse: Plugin = {
+  name: 'builtins-on-first-use',
+  setup(plugin) {
+    const names = new RegExp(`^node:(${LOADED_ON_FIRST_USE.join('|')})$`);
+    plugin.onResolve({ filter: names }, (args) =>
+      /\/src\/|\/node_modules\/commander\//.test(args.importer)
+        ? { path: args.path, namespace: 'on-first-use' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'on-first-use' }, (args) => {
+      const id = JSON.stringify(args.path);
+      const exported = JSON.stringify(Object.keys(requireForBuild(args.path) as object));
+      return {
+        contents:
+          `let loaded;\n` +
+          `for (const key of ${exported})\n` +
+          `  Object.defineProperty(exports, key, { enumerable: true, get: () => (loaded ??= require(${id}))[key] });`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * Packages only some commands use (an HTTP client, PostgreSQL's driver, metrics and the task list for those that
+ * call CXone, serve or reach PostgreSQL; cosmiconfig for a config that is not YAML), which are more than half of
+ * the code: in the CLI's script, V8 would read and cache them for every start. They are the package's dependencies, installed beside it, and required from node_modules
+ * when one of those commands loads them. test/startup/light-commands.e2e.test.ts checks that validate, plan
+ * and status load none of them, nor anything else from node_modules.
+ */
+const LOADED_FROM_NODE_MODULES = [
+  'axios',
+  'pg',
+  'pg-copy-streams',
+  'prom-client',
+  'listr2',
+  'cockatiel',
+  'cosmiconfig',
+];
+
+/** What every bundle of the command shares. */
+const BUNDLE_OPTIONS: BuildOptions = {
+  absWorkingDir: PACKAGE_ROOT,
+  outdir: 'dist/cli',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // Loaded only if present or asked for: pg's native binding, cosmiconfig's loader for TypeScript configs.
+  external: ['pg-native', 'typescript'],
+  // Whitespace and syntax only: names stay, so the stack trace of a real bug still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  allowOverwrite: true,
+  logLevel: 'warning',
+};
+
 writeCompiledSchemas();
-// esbuild adds chunks and never removes them: those of an earlier build would pile up, and be packed.
+// The chunks of earlier builds, which split the CLI into ES modules.
 rmSync(join(PACKAGE_ROOT, 'dist/cli/chunks'), { recursive: true, force: true });
 
 // Each validator with the parts of ajv and ajv-formats it requires, in one file: no lookups in node_modules.
@@ -42,23 +114,39 @@ await build({
   logLevel: 'warning',
 });
 
+const cliBundle = await build({
+  ...BUNDLE_OPTIONS,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outExtension: { '.js': '.cjs' },
+  external: [...(BUNDLE_OPTIONS.external ?? []), ...LOADED_FROM_NODE_MODULES],
+  format: 'cjs',
+  // import() as require(): a script run through node:vm has no import() of its own (not without a flag, nor on
+  // Node.js 20 from cached data). It loads Node's modules, typescript, and a user's JavaScript config, which
+  // require() loads as ES module too on the Node.js versions package.json's engines allow.
+  supported: { 'dynamic-import': false },
+  // The sources' import.meta.url (where the package's files are), as CommonJS has it.
+  define: { 'import.meta.url': 'importMetaUrlOfBundle' },
+  banner: { js: "const importMetaUrlOfBundle = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [builtinsOnFirstUse],
+  write: false,
+});
+const cliScript = cliBundle.outputFiles[0]!;
+// The launcher reads the script as Latin-1, a copy where UTF-8 would be a decode: it must be ASCII. esbuild
+// escapes what is not, but in regular expressions, where the source must write \u escapes itself.
+const nonAscii = cliScript.contents.findIndex((byte) => byte > 0x7f);
+if (nonAscii >= 0)
+  throw new Error(`dist/cli/cli.cjs has a character that is not ASCII at byte ${nonAscii}: write it as a \\u escape`);
+writeFileSync(cliScript.path, cliScript.contents);
+
 await build({
-  absWorkingDir: PACKAGE_ROOT,
-  // The worker of a parallel check sits beside the chunk that starts it (definitions/parallel-check.ts).
-  entryPoints: { main: 'src/cli/launch.ts', 'chunks/check-worker': 'src/definitions/check-worker.ts' },
-  outdir: 'dist/cli',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
+  ...BUNDLE_OPTIONS,
+  entryPoints: {
+    // Beside the CLI, where definitions/parallel-check.ts looks for it.
+    'check-worker': 'src/definitions/check-worker.ts',
+    // The launcher, built over tsc's dist/cli/main.js; the bundle's hash keys its code cache.
+    main: 'src/cli/launch.ts',
+  },
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Loaded only if present or asked for: pg's native binding, cosmiconfig's loader for TypeScript configs.
-  external: ['pg-native', 'typescript'],
+  define: { CLI_BUNDLE_ID: JSON.stringify(createHash('sha256').update(cliScript.contents).digest('hex').slice(0, 16)) },
   banner: { js: REQUIRE_FOR_COMMONJS },
-  // Whitespace and syntax only: names stay, so the stack trace of a real bug still reads.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  allowOverwrite: true,
-  logLevel: 'warning',
 });

@@ -1,20 +1,34 @@
 #!/usr/bin/env node
-// The installed command's first module. On Node.js 22 and newer it turns on the module compile cache before the
-// CLI loads, so a command started again (a pre-commit hook, a CI step) skips compiling the code it ran last time.
-// The cache lives in the user's cache folder and is safe to delete; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+// The installed command's first module (the package's bin, dist/cli/main.js once built). It runs the CLI, the
+// CommonJS bundle beside it, with V8's code cache of the command's last run (code-cache.ts); on Node.js 22 and
+// newer it also turns on Node's module compile cache, for the schema validators the CLI loads. Both caches live
+// in the user's cache folder and are safe to delete; NODE_DISABLE_COMPILE_CACHE=1 turns both off.
 
 import module from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codeCacheFile, runCommonJsWithCodeCache } from './code-cache.js';
+import { commandWordOf } from './command-words.js';
+
+/** The bundle's content hash, written in by the build (build/finish-build.ts). */
+declare const CLI_BUNDLE_ID: string;
+
+const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cxone-exports');
+const cachesOn = process.env.NODE_DISABLE_COMPILE_CACHE === undefined;
 
 const enableCompileCache = (module as { enableCompileCache?: (directory: string) => unknown }).enableCompileCache;
-if (enableCompileCache !== undefined) {
+if (cachesOn && enableCompileCache !== undefined) {
   try {
-    const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-    enableCompileCache(join(cacheHome, 'cxone-exports', 'compile-cache'));
+    enableCompileCache(join(cacheRoot, 'compile-cache'));
   } catch {
     // A cache that cannot be written (a read-only home) only costs start-up time.
   }
 }
 
-await import('./main.js');
+runCommonJsWithCodeCache(
+  fileURLToPath(new URL('./cli.cjs', import.meta.url)),
+  cachesOn
+    ? codeCacheFile(join(cacheRoot, 'code-cache'), CLI_BUNDLE_ID, commandWordOf(process.argv.slice(2)))
+    : undefined,
+);

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The CLI entry: the only module that calls process.exit. Everything below throws typed errors instead.
 
 import { CommanderError } from 'commander';
@@ -43,4 +42,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -190,6 +190,8 @@ describe('cxone-exports', () => {
     for (const [file, text] of [
       ['cxone-exports.config.json', '{"exportsDir": "defs"}'],
       ['cxone-exports.config.cjs', 'module.exports = { exportsDir: "defs" };'],
+      ['cxone-exports.config.mjs', 'export default { exportsDir: "defs" };'],
+      ['cxone-exports.config.js', 'export default { exportsDir: "defs" };'],
       ['.cxone-exportsrc.json', '{"exportsDir": "defs"}'],
     ]) {
       const result = runCli(['validate'], { cwd: miniRepo({ ...defs, [file!]: text! }) });
@@ -207,6 +209,12 @@ describe('cxone-exports', () => {
       expect(throwing.stderr, file).toContain('could not read the config: no such key');
       expect(throwing.stderr, file).not.toMatch(/\n\s+at |Internal error/);
     }
+    const awaiting = runCli(['validate'], {
+      cwd: miniRepo({ ...defs, 'cxone-exports.config.mjs': 'await 0;\nexport default { exportsDir: "defs" };' }),
+    });
+    expect(awaiting.code).toBe(1);
+    expect(awaiting.stderr).toContain('cxone-exports.config.mjs uses top-level await, which a config cannot');
+    expect(awaiting.stderr).not.toMatch(/\n\s+at |Internal error/);
   });
 
   it('names a missing -C directory', () => {

@@ -3,7 +3,6 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import * as run from './run.js';
 
 export const auditExportCommand: CommandDescriptor<{ since?: string }> = {
   path: ['audit', 'export'],
@@ -16,5 +15,5 @@ export const auditExportCommand: CommandDescriptor<{ since?: string }> = {
     },
   ],
   options: [new Option('--since <duration>', 'only events of this window (e.g. 24h, 7d)')],
-  run: async (ctx, _args, options) => run.exportAudit(ctx, options),
+  run: async (ctx, _args, options) => (await import('./run.js')).exportAudit(ctx, options),
 };

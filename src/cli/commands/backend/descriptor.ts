@@ -3,7 +3,6 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import * as run from './run.js';
 
 export const backendInitCommand: CommandDescriptor<{ printSql?: boolean }> = {
   path: ['backend', 'init'],
@@ -14,5 +13,5 @@ export const backendInitCommand: CommandDescriptor<{ printSql?: boolean }> = {
     { command: 'cxone-exports backend init --print-sql', does: 'the SQL for an administrator to run' },
   ],
   options: [new Option('--print-sql', 'print the SQL that creates the schema and its tables, and connect to nothing')],
-  run: async (ctx, _args, options) => run.initBackend(ctx, options),
+  run: async (ctx, _args, options) => (await import('./run.js')).initBackend(ctx, options),
 };

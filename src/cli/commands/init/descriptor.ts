@@ -3,7 +3,6 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import * as run from './run.js';
 
 export const initCommand: CommandDescriptor<{ backend: 'local' | 'pg'; environments?: boolean }> = {
   path: ['init'],
@@ -21,5 +20,5 @@ export const initCommand: CommandDescriptor<{ backend: 'local' | 'pg'; environme
       .default('local'),
     new Option('--environments', 'a sandbox and a production environment, with workflows that apply sandbox first'),
   ],
-  run: async (ctx, _args, options) => run.init(ctx, options),
+  run: async (ctx, _args, options) => (await import('./run.js')).init(ctx, options),
 };

@@ -1,8 +1,8 @@
-// `cxone-exports plan`: its flags; what it does is in ./run.ts, light enough to load with the CLI.
+// `cxone-exports plan`: its flags; what it does is in ./run.ts, loaded when it runs.
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import * as run from './run.js';
+import type * as run from './run.js';
 
 export const planCommand: CommandDescriptor<run.PlanCommandOptions> = {
   path: ['plan'],
@@ -31,5 +31,5 @@ export const planCommand: CommandDescriptor<run.PlanCommandOptions> = {
       'judge schedules as of this instant (ISO 8601 with an offset), to preview runs; apply uses the real clock',
     ),
   ],
-  run: async (ctx, _args, options) => run.plan(ctx, options),
+  run: async (ctx, _args, options) => (await import('./run.js')).plan(ctx, options),
 };

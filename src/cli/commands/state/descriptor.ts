@@ -3,7 +3,6 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import * as run from './run.js';
 
 const jsonOption = () => new Option('--json', 'print JSON');
 
@@ -13,7 +12,7 @@ export const stateListCommand: CommandDescriptor<{ json?: boolean }> = {
   description: 'every export in the state: last action, last execution status, and when',
   examples: [{ command: 'cxone-exports --env production state list', does: 'what the state holds' }],
   options: [jsonOption()],
-  run: async (ctx, _args, options) => run.listState(ctx, options),
+  run: async (ctx, _args, options) => (await import('./run.js')).listState(ctx, options),
 };
 
 export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
@@ -23,7 +22,7 @@ export const stateShowCommand: CommandDescriptor<{ json?: boolean }> = {
   examples: [{ command: 'cxone-exports state show agent-activity-daily', does: 'one entry, as JSON' }],
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [jsonOption()],
-  run: async (ctx, [name], options) => run.showState(ctx, name as string, options),
+  run: async (ctx, [name], options) => (await import('./run.js')).showState(ctx, name as string, options),
 };
 
 export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
@@ -35,7 +34,7 @@ export const stateRmCommand: CommandDescriptor<{ lockTimeout?: string }> = {
   ],
   arguments: [{ name: '<name>', description: 'export name' }],
   options: [new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)')],
-  run: async (ctx, [name], options) => run.removeFromState(ctx, name as string, options),
+  run: async (ctx, [name], options) => (await import('./run.js')).removeFromState(ctx, name as string, options),
 };
 
 export const stateUnlockCommand: CommandDescriptor = {
@@ -44,7 +43,7 @@ export const stateUnlockCommand: CommandDescriptor = {
   description: 'release a lock left behind by a command that is gone (only the lock with this id)',
   examples: [{ command: 'cxone-exports state unlock 3f2a…', does: 'the id the refused command printed' }],
   arguments: [{ name: '<lockId>', description: 'the id printed in the lock message' }],
-  run: async (ctx, [lockId]) => run.unlockState(ctx, lockId as string),
+  run: async (ctx, [lockId]) => (await import('./run.js')).unlockState(ctx, lockId as string),
 };
 
 export const stateCommitFilesCommand: CommandDescriptor = {
@@ -52,7 +51,7 @@ export const stateCommitFilesCommand: CommandDescriptor = {
   needsEnvironment: true,
   hidden: true,
   description: 'the files a Git commit-back of the state must include, one per line (none for a database)',
-  run: async (ctx) => run.listCommitFiles(ctx),
+  run: async (ctx) => (await import('./run.js')).listCommitFiles(ctx),
 };
 
 export const stateMigrateCommand: CommandDescriptor<{ from: string; lockTimeout?: string }> = {
@@ -69,7 +68,7 @@ export const stateMigrateCommand: CommandDescriptor<{ from: string; lockTimeout?
     new Option('--from <backend>', 'where the state is now').choices(['local']).makeOptionMandatory(),
     new Option('--lock-timeout <duration>', 'wait this long for the lock of the configured backend'),
   ],
-  run: async (ctx, _args, options) => run.migrate(ctx, options),
+  run: async (ctx, _args, options) => (await import('./run.js')).migrate(ctx, options),
 };
 
 export const stateMergeCommand: CommandDescriptor = {
@@ -77,5 +76,6 @@ export const stateMergeCommand: CommandDescriptor = {
   hidden: true,
   description: "Git's merge driver for state.json: cxone-exports state merge %O %A %B",
   arguments: [{ name: '<base>' }, { name: '<ours>' }, { name: '<theirs>' }],
-  run: async (ctx, [base, ours, theirs]) => run.mergeStateFiles(ctx, base as string, ours as string, theirs as string),
+  run: async (ctx, [base, ours, theirs]) =>
+    (await import('./run.js')).mergeStateFiles(ctx, base as string, ours as string, theirs as string),
 };

@@ -3,7 +3,7 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
-import * as run from './run.js';
+import type * as run from './run.js';
 
 export const statusCommand: CommandDescriptor<run.StatusOptions> = {
   path: ['status'],
@@ -20,5 +20,5 @@ export const statusCommand: CommandDescriptor<run.StatusOptions> = {
     new Option('--json', 'print JSON'),
     new Option('--since <duration>', 'only executions that ended within this window (e.g. 24h, 7d is 168h)'),
   ],
-  run: async (ctx, _args, options) => run.status(ctx, options),
+  run: async (ctx, _args, options) => (await import('./run.js')).status(ctx, options),
 };

@@ -1,9 +1,9 @@
-// `cxone-exports validate [paths…]`: its flags; what it does is in ./run.ts, light enough to load with the CLI.
+// `cxone-exports validate [paths…]`: its flags; what it does is in ./run.ts, loaded when it runs.
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
 import { integerOption } from '../../option-parsers.js';
-import * as run from './run.js';
+import type * as run from './run.js';
 
 export const validateCommand: CommandDescriptor<run.ValidateOptions> = {
   path: ['validate'],
@@ -27,5 +27,5 @@ export const validateCommand: CommandDescriptor<run.ValidateOptions> = {
       'threads to check files on when there are many (default: one per idle core; 1: the main thread alone)',
     ).argParser(integerOption(1, 64)),
   ],
-  run: async (ctx, [paths], options) => run.validate(ctx, paths as string[], options),
+  run: async (ctx, [paths], options) => (await import('./run.js')).validate(ctx, paths as string[], options),
 };
