@@ -10,7 +10,7 @@
 // package ships these three files and nothing else of dist/ but the validators.
 
 import { createHash } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -78,6 +78,33 @@ const LOADED_FROM_NODE_MODULES = [
   'cosmiconfig',
 ];
 
+/** The validators in the CLI's script rather than beside it: those nearly every command runs. */
+const VALIDATORS_IN_SCRIPT = ['config', 'export'];
+
+/**
+ * diagnostics/compiled-validators.ts, in the CLI's script: VALIDATORS_IN_SCRIPT are required by paths esbuild can
+ * follow, so they are bundled (and covered by the code cache); the others are still required from
+ * dist/compiled-schemas/.
+ */
+const validatorsInScript: Plugin = {
+  name: 'validators-in-script',
+  setup(plugin) {
+    plugin.onLoad({ filter: /\/src\/diagnostics\/compiled-validators\.ts$/ }, (args) => {
+      const original = readFileSync(args.path, 'utf8');
+      const cases = VALIDATORS_IN_SCRIPT.map(
+        (name) =>
+          `  if (name === ${JSON.stringify(name)}) return require(${JSON.stringify(join(PACKAGE_ROOT, 'dist/compiled-schemas', `${name}.cjs`))});`,
+      );
+      const signature = 'export function requireCompiledValidator(name: string): unknown {';
+      if (!original.includes(signature)) throw new Error(`${args.path} no longer declares: ${signature}`);
+      return {
+        contents: original.replace(signature, `${signature}\n${cases.join('\n')}`),
+        loader: 'ts',
+      };
+    });
+  },
+};
+
 /** What every bundle of the command shares. */
 const BUNDLE_OPTIONS: BuildOptions = {
   absWorkingDir: PACKAGE_ROOT,
@@ -127,7 +154,7 @@ const cliBundle = await build({
   // The sources' import.meta.url (where the package's files are), as CommonJS has it.
   define: { 'import.meta.url': 'importMetaUrlOfBundle' },
   banner: { js: "const importMetaUrlOfBundle = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [builtinsOnFirstUse],
+  plugins: [builtinsOnFirstUse, validatorsInScript],
   write: false,
 });
 const cliScript = cliBundle.outputFiles[0]!;

@@ -41,7 +41,7 @@ export function runCommonJsWithCodeCache(script: string, cache: CodeCacheFile | 
   // ASCII, which the build checks: Latin-1 is then the same text, copied rather than decoded.
   const source = readFileSync(script, 'latin1');
   const cachedData = cache === undefined ? undefined : readIfPresent(cache.file);
-  // One line of wrapper before the script's first line, as Node's own CommonJS wrapper: line numbers stay.
+  // The wrapper shares the script's first line, as Node's own CommonJS wrapper did: line numbers stay.
   const compiled = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: script,
     cachedData,

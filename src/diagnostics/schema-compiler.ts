@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type StandaloneType from 'ajv/dist/standalone/index.js';
-import { COMPILED_SCHEMAS_DIR, SCHEMAS_DIR, createAjv } from './schema-validator.js';
+import { COMPILED_SCHEMAS_DIR } from './compiled-validators.js';
+import { SCHEMAS_DIR, createAjv } from './schema-validator.js';
 import type { SchemaName } from './schema-validator.js';
 
 const require = createRequire(import.meta.url);

@@ -9,6 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type Ajv2020Type from 'ajv/dist/2020.js';
 import type AjvFormatsType from 'ajv-formats';
 import { PACKAGE_ROOT } from '../package-files.js';
+import { requireCompiledValidator } from './compiled-validators.js';
 import { closestMatch } from './did-you-mean.js';
 import { formatJsonPath, parseJsonPointer } from './json-pointer.js';
 import type { LocateTarget } from './yaml-document.js';
@@ -48,14 +49,11 @@ export function loadSchema(fileName: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${SCHEMAS_DIR}${fileName}`, 'utf8')) as Record<string, unknown>;
 }
 
-/** Where the build writes the standalone validators, one CommonJS module per schema. */
-export const COMPILED_SCHEMAS_DIR = join(PACKAGE_ROOT, 'dist/compiled-schemas/');
-
 /** The validator the build compiled from this very schema text, if there is one: of another text it is not used. */
 function compiledAtBuild(name: SchemaName, text: string): ValidateFunction | undefined {
   let compiled: { validate: ValidateFunction; schemaText: string };
   try {
-    compiled = requireCommonJs(`${COMPILED_SCHEMAS_DIR}${name}.cjs`) as typeof compiled;
+    compiled = requireCompiledValidator(name) as typeof compiled;
   } catch (error) {
     // Not built (the sources run directly, as the unit tests do): compile at run time instead.
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
