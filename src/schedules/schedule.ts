@@ -182,19 +182,19 @@ export function formatTick(tick: Date, timeZone: string): string {
 /** The locales whose names for zones people know: CET and CEST, EDT, LHDT, IST. */
 const ABBREVIATING_LOCALES = ['en-US', 'en-GB', 'en-AU', 'en-IN'];
 
+/** Each zone's formatters, one per locale of ABBREVIATING_LOCALES, made when asked: the first usually names it. */
 const abbreviators = new Map<string, Intl.DateTimeFormat[]>();
 
 /** The zone's short name at an instant (`CEST`), or undefined when no locale has one but `GMT+12:45`. */
 function zoneAbbreviation(tick: Date, timeZone: string): string | undefined {
   let formats = abbreviators.get(timeZone);
   if (formats === undefined) {
-    formats = ABBREVIATING_LOCALES.map(
-      (locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
-    );
+    formats = [];
     abbreviators.set(timeZone, formats);
   }
-  for (const format of formats) {
-    const name = format.formatToParts(tick).find((part) => part.type === 'timeZoneName')?.value;
+  for (const [index, locale] of ABBREVIATING_LOCALES.entries()) {
+    formats[index] ??= new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' });
+    const name = formats[index].formatToParts(tick).find((part) => part.type === 'timeZoneName')?.value;
     if (name !== undefined && !/^(?:GMT|UTC)[+-]/.test(name)) return name;
   }
   return undefined;
