@@ -15,6 +15,12 @@ import type { Worker as WorkerThread } from 'node:worker_threads';
 /** Files per message: enough that messaging costs little, few enough that the threads finish together. */
 const BATCH = 8;
 
+/**
+ * Batches a worker holds at once: one it checks and one waiting, so it never waits for the main thread, which
+ * hands out batches only between its own.
+ */
+const IN_FLIGHT = 2;
+
 /** Below this many files, starting a worker (it loads the parser and the schemas) costs more than it saves. */
 const PARALLEL_FROM_FILES = 64;
 
@@ -62,23 +68,26 @@ function runWorker(
   results: FileCheck[],
 ): Promise<void> {
   return new Promise((resolve) => {
-    let current: [number, number] | undefined;
-    const sendNext = () => {
-      current = queue.shift();
-      worker.postMessage(current === undefined ? null : tasks.slice(current[0], current[1]));
+    // Oldest first, as the worker answers them.
+    const inFlight: [number, number][] = [];
+    const fill = () => {
+      while (inFlight.length < IN_FLIGHT && queue.length > 0) {
+        const range = queue.shift()!;
+        inFlight.push(range);
+        worker.postMessage(tasks.slice(range[0], range[1]));
+      }
+      if (inFlight.length === 0) worker.postMessage(null);
     };
-    worker.once('online', sendNext);
+    worker.once('online', fill);
     worker.on('message', (checks: FileCheck[]) => {
-      checks.forEach((check, offset) => (results[current![0] + offset] = check));
-      sendNext();
+      const [start] = inFlight.shift()!;
+      checks.forEach((check, offset) => (results[start + offset] = check));
+      fill();
     });
-    worker.once('error', () => {
-      // Its batch is checked by another thread; the check's result does not depend on which.
-      if (current !== undefined) queue.push(current);
-      current = undefined;
-    });
+    // Its batches are checked by another thread; a check's result does not depend on which.
+    worker.once('error', () => queue.push(...inFlight.splice(0)));
     worker.once('exit', () => {
-      if (current !== undefined) queue.push(current);
+      queue.push(...inFlight.splice(0));
       resolve();
     });
   });
