@@ -64,9 +64,10 @@ const builtinsOnFirstUse: Plugin = {
 /**
  * Packages only some commands use (an HTTP client, PostgreSQL's driver, metrics and the task list for those that
  * call CXone, serve or reach PostgreSQL; cosmiconfig for a config that is not YAML), which are more than half of
- * the code: in the CLI's script, V8 would read and cache them for every start. They are the package's dependencies, installed beside it, and required from node_modules
- * when one of those commands loads them. test/startup/light-commands.e2e.test.ts checks that validate, plan
- * and status load none of them, nor anything else from node_modules.
+ * the code: in the CLI's script, V8 would read and cache them for every start. They are the package's
+ * dependencies, installed beside it, and required from node_modules when one of those commands loads them.
+ * test/startup/light-commands.e2e.test.ts checks that validate, plan and status load none of them, nor anything
+ * else from node_modules.
  */
 const LOADED_FROM_NODE_MODULES = [
   'axios',
@@ -91,10 +92,10 @@ const validatorsInScript: Plugin = {
   setup(plugin) {
     plugin.onLoad({ filter: /\/src\/diagnostics\/compiled-validators\.ts$/ }, (args) => {
       const original = readFileSync(args.path, 'utf8');
-      const cases = VALIDATORS_IN_SCRIPT.map(
-        (name) =>
-          `  if (name === ${JSON.stringify(name)}) return require(${JSON.stringify(join(PACKAGE_ROOT, 'dist/compiled-schemas', `${name}.cjs`))});`,
-      );
+      const cases = VALIDATORS_IN_SCRIPT.map((name) => {
+        const file = JSON.stringify(join(PACKAGE_ROOT, 'dist/compiled-schemas', `${name}.cjs`));
+        return `  if (name === ${JSON.stringify(name)}) return require(${file});`;
+      });
       const signature = 'export function requireCompiledValidator(name: string): unknown {';
       if (!original.includes(signature)) throw new Error(`${args.path} no longer declares: ${signature}`);
       return {
@@ -148,8 +149,8 @@ const cliBundle = await build({
   external: [...(BUNDLE_OPTIONS.external ?? []), ...LOADED_FROM_NODE_MODULES],
   format: 'cjs',
   // import() as require(): a script run through node:vm has no import() of its own (not without a flag, nor on
-  // Node.js 20 from cached data). It loads Node's modules, typescript, and a user's JavaScript config, which
-  // require() loads as ES module too on the Node.js versions package.json's engines allow.
+  // Node.js 20 from cached data). What the script imports so is Node's own modules; cosmiconfig, which imports a
+  // user's JavaScript config, is required from node_modules (LOADED_FROM_NODE_MODULES), where import() works.
   supported: { 'dynamic-import': false },
   // The sources' import.meta.url (where the package's files are), as CommonJS has it.
   define: { 'import.meta.url': 'importMetaUrlOfBundle' },

@@ -209,12 +209,11 @@ describe('cxone-exports', () => {
       expect(throwing.stderr, file).toContain('could not read the config: no such key');
       expect(throwing.stderr, file).not.toMatch(/\n\s+at |Internal error/);
     }
+    // A config that awaits is an ES module like any other (cosmiconfig imports it).
     const awaiting = runCli(['validate'], {
       cwd: miniRepo({ ...defs, 'cxone-exports.config.mjs': 'await 0;\nexport default { exportsDir: "defs" };' }),
     });
-    expect(awaiting.code).toBe(1);
-    expect(awaiting.stderr).toContain('cxone-exports.config.mjs uses top-level await, which a config cannot');
-    expect(awaiting.stderr).not.toMatch(/\n\s+at |Internal error/);
+    expect(awaiting).toMatchObject({ code: 0, stdout: '✔ 1 export definition in 1 file is valid.\n' });
   });
 
   it('names a missing -C directory', () => {
