@@ -3,7 +3,9 @@
 // one environment, its state made by real applies against the simulator, on a clock pinned by libfaketime.
 // In the expected lines `…` stands for lines left out, `<n>` for a number, `<id>` for an execution id, `<time>`
 // for an ISO 8601 instant and `<duration>` for a duration (`0 ms`, `1.0 s`: CXone's seconds make it vary) with
-// the spaces after it. UPDATE_EXAMPLES=1 prints what each block printed, to paste.
+// the spaces after it. Two or more spaces, a table's padding, stand for any number of two or more: a column is
+// as wide as its widest value, and the rows an execution exports depend on the order its submission reached the
+// simulator in, which an apply's concurrency leaves open. UPDATE_EXAMPLES=1 prints what each block printed, to paste.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -47,6 +49,7 @@ function shown(expected: readonly string[]): RegExp {
       ? '(?:.*\\n)*?'
       : `${line
           .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/ {2,}/g, ' {2,}')
           .replace(/<n>/g, '\\d+')
           .replace(/<id>/g, 'exe_[0-9a-f-]+')
           .replace(/<time>/g, '\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z')
