@@ -42,8 +42,9 @@ const builtinsOnFirstUse: Plugin = {
   name: 'builtins-on-first-use',
   setup(plugin) {
     const names = new RegExp(`^node:(${LOADED_ON_FIRST_USE.join('|')})$`);
+    const importers = [join(PACKAGE_ROOT, 'src/'), join(PACKAGE_ROOT, 'node_modules/commander/')];
     plugin.onResolve({ filter: names }, (args) =>
-      /\/src\/|\/node_modules\/commander\//.test(args.importer)
+      importers.some((folder) => args.importer.startsWith(folder))
         ? { path: args.path, namespace: 'on-first-use' }
         : undefined,
     );

@@ -26,14 +26,12 @@ export interface CodeCacheFile {
   /** The folder of all builds' caches, whose other builds' folders a new build's first run removes. */
   root: string;
   buildId: string;
-  /** The folder of this build, Node.js version and architecture. */
-  folder: string;
+  /** In the folder of this build, Node.js version and architecture. */
   file: string;
 }
 
 export function codeCacheFile(root: string, buildId: string, commandWord: string): CodeCacheFile {
-  const folder = join(root, `${buildId}-${process.version}-${process.arch}`);
-  return { root, buildId, folder, file: join(folder, `${commandWord}.bin`) };
+  return { root, buildId, file: join(root, `${buildId}-${process.version}-${process.arch}`, `${commandWord}.bin`) };
 }
 
 /** Runs `script` as Node runs a CommonJS module, from the cache when there is one; makes one when there is not. */
@@ -64,7 +62,7 @@ function readIfPresent(file: string): Buffer | undefined {
 function save(cache: CodeCacheFile, data: () => Buffer): void {
   const temporary = `${cache.file}.${process.pid}.tmp`;
   try {
-    if (mkdirSync(cache.folder, { recursive: true }) !== undefined) removeOtherBuilds(cache);
+    if (mkdirSync(dirname(cache.file), { recursive: true }) !== undefined) removeOtherBuilds(cache);
     writeFileSync(temporary, data());
     // Atomic: a command starting meanwhile reads the whole of an old cache, the whole of this one, or none.
     renameSync(temporary, cache.file);

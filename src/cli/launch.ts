@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The installed command's first module (the package's bin, dist/cli/main.js once built). It runs the CLI, the
 // CommonJS bundle beside it, with V8's code cache of the command's last run (code-cache.ts); on Node.js 22 and
-// newer it also turns on Node's module compile cache, for the schema validators the CLI loads. Both caches live
+// newer it also turns on Node's module compile cache, for what the CLI requires beside it (the other schema
+// validators, the packages left in node_modules) and the worker of a parallel check. Both caches live
 // in the user's cache folder and are safe to delete; NODE_DISABLE_COMPILE_CACHE=1 turns both off.
 
 import module from 'node:module';

@@ -1,8 +1,9 @@
 // Start-up figures (issues 16 and 26): `validate` and `plan` on the bundled exports, each against a bare
 // `node -e 0` on the same Node.js, measured in the same run, all as fresh processes: what a pre-commit hook or an
 // editor task waits for. On every supported Node.js line (this one and those pinned in .ci/node-versions), without
-// the machine's NODE_EXTRA_CA_CERTS, with the compile cache as a user has it after a first run; on Node.js 24,
-// also without the cache, for what it saves. The bars are Node.js 24's: validate <= 2.5x, plan <= 3x.
+// the machine's NODE_EXTRA_CA_CERTS, with the caches (V8's code cache of the command's last run, and Node's
+// module compile cache on 22 and newer) as a user has them after a first run; also without them, for what they
+// save. The bars are Node.js 24's: validate <= 2.5x, plan <= 3x.
 
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,18 +37,20 @@ export async function benchStartup({ cli, runs }) {
     writeFileSync(join(root, '.git', 'HEAD'), '');
     const count = Math.max(runs * 4, 20);
     console.log(`start-up: the bundled exports in both environments, ${count} runs each, interleaved`);
-    // The compile cache of this run's own user cache folder, filled by a first run as a user's is.
+    // The caches in this run's own user cache folder, filled by a first run as a user's are.
     const cacheHome = join(root, 'cache');
     const options = { runs: count, cwd: root, unsetEnv: ['NODE_EXTRA_CA_CERTS'], env: { XDG_CACHE_HOME: cacheHome } };
     const ratios = {};
     for (const { version, node } of nodes()) {
-      execFileSync(node, [cli, 'validate'], { cwd: root, env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
       const major = Number(version.split('.')[0]);
       const commands = [
         ['-e', '0'],
         [cli, 'validate'],
         [cli, '--env', 'sandbox', 'plan'],
       ];
+      // Each command's first run makes its caches.
+      for (const args of commands.slice(1))
+        execFileSync(node, args, { cwd: root, env: { ...process.env, XDG_CACHE_HOME: cacheHome }, stdio: 'ignore' });
       const [bare, validate, plan] = timeNodeInterleaved(commands, { ...options, node });
       const validateRatio = median(validate.wallMs) / median(bare.wallMs);
       const planRatio = median(plan.wallMs) / median(bare.wallMs);
@@ -55,16 +58,14 @@ export async function benchStartup({ cli, runs }) {
       console.log(
         `  Node.js ${version.padEnd(8)} node -e 0 ${fmt(median(bare.wallMs))} ms, validate ${fmt(median(validate.wallMs))} ms (${fmt(validateRatio, 2)}x), plan ${fmt(median(plan.wallMs))} ms (${fmt(planRatio, 2)}x)`,
       );
-      if (major >= 22) {
-        const [bareCold, validateCold, planCold] = timeNodeInterleaved(commands, {
-          ...options,
-          node,
-          env: { ...options.env, NODE_DISABLE_COMPILE_CACHE: '1' },
-        });
-        console.log(
-          `  Node.js ${version.padEnd(8)} without the compile cache: validate ${fmt(median(validateCold.wallMs))} ms (${fmt(median(validateCold.wallMs) / median(bareCold.wallMs), 2)}x), plan ${fmt(median(planCold.wallMs))} ms (${fmt(median(planCold.wallMs) / median(bareCold.wallMs), 2)}x)`,
-        );
-      }
+      const [bareCold, validateCold, planCold] = timeNodeInterleaved(commands, {
+        ...options,
+        node,
+        env: { ...options.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+      });
+      console.log(
+        `  Node.js ${version.padEnd(8)} without the caches: validate ${fmt(median(validateCold.wallMs))} ms (${fmt(median(validateCold.wallMs) / median(bareCold.wallMs), 2)}x), plan ${fmt(median(planCold.wallMs))} ms (${fmt(median(planCold.wallMs) / median(bareCold.wallMs), 2)}x)`,
+      );
     }
     const newest = ratios[24];
     if (newest === undefined) return verdict('start-up on Node.js 24', 'not measured', 'Node.js 24', false);
