@@ -13,4 +13,9 @@ describe('command words', () => {
     expect(commandWordOf(['--version'])).toBe('cli');
     expect(commandWordOf([])).toBe('cli');
   });
+
+  it('give a help page a word of its own, so its short profile never stands in for the command', () => {
+    expect(commandWordOf(['validate', '--help'])).toBe('validate-help');
+    expect(commandWordOf(['-h'])).toBe('cli-help');
+  });
 });

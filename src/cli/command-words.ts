@@ -16,7 +16,12 @@ export const COMMAND_WORDS: readonly string[] = [
   'sim',
 ];
 
-/** The command word of a command line (`cxone-exports --env prod plan` is `plan`); `cli` when there is none. */
+/**
+ * The command word of a command line (`cxone-exports --env prod plan` is `plan`); `cli` when there is none. A
+ * help page runs little of its command, so it has a word of its own (`plan-help`): its short profile never
+ * stands in for the command's.
+ */
 export function commandWordOf(args: readonly string[]): string {
-  return args.find((arg) => COMMAND_WORDS.includes(arg)) ?? 'cli';
+  const word = args.find((arg) => COMMAND_WORDS.includes(arg)) ?? 'cli';
+  return args.includes('--help') || args.includes('-h') ? `${word}-help` : word;
 }

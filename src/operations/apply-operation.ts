@@ -20,7 +20,7 @@ import { describeSystemError } from '../files/system-error.js';
 import { recordsLocally, SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
 import type { Plan, PlannedChange } from '../plan/plan-model.js';
 import { planDifference } from '../plan/plan-difference.js';
-import { staleReasons } from '../plan/saved-plan.js';
+import { savedPlanDifferences, staleReasons } from '../plan/saved-plan.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
 import type { StateSnapshot, StateStore } from '../state/state-store.js';
 import type { InterruptSignal, OnInterrupt } from './interrupts.js';
@@ -260,7 +260,15 @@ function planUnderLock(
         { hint: `Make a new plan and review it: cxone-exports plan --out ${file}` },
       );
     }
-    return plan;
+    // Whatever the serial: the file is a review token, and what is carried out is the plan computed here.
+    const differences = savedPlanDifferences(plan, current);
+    if (differences.length > 0) {
+      throw new UsageError(
+        `the saved plan ${file} is not the plan computed now from the state and the definitions, so it is not applied and nothing was sent:\n${differences.map((d) => `  - ${d}`).join('\n')}`,
+        { hint: `Make a new plan and review it: cxone-exports plan --out ${file}` },
+      );
+    }
+    return current;
   }
   return planFor(snapshot);
 }

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { StateSnapshot } from '../state/state-store.js';
 import { planDifference } from './plan-difference.js';
 import { PLAN_FORMAT_VERSION } from './plan-model.js';
-import type { Plan } from './plan-model.js';
+import type { Plan, PlannedChange } from './plan-model.js';
 
 /** Where a saved plan was made, and so the only place it applies (Terraform binds a plan to its workspace). */
 export interface PlanBinding {
@@ -213,6 +213,37 @@ export function staleReasons(
   }
   if (now.plan !== undefined) reasons.push(...scheduleStaleness(saved, now.plan));
   return reasons;
+}
+
+/**
+ * How a saved plan's changes differ from the plan computed now, export by export; empty when they are the same.
+ * The file is a review token: whatever it says, apply carries out only what it computes under the lock, and only
+ * when that is exactly what the file showed, so an edited and resealed file applies nothing nobody reviewed. A
+ * change's source position is left out: a definition moved within its file is the same change.
+ */
+export function savedPlanDifferences(saved: Plan, now: Plan): string[] {
+  const comparable = (change: PlannedChange) => canonicalJson({ ...change, source: undefined });
+  const current = new Map(now.changes.map((change) => [change.name, change]));
+  const differences: string[] = [];
+  for (const was of saved.changes) {
+    const is = current.get(was.name);
+    current.delete(was.name);
+    if (is === undefined) differences.push(`export ${was.name} is ${was.action} in the file and not in the plan now`);
+    else if (is.action !== was.action)
+      differences.push(`export ${was.name} is ${was.action} in the file, ${is.action} in the plan now`);
+    else if (comparable(is) !== comparable(was)) {
+      const fields = Object.keys({ ...was, ...is }).filter(
+        (key) =>
+          key !== 'source' &&
+          canonicalJson((was as unknown as Record<string, unknown>)[key] ?? null) !==
+            canonicalJson((is as unknown as Record<string, unknown>)[key] ?? null),
+      );
+      differences.push(`export ${was.name} (${was.action}) differs from the plan now in ${fields.join(', ')}`);
+    }
+  }
+  for (const is of current.values())
+    differences.push(`export ${is.name} is ${is.action} in the plan now and not in the file`);
+  return differences;
 }
 
 /**

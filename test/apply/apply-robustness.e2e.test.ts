@@ -6,10 +6,9 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../src/definitions/canonical-json.js';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
+import { reseal } from '../support/reseal.js';
 import { CLI, runCliAsync } from '../support/run-cli.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
@@ -55,11 +54,6 @@ async function appliedThenEdited(sim: CxoneSimulator) {
   return { dir, run };
 }
 
-function reseal(plan: Record<string, unknown>): Record<string, unknown> {
-  const unsealed = { ...plan };
-  delete unsealed.checksum;
-  return { ...unsealed, checksum: `sha256:${createHash('sha256').update(canonicalJson(unsealed)).digest('hex')}` };
-}
 
 describe('apply when things go wrong', () => {
   it.each([
@@ -239,6 +233,49 @@ describe('apply when things go wrong', () => {
     expect(result.stderr).not.toMatch(NO_STACK);
     expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
     expect(sim.record().executions).toHaveLength(0);
+  });
+
+  it('refuses a saved plan resealed to turn a no-op into an update, whatever the serial, and sends nothing', async () => {
+    const sim = await startSimulator();
+    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
+    const run = cli(sim, dir);
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await run(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as {
+      changes: Record<string, unknown>[];
+      summary: Record<string, number>;
+    };
+    const b = plan.changes.find((c) => c.name === 'b')!;
+    Object.assign(b, { action: 'update', reason: 'definition-changed' });
+    plan.summary = { ...plan.summary, update: 1, noop: plan.summary.noop! - 1 };
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(reseal(plan)));
+
+    const result = await run(['apply', 'plan.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('plan.json is not the plan computed now from the state and the definitions');
+    expect(result.stderr).toContain('export b is update in the file, no-op in the plan now');
+    expect(result.stderr).not.toMatch(NO_STACK);
+    expect(sim.record().executions).toHaveLength(2);
+    expect(existsSync(join(dir, '.cxone-exports', 'state.lock'))).toBe(false);
+
+    // The same file unedited applies: nothing to do, and nothing is sent.
+    expect((await run(['plan', '--out', 'plan.json'])).code).toBe(0);
+    expect((await run(['apply', 'plan.json'])).code).toBe(0);
+    expect(sim.record().executions).toHaveLength(2);
+  });
+
+  it('refuses a resealed saved plan whose change differs in what it would send', async () => {
+    const sim = await startSimulator();
+    const { dir, run } = await appliedThenEdited(sim);
+    expect((await run(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { changes: Record<string, unknown>[] };
+    const a = plan.changes.find((c) => c.name === 'a')! as { dataActionId: string };
+    a.dataActionId = 'da-someone-elses';
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(reseal(plan)));
+    const result = await run(['apply', 'plan.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('export a (update) differs from the plan now in dataActionId');
+    expect(sim.record().executions).toHaveLength(2);
   });
 
   it('refuses a saved plan without definitionHashes as incomplete', async () => {

@@ -1,13 +1,14 @@
 // Environments from one repository: a sandbox and a production tenant, each with its own credentials, API and
 // state, never chosen implicitly, each export's spec merged with that environment's overrides.
 
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { ExportState } from '../../src/state/state-model.js';
 import { miniRepo } from '../support/fixtures.js';
+import { reseal } from '../support/reseal.js';
 import { runCliAsync } from '../support/run-cli.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
@@ -238,6 +239,41 @@ environments:
     });
     // Nothing to refresh yet: refresh asks CXone nothing, so the guard has nothing to check.
     expect(refresh.code).toBe(0);
+  });
+
+  it('refuses a saved production plan resealed to turn a held change into a create, and sends nothing', async () => {
+    const sandbox = await startSimulator();
+    const production = await startSimulator();
+    const config = configOn(
+      { sandbox, production },
+      CONFIG.replace(
+        '    apiUrl: https://api-na1.example.com\n',
+        '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
+      ),
+    );
+    const dir = miniRepo({ 'cxone-exports.config.yaml': config, 'exports/agent-activity.yaml': DEFINITION });
+    const inProduction = (args: string[]) =>
+      runCliAsync(['--env', 'production', ...args], {
+        cwd: dir,
+        env: tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' }),
+      });
+    expect((await inProduction(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as {
+      changes: Record<string, unknown>[];
+      summary: Record<string, number>;
+    };
+    expect(plan.changes.map((c) => c.action)).toEqual(['blocked']);
+    const change = plan.changes[0]!;
+    delete change.blockedBy;
+    Object.assign(change, { action: 'create', reason: 'new' });
+    plan.summary = { ...plan.summary, create: 1, blocked: 0 };
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(reseal(plan)));
+
+    const result = await inProduction(['apply', 'plan.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('export agent-activity is create in the file, blocked in the plan now');
+    expect(production.record().executions).toHaveLength(0);
+    expect(sandbox.record().executions).toHaveLength(0);
   });
 
   it('hold a change back in production until the same definition completed in sandbox; the override is audited', async () => {

@@ -2,6 +2,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
 import { checkDefinitionFiles } from '../../src/definitions/check-definitions.js';
@@ -86,6 +87,35 @@ describe('cxone-exports plan', () => {
     const result = runCli(['plan', '--markdown'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     expect(result.stdout.startsWith('<!-- cxone-exports-plan -->\n')).toBe(true);
     expect(readFileSync(summary, 'utf8')).toBe(`# earlier step\n${result.stdout}`);
+  });
+
+  it('hides nothing of the comment behind file names and values that look like markup, rendered as GitHub does', () => {
+    const hostile = 'aaa\n<!--\n.yaml';
+    const dir = miniRepo({
+      '.git/HEAD': '',
+      [`exports/${hostile}`]: definitionYaml('a'),
+      'exports/b.yaml': definitionYaml('b').replace('dataActionId: da-1', 'dataActionId: "da-<!--|`x`|@here"'),
+      'exports/c.yaml': definitionYaml('c'),
+    });
+    const result = runCli(['plan', '--markdown'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    // GitHub renders comments as CommonMark with its table extension and raw HTML allowed.
+    const html = new MarkdownIt({ html: true }).render(result.stdout);
+    expect(html.startsWith('<!-- cxone-exports-plan -->\n')).toBe(true);
+    const body = html.slice('<!-- cxone-exports-plan -->\n'.length);
+    expect(body).not.toContain('<!--');
+    const rows = body.match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+    // The header and a row per export, each with its six cells.
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(row.match(/<t[dh]>/g)).toHaveLength(6);
+    expect(body).toContain('<code>exports/aaa\\n&lt;!--\\n.yaml:1</code>');
+    expect(body).toContain('<code>da-&lt;!--|`x`|@here</code>');
+    expect(body.match(/<details>/g)).toHaveLength(3);
+    for (const name of ['a', 'b', 'c']) expect(body).toContain(`<summary>+ <code>${name}</code> will be created</summary>`);
+
+    // The terminal shows the name's line breaks as escapes, not as lines.
+    const human = runCli(['plan'], { cwd: dir });
+    expect(human.stdout).toContain('exports/aaa\\n<!--\\n.yaml:1');
   });
 
   it('saves a plan with --out that records what apply needs, and refuses --json with --markdown', () => {

@@ -96,7 +96,7 @@ describe('markdown plan', () => {
 
       | | Export | Action | Reason | Data action | Source |
       | --- | --- | --- | --- | --- | --- |
-      | 🟡 | \`a\` | update | definition changed | \`da-1\` | \`exports/a.yaml:1\` |
+      | 🟡 | <code>a</code> | update | definition changed | <code>da-1</code> | <code>exports/a.yaml:1</code> |
 
       <details><summary>~ <code>a</code> will be updated</summary>
 

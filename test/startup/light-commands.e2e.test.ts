@@ -43,7 +43,8 @@ describe.each([['validate'], ['--env', 'sandbox', 'plan'], ['--env', 'sandbox', 
 
     it("loads none of Node's modules it does not call", () => {
       const { builtins } = loadedBy(args);
-      for (const unused of ['child_process', 'readline', 'worker_threads', 'http', 'https', 'zlib', 'perf_hooks'])
+      // zlib is called: the launcher checks the script's CRC-32 before V8 is handed its code cache.
+      for (const unused of ['child_process', 'readline', 'worker_threads', 'http', 'https', 'perf_hooks'])
         expect(builtins, unused).not.toContain(unused);
     });
   },

@@ -5,6 +5,7 @@ import type { Plan, PlanSummary, PlannedChange } from '../../plan/plan-model.js'
 import { isShown, submissions } from '../../plan/plan-model.js';
 import { formatTick } from '../../schedules/schedule.js';
 import type { Colors } from '../color.js';
+import { visibleText } from './displayed-text.js';
 
 interface ActionStyle {
   symbol: string;
@@ -84,7 +85,7 @@ function baseReasonText(change: PlannedChange): string {
   const last = change.lastError;
   if (last === undefined) return REASONS[change.reason];
   // The stored reason, so a reviewer sees whether the same refusal is coming again.
-  return `last execution ${last.status === 'submit-failed' ? 'was refused' : last.status} at ${last.at}${last.message === null ? '' : `: ${last.message}`}`;
+  return `last execution ${last.status === 'submit-failed' ? 'was refused' : last.status} at ${last.at}${last.message === null ? '' : `: ${visibleText(last.message)}`}`;
 }
 
 /** A value as it is sent: strings quoted with escapes visible (a tab shows as "\t"). */
@@ -102,7 +103,7 @@ export function renderHumanPlan(plan: Plan, colors: Colors): string {
     if (change.action === 'run') {
       // A scheduled run sends the applied definition again: one line says when it was due.
       lines.push(`  ${style.color(colors, style.symbol)} export "${change.name}" will run (${reasonText(change)})`);
-      lines.push(colors.dim(`    ${change.source.file}:${change.source.line}`), '');
+      lines.push(colors.dim(`    ${visibleText(change.source.file)}:${change.source.line}`), '');
       continue;
     }
     lines.push(colors.bold(`  # ${change.name} will be ${style.verb}`) + colors.dim(` (${reasonText(change)})`));
@@ -112,7 +113,7 @@ export function renderHumanPlan(plan: Plan, colors: Colors): string {
     if (change.fieldChanges.length === 0)
       lines.push(colors.dim('      # no field changes: the same definition is submitted again'));
     lines.push('    }');
-    lines.push(colors.dim(`    ${change.source.file}:${change.source.line}`), '');
+    lines.push(colors.dim(`    ${visibleText(change.source.file)}:${change.source.line}`), '');
   }
   lines.push(summaryLine(plan.summary, plan.changes, colors));
   return `${lines.join('\n')}\n${schedules}`;

@@ -4,6 +4,7 @@
 import { createColors } from '../color.js';
 import type { Plan, PlannedChange } from '../../plan/plan-model.js';
 import { isShown } from '../../plan/plan-model.js';
+import { fenceFor, markdownCode, markdownText, visibleText } from './displayed-text.js';
 import { actionStyle, reasonText, scheduleLines, showValue, summaryLine } from './render-plan-human.js';
 
 export const PLAN_COMMENT_MARKER = '<!-- cxone-exports-plan -->';
@@ -32,7 +33,7 @@ export function renderMarkdownPlan(plan: Plan, options: MarkdownPlanOptions = {}
   const schedules = scheduleBlock(plan);
   const header = [
     ...(options.section === true ? [] : [PLAN_COMMENT_MARKER, `### cxone-exports plan`, '']),
-    ...(options.where === undefined ? [] : [`**${options.where}**`, '']),
+    ...(options.where === undefined ? [] : [`**${markdownText(options.where)}**`, '']),
     `**${summaryLine(plan.summary, plan.changes, plain).replace(/^Plan: /, '')}**`,
     '',
   ];
@@ -75,13 +76,15 @@ function scheduleBlock(plan: Plan): string[] {
   const lines = scheduleLines(plan, createColors(0)).trim().split('\n').slice(1);
   if (lines.length === 0) return [];
   const count = lines.length;
+  const body = lines.map((l) => visibleText(l.trim())).join('\n');
+  const fence = fenceFor(body);
   return [
     '',
     `<details><summary>Schedules: ${count} scheduled export${count === 1 ? '' : 's'}</summary>`,
     '',
-    '```',
-    ...lines.map((l) => l.trim()),
-    '```',
+    fence,
+    body,
+    fence,
     '',
     '</details>',
   ];
@@ -91,20 +94,29 @@ function tableRow(change: PlannedChange): string {
   const style = actionStyle(change);
   const action =
     change.reason === 'replaced' ? 'replace' : change.reason === 'metadata-changed' ? 'metadata only' : change.action;
-  return `| ${EMOJI[style.symbol] ?? ''} | ${code(change.name)} | ${action} | ${reasonText(change).replace(/\|/g, '\\|')} | ${code(change.dataActionId)} | ${code(`${change.source.file}:${change.source.line}`)} |`;
+  const cells = [
+    EMOJI[style.symbol] ?? '',
+    markdownCode(change.name),
+    action,
+    markdownText(reasonText(change)),
+    markdownCode(change.dataActionId),
+    markdownCode(`${change.source.file}:${change.source.line}`),
+  ];
+  return `| ${cells.join(' | ')} |`;
 }
 
 function detailsBlock(change: PlannedChange): string {
   const style = actionStyle(change);
   const lines = change.fieldChanges.map((field) => {
-    if (field.before === null) return `+ ${field.path} = ${showValue(field.after)}`;
-    if (field.after === null) return `- ${field.path} = ${showValue(field.before)}`;
-    return `- ${field.path} = ${showValue(field.before)}\n+ ${field.path} = ${showValue(field.after)}`;
+    const path = visibleText(field.path);
+    if (field.before === null) return `+ ${path} = ${showValue(field.after)}`;
+    if (field.after === null) return `- ${path} = ${showValue(field.before)}`;
+    return `- ${path} = ${showValue(field.before)}\n+ ${path} = ${showValue(field.after)}`;
   });
   const body = lines.join('\n');
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
+  const fence = fenceFor(body);
   return [
-    `<details><summary>${style.symbol} <code>${change.name}</code> will be ${style.verb}</summary>`,
+    `<details><summary>${style.symbol} ${markdownCode(change.name)} will be ${style.verb}</summary>`,
     '',
     `${fence}diff`,
     body,
@@ -112,14 +124,4 @@ function detailsBlock(change: PlannedChange): string {
     '',
     '</details>',
   ].join('\n');
-}
-
-function code(text: string): string {
-  const ticks = '`'.repeat(longestBacktickRun(text) + 1);
-  const padded = text.startsWith('`') || text.endsWith('`') ? ` ${text} ` : text;
-  return `${ticks}${padded.replace(/\|/g, '\\|')}${ticks}`;
-}
-
-function longestBacktickRun(text: string): number {
-  return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
 }

@@ -78,7 +78,7 @@ describe('the plan view', () => {
     const github = githubFiles();
     planView({ env: github.env, logger, colors }, 'markdown').plan(plan);
     expect(logger.written.out[0]).toMatch(new RegExp(`^${PLAN_COMMENT_MARKER}\\n### cxone-exports plan`));
-    expect(logger.written.out[0]).toContain('`b`');
+    expect(logger.written.out[0]).toContain('<code>b</code>');
     expect(github.summary()).toContain('### cxone-exports plan');
     expect(github.outputs()).toBe('has_changes=true\nto_submit=1\nto_forget=0\n');
   });
