@@ -54,7 +54,6 @@ async function appliedThenEdited(sim: CxoneSimulator) {
   return { dir, run };
 }
 
-
 describe('apply when things go wrong', () => {
   it.each([
     ['Ctrl-C', '\x03'],
