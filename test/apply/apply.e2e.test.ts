@@ -147,7 +147,7 @@ describe('apply', () => {
     // A reviewer sees why the retry is planned, and so that the same 403 is coming again.
     const plan = (await cli(sim, dir)(['plan', '--markdown'])).stdout;
     expect(plan).toMatch(
-      /\| `locked` \| retry \| last execution was refused at 20\d\d-[^:]+:[^|]*: the API client may not submit an execution for data action "da-locked"/,
+      /\| <code>locked<\/code> \| retry \| last execution was refused at 20\d\d-[^:]+:[^|]*: the API client may not submit an execution for data action "da-locked"/,
     );
   });
 

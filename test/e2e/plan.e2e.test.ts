@@ -111,7 +111,8 @@ describe('cxone-exports plan', () => {
     expect(body).toContain('<code>exports/aaa\\n&lt;!--\\n.yaml:1</code>');
     expect(body).toContain('<code>da-&lt;!--|`x`|@here</code>');
     expect(body.match(/<details>/g)).toHaveLength(3);
-    for (const name of ['a', 'b', 'c']) expect(body).toContain(`<summary>+ <code>${name}</code> will be created</summary>`);
+    for (const name of ['a', 'b', 'c'])
+      expect(body).toContain(`<summary>+ <code>${name}</code> will be created</summary>`);
 
     // The terminal shows the name's line breaks as escapes, not as lines.
     const human = runCli(['plan'], { cwd: dir });

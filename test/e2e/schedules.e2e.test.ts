@@ -195,7 +195,7 @@ describe('schedules', () => {
       reason: 'deadline-passed',
     });
     const markdown = await runCliAsync(['plan', '--markdown', '--at', '2026-10-04T06:30:00Z'], { cwd: dir });
-    expect(markdown.stdout).toContain('| ⏰ | `daily` | run | scheduled 2026-10-04 06:00 UTC |');
+    expect(markdown.stdout).toContain('| ⏰ | <code>daily</code> | run | scheduled 2026-10-04 06:00 UTC |');
     expect(markdown.stdout).toContain('<details><summary>Schedules: 1 scheduled export</summary>');
     writeFileSync(join(dir, 'exports', 'daily.yaml'), exportYaml('daily', DAILY, 1000, ['suspend: true']));
     expect((await planJson(dir, '2026-10-04T06:30:00Z')).get('daily')).toMatchObject({

@@ -343,7 +343,7 @@ describe('workflow rehearsal', () => {
     expect(failure.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
     expect(failure).toContain('**Validation failed: 1 problem in 1 file, so nothing was planned.**');
     expect(failure).toContain(
-      '| `exports/contact-history.yaml` | 12:14 | `contact-history-hourly` | spec.format.maxRows must be ≥ 1, not 0 | `schema/minimum` |',
+      '| <code>exports/contact-history.yaml</code> | 12:14 | <code>contact-history-hourly</code> | spec.format.maxRows must be ≥ 1, not 0 | `schema/minimum` |',
     );
     expect(sim.record().requests).toHaveLength(0);
   });

@@ -16,10 +16,11 @@ export function visibleText(text: string): string {
 }
 
 /**
- * Left as they are in inline Markdown: letters, digits and punctuation that neither Markdown nor GitHub's
- * extensions read as markup there (a parenthesis only matters after a `]`, which is escaped).
+ * Left as they are in inline Markdown: letters, digits, the ASCII punctuation that neither Markdown nor GitHub's
+ * extensions read as markup there (a parenthesis only matters after a `]`, which is escaped), and any other
+ * character beyond ASCII, none of which is markup (the invisible ones are escapes by then).
  */
-const PLAIN_IN_MARKDOWN = /[\p{L}\p{N}\p{M} .,/=+\-:;()'"?!%^{}]/u;
+const PLAIN_IN_MARKDOWN = /[A-Za-z0-9 .,/=+\-:;()'"?!%^{}\u0080-\u{10ffff}]/u;
 
 /**
  * The text for Markdown inline content (a table cell, a summary), as GitHub renders it: visible (see above), and

@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Colors } from '../color.js';
 import { escapeData, escapeProperty } from '../github-actions.js';
+import { markdownCode, markdownText, visibleText } from './displayed-text.js';
 
 export type DiagnosticFormat = 'human' | 'json' | 'github' | 'markdown';
 
@@ -20,13 +21,13 @@ export function renderHumanDiagnostics(
   for (const d of diagnostics) {
     if (d.file !== currentFile) {
       if (currentFile !== undefined) lines.push('');
-      lines.push(colors.underline(d.file));
+      lines.push(colors.underline(visibleText(d.file)));
       currentFile = d.file;
     }
     const where = colors.dim(`${d.line}:${d.column}`.padEnd(8));
     const owner = d.export === null ? '' : `${colors.bold(d.export)}: `;
     const label = severity === 'error' ? colors.red('error') : colors.yellow('warning');
-    lines.push(`  ${where}${label}  ${owner}${d.message}  ${colors.dim(d.rule)}`);
+    lines.push(`  ${where}${label}  ${owner}${visibleText(d.message)}  ${colors.dim(d.rule)}`);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
@@ -79,11 +80,11 @@ export function renderMarkdownDiagnostics(diagnostics: readonly Diagnostic[], ma
     '| File | Line | Export | Problem | Rule |',
     '| --- | --- | --- | --- | --- |',
   ];
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows: string[] = [];
   let used = head.join('\n').length;
   for (const d of diagnostics) {
-    const row = `| \`${cell(d.file)}\` | ${d.line}:${d.column} | ${d.export === null ? '' : `\`${cell(d.export)}\``} | ${cell(d.message)} | \`${d.rule}\` |`;
+    const exportName = d.export === null ? '' : markdownCode(d.export);
+    const row = `| ${markdownCode(d.file)} | ${d.line}:${d.column} | ${exportName} | ${markdownText(d.message)} | \`${d.rule}\` |`;
     if (used + row.length + 200 > cap) {
       rows.push(
         '',
