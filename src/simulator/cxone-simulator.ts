@@ -1,7 +1,7 @@
 // The embedded CXone simulator: a real HTTP server on loopback that speaks CONTRACT.md as strictly as CXone is
 // described to, injects faults on demand, and records everything it received for tests to assert on.
 
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -11,6 +11,8 @@ import { payloadProblems } from '../contract/execution-payload.js';
 import { ExecutionLifecycle } from './execution-lifecycle.js';
 import { seededRandom } from './seeded-random.js';
 import { BodyTooLarge, mediaType, readBody, sendJson } from './sim-http.js';
+import { isLoopbackAddress } from '../contract/callback-target.js';
+import { maskedRecord } from './sim-record.js';
 import type { RecordedRequest, SimulatedExecution, SimulatorRecord } from './sim-record.js';
 import { simulatorOptions } from './simulator-options.js';
 import type { FaultSettings, SimulatorOptions } from './simulator-options.js';
@@ -106,12 +108,15 @@ export class CxoneSimulator {
     return this.lifecycle.finishNow(executionId);
   }
 
+  /** What it received and did, with the callback token masked wherever a callback URL carried it. */
   record(): SimulatorRecord {
-    return structuredClone({
-      requests: this.requests,
-      executions: [...this.executions.values()],
-      tokensIssued: this.tokensIssued,
-    });
+    return maskedRecord(
+      structuredClone({
+        requests: this.requests,
+        executions: [...this.executions.values()],
+        tokensIssued: this.tokensIssued,
+      }),
+    );
   }
 
   reset(): void {
@@ -382,6 +387,16 @@ export class CxoneSimulator {
   }
 
   private handleControl(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): void {
+    const token = this.options.controlToken;
+    if (
+      token !== undefined &&
+      !isLoopbackAddress(req.socket.remoteAddress ?? '') &&
+      !safeEqual(req.headers.authorization ?? '', `Bearer ${token}`)
+    )
+      return sendJson(res, 401, {
+        error: 'unauthorized',
+        message: 'the control routes answer a peer beyond loopback only with the control token sim printed',
+      });
     if (req.method === 'GET' && path === '/_sim/executions') return sendJson(res, 200, this.record());
     if (req.method === 'POST' && path === '/_sim/faults') {
       this.setFaults(parseJson(body) ?? {});
@@ -402,6 +417,12 @@ export class CxoneSimulator {
     }
     sendJson(res, 404, { error: 'not_found', message: `no simulator control route ${req.method} ${path}` });
   }
+}
+
+function safeEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function maskedHeaders(req: IncomingMessage): Record<string, string> {

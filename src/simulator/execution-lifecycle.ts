@@ -3,7 +3,8 @@
 
 import { request } from 'node:http';
 import type { Clock } from '../clock.js';
-import { isLoopbackHost } from '../contract/callback-url.js';
+import { resolveLoopbackHost } from '../contract/callback-target.js';
+import type { LoopbackTarget } from '../contract/callback-target.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signCallback } from '../contract/callback-signature.js';
 import type { SimulatedExecution } from './sim-record.js';
 import type { LifecycleSettings } from './simulator-options.js';
@@ -87,9 +88,10 @@ export class ExecutionLifecycle {
     };
     execution.callback = delivery;
     const target = new URL(url);
-    // The simulator never sends traffic off this machine.
-    if (target.protocol !== 'http:' || !isLoopbackHost(target.hostname)) {
-      delivery.skipped = 'not a loopback http address';
+    // The simulator never sends traffic off this machine: by the address the name resolves to, not the name.
+    const resolved = target.protocol === 'http:' ? await resolveLoopbackHost(target.hostname) : undefined;
+    if (resolved === undefined || 'problem' in resolved) {
+      delivery.skipped = `not a loopback http address${resolved === undefined ? '' : `: ${resolved.problem}`}`;
       delivery.settled = true;
       return;
     }
@@ -104,7 +106,7 @@ export class ExecutionLifecycle {
       delivery.attempts = attempt;
       let pauseMs = 100 * 2 ** (attempt - 1);
       try {
-        const answer = await this.post(target, body);
+        const answer = await this.post(target, resolved, body);
         delivery.status = answer.status;
         delivery.error = undefined;
         if (answer.status < 500) break;
@@ -118,8 +120,13 @@ export class ExecutionLifecycle {
     delivery.settled = true;
   }
 
-  private post(target: URL, body: string): Promise<{ status: number; retryAfterSeconds?: number }> {
+  private post(
+    target: URL,
+    address: LoopbackTarget,
+    body: string,
+  ): Promise<{ status: number; retryAfterSeconds?: number }> {
     const headers: Record<string, string | number> = {
+      Host: target.host,
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(body),
     };
@@ -129,7 +136,17 @@ export class ExecutionLifecycle {
       headers[SIGNATURE_HEADER] = signCallback(this.callbackSecret, timestamp, body);
     }
     return new Promise((resolve, reject) => {
-      const req = request(target, { method: 'POST', headers, timeout: 5_000 }, (res) => {
+      const options = {
+        // The address that was checked, with the URL's name as the Host header.
+        host: address.address,
+        family: address.family,
+        port: target.port === '' ? 80 : Number(target.port),
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        headers,
+        timeout: 5_000,
+      };
+      const req = request(options, (res) => {
         res.resume();
         const retryAfter = Number(res.headers['retry-after']);
         res.on('end', () =>

@@ -50,3 +50,29 @@ export interface SimulatorRecord {
   executions: SimulatedExecution[];
   tokensIssued: number;
 }
+
+/** A URL with its ?token= value masked, as Authorization headers are: a record never holds the callback token. */
+export function maskedToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1***');
+}
+
+/** The record as it may be shown: callback URLs masked wherever they appear (the payload, the delivery). */
+export function maskedRecord(record: SimulatorRecord): SimulatorRecord {
+  const maskPayload = (body: unknown): unknown =>
+    body !== null && typeof body === 'object' && typeof (body as { callbackUrl?: unknown }).callbackUrl === 'string'
+      ? { ...body, callbackUrl: maskedToken((body as { callbackUrl: string }).callbackUrl) }
+      : body;
+  return {
+    ...record,
+    requests: record.requests.map((request) => ({ ...request, body: maskPayload(request.body) })),
+    executions: record.executions.map((execution) => ({
+      ...execution,
+      payload: maskPayload(execution.payload),
+      callbackUrl: execution.callbackUrl === undefined ? undefined : maskedToken(execution.callbackUrl),
+      callback:
+        execution.callback === undefined
+          ? undefined
+          : { ...execution.callback, url: maskedToken(execution.callback.url) },
+    })),
+  };
+}

@@ -69,6 +69,11 @@ export interface SimulatorOptions {
   onSubmission?: (submission: SubmissionEvent) => Promise<'drop' | undefined> | undefined;
   /** Its time: token expiry, Retry-After, idempotency keys, execution times, callback signatures. */
   clock: Clock;
+  /**
+   * When set, the control routes (/_sim/…) answer a peer beyond loopback only with this bearer token: for a
+   * simulator bound beyond loopback, where anyone could reset it or finish its executions.
+   */
+  controlToken?: string;
 }
 
 export interface SubmissionEvent {

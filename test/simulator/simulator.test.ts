@@ -267,6 +267,43 @@ describe('simulator: completion callbacks', () => {
     }
   });
 
+  it('delivers to the URL with its token, and never shows the token in its records', async () => {
+    const paths: string[] = [];
+    const receiver = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as AddressInfo).port;
+      const sim = await startSimulator({ lifecycle: { minDurationMs: 10, msPerMillionRows: 0, failureRate: 0 } });
+      const secret = 'the-real-callback-token-4711';
+      await submit(sim.url, await token(sim.url), {
+        ...valid,
+        callbackUrl: `http://localhost:${port}/cb?token=${secret}`,
+      });
+      await expect.poll(() => sim.record().executions[0]?.callback?.settled, { timeout: 5000 }).toBe(true);
+      expect(paths).toEqual([`/cb?token=${secret}`]);
+      const shown = await rawRequest(`${sim.url}/_sim/executions`);
+      expect(shown.status).toBe(200);
+      expect(JSON.stringify(shown.body)).not.toContain(secret);
+      expect(JSON.stringify(sim.record())).not.toContain(secret);
+      expect(sim.record().executions[0]!.callbackUrl).toBe(`http://localhost:${port}/cb?token=***`);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('calls a loopback name only where it resolves to loopback', async () => {
+    const sim = await startSimulator({ lifecycle: { minDurationMs: 10, msPerMillionRows: 0, failureRate: 0 } });
+    // A *.localhost name is loopback by its name alone; here nothing resolves it, so nothing is sent.
+    await submit(sim.url, await token(sim.url), { ...valid, callbackUrl: 'http://nowhere.cxone-test.localhost:9/cb' });
+    await expect
+      .poll(() => sim.record().executions[0]?.callback?.skipped, { timeout: 2000 })
+      .toMatch(/^not a loopback http address: nowhere\.cxone-test\.localhost does not resolve/);
+  });
+
   it('never calls a non-loopback callbackUrl', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 10, msPerMillionRows: 0, failureRate: 0 } });
     await submit(sim.url, await token(sim.url), { ...valid, callbackUrl: 'https://hooks.example.com/cb' });

@@ -7,6 +7,7 @@ import { runIdentity } from '../../../audit/run-identity.js';
 import { systemClock } from '../../../clock.js';
 import { ExitError, UsageError } from '../../../errors.js';
 import { createCxoneClient } from '../../../cxone/create-client.js';
+import { plainHttpCallbacksOffMachine } from '../../../contract/callback-target.js';
 import { loadValidDefinitions } from '../../../definitions/load-definitions.js';
 import { runApply } from '../../../operations/apply-operation.js';
 import type { ApplyRequest } from '../../../operations/apply-operation.js';
@@ -58,6 +59,14 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     throw new UsageError(loopback.problem, {
       hint: `${loopback.advice} Or pass --allow-loopback-callbacks if CXone can reach this machine after all (a tunnel).`,
     });
+  }
+  const offMachine = await plainHttpCallbacksOffMachine(definitions.definitions);
+  if (offMachine.size > 0) {
+    const lines = [...offMachine].map(([url, { names, problem }]) => `  ${url} (${names.join(', ')}): ${problem}`);
+    throw new UsageError(
+      `plain-http callback URLs must lead only to this machine, and these do not:\n${lines.join('\n')}`,
+      { hint: 'Use https for a callback URL on another machine, or a loopback address such as 127.0.0.1.' },
+    );
   }
   const interactive = planFile === undefined && options.autoApprove !== true;
   // Asked before anything is printed or locked: a run that cannot be approved fails first, and cleanly.

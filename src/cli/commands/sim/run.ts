@@ -1,6 +1,10 @@
 // `cxone-exports sim`: the embedded CXone simulator as a process, for demos and users' own dry runs.
 
+import { randomBytes } from 'node:crypto';
+import { isLoopbackAddress } from '../../../contract/callback-target.js';
+import { ExternalError } from '../../../errors.js';
 import { CxoneSimulator } from '../../../simulator/cxone-simulator.js';
+import type { SimulatorCredentials } from '../../../simulator/simulator-options.js';
 import type { FaultSettings } from '../../../simulator/simulator-options.js';
 import type { CommandContext } from '../../command-context.js';
 import { onInterrupt } from '../../interrupts.js';
@@ -45,8 +49,13 @@ export async function simulate(ctx: CommandContext, options: SimOptions): Promis
   if (options.dropRate !== undefined || options.dropFirst !== undefined)
     faults.drops = { rate: options.dropRate ?? 0, first: options.dropFirst ?? 0 };
   const callbackSecret = ctx.env.CXONE_CALLBACK_SECRET?.split(',')[0]?.trim() || undefined;
+  // Beyond loopback anyone may reach it: the demo credentials are public, so it makes its own, and its control
+  // routes ask peers beyond loopback for a token of its own.
+  const exposed = !isLoopbackAddress(options.host) && options.host !== 'localhost';
+  const guarded = exposed ? { credentials: randomCredentials(), controlToken: randomToken() } : {};
 
   const simulator = new CxoneSimulator({
+    ...guarded,
     host: options.host,
     port: options.port,
     tokenTtlSeconds: options.tokenTtl,
@@ -73,7 +82,7 @@ export async function simulate(ctx: CommandContext, options: SimOptions): Promis
     accessKeyId: 'CXONE_ACCESS_KEY_ID',
     accessKeySecret: 'CXONE_ACCESS_KEY_SECRET',
   };
-  const url = await simulator.start();
+  const url = await startListening(simulator, options);
   const { credentials } = simulator.options;
   const view = simView(ctx);
   view.listening(
@@ -87,10 +96,41 @@ export async function simulate(ctx: CommandContext, options: SimOptions): Promis
       ],
     },
     callbackSecret !== undefined,
+    guarded.controlToken,
   );
 
   const signal = await new Promise<InterruptSignal>((resolve) => onInterrupt(resolve));
   await simulator.stop();
   const record = simulator.record();
   view.stopped(signal, record.requests.length, record.executions.length);
+}
+
+/** Starts the simulator; an address it cannot listen on is a one-line error, not a crash. */
+async function startListening(simulator: CxoneSimulator, options: SimOptions): Promise<string> {
+  try {
+    return await simulator.start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${options.host}:${options.port}`;
+    if (code === 'EADDRINUSE')
+      throw new ExternalError(`cannot listen on ${where}: the port is in use (pick another with --port)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new ExternalError(`cannot listen on ${where}: ${options.host} is not an address of this machine`);
+    if (code === 'EACCES')
+      throw new ExternalError(`cannot listen on ${where}: not allowed (ports below 1024 need root)`);
+    throw error;
+  }
+}
+
+function randomToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function randomCredentials(): SimulatorCredentials {
+  return {
+    clientId: `sim-client-${randomBytes(4).toString('hex')}`,
+    clientSecret: randomToken(),
+    accessKeyId: `SIM${randomBytes(8).toString('hex').toUpperCase()}`,
+    accessKeySecret: randomToken(),
+  };
 }
