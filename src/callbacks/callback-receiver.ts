@@ -1,6 +1,7 @@
 // The internet-facing receiver for CXone's completion callbacks: strict about what it reads (size, type,
 // authentication, schema), quick to cut off slow clients, and it answers 200 only once an event is durable.
 
+import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,7 +17,10 @@ import type { RejectionAudit } from './rejection-audit.js';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ReceiverOptions {
-  path: string;
+  /** The callback path; null on a listener that serves /metrics alone. */
+  path: string | null;
+  /** Whether this listener answers /metrics, and the bearer token it asks for there. */
+  metricsRoute: { served: boolean; token?: string };
   auth: CallbackAuthSettings;
   recorder: CallbackRecorder;
   rejections: RejectionAudit;
@@ -99,7 +103,10 @@ export function createCallbackServer(options: ReceiverOptions): Server {
             },
           };
     }
-    if (req.method === 'GET' && url.pathname === '/metrics') {
+    if (req.method === 'GET' && url.pathname === '/metrics' && options.metricsRoute.served) {
+      const { token } = options.metricsRoute;
+      if (token !== undefined && !sameText(req.headers.authorization ?? '', `Bearer ${token}`))
+        return { status: 401, body: { error: 'unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer' } };
       await options.beforeMetrics?.();
       const metrics = await options.metrics.render();
       return { status: 200, body: metrics.body, headers: { 'Content-Type': metrics.contentType } };
@@ -164,8 +171,14 @@ export function createCallbackServer(options: ReceiverOptions): Server {
         executionId: report.executionId,
       };
     }
-    if (outcome.kind === 'unknown')
+    if (outcome.kind === 'unknown') {
+      // Bounded like every refusal: an authenticated sender can still send many.
+      await options.rejections.reject('unknown-execution', source, {
+        executionId: report.executionId,
+        status: report.status,
+      });
       return { status: 404, body: { error: 'unknown execution' }, executionId: report.executionId };
+    }
     if (outcome.kind === 'pending')
       return {
         status: 503,
@@ -233,6 +246,12 @@ function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
 function drain(req: IncomingMessage, result: Answer): Answer {
   req.resume();
   return result;
+}
+
+function sameText(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

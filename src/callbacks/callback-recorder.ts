@@ -167,18 +167,8 @@ export class CallbackRecorder {
     const outcomes = reports.map((report): RecordOutcome => {
       const name = byExecution.get(report.executionId);
       if (name === undefined && recording) return { kind: 'pending' };
-      if (name === undefined) {
-        events.push(
-          this.event({
-            event: 'callback.rejected',
-            export: null,
-            executionId: report.executionId,
-            status: report.status,
-            reason: 'unknown-execution',
-          }),
-        );
-        return { kind: 'unknown' };
-      }
+      // Audited by the receiver, bounded like every refusal (rejection-audit.ts).
+      if (name === undefined) return { kind: 'unknown' };
       const entry = changed.get(name) ?? state.exports[name]!;
       const last = entry.lastExecution!;
       const decision = decideCompletion(last, report);
@@ -219,7 +209,6 @@ export class CallbackRecorder {
       this.patchesSinceCompaction++;
     }
     for (const end of finished) metrics.recordExecution(end);
-    for (const outcome of outcomes) if (outcome.kind === 'unknown') metrics.recordRejection('unknown-execution');
     if (this.patchesSinceCompaction >= (this.options.compactEvery ?? 500)) await this.compactLocked();
     this.failing = undefined;
     return outcomes;

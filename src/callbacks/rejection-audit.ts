@@ -1,7 +1,8 @@
-// Refused callbacks in the audit log, in bounded form. Anyone can send requests, so one line each would let a
-// flood fill the disk. Per reason and per window (a minute): the first refusal is written at once, with its
-// source; the rest are counted, and one summary line with the count and the first few sources closes the
-// window. The metrics count every refusal as it happens.
+// Refused callbacks in the audit log, in bounded form. Anyone can send requests (and a sender with valid
+// credentials can send callbacks for executions nobody knows), so one line each would let a flood fill the disk.
+// Per reason and per window (a minute): the first refusal is written at once, with its source and detail; the
+// rest are counted, and one summary line with the count and the first few sources closes the window (the
+// detail is the first request's, so the summary leaves it out). The metrics count every refusal as it happens.
 
 import type { Clock } from '../clock.js';
 import type { AuditEvent, EventFacts } from '../audit/audit-event.js';
@@ -15,7 +16,6 @@ interface Window {
   /** Refusals after the first, not written yet. */
   count: number;
   sources: string[];
-  detail: Record<string, unknown>;
 }
 
 export interface RejectionAuditOptions {
@@ -48,7 +48,7 @@ export class RejectionAudit {
       return;
     }
     // The map changes before any await, so concurrent refusals never open a window twice.
-    this.windows.set(reason, { startedAt: now, count: 0, sources: [], detail });
+    this.windows.set(reason, { startedAt: now, count: 0, sources: [] });
     const first = this.options.event({
       event: 'callback.rejected',
       export: null,
@@ -90,7 +90,6 @@ export class RejectionAudit {
       count: window.count,
       sources: window.sources,
       until,
-      ...window.detail,
     });
   }
 

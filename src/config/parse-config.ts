@@ -63,7 +63,7 @@ interface RawShape {
     backoff?: { baseMs?: number; capMs?: number };
     circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
   };
-  callbacks?: { host?: string; port?: number; path?: string };
+  callbacks?: { host?: string; port?: number; path?: string; metricsHost?: string; metricsPort?: number };
   backend?: {
     type?: 'local' | 'pg';
     schema?: string;
@@ -267,6 +267,8 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
         host: shape.callbacks?.host ?? '127.0.0.1',
         port: shape.callbacks?.port ?? 8080,
         path: shape.callbacks?.path ?? '/webhook/cxone-callback',
+        metricsHost: shape.callbacks?.metricsHost ?? '127.0.0.1',
+        ...(shape.callbacks?.metricsPort === undefined ? {} : { metricsPort: shape.callbacks.metricsPort }),
       },
       backend:
         shape.backend?.type === 'pg'

@@ -55,6 +55,9 @@ export interface ProjectConfig {
     host: string;
     port: number;
     path: string;
+    /** serve's own listener for /metrics, when metricsPort is set. */
+    metricsHost: string;
+    metricsPort?: number;
   };
   /** Where the state lives; the local files under stateDir unless the config names another backend. */
   backend: BackendConfig;

@@ -21,6 +21,7 @@ function recordingReceiveView(onListening: (url: string) => void): ReceiveView &
       said.push('listening');
       onListening(url);
     },
+    metricsAt: (where) => said.push(`metrics ${JSON.stringify(where)}`),
     request: () => undefined,
     recordFailed: (error) => said.push(`record failed ${String(error)}`),
     stopping: (signal) => said.push(`stopping ${signal}`),
@@ -47,6 +48,7 @@ describe('the receive operation, on the memory backend', () => {
         shutdownTimeoutMs: 5000,
         identity: testIdentity,
         staleGraceMs: 3_600_000,
+        metrics: { metricsHost: '127.0.0.1' },
       },
       {
         store,
@@ -64,7 +66,12 @@ describe('the receive operation, on the memory backend', () => {
     expect(recorded).toMatchObject({ status: 200, body: { status: 'recorded' } });
     stop('SIGTERM');
     await running;
-    expect(view.said).toEqual(['listening', 'stopping SIGTERM', 'stopped 1 false']);
+    expect(view.said).toEqual([
+      'listening',
+      'metrics {"callback":true,"token":false}',
+      'stopping SIGTERM',
+      'stopped 1 false',
+    ]);
     expect((await store.read()).state.exports['export-0']!.lastExecution).toMatchObject({
       status: 'completed',
       rowsExported: 500,

@@ -2,6 +2,8 @@
 // listen, record callbacks by group commit until told to stop, then drain within a deadline and fold the state.
 // The command only resolves flags, secrets and TLS files, and picks the view.
 
+import type { Server } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { stampEvent } from '../audit/audit-event.js';
 import type { RunIdentity } from '../audit/audit-event.js';
@@ -9,6 +11,8 @@ import type { Clock } from '../clock.js';
 import type { CallbackAuthSettings } from '../callbacks/callback-auth.js';
 import { CallbackRecorder } from '../callbacks/callback-recorder.js';
 import { createCallbackServer } from '../callbacks/callback-receiver.js';
+import { metricsExposure } from '../callbacks/metrics-exposure.js';
+import type { MetricsExposureSettings } from '../callbacks/metrics-exposure.js';
 import { AuditFollower } from '../callbacks/audit-follower.js';
 import { ReceiverMetrics, seedMetricsFromAuditLog } from '../callbacks/receiver-metrics.js';
 import { RejectionAudit } from '../callbacks/rejection-audit.js';
@@ -32,12 +36,16 @@ export interface ReceiveRequest {
   identity: RunIdentity;
   /** How late a scheduled export's run may complete before /metrics calls it stale (`limits.staleGrace`). */
   staleGraceMs: number;
+  /** Where /metrics goes: its own listener and token, weighed against the callback listener's host. */
+  metrics: Omit<MetricsExposureSettings, 'callbackHost'>;
 }
 
 export interface ReceiveView extends Pick<StateAccessView, 'auditLogRepaired'> {
   /** Lines of the stored events that are not events (counted, not fatal). */
   damagedEvents(location: string, lines: number): void;
   listening(url: string): void;
+  /** /metrics is on a listener of its own (`url`), on the callback listener (`callback`), or nowhere (`reason`). */
+  metricsAt(where: { url: string } | { callback: true; token: boolean } | { reason: string }): void;
   /** One access log line per request. */
   request(line: string): void;
   /** A batch of callbacks could not be recorded; they were answered 503, so CXone retries. */
@@ -60,6 +68,8 @@ export async function receiveCallbacks(
   view: ReceiveView,
 ): Promise<void> {
   const { store } = env;
+  // Decided before anything is opened: a refusal (a public metrics listener without a token) touches nothing.
+  const exposure = metricsExposure({ callbackHost: request.host, ...request.metrics });
   // Opened (and repaired) before the metrics read it, so a torn line is moved aside rather than skipped.
   await openAuditLog(store, view);
   const metrics = new ReceiverMetrics({ environment: request.identity.environment });
@@ -82,8 +92,7 @@ export async function receiveCallbacks(
     event: (facts) => stampEvent(request.identity, new Date(env.clock.now()).toISOString(), facts),
   });
   const follower = new AuditFollower(store, metrics, scan.endOffset);
-  const server = createCallbackServer({
-    path: request.path,
+  const serverOptions = {
     auth: request.auth,
     recorder,
     rejections,
@@ -92,43 +101,67 @@ export async function receiveCallbacks(
       await follower.catchUp();
       metrics.updateFreshness((await store.read()).state, new Date(env.clock.now()), request.staleGraceMs);
     },
-    log: (line) => view.request(line),
+    log: (line: string) => view.request(line),
     clock: env.clock,
     ...(request.tls === undefined ? {} : { tls: request.tls }),
+  };
+  const metricsRoute = (served: boolean) => ({
+    served,
+    ...(exposure.token === undefined ? {} : { token: exposure.token }),
   });
-
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new UsageError(`port ${request.port} on ${request.host} is already in use`, {
-              hint: 'Pick another with --port, or stop what is listening there.',
-            })
-          : error,
-      ),
-    );
-    server.listen(request.port, request.host, () => resolveListen());
+  const server = createCallbackServer({
+    ...serverOptions,
+    path: request.path,
+    metricsRoute: metricsRoute(exposure.onCallbackListener),
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  view.listening(`${request.tls === undefined ? 'http' : 'https'}://${host}:${address.port}${request.path}`);
+  const servers = [server];
+  const callbackUrl = await listen(server, request.host, request.port, '--port');
+  view.listening(`${callbackUrl}${request.path}`);
+  if (exposure.ownListener !== undefined) {
+    const metricsServer = createCallbackServer({ ...serverOptions, path: null, metricsRoute: metricsRoute(true) });
+    servers.push(metricsServer);
+    const { host, port } = exposure.ownListener;
+    view.metricsAt({ url: `${await listen(metricsServer, host, port, '--metrics-port')}/metrics` });
+  } else if (exposure.onCallbackListener) view.metricsAt({ callback: true, token: exposure.token !== undefined });
+  else view.metricsAt({ reason: exposure.notServed! });
 
   // The shutdown has its own deadline; past it, and a little to settle, the process ends anyway.
   const signal = await new Promise<InterruptSignal>((resolveSignal) =>
     env.onInterrupt(resolveSignal, request.shutdownTimeoutMs),
   );
   view.stopping(signal, request.shutdownTimeoutMs);
-  const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-  server.closeIdleConnections();
+  const closed = Promise.all(
+    servers.map((each) => new Promise<void>((resolveClose) => each.close(() => resolveClose()))),
+  );
+  for (const each of servers) each.closeIdleConnections();
   // A client that trickles its request must not hold the shutdown open: past the deadline its connection is
   // cut, and an event not yet recorded is not acknowledged (CXone delivers it again).
   const deadline = setTimeout(() => {
     view.shutdownDeadline();
-    server.closeAllConnections();
+    for (const each of servers) each.closeAllConnections();
   }, request.shutdownTimeoutMs);
   await closed;
   clearTimeout(deadline);
   await rejections.close();
   await recorder.close();
   view.stopped(recorder.writes, compactsState(store));
+}
+
+/** Listens, and resolves with the base URL; a port in use is a usage error naming the flag that picks another. */
+async function listen(server: Server, host: string, port: number, flag: string): Promise<string> {
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError(`port ${port} on ${host} is already in use`, {
+              hint: `Pick another with ${flag}, or stop what is listening there.`,
+            })
+          : error,
+      ),
+    );
+    server.listen(port, host, () => resolveListen());
+  });
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${server instanceof HttpsServer ? 'https' : 'http'}://${shown}:${address.port}`;
 }

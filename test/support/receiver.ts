@@ -62,6 +62,7 @@ export async function startReceiver(
     recorder,
     rejections,
     metrics,
+    metricsRoute: { served: true },
     log: (line) => logs.push(line),
     clock,
   });

@@ -16,6 +16,10 @@ export const serveCommand: CommandDescriptor<ServeOptions> = {
       does: 'receive callbacks, checked with CXONE_CALLBACK_SECRET',
     },
     {
+      command: 'cxone-exports --env production serve --host 0.0.0.0 --metrics-port 9464',
+      does: 'take callbacks from anywhere, and serve /metrics on 127.0.0.1:9464 only',
+    },
+    {
       command: 'cxone-exports serve --tls-cert cert.pem --tls-key key.pem',
       does: 'serve HTTPS itself, without a proxy in front',
     },
@@ -23,6 +27,14 @@ export const serveCommand: CommandDescriptor<ServeOptions> = {
   options: [
     new Option('--host <host>', 'address to listen on (default: callbacks.host, 127.0.0.1)'),
     new Option('--port <port>', 'port (default: callbacks.port, 8080)').argParser(integerOption(0, 65535)),
+    new Option(
+      '--metrics-host <host>',
+      "address of /metrics' own listener, with --metrics-port (default: callbacks.metricsHost, 127.0.0.1)",
+    ),
+    new Option(
+      '--metrics-port <port>',
+      '/metrics on a listener of its own; the callback listener then answers only callbacks and /healthz',
+    ).argParser(integerOption(0, 65535)),
     new Option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)'),
     new Option('--tls-key <file>', 'and this private key (PEM)'),
     new Option('--insecure-no-auth', 'allow a non-loopback address without callback authentication'),

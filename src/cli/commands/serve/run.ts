@@ -20,6 +20,8 @@ import { withStateStore } from '../../with-state-store.js';
 export interface ServeOptions {
   host?: string;
   port?: number;
+  metricsHost?: string;
+  metricsPort?: number;
   tlsCert?: string;
   tlsKey?: string;
   insecureNoAuth?: boolean;
@@ -60,6 +62,11 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
         shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
         identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
         staleGraceMs: config.limits.staleGraceMs,
+        metrics: {
+          metricsHost: options.metricsHost ?? config.callbacks.metricsHost,
+          ...optionalPort(options.metricsPort ?? config.callbacks.metricsPort),
+          ...metricsToken(ctx.env),
+        },
       },
       { store, onInterrupt, clock: systemClock },
       receiveView(ctx, auth),
@@ -77,6 +84,18 @@ function callbackAuth(env: CommandContext['env']): CallbackAuthSettings {
     env.CXONE_CALLBACK_TOKEN === undefined || env.CXONE_CALLBACK_TOKEN === '' ? undefined : env.CXONE_CALLBACK_TOKEN;
   for (const secret of [...secrets, token]) registerSecret(secret);
   return { secrets, token };
+}
+
+function optionalPort(port: number | undefined): { metricsPort?: number } {
+  return port === undefined ? {} : { metricsPort: port };
+}
+
+/** The bearer token /metrics asks for, from the environment; registered for redaction. */
+function metricsToken(env: CommandContext['env']): { token?: string } {
+  const token = env.CXONE_METRICS_TOKEN;
+  if (token === undefined || token === '') return {};
+  registerSecret(token);
+  return { token };
 }
 
 async function readTlsFile(ctx: CommandContext, path: string, flag: string): Promise<Buffer> {

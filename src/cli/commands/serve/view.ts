@@ -25,7 +25,15 @@ export function receiveView(ctx: Pick<CommandContext, 'logger' | 'cwd'>, auth: C
     damagedEvents: (location, lines) => logger.warn(damagedLinesWarning(displayPath(ctx.cwd, location), lines)),
     listening: (url) =>
       logger.warn(
-        `cxone-exports serve: listening on ${url} (authentication: ${authText}); /healthz and /metrics too. Ctrl-C or SIGTERM stops it gracefully.`,
+        `cxone-exports serve: listening on ${url} (authentication: ${authText}); /healthz too. Ctrl-C or SIGTERM stops it gracefully.`,
+      ),
+    metricsAt: (where) =>
+      logger.warn(
+        'url' in where
+          ? `/metrics on its own listener: ${where.url}`
+          : 'reason' in where
+            ? `Note: ${where.reason}`
+            : `/metrics on the same listener${where.token ? ', behind CXONE_METRICS_TOKEN' : ''}.`,
       ),
     request: (line) => accessLog.add(line),
     recordFailed: (error) =>
