@@ -4,6 +4,10 @@
 # nothing to commit. Environment: INPUT_COMMAND, INPUT_ENVIRONMENT, RUN_ID.
 set -euo pipefail
 
+# It runs even when the command step failed: on inputs that step refused, it touches nothing either.
+# shellcheck source=.github/scripts/action-inputs.sh
+. "$(dirname "$0")/action-inputs.sh"
+check_action_inputs
 command="${INPUT_COMMAND:-}"
 environment="${INPUT_ENVIRONMENT:-}"
 case "$command" in

@@ -6,7 +6,10 @@
 # The files it leaves: cxone-exports.plan.md (and .plan.json), cxone-exports.apply.jsonl, .schedule.jsonl.
 set -euo pipefail
 
-command="${INPUT_COMMAND:?the Action needs the input command: plan, apply, refresh or schedule}"
+# shellcheck source=.github/scripts/action-inputs.sh
+. "$(dirname "$0")/action-inputs.sh"
+check_action_inputs
+command="$INPUT_COMMAND"
 environment="${INPUT_ENVIRONMENT:-}"
 env_flag=()
 if [ -n "$environment" ]; then env_flag=(--env "$environment"); fi
@@ -18,9 +21,8 @@ case "$command" in
       cxone-exports validate --format markdown > cxone-exports.plan.md || true
       exit 1
     fi
-    if [ -n "${INPUT_SECTIONS:-}" ]; then
-      # shellcheck disable=SC2086 # the environments are words
-      "$(dirname "$0")/plan-comment.sh" ${INPUT_SECTIONS} > cxone-exports.plan.md
+    if [ "${#SECTIONS[@]}" -gt 0 ]; then
+      "$(dirname "$0")/plan-comment.sh" "${SECTIONS[@]}" > cxone-exports.plan.md
     elif [ "${INPUT_COMMENT:-true}" = false ]; then
       mkdir -p cxone-exports-plan
       outputs="$(mktemp)"
@@ -42,9 +44,5 @@ case "$command" in
     ;;
   refresh)
     cxone-exports "${env_flag[@]}" refresh --lock-timeout 5m
-    ;;
-  *)
-    echo "::error title=cxone-exports::The input command is $command; it takes plan, apply, refresh or schedule."
-    exit 2
     ;;
 esac
