@@ -334,7 +334,11 @@ export class CxoneSimulator {
       }
     }
 
-    const submission = { dataActionId: payload.dataActionId, datasetId: payload.datasetId };
+    const submission = {
+      dataActionId: payload.dataActionId,
+      datasetId: payload.datasetId,
+      ...(payload.callbackUrl === undefined ? {} : { callbackUrl: payload.callbackUrl }),
+    };
     if ((await this.options.onSubmission?.({ phase: 'received', ...submission })) === 'drop') {
       res.socket?.destroy();
       return;

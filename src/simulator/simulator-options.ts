@@ -80,6 +80,8 @@ export interface SubmissionEvent {
   phase: 'received' | 'created';
   dataActionId: string;
   datasetId: string;
+  /** As received, token and all: only the in-process hook sees it, never the records. */
+  callbackUrl?: string;
 }
 
 export function simulatorOptions(overrides: Partial<SimulatorOptions> = {}): SimulatorOptions {

@@ -81,6 +81,20 @@ function stateOf(dir: string, environment: string): Record<string, ExportState> 
   return (JSON.parse(readFileSync(path, 'utf8')) as { exports: Record<string, ExportState> }).exports;
 }
 
+/** A simulator per tenant, and the config with production promoted from sandbox. */
+async function promotedFromSandbox() {
+  const sandbox = await startSimulator();
+  const production = await startSimulator();
+  const config = configOn(
+    { sandbox, production },
+    CONFIG.replace(
+      '    apiUrl: https://api-na1.example.com\n',
+      '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
+    ),
+  );
+  return { sandbox, production, config };
+}
+
 describe('environments', () => {
   it('refuse to read or write a state until --env names one, listing them', async () => {
     const dir = repo();
@@ -242,15 +256,7 @@ environments:
   });
 
   it('refuses a saved production plan resealed to turn a held change into a create, and sends nothing', async () => {
-    const sandbox = await startSimulator();
-    const production = await startSimulator();
-    const config = configOn(
-      { sandbox, production },
-      CONFIG.replace(
-        '    apiUrl: https://api-na1.example.com\n',
-        '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
-      ),
-    );
+    const { sandbox, production, config } = await promotedFromSandbox();
     const dir = miniRepo({ 'cxone-exports.config.yaml': config, 'exports/agent-activity.yaml': DEFINITION });
     const inProduction = (args: string[]) =>
       runCliAsync(['--env', 'production', ...args], {
@@ -277,15 +283,7 @@ environments:
   });
 
   it('hold a change back in production until the same definition completed in sandbox; the override is audited', async () => {
-    const sandbox = await startSimulator();
-    const production = await startSimulator();
-    const config = configOn(
-      { sandbox, production },
-      CONFIG.replace(
-        '    apiUrl: https://api-na1.example.com\n',
-        '    apiUrl: https://api-na1.example.com\n    promoteFrom: sandbox\n',
-      ),
-    );
+    const { sandbox, production, config } = await promotedFromSandbox();
     const dir = miniRepo({
       'cxone-exports.config.yaml': config,
       'exports/agent-activity.yaml': DEFINITION,
