@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -39,8 +40,10 @@ beforeEach(() => {
   cacheHome = join(dir, 'cache');
 });
 
+const copies: string[] = [];
+
 afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
+  for (const folder of [dir, ...copies.splice(0)]) rmSync(folder, { recursive: true, force: true });
 });
 
 const validate = (env: Record<string, string | undefined> = {}) =>
@@ -87,6 +90,23 @@ function plantedEntry(headerFor: 'the-cli' | 'the-other-script'): Buffer {
   const made = spawnSync(process.execPath, ['-e', maker, SCRIPT, headerFor], { encoding: 'utf8' });
   expect(made.status, made.stderr).toBe(0);
   return Buffer.from(made.stdout, 'base64');
+}
+
+/**
+ * The package as installed, in a folder of its own that any user may read: what a command needs that loads
+ * nothing from node_modules.
+ */
+function installedCopy(): string {
+  const installed = mkdtempSync(join(tmpdir(), 'cxone-installed-'));
+  copies.push(installed);
+  chmodSync(installed, 0o755);
+  mkdirSync(join(installed, 'dist'), { recursive: true });
+  cpSync(join(REPO, 'dist', 'cli'), join(installed, 'dist', 'cli'), { recursive: true });
+  cpSync(join(REPO, 'dist', 'compiled-schemas'), join(installed, 'dist', 'compiled-schemas'), { recursive: true });
+  for (const kept of ['package.json', 'schemas', 'templates'])
+    cpSync(join(REPO, kept), join(installed, kept), { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(installed, 'node_modules'));
+  return installed;
 }
 
 /** Every code cache entry below a folder (the working folder holds none: validate's own cache is not one). */
@@ -213,13 +233,7 @@ describe('the code cache', () => {
   });
 
   it('shows a same-length edit of the installed script at once', () => {
-    const installed = join(dir, 'package');
-    mkdirSync(join(installed, 'dist'), { recursive: true });
-    cpSync(join(REPO, 'dist', 'cli'), join(installed, 'dist', 'cli'), { recursive: true });
-    cpSync(join(REPO, 'dist', 'compiled-schemas'), join(installed, 'dist', 'compiled-schemas'), { recursive: true });
-    for (const kept of ['package.json', 'schemas', 'templates'])
-      cpSync(join(REPO, kept), join(installed, kept), { recursive: true });
-    symlinkSync(join(REPO, 'node_modules'), join(installed, 'node_modules'));
+    const installed = installedCopy();
     const launcher = join(installed, 'dist', 'cli', 'main.js');
     const run = () =>
       spawnSync(process.execPath, [launcher, 'validate'], {
@@ -261,9 +275,14 @@ describe('the code cache', () => {
   });
 
   it('stops no command for a uid with no home and no passwd entry', () => {
+    // Where that uid can read them, wherever this checkout and this Node.js are (CI's under /root, say).
     chmodSync(dir, 0o755);
+    const installed = installedCopy();
+    const node = join(installed, 'node');
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
     for (const args of [['--version'], ['validate']]) {
-      const run = spawnSync(process.execPath, [CLI, ...args], {
+      const run = spawnSync(node, [join(installed, 'dist', 'cli', 'main.js'), ...args], {
         cwd: dir,
         env: { PATH: process.env.PATH },
         uid: STRANGER,
