@@ -23,7 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../support/run-cli.js';
+import { runCli } from '../support/run-cli.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const SCRIPT = join(REPO, 'dist', 'cli', 'cli.cjs');
