@@ -70,6 +70,7 @@ interface RawShape {
     stateName?: string;
     skipSchemaCreation?: boolean;
     statementTimeout?: string;
+    lockLease?: string;
   };
   environments?: Record<string, RawEnvironment>;
 }
@@ -169,7 +170,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
   }
 
   if (shape.backend?.type !== 'pg')
-    for (const option of ['schema', 'stateName', 'skipSchemaCreation', 'statementTimeout'] as const)
+    for (const option of ['schema', 'stateName', 'skipSchemaCreation', 'statementTimeout', 'lockLease'] as const)
       if (shape.backend?.[option] !== undefined)
         diagnostics.push(
           problem(
@@ -280,6 +281,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
               skipSchemaCreation: shape.backend.skipSchemaCreation ?? false,
               // The schema admits only durations here.
               statementTimeoutMs: durationMs(shape.backend.statementTimeout ?? '30s')!,
+              lockLeaseMs: durationMs(shape.backend.lockLease ?? '60s')!,
             }
           : { type: 'local' },
       environment: {

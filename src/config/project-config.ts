@@ -104,4 +104,6 @@ export type BackendConfig =
       skipSchemaCreation: boolean;
       /** The longest any statement may run or wait (for a locked table) before the command stops saying so. */
       statementTimeoutMs: number;
+      /** How long the lock's lease lasts unless its holder renews it. */
+      lockLeaseMs: number;
     };

@@ -34,6 +34,7 @@ export async function openStateStore(
         stateName: backend.stateName,
         skipSchemaCreation: backend.skipSchemaCreation,
         statementTimeoutMs: backend.statementTimeoutMs,
+        lockLeaseMs: backend.lockLeaseMs,
         ...owner,
       });
     }

@@ -23,12 +23,14 @@ export class StateLockedError extends UsageError {
     super(
       holder === undefined
         ? `the state is locked${waited}, and who holds it cannot be read (${lockPath})`
-        : `the state is locked${waited} by ${holder.operation} (lock ${holder.id}, ${holder.who}, pid ${holder.pid}, since ${holder.created}, cxone-exports ${holder.version})${alive}`,
+        : `the state is locked${waited} by ${holder.operation} (lock ${holder.id}, ${holder.who}, pid ${holder.pid}, since ${holder.created}, cxone-exports ${holder.version}${holder.leaseEnds === undefined ? '' : `, lease renewed until ${holder.leaseEnds}`})${alive}`,
       {
         hint:
           holder === undefined
             ? unknownHolderHint
-            : `Wait for it to finish, or pass --lock-timeout 5m to wait. If that command is gone (a crashed CI runner), release the lock with:\n  cxone-exports state unlock ${holder.id}`,
+            : holder.leaseEnds === undefined
+              ? `Wait for it to finish, or pass --lock-timeout 5m to wait. If that command is gone (a crashed CI runner), release the lock with:\n  cxone-exports state unlock ${holder.id}`
+              : `Wait for it to finish, or pass --lock-timeout 5m to wait: its holder renews the lease while it runs, and if it is gone (a cancelled CI job), the lease ends by itself and the waiting run takes the lock. To release it at once:\n  cxone-exports state unlock ${holder.id}`,
       },
     );
   }

@@ -1,5 +1,5 @@
-// Where state lives, behind an interface with no file-system assumptions: the local file store implements it
-// today, a PostgreSQL store (advisory locks, serial as a row version) can implement it later.
+// Where state lives, behind an interface with no file-system assumptions: the local file store and the
+// PostgreSQL store (a lease for the lock, a serial per entry) implement it.
 
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
@@ -22,6 +22,8 @@ export interface LockInfo {
    * mistaken for the holder; absent where the system does not say.
    */
   processStart?: string;
+  /** Where the lock is a lease (pg): when it ends unless its holder renews it, in UTC. */
+  leaseEnds?: string;
 }
 
 export interface StateLock {

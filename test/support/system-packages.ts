@@ -1,5 +1,6 @@
 // Vitest's global set-up: what the tests run for real from the system (libfaketime pins a CLI process's clock,
-// promtool checks the alert rules, shellcheck the workflows' scripts, systemd-analyze the units) is installed here when it is missing, from
+// promtool checks the alert rules, shellcheck the workflows' scripts, systemd-analyze the units, pgbouncer stands
+// in front of PostgreSQL as teams' poolers do) is installed here when it is missing, from
 // Debian's packages, so `npm test` alone passes on a fresh machine. Without the rights to install, the run stops
 // at once with one line that names the packages and the command.
 
@@ -11,6 +12,7 @@ const NEEDED: readonly { command: string; pkg: string }[] = [
   { command: 'promtool', pkg: 'prometheus' },
   { command: 'shellcheck', pkg: 'shellcheck' },
   { command: 'systemd-analyze', pkg: 'systemd' },
+  { command: 'pgbouncer', pkg: 'pgbouncer' },
 ];
 
 function has(command: string): boolean {

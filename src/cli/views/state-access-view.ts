@@ -10,7 +10,9 @@ export function stateAccessView(logger: Logger): StateAccessView {
   return {
     staleLockBroken: (holder: LockInfo) =>
       logger.warn(
-        `Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`,
+        holder.leaseEnds === undefined
+          ? `Warning: broke the lock ${holder.id} left by ${holder.operation} (pid ${holder.pid}, ${holder.who}), which is no longer running.`
+          : `Warning: took over the lock ${holder.id} of ${holder.operation} (pid ${holder.pid}, ${holder.who}), whose lease ended at ${holder.leaseEnds} without renewal: it was killed, frozen or cut off. If it wakes, it finds the lock taken and writes nothing.`,
       ),
     waitingForLock: (holder: LockInfo, timeoutMs: number) =>
       logger.warn(

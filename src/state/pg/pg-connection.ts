@@ -80,6 +80,22 @@ export function describePgError(error: unknown, where: string, statementTimeoutM
         hint: "See who holds it: SELECT pid, state, query FROM pg_stat_activity WHERE wait_event_type = 'Lock' OR state = 'idle in transaction'; end that session, or raise backend.statementTimeout. Nothing more was written.",
       },
     );
+  // PgBouncer and its kind refuse what a session would keep: they say so in a protocol error (08P01).
+  const refused = /unsupported startup parameter:?\s*(\S+)/i.exec(error.message);
+  if (refused !== null)
+    return new ExternalError(
+      `this looks like a connection pooler at ${where} refusing the startup parameter ${refused[1]}`,
+      {
+        hint: `cxone-exports sends none but application_name, so ${refused[1]} comes from CXONE_EXPORTS_PG_URL's options= or PGOPTIONS: remove it there, or list it in the pooler's ignore_startup_parameters. Nothing was read or written.`,
+      },
+    );
+  if (text === '25006')
+    return new ExternalError(
+      `PostgreSQL at ${where} is read-only (25006): it looks like a standby, as after a failover, so nothing was written`,
+      {
+        hint: "Point CXONE_EXPORTS_PG_URL at the primary (a managed database's read-write endpoint, or a pooler in front of it), or add target_session_attrs=read-write; then run the command again.",
+      },
+    );
   if (
     UNREACHABLE.has(text) ||
     text.startsWith('08') ||

@@ -1,11 +1,14 @@
 // The PostgreSQL backend's tables, versioned: one row per state (lineage, serial), one row per export entry,
-// one row per audit event (the same JSON as audit.jsonl), and one row per held lock (who holds it, for what).
+// one row per audit event (the same JSON as audit.jsonl), and one row per lease on a state's lock (who holds it,
+// its fence, when it ends).
+
+import { createHash } from 'node:crypto';
 
 /** The tables this tool makes in its schema: any of them already there, made by something else, is refused. */
 export const TABLES = ['schema_version', 'states', 'entries', 'events', 'locks', 'lock_fences'] as const;
 
 /** The schema version this cxone-exports writes and reads; a newer one is refused, an older one upgraded. */
-export const PG_SCHEMA_VERSION = 3;
+export const PG_SCHEMA_VERSION = 4;
 
 /** What each version adds to the one before it, idempotent (safe to run twice). */
 const UPGRADES: Record<number, (s: string) => string> = {
@@ -21,6 +24,12 @@ const UPGRADES: Record<number, (s: string) => string> = {
 );
 ALTER TABLE ${s}.locks ADD COLUMN IF NOT EXISTS fence bigint;
 CREATE INDEX IF NOT EXISTS events_by_time ON ${s}.events (state, (event ->> 'timestamp'));
+`,
+  // The lock becomes a lease that lives in no session: the holder's row says when it ends, and nothing holds a
+  // session advisory lock any more (connection poolers hand sessions around). A version 3 tool refuses these
+  // tables rather than lock beside a version 4 one. A row without an end is an ended lease.
+  4: (s) => `ALTER TABLE ${s}.locks ADD COLUMN IF NOT EXISTS expires_at timestamptz;
+ALTER TABLE ${s}.locks ALTER COLUMN backend_pid DROP NOT NULL;
 `,
 };
 
@@ -65,7 +74,7 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   recorded_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS events_by_state ON ${s}.events (state, id);
--- Who holds a state's lock; the lock itself is a session advisory lock on the holder's own connection.
+-- Who holds a state's lock (version 4 makes it a lease, with the time it ends).
 CREATE TABLE IF NOT EXISTS ${s}.locks (
   state text PRIMARY KEY,
   info json NOT NULL,
@@ -82,4 +91,13 @@ export function upgradeSql(schema: string, from: number): string {
   return `${sql}INSERT INTO ${s}.schema_version (version)
   SELECT ${PG_SCHEMA_VERSION} WHERE NOT EXISTS (SELECT 1 FROM ${s}.schema_version WHERE version >= ${PG_SCHEMA_VERSION});
 `;
+}
+
+/** An advisory lock key: 64 bits of a hash of what it guards, so no two things share one (terraform#22833). */
+export function advisoryKey(...parts: string[]): string {
+  return createHash('sha256')
+    .update(['cxone-exports', ...parts].join('\0'))
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
 }
