@@ -11,13 +11,14 @@ import { buildExecutionPayload } from '../contract/execution-payload.js';
 import type { ExecutionPayload } from '../contract/execution-payload.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import type { RetryEvent } from '../cxone/retry-policy.js';
-import type { SubmittedExecution } from '../cxone/executions-client.js';
+import type { ExecutionStatusReport, SubmittedExecution } from '../cxone/executions-client.js';
+import { completionFacts, recordCompletion, withLastExecution } from '../state/record-completion.js';
 import { ApiErrorCode } from '../cxone/api-error.js';
 import type { PlannedChange, Plan } from '../plan/plan-model.js';
 import { recordsLocally, SUBMITTING_ACTIONS } from '../plan/plan-model.js';
 import type { HeldTickReason } from '../schedules/schedule.js';
 import { schedulingOf } from '../definitions/scheduling.js';
-import { CXONE_STATUSES } from '../contract/execution-status.js';
+import { CXONE_STATUSES, IN_FLIGHT_STATUSES } from '../contract/execution-status.js';
 import type { ExecutionStatus, ExportState, State } from '../state/state-model.js';
 import type { RequestGate } from './request-gate.js';
 import type { StateJournal } from './state-journal.js';
@@ -39,6 +40,12 @@ export interface SubmissionClient {
     payload: ExecutionPayload,
     options: { idempotencyKey: string; signal?: AbortSignal },
   ): Promise<SubmittedExecution>;
+  /** Where CXone has a status lookup: a resubmission asks where the execution it got back stands. */
+  getStatus?(
+    dataActionId: string,
+    executionId: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<ExecutionStatusReport>;
 }
 
 export interface ApplyDependencies {
@@ -229,6 +236,16 @@ export async function applyPlan(
   await deps.journal.drain().catch((error: unknown) => (failure ??= error));
   return { results, failure };
 
+  /** Where an execution stands now, if CXone can say; undefined when it cannot (no lookup, an error). */
+  async function currentStatus(change: PlannedChange, executionId: string): Promise<ExecutionStatusReport | undefined> {
+    if (deps.client.getStatus === undefined) return undefined;
+    try {
+      return await deps.client.getStatus(change.dataActionId, executionId, { signal: deps.abortSignal });
+    } catch {
+      return undefined;
+    }
+  }
+
   async function submitOne(change: PlannedChange, definition: ExportDefinition | undefined): Promise<ExportResult> {
     if (definition === undefined)
       throw new InternalError(`the plan names export ${change.name}, which no loaded definition holds`);
@@ -253,12 +270,15 @@ export async function applyPlan(
     };
     // What the intent replaces, so an attempt that never left the process can be undone exactly.
     let before: { existed: boolean; pending: ExportState['pending'] } = { existed: false, pending: null };
+    // A resubmission is the same attempt again: it keeps the time the attempt first started, as CXone does.
+    let submittedAt = startedAt;
     await deps.journal.commit({
       exports: [change.name],
       mutate: (state) => {
         const existing = state.exports[change.name];
         before = { existed: existing !== undefined, pending: existing?.pending ?? null };
-        const pending = { idempotencyKey: key, definitionHash: definition.definitionHash, startedAt };
+        if (existing?.pending?.idempotencyKey === key) submittedAt = existing.pending.startedAt;
+        const pending = { idempotencyKey: key, definitionHash: definition.definitionHash, startedAt: submittedAt };
         state.exports[change.name] = { ...(existing ?? appliedVersion(definition, null)), pending };
       },
       events: [
@@ -282,17 +302,21 @@ export async function applyPlan(
       });
       deps.hooks.end(change.dataActionId);
       const status = (CXONE_STATUSES.includes(response.status) ? response.status : 'queued') as ExecutionStatus;
+      // CXone answers a repeated key with the execution it made the first time, as it was then: it may have
+      // ended since (its callback refused or lost while the first run's lock stood). Asked now, its end is
+      // recorded with the submission, so it does not sit queued.
+      const since = change.action === 'resubmit' ? await currentStatus(change, response.executionId) : undefined;
       await deps.journal.commit({
         exports: [change.name],
         mutate: (state) => {
-          state.exports[change.name] = appliedVersion(
+          const submitted = appliedVersion(
             definition,
             {
               executionId: response.executionId,
               status,
               idempotencyKey: key,
               definitionHash: definition.definitionHash,
-              submittedAt: startedAt,
+              submittedAt,
               completedAt: null,
               rowsExported: null,
               latencyMs: null,
@@ -301,6 +325,11 @@ export async function applyPlan(
             },
             state.exports[change.name],
           );
+          state.exports[change.name] = submitted;
+          if (since === undefined || IN_FLIGHT_STATUSES.has(since.status)) return [];
+          const ended = recordCompletion(submitted, since, now().toISOString());
+          state.exports[change.name] = withLastExecution(submitted, ended.lastExecution);
+          return [event(completionFacts(change.name, submitted, ended, 'status-poll'))];
         },
         events: [
           event({

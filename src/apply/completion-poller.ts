@@ -173,27 +173,32 @@ async function markNotFound(
   await replaceLastExecution(
     execution,
     { ...entry.lastExecution, notFoundSince: new Date(now).toISOString() },
-    [],
+    undefined,
     options,
   );
   return now;
 }
 
-/** Commits the execution's new record, with the events that explain it, if it is still the export's last one. */
+/**
+ * Commits the execution's new record, with the event that explains it, if it is still the export's last one
+ * and has not ended meanwhile (a receiver beside it may have recorded its end first): then neither is written.
+ */
 function replaceLastExecution(
   execution: TrackedExecution,
   lastExecution: LastExecution,
-  events: AuditEvent[],
+  event: AuditEvent | undefined,
   options: PollOptions,
 ): Promise<void> {
   return options.journal.commit({
     exports: [execution.name],
     mutate: (state) => {
       const current = state.exports[execution.name];
-      if (current?.lastExecution?.executionId === execution.executionId)
-        state.exports[execution.name] = { ...current, lastExecution };
+      if (current?.lastExecution?.executionId !== execution.executionId) return [];
+      if (!IN_FLIGHT_STATUSES.has(current.lastExecution.status)) return [];
+      state.exports[execution.name] = { ...current, lastExecution };
+      return event === undefined ? [] : [event];
     },
-    events,
+    events: [],
   });
 }
 
@@ -206,17 +211,15 @@ async function recordLost(execution: TrackedExecution, reason: string, options: 
   await replaceLastExecution(
     execution,
     lastExecution,
-    [
-      stampEvent(options.identity, nowIso, {
-        event: 'execution.failed',
-        export: execution.name,
-        executionId: execution.executionId,
-        status: 'lost',
-        error: reason,
-        reason: 'status-poll',
-        definitionHash: entry.definitionHash,
-      }),
-    ],
+    stampEvent(options.identity, nowIso, {
+      event: 'execution.failed',
+      export: execution.name,
+      executionId: execution.executionId,
+      status: 'lost',
+      error: reason,
+      reason: 'status-poll',
+      definitionHash: entry.definitionHash,
+    }),
     options,
   );
   options.reporter.finished({ execution, status: 'lost', rowsExported: null, latencyMs: null, anomalies: [] });
@@ -248,16 +251,18 @@ async function record(execution: TrackedExecution, report: ExecutionStatusReport
   const event = stampEvent(options.identity, nowIso, completionFacts(execution.name, entry, outcome, 'status-poll'));
   await options.journal.commit({
     exports: [execution.name],
+    // Only if nothing replaced or finished this execution meanwhile; its end event only with the change.
     mutate: (state) => {
       const current = state.exports[execution.name];
-      // Only if nothing replaced or finished this execution meanwhile.
       if (
-        current?.lastExecution?.executionId === execution.executionId &&
-        decideCompletion(current.lastExecution, report).kind === 'record'
+        current?.lastExecution?.executionId !== execution.executionId ||
+        decideCompletion(current.lastExecution, report).kind !== 'record'
       )
-        state.exports[execution.name] = withLastExecution(current, last);
+        return [];
+      state.exports[execution.name] = withLastExecution(current, last);
+      return [event];
     },
-    events: [event],
+    events: [],
   });
   options.reporter.finished({
     execution,

@@ -12,8 +12,14 @@ import type { CommitGuard, StateStore } from '../state/state-store.js';
 export interface JournalEntry {
   /** The exports `mutate` may set or delete. */
   exports: readonly string[];
-  /** Changes the state in place, by replacing or deleting entries (never by editing an entry). */
-  mutate: (state: State) => void;
+  /**
+   * Changes the state in place, by replacing or deleting entries (never by editing an entry), and returns the
+   * events that explain what it changed. When a conflicting writer makes the batch be made again, it runs again
+   * on the new state, and its events are decided again with its change: a change it no longer makes (a receiver
+   * recorded the same end first) writes no event, so an execution never gets two end events.
+   */
+  mutate: (state: State) => AuditEvent[] | void;
+  /** Events that stand whatever the state holds (an intent, a note), written before what mutate returns. */
   events: AuditEvent[];
 }
 
@@ -85,20 +91,22 @@ export class StateJournal {
 
   private async commitOnce(batch: JournalEntry[]): Promise<void[]> {
     const next: State = { ...this.state, exports: { ...this.state.exports } };
-    for (const entry of batch) entry.mutate(next);
+    // One commit: the batch's audit events and its entries, together (the store keeps events first).
+    const events = batch.flatMap((entry) => [...entry.events, ...(entry.mutate(next) ?? [])]);
     const touched = [...new Set(batch.flatMap((entry) => entry.exports))];
     const set = Object.fromEntries(
       touched.filter((name) => next.exports[name] !== undefined).map((name) => [name, next.exports[name]!]),
     );
     const remove = touched.filter((name) => next.exports[name] === undefined);
-    // One commit: the batch's audit events and its entries, together (the store keeps events first).
-    const events = batch.flatMap((entry) => entry.events);
     const serial = await this.store.commit(
       { lineage: this.state.lineage, set, remove, events },
       this.state.serial,
       this.guard,
     );
-    this.state = { ...next, serial };
+    if (serial === this.state.serial + (touched.length > 0 ? 1 : 0)) this.state = { ...next, serial };
+    // Others committed in between (receivers beside apply, on a backend that allows it): their entries are read,
+    // so the next batch is decided on what they wrote, never on an entry this journal holds from before.
+    else this.state = (await this.store.read()).state;
     if (touched.length > 0) this.writes++;
     return batch.map(() => undefined);
   }

@@ -120,11 +120,15 @@ export class PgLease {
     return holder;
   }
 
-  /** Who holds a live lease now; a lease that ended is nobody's. */
+  /**
+   * Who holds a live lease now. A lease that ended is nobody's, nor is one whose holder ran on this host and
+   * provably no longer does: a receiver waits only for a run that may still record what it sent.
+   */
   async holder(): Promise<LockInfo | undefined> {
     const { rows } = await this.options.db.query<LockRow>(this.selectRow(), [this.options.state]);
     const row = rows[0];
-    return row?.live === true ? described(row) : undefined;
+    if (row?.live !== true || (row.info.host === hostname() && !holderIsAlive(row.info))) return undefined;
+    return described(row);
   }
 
   /** Refuses at once, with nothing sent to the database, when this process knows it lost the lease. */
