@@ -32,6 +32,18 @@ export default defineConfig({
           globalSetup: ['./test/support/system-packages.ts'],
         },
       },
+      {
+        extends: true,
+        test: {
+          // The pg end-to-end files again, with every CLI they start reaching PostgreSQL through PgBouncer in
+          // transaction pooling (test/support/postgres.ts), as most teams' databases are reached.
+          name: 'e2e-pooled',
+          include: ['test/state/pg-*.e2e.test.ts', 'test/callbacks/pg-*.e2e.test.ts'],
+          exclude: ['test/state/pg-pooler.e2e.test.ts', '**/node_modules/**'],
+          env: { PG_VIA_POOLER: 'transaction' },
+          globalSetup: ['./test/support/system-packages.ts'],
+        },
+      },
     ],
   },
 });

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import { startPgBouncer } from './pgbouncer.js';
+import type { PgBouncer, PoolMode } from './pgbouncer.js';
 import { PgStore } from '../../src/state/pg/pg-store.js';
 import type { OwnerOptions } from '../../src/state/state-store.js';
 
@@ -27,14 +29,24 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
  */
 export function testDatabase(): { name: string; url: string; env: Record<string, string> } {
   const name = `cxone_test_${randomBytes(6).toString('hex')}`;
+  const url = `postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${name}`;
+  // What the CLI is given. The e2e-pooled project (PG_VIA_POOLER=transaction) runs the same files with the CLI
+  // reaching the database through a PgBouncer of their own, as most teams do; the tests' own checks stay direct.
+  const env = { CXONE_EXPORTS_PG_URL: url };
+  const mode = process.env.PG_VIA_POOLER as PoolMode | undefined;
+  let pooler: PgBouncer | undefined;
   beforeAll(async () => {
     await admin((client) => client.query(`CREATE DATABASE ${name}`));
+    if (mode !== undefined) {
+      pooler = await startPgBouncer(mode, { host: PG_HOST, port: PG_PORT });
+      env.CXONE_EXPORTS_PG_URL = pooler.url(name);
+    }
   });
   afterAll(async () => {
+    pooler?.stop();
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   });
-  const url = `postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${name}`;
-  return { name, url, env: { CXONE_EXPORTS_PG_URL: url } };
+  return { name, url, env };
 }
 
 /** A fresh schema name, so tests in one database never see each other's state. */
