@@ -58,8 +58,18 @@ export async function benchApply({ cli, runs }) {
   return results.every(Boolean);
 }
 
-/** One apply; with `pgUrl`, the state lives in that PostgreSQL database instead of the local files. */
-async function oneRun(cli, failRate, round, pgUrl) {
+/**
+ * One apply; with `pgUrl`, the state lives in that PostgreSQL database instead of the local files. `limits`:
+ * the tenant's requests per second (null: none) and the spacing per data action.
+ */
+export async function oneRun(
+  cli,
+  failRate,
+  round,
+  pgUrl,
+  limits = { tenantRps: TENANT_RPS, spacingMs: SPACING_MS },
+  schema = 'cxone_exports',
+) {
   const root = mkdtempSync(join(tmpdir(), 'cxone-bench-apply-'));
   const sim = spawn(
     process.execPath,
@@ -68,8 +78,7 @@ async function oneRun(cli, failRate, round, pgUrl) {
       'sim',
       '--port',
       '0',
-      '--rate-limit',
-      String(TENANT_RPS),
+      ...(limits.tenantRps === null ? [] : ['--rate-limit', String(limits.tenantRps)]),
       '--min-duration',
       '600000',
       '--seed',
@@ -89,7 +98,7 @@ async function oneRun(cli, failRate, round, pgUrl) {
     }
     writeFileSync(
       join(root, 'cxone-exports.config.yaml'),
-      `apply:\n  concurrency: 8\n  spacingMs: ${SPACING_MS}\n  maxRequestsPerSecond: ${TENANT_RPS}\n  maxAttempts: 8\n  backoff: { baseMs: 100, capMs: 2000 }\n  circuitBreaker: { failureThreshold: 20, cooldownMs: 5000 }\n${pgUrl === undefined ? '' : 'backend:\n  type: pg\n'}`,
+      `apply:\n  concurrency: 8\n  spacingMs: ${limits.spacingMs}\n${limits.tenantRps === null ? '' : `  maxRequestsPerSecond: ${limits.tenantRps}\n`}  maxAttempts: 8\n  backoff: { baseMs: 100, capMs: 2000 }\n  circuitBreaker: { failureThreshold: 20, cooldownMs: 5000 }\n${pgUrl === undefined ? '' : `backend:\n  type: pg\n  schema: ${schema}\n`}`,
     );
     const saved = { ...process.env };
     Object.assign(process.env, env, { CI: '1' }, pgUrl === undefined ? {} : { CXONE_EXPORTS_PG_URL: pgUrl });

@@ -6,6 +6,7 @@ import { benchApply } from './apply.bench.mjs';
 import { benchAudit } from './audit.bench.mjs';
 import { benchAuditExport } from './audit-export.bench.mjs';
 import { benchClient } from './client.bench.mjs';
+import { benchPg } from './pg.bench.mjs';
 import { benchPlan } from './plan.bench.mjs';
 import { benchServe } from './serve.bench.mjs';
 import { benchStartup } from './startup.bench.mjs';
@@ -22,6 +23,7 @@ const benches = {
   client: benchClient,
   plan: benchPlan,
   apply: benchApply,
+  pg: benchPg,
   serve: benchServe,
   audit: benchAudit,
   'audit-export': benchAuditExport,
