@@ -322,6 +322,31 @@ describe('the pg backend, end to end', () => {
     expect(sim.record().executions).toHaveLength(1);
   });
 
+  it('moves a version 3 database to the lease: a session lock row left there is an ended lease', async () => {
+    const sim = await startSimulator();
+    const { dir, schema } = pgRepo({ a: 'da-1', b: 'da-2' });
+    const run = cli(sim, dir, database.env);
+    expect((await run(['backend', 'init'])).code).toBe(0);
+    // What version 3 had: no lease end, the holder's session pid required, and a row its holder left behind
+    // when another runner's session died with its advisory lock.
+    const holder = { ...lockInfo('apply', Date.now()), host: 'runner-gone', who: 'ci@runner-gone' };
+    await sql(
+      database.url,
+      `ALTER TABLE ${schema}.locks DROP COLUMN expires_at;
+       INSERT INTO ${schema}.locks (state, info, backend_pid, fence) VALUES ('default', '${JSON.stringify(holder)}', 4242, 7);
+       ALTER TABLE ${schema}.locks ALTER COLUMN backend_pid SET NOT NULL;
+       DELETE FROM ${schema}.schema_version; INSERT INTO ${schema}.schema_version VALUES (3);`,
+    );
+    const applied = await run(['apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toContain(`broke the lock ${holder.id} left by apply`);
+    expect(await sql(database.url, `SELECT max(version) AS v FROM ${schema}.schema_version`)).toEqual([
+      { v: PG_SCHEMA_VERSION },
+    ]);
+    expect(await sql(database.url, `SELECT 1 FROM ${schema}.locks`)).toEqual([]);
+    expect(sim.record().executions).toHaveLength(2);
+  });
+
   it('state migrate --from local moves the bundled example, keeps lineage and serial, and runs once', async () => {
     const sim = await startSimulator();
     const schema = freshSchema();

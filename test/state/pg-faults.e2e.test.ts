@@ -58,6 +58,29 @@ describe('apply on the pg backend, killed at random moments', () => {
 });
 
 describe('the pg backend losing its database', () => {
+  it('restarted under apply (pg_ctl restart -m fast): the run reconnects and finishes, each export once', async () => {
+    const server = await privatePostgres();
+    let restarted = false;
+    const sim = await startSimulator({
+      onSubmission: ({ phase, dataActionId }) => {
+        // While b's execution is created, the server restarts: every connection the run had is gone.
+        if (phase === 'created' && dataActionId === 'da-2' && !restarted) {
+          restarted = true;
+          server.restart();
+        }
+        return undefined;
+      },
+    });
+    const { dir } = pgRepo({ a: 'da-1', b: 'da-2', c: 'da-3' });
+    const run = cli(sim, dir, { CXONE_EXPORTS_PG_URL: server.url });
+    const applied = await run(['apply', '--auto-approve', '--concurrency', '1']);
+    expect(restarted).toBe(true);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).not.toMatch(/\n\s+at /);
+    expect(sim.record().executions.map((e) => e.dataActionId)).toEqual(['da-1', 'da-2', 'da-3']);
+    expect((await run(['plan'])).stdout).toBe('No changes. Exports match the state.\n');
+  });
+
   it('mid-apply: the run stops with the truth in the state, and the next plan resubmits what was in flight', async () => {
     const server = await privatePostgres();
     let stopped = false;

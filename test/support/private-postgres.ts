@@ -23,6 +23,8 @@ export interface PrivatePostgres {
   url: string;
   stop(): void;
   start(): void;
+  /** `pg_ctl restart -m fast`: every session ends, and the server is back when this returns. */
+  restart(): void;
 }
 
 /** Initializes and starts a server; it is stopped and removed after the test file. */
@@ -45,5 +47,7 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
     }
     rmSync(dir, { recursive: true, force: true });
   });
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, start };
+  const restart = () =>
+    asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-m', 'fast', '-w', 'restart']);
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, start, restart };
 }

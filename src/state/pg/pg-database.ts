@@ -14,6 +14,31 @@ import type { PgConnection } from './pg-connection.js';
 const POOL_SIZE = 3;
 /** How much longer than the server's timeout the client waits before it gives up on an answer. */
 const CLIENT_BACKSTOP_MS = 5_000;
+/** Pauses before a transaction is started again on a fresh connection, when the last one was lost. */
+const RECONNECT_PAUSES_MS = [100, 400, 1_600];
+
+const LOST_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+]);
+
+/** A failure that says the connection went (a restart, a failover, a pooler restarting), not the statement. */
+function connectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && LOST_CONNECTION_CODES.has(code)) ||
+    /Connection terminated|server closed the connection|Client has encountered a connection error/i.test(
+      String((error as Error).message),
+    )
+  );
+}
 
 /** What a transaction's work may do: run statements, each bounded by the transaction's timeouts. */
 export interface Transaction {
@@ -61,23 +86,43 @@ export class PgDatabase {
    * vanishes in the middle of it; failures come out as the user reads them (describePgError).
    */
   async transaction<T>(work: (client: Transaction) => Promise<T>, timeoutMs = this.statementTimeoutMs): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw this.describe(error, timeoutMs);
+    for (let attempt = 0; ; attempt++) {
+      let client: PoolClient | undefined;
+      const backstop = timeoutMs + CLIENT_BACKSTOP_MS;
+      try {
+        client = await this.pool.connect();
+        // One round trip: the transaction and its timeouts, which end with it.
+        await client.query({
+          text: `BEGIN; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = ${Math.round(backstop)}`,
+          query_timeout: backstop,
+        } as pg.QueryConfig);
+      } catch (error) {
+        client?.release(true);
+        // Nothing of the work was sent yet: a connection lost to a restart or a failover is tried again, on a
+        // fresh one, a few times with growing pauses, before the command is told.
+        const pause = RECONNECT_PAUSES_MS[attempt];
+        if (pause !== undefined && connectionLost(error)) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          continue;
+        }
+        throw this.describe(error, timeoutMs);
+      }
+      return this.run(client, work, timeoutMs, backstop);
     }
-    const backstop = timeoutMs + CLIENT_BACKSTOP_MS;
+  }
+
+  private async run<T>(
+    client: PoolClient,
+    work: (client: Transaction) => Promise<T>,
+    timeoutMs: number,
+    backstop: number,
+  ): Promise<T> {
     const bounded: Transaction = {
       // query_timeout per query is read by pg's client, though its types do not list it.
       query: <Row extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
         client.query<Row>({ text, values, query_timeout: backstop } as pg.QueryConfig),
     };
     try {
-      // One round trip: the transaction and its timeouts, which end with it.
-      await bounded.query(
-        `BEGIN; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = ${Math.round(backstop)}`,
-      );
       const result = await work(bounded);
       await bounded.query('COMMIT');
       client.release();
