@@ -4,10 +4,10 @@
 // resubmits with the same key, and records the end CXone reports for the execution it gets back, with the first
 // attempt's time, so nothing sits queued and no false anomaly is written. Each end is in the audit once.
 
-import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { signCallback } from '../../src/contract/callback-signature.js';
 import { applyRepo } from '../support/apply-repo.js';
+import { killWhileMaking } from '../support/kill-while-making.js';
 import { runOnHost } from '../support/other-host.js';
 import { freshSchema, pgStore, sql, testDatabase } from '../support/postgres.js';
 import { runCliAsync } from '../support/run-cli.js';
@@ -19,18 +19,11 @@ const database = testDatabase();
 describe('a run killed mid-apply on the pg backend, beside a receiver', () => {
   it('frees its lock and its executions: 404 past the lease, the end recorded at resubmission, once', async () => {
     const port = await freePort();
-    let victim: ChildProcess | undefined;
+    const kill = killWhileMaking('da-2');
     const sim = await startSimulator({
       callbackSecret: SERVE_SECRET,
       lifecycle: { minDurationMs: 50, msPerMillionRows: 0, failureRate: 0 },
-      onSubmission: async ({ phase, dataActionId }) => {
-        if (victim === undefined || phase !== 'created' || dataActionId !== 'da-2') return undefined;
-        const killed = new Promise((resolve) => victim!.once('exit', resolve));
-        victim.kill('SIGKILL');
-        await killed;
-        victim = undefined;
-        return undefined;
-      },
+      onSubmission: kill.onSubmission,
     });
     const schema = freshSchema();
     const dir = applyRepo({
@@ -45,7 +38,7 @@ describe('a run killed mid-apply on the pg backend, beside a receiver', () => {
       const killed = await runOnHost('runner-a', ['apply', '--auto-approve'], {
         cwd: dir,
         env,
-        onSpawn: (child) => (victim = child),
+        onSpawn: kill.onSpawn,
       });
       expect(killed.code).toBe(137);
       // b's execution ends while the dead run's lease stands: its callback is answered 503 (a run may still be

@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { applyRepo } from '../support/apply-repo.js';
+import { killWhileMaking } from '../support/kill-while-making.js';
 import { runOnHost } from '../support/other-host.js';
 import { pgBouncer } from '../support/pgbouncer.js';
 import type { PoolMode } from '../support/pgbouncer.js';
@@ -105,23 +106,16 @@ describe.each(MODES)('the pg backend through PgBouncer in %s pooling', (mode) =>
   });
 
   it('frees the lock of a runner killed on another host: the next apply takes it when the lease ends', async () => {
-    let victim: ChildProcess | undefined;
+    const kill = killWhileMaking('da-2');
     const sim = await startSimulator({
-      onSubmission: async ({ phase, dataActionId }) => {
-        if (victim === undefined || phase !== 'created' || dataActionId !== 'da-2') return undefined;
-        const killed = new Promise((resolve) => victim!.once('exit', resolve));
-        victim.kill('SIGKILL');
-        await killed;
-        victim = undefined;
-        return undefined;
-      },
+      onSubmission: kill.onSubmission,
     });
     const { dir, schema } = repo({ a: 'da-1', b: 'da-2', c: 'da-3' }, '  lockLease: 3s\n');
     const env = { ...simEnvironment(sim), ...pooled() };
     const killed = await runOnHost('runner-a', ['apply', '--auto-approve'], {
       cwd: dir,
       env,
-      onSpawn: (child) => (victim = child),
+      onSpawn: kill.onSpawn,
     });
     expect(killed.code).toBe(137);
     const next = await runOnHost('runner-b', ['apply', '--auto-approve', '--lock-timeout', '4m'], { cwd: dir, env });
