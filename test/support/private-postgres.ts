@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { freePort } from './serve-process.js';
 
 function binaries(): string {
@@ -27,7 +27,10 @@ export interface PrivatePostgres {
   restart(): void;
 }
 
-/** Initializes and starts a server; it is stopped and removed after the test file. */
+/**
+ * Initializes and starts a server for the test that calls this; it is stopped and removed when that test
+ * finishes, passed or failed. (An afterAll registered from inside a test never ran: clusters outlived the run.)
+ */
 export async function privatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'cxone-pg-'));
   const postgres = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -39,7 +42,7 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
   const start = () => asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   const stop = () => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   start();
-  afterAll(() => {
+  onTestFinished(() => {
     try {
       asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
     } catch {
