@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createColors } from '../cli/color.js';
+import { renderProblemSummary } from '../cli/views/render-diagnostics.js';
 import { definitionYaml, testConfig } from '../../test/support/fixtures.js';
 import { checkDefinitionFiles } from './check-definitions.js';
 
@@ -152,6 +154,11 @@ describe('checkDefinitionFiles', () => {
     expect(bad.diagnostics).toHaveLength(101);
     expect(bad.diagnostics.find((d) => d.rule === 'too-many-problems')).toMatchObject({
       message: 'and 1400 more problems in this file, not listed (the first 100 are); fix these and run validate again',
+      unlisted: 1400,
     });
+    // The summary counts what is wrong, not the lines listed.
+    expect(renderProblemSummary(bad.diagnostics, createColors(0))).toBe(
+      '✖ 1500 problems in 1 file. Fix them and run `cxone-exports validate` again.',
+    );
   });
 });

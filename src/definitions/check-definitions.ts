@@ -150,6 +150,7 @@ export function checkDefinitionFile({ file, text }: DefinitionFile, config: Rule
       export: null,
       message: `and ${over} more problem${over === 1 ? '' : 's'} in this file, not listed (the first ${MAX_FILE_PROBLEMS} are); fix these and run validate again`,
       rule: 'too-many-problems',
+      unlisted: over,
     });
   return { definitions, diagnostics, warnings, named, documentCount };
 }

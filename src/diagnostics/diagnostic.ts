@@ -19,6 +19,13 @@ export interface Diagnostic extends SourcePosition {
   message: string;
   /** A stable code (`schema/enum`, `yaml/duplicate-key`, `delimiter-allowed`…) that scripts can match on. */
   rule: RuleCode;
+  /** `too-many-problems` only: how many problems this line stands for, not listed one by one. */
+  unlisted?: number;
+}
+
+/** How many problems the diagnostics stand for: each one, and the unlisted ones a summing-up line counts. */
+export function problemCount(diagnostics: readonly Diagnostic[]): number {
+  return diagnostics.reduce((sum, d) => sum + (d.unlisted ?? 1), 0);
 }
 
 /** Stable order: by file, then position, then rule, so output never depends on discovery order. */

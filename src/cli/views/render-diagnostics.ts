@@ -1,6 +1,7 @@
 // Validation problems in the formats users meet them in: a terminal, a script, a GitHub annotation, and the
 // pull request's plan comment (which a failed validation replaces, so a stale plan never stays up).
 
+import { problemCount } from '../../diagnostics/diagnostic.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Colors } from '../color.js';
 import { escapeData, escapeProperty } from '../github-actions.js';
@@ -34,7 +35,8 @@ export function renderHumanDiagnostics(
 
 export function renderProblemSummary(diagnostics: readonly Diagnostic[], colors: Colors): string {
   const files = new Set(diagnostics.map((d) => d.file)).size;
-  const problems = plural(diagnostics.length, 'problem');
+  // The real count: a file's problems past the first 100 are one summing-up line, which counts them all.
+  const problems = plural(problemCount(diagnostics), 'problem');
   return `${colors.red('✖')} ${problems} in ${plural(files, 'file')}. Fix them and run \`cxone-exports validate\` again.`;
 }
 
@@ -73,7 +75,7 @@ export function renderMarkdownDiagnostics(diagnostics: readonly Diagnostic[], ma
     marker,
     '### cxone-exports plan',
     '',
-    `**Validation failed: ${plural(diagnostics.length, 'problem')} in ${plural(files, 'file')}, so nothing was planned.**`,
+    `**Validation failed: ${plural(problemCount(diagnostics), 'problem')} in ${plural(files, 'file')}, so nothing was planned.**`,
     '',
     'Fix them and push again; the plan replaces this comment.',
     '',
