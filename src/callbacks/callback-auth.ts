@@ -1,7 +1,7 @@
 // Who may post a callback (CONTRACT.md §5): a valid HMAC signature by one of the configured secrets, or the
 // shared token in the URL. The reason a check failed is for the audit log only, never for the caller.
 
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../contract/same-secret.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyCallbackSignature } from '../contract/callback-signature.js';
 
 export interface CallbackAuthSettings {
@@ -35,13 +35,6 @@ export function checkCallbackAuth(
   if (token !== null && settings.token !== undefined)
     return sameSecret(token, settings.token) ? { ok: true } : { ok: false, reason: 'bad-token' };
   return { ok: false, reason: 'missing-credentials' };
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  // Compare equal lengths only, in constant time; a length mismatch still costs one comparison.
-  return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(b, b), false);
 }
 
 function single(value: string | string[] | undefined): string | undefined {

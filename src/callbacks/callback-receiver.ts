@@ -1,11 +1,11 @@
 // The internet-facing receiver for CXone's completion callbacks: strict about what it reads (size, type,
 // authentication, schema), quick to cut off slow clients, and it answers 200 only once an event is durable.
 
-import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Clock } from '../clock.js';
+import { sameSecret } from '../contract/same-secret.js';
 import { schemaCheck } from '../diagnostics/schema-validator.js';
 import type { CompletionReport } from '../state/record-completion.js';
 import { checkCallbackAuth } from './callback-auth.js';
@@ -105,7 +105,7 @@ export function createCallbackServer(options: ReceiverOptions): Server {
     }
     if (req.method === 'GET' && url.pathname === '/metrics' && options.metricsRoute.served) {
       const { token } = options.metricsRoute;
-      if (token !== undefined && !sameText(req.headers.authorization ?? '', `Bearer ${token}`))
+      if (token !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`))
         return { status: 401, body: { error: 'unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer' } };
       await options.beforeMetrics?.();
       const metrics = await options.metrics.render();
@@ -246,12 +246,6 @@ function readLimited(req: IncomingMessage): Promise<Buffer | undefined> {
 function drain(req: IncomingMessage, result: Answer): Answer {
   req.resume();
   return result;
-}
-
-function sameText(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

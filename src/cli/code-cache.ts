@@ -68,8 +68,7 @@ export function codeCacheFile(
 /** Runs `script` as Node runs a CommonJS module, from the cache when it holds this script's data. */
 export function runCommonJsWithCodeCache(script: string, cache: CodeCacheFile | undefined): void {
   const bytes = fs.readFileSync(script);
-  const checksum = cache === undefined ? undefined : checksumOf(bytes);
-  const held = cache === undefined || checksum === undefined ? undefined : readEntry(cache, bytes.length, checksum);
+  const held = cache === undefined ? undefined : readEntry(cache, bytes);
   // ASCII, which the build checks: Latin-1 is then the same text, copied rather than decoded.
   const source = bytes.toString('latin1');
   // The wrapper shares the script's first line, as Node's own CommonJS wrapper did: line numbers stay.
@@ -77,15 +76,16 @@ export function runCommonJsWithCodeCache(script: string, cache: CodeCacheFile | 
     filename: script,
     cachedData: held?.data,
   });
-  if (cache !== undefined && checksum !== undefined && cache.writes) {
+  if (cache !== undefined && cache.writes) {
     const usable = held !== undefined && compiled.cachedDataRejected !== true ? held : undefined;
     // Written only after a run that succeeded; replaced only when a refining run compiled clearly more.
     process.once('exit', (code) => {
       if (code !== 0 || (usable !== undefined && usable.refiningRuns === 0)) return;
       const data = compiled.createCachedData();
-      if (usable === undefined || data.length > usable.data.length * GROWTH_TO_REPLACE)
-        save(cache, bytes.length, checksum, data);
-      else countRefiningRun(cache, usable.refiningRuns - 1);
+      if (usable !== undefined && data.length <= usable.data.length * GROWTH_TO_REPLACE)
+        return countRefiningRun(cache, usable.refiningRuns - 1);
+      const checksum = usable?.checksum ?? checksumOf(bytes);
+      if (checksum !== undefined) save(cache, bytes.length, checksum, data);
     });
   }
   const module = { exports: {} };
@@ -102,10 +102,14 @@ function checksumOf(bytes: Buffer): number | undefined {
 interface HeldEntry {
   data: Buffer;
   refiningRuns: number;
+  checksum: number;
 }
 
-/** The V8 data of the entry, if it is ours and made for this script; undefined otherwise. */
-function readEntry(cache: CodeCacheFile, scriptBytes: number, checksum: number): HeldEntry | undefined {
+/**
+ * The V8 data of the entry, if it is ours and made for this script; undefined otherwise. The script's checksum
+ * is computed only for an entry that passed every other check: a start with no entry never pays for it.
+ */
+function readEntry(cache: CodeCacheFile, script: Buffer): HeldEntry | undefined {
   let fd: number | undefined;
   try {
     if (!ownedFolder(dirname(cache.file), cache.uid)) return undefined;
@@ -116,13 +120,10 @@ function readEntry(cache: CodeCacheFile, scriptBytes: number, checksum: number):
       return undefined;
     const entry = Buffer.allocUnsafe(stat.size);
     if (fs.readSync(fd, entry, 0, entry.length, 0) !== entry.length) return undefined;
-    const matches =
-      entry.readBigUInt64BE(0) === MAGIC &&
-      entry.readUInt32BE(8) === scriptBytes &&
-      entry.readUInt32BE(12) === checksum;
-    return matches
-      ? { data: entry.subarray(HEADER_BYTES), refiningRuns: entry.readUInt32BE(BUDGET_OFFSET) }
-      : undefined;
+    if (entry.readBigUInt64BE(0) !== MAGIC || entry.readUInt32BE(8) !== script.length) return undefined;
+    const checksum = checksumOf(script);
+    if (checksum === undefined || entry.readUInt32BE(12) !== checksum) return undefined;
+    return { data: entry.subarray(HEADER_BYTES), refiningRuns: entry.readUInt32BE(BUDGET_OFFSET), checksum };
   } catch {
     return undefined;
   } finally {
@@ -148,7 +149,7 @@ function save(cache: CodeCacheFile, scriptBytes: number, checksum: number, data:
   try {
     const made = fs.mkdirSync(folder, { recursive: true, mode: 0o700 }) !== undefined;
     if (!ownedFolder(folder, cache.uid)) return;
-    if (made) pruneUnusedBuilds(cache.root, folder);
+    if (made) pruneUnusedBuilds(cache.root, folder, cache.uid);
     fd = fs.openSync(temporary, 'wx', 0o600);
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeBigUInt64BE(MAGIC, 0);
@@ -193,13 +194,13 @@ function countRefiningRun(cache: CodeCacheFile, left: number): void {
  * An upgrade leaves the caches of the build before behind. Those unused for a month go when a new folder is
  * made; recent ones stay, since one user may switch between versions (or run several Node.js versions).
  */
-function pruneUnusedBuilds(root: string, keep: string): void {
+function pruneUnusedBuilds(root: string, keep: string, uid: number): void {
   const now = Date.now();
   for (const entry of fs.readdirSync(root)) {
     const folder = join(root, entry);
     if (folder === keep) continue;
     const stat = fs.lstatSync(folder);
-    if (stat.isDirectory() && stat.uid === process.getuid?.() && now - stat.mtimeMs > PRUNE_AFTER_MS)
+    if (stat.isDirectory() && stat.uid === uid && now - stat.mtimeMs > PRUNE_AFTER_MS)
       fs.rmSync(folder, { recursive: true, force: true });
   }
 }

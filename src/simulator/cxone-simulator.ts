@@ -1,7 +1,7 @@
 // The embedded CXone simulator: a real HTTP server on loopback that speaks CONTRACT.md as strictly as CXone is
 // described to, injects faults on demand, and records everything it received for tests to assert on.
 
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -12,6 +12,7 @@ import { ExecutionLifecycle } from './execution-lifecycle.js';
 import { seededRandom } from './seeded-random.js';
 import { BodyTooLarge, mediaType, readBody, sendJson } from './sim-http.js';
 import { isLoopbackAddress } from '../contract/callback-target.js';
+import { sameSecret } from '../contract/same-secret.js';
 import { maskedRecord } from './sim-record.js';
 import type { RecordedRequest, SimulatedExecution, SimulatorRecord } from './sim-record.js';
 import { simulatorOptions } from './simulator-options.js';
@@ -395,7 +396,7 @@ export class CxoneSimulator {
     if (
       token !== undefined &&
       !isLoopbackAddress(req.socket.remoteAddress ?? '') &&
-      !safeEqual(req.headers.authorization ?? '', `Bearer ${token}`)
+      !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)
     )
       return sendJson(res, 401, {
         error: 'unauthorized',
@@ -421,12 +422,6 @@ export class CxoneSimulator {
     }
     sendJson(res, 404, { error: 'not_found', message: `no simulator control route ${req.method} ${path}` });
   }
-}
-
-function safeEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function maskedHeaders(req: IncomingMessage): Record<string, string> {

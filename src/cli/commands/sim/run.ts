@@ -1,7 +1,7 @@
 // `cxone-exports sim`: the embedded CXone simulator as a process, for demos and users' own dry runs.
 
 import { randomBytes } from 'node:crypto';
-import { isLoopbackAddress } from '../../../contract/callback-target.js';
+import { isLoopbackHost } from '../../../contract/callback-url.js';
 import { ExternalError } from '../../../errors.js';
 import { CxoneSimulator } from '../../../simulator/cxone-simulator.js';
 import type { SimulatorCredentials } from '../../../simulator/simulator-options.js';
@@ -51,7 +51,7 @@ export async function simulate(ctx: CommandContext, options: SimOptions): Promis
   const callbackSecret = ctx.env.CXONE_CALLBACK_SECRET?.split(',')[0]?.trim() || undefined;
   // Beyond loopback anyone may reach it: the demo credentials are public, so it makes its own, and its control
   // routes ask peers beyond loopback for a token of its own.
-  const exposed = !isLoopbackAddress(options.host) && options.host !== 'localhost';
+  const exposed = !isLoopbackHost(options.host);
   const guarded = exposed ? { credentials: randomCredentials(), controlToken: randomToken() } : {};
 
   const simulator = new CxoneSimulator({
