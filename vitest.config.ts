@@ -28,8 +28,9 @@ export default defineConfig({
           // The built CLI as a child process, PostgreSQL, the packed package, system tools.
           name: 'e2e',
           include: ['src/**/*.e2e.test.ts', 'test/**/*.e2e.test.ts'],
-          // What these tests need from the system (libfaketime, promtool, shellcheck), installed when missing.
-          globalSetup: ['./test/support/system-packages.ts'],
+          // What these tests need from the system (libfaketime, promtool, shellcheck), installed when missing;
+          // and the run's own cache folder for the CLIs they start.
+          globalSetup: ['./test/support/system-packages.ts', './test/support/test-cache-home.ts'],
         },
       },
       {
@@ -41,7 +42,7 @@ export default defineConfig({
           include: ['test/state/pg-*.e2e.test.ts', 'test/callbacks/pg-*.e2e.test.ts'],
           exclude: ['test/state/pg-pooler.e2e.test.ts', '**/node_modules/**'],
           env: { PG_VIA_POOLER: 'transaction' },
-          globalSetup: ['./test/support/system-packages.ts'],
+          globalSetup: ['./test/support/system-packages.ts', './test/support/test-cache-home.ts'],
         },
       },
     ],

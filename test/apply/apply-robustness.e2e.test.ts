@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalFileStore } from '../../src/state/local-file-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { reseal } from '../support/reseal.js';
-import { CLI, runCliAsync } from '../support/run-cli.js';
+import { CLI, runCliAsync, testEnvironment } from '../support/run-cli.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
 import { waitFor } from '../support/wait-for.js';
@@ -27,7 +27,7 @@ function applyAtPrompt(
 ): Promise<{ code: number | null; output: string }> {
   const child = spawn('script', ['-qec', `${process.execPath} ${CLI} apply`, '/dev/null'], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { ...testEnvironment(), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clockAt } from '../support/fake-clock.js';
+import { testEnvironment } from '../support/run-cli.js';
 
 const MAIN_JOB = join(import.meta.dirname, '..', '..', 'dist', 'demo', 'main-job.js');
 const demoDirs = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('cxone-exports-demo-')));
@@ -19,7 +20,7 @@ describe('the main job', () => {
     const clock = clockAt('2026-10-07T10:20:00Z');
     const result = spawnSync(process.execPath, [MAIN_JOB], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...clock.env },
+      env: { ...testEnvironment(), NO_COLOR: '1', ...clock.env },
       timeout: 120_000,
     });
     expect(result.status, result.stderr).toBe(0);

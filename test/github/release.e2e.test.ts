@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { testEnvironment } from '../support/run-cli.js';
 import { rehearseWorkflow } from '../support/workflow-runner.js';
 import type { Step } from '../support/workflow-runner.js';
 
@@ -87,7 +88,7 @@ function rehearse(repo: string, scratch: string) {
   return rehearseWorkflow(RELEASE, {
     cwd: repo,
     scratch,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, npm_config_update_notifier: 'false' },
+    env: { ...testEnvironment(), npm_config_update_notifier: 'false' },
     expressions: { 'secrets.GITHUB_TOKEN': 'rehearsal-token' },
     standIn: (step) => {
       if (step.uses?.startsWith('changesets/action@') === true) return changesetsAction(step);

@@ -256,7 +256,8 @@ describe('the code cache', () => {
 
   it('is never made in the working folder, whatever HOME and XDG_CACHE_HOME say', () => {
     for (const env of [
-      { XDG_CACHE_HOME: undefined, HOME: '' },
+      // An empty XDG_CACHE_HOME is unset, as the XDG spec says (and overrides the test run's own).
+      { XDG_CACHE_HOME: '', HOME: '' },
       { XDG_CACHE_HOME: '.cache', HOME: '' },
       { XDG_CACHE_HOME: 'cache', HOME: '.' },
     ]) {

@@ -12,9 +12,21 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * Where every spawned CLI starts: a clean environment (no CI or colour variables leak in from the machine running
+ * the tests), with the run's own cache folder (test-cache-home.ts), never the developer's.
+ */
+export function testEnvironment(): Record<string, string> {
+  const cache = process.env.CXONE_TEST_CACHE_HOME;
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ...(cache === undefined ? {} : { XDG_CACHE_HOME: cache }),
+  };
+}
+
 export function runCli(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): CliResult {
-  // A clean environment: no CI or colour variables leak in from the machine running the tests.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  const env = testEnvironment();
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
@@ -36,7 +48,7 @@ export async function runCliAsync(
   },
 ): Promise<CliResult> {
   const { spawn } = await import('node:child_process');
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  const env = testEnvironment();
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
@@ -68,7 +80,7 @@ export function runCliWithoutOverride(args: string[], options: { cwd: string }):
     [`--inh-caps=${drop}`, `--bounding-set=${drop}`, process.execPath, CLI, ...args],
     {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      env: testEnvironment(),
       encoding: 'utf8',
       timeout: 20_000,
     },
