@@ -3,16 +3,22 @@
 // line and exit 1, and no file is touched, not even by the commit-back step that runs after a failed one.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const SCRIPTS = join(import.meta.dirname, '..', '..', '.github', 'scripts');
+
+const workspaces: string[] = [];
+afterEach(() => {
+  for (const root of workspaces.splice(0)) rmSync(root, { recursive: true, force: true });
+});
 
 /** A workspace with a file the bad inputs aim at, and a cxone-exports on PATH that records any call. */
 function workspace() {
   const root = mkdtempSync(join(tmpdir(), 'cxone-action-inputs-'));
+  workspaces.push(root);
   const work = join(root, 'a', 'b');
   mkdirSync(work, { recursive: true });
   writeFileSync(join(root, 'x.md'), 'kept\n');
