@@ -123,6 +123,35 @@ describe('the architecture', () => {
   });
 });
 
+describe('the command layer', () => {
+  it('reads the time only through the Clock it hands down, but in the entry points', () => {
+    // main.ts (the bin) and cli.ts (the script) start the process; every command and view takes ctx.clock, so an
+    // in-process test drives the time a command sees, and `--at` is one branch, not a second clock.
+    const entryPoints = ['cli/main.ts', 'cli/cli.ts'].map((file) => join(SRC, file));
+    const cli = files.filter((file) => layerOf(file) === 1 && !entryPoints.includes(file));
+    const offending = cli.flatMap((file) =>
+      [
+        ...readFileSync(file, 'utf8').matchAll(
+          /Date\.now\(\)|new Date\(\)|performance\.now\(\)|process\.hrtime|process\.uptime\(\)/g,
+        ),
+      ].map((match) => `${relative(SRC, file)}: ${match[0]}`),
+    );
+    expect(cli.length).toBeGreaterThan(30);
+    expect(offending).toEqual([]);
+  });
+});
+
+describe('the source files', () => {
+  it('are each at most 450 lines: one concept per file', () => {
+    const long = sourceFiles(SRC)
+      .map((file) => ({ file, lines: readFileSync(file, 'utf8').split('\n').length - 1 }))
+      .filter(({ lines }) => lines > 450)
+      .map(({ file, lines }) => `${relative(SRC, file)}: ${lines} lines`);
+    expect(files.length).toBeGreaterThan(100);
+    expect(long).toEqual([]);
+  });
+});
+
 describe('the architecture document', () => {
   it('lists every layer folder, in the order of LAYERS', () => {
     const doc = readFileSync(join(SRC, '..', 'docs', 'design', 'architecture.md'), 'utf8');

@@ -16,14 +16,13 @@ import { completionFacts, recordCompletion, withLastExecution } from '../state/r
 import { ApiErrorCode } from '../cxone/api-error.js';
 import type { PlannedChange, Plan } from '../plan/plan-model.js';
 import { recordsLocally, SUBMITTING_ACTIONS } from '../plan/plan-model.js';
-import type { HeldTickReason } from '../schedules/schedule.js';
-import { schedulingOf } from '../definitions/scheduling.js';
 import { CXONE_STATUSES, IN_FLIGHT_STATUSES } from '../contract/execution-status.js';
-import type { ExecutionStatus, ExportState, State } from '../state/state-model.js';
+import type { ExecutionStatus, ExportState } from '../state/state-model.js';
 import type { RequestGate } from './request-gate.js';
 import type { StateJournal } from './state-journal.js';
 import { leavesOutcomeUnknown, submissionOutcome } from './submission-outcome.js';
 import type { SubmissionOutcome } from './submission-outcome.js';
+import { appliedVersion, coverage, recordFailure, recordHold, refreshMetadata } from './applied-entries.js';
 
 export interface ApplyReporter {
   waiting(change: PlannedChange): void;
@@ -393,92 +392,4 @@ function payloadFor(definition: ExportDefinition, callbackToken: string | undefi
     callbackUrl = url.toString();
   }
   return buildExecutionPayload(definition.spec, callbackUrl);
-}
-
-/** The entry for `definition` as applied, with its last execution. */
-function appliedVersion(
-  definition: ExportDefinition,
-  lastExecution: ExportState['lastExecution'],
-  previous?: ExportState,
-): ExportState {
-  return {
-    definitionHash: definition.definitionHash,
-    spec: definition.spec,
-    metadata: definition.metadata,
-    source: { file: definition.source.file, line: definition.source.line },
-    lastExecution,
-    pending: null,
-    ...schedulingOf(definition),
-    // How fresh the data is outlives the execution that replaces it.
-    ...(previous?.lastCompleted === undefined ? {} : { lastCompleted: previous.lastCompleted }),
-  };
-}
-
-function refreshMetadata(state: State, change: PlannedChange, definition: ExportDefinition): void {
-  const entry = state.exports[change.name];
-  if (entry === undefined) return;
-  // A schedule or suspend flag the definition dropped is dropped from the entry too.
-  const rest = { ...entry };
-  delete rest.schedule;
-  delete rest.suspend;
-  state.exports[change.name] = {
-    ...rest,
-    metadata: definition.metadata,
-    source: { file: definition.source.file, line: definition.source.line },
-    ...schedulingOf(definition),
-  };
-}
-
-function recordHold(state: State, change: PlannedChange, reason: HeldTickReason): void {
-  const entry = state.exports[change.name];
-  if (entry !== undefined)
-    state.exports[change.name] = { ...entry, heldTick: { tick: change.schedule!.tick!, reason } };
-}
-
-/** The tick a submission of `change` covers, for a scheduled export. */
-function coverage(change: PlannedChange): { coversTick?: string } {
-  const tick = change.schedule?.tick;
-  return tick === undefined || tick === null ? {} : { coversTick: tick };
-}
-
-interface FailedAttempt {
-  key: string;
-  startedAt: string;
-  message: string;
-  before: { existed: boolean; pending: ExportState['pending'] };
-  coversTick?: string;
-}
-
-function recordFailure(
-  state: State,
-  name: string,
-  definition: ExportDefinition,
-  outcome: SubmissionOutcome,
-  attempt: FailedAttempt,
-): void {
-  const entry = state.exports[name];
-  if (outcome === 'unknown') return; // the intent stays: the next plan resubmits with the same key
-  if (outcome === 'not-sent') {
-    // Nothing left the process: undo the intent, and the export stays planned exactly as it was.
-    if (entry === undefined) return;
-    if (!attempt.before.existed) delete state.exports[name];
-    else state.exports[name] = { ...entry, pending: attempt.before.pending };
-    return;
-  }
-  state.exports[name] = appliedVersion(
-    definition,
-    {
-      executionId: null,
-      status: 'submit-failed',
-      idempotencyKey: attempt.key,
-      definitionHash: definition.definitionHash,
-      submittedAt: attempt.startedAt,
-      completedAt: null,
-      rowsExported: null,
-      latencyMs: null,
-      error: attempt.message,
-      ...(attempt.coversTick === undefined ? {} : { coversTick: attempt.coversTick }),
-    },
-    entry,
-  );
 }

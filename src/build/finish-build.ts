@@ -2,8 +2,8 @@
 // bundled. A command that starts from one bundle resolves and reads a few files where tsc's output and
 // node_modules make it read some three hundred; that is most of what start-up costs a pre-commit hook.
 //
-// The CLI is one CommonJS script, dist/cli/cli.cjs, which the launcher (cli/launch.ts, built over tsc's
-// dist/cli/main.js, the path the package's bin and the Action name) runs with V8's code cache (cli/code-cache.ts):
+// The CLI is one CommonJS script, dist/cli/cli.cjs (from cli/cli.ts), which the launcher (cli/main.ts, bundled
+// over tsc's dist/cli/main.js, the path the package's bin and the Action name) runs with V8's code cache (cli/code-cache.ts):
 // a cache V8 makes after a run holds the functions the run compiled, which Node's module compile cache does not.
 // What a command needs only sometimes (apply's client, serve, the simulator, PostgreSQL) is in the script but is
 // not run until its dynamic import is. The worker of a parallel check is a bundle of its own beside it. The
@@ -145,7 +145,7 @@ await build({
 
 const cliBundle = await build({
   ...BUNDLE_OPTIONS,
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/cli.ts' },
   outExtension: { '.js': '.cjs' },
   external: [...(BUNDLE_OPTIONS.external ?? []), ...LOADED_FROM_NODE_MODULES],
   format: 'cjs',
@@ -172,8 +172,8 @@ await build({
   entryPoints: {
     // Beside the CLI, where definitions/parallel-check.ts looks for it.
     'check-worker': 'src/definitions/check-worker.ts',
-    // The launcher, built over tsc's dist/cli/main.js; the bundle's hash keys its code cache.
-    main: 'src/cli/launch.ts',
+    // The launcher, bundled over tsc's dist/cli/main.js; the CLI script's hash keys its code cache.
+    main: 'src/cli/main.ts',
   },
   format: 'esm',
   define: { CLI_BUNDLE_ID: JSON.stringify(createHash('sha256').update(cliScript.contents).digest('hex').slice(0, 16)) },

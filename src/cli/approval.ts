@@ -5,7 +5,7 @@ import { ExitError, UsageError } from '../errors.js';
 import { submissions } from '../plan/plan-model.js';
 import type { Plan } from '../plan/plan-model.js';
 import type { CommandContext } from './command-context.js';
-import { exitCodeFor } from './interrupts.js';
+import { exitCodeFor } from './signal-handlers.js';
 
 /** `environment`: named in the question when the config defines environments. */
 export async function askApproval(

@@ -50,6 +50,8 @@ export interface CodeCacheFile {
   uid: number;
   /** Whether a run may write the cache (not in a fresh CI job, where a write costs more than it saves). */
   writes: boolean;
+  /** When this run started (ms since the epoch), which other builds' caches are judged unused against. */
+  startedAt: number;
 }
 
 /** Where the cache is, or undefined when there is none: a root that is not absolute, or no uid to own it. */
@@ -57,12 +59,13 @@ export function codeCacheFile(
   root: string | undefined,
   buildId: string,
   commandWord: string,
+  startedAt: number,
   writes = true,
 ): CodeCacheFile | undefined {
   const uid = process.getuid?.();
   if (root === undefined || !root.startsWith('/') || uid === undefined) return undefined;
   const folder = `${buildId}-${process.version}-${process.arch}-u${uid}`;
-  return { root, file: join(root, folder, `${commandWord}.bin`), uid, writes };
+  return { root, file: join(root, folder, `${commandWord}.bin`), uid, writes, startedAt };
 }
 
 /** Runs `script` as Node runs a CommonJS module, from the cache when it holds this script's data. */
@@ -149,7 +152,7 @@ function save(cache: CodeCacheFile, scriptBytes: number, checksum: number, data:
   try {
     const made = fs.mkdirSync(folder, { recursive: true, mode: 0o700 }) !== undefined;
     if (!ownedFolder(folder, cache.uid)) return;
-    if (made) pruneUnusedBuilds(cache.root, folder, cache.uid);
+    if (made) pruneUnusedBuilds(cache.root, folder, cache.uid, cache.startedAt);
     fd = fs.openSync(temporary, 'wx', 0o600);
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeBigUInt64BE(MAGIC, 0);
@@ -194,8 +197,7 @@ function countRefiningRun(cache: CodeCacheFile, left: number): void {
  * An upgrade leaves the caches of the build before behind. Those unused for a month go when a new folder is
  * made; recent ones stay, since one user may switch between versions (or run several Node.js versions).
  */
-function pruneUnusedBuilds(root: string, keep: string, uid: number): void {
-  const now = Date.now();
+function pruneUnusedBuilds(root: string, keep: string, uid: number, now: number): void {
   for (const entry of fs.readdirSync(root)) {
     const folder = join(root, entry);
     if (folder === keep) continue;

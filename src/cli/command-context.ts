@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { configOf, readRawConfig } from '../config/load-config.js';
 import type { RawConfig } from '../config/parse-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
+import type { Clock } from '../clock.js';
 import { colorLevel, createColors } from './color.js';
 import type { Colors } from './color.js';
 import { createStreamLogger } from './logger.js';
@@ -24,6 +25,8 @@ export interface GlobalOptions {
 export interface CommandContext {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** The one source of time for commands and their operations; the entry point hands down the system's. */
+  clock: Clock;
   colors: Colors;
   logger: Logger;
   /** Loads (once) the project config found from `cwd`, or the `--config` file, for the --env environment. */
@@ -36,6 +39,7 @@ export interface CommandContext {
 
 export function createCommandContext(
   options: GlobalOptions,
+  clock: Clock,
   processEnv: Readonly<Record<string, string | undefined>> = process.env,
 ): CommandContext {
   const env = withSystemdCredentials(processEnv);
@@ -49,6 +53,7 @@ export function createCommandContext(
   return {
     cwd,
     env,
+    clock,
     colors,
     logger,
     config: () =>

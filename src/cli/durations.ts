@@ -33,9 +33,15 @@ export function lockTimeoutMs(text: string | undefined): number {
 /** Ten years: further back than any audit log, and well inside what a Date can hold. */
 const MAX_WINDOW_MS = 3650 * 86_400_000;
 
-/** `--since DURATION` as the moment the window starts, or undefined without the flag. */
-export function sinceMoment(text: string | undefined, now = Date.now()): Date | undefined {
-  return text === undefined ? undefined : new Date(now - parseDuration(text, '--since', MAX_WINDOW_MS));
+/** `--since DURATION` as the window's length in ms, or undefined without the flag. */
+export function windowMs(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseDuration(text, '--since', MAX_WINDOW_MS);
+}
+
+/** `--since DURATION` as the moment the window starts, counted back from `now`, or undefined without the flag. */
+export function sinceMoment(text: string | undefined, now: number): Date | undefined {
+  const length = windowMs(text);
+  return length === undefined ? undefined : new Date(now - length);
 }
 
 /** An instant on the command line: ISO 8601 with a date, a time and an offset, as the UTC ISO string. */

@@ -6,13 +6,18 @@ import { createCommandContext } from './command-context.js';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { UsageError } from '../errors.js';
 import { toolVersion } from '../version.js';
 import type { CommandDescriptor } from './command-descriptor.js';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 import { COMMANDS, COMMAND_GROUPS } from './commands/index.js';
 
-export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = COMMANDS): Command {
+export function buildProgram(
+  commands: readonly CommandDescriptor<unknown>[] = COMMANDS,
+  clock: Clock = systemClock,
+): Command {
   const program = new Command('cxone-exports')
     .description('Config as code for NICE CXone Data Action CSV exports: validate, plan and apply them like Terraform.')
     .version(toolVersion(), '--version', 'print the version')
@@ -49,7 +54,7 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
     command.action(async (...received: unknown[]) => {
       // commander passes the positional arguments, then the options, then the command itself.
       const self = received.at(-1) as Command;
-      const ctx = context(self);
+      const ctx = context(self, clock);
       // `--env all` only for a command that says it works on every environment; nothing else may act on all.
       const everyEnvironment = ctx.environmentChoice === EVERY_ENVIRONMENT;
       if (everyEnvironment && descriptor.everyEnvironment !== true)
@@ -67,7 +72,7 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
 }
 
 /** Config, colour and logging are set up only when a command runs, not for --help or --version. */
-function context(command: Command): CommandContext {
+function context(command: Command, clock: Clock): CommandContext {
   const globals = command.optsWithGlobals<GlobalOptions>();
   if (globals.chdir !== undefined) {
     const dir = resolve(globals.chdir);
@@ -76,7 +81,7 @@ function context(command: Command): CommandContext {
         hint: 'Pass an existing directory to -C/--chdir.',
       });
   }
-  return createCommandContext(globals);
+  return createCommandContext(globals, clock);
 }
 
 /** The commands that take `--env all`, as a user reads them: `plan and validate`. */

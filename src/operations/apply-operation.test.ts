@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCxoneClient } from '../cxone/create-client.js';
-import type { InterruptSignal } from './interrupts.js';
+import type { InterruptSignal } from './on-interrupt.js';
 import { MemoryStore } from '../state/memory-store.js';
 import { appliedEntry, definition, seedState } from '../../test/support/state-builders.js';
 import { recordingApplyView } from '../../test/support/recording-views.js';

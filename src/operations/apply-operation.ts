@@ -1,4 +1,4 @@
-// The apply workflow, in the manner of Terraform's backend apply: review (without the lock), lock, fold in a
+// The apply operation, in the manner of Terraform's backend apply: review (without the lock), lock, fold in a
 // crashed run's log, plan again (or refuse a stale saved plan), submit within CXone's limits, poll when asked,
 // and stop gracefully on Ctrl-C. It prints nothing and reads no environment: it talks to a view, and the
 // command builds its request.
@@ -23,7 +23,7 @@ import { planDifference } from '../plan/plan-difference.js';
 import { savedPlanDifferences, staleReasons } from '../plan/saved-plan.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
 import type { StateSnapshot, StateStore } from '../state/state-store.js';
-import type { InterruptSignal, OnInterrupt } from './interrupts.js';
+import type { InterruptSignal, OnInterrupt } from './on-interrupt.js';
 import { openAuditLog, readForWriting, takeLock } from './state-access.js';
 import { planAt, readPromotion } from './plan-operation.js';
 import type { PlanSelection, PromotionSource } from './plan-operation.js';

@@ -1,7 +1,7 @@
 // `state migrate`: the local state and its audit log, moved into another backend in one step, keeping lineage
 // and serial, under the target's lock. Running it again is a no-op; a target that holds another state refuses.
 
-import type { LocalFileStore } from '../state/local-file-store.js';
+import type { LocalFileStore } from '../state/local/local-file-store.js';
 import { importsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { UsageError } from '../errors.js';

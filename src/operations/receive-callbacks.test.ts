@@ -4,7 +4,7 @@ import { MemoryStore } from '../state/memory-store.js';
 import { testIdentity } from '../../test/support/apply-request.js';
 import { completion, postCallback } from '../../test/support/receiver.js';
 import { queuedExports, seedState } from '../../test/support/state-builders.js';
-import type { InterruptSignal } from './interrupts.js';
+import type { InterruptSignal } from './on-interrupt.js';
 import { receiveCallbacks } from './receive-callbacks.js';
 import type { ReceiveView } from './receive-callbacks.js';
 

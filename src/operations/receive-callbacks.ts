@@ -19,7 +19,7 @@ import { RejectionAudit } from '../callbacks/rejection-audit.js';
 import { UsageError } from '../errors.js';
 import { compactsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
-import type { InterruptSignal, OnInterrupt } from './interrupts.js';
+import type { InterruptSignal, OnInterrupt } from './on-interrupt.js';
 import { openAuditLog } from './state-access.js';
 import type { StateAccessView } from './state-access.js';
 

@@ -1,4 +1,4 @@
-// The refresh workflow: under the lock, one pass over every execution the state holds as queued or running,
+// The refresh operation: under the lock, one pass over every execution the state holds as queued or running,
 // recording those that ended (a scheduled CI job's stand-in for the callbacks it cannot receive).
 
 import { pollCompletions } from '../apply/completion-poller.js';

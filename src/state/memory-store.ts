@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { StateConflictError, StateLockLostError } from './state-errors.js';
+import { notLockedError, notTheHeldLockError } from './lock-messages.js';
 import { emptyState } from './state-model.js';
 import type { State } from './state-model.js';
 import type { AuditEvent } from '../audit/audit-event.js';
@@ -133,12 +134,8 @@ export class MemoryStore implements StateStore {
   forceUnlock(lockId: string): Promise<LockInfo> {
     return this.guarded(() => {
       const holder = this.medium.holder;
-      if (holder === undefined) throw new StateConflictError('the state is not locked', { hint: 'Nothing to do.' });
-      if (holder.id !== lockId)
-        throw new StateConflictError(
-          `lock ${lockId} is not the one held: the state is locked by ${holder.operation} (lock ${holder.id}, ${holder.who})`,
-          { hint: `Check the id: cxone-exports state unlock ${holder.id} releases the current lock.` },
-        );
+      if (holder === undefined) throw notLockedError();
+      if (holder.id !== lockId) throw notTheHeldLockError(lockId, holder);
       this.medium.holder = undefined;
       return holder;
     });

@@ -6,7 +6,7 @@ import { pgConnectionFromEnvironment } from './pg/pg-connection.js';
 
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../config/project-config.js';
-import { LocalFileStore } from './local-file-store.js';
+import { LocalFileStore } from './local/local-file-store.js';
 import type { ExpectedOwner } from './state-owner.js';
 import type { OwnerOptions, StateStore } from './state-store.js';
 

@@ -25,6 +25,9 @@ const end = (
 /** These exports have no schedule: the instant freshness is judged at changes nothing. */
 const FRESH_AT = { now: new Date('2026-11-28T12:00:00Z'), staleGraceMs: 3_600_000 };
 
+/** The whole audit log: no start, no end. */
+const ALL_TIME = { since: null, until: null };
+
 describe('statusReport', () => {
   const state = stateWith({
     b: appliedEntry(definition('b'), { lastExecution: execution('running', { executionId: 'e9' }) }),
@@ -40,7 +43,7 @@ describe('statusReport', () => {
         end('e3', 'completed', 200),
         end('e3', 'completed', 200),
       ]),
-      null,
+      ALL_TIME,
       FRESH_AT,
       'sandbox',
     );
@@ -62,7 +65,7 @@ describe('statusReport', () => {
     const report = statusReport(
       state,
       executionEnds([end('e1', 'completed', 100, '2026-11-01T00:00:00Z')]),
-      new Date('2026-11-20T00:00:00Z'),
+      { since: new Date('2026-11-20T00:00:00Z'), until: null },
       FRESH_AT,
       'default',
     );
@@ -71,6 +74,21 @@ describe('statusReport', () => {
       completionRate: null,
       latencyMs: { p50: null, p95: null, max: null },
     });
+  });
+
+  it('leaves out what ended after the end of the window (status --at an earlier instant)', () => {
+    const report = statusReport(
+      state,
+      executionEnds([
+        end('e1', 'completed', 100, '2026-11-01T00:00:00Z'),
+        end('e2', 'failed', 300, '2026-11-02T00:00:00Z'),
+      ]),
+      { since: null, until: new Date('2026-11-01T12:00:00Z') },
+      FRESH_AT,
+      'default',
+    );
+    expect(report.overall).toMatchObject({ finished: 1, byStatus: { completed: 1 } });
+    expect(report.window).toEqual({ since: null, until: '2026-11-01T12:00:00.000Z' });
   });
 
   it('uses nearest-rank percentiles', () => {
@@ -93,7 +111,7 @@ describe('statusReport', () => {
         }),
       }),
     });
-    expect(statusReport(odd, [], null, FRESH_AT, 'sandbox').exports.map((r) => [r.name, r.flags])).toEqual([
+    expect(statusReport(odd, [], ALL_TIME, FRESH_AT, 'sandbox').exports.map((r) => [r.name, r.flags])).toEqual([
       ['x', ['completed-before-submitted']],
       ['y', undefined],
     ]);

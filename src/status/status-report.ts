@@ -24,7 +24,8 @@ export interface StatusReport {
   /** The environment the state belongs to (`default` for a config without environments). */
   environment: string;
   exports: ExportStatusRow[];
-  window: { since: string | null };
+  /** The window the figures cover: from `since`, to `until` (an instant `status --at` named) or now. */
+  window: { since: string | null; until: string | null };
   overall: {
     finished: number;
     completionRate: number | null;
@@ -35,13 +36,13 @@ export interface StatusReport {
 }
 
 /**
- * `ends`: each execution's verdict from the audit log (see ExecutionEnds), filtered here by `since`. `freshAt`:
+ * `ends`: each execution's verdict from the audit log (see ExecutionEnds), filtered here to the window. `freshAt`:
  * the instant and the grace (`limits.staleGrace`) scheduled exports are judged at.
  */
 export function statusReport(
   state: State,
   ends: readonly ExecutionEnd[],
-  since: Date | null,
+  window: { since: Date | null; until: Date | null },
   freshAt: { now: Date; staleGraceMs: number },
   environment: string,
 ): StatusReport {
@@ -69,7 +70,12 @@ export function statusReport(
       if (scheduled !== undefined) row.schedule = scheduled;
       return row;
     });
-  const inWindow = since === null ? ends : ends.filter((end) => Date.parse(end.timestamp) >= since.getTime());
+  const { since, until } = window;
+  const inWindow = ends.filter(
+    (end) =>
+      (since === null || Date.parse(end.timestamp) >= since.getTime()) &&
+      (until === null || Date.parse(end.timestamp) <= until.getTime()),
+  );
   const byStatus: Record<string, number> = {};
   const latencies: number[] = [];
   let rowsExported = 0;
@@ -83,7 +89,7 @@ export function statusReport(
   return {
     environment,
     exports,
-    window: { since: since?.toISOString() ?? null },
+    window: { since: since?.toISOString() ?? null, until: until?.toISOString() ?? null },
     overall: {
       finished,
       completionRate: finished === 0 ? null : (byStatus.completed ?? 0) / finished,

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { reseal } from '../support/reseal.js';
 import { CLI, runCliAsync, testEnvironment } from '../support/run-cli.js';

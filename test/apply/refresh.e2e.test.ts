@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
 import { startSimulator } from '../support/simulator.js';
 import { seedState } from '../support/seed-state.js';

@@ -16,7 +16,7 @@ export async function benchPlan({ cli, dist, runs }) {
     const count = generateDefinitions(root, { files: 1000, perFile: 10 });
     const { checkDefinitionFiles } = await import(`${dist}/definitions/check-definitions.js`);
     const { parseConfig } = await import(`${dist}/config/parse-config.js`);
-    const { LocalFileStore } = await import(`${dist}/state/local-file-store.js`);
+    const { LocalFileStore } = await import(`${dist}/state/local/local-file-store.js`);
     const { planChanges } = await import(`${dist}/plan/plan-changes.js`);
     const { renderMarkdownPlan, MARKDOWN_CAP } = await import(`${dist}/cli/views/render-plan-markdown.js`);
     const config = parseConfig(

@@ -23,7 +23,7 @@ export async function benchServe({ cli, dist, runs }) {
 /** The figures with the state in the local files, or (with `pgUrl`) in PostgreSQL. */
 async function benchServeOn(backend, { cli, dist, runs, pgUrl }) {
   const rounds = Math.max(1, Math.min(runs, 5));
-  const { LocalFileStore } = await import(`${dist}/state/local-file-store.js`);
+  const { LocalFileStore } = await import(`${dist}/state/local/local-file-store.js`);
   const { PgStore } = await import(`${dist}/state/pg/pg-store.js`);
   const { signCallback } = await import(`${dist}/contract/callback-signature.js`);
   console.log(

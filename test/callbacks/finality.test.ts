@@ -7,7 +7,7 @@ import { readAuditLog } from '../../src/audit/audit-log.js';
 import { pollCompletions } from '../../src/apply/completion-poller.js';
 import { systemClock } from '../../src/clock.js';
 import { StateJournal } from '../../src/apply/state-journal.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { completion, postCallback, repoWithQueuedExecutions, startReceiver } from '../support/receiver.js';
 import { samplePayload, simClient, startSimulator } from '../support/simulator.js';
 import { appliedEntry, definition, execution } from '../support/state-builders.js';

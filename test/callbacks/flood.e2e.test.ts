@@ -10,7 +10,7 @@ import { stampEvent } from '../../src/audit/audit-event.js';
 import { END_EVENTS, ExecutionEnds } from '../../src/audit/execution-ends.js';
 import { scanAuditLog } from '../../src/audit/scan-audit-log.js';
 import { ReceiverMetrics, seedMetricsFromAuditLog } from '../../src/callbacks/receiver-metrics.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { completion, postCallback, repoWithQueuedExecutions, startReceiver } from '../support/receiver.js';
 
 /** The events of the audit log at `path`, as the receiver reads them. */

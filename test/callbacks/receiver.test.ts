@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { completion, PATH, postCallback, repoWithQueuedExecutions, startReceiver } from '../support/receiver.js';
 
 const SECRET = 'whsec-current';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { completion, postCallback, repoWithQueuedExecutions } from '../support/receiver.js';
 import { runCli } from '../support/run-cli.js';
 import { freePort, SERVE_SECRET, startServe } from '../support/serve-process.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
 import { signCallback } from '../../src/contract/callback-signature.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { completion, postCallback, repoWithQueuedExecutions } from '../support/receiver.js';
 import { CLI } from '../support/run-cli.js';

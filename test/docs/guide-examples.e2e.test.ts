@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
-import { clockAt } from '../support/fake-clock.js';
+import { clockAt } from '../support/libfaketime.js';
 import { CLI } from '../support/run-cli.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
 

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clockAt } from '../support/fake-clock.js';
+import { clockAt } from '../support/libfaketime.js';
 import { testEnvironment } from '../support/run-cli.js';
 
 const MAIN_JOB = join(import.meta.dirname, '..', '..', 'dist', 'demo', 'main-job.js');

@@ -167,4 +167,17 @@ describe('odd files', () => {
     expect(result.stderr).toContain('Error: --since 100000000d is too long: at most 3650d');
     expect(result.stderr).not.toMatch(NO_STACK);
   });
+
+  it('refuses a status --at that is not an instant with an offset, and reports as of one that is', () => {
+    const bad = runCli(['status', '--at', '2026-12-01 03:00'], { cwd: repo() });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--at');
+    expect(bad.stderr).not.toMatch(NO_STACK);
+    const good = runCli(['status', '--json', '--at', '2026-12-01T03:00:00+01:00', '--since', '24h'], { cwd: repo() });
+    expect(good.code).toBe(0);
+    expect((JSON.parse(good.stdout) as { window: unknown }).window).toEqual({
+      since: '2026-11-30T02:00:00.000Z',
+      until: '2026-12-01T02:00:00.000Z',
+    });
+  });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/audit-log.js';
 import { checkDefinitionFiles } from '../../src/definitions/check-definitions.js';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import { definitionYaml, miniRepo, repoWithBundledExports, testConfig } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { readState } from '../support/apply-repo.js';
-import { clockAt } from '../support/fake-clock.js';
+import { clockAt } from '../support/libfaketime.js';
 import { definitionYaml, miniRepo } from '../support/fixtures.js';
 import { runCliAsync } from '../support/run-cli.js';
 import { freePort, startServe } from '../support/serve-process.js';

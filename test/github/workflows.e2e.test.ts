@@ -14,7 +14,7 @@ import type { State } from '../../src/state/state-model.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { CLI } from '../support/run-cli.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
-import { clockAt } from '../support/fake-clock.js';
+import { clockAt } from '../support/libfaketime.js';
 import { rehearseWorkflow } from '../support/workflow-runner.js';
 import { shellcheck, shellcheckWorkflow } from '../support/shellcheck.js';
 import { githubWorkflows } from '../../src/workflows/github-workflows.js';

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import { applyRepo, cli } from '../support/apply-repo.js';
 import { miniRepo } from '../support/fixtures.js';

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockState } from '../../src/state/lock-state.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';
 import type { LockInfo } from '../../src/state/state-store.js';
 import { miniRepo } from '../support/fixtures.js';
@@ -119,7 +119,7 @@ describe('LocalFileStore: refusals', () => {
 
 describe('LocalFileStore: locking', () => {
   const holdLockScript = (stateDir: string) => `
-    import { LocalFileStore } from ${JSON.stringify(new URL('../../dist/state/local-file-store.js', import.meta.url).href)};
+    import { LocalFileStore } from ${JSON.stringify(new URL('../../dist/state/local/local-file-store.js', import.meta.url).href)};
     import { lockState } from ${JSON.stringify(new URL('../../dist/state/lock-state.js', import.meta.url).href)};
     const store = new LocalFileStore({ stateDir: ${JSON.stringify(stateDir)} });
     const lock = await lockState(store, 'apply', { timeoutMs: 0 });

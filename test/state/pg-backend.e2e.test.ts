@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRepo, cli } from '../support/apply-repo.js';
-import { clockAt } from '../support/fake-clock.js';
+import { clockAt } from '../support/libfaketime.js';
 import { repoWithBundledExports } from '../support/fixtures.js';
 import { freshSchema, pgStore, sql, testDatabase, withLockedTables } from '../support/postgres.js';
 import { lockInfo } from '../../src/state/lock-state.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockInfo, lockState } from '../../src/state/lock-state.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import { MemoryStore } from '../../src/state/memory-store.js';
 import { UsageError } from '../../src/errors.js';
 import { StateConflictError, StateLockedError, StateUnreadableError } from '../../src/state/state-errors.js';

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
-import type { FakeClock } from './fake-clock.js';
+import type { FakeClock } from './libfaketime.js';
 import { definitionYaml, miniRepo } from './fixtures.js';
 import { runCliAsync } from './run-cli.js';
 import { simEnvironment } from './simulator.js';

@@ -12,7 +12,7 @@ import { createCallbackServer } from '../../src/callbacks/callback-receiver.js';
 import { ReceiverMetrics } from '../../src/callbacks/receiver-metrics.js';
 import { RejectionAudit } from '../../src/callbacks/rejection-audit.js';
 import { signCallback } from '../../src/contract/callback-signature.js';
-import { LocalFileStore } from '../../src/state/local-file-store.js';
+import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import { miniRepo } from './fixtures.js';
 import { queuedExports } from './state-builders.js';

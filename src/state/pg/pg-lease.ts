@@ -9,7 +9,8 @@
 import { hostname } from 'node:os';
 import { holderIsAlive } from '../lock-state.js';
 import type { LockAttempt, LockHooks, LockInfo } from '../state-store.js';
-import { StateConflictError, StateLockLostError } from '../state-errors.js';
+import { StateLockLostError } from '../state-errors.js';
+import { notLockedError, notTheHeldLockError } from '../lock-messages.js';
 import type { PgDatabase, Transaction } from './pg-database.js';
 import { advisoryKey } from './pg-schema.js';
 
@@ -106,13 +107,9 @@ export class PgLease {
   async forceUnlock(lockId: string): Promise<LockInfo> {
     const { rows } = await this.options.db.query<LockRow>(this.selectRow(), [this.options.state]);
     const row = rows[0];
-    if (row === undefined) throw new StateConflictError('the state is not locked', { hint: 'Nothing to do.' });
+    if (row === undefined) throw notLockedError();
     const holder = described(row);
-    if (holder.id !== lockId)
-      throw new StateConflictError(
-        `lock ${lockId} is not the one held: the state is locked by ${holder.operation} (lock ${holder.id}, ${holder.who})`,
-        { hint: `Check the id: cxone-exports state unlock ${holder.id} releases the current lock.` },
-      );
+    if (holder.id !== lockId) throw notTheHeldLockError(lockId, holder);
     await this.options.db.query(`DELETE FROM ${this.s}.locks WHERE state = $1 AND info->>'id' = $2`, [
       this.options.state,
       lockId,

@@ -10,6 +10,7 @@ import type { ApplyProgress } from '../../../operations/apply-operation.js';
 import type { PlannedChange } from '../../../plan/plan-model.js';
 import { formatDelay } from '../../format-delay.js';
 import type { Logger } from '../../logger.js';
+import type { Clock } from '../../../clock.js';
 
 /** The progress display, and its one free-form line or event (a summary). */
 export interface ProgressReporter extends ApplyProgress {
@@ -148,7 +149,10 @@ export class ListrProgress implements ProgressReporter {
 
 /** --json: one event per line on stdout; nothing else is printed there. */
 export class JsonProgress implements ProgressReporter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {}
 
   start(): void {}
   async finish(): Promise<void> {}
@@ -160,7 +164,7 @@ export class JsonProgress implements ProgressReporter {
         '@level': type === 'failed' ? 'error' : 'info',
         '@message': message,
         '@module': 'cxone-exports',
-        '@timestamp': new Date().toISOString(),
+        '@timestamp': new Date(this.clock.now()).toISOString(),
         type,
         ...fields,
       }),

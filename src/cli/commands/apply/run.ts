@@ -17,7 +17,7 @@ import { registerSecret } from '../../../redaction.js';
 import { askApproval } from '../../approval.js';
 import type { CommandContext } from '../../command-context.js';
 import { lockTimeoutMs, parseDuration } from '../../durations.js';
-import { exitCodeFor, onInterrupt } from '../../interrupts.js';
+import { exitCodeFor, onInterrupt } from '../../signal-handlers.js';
 import { loopbackCallbacks } from '../../loopback-callbacks.js';
 import { withPromotionSource } from '../../promotion-source.js';
 import { tenantExpectation } from '../../tenant-expectation.js';

@@ -4,7 +4,7 @@
 import type { ExportResult } from '../../../apply/apply-plan.js';
 import type { PollResult } from '../../../apply/completion-poller.js';
 import type { ApplyReport, ApplyView } from '../../../operations/apply-operation.js';
-import type { InterruptSignal } from '../../../operations/interrupts.js';
+import type { InterruptSignal } from '../../../operations/on-interrupt.js';
 import type { StateAccessView } from '../../../operations/state-access.js';
 import type { LockInfo } from '../../../state/state-store.js';
 import { submissions } from '../../../plan/plan-model.js';
@@ -25,7 +25,7 @@ import type { ProgressReporter } from './progress.js';
 import { stateAccessView } from '../../views/state-access-view.js';
 import { plural } from '../../views/render-diagnostics.js';
 
-type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors'>;
+type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors' | 'clock'>;
 
 /** The view `apply` prints through: JSON lines or the terminal, with GitHub's step reporting inside Actions. */
 export function applyView(
@@ -151,7 +151,7 @@ class JsonApplyView extends BaseApplyView {
     private readonly where: string | undefined,
   ) {
     super(ctx);
-    this.progress = new JsonProgress(ctx.logger);
+    this.progress = new JsonProgress(ctx.logger, ctx.clock);
   }
 
   nothingToDo(plan: Plan): void {

@@ -9,7 +9,7 @@ import { auditExportView } from './view.js';
 
 export async function exportAudit(ctx: CommandContext, options: { since?: string }): Promise<void> {
   const view = auditExportView(ctx);
-  const sinceDate = sinceMoment(options.since);
+  const sinceDate = sinceMoment(options.since, ctx.clock.now());
   const since = sinceDate?.getTime();
   const recent = (event: AuditEvent) => since === undefined || Date.parse(event.timestamp) >= since;
   await withStateStore(ctx, async (store) => {

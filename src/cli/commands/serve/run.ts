@@ -13,7 +13,7 @@ import { receiveCallbacks } from '../../../operations/receive-callbacks.js';
 import { registerSecret } from '../../../redaction.js';
 import type { CommandContext } from '../../command-context.js';
 import { lockTimeoutMs, parseDuration } from '../../durations.js';
-import { onInterrupt } from '../../interrupts.js';
+import { onInterrupt } from '../../signal-handlers.js';
 import { receiveView } from './view.js';
 import { withStateStore } from '../../with-state-store.js';
 

@@ -9,7 +9,10 @@ import { renderError } from '../../render-error.js';
 import { formatDelay } from '../../format-delay.js';
 import { stateAccessView } from '../../views/state-access-view.js';
 
-export function receiveView(ctx: Pick<CommandContext, 'logger' | 'cwd'>, auth: CallbackAuthSettings): ReceiveView {
+export function receiveView(
+  ctx: Pick<CommandContext, 'logger' | 'cwd' | 'clock'>,
+  auth: CallbackAuthSettings,
+): ReceiveView {
   const { logger } = ctx;
   const { secrets, token } = auth;
   const access = stateAccessView(logger);
@@ -39,7 +42,7 @@ export function receiveView(ctx: Pick<CommandContext, 'logger' | 'cwd'>, auth: C
     recordFailed: (error) =>
       logger.warn(
         JSON.stringify({
-          time: new Date().toISOString(),
+          time: new Date(ctx.clock.now()).toISOString(),
           level: 'error',
           message: 'callbacks could not be recorded; answering 503 so CXone retries',
           error: renderError(error, false).trim(),

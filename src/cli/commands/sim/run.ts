@@ -7,8 +7,8 @@ import { CxoneSimulator } from '../../../simulator/cxone-simulator.js';
 import type { SimulatorCredentials } from '../../../simulator/simulator-options.js';
 import type { FaultSettings } from '../../../simulator/simulator-options.js';
 import type { CommandContext } from '../../command-context.js';
-import { onInterrupt } from '../../interrupts.js';
-import type { InterruptSignal } from '../../interrupts.js';
+import { onInterrupt } from '../../signal-handlers.js';
+import type { InterruptSignal } from '../../signal-handlers.js';
 import { simView } from './view.js';
 
 export interface SimOptions {

@@ -9,9 +9,9 @@ import { formatTick } from '../../../schedules/schedule.js';
 export function showStatus(
   ctx: Pick<CommandContext, 'logger' | 'colors'>,
   report: StatusReport,
-  options: { json: boolean; since: Date | null },
+  options: { json: boolean },
 ): void {
-  const { since } = options;
+  const { since, until } = report.window;
   if (options.json) {
     ctx.logger.out(JSON.stringify(report, null, 2));
     return;
@@ -47,7 +47,7 @@ export function showStatus(
     [
       ...table,
       '',
-      `${ctx.colors.bold('Executions')}${since === null ? '' : ` since ${since.toISOString()}`}: ${overall.finished} finished (${counts}), ${overall.rowsExported} rows exported`,
+      `${ctx.colors.bold('Executions')}${since === null ? '' : ` since ${since}`}${until === null ? '' : ` until ${until}`}: ${overall.finished} finished (${counts}), ${overall.rowsExported} rows exported`,
       `${ctx.colors.bold('Completion rate')}: ${rate}`,
       `${ctx.colors.bold('Latency')}: p50 ${latency(overall.latencyMs.p50)}, p95 ${latency(overall.latencyMs.p95)}, max ${latency(overall.latencyMs.max)} (CXone's endTime minus startTime, to the second)`,
       ...scheduleTable(ctx, report),

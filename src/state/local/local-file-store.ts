@@ -5,14 +5,11 @@
 // the log back into state.json.
 
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { link, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendDurably, writeFileDurably } from '../files/durable-write.js';
-import { makeDirectory, refuseIrregularFile } from '../files/file-kind.js';
-import { StateConflictError, StateLockLostError, StateUnreadableError } from './state-errors.js';
-import { holderIsAlive } from './lock-state.js';
+import { appendDurably, writeFileDurably } from '../../files/durable-write.js';
+import { makeDirectory, refuseIrregularFile } from '../../files/file-kind.js';
+import { StateConflictError } from '../state-errors.js';
 import {
   checkState,
   parseState,
@@ -20,15 +17,15 @@ import {
   serializeContent,
   serializeState,
   withSerial,
-} from './state-file-format.js';
-import { emptyState } from './state-model.js';
-import type { ExportState, State } from './state-model.js';
-import type { AuditEvent } from '../audit/audit-event.js';
-import { AuditLog, auditLogPath } from '../audit/audit-log.js';
-import { scanAuditLog } from '../audit/scan-audit-log.js';
-import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
-import { checkOwner, ownerOf, ownerToRecord } from './state-owner.js';
-import type { StateOwner } from './state-owner.js';
+} from '../state-file-format.js';
+import { emptyState } from '../state-model.js';
+import type { State } from '../state-model.js';
+import type { AuditEvent } from '../../audit/audit-event.js';
+import { auditLogPath } from '../../audit/audit-log.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
+import { checkOwner, ownerOf, ownerToRecord } from '../state-owner.js';
+import type { StateOwner } from '../state-owner.js';
 import type {
   CommitBackFiles,
   CommitGuard,
@@ -41,7 +38,12 @@ import type {
   StatePatch,
   StateSnapshot,
   StateStore,
-} from './state-store.js';
+} from '../state-store.js';
+import { LocalAuditFile } from './local-audit-file.js';
+import { LockFile } from './lock-file.js';
+import { readIfExists } from './read-if-exists.js';
+import { replayStateLog, stateLogLine, tornTailBytes } from './state-log.js';
+import type { StateLogRecord } from './state-log.js';
 
 export interface LocalFileStoreOptions extends OwnerOptions {
   stateDir: string;
@@ -62,14 +64,6 @@ interface KnownState {
   tornBytes: number;
 }
 
-/** One line of state.wal: the entries set and removed by one write, and the serial it produced. */
-interface WalRecord {
-  lineage: string;
-  serial: number;
-  set: Record<string, ExportState>;
-  remove: string[];
-}
-
 export class LocalFileStore implements StateStore, StateCompaction, CommitBackFiles {
   readonly location: string;
   readonly lockLocation: string;
@@ -78,18 +72,16 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   private readonly statePath: string;
   private readonly walPath: string;
   private readonly backupPath: string;
-  private readonly lockPath: string;
+  private readonly lockFile: LockFile;
   private readonly display: (file: string) => string;
   private backedUp = false;
   private known: KnownState | undefined;
-  private readonly auditPath: string;
-  private auditLog: Promise<{ log: AuditLog; repairedBytes: number }> | undefined;
+  private readonly audit: LocalAuditFile;
 
   constructor(private readonly options: LocalFileStoreOptions) {
     this.statePath = join(options.stateDir, 'state.json');
     this.walPath = join(options.stateDir, 'state.wal');
     this.backupPath = join(options.stateDir, 'state.json.backup');
-    this.lockPath = join(options.stateDir, 'state.lock');
     this.display = (file) =>
       options.displayDir === undefined
         ? join(options.stateDir, file)
@@ -97,8 +89,14 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     this.location = this.display('state.json');
     this.lockLocation = this.display('state.lock');
     this.unknownHolderHint = `If no cxone-exports command is running, remove ${this.lockLocation}.`;
-    this.auditPath = options.auditPath ?? auditLogPath(options.stateDir);
     this.eventsLocation = options.auditPath ?? this.display('audit.jsonl');
+    this.audit = new LocalAuditFile(options.auditPath ?? auditLogPath(options.stateDir), this.eventsLocation);
+    this.lockFile = new LockFile({
+      stateDir: options.stateDir,
+      path: join(options.stateDir, 'state.lock'),
+      shown: this.lockLocation,
+      stateShown: this.location,
+    });
   }
 
   async read(): Promise<StateSnapshot> {
@@ -166,14 +164,14 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
       await truncate(this.walPath, size - current.tornBytes);
       current.tornBytes = 0;
     }
-    const record: WalRecord = {
+    const record: StateLogRecord = {
       lineage: changes.lineage,
       serial: expectedSerial + 1,
       set: changes.set,
       remove: changes.remove,
     };
     // All of the record or none of it: a failed append is cut back, and the error reaches the caller.
-    await appendDurably(this.walPath, `${JSON.stringify(record)}\n`);
+    await appendDurably(this.walPath, stateLogLine(record));
     // The cached map is the store's own (readers get copies), so it is updated in place: no 10,000-key copy.
     const exports = current.state.exports;
     Object.assign(exports, changes.set);
@@ -189,7 +187,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 
   async commit(change: StateCommit, expectedSerial: number, guard?: CommitGuard): Promise<number> {
     // Refused before anything is written, so a stale commit leaves neither events nor entries behind.
-    if (guard !== undefined) await this.refuseIfLockLost(guard.fence);
+    if (guard !== undefined) await this.lockFile.refuseIfLost(guard.fence);
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, change.lineage);
     if (current !== undefined) checkOwner(current.state, this.options.owner, this.location);
@@ -199,60 +197,25 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     return this.patch({ lineage: change.lineage, set: change.set, remove: change.remove }, expectedSerial);
   }
 
-  async appendEvents(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await (await this.openAuditLog()).log.append(events);
+  appendEvents(events: readonly AuditEvent[]): Promise<void> {
+    return this.audit.append(events);
   }
 
   /** Opens the audit log once, moving a line torn by a crash aside; says how many bytes were moved. */
-  async openAuditLog(): Promise<{ log: AuditLog; repairedBytes: number }> {
-    this.auditLog ??= refuseIrregularFile(this.auditPath, this.eventsLocation).then(() =>
-      AuditLog.open(this.auditPath),
-    );
-    return this.auditLog;
+  openAuditLog(): Promise<{ log: AuditLog; repairedBytes: number }> {
+    return this.audit.open();
   }
 
-  async scanEvents(options: ScanOptions): Promise<ScanSummary> {
-    await refuseIrregularFile(this.auditPath, this.eventsLocation);
-    const from = options.from ?? 0;
-    if (from === 0) return scanAuditLog(this.auditPath, options);
-    const size = await stat(this.auditPath).then(
-      (s) => s.size,
-      () => 0,
-    );
-    if (size === from) return { lines: 0, badLines: 0, endOffset: from };
-    // A shorter file was replaced (a checkout, a restore): it is read again from the start.
-    return scanAuditLog(this.auditPath, { ...options, from: size < from ? 0 : from });
+  scanEvents(options: ScanOptions): Promise<ScanSummary> {
+    return this.audit.scan(options);
   }
 
   /**
    * The audit events in order, in batches of `size`, for moving them elsewhere; a line that is not an event is
    * counted by `onBadLine` and left out.
    */
-  async *eventBatches(size: number, onBadLine: (lineNumber: number) => void): AsyncIterable<AuditEvent[]> {
-    let batch: AuditEvent[] = [];
-    let lineNumber = 0;
-    // A missing log fails the first read (ENOENT): there are no events to move.
-    const lines = createInterface({ input: createReadStream(this.auditPath), crlfDelay: Infinity });
-    try {
-      for await (const line of lines) {
-        lineNumber++;
-        if (line.trim() === '') continue;
-        try {
-          batch.push(JSON.parse(line) as AuditEvent);
-        } catch {
-          onBadLine(lineNumber);
-          continue;
-        }
-        if (batch.length >= size) {
-          yield batch;
-          batch = [];
-        }
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    if (batch.length > 0) yield batch;
+  eventBatches(size: number, onBadLine: (lineNumber: number) => void): AsyncIterable<AuditEvent[]> {
+    return this.audit.batches(size, onBadLine);
   }
 
   async compact(): Promise<void> {
@@ -271,7 +234,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     if (this.backedUp) return;
     const current = await this.load();
     if (current !== undefined)
-      await this.writeDurably(
+      await writeFileDurably(
         this.backupPath,
         current.walRecords === 0 ? current.snapshotText : serializeState(current.state),
       );
@@ -295,7 +258,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   /** Writes a whole snapshot, then empties the log it supersedes (a crash between leaves only stale records). */
   private async writeSnapshot(state: State, bytes: string): Promise<void> {
     await makeDirectory(this.options.stateDir);
-    await this.writeDurably(this.statePath, bytes);
+    await writeFileDurably(this.statePath, bytes);
     await rm(this.walPath, { force: true });
     this.known = {
       snapshotSignature: await signature(this.statePath, this.location),
@@ -327,197 +290,29 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     const backupHint = this.display('state.json.backup');
     let state = parseState(snapshotText, this.location, backupHint);
     const walText = (await readIfExists(this.walPath)) ?? '';
-    const replayed = replayLog(state, walText, this.display('state.wal'));
+    const replayed = replayStateLog(state, walText, this.display('state.wal'));
     if (replayed.records > 0)
       state = checkState(replayed.state, this.display('state.wal'), restoreFromBackupHint(backupHint));
-    const tornBytes = Buffer.byteLength(walText.slice(walText.lastIndexOf('\n') + 1));
+    const tornBytes = tornTailBytes(walText);
     this.known = { snapshotSignature, walSignature, snapshotText, state, walRecords: replayed.records, tornBytes };
     return this.known;
   }
 
-  async tryLock(info: LockInfo, hooks: LockHooks = {}): Promise<LockAttempt> {
-    await makeDirectory(this.options.stateDir);
-    for (;;) {
-      // The lock file's id is this grant's fence: a commit checks the file still names it.
-      if (await this.tryCreateLock(info)) return { acquired: true, fence: info.id };
-      const holder = await this.readLock();
-      // Only a lock this host can prove abandoned (its pid is gone) is broken; then the lock is tried again.
-      if (holder !== undefined && isStale(holder) && (await this.breakStaleLock(holder))) {
-        hooks.onStaleLockBroken?.(holder);
-        continue;
-      }
-      return { acquired: false, holder };
-    }
+  tryLock(info: LockInfo, hooks: LockHooks = {}): Promise<LockAttempt> {
+    return this.lockFile.tryLock(info, hooks);
   }
 
-  async unlock(lockId: string): Promise<void> {
-    await this.releaseIfOurs(lockId);
+  unlock(lockId: string): Promise<void> {
+    return this.lockFile.unlock(lockId);
   }
 
   lockHolder(): Promise<LockInfo | undefined> {
-    return this.readLock();
+    return this.lockFile.holder();
   }
 
-  async forceUnlock(lockId: string): Promise<LockInfo> {
-    const holder = await this.readLock();
-    if (holder === undefined) {
-      const exists = await stat(this.lockPath).then(
-        () => true,
-        () => false,
-      );
-      throw new StateConflictError(
-        exists
-          ? `${this.display('state.lock')} cannot be read, so its id cannot be checked`
-          : 'the state is not locked',
-        {
-          hint: exists
-            ? `If no cxone-exports command is running, remove ${this.display('state.lock')}.`
-            : 'Nothing to do.',
-        },
-      );
-    }
-    if (holder.id !== lockId) {
-      throw new StateConflictError(
-        `lock ${lockId} is not the one held: the state is locked by ${holder.operation} (lock ${holder.id}, ${holder.who})`,
-        {
-          hint: `Check the id: cxone-exports state unlock ${holder.id} releases the current lock.`,
-        },
-      );
-    }
-    await rm(this.lockPath, { force: true });
-    return holder;
+  forceUnlock(lockId: string): Promise<LockInfo> {
+    return this.lockFile.forceUnlock(lockId);
   }
-
-  /**
-   * Creates the lock with its content in one step: the info is written to a private file, then hard-linked to
-   * state.lock, which fails if it exists. A crash can never leave an empty or half-written lock behind. No fsync:
-   * a lock lost to a power cut protects nothing anyway, and one that survives it belongs to a dead pid.
-   */
-  private async tryCreateLock(info: LockInfo): Promise<boolean> {
-    const draft = `${this.lockPath}.${info.id}.tmp`;
-    try {
-      await writeFile(draft, `${JSON.stringify(info, null, 2)}\n`);
-      await link(draft, this.lockPath);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    } finally {
-      await rm(draft, { force: true });
-    }
-  }
-
-  private async readLock(): Promise<LockInfo | undefined> {
-    const text = await readIfExists(this.lockPath);
-    if (text === undefined) return undefined;
-    try {
-      const info = JSON.parse(text) as LockInfo;
-      return typeof info.id === 'string' && typeof info.pid === 'number' ? info : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Renaming is atomic, so of several processes that find the same stale lock only one breaks it. */
-  private async breakStaleLock(holder: LockInfo): Promise<boolean> {
-    const aside = `${this.lockPath}.stale-${randomUUID()}`;
-    try {
-      await rename(this.lockPath, aside);
-    } catch {
-      return false;
-    }
-    const moved = await readIfExists(aside);
-    if (moved !== undefined && !moved.includes(holder.id)) {
-      // Someone took a fresh lock between our read and our rename: put it back.
-      await rename(aside, this.lockPath).catch(() => undefined);
-      return false;
-    }
-    await rm(aside, { force: true });
-    return true;
-  }
-
-  /** A writer whose lock file no longer names its grant (force-unlocked, then taken) writes nothing more. */
-  private async refuseIfLockLost(fence: string): Promise<void> {
-    const holder = await this.readLock();
-    if (holder?.id === fence) return;
-    throw new StateLockLostError(
-      this.location,
-      holder === undefined
-        ? `${this.lockLocation} was removed`
-        : `${this.lockLocation} now names ${holder.operation} (lock ${holder.id}, ${holder.who}, pid ${holder.pid})`,
-    );
-  }
-
-  private async releaseIfOurs(id: string): Promise<void> {
-    const holder = await this.readLock();
-    if (holder?.id === id) await rm(this.lockPath, { force: true });
-  }
-
-  private async writeDurably(path: string, text: string): Promise<void> {
-    await writeFileDurably(path, text);
-  }
-}
-
-/** A lock held by a process that is gone, on this same host. Locks from other hosts are never judged. */
-function isStale(holder: LockInfo): boolean {
-  return holder.pid !== process.pid && !holderIsAlive(holder);
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** Applies the log records that follow the snapshot. A torn last line was never acknowledged, so it is skipped. */
-function replayLog(snapshot: State, text: string, location: string): { state: State; records: number } {
-  // The piece after the last newline is either empty or a torn line: either way, not a record.
-  const complete = text.split('\n').slice(0, -1);
-  let state = snapshot;
-  let records = 0;
-  complete.forEach((line, index) => {
-    let record: WalRecord;
-    try {
-      record = JSON.parse(line) as WalRecord;
-    } catch {
-      throw new StateUnreadableError(`${location}:${index + 1} is not a JSON line`, {
-        hint: 'The file was left untouched. Move it aside to fall back to state.json alone.',
-      });
-    }
-    if (!isWalRecord(record)) {
-      throw new StateUnreadableError(
-        `${location}:${index + 1} is not a state log record (it needs lineage, serial, set and remove)`,
-        { hint: 'The file was left untouched. Move it aside to fall back to state.json alone.' },
-      );
-    }
-    // Records a snapshot already holds (a crash between the snapshot and emptying the log) are skipped.
-    if (record.lineage !== state.lineage || record.serial <= state.serial) return;
-    if (record.serial !== state.serial + 1)
-      throw new StateUnreadableError(`${location}:${index + 1} jumps from serial ${state.serial} to ${record.serial}`, {
-        hint: 'The file was left untouched. Move it aside to fall back to state.json alone.',
-      });
-    const exports = { ...state.exports, ...record.set };
-    for (const name of record.remove) delete exports[name];
-    state = { ...state, serial: record.serial, exports };
-    records++;
-  });
-  return { state, records };
-}
-
-function isWalRecord(value: unknown): value is WalRecord {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const record = value as Partial<WalRecord>;
-  const setIsObject = record.set !== null && typeof record.set === 'object' && !Array.isArray(record.set);
-  return (
-    typeof record.lineage === 'string' &&
-    Number.isInteger(record.serial) &&
-    setIsObject &&
-    Array.isArray(record.remove) &&
-    record.remove.every((name) => typeof name === 'string')
-  );
 }
 
 /** size, mtime and inode: a rename or an append changes it. Only a regular file is read at all. */

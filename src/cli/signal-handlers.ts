@@ -2,7 +2,7 @@
 // the first signal calls it, a second signal ends the process at once (the entry module does that). With no
 // handler registered, the first signal ends the process.
 
-import type { InterruptSignal, OnInterrupt } from '../operations/interrupts.js';
+import type { InterruptSignal, OnInterrupt } from '../operations/on-interrupt.js';
 
 export type { InterruptSignal };
 

@@ -1,0 +1,72 @@
+// The local backend's audit access: {stateDir}/audit.jsonl (or the configured file), appended through one
+// AuditLog per run, scanned from an offset, and read back in batches for a move to another backend.
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { AuditEvent } from '../../audit/audit-event.js';
+import { AuditLog } from '../../audit/audit-log.js';
+import { scanAuditLog } from '../../audit/scan-audit-log.js';
+import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
+import { refuseIrregularFile } from '../../files/file-kind.js';
+
+export class LocalAuditFile {
+  private log: Promise<{ log: AuditLog; repairedBytes: number }> | undefined;
+
+  /** `shown` is how the file is named in messages. */
+  constructor(
+    private readonly path: string,
+    private readonly shown: string,
+  ) {}
+
+  async append(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await (await this.open()).log.append(events);
+  }
+
+  /** Opens the audit log once, moving a line torn by a crash aside; says how many bytes were moved. */
+  open(): Promise<{ log: AuditLog; repairedBytes: number }> {
+    this.log ??= refuseIrregularFile(this.path, this.shown).then(() => AuditLog.open(this.path));
+    return this.log;
+  }
+
+  async scan(options: ScanOptions): Promise<ScanSummary> {
+    await refuseIrregularFile(this.path, this.shown);
+    const from = options.from ?? 0;
+    if (from === 0) return scanAuditLog(this.path, options);
+    const size = await stat(this.path).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size === from) return { lines: 0, badLines: 0, endOffset: from };
+    // A shorter file was replaced (a checkout, a restore): it is read again from the start.
+    return scanAuditLog(this.path, { ...options, from: size < from ? 0 : from });
+  }
+
+  /** The events in order, in batches of `size`; a line that is not an event is counted by `onBadLine`. */
+  async *batches(size: number, onBadLine: (lineNumber: number) => void): AsyncIterable<AuditEvent[]> {
+    let batch: AuditEvent[] = [];
+    let lineNumber = 0;
+    // A missing log fails the first read (ENOENT): there are no events to move.
+    const lines = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
+    try {
+      for await (const line of lines) {
+        lineNumber++;
+        if (line.trim() === '') continue;
+        try {
+          batch.push(JSON.parse(line) as AuditEvent);
+        } catch {
+          onBadLine(lineNumber);
+          continue;
+        }
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
