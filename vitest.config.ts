@@ -18,6 +18,8 @@ export default defineConfig({
           name: 'unit',
           // Threads start faster than processes, and these tests need no process of their own.
           pool: 'threads',
+          // The run's own temporary folder, removed at the end (test/support/test-run-folder.ts).
+          globalSetup: ['./test/support/test-run-folder.ts'],
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
         },
@@ -29,8 +31,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['src/**/*.e2e.test.ts', 'test/**/*.e2e.test.ts'],
           // What these tests need from the system (libfaketime, promtool, shellcheck), installed when missing;
-          // and the run's own cache folder for the CLIs they start.
-          globalSetup: ['./test/support/system-packages.ts', './test/support/test-cache-home.ts'],
+          // and the run's own folder: the temporary folder and cache of everything they start, checked at the end.
+          globalSetup: ['./test/support/system-packages.ts', './test/support/test-run-folder.ts'],
         },
       },
       {
@@ -42,7 +44,7 @@ export default defineConfig({
           include: ['test/state/pg-*.e2e.test.ts', 'test/callbacks/pg-*.e2e.test.ts'],
           exclude: ['test/state/pg-pooler.e2e.test.ts', '**/node_modules/**'],
           env: { PG_VIA_POOLER: 'transaction' },
-          globalSetup: ['./test/support/system-packages.ts', './test/support/test-cache-home.ts'],
+          globalSetup: ['./test/support/system-packages.ts', './test/support/test-run-folder.ts'],
         },
       },
     ],

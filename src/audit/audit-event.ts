@@ -1,5 +1,6 @@
-// One line of audit.jsonl (DESIGN.md, fixed names). Completion events carry every field of the seed's AuditLog
-// (timestamp, executionId, status, rowsExported, latencyMs, formatValidated, sanitizationApplied) with real values.
+// One line of audit.jsonl (its names are fixed: docs/reference/audit-events.md). Completion events carry every field of
+// the seed's AuditLog (timestamp, executionId, status, rowsExported, latencyMs, formatValidated, sanitizationApplied)
+// with real values.
 
 export type AuditEventName =
   | 'execution.intent'

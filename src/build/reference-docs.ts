@@ -3,6 +3,7 @@
 // Schemas, and the rule codes, exit codes, API error codes, audit events and metrics from the code that defines
 // them. `npm run docs` writes the pages (write-reference-docs.ts); a test fails when a page differs.
 
+import { DERIVED_DEFAULTS } from '../config/config-defaults.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command, Option } from 'commander';
@@ -23,7 +24,7 @@ export async function referencePages(): Promise<Record<string, string>> {
   const program = buildProgram();
   const pages: Record<string, string> = {
     'README.md': indexPage(program),
-    'config.md': schemaPage('The config file', 'cxone-exports.config.yaml', 'config.schema.json'),
+    'config.md': schemaPage('The config file', 'cxone-exports.config.yaml', 'config.schema.json', DERIVED_DEFAULTS),
     'definition.md': schemaPage('The definition file', 'exports/*.yaml', 'export.schema.json'),
     'plan-json.md': schemaPage('The plan JSON', '`plan --json` and `plan --out`', 'plan.schema.json'),
     'rule-codes.md': table(
@@ -184,7 +185,13 @@ interface SchemaNode {
   maximum?: number;
 }
 
-function schemaPage(title: string, file: string, schemaFile: string): string {
+/** `derivedDefaults`: the defaults that follow from another key, by path, for the default column. */
+function schemaPage(
+  title: string,
+  file: string,
+  schemaFile: string,
+  derivedDefaults: Readonly<Record<string, string>> = {},
+): string {
   const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas', schemaFile), 'utf8')) as SchemaNode & {
     $defs?: Record<string, SchemaNode>;
   };
@@ -198,7 +205,11 @@ function schemaPage(title: string, file: string, schemaFile: string): string {
         `\`${path}\``,
         typeOf(here, resolve),
         (here.description ?? '') + (required ? ' Required.' : ''),
-        here.default === undefined ? '' : `\`${JSON.stringify(here.default)}\``,
+        here.default !== undefined
+          ? `\`${JSON.stringify(here.default)}\``
+          : derivedDefaults[path] !== undefined
+            ? derivedDefaults[path]
+            : '',
       ]);
     for (const [key, child] of Object.entries(here.properties ?? {}))
       if (key !== '$schema') walk(child, path === '' ? key : `${path}.${key}`, here.required?.includes(key) === true);

@@ -1,5 +1,5 @@
-// Who may post a callback (CONTRACT.md §5): a valid HMAC signature by one of the configured secrets, or the
-// shared token in the URL. The reason a check failed is for the audit log only, never for the caller.
+// Who may post a callback (docs/design/cxone-contract.md §5): a valid HMAC signature by one of the configured secrets,
+// or the shared token in the URL. The reason a check failed is for the audit log only, never for the caller.
 
 import { sameSecret } from '../contract/same-secret.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyCallbackSignature } from '../contract/callback-signature.js';

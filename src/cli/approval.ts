@@ -9,11 +9,11 @@ import { exitCodeFor } from './signal-handlers.js';
 
 /** `environment`: named in the question when the config defines environments. */
 export async function askApproval(
-  ctx: Pick<CommandContext, 'logger'>,
+  ctx: Pick<CommandContext, 'logger' | 'io'>,
   plan: Plan,
   environment?: string,
 ): Promise<void> {
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const prompt = createInterface({ input: ctx.io.stdin, output: ctx.io.stdout });
   // Ctrl-C at the prompt reaches readline (the terminal is in raw mode), not the process; Ctrl-D closes it.
   // Either way the answer never comes: the close settles the wait, so the process cannot hang on it.
   let interruptedAtPrompt = false;
@@ -33,7 +33,7 @@ export async function askApproval(
   ]);
   prompt.close();
   if (answer === undefined) {
-    process.stdout.write('\n');
+    ctx.io.stdout.write('\n');
     ctx.logger.warn(`Apply cancelled (${interruptedAtPrompt ? 'Ctrl-C' : 'end of input'}): nothing was submitted.`);
     throw new ExitError(exitCodeFor('SIGINT'));
   }

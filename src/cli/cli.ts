@@ -1,12 +1,11 @@
 // The CLI's script (dist/cli/cli.cjs, which the bin main.ts runs): the only module that calls process.exit.
 // Everything below throws typed errors instead.
 
-import { CommanderError } from 'commander';
-import { CliError, ExitError } from '../errors.js';
+import { systemClock } from '../clock.js';
+import type { CommandIo } from './command-io.js';
 import { deliverInterrupt, exitCodeFor } from './signal-handlers.js';
 import type { InterruptSignal } from './signal-handlers.js';
-import { buildProgram } from './program.js';
-import { renderError } from './render-error.js';
+import { runCommandLine } from './run-command-line.js';
 
 // The first Ctrl-C goes to the running command if it can stop gracefully; a second one, or one with no
 // graceful handler, ends the process at once. State stays consistent either way: writes are atomic.
@@ -30,19 +29,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-async function main(argv: string[]): Promise<number> {
-  try {
-    await buildProgram().parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (error instanceof ExitError) return error.exitCode;
-    // Commander has already printed its own message (or the help or version text).
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
-    process.stderr.write(renderError(error, process.argv.includes('--no-color') ? false : undefined));
-    return error instanceof CliError ? error.exitCode : 1;
-  }
-}
+const io: CommandIo = {
+  cwd: process.cwd(),
+  env: process.env,
+  clock: systemClock,
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+};
 
-void main(process.argv).then((code) => {
+void runCommandLine(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
 });

@@ -5,6 +5,7 @@ import { configOf, readRawConfig } from '../config/load-config.js';
 import type { RawConfig } from '../config/parse-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import type { Clock } from '../clock.js';
+import type { CommandIo } from './command-io.js';
 import { colorLevel, createColors } from './color.js';
 import type { Colors } from './color.js';
 import { createStreamLogger } from './logger.js';
@@ -23,7 +24,10 @@ export interface GlobalOptions {
 }
 
 export interface CommandContext {
+  /** The working directory the command works in: where it started, or -C. */
   cwd: string;
+  /** What the command line runs against: where it started, its streams (a prompt, a stream of events). */
+  io: CommandIo;
   env: Readonly<Record<string, string | undefined>>;
   /** The one source of time for commands and their operations; the entry point hands down the system's. */
   clock: Clock;
@@ -37,23 +41,24 @@ export interface CommandContext {
   environmentChoice: string | undefined;
 }
 
-export function createCommandContext(
-  options: GlobalOptions,
-  clock: Clock,
-  processEnv: Readonly<Record<string, string | undefined>> = process.env,
-): CommandContext {
-  const env = withSystemdCredentials(processEnv);
-  const cwd = resolve(process.cwd(), options.chdir ?? '.');
-  const colors = createColors(colorLevel({ colorFlag: options.color, env, isTTY: process.stdout.isTTY === true }));
-  const logger = createStreamLogger({ quiet: options.quiet === true, verbose: options.verbose === true });
+export function createCommandContext(options: GlobalOptions, io: CommandIo): CommandContext {
+  const env = withSystemdCredentials(io.env);
+  const cwd = resolve(io.cwd, options.chdir ?? '.');
+  const colors = createColors(colorLevel({ colorFlag: options.color, env, isTTY: io.stdout.isTTY === true }));
+  const logger = createStreamLogger(
+    { quiet: options.quiet === true, verbose: options.verbose === true },
+    io.stdout,
+    io.stderr,
+  );
   let config: Promise<ProjectConfig> | undefined;
   let raw: Promise<RawConfig> | undefined;
   const rawConfig = () => (raw ??= readRawConfig({ cwd, configFile: options.config }));
   const environmentChoice = options.env ?? nonEmpty(env.CXONE_EXPORTS_ENV);
   return {
     cwd,
+    io,
     env,
-    clock,
+    clock: io.clock,
     colors,
     logger,
     config: () =>

@@ -21,8 +21,8 @@ export interface Verbosity {
 
 export function createStreamLogger(
   { quiet, verbose }: Verbosity,
-  stdout: NodeJS.WritableStream = process.stdout,
-  stderr: NodeJS.WritableStream = process.stderr,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
 ): Logger {
   // One write per line, so a reader sees whole lines; only a text of megabytes (a large plan) is written
   // in two parts, to spare copying it.

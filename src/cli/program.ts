@@ -6,18 +6,15 @@ import { createCommandContext } from './command-context.js';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { systemClock } from '../clock.js';
-import type { Clock } from '../clock.js';
-import { UsageError } from '../errors.js';
+import { InternalError, UsageError } from '../errors.js';
+import type { CommandIo } from './command-io.js';
 import { toolVersion } from '../version.js';
 import type { CommandDescriptor } from './command-descriptor.js';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 import { COMMANDS, COMMAND_GROUPS } from './commands/index.js';
 
-export function buildProgram(
-  commands: readonly CommandDescriptor<unknown>[] = COMMANDS,
-  clock: Clock = systemClock,
-): Command {
+/** `io` is what the commands run against; without it (the reference pages, a list of words) nothing runs. */
+export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = COMMANDS, io?: CommandIo): Command {
   const program = new Command('cxone-exports')
     .description('Config as code for NICE CXone Data Action CSV exports: validate, plan and apply them like Terraform.')
     .version(toolVersion(), '--version', 'print the version')
@@ -32,6 +29,9 @@ export function buildProgram(
     .option('-v, --verbose', 'print debug detail on stderr')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // Help, the version and commander's own errors go to the command line's streams (subcommands inherit it).
+  if (io !== undefined)
+    program.configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
 
   const parents = new Map<string, Command>([['', program]]);
   const parentOf = (path: readonly string[]): Command => {
@@ -54,7 +54,8 @@ export function buildProgram(
     command.action(async (...received: unknown[]) => {
       // commander passes the positional arguments, then the options, then the command itself.
       const self = received.at(-1) as Command;
-      const ctx = context(self, clock);
+      if (io === undefined) throw new InternalError('a command ran from a program built without its io');
+      const ctx = context(self, io);
       // `--env all` only for a command that says it works on every environment; nothing else may act on all.
       const everyEnvironment = ctx.environmentChoice === EVERY_ENVIRONMENT;
       if (everyEnvironment && descriptor.everyEnvironment !== true)
@@ -72,16 +73,16 @@ export function buildProgram(
 }
 
 /** Config, colour and logging are set up only when a command runs, not for --help or --version. */
-function context(command: Command, clock: Clock): CommandContext {
+function context(command: Command, io: CommandIo): CommandContext {
   const globals = command.optsWithGlobals<GlobalOptions>();
   if (globals.chdir !== undefined) {
-    const dir = resolve(globals.chdir);
+    const dir = resolve(io.cwd, globals.chdir);
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new UsageError(`-C ${globals.chdir}: no such directory`, {
         hint: 'Pass an existing directory to -C/--chdir.',
       });
   }
-  return createCommandContext(globals, clock);
+  return createCommandContext(globals, io);
 }
 
 /** The commands that take `--env all`, as a user reads them: `plan and validate`. */

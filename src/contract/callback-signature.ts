@@ -1,5 +1,5 @@
-// Callback authentication by HMAC (CONTRACT.md §5): the sender signs "<timestamp>.<raw body>" with a shared
-// secret; the receiver recomputes it over the raw bytes, compares in constant time and refuses stale timestamps.
+// Callback authentication by HMAC (docs/design/cxone-contract.md §5): the sender signs "<timestamp>.<raw body>" with a
+// shared secret; the receiver recomputes it over the raw bytes, compares in constant time and refuses stale timestamps.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

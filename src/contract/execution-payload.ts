@@ -1,4 +1,5 @@
-// The execution request body of CONTRACT.md §2, exactly: built by the client, checked by the simulator.
+// The execution request body of docs/design/cxone-contract.md §2, exactly: built by the client, checked by the
+// simulator.
 
 import { HARD_MAX_ROWS, characterCount } from './export-format.js';
 

@@ -1,4 +1,5 @@
-// The CSV export format as CXone accepts it (CONTRACT.md §2), shared by validation, the client and the simulator.
+// The CSV export format as CXone accepts it (docs/design/cxone-contract.md §2), shared by validation, the client and
+// the simulator.
 
 /** CXone's hard cap on `maxRows`; a team may lower it in config. */
 export const HARD_MAX_ROWS = 5_000_000;
@@ -25,7 +26,7 @@ export function delimiterName(nameOrCharacter: string): DelimiterName | undefine
   return DELIMITER_NAMES.find((name) => DELIMITER_CHARACTERS[name] === character);
 }
 
-/** The format fields a definition may leave out, with the values DESIGN.md gives them. */
+/** The format fields a definition may leave out, with the values a definition gets when it leaves them out. */
 export interface FormatDefaults {
   delimiter: string;
   quoteCharacter: string;

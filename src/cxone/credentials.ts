@@ -1,4 +1,4 @@
-// Credentials come from the environment only, never from files in the repository (CONTRACT.md §1).
+// Credentials come from the environment only, never from files in the repository (docs/design/cxone-contract.md §1).
 
 import type { AuthFlow, CredentialVariables } from '../config/project-config.js';
 import { UsageError } from '../errors.js';

@@ -1,5 +1,5 @@
-// The executions API (CONTRACT.md §2 and §4): submit an export execution, read an execution's status. Each call
-// runs under the retry policy and the host's circuit breaker, renews the token once on a 401, and lets the
+// The executions API (docs/design/cxone-contract.md §2 and §4): submit an export execution, read an execution's status.
+// Each call runs under the retry policy and the host's circuit breaker, renews the token once on a 401, and lets the
 // caller gate every attempt (apply uses that to space requests to one data action).
 
 import type { AxiosInstance } from 'axios';

@@ -1,4 +1,4 @@
-// What each non-success answer from the executions API means for the user (CONTRACT.md §6).
+// What each non-success answer from the executions API means for the user (docs/design/cxone-contract.md §6).
 
 import { ApiError, ApiErrorCode } from './api-error.js';
 import { bodyExcerpt } from './http-transport.js';

@@ -1,5 +1,5 @@
-// When and how long to wait before trying CXone again (CONTRACT.md §6): 429 honours Retry-After, everything
-// retryable otherwise backs off exponentially with full jitter. Only ApiErrors marked retryable are retried,
+// When and how long to wait before trying CXone again (docs/design/cxone-contract.md §6): 429 honours Retry-After,
+// everything retryable otherwise backs off exponentially with full jitter. Only ApiErrors marked retryable are retried,
 // so a 400 or 403 is sent exactly once; POSTs are safe to repeat because they carry an Idempotency-Key.
 
 import { DelegateBackoff, handleWhen, retry } from 'cockatiel';

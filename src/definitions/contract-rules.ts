@@ -1,5 +1,5 @@
-// The contract's client-side rules (CONTRACT.md §2) that a JSON Schema cannot express: they depend on the
-// project config, or on two fields at once.
+// The contract's client-side rules (docs/design/cxone-contract.md §2) that a JSON Schema cannot express: they depend on
+// the project config, or on two fields at once.
 
 import type { ProjectConfig } from '../config/project-config.js';
 import { callbackUrlProblem } from '../contract/callback-url.js';

@@ -1,4 +1,4 @@
-// A plan (DESIGN.md, fixed top-level names): what apply would do, export by export, and why.
+// A plan (its top-level names are fixed: schemas/plan.schema.json): what apply would do, export by export, and why.
 
 import type { SourcePosition } from '../diagnostics/diagnostic.js';
 import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';

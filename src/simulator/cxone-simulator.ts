@@ -1,5 +1,5 @@
-// The embedded CXone simulator: a real HTTP server on loopback that speaks CONTRACT.md as strictly as CXone is
-// described to, injects faults on demand, and records everything it received for tests to assert on.
+// The embedded CXone simulator: a real HTTP server on loopback that speaks docs/design/cxone-contract.md as strictly as
+// CXone is described to, injects faults on demand, and records everything it received for tests to assert on.
 
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';

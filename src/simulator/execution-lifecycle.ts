@@ -1,5 +1,5 @@
-// Runs simulated executions: queued -> running -> completed/failed after a time that grows with maxRows, then
-// POSTs the completion callback (CONTRACT.md §3), signed when a secret is set, and only to loopback addresses.
+// Runs simulated executions: queued -> running -> completed/failed after a time that grows with maxRows, then POSTs the
+// completion callback (docs/design/cxone-contract.md §3), signed when a secret is set, and only to loopback addresses.
 
 import { request } from 'node:http';
 import type { Clock } from '../clock.js';

@@ -1,4 +1,5 @@
-// The state file's model (DESIGN.md, fixed): what was applied, and each export's last execution.
+// The state file's model (its names are fixed: schemas/state.schema.json): what was applied, and each export's last
+// execution.
 
 import type { ExecutionStatus } from '../contract/execution-status.js';
 import type { SourcePosition } from '../diagnostics/diagnostic.js';

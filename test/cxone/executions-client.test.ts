@@ -1,5 +1,6 @@
-// The executions client against the real simulator: the exact payload, the retry policy of CONTRACT.md §6,
-// the circuit breaker, token renewal on 401, and no secret in any error or debug line.
+// The executions client against the real simulator: the exact payload, the retry policy of
+// docs/design/cxone-contract.md §6, the circuit breaker, token renewal on 401, and no secret in any error or debug
+// line.
 
 import { testClock } from '../support/test-clock.js';
 import { inspect } from 'node:util';

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packTarball } from '../support/pack.js';
+import { packedPackage } from '../support/pack.js';
 import { freePort } from '../support/serve-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -47,7 +47,7 @@ describe('the quick start in the README', () => {
     const blocks = quickStartBlocks();
     expect(blocks).toHaveLength(4);
     const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-quick-start-'));
-    const tarball = packTarball(scratch);
+    const { tarball } = await packedPackage();
     const port = String(await freePort());
     const adapt = (command: string) =>
       command
@@ -72,7 +72,9 @@ describe('the quick start in the README', () => {
 
     // The second terminal: the simulator, until the test ends.
     expect(simulator).toHaveLength(1);
-    const sim = spawn('bash', ['-c', `exec ${adapt(simulator[0]!.command)}`], { cwd: repo, env });
+    // In a process group of its own: npx runs the command as a child of its own, which a signal to npx alone
+    // left running after the test.
+    const sim = spawn('bash', ['-c', `exec ${adapt(simulator[0]!.command)}`], { cwd: repo, env, detached: true });
     try {
       let printed = '';
       sim.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
@@ -84,8 +86,9 @@ describe('the quick start in the README', () => {
       const outputs = run(apply, repo);
       check(apply, outputs);
     } finally {
-      sim.kill('SIGTERM');
-      await once(sim, 'exit');
+      const exited = once(sim, 'exit');
+      process.kill(-sim.pid!, 'SIGTERM');
+      await exited;
     }
   }, 180_000);
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
+import { packedPackage } from '../support/pack.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -26,7 +27,7 @@ function run(command: string, args: string[], cwd: string): { code: number; stdo
 }
 
 describe('the packed package', () => {
-  it('installs into an empty repository, where init sets everything up and validate and plan work', () => {
+  it('installs into an empty repository, where init sets everything up and validate and plan work', async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-pack-'));
     // prepack builds dist/, so a fresh clone packs a working package. Here dist/ is built already (npm test
     // builds first), and other tests run it meanwhile, so the pack does not rebuild it under their feet.
@@ -34,13 +35,10 @@ describe('the packed package', () => {
       (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
         .prepack,
     ).toMatch(/npm run build/);
-    const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], ROOT);
-    expect(packed.code, packed.stderr).toBe(0);
-    const [manifest] = JSON.parse(packed.stdout) as { filename: string; size: number; entryCount: number }[];
-    const tarball = join(scratch, manifest!.filename);
+    const { tarball, manifest } = await packedPackage();
     // What runs, and what a user reads: not the unbundled tsc output, source maps, the build or the demo.
-    expect(manifest!.entryCount).toBeLessThanOrEqual(80);
-    expect(manifest!.size).toBeLessThanOrEqual(600 * 1024);
+    expect(manifest.entryCount).toBeLessThanOrEqual(80);
+    expect(manifest.size).toBeLessThanOrEqual(600 * 1024);
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
     for (const file of [
       'package/dist/cli/main.js',
@@ -108,8 +106,10 @@ describe('the packed package', () => {
     expect(plan.stdout).toContain('Plan: 1 to submit (1 create), 0 to forget, 0 unchanged.');
 
     // Every command's help, from the installed package alone.
+    // (npx found the bin above; each page from the bin itself spares a start of npm per command.)
+    const bin = join(repo, 'node_modules', '.bin', 'cxone-exports');
     for (const command of COMMANDS) {
-      const help = run('npx', ['--no-install', 'cxone-exports', ...command.path, '--help'], repo);
+      const help = run(bin, [...command.path, '--help'], repo);
       expect(help.code, `${command.path.join(' ')}: ${help.stderr}`).toBe(0);
       expect(help.stdout).toContain(`Usage: cxone-exports ${command.path.join(' ')}`);
     }

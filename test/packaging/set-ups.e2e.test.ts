@@ -14,7 +14,7 @@ import { parseDocument } from 'yaml';
 import { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { freshSchema, sql, testDatabase } from '../support/postgres.js';
 import { freePort, SERVE_SECRET } from '../support/serve-process.js';
-import { packTarball } from '../support/pack.js';
+import { packedPackage } from '../support/pack.js';
 import { waitFor } from '../support/wait-for.js';
 import { rehearseWorkflow } from '../support/workflow-runner.js';
 import type { Rehearsal } from '../support/workflow-runner.js';
@@ -26,17 +26,8 @@ const database = testDatabase();
 
 /** node_modules with the packed package installed, shared by every set-up's repository (a link each). */
 let installed: string;
-beforeAll(() => {
-  const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-setups-'));
-  const tarball = packTarball(scratch);
-  installed = join(scratch, 'consumer');
-  mkdirSync(installed);
-  writeFileSync(join(installed, 'package.json'), '{ "name": "consumer", "private": true }\n');
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], {
-    cwd: installed,
-    env: { ...process.env, npm_config_update_notifier: 'false' },
-    stdio: 'ignore',
-  });
+beforeAll(async () => {
+  ({ installed } = await packedPackage());
 }, 180_000);
 
 interface SetUp {

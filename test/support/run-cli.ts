@@ -14,14 +14,16 @@ export interface CliResult {
 
 /**
  * Where every spawned CLI starts: a clean environment (no CI or colour variables leak in from the machine running
- * the tests), with the run's own cache folder (test-cache-home.ts), never the developer's.
+ * the tests), with the run's own cache and temporary folders (test-run-folder.ts), never the developer's.
  */
 export function testEnvironment(): Record<string, string> {
   const cache = process.env.CXONE_TEST_CACHE_HOME;
+  const temporary = process.env.CXONE_TEST_RUN_FOLDER;
   return {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     ...(cache === undefined ? {} : { XDG_CACHE_HOME: cache }),
+    ...(temporary === undefined ? {} : { TMPDIR: temporary }),
   };
 }
 

@@ -70,7 +70,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
   }
   const interactive = planFile === undefined && options.autoApprove !== true;
   // Asked before anything is printed or locked: a run that cannot be approved fails first, and cleanly.
-  if (interactive && process.stdin.isTTY !== true) {
+  if (interactive && ctx.io.stdin.isTTY !== true) {
     throw new UsageError('apply needs approval, and there is no terminal to ask in', {
       hint: `Add --auto-approve, or apply a saved plan: ${savedPlanCommands(config)}`,
     });
@@ -81,7 +81,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
   const viewFor = (stateLocation: string) =>
     applyView(ctx, {
       json: options.json === true,
-      interactiveTerminal: process.stdout.isTTY === true && ctx.env.CI === undefined && ctx.env.TERM !== 'dumb',
+      interactiveTerminal: ctx.io.stdout.isTTY === true && ctx.env.CI === undefined && ctx.env.TERM !== 'dumb',
       where: whereItApplies(config, stateLocation),
     });
   const request: ApplyRequest = {

@@ -8,7 +8,7 @@ import { exportsEvents } from '../../../state/state-store.js';
 import { auditExportView } from './view.js';
 
 export async function exportAudit(ctx: CommandContext, options: { since?: string }): Promise<void> {
-  const view = auditExportView(ctx);
+  const view = auditExportView(ctx, ctx.io.stdout);
   const sinceDate = sinceMoment(options.since, ctx.clock.now());
   const since = sinceDate?.getTime();
   const recent = (event: AuditEvent) => since === undefined || Date.parse(event.timestamp) >= since;

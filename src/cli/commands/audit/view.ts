@@ -11,10 +11,7 @@ export interface AuditExportView {
   notEvents(count: number, location: string): void;
 }
 
-export function auditExportView(
-  ctx: Pick<CommandContext, 'logger'>,
-  stdout: NodeJS.WritableStream = process.stdout,
-): AuditExportView {
+export function auditExportView(ctx: Pick<CommandContext, 'logger'>, stdout: NodeJS.WritableStream): AuditExportView {
   return {
     lines: (text) =>
       new Promise((resolve, reject) =>

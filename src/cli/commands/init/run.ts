@@ -159,7 +159,7 @@ export async function init(
     await writeFile(path, `${before}${header}# cxone-exports\n${missing.join('\n')}\n`);
     view.wrote(to, before === '' ? 'created' : 'updated');
   }
-  view.nextSteps(relative(process.cwd(), target), {
+  view.nextSteps(relative(ctx.io.cwd, target), {
     backend: options.backend,
     environments: options.environments === true,
   });

@@ -45,7 +45,7 @@ export function receiveView(
           time: new Date(ctx.clock.now()).toISOString(),
           level: 'error',
           message: 'callbacks could not be recorded; answering 503 so CXone retries',
-          error: renderError(error, false).trim(),
+          error: renderError(error, { colorFlag: false }).trim(),
         }),
       ),
     stopping: (signal, graceMs) =>
