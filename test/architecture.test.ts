@@ -139,6 +139,16 @@ describe('the command layer', () => {
     expect(cli.length).toBeGreaterThan(30);
     expect(offending).toEqual([]);
   });
+
+  it('hands the system clock down from the entry point only', () => {
+    // A command or an operation that took systemClock for itself would ignore a test's clock (and --at) for
+    // part of its work. The simulator, CXone's stand-in, keeps its own time unless it is given one.
+    const allowed = ['clock.ts', 'cli/cli.ts', 'simulator/simulator-options.ts'].map((file) => join(SRC, file));
+    const taking = files.filter(
+      (file) => !allowed.includes(file) && /\bsystemClock\b/.test(readFileSync(file, 'utf8')),
+    );
+    expect(taking.map((file) => relative(SRC, file))).toEqual([]);
+  });
 });
 
 describe('the source files', () => {

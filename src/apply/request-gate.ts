@@ -4,7 +4,6 @@
 // - tenant-wide: after a 429, every request waits for the pause CXone asked for, not just the one that got it.
 
 import type { Clock } from '../clock.js';
-import { systemClock } from '../clock.js';
 
 export interface RequestGateSettings {
   spacingMs: number;
@@ -24,7 +23,7 @@ export class RequestGate {
 
   constructor(
     private readonly settings: RequestGateSettings,
-    private readonly clock: Clock = systemClock,
+    private readonly clock: Clock,
   ) {}
 
   /** Waits until a request to `dataActionId` may start, then claims that start; an aborted run starts none. */

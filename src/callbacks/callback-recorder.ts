@@ -113,7 +113,7 @@ export class CallbackRecorder {
     // A backend that compares and swaps per entry records beside apply and other receivers, without the lock.
     if (commitsConcurrently(store)) return this.commitRetrying(reports);
     this.held ??= {
-      lock: await lockState(store, 'serve', { timeoutMs: this.options.lockTimeoutMs }),
+      lock: await lockState(store, 'serve', { timeoutMs: this.options.lockTimeoutMs, clock: this.options.clock }),
       since: this.nowMs(),
     };
     let failed = true;
@@ -230,7 +230,10 @@ export class CallbackRecorder {
 
   private async compact(): Promise<void> {
     if (!compactsState(this.options.store)) return;
-    const lock = await lockState(this.options.store, 'serve', { timeoutMs: this.options.lockTimeoutMs });
+    const lock = await lockState(this.options.store, 'serve', {
+      timeoutMs: this.options.lockTimeoutMs,
+      clock: this.options.clock,
+    });
     try {
       await this.compactLocked();
     } finally {

@@ -127,7 +127,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     await request.approve(reviewed);
   }
 
-  const lock = await takeLock(store, 'apply', request.lockTimeoutMs, view);
+  const lock = await takeLock(store, 'apply', request.lockTimeoutMs, view, env.clock);
   // Registered at once, so a Ctrl-C while planning still releases the lock.
   const stop = new AbortController();
   const abort = new AbortController();
@@ -156,7 +156,10 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     await openAuditLog(store, view);
     const journal = new StateJournal(snapshot.state, store, { fence: lock.fence });
     const serialBefore = snapshot.state.serial;
-    const gate = new RequestGate({ spacingMs: request.spacingMs, maxRequestsPerSecond: request.maxRequestsPerSecond });
+    const gate = new RequestGate(
+      { spacingMs: request.spacingMs, maxRequestsPerSecond: request.maxRequestsPerSecond },
+      env.clock,
+    );
     // Waiting for a slot is not yet started: the first Ctrl-C ends the wait, and the attempt never leaves.
     const hooks = new SubmissionHooks(gate, view.progress, stop.signal);
     const needsApi = plan.changes.some((c) => SUBMITTING_ACTIONS.includes(c.action));

@@ -28,7 +28,7 @@ export async function runForget(
   store: StateStore,
   view: StateAccessView,
 ): Promise<ForgetReport> {
-  const lock = await takeLock(store, 'state rm', request.lockTimeoutMs, view);
+  const lock = await takeLock(store, 'state rm', request.lockTimeoutMs, view, request.clock);
   try {
     const { state } = await readForWriting(store);
     const entry = requireEntry(state, request.name);

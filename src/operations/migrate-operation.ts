@@ -1,6 +1,7 @@
 // `state migrate`: the local state and its audit log, moved into another backend in one step, keeping lineage
 // and serial, under the target's lock. Running it again is a no-op; a target that holds another state refuses.
 
+import type { Clock } from '../clock.js';
 import type { LocalFileStore } from '../state/local/local-file-store.js';
 import { importsState } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
@@ -22,7 +23,7 @@ export interface MigrateReport {
 }
 
 export async function migrateState(
-  request: { lockTimeoutMs: number },
+  request: { lockTimeoutMs: number; clock: Clock },
   stores: { source: LocalFileStore; target: StateStore },
   view: StateAccessView,
 ): Promise<MigrateReport> {
@@ -31,10 +32,10 @@ export async function migrateState(
     throw new UsageError(`${target.location} cannot take a whole state`, {
       hint: 'Migrate into a backend that supports it (pg).',
     });
-  const lock = await takeLock(target, 'state migrate', request.lockTimeoutMs, view);
+  const lock = await takeLock(target, 'state migrate', request.lockTimeoutMs, view, request.clock);
   try {
     // The source's own lock too: nothing may write the local state while it is copied.
-    const sourceLock = await takeLock(source, 'state migrate', request.lockTimeoutMs, view);
+    const sourceLock = await takeLock(source, 'state migrate', request.lockTimeoutMs, view, request.clock);
     try {
       await source.compact();
       const { state, exists } = await source.read();

@@ -44,7 +44,7 @@ export interface RefreshEnvironment {
 
 export async function runRefresh(request: RefreshRequest, env: RefreshEnvironment, view: RefreshView): Promise<void> {
   const { store } = env;
-  const lock = await takeLock(store, 'refresh', request.lockTimeoutMs, view);
+  const lock = await takeLock(store, 'refresh', request.lockTimeoutMs, view, env.clock);
   try {
     const { state } = await readForWriting(store);
     const unfinished = Object.entries(state.exports)

@@ -1,6 +1,7 @@
 // What every operation that changes the state does first: take the lock (waiting as asked, breaking one a dead
 // process left), fold in what a crashed run logged, and open the audit log, repairing a line a crash tore.
 
+import type { Clock } from '../clock.js';
 import { lockState } from '../state/lock-state.js';
 import { compactsState, repairsAuditLog } from '../state/state-store.js';
 import type { LockInfo, StateLock, StateSnapshot, StateStore } from '../state/state-store.js';
@@ -20,10 +21,12 @@ export function takeLock(
   operation: string,
   timeoutMs: number,
   view: Pick<StateAccessView, 'staleLockBroken' | 'waitingForLock'>,
+  clock: Clock,
 ): Promise<StateLock> {
   let told = false;
   return lockState(store, operation, {
     timeoutMs,
+    clock,
     onStaleLockBroken: (holder) => view.staleLockBroken(holder),
     onWait: (holder) => {
       if (!told) view.waitingForLock(holder, timeoutMs);

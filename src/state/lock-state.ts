@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { toolVersion } from '../version.js';
 import { StateLockedError } from './state-errors.js';
@@ -14,13 +13,13 @@ const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 16_000;
 
 export interface LockWaitOptions extends LockOptions {
-  /** The clock for the waiting (tests drive their own). */
-  clock?: Clock;
+  /** The clock for the lock's start and the waiting (the command's; tests drive their own). */
+  clock: Clock;
 }
 
 /** Takes the lock for `operation`, waiting up to `options.timeoutMs`; throws StateLockedError naming the holder. */
 export async function lockState(locker: StateLocker, operation: string, options: LockWaitOptions): Promise<StateLock> {
-  const clock = options.clock ?? systemClock;
+  const { clock } = options;
   const info = lockInfo(operation, clock.now());
   const started = clock.now();
   for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {

@@ -59,7 +59,7 @@ async function apply(
   // As apply wires them: every attempt waits at the gate, which an abort releases.
   const abort = new AbortController();
   if (options.abortFirst === true) abort.abort(new Error('interrupted'));
-  const gate = new RequestGate({ spacingMs: 0, maxRequestsPerSecond: undefined });
+  const gate = new RequestGate({ spacingMs: 0, maxRequestsPerSecond: undefined }, systemClock);
   const hooks = new SubmissionHooks(gate, silent, abort.signal);
   const client = simClient(sim, {}, { beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry });
   const outcome = await applyPlan(plan, new Map(defs.map((d) => [d.name, d])), {

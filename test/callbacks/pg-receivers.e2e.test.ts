@@ -2,6 +2,7 @@
 // spread over the three with every completion delivered three times. Every acknowledged event is durable, each
 // execution's completion is recorded once, and apply's own writes are not lost to the receivers' (or theirs to it).
 
+import { systemClock } from '../../src/clock.js';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -133,7 +134,7 @@ describe('receivers side by side on the pg backend', () => {
         )
       )[0]!.n;
     try {
-      const lock = await lockState(applying, 'apply', { timeoutMs: 0 });
+      const lock = await lockState(applying, 'apply', { clock: systemClock, timeoutMs: 0 });
       expect(await recorder.record(report('exe-new'))).toEqual({ kind: 'pending' });
       expect(await recorder.record(report('exe-0'))).toMatchObject({
         kind: 'recorded',

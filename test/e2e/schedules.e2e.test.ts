@@ -1,6 +1,7 @@
 // Recurring exports end to end: ticks through `plan --at`, and apply, status and /metrics at the instants that
-// matter, each CLI process on a clock started there (faketime), against the simulator. The instants lie before
-// today, so the simulator's own times always come after what the CLI submitted.
+// matter, each command on a clock started there (in process, clockFrom; serve as a process, libfaketime), against
+// the simulator. The instants lie before today, so the simulator's own times always come after what was
+// submitted.
 
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import { readState } from '../support/apply-repo.js';
 import { clockAt } from '../support/libfaketime.js';
 import { definitionYaml, miniRepo } from '../support/fixtures.js';
-import { runCliAsync } from '../support/run-cli.js';
+import { runCommand } from '../support/run-command.js';
+import { clockFrom } from '../support/test-clock.js';
 import { freePort, startServe } from '../support/serve-process.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
 
@@ -34,15 +36,14 @@ function dailyRepo(): string {
   });
 }
 
-/** The CLI in `dir` on a clock started at `instant`, calling `sim`. */
+/** A command in `dir` on a clock started at `instant`, calling `sim`. */
 function cliAt(dir: string, sim: CxoneSimulator | undefined) {
-  return (instant: string, args: string[]) => {
-    const clock = clockAt(instant);
-    return runCliAsync(args, {
+  return (instant: string, args: string[]) =>
+    runCommand(args, {
       cwd: dir,
-      env: { ...clock.env, ...(sim === undefined ? {} : simEnvironment(sim)) },
+      clock: clockFrom(instant),
+      env: sim === undefined ? {} : simEnvironment(sim),
     });
-  };
 }
 
 function audit(dir: string): AuditEvent[] {
@@ -60,7 +61,7 @@ interface JsonChange {
 }
 
 async function planJson(dir: string, at: string): Promise<Map<string, JsonChange>> {
-  const result = await runCliAsync(['plan', '--json', '--at', at], { cwd: dir });
+  const result = await runCommand(['plan', '--json', '--at', at], { cwd: dir });
   expect(result.code, result.stderr).toBe(0);
   const plan = JSON.parse(result.stdout) as { changes: JsonChange[] };
   return new Map(plan.changes.map((change) => [change.name, change]));
@@ -74,7 +75,7 @@ describe('schedules', () => {
       'exports/c.yaml': exportYaml('c', ['cron: "*/5 * * * *"']),
       'exports/d.yaml': exportYaml('d', ['cron: "0 6 * * *"', 'startingDeadline: soon']),
     });
-    const result = await runCliAsync(['validate'], { cwd: dir });
+    const result = await runCommand(['validate'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       'exports/a.yaml\n  11:11   error  a: spec.schedule.cron "0 6 * *": it has 4 fields; cron has five fields: minute hour day-of-month month day-of-week',
@@ -90,7 +91,7 @@ describe('schedules', () => {
     );
     // A team may allow more frequent runs.
     writeFileSync(join(dir, 'cxone-exports.config.yaml'), 'limits:\n  minScheduleInterval: 5m\n');
-    const allowed = await runCliAsync(['validate', 'exports/c.yaml'], { cwd: dir });
+    const allowed = await runCommand(['validate', 'exports/c.yaml'], { cwd: dir });
     expect(allowed.code, allowed.stderr).toBe(0);
   });
 
@@ -99,25 +100,25 @@ describe('schedules', () => {
       'exports/a.yaml': exportYaml('a', ['cron: "0 6 */2 * MON"']),
       'exports/b.yaml': exportYaml('b', ['cron: "@daily"', 'timeZone: Europe/Berlin']),
     });
-    const human = await runCliAsync(['validate'], { cwd: dir });
+    const human = await runCommand(['validate'], { cwd: dir });
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain(
       'exports/a.yaml\n  11:11   warning  a: spec.schedule.cron "0 6 */2 * MON": day-of-month "*/2" and day-of-week "MON" are both set; since day-of-month starts with *, it runs only on days that match both',
     );
     expect(human.stdout).toContain('2 export definitions in 2 files are valid, with 1 warning.');
-    const json = await runCliAsync(['validate', '--format', 'json'], { cwd: dir });
+    const json = await runCommand(['validate', '--format', 'json'], { cwd: dir });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject([
       { file: 'exports/a.yaml', line: 11, export: 'a', rule: 'schedule-day-fields', severity: 'warning' },
     ]);
-    const github = await runCliAsync(['validate', '--format', 'github'], { cwd: dir });
+    const github = await runCommand(['validate', '--format', 'github'], { cwd: dir });
     expect(github.code).toBe(0);
     expect(github.stdout).toContain(
       '::warning file=exports/a.yaml,line=11,col=11,title=cxone-exports schedule-day-fields::a: spec.schedule.cron',
     );
     // The refused dialects fail, naming the construct.
     writeFileSync(join(dir, 'exports', 'b.yaml'), exportYaml('b', ['cron: "0 6 L * *"']));
-    const refused = await runCliAsync(['validate'], { cwd: dir });
+    const refused = await runCommand(['validate'], { cwd: dir });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(
       'b: spec.schedule.cron "0 6 L * *": day-of-month "L": "L" (Quartz\'s and croner\'s "last") is not cron',
@@ -172,10 +173,10 @@ describe('schedules', () => {
       '2026-03-08T07:00:00.000Z',
       '2026-03-09T06:30:00.000Z',
     ]);
-    const human = await runCliAsync(['plan', '--at', '2026-11-28T05:59:59Z'], { cwd: dir });
+    const human = await runCommand(['plan', '--at', '2026-11-28T05:59:59Z'], { cwd: dir });
     expect(human.stdout).toContain('\nSchedules:\n');
     expect(human.stdout).toMatch(/ {2}berlin +30 2 \* \* \* +next 2026-11-29 02:30 CET \(\+01:00\)\n/);
-    const bad = await runCliAsync(['plan', '--at', 'tomorrow'], { cwd: dir });
+    const bad = await runCommand(['plan', '--at', 'tomorrow'], { cwd: dir });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--at "tomorrow" is not an instant with an offset');
   });
@@ -194,7 +195,7 @@ describe('schedules', () => {
       action: 'no-op',
       reason: 'deadline-passed',
     });
-    const markdown = await runCliAsync(['plan', '--markdown', '--at', '2026-10-04T06:30:00Z'], { cwd: dir });
+    const markdown = await runCommand(['plan', '--markdown', '--at', '2026-10-04T06:30:00Z'], { cwd: dir });
     expect(markdown.stdout).toContain('| ⏰ | <code>daily</code> | run | scheduled 2026-10-04 06:00 UTC |');
     expect(markdown.stdout).toContain('<details><summary>Schedules: 1 scheduled export</summary>');
     writeFileSync(join(dir, 'exports', 'daily.yaml'), exportYaml('daily', DAILY, 1000, ['suspend: true']));

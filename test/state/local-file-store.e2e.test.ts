@@ -1,6 +1,7 @@
 // The local file store on a real file system: atomic and durable writes, compare-and-swap, backups, refusals
 // that leave the file untouched, and a lock that holds across processes.
 
+import { systemClock } from '../../src/clock.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -122,7 +123,7 @@ describe('LocalFileStore: locking', () => {
     import { LocalFileStore } from ${JSON.stringify(new URL('../../dist/state/local/local-file-store.js', import.meta.url).href)};
     import { lockState } from ${JSON.stringify(new URL('../../dist/state/lock-state.js', import.meta.url).href)};
     const store = new LocalFileStore({ stateDir: ${JSON.stringify(stateDir)} });
-    const lock = await lockState(store, 'apply', { timeoutMs: 0 });
+    const lock = await lockState(store, 'apply', { clock: systemClock, timeoutMs: 0 });
     process.stdout.write(JSON.stringify(lock.info) + '\\n');
     process.stdin.once('data', async () => { await lock.release(); process.exit(0); });
   `;
@@ -137,7 +138,9 @@ describe('LocalFileStore: locking', () => {
     const holder = JSON.parse(line.toString()) as LockInfo;
 
     const store = storeIn(dir);
-    const refused = (await lockState(store, 'apply', { timeoutMs: 0 }).catch((e: unknown) => e)) as StateLockedError;
+    const refused = (await lockState(store, 'apply', { clock: systemClock, timeoutMs: 0 }).catch(
+      (e: unknown) => e,
+    )) as StateLockedError;
     expect(refused).toBeInstanceOf(StateLockedError);
     expect(refused.message).toContain(`by apply (lock ${holder.id}`);
     expect(refused.message).toContain(`pid ${child.pid}`);
@@ -148,7 +151,7 @@ describe('LocalFileStore: locking', () => {
     const onWait = (h: LockInfo) => {
       if (waits.push(h) === 1) child.stdin.write('release\n');
     };
-    const lock = await lockState(store, 'apply', { timeoutMs: 60_000, onWait });
+    const lock = await lockState(store, 'apply', { clock: systemClock, timeoutMs: 60_000, onWait });
     expect(waits.length).toBeGreaterThan(0);
     expect(lock.info.pid).toBe(process.pid);
     await lock.release();
@@ -170,7 +173,11 @@ describe('LocalFileStore: locking', () => {
     mkdirSync(join(dir, '.cxone-exports'));
     writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify(stale));
     const broken: LockInfo[] = [];
-    const lock = await lockState(storeIn(dir), 'apply', { timeoutMs: 0, onStaleLockBroken: (h) => broken.push(h) });
+    const lock = await lockState(storeIn(dir), 'apply', {
+      clock: systemClock,
+      timeoutMs: 0,
+      onStaleLockBroken: (h) => broken.push(h),
+    });
     expect(broken.map((h) => h.id)).toEqual(['stale-1']);
     await lock.release();
   });
@@ -188,13 +195,15 @@ describe('LocalFileStore: locking', () => {
     };
     mkdirSync(join(dir, '.cxone-exports'));
     writeFileSync(join(dir, '.cxone-exports', 'state.lock'), JSON.stringify(remote));
-    await expect(lockState(storeIn(dir), 'apply', { timeoutMs: 0 })).rejects.toThrow('lock remote-1');
+    await expect(lockState(storeIn(dir), 'apply', { clock: systemClock, timeoutMs: 0 })).rejects.toThrow(
+      'lock remote-1',
+    );
   });
 
   it('unlocks only the lock with the given id', async () => {
     const dir = miniRepo({});
     const store = storeIn(dir);
-    const lock = await lockState(store, 'apply', { timeoutMs: 0 });
+    const lock = await lockState(store, 'apply', { clock: systemClock, timeoutMs: 0 });
     await expect(store.forceUnlock('wrong-id')).rejects.toThrow(
       `lock wrong-id is not the one held: the state is locked by apply (lock ${lock.info.id}`,
     );

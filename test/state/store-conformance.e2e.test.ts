@@ -2,6 +2,7 @@
 // A new backend joins by adding one entry to BACKENDS; one that persists to a medium a crash can damage brings
 // a damage kit, and the torn-write and refusal tests run against it too.
 
+import { systemClock } from '../../src/clock.js';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { join } from 'node:path';
@@ -270,12 +271,14 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
     const theirs = await store.tryLock(lockInfo('serve', Date.now()));
     // A backend whose lock is a lease (pg) also says when it ends.
     expect(theirs).toEqual({ acquired: false, holder: expect.objectContaining(mine) as LockInfo });
-    await expect(lockState(store, 'refresh', { timeoutMs: 0 })).rejects.toBeInstanceOf(StateLockedError);
+    await expect(lockState(store, 'refresh', { clock: systemClock, timeoutMs: 0 })).rejects.toBeInstanceOf(
+      StateLockedError,
+    );
     // Another id's unlock does nothing; the holder's frees it.
     await store.unlock('not-mine');
     expect((await store.tryLock(lockInfo('serve', Date.now()))).acquired).toBe(false);
     await store.unlock(mine.id);
-    const next = await lockState(store, 'refresh', { timeoutMs: 0 });
+    const next = await lockState(store, 'refresh', { clock: systemClock, timeoutMs: 0 });
     await next.release();
     await next.release();
     expect((await store.tryLock(lockInfo('serve', Date.now()))).acquired).toBe(true);
@@ -284,7 +287,7 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
   it('fences a holder whose lock was taken from it: its commits are refused, with nothing written', async () => {
     const { store, reopen } = open();
     const first = await seed(store, { a });
-    const old = await lockState(store, 'apply', { timeoutMs: 0 });
+    const old = await lockState(store, 'apply', { clock: systemClock, timeoutMs: 0 });
     const serial = await store.commit(
       { lineage: first.lineage, set: { b }, remove: [], events: [forget('under the lock')] },
       first.serial,
@@ -293,7 +296,7 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
     // Forced out (state unlock), then taken by another: the old holder's next commit writes nothing.
     const other = reopen();
     await other.forceUnlock(old.info.id);
-    const next = await lockState(other, 'apply', { timeoutMs: 0 });
+    const next = await lockState(other, 'apply', { clock: systemClock, timeoutMs: 0 });
     expect(next.fence).not.toBe(old.fence);
     await expect(
       store.commit({ lineage: first.lineage, set: {}, remove: ['a'], events: [forget('fenced')] }, serial, {
@@ -312,7 +315,7 @@ describe.each(BACKENDS)('the %s backend', (_name, open) => {
         fence: next.fence,
       }),
     ).rejects.toBeInstanceOf(StateLockLostError);
-    expect((await lockState(reopen(), 'apply', { timeoutMs: 0 })).fence).toBeDefined();
+    expect((await lockState(reopen(), 'apply', { clock: systemClock, timeoutMs: 0 })).fence).toBeDefined();
   });
 
   it('force-unlocks only the lock with the given id', async () => {

@@ -1,5 +1,6 @@
 // A clock a test moves: `now` is what the test set, and a sleep moves it on at once, so nothing waits for real.
 
+import { systemClock } from '../../src/clock.js';
 import type { Clock } from '../../src/clock.js';
 
 export interface TestClock extends Clock {
@@ -24,4 +25,14 @@ export function testClock(start = Date.parse('2026-11-28T06:00:00Z')): TestClock
     },
     slept,
   };
+}
+
+/**
+ * A clock that starts at `instant` and runs on in real time from there, with real sleeps: what libfaketime gives a
+ * process (libfaketime.ts), for a command run in this one.
+ */
+export function clockFrom(instant: string): Clock {
+  const offset = Date.parse(instant) - systemClock.now();
+  if (Number.isNaN(offset)) throw new Error(`not an instant: ${instant}`);
+  return { now: () => systemClock.now() + offset, sleep: (ms, signal) => systemClock.sleep(ms, signal) };
 }

@@ -1,7 +1,7 @@
 // Progress of an apply: listr2 tasks in a terminal (one per export: waiting, submitting, retry n in 4 s,
 // submitted or failed), or one JSON event per line with --json, in the manner of Terraform's machine UI.
 
-import { Listr } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import { formatTick } from '../../../schedules/schedule.js';
 import type { DefaultRenderer, ListrTaskWrapper, SimpleRenderer } from 'listr2';
 import type { EndedExecution } from '../../../apply/completion-poller.js';
@@ -26,6 +26,8 @@ interface TaskSlot {
 
 export interface ListrReporterOptions {
   fallback: boolean;
+  /** Where the task list is drawn: the command line's streams, not necessarily the process's. */
+  output: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 }
 
 /** The terminal view: listr2, with its simple (line by line) renderer in CI, pipes and dumb terminals. */
@@ -62,6 +64,8 @@ export class ListrProgress implements ProgressReporter {
       };
     });
     if (tasks.length === 0) return;
+    const { stdout, stderr } = this.options.output;
+    const processOutput = new ProcessOutput(stdout as NodeJS.WriteStream, stderr as NodeJS.WriteStream);
     const list = new Listr(tasks, {
       concurrent: true,
       exitOnError: false,
@@ -69,7 +73,8 @@ export class ListrProgress implements ProgressReporter {
       renderer: 'default',
       fallbackRenderer: 'simple',
       fallbackRendererCondition: this.options.fallback,
-      rendererOptions: { collapseErrors: false },
+      rendererOptions: { collapseErrors: false, logger: new ListrLogger({ processOutput }) },
+      fallbackRendererOptions: { logger: new ListrLogger({ processOutput }) },
     });
     this.running = list.run().catch(() => undefined);
   }

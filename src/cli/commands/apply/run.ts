@@ -4,7 +4,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
-import { systemClock } from '../../../clock.js';
 import { ExitError, UsageError } from '../../../errors.js';
 import { createCxoneClient } from '../../../cxone/create-client.js';
 import { plainHttpCallbacksOffMachine } from '../../../contract/callback-target.js';
@@ -117,12 +116,12 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
           connect: (hooks) =>
             createCxoneClient(config, {
               env: ctx.env,
-              clock: systemClock,
+              clock: ctx.clock,
               debug: (line) => ctx.logger.debug(line),
               ...hooks,
             }),
           onInterrupt,
-          clock: systemClock,
+          clock: ctx.clock,
         },
         viewFor(store.location),
       ),

@@ -25,7 +25,7 @@ import type { ProgressReporter } from './progress.js';
 import { stateAccessView } from '../../views/state-access-view.js';
 import { plural } from '../../views/render-diagnostics.js';
 
-type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors' | 'clock'>;
+type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors' | 'clock' | 'io'>;
 
 /** The view `apply` prints through: JSON lines or the terminal, with GitHub's step reporting inside Actions. */
 export function applyView(
@@ -104,7 +104,7 @@ class HumanApplyView extends BaseApplyView {
     private readonly where: string | undefined,
   ) {
     super(ctx);
-    this.progress = new ListrProgress({ fallback: options.plainProgress }, ctx.logger);
+    this.progress = new ListrProgress({ fallback: options.plainProgress, output: ctx.io }, ctx.logger);
   }
 
   nothingToDo(): void {

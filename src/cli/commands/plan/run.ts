@@ -6,7 +6,6 @@ import { writeFileDurably } from '../../../files/durable-write.js';
 import { ExitError, UsageError } from '../../../errors.js';
 import { loadValidDefinitions } from '../../../definitions/load-definitions.js';
 import { runPlan } from '../../../operations/plan-operation.js';
-import { systemClock } from '../../../clock.js';
 import { hasChanges } from '../../../plan/plan-model.js';
 import type { Plan } from '../../../plan/plan-model.js';
 import type { ProjectConfig } from '../../../config/project-config.js';
@@ -104,7 +103,7 @@ async function planOne(
     withStateStoreOf(ctx, config, async (store) => ({
       result: await runPlan(request, {
         store,
-        clock: systemClock,
+        clock: ctx.clock,
         ...(promotionSource === undefined ? {} : { promotionSource }),
       }),
       location: store.location,

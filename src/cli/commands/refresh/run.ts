@@ -2,7 +2,6 @@
 // CXone client from the config and the environment, through the plain or JSON view.
 
 import { runIdentity } from '../../../audit/run-identity.js';
-import { systemClock } from '../../../clock.js';
 import { createCxoneClient } from '../../../cxone/create-client.js';
 import { runRefresh } from '../../../operations/refresh-operation.js';
 import type { CommandContext } from '../../command-context.js';
@@ -28,8 +27,8 @@ export async function refresh(ctx: CommandContext, options: RefreshOptions): Pro
       {
         store,
         connect: () =>
-          createCxoneClient(config, { env: ctx.env, clock: systemClock, debug: (line) => ctx.logger.debug(line) }),
-        clock: systemClock,
+          createCxoneClient(config, { env: ctx.env, clock: ctx.clock, debug: (line) => ctx.logger.debug(line) }),
+        clock: ctx.clock,
       },
       refreshView(ctx, { json: options.json === true }),
     ),

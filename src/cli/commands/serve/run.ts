@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
 import { authEnabled } from '../../../callbacks/callback-auth.js';
 import type { CallbackAuthSettings } from '../../../callbacks/callback-auth.js';
-import { systemClock } from '../../../clock.js';
 import { isLoopbackHost } from '../../../contract/callback-url.js';
 import { UsageError } from '../../../errors.js';
 import { receiveCallbacks } from '../../../operations/receive-callbacks.js';
@@ -68,7 +67,7 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
           ...metricsToken(ctx.env),
         },
       },
-      { store, onInterrupt, clock: systemClock },
+      { store, onInterrupt, clock: ctx.clock },
       receiveView(ctx, auth),
     ),
   );

@@ -4,7 +4,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
-import { systemClock } from '../../../clock.js';
 import { UsageError } from '../../../errors.js';
 import { writeFileDurably } from '../../../files/durable-write.js';
 import { runForget } from '../../../operations/forget-operation.js';
@@ -49,7 +48,7 @@ export async function removeFromState(
         name: name,
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
         identity: runIdentity(ctx.env, ctx.cwd, config.environment.name),
-        clock: systemClock,
+        clock: ctx.clock,
       },
       store,
       stateAccessView(ctx.logger),
@@ -81,7 +80,7 @@ export async function migrate(ctx: CommandContext, options: { from: string; lock
   const source = openLocalStore(config, ctx.cwd);
   const moved = await withStateStore(ctx, (target) =>
     migrateState(
-      { lockTimeoutMs: lockTimeoutMs(options.lockTimeout) },
+      { lockTimeoutMs: lockTimeoutMs(options.lockTimeout), clock: ctx.clock },
       { source, target },
       stateAccessView(ctx.logger),
     ),

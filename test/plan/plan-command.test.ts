@@ -1,4 +1,5 @@
-// `plan` and `state` as users run them: the built CLI in a temporary repository, offline, with no credentials.
+// `plan` and `state` as users run them, in process (test/support/run-command.ts): in a temporary repository,
+// offline, with no credentials.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
 import { LocalFileStore } from '../../src/state/local/local-file-store.js';
 import type { State } from '../../src/state/state-model.js';
 import { definitionYaml, miniRepo, repoWithBundledExports, testConfig } from '../support/fixtures.js';
-import { runCli } from '../support/run-cli.js';
+import { runCommand } from '../support/run-command.js';
 import { appliedEntry, execution } from '../support/state-builders.js';
 import { seedState } from '../support/seed-state.js';
 
@@ -38,8 +39,8 @@ function smallRepo(): string {
 }
 
 describe('cxone-exports plan', () => {
-  it('plans the bundled exports/ as all create in sandbox, held back in production, offline and without credentials', () => {
-    const result = runCli(['--env', 'all', 'plan'], { cwd: repoWithBundledExports() });
+  it('plans the bundled exports/ as all create in sandbox, held back in production, offline and without credentials', async () => {
+    const result = await runCommand(['--env', 'all', 'plan'], { cwd: repoWithBundledExports() });
     expect(result.code).toBe(0);
     const [sandbox, production] = result.stdout.split(/^(?=Environment production:)/m);
     expect(sandbox).toContain('Plan: 5 to submit (5 create), 0 to forget, 0 unchanged.');
@@ -52,9 +53,9 @@ describe('cxone-exports plan', () => {
 
   it('exits 2 with --detailed-exitcode when there are changes, 0 when there are none', async () => {
     const dir = smallRepo();
-    expect(runCli(['plan', '--detailed-exitcode'], { cwd: dir }).code).toBe(2);
+    expect((await runCommand(['plan', '--detailed-exitcode'], { cwd: dir })).code).toBe(2);
     await applyAllToState(dir);
-    const none = runCli(['plan', '--detailed-exitcode'], { cwd: dir });
+    const none = await runCommand(['plan', '--detailed-exitcode'], { cwd: dir });
     expect(none).toMatchObject({ code: 0, stdout: 'No changes. Exports match the state.\n' });
   });
 
@@ -64,7 +65,7 @@ describe('cxone-exports plan', () => {
       state.exports.b!.lastExecution = execution('failed');
     });
     writeFileSync(join(dir, 'exports', 'a.yaml'), definitionYaml('a', ['maxRows: 77']));
-    const result = runCli(['plan', '--json'], { cwd: dir });
+    const result = await runCommand(['plan', '--json'], { cwd: dir });
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout) as {
       changes: { name: string; action: string }[];
@@ -80,16 +81,16 @@ describe('cxone-exports plan', () => {
     expect(plan.serial).toBe(1);
   });
 
-  it('prints markdown with the comment marker, and appends it to GITHUB_STEP_SUMMARY', () => {
+  it('prints markdown with the comment marker, and appends it to GITHUB_STEP_SUMMARY', async () => {
     const dir = smallRepo();
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
-    const result = runCli(['plan', '--markdown'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
+    const result = await runCommand(['plan', '--markdown'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     expect(result.stdout.startsWith('<!-- cxone-exports-plan -->\n')).toBe(true);
     expect(readFileSync(summary, 'utf8')).toBe(`# earlier step\n${result.stdout}`);
   });
 
-  it('hides nothing of the comment behind file names and values that look like markup, rendered as GitHub does', () => {
+  it('hides nothing of the comment behind file names and values that look like markup, rendered as GitHub does', async () => {
     const hostile = 'aaa\n<!--\n.yaml';
     const dir = miniRepo({
       '.git/HEAD': '',
@@ -97,7 +98,7 @@ describe('cxone-exports plan', () => {
       'exports/b.yaml': definitionYaml('b').replace('dataActionId: da-1', 'dataActionId: "da-<!--|`x`|@here"'),
       'exports/c.yaml': definitionYaml('c'),
     });
-    const result = runCli(['plan', '--markdown'], { cwd: dir });
+    const result = await runCommand(['plan', '--markdown'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
     // GitHub renders comments as CommonMark with its table extension and raw HTML allowed.
     const html = new MarkdownIt({ html: true }).render(result.stdout);
@@ -115,13 +116,13 @@ describe('cxone-exports plan', () => {
       expect(body).toContain(`<summary>+ <code>${name}</code> will be created</summary>`);
 
     // The terminal shows the name's line breaks as escapes, not as lines.
-    const human = runCli(['plan'], { cwd: dir });
+    const human = await runCommand(['plan'], { cwd: dir });
     expect(human.stdout).toContain('exports/aaa\\n<!--\\n.yaml:1');
   });
 
-  it('saves a plan with --out that records what apply needs, and refuses --json with --markdown', () => {
+  it('saves a plan with --out that records what apply needs, and refuses --json with --markdown', async () => {
     const dir = smallRepo();
-    const result = runCli(['plan', '--out', 'tfplan.json'], { cwd: dir });
+    const result = await runCommand(['plan', '--out', 'tfplan.json'], { cwd: dir });
     expect(result.stdout).toContain(
       'Saved the plan to tfplan.json. Apply exactly this plan with: cxone-exports apply tfplan.json',
     );
@@ -134,35 +135,35 @@ describe('cxone-exports plan', () => {
       checksum: expect.stringMatching(/^sha256:/) as string,
     });
     expect(Object.keys(saved.definitionHashes as object)).toEqual(['a', 'b', 'c']);
-    const both = runCli(['plan', '--json', '--markdown'], { cwd: dir });
+    const both = await runCommand(['plan', '--json', '--markdown'], { cwd: dir });
     expect(both.code).toBe(1);
     expect(both.stderr).toContain('--json and --markdown cannot be combined');
   });
 
-  it('limits the plan with --target, and names an unknown target', () => {
+  it('limits the plan with --target, and names an unknown target', async () => {
     const dir = smallRepo();
-    expect(runCli(['plan', '--json', '--target', 'a', 'c'], { cwd: dir }).stdout).toMatch(
+    expect((await runCommand(['plan', '--json', '--target', 'a', 'c'], { cwd: dir })).stdout).toMatch(
       /"name": "a"[\s\S]*"name": "c"/,
     );
-    const unknown = runCli(['plan', '--target', 'bb'], { cwd: dir });
+    const unknown = await runCommand(['plan', '--target', 'bb'], { cwd: dir });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('--target matches no export: bb (did you mean b?)');
   });
 
-  it('refuses to plan invalid definitions, listing every problem', () => {
+  it('refuses to plan invalid definitions, listing every problem', async () => {
     const dir = smallRepo();
     writeFileSync(join(dir, 'exports', 'b.yaml'), definitionYaml('b', ['maxRows: 0']));
-    const result = runCli(['plan'], { cwd: dir });
+    const result = await runCommand(['plan'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('exports/b.yaml\n  9:14');
     expect(result.stderr).toContain('Error: 1 problem in the export definitions; nothing was planned');
   });
 
-  it('refuses a corrupt state, naming the backup, without a stack trace', () => {
+  it('refuses a corrupt state, naming the backup, without a stack trace', async () => {
     const dir = smallRepo();
     mkdirSync(join(dir, '.cxone-exports'));
     writeFileSync(join(dir, '.cxone-exports', 'state.json'), '{ not json');
-    const result = runCli(['plan'], { cwd: dir });
+    const result = await runCommand(['plan'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Error: .cxone-exports/state.json is not valid JSON');
     expect(result.stderr).toContain('.cxone-exports/state.json.backup');
@@ -182,27 +183,30 @@ describe('cxone-exports state', () => {
       };
     });
 
-    const list = runCli(['state', 'list'], { cwd: dir });
+    const list = await runCommand(['state', 'list'], { cwd: dir });
     expect(list.stdout.split('\n')[0]).toMatch(/^NAME\s+LAST ACTION\s+STATUS\s+WHEN$/);
     expect(list.stdout).toMatch(/^a\s+submitted\s+completed\s+2026-11-27T10:04:10.000Z$/m);
     expect(list.stdout).toMatch(/^c\s+submit \(outcome unknown\)\s+-\s+2026-11-27T11:00:00.000Z$/m);
 
-    const show = JSON.parse(runCli(['state', 'show', 'a', '--json'], { cwd: dir }).stdout) as {
+    const show = JSON.parse((await runCommand(['state', 'show', 'a', '--json'], { cwd: dir })).stdout) as {
       name: string;
       lastExecution: { status: string };
     };
     expect(show).toMatchObject({ name: 'a', lastExecution: { status: 'completed' } });
-    expect(runCli(['state', 'show', 'aa'], { cwd: dir }).stderr).toContain(
+    expect((await runCommand(['state', 'show', 'aa'], { cwd: dir })).stderr).toContain(
       'the state has no export named aa (did you mean a?)',
     );
 
-    const rm = runCli(['state', 'rm', 'b'], { cwd: dir, env: { GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '4242' } });
+    const rm = await runCommand(['state', 'rm', 'b'], {
+      cwd: dir,
+      env: { GITHUB_ACTOR: 'octocat', GITHUB_RUN_ID: '4242' },
+    });
     expect(rm).toMatchObject({ code: 0 });
     expect(rm.stdout).toContain('Removed b from the state (serial 1 → 2)');
     const events = await readAuditLog(join(dir, '.cxone-exports', 'audit.jsonl'));
     expect(events).toMatchObject([{ event: 'state.forget', export: 'b', actor: 'octocat', runId: '4242' }]);
     expect(existsSync(join(dir, '.cxone-exports', 'state.json.backup'))).toBe(true);
-    expect(runCli(['plan', '--json'], { cwd: dir }).stdout).toContain('"action": "create"');
+    expect((await runCommand(['plan', '--json'], { cwd: dir })).stdout).toContain('"action": "create"');
 
     writeFileSync(
       join(dir, '.cxone-exports', 'state.lock'),
@@ -216,12 +220,12 @@ describe('cxone-exports state', () => {
         version: '0.1.0',
       }),
     );
-    const locked = runCli(['state', 'rm', 'a'], { cwd: dir });
+    const locked = await runCommand(['state', 'rm', 'a'], { cwd: dir });
     expect(locked.code).toBe(1);
     expect(locked.stderr).toContain('the state is locked by apply (lock lock-9, ci@elsewhere, pid 1');
     expect(locked.stderr).toContain('cxone-exports state unlock lock-9');
-    expect(runCli(['state', 'unlock', 'lock-8'], { cwd: dir }).code).toBe(1);
-    expect(runCli(['state', 'unlock', 'lock-9'], { cwd: dir })).toMatchObject({ code: 0 });
-    expect(runCli(['state', 'rm', 'a'], { cwd: dir }).code).toBe(0);
+    expect((await runCommand(['state', 'unlock', 'lock-8'], { cwd: dir })).code).toBe(1);
+    expect(await runCommand(['state', 'unlock', 'lock-9'], { cwd: dir })).toMatchObject({ code: 0 });
+    expect((await runCommand(['state', 'rm', 'a'], { cwd: dir })).code).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 // Environments from one repository: a sandbox and a production tenant, each with its own credentials, API and
-// state, never chosen implicitly, each export's spec merged with that environment's overrides.
+// state, never chosen implicitly, each export's spec merged with that environment's overrides. The commands run in
+// process (test/support/run-command.ts), against simulated tenants on loopback.
 
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { parseDocument } from 'yaml';
 import type { ExportState } from '../../src/state/state-model.js';
 import { miniRepo } from '../support/fixtures.js';
 import { reseal } from '../support/reseal.js';
-import { runCliAsync } from '../support/run-cli.js';
+import { runCommand } from '../support/run-command.js';
 import { simEnvironment, startSimulator } from '../support/simulator.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 
@@ -99,7 +100,7 @@ describe('environments', () => {
   it('refuse to read or write a state until --env names one, listing them', async () => {
     const dir = repo();
     for (const args of [['plan'], ['apply', '--auto-approve'], ['status'], ['state', 'list']]) {
-      const result = await runCliAsync(args, { cwd: dir });
+      const result = await runCommand(args, { cwd: dir });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
         'this config defines the environments sandbox, production; say which one with --env',
@@ -107,7 +108,7 @@ describe('environments', () => {
     }
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
     const summary = join(dir, 'summary.md');
-    const planned = await runCliAsync(['--env', 'sandbox', 'plan'], {
+    const planned = await runCommand(['--env', 'sandbox', 'plan'], {
       cwd: dir,
       env: { GITHUB_STEP_SUMMARY: summary },
     });
@@ -115,7 +116,7 @@ describe('environments', () => {
     expect(readFileSync(summary, 'utf8')).toContain(
       '**Environment sandbox: API https://api-sandbox.example.com; state',
     );
-    const typo = await runCliAsync(['--env', 'prod', 'plan'], { cwd: dir });
+    const typo = await runCommand(['--env', 'prod', 'plan'], { cwd: dir });
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('--env prod is not an environment of this config (did you mean production?)');
   });
@@ -125,7 +126,7 @@ describe('environments', () => {
     const production = await startSimulator();
     const dir = repo(configOn({ sandbox, production }));
     // Issue 22, point 6: production's API left in the shell never takes sandbox's token; the header says so.
-    const inSandbox = await runCliAsync(['--env', 'sandbox', 'apply', '--auto-approve'], {
+    const inSandbox = await runCommand(['--env', 'sandbox', 'apply', '--auto-approve'], {
       cwd: dir,
       env: {
         ...tenantEnvironment(sandbox, { id: 'CXONE_SANDBOX_CLIENT_ID', secret: 'CXONE_SANDBOX_CLIENT_SECRET' }),
@@ -146,7 +147,7 @@ describe('environments', () => {
     ]);
 
     // Production's credentials are under its own names: the sandbox's are not a fall-back.
-    const wrongNames = await runCliAsync(['--env', 'production', 'apply', '--auto-approve'], {
+    const wrongNames = await runCommand(['--env', 'production', 'apply', '--auto-approve'], {
       cwd: dir,
       env: tenantEnvironment(production, { id: 'CXONE_SANDBOX_CLIENT_ID', secret: 'CXONE_SANDBOX_CLIENT_SECRET' }),
     });
@@ -154,7 +155,7 @@ describe('environments', () => {
     expect(wrongNames.stderr).toContain('missing credentials: set PROD_CXONE_ID, PROD_CXONE_SECRET');
     expect(production.record().requests).toHaveLength(0);
 
-    const inProduction = await runCliAsync(['--env', 'production', 'apply', '--auto-approve'], {
+    const inProduction = await runCommand(['--env', 'production', 'apply', '--auto-approve'], {
       cwd: dir,
       env: tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' }),
     });
@@ -170,7 +171,7 @@ describe('environments', () => {
       expect(lines.map((line) => (JSON.parse(line) as { environment?: string }).environment)).toEqual(
         lines.map(() => environment),
       );
-      const status = await runCliAsync(['--env', environment, 'status', '--json'], { cwd: dir });
+      const status = await runCommand(['--env', environment, 'status', '--json'], { cwd: dir });
       expect(JSON.parse(status.stdout)).toMatchObject({ environment });
     }
     // The two states hash what each environment was sent.
@@ -184,7 +185,7 @@ describe('environments', () => {
       'cxone-exports.config.yaml': CONFIG,
       'exports/agent-activity.yaml': `${DEFINITION.replace('maxRows: 10000', 'maxRows: 0')}  staging:\n    enabled: false\n`,
     });
-    const result = await runCliAsync(['validate'], { cwd: dir });
+    const result = await runCommand(['validate'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /11:\d+ +error +agent-activity: spec\.format\.maxRows must be ≥ 1, not 0 \(in sandbox\)/,
@@ -204,11 +205,11 @@ environments:
     apiUrl: http://127.0.0.1:9002
 `;
     const dir = miniRepo({ 'cxone-exports.config.yaml': local, 'exports/agent-activity.yaml': DEFINITION });
-    const quiet = await runCliAsync(['validate'], { cwd: dir });
+    const quiet = await runCommand(['validate'], { cwd: dir });
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stderr).toBe('');
     const remote = local.replace('http://127.0.0.1:9002', 'https://api-na1.niceincontact.com');
-    const warned = await runCliAsync(['validate'], { cwd: repo(remote) });
+    const warned = await runCommand(['validate'], { cwd: repo(remote) });
     expect(warned.stderr).toContain(
       'Warning: in production, these callback URLs point at this machine, but apiUrl is https://api-na1.niceincontact.com',
     );
@@ -229,7 +230,7 @@ environments:
       'exports/agent-activity.yaml': DEFINITION,
     });
     // The sandbox's variables hold production's credentials (a copy-paste in the CI settings).
-    const result = await runCliAsync(['--env', 'sandbox', 'apply', '--auto-approve'], {
+    const result = await runCommand(['--env', 'sandbox', 'apply', '--auto-approve'], {
       cwd: dir,
       env: tenantEnvironment(productionTenant, {
         id: 'CXONE_SANDBOX_CLIENT_ID',
@@ -244,7 +245,7 @@ environments:
     expect(existsSync(join(dir, '.cxone-exports', 'sandbox', 'state.json'))).toBe(false);
     expect(existsSync(join(dir, '.cxone-exports', 'sandbox', 'audit.jsonl'))).toBe(false);
 
-    const refresh = await runCliAsync(['--env', 'sandbox', 'refresh'], {
+    const refresh = await runCommand(['--env', 'sandbox', 'refresh'], {
       cwd: dir,
       env: tenantEnvironment(productionTenant, {
         id: 'CXONE_SANDBOX_CLIENT_ID',
@@ -259,7 +260,7 @@ environments:
     const { sandbox, production, config } = await promotedFromSandbox();
     const dir = miniRepo({ 'cxone-exports.config.yaml': config, 'exports/agent-activity.yaml': DEFINITION });
     const inProduction = (args: string[]) =>
-      runCliAsync(['--env', 'production', ...args], {
+      runCommand(['--env', 'production', ...args], {
         cwd: dir,
         env: tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' }),
       });
@@ -293,12 +294,12 @@ environments:
       ),
     });
     const inSandbox = (args: string[]) =>
-      runCliAsync(['--env', 'sandbox', ...args], {
+      runCommand(['--env', 'sandbox', ...args], {
         cwd: dir,
         env: tenantEnvironment(sandbox, { id: 'CXONE_SANDBOX_CLIENT_ID', secret: 'CXONE_SANDBOX_CLIENT_SECRET' }),
       });
     const inProduction = (args: string[]) =>
-      runCliAsync(['--env', 'production', ...args], {
+      runCommand(['--env', 'production', ...args], {
         cwd: dir,
         env: tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' }),
       });
@@ -367,18 +368,18 @@ environments:
       ),
     });
     const env = tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' });
-    const plan = await runCliAsync(['--env', 'production', 'plan'], { cwd: dir, env });
+    const plan = await runCommand(['--env', 'production', 'plan'], { cwd: dir, env });
     expect(plan.stdout).toContain(
       '# queue-stats will be created (new definition; not in sandbox: no promotion needed)',
     );
     expect(plan.stdout).toContain('# agent-activity will be held back');
-    const markdown = (await runCliAsync(['--env', 'production', 'plan', '--markdown'], { cwd: dir, env })).stdout;
+    const markdown = (await runCommand(['--env', 'production', 'plan', '--markdown'], { cwd: dir, env })).stdout;
     expect(markdown).toContain('new definition; not in sandbox: no promotion needed');
-    const bypass = await runCliAsync(['--env', 'production', 'plan', '--ignore-promotion'], { cwd: dir, env });
+    const bypass = await runCommand(['--env', 'production', 'plan', '--ignore-promotion'], { cwd: dir, env });
     expect(bypass.stdout).toContain(
       '# agent-activity will be created (new definition; promotion ignored (--ignore-promotion)',
     );
-    const applied = await runCliAsync(['--env', 'production', 'apply', '--auto-approve'], { cwd: dir, env });
+    const applied = await runCommand(['--env', 'production', 'apply', '--auto-approve'], { cwd: dir, env });
     expect(applied.code, applied.stderr).toBe(0);
     expect(production.record().executions.map((e) => e.datasetId)).toEqual(['ds-queue']);
     expect(sandbox.record().requests).toHaveLength(0);
@@ -400,7 +401,7 @@ environments:
       ...tenantEnvironment(sandbox, { id: 'CXONE_SANDBOX_CLIENT_ID', secret: 'CXONE_SANDBOX_CLIENT_SECRET' }),
       ...tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' }),
     };
-    const saved = await runCliAsync(['--env', 'sandbox', 'plan', '--out', 'cxone-exports.sandbox.plan.json'], {
+    const saved = await runCommand(['--env', 'sandbox', 'plan', '--out', 'cxone-exports.sandbox.plan.json'], {
       cwd: dir,
       env,
     });
@@ -409,14 +410,14 @@ environments:
     );
     // Issue 22, point 2: sandbox's plan applied with --env production submitted to production's tenant.
     for (const args of [['--env', 'production'], []]) {
-      const refused = await runCliAsync([...args, 'apply', 'cxone-exports.sandbox.plan.json'], { cwd: dir, env });
+      const refused = await runCommand([...args, 'apply', 'cxone-exports.sandbox.plan.json'], { cwd: dir, env });
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('this plan was made for sandbox');
       expect(refused.stderr).toContain('cxone-exports --env sandbox apply cxone-exports.sandbox.plan.json');
     }
     expect(existsSync(join(dir, '.cxone-exports', 'production'))).toBe(false);
     expect(production.record().requests).toHaveLength(0);
-    const applied = await runCliAsync(['--env', 'sandbox', 'apply', 'cxone-exports.sandbox.plan.json'], {
+    const applied = await runCommand(['--env', 'sandbox', 'apply', 'cxone-exports.sandbox.plan.json'], {
       cwd: dir,
       env,
     });
@@ -425,7 +426,7 @@ environments:
 
     // A state copied under another environment's folder is refused before anything is read or sent.
     cpSync(join(dir, '.cxone-exports', 'sandbox'), join(dir, '.cxone-exports', 'production'), { recursive: true });
-    const copied = await runCliAsync(['--env', 'production', 'apply', '--auto-approve', '--ignore-promotion'], {
+    const copied = await runCommand(['--env', 'production', 'apply', '--auto-approve', '--ignore-promotion'], {
       cwd: dir,
       env,
     });
@@ -439,7 +440,7 @@ environments:
 
   it('plan --env all plans each environment: a section each, one JSON document, one exit code for all', async () => {
     const dir = repo();
-    const human = await runCliAsync(['--env', 'all', 'plan', '--detailed-exitcode'], { cwd: dir });
+    const human = await runCommand(['--env', 'all', 'plan', '--detailed-exitcode'], { cwd: dir });
     expect(human.code).toBe(2);
     expect(human.stdout).toMatch(
       /Environment sandbox: API https:\/\/api-sandbox\.example\.com; state \.cxone-exports\/sandbox\/state\.json/,
@@ -447,17 +448,17 @@ environments:
     expect(human.stdout).toMatch(
       /Environment production: API https:\/\/api-na1\.example\.com; state \.cxone-exports\/production\/state\.json/,
     );
-    const json = JSON.parse((await runCliAsync(['--env', 'all', 'plan', '--json'], { cwd: dir })).stdout) as {
+    const json = JSON.parse((await runCommand(['--env', 'all', 'plan', '--json'], { cwd: dir })).stdout) as {
       environments: Record<string, { summary: { create: number } }>;
     };
     expect(Object.keys(json.environments)).toEqual(['sandbox', 'production']);
     expect(json.environments.sandbox!.summary.create).toBe(2);
     expect(json.environments.production!.summary.create).toBe(1);
-    const markdown = (await runCliAsync(['--env', 'all', 'plan', '--markdown'], { cwd: dir })).stdout;
+    const markdown = (await runCommand(['--env', 'all', 'plan', '--markdown'], { cwd: dir })).stdout;
     expect(markdown.match(/<!-- cxone-exports-plan -->/g)).toHaveLength(1);
     expect(markdown).toContain('#### sandbox');
     expect(markdown).toContain('#### production');
-    const refused = await runCliAsync(['--env', 'all', 'apply', '--auto-approve'], { cwd: dir });
+    const refused = await runCommand(['--env', 'all', 'apply', '--auto-approve'], { cwd: dir });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('--env all is for validate and plan; apply works in one environment');
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
@@ -465,9 +466,9 @@ environments:
 
   it('init --environments sets up a sandbox and a production, with production held back until promoted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cxone-init-env-'));
-    expect((await runCliAsync(['init', '--environments'], { cwd: dir })).code).toBe(0);
-    expect((await runCliAsync(['validate'], { cwd: dir })).code).toBe(0);
-    const plan = await runCliAsync(['--env', 'all', 'plan'], { cwd: dir });
+    expect((await runCommand(['init', '--environments'], { cwd: dir })).code).toBe(0);
+    expect((await runCommand(['validate'], { cwd: dir })).code).toBe(0);
+    const plan = await runCommand(['--env', 'all', 'plan'], { cwd: dir });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('Plan: 0 to submit, 0 to forget, 0 unchanged, 1 held back until promoted.');
     expect(readFileSync(join(dir, '.github/workflows/cxone-exports-apply.yml'), 'utf8')).toMatch(
@@ -481,7 +482,7 @@ environments:
       expect([config.getIn(['environments', name, 'authUrl']), config.getIn(['environments', name, 'apiUrl'])]).toEqual(
         ['https://oauth.us1.cxone.com', 'https://api.us1.cxone.com'],
       );
-    const noTerminal = await runCliAsync(['--env', 'sandbox', 'apply'], { cwd: dir });
+    const noTerminal = await runCommand(['--env', 'sandbox', 'apply'], { cwd: dir });
     expect(noTerminal.stderr).toContain(
       'cxone-exports --env sandbox plan --out cxone-exports.sandbox.plan.json && cxone-exports --env sandbox apply cxone-exports.sandbox.plan.json',
     );
@@ -499,18 +500,18 @@ environments:
     const sim = await startSimulator();
     try {
       const env = simEnvironment(sim);
-      const plan = await runCliAsync(['plan', '--detailed-exitcode'], { cwd: dir });
+      const plan = await runCommand(['plan', '--detailed-exitcode'], { cwd: dir });
       expect(plan.code, plan.stderr).toBe(0);
       expect(plan.stdout).toContain('No changes. Exports match the state.');
-      const json = JSON.parse((await runCliAsync(['plan', '--json'], { cwd: dir })).stdout) as {
+      const json = JSON.parse((await runCommand(['plan', '--json'], { cwd: dir })).stdout) as {
         summary: { create: number; update: number; noop: number };
       };
       expect(json.summary).toMatchObject({ create: 0, update: 0, noop: 5 });
-      const applied = await runCliAsync(['apply', '--auto-approve'], { cwd: dir, env });
+      const applied = await runCommand(['apply', '--auto-approve'], { cwd: dir, env });
       expect(applied.code, applied.stderr).toBe(0);
       expect(sim.record().executions).toEqual([]);
       expect(readFileSync(state, 'utf8')).toBe(before);
-      const status = await runCliAsync(['status'], { cwd: dir });
+      const status = await runCommand(['status'], { cwd: dir });
       expect(status.code, status.stderr).toBe(0);
       expect(status.stdout).toContain('billing-telephony-costs');
     } finally {
