@@ -29,6 +29,33 @@ function environment(sim: CxoneSimulator, store: MemoryStore, more: Partial<Appl
 }
 
 describe('the apply operation, on the memory backend and the simulator', () => {
+  it('refuses callback URLs CXone cannot reach, or that cross a network in clear, before anything is locked', async () => {
+    const sim = await startSimulator();
+    const store = new MemoryStore();
+    const withCallback = (name: string, callbackUrl: string) => {
+      const made = definition(name);
+      return { ...made, spec: { ...made.spec, callbackUrl } };
+    };
+    const remoteApi = { callbackReach: { apiUrl: 'https://api.us1.cxone.com', environment: 'production' } };
+    const loopback = [withCallback('a', 'http://127.0.0.1:8080/webhook/cxone-callback')];
+    const view = recordingApplyView();
+    await expect(runApply(requestFor(loopback, remoteApi), environment(sim, store).env, view)).rejects.toThrow(
+      /^in production, these callback URLs point at this machine, but apiUrl is https:\/\/api\.us1\.cxone\.com/,
+    );
+    const offMachine = [withCallback('b', 'http://10.20.30.40/webhook/cxone-callback')];
+    await expect(runApply(requestFor(offMachine), environment(sim, store).env, view)).rejects.toThrow(
+      'plain-http callback URLs must lead only to this machine',
+    );
+    expect(view.said).toEqual([]);
+    expect(await store.lockHolder()).toBeUndefined();
+    expect(sim.record().executions).toHaveLength(0);
+
+    // Told that CXone reaches this machine after all (a tunnel), the run goes on.
+    const told = { ...remoteApi, allowLoopbackCallbacks: true };
+    expect(await runApply(requestFor(loopback, told), environment(sim, store).env, view)).toEqual({ failed: 0 });
+    expect(sim.record().executions).toHaveLength(1);
+  });
+
   it('submits each change, records it in the state with its audit events, and reports it', async () => {
     const sim = await startSimulator();
     const store = new MemoryStore();

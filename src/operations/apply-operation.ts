@@ -27,6 +27,8 @@ import type { InterruptSignal, OnInterrupt } from './on-interrupt.js';
 import { openAuditLog, readForWriting, takeLock } from './state-access.js';
 import { planAt, readPromotion } from './plan-operation.js';
 import type { PlanSelection, PromotionSource } from './plan-operation.js';
+import { refuseUnsafeCallbacks } from './callback-refusals.js';
+import type { CallbackChoices } from './callback-refusals.js';
 import { checkTenant } from './tenant-guard.js';
 import type { TenantExpectation } from './tenant-guard.js';
 import type { StateAccessView } from './state-access.js';
@@ -34,7 +36,7 @@ import type { StateAccessView } from './state-access.js';
 /** In-flight requests get this long after the first Ctrl-C before they are aborted. */
 export const GRACE_MS = 10_000;
 
-export interface ApplyRequest {
+export interface ApplyRequest extends CallbackChoices {
   definitions: readonly ExportDefinition[];
   targets: readonly string[];
   replace: readonly string[];
@@ -112,6 +114,8 @@ export interface ApplyEnd {
 
 export async function runApply(request: ApplyRequest, env: ApplyEnvironment, view: ApplyView): Promise<ApplyEnd> {
   const { store } = env;
+  // Refused before anything is shown, locked or sent.
+  await refuseUnsafeCallbacks(request.definitions, request);
   const promotion = await readPromotion(env.promotionSource, request.ignorePromotion);
   const planFor = (snapshot: StateSnapshot, selection: PlanSelection = request): Plan =>
     planAt(request.definitions, snapshot.state, selection, env.clock, promotion);

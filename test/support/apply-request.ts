@@ -16,6 +16,9 @@ export function applyRequest(definitions: ApplyRequest['definitions'], more: Par
     lostAfterMs: 86_400_000,
     identity: testIdentity,
     ignorePromotion: false,
+    // Where the simulator on loopback is the API: callbacks to this machine reach it.
+    callbackReach: { apiUrl: 'http://127.0.0.1' },
+    allowLoopbackCallbacks: false,
     ...more,
   };
 }

@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
 import { ExitError, UsageError } from '../../../errors.js';
 import { createCxoneClient } from '../../../cxone/create-client.js';
-import { plainHttpCallbacksOffMachine } from '../../../contract/callback-target.js';
 import { loadValidDefinitions } from '../../../definitions/load-definitions.js';
 import { runApply } from '../../../operations/apply-operation.js';
 import type { ApplyRequest } from '../../../operations/apply-operation.js';
@@ -17,7 +16,7 @@ import { askApproval } from '../../approval.js';
 import type { CommandContext } from '../../command-context.js';
 import { lockTimeoutMs, parseDuration } from '../../durations.js';
 import { exitCodeFor, onInterrupt } from '../../signal-handlers.js';
-import { loopbackCallbacks } from '../../loopback-callbacks.js';
+import { callbackReachOf } from '../../../definitions/callback-reachability.js';
 import { withPromotionSource } from '../../promotion-source.js';
 import { tenantExpectation } from '../../tenant-expectation.js';
 import { applyView } from './view.js';
@@ -53,20 +52,6 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
   if (saved !== undefined) checkBinding(saved.plan, planBinding(ctx, loaded), saved.file);
   const config = requireEnvironment(loaded);
   const definitions = await loadValidDefinitions(config, ctx.cwd);
-  const loopback = loopbackCallbacks(definitions.definitions, config);
-  if (loopback !== undefined && options.allowLoopbackCallbacks !== true) {
-    throw new UsageError(loopback.problem, {
-      hint: `${loopback.advice} Or pass --allow-loopback-callbacks if CXone can reach this machine after all (a tunnel).`,
-    });
-  }
-  const offMachine = await plainHttpCallbacksOffMachine(definitions.definitions);
-  if (offMachine.size > 0) {
-    const lines = [...offMachine].map(([url, { names, problem }]) => `  ${url} (${names.join(', ')}): ${problem}`);
-    throw new UsageError(
-      `plain-http callback URLs must lead only to this machine, and these do not:\n${lines.join('\n')}`,
-      { hint: 'Use https for a callback URL on another machine, or a loopback address such as 127.0.0.1.' },
-    );
-  }
   const interactive = planFile === undefined && options.autoApprove !== true;
   // Asked before anything is printed or locked: a run that cannot be approved fails first, and cleanly.
   if (interactive && ctx.io.stdin.isTTY !== true) {
@@ -105,6 +90,8 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
     ...tenantExpectation(config),
     ignorePromotion: options.ignorePromotion === true,
+    callbackReach: callbackReachOf(config),
+    allowLoopbackCallbacks: options.allowLoopbackCallbacks === true,
   };
   const end = await withPromotionSource(ctx, config, (promotionSource) =>
     withStateStore(ctx, (store) =>

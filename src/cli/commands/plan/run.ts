@@ -13,7 +13,11 @@ import type { ExportDefinition } from '../../../definitions/export-definition.js
 import { sealPlan, serializeSavedPlan } from '../../../plan/saved-plan.js';
 import { toolVersion } from '../../../version.js';
 import type { CommandContext } from '../../command-context.js';
-import { loopbackCallbacks, loopbackCallbackWarning } from '../../loopback-callbacks.js';
+import {
+  callbackReachOf,
+  loopbackCallbacks,
+  loopbackCallbackWarning,
+} from '../../../definitions/callback-reachability.js';
 import { planView } from './view.js';
 import type { PlanView } from './view.js';
 import { withPromotionSource } from '../../promotion-source.js';
@@ -90,7 +94,7 @@ async function planOne(
   options: PlanCommandOptions,
 ): Promise<{ plan: Plan; where: string | undefined; stateExisted: boolean; definitions: ExportDefinition[] }> {
   const definitions = await loadValidDefinitions(config, ctx.cwd);
-  const loopback = loopbackCallbacks(definitions.definitions, config);
+  const loopback = loopbackCallbacks(definitions.definitions, callbackReachOf(config));
   if (loopback !== undefined) ctx.logger.warn(loopbackCallbackWarning(loopback));
   const request = {
     definitions: definitions.definitions,

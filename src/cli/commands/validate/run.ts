@@ -8,7 +8,7 @@ import type { Diagnostic } from '../../../diagnostics/diagnostic.js';
 import { DiagnosticsError } from '../../../diagnostics/diagnostics-error.js';
 import { ExitError, UsageError } from '../../../errors.js';
 import type { CommandContext } from '../../command-context.js';
-import { loopbackCallbacks } from '../../loopback-callbacks.js';
+import { callbackReachOf, loopbackCallbacks } from '../../../definitions/callback-reachability.js';
 import { plural } from '../../views/render-diagnostics.js';
 import { validateView } from './view.js';
 import type { ValidateView } from './view.js';
@@ -59,7 +59,7 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
   }
   // Each environment's callback URLs against its own API: loopback callbacks are fine where its API is local too.
   configs.forEach((environmentConfig, index) => {
-    const loopback = loopbackCallbacks(checked.perEnvironment[index]!, environmentConfig);
+    const loopback = loopbackCallbacks(checked.perEnvironment[index]!, callbackReachOf(environmentConfig));
     if (loopback !== undefined) view.loopbackCallbacks(loopback);
   });
   view.valid(checked.definitions.length, checked.fileCount, checked.warnings);

@@ -4,8 +4,8 @@
 import type { Diagnostic } from '../../../diagnostics/diagnostic.js';
 import type { CommandContext } from '../../command-context.js';
 import { escapeData, inGitHubActions } from '../../github-actions.js';
-import type { LoopbackCallbacks } from '../../loopback-callbacks.js';
-import { loopbackCallbackWarning } from '../../loopback-callbacks.js';
+import type { LoopbackCallbacks } from '../../../definitions/callback-reachability.js';
+import { loopbackCallbackWarning } from '../../../definitions/callback-reachability.js';
 import {
   plural,
   renderGithubDiagnostics,
