@@ -22,6 +22,30 @@ export default tseslint.config(
     },
   },
   {
+    // Node's heavier modules load when first called (src/on-first-use.ts), not when the CLI starts; the build and
+    // the demo entry run once per build or job and import them as usual.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/on-first-use.ts', 'src/build/**', 'src/demo/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'node:crypto',
+            'node:child_process',
+            'node:fs/promises',
+            'node:readline',
+            'node:readline/promises',
+          ].map((name) => ({
+            name,
+            message: `Call it through src/on-first-use.ts, so a command that never uses ${name} never loads it.`,
+            allowTypeImports: true,
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -25,10 +25,11 @@ const otherNodeLine = process.env.CXONE_TEST_OTHER_NODE === '1';
 export default defineConfig({
   test: {
     testTimeout: 30_000,
-    // Most of an end-to-end test's time is spent waiting on the processes it starts (the CLI, serve) and on
-    // PostgreSQL and the disk, so one more test file than cores keeps the machine busy. Vitest's default, one
-    // fewer than cores, ran this suite one file at a time on a two-core machine.
-    maxWorkers: availableParallelism() + 1,
+    // Much of an end-to-end test's time is spent waiting: on the processes it starts (the CLI, serve), on
+    // PostgreSQL, the disk, a lease or a grace running out. With one more file than cores the machine stayed a
+    // third idle through the suite; with twice the cores and one more it is kept busy. (Vitest's default, one
+    // fewer than cores, ran it one file at a time on a two-core machine.)
+    maxWorkers: availableParallelism() * 2 + 1,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {

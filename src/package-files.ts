@@ -1,7 +1,7 @@
 // Where the installed package's own files are: the nearest folder above this module that holds package.json,
-// beside dist/, schemas/, templates/ and the shipped workflows. Found by walking up rather than by a fixed
-// "../", because this module runs from src/ (the tests), from dist/ (tsc's output) and from dist/cli/chunks/
-// (the bundle the command runs).
+// beside dist/, schemas/, templates/ and deploy/. Found by walking up rather than by a fixed "../", because this
+// module runs from src/ (the tests), from dist/ (tsc's output) and from dist/cli/cli.cjs (the script the command
+// runs).
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['audit', 'definitions'],
   ['config'],
   ['diagnostics', 'contract', 'files', 'schedules'],
-  ['errors.ts', 'clock.ts', 'redaction.ts', 'version.ts', 'package-files.ts'],
+  ['errors.ts', 'clock.ts', 'redaction.ts', 'version.ts', 'package-files.ts', 'on-first-use.ts'],
 ];
 
 function layerOf(file: string): number {

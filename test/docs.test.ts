@@ -20,6 +20,7 @@ const USER_FACING = [
   'cxone-exports.config.yaml',
   'templates/cxone-exports.config.yaml',
   'templates/exports/example.yaml',
+  ...readdirSync(join(ROOT, 'templates', 'config')).map((f) => `templates/config/${f}`),
   ...readdirSync(join(ROOT, 'schemas')).map((f) => `schemas/${f}`),
 ];
 

@@ -2,7 +2,6 @@
 // then POSTs, then records the result, so a crash at any point leaves a state that tells the truth. Exports on
 // one data action go strictly one at a time; different data actions run concurrently up to a limit.
 
-import { randomUUID } from 'node:crypto';
 import { InternalError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { stampEvent } from '../audit/audit-event.js';
@@ -23,6 +22,7 @@ import type { StateJournal } from './state-journal.js';
 import { leavesOutcomeUnknown, submissionOutcome } from './submission-outcome.js';
 import type { SubmissionOutcome } from './submission-outcome.js';
 import { appliedVersion, coverage, recordFailure, recordHold, refreshMetadata } from './applied-entries.js';
+import { crypto } from '../on-first-use.js';
 
 export interface ApplyReporter {
   waiting(change: PlannedChange): void;
@@ -134,7 +134,7 @@ export async function applyPlan(
   deps: ApplyDependencies,
 ): Promise<ApplyOutcome> {
   const now = () => new Date(deps.clock.now());
-  const newKey = deps.newKey ?? randomUUID;
+  const newKey = deps.newKey ?? (() => crypto().randomUUID());
   const results: ExportResult[] = [];
   const event = (facts: EventFacts): AuditEvent => stampEvent(deps.identity, now().toISOString(), facts);
   let failure: unknown;

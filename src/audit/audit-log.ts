@@ -2,13 +2,13 @@
 // by a crash mid-append is moved aside to audit.jsonl.torn on open, never silently dropped.
 
 import { makeDirectory } from '../files/file-kind.js';
-import { appendFile, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { appendDurably } from '../files/durable-write.js';
 import { redactSecrets } from '../redaction.js';
 import type { AuditEvent } from './audit-event.js';
 import { scanAuditLog } from './scan-audit-log.js';
+import { fsPromises } from '../on-first-use.js';
 
 export interface AuditSink {
   append(events: readonly AuditEvent[]): Promise<void>;
@@ -39,10 +39,12 @@ export class AuditLog implements AuditSink {
 }
 
 async function repairTornTail(path: string): Promise<number> {
-  const handle = await open(path, 'r+').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
+  const handle = await fsPromises()
+    .open(path, 'r+')
+    .catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
   if (handle === undefined) return 0;
   try {
     const size = (await handle.stat()).size;
@@ -51,7 +53,7 @@ async function repairTornTail(path: string): Promise<number> {
     // Only the torn tail is read, never the whole log: it may be very large.
     const fragment = Buffer.alloc(size - lineStart);
     await handle.read(fragment, 0, fragment.length, lineStart);
-    await appendFile(`${path}.torn`, Buffer.concat([fragment, Buffer.from('\n')]));
+    await fsPromises().appendFile(`${path}.torn`, Buffer.concat([fragment, Buffer.from('\n')]));
     await handle.truncate(lineStart);
     await handle.sync();
     return fragment.length;

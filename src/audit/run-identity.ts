@@ -1,10 +1,9 @@
 // Who is running, and as part of which run: GitHub's values in Actions, the OS user and a fresh id elsewhere.
 
-import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { toolVersion } from '../version.js';
 import type { RunIdentity } from './audit-event.js';
+import { childProcess, crypto } from '../on-first-use.js';
 
 /** The run's identity, acting in `environment` (every audit line it writes names it). */
 export function runIdentity(
@@ -15,14 +14,14 @@ export function runIdentity(
   return {
     environment,
     actor: nonEmpty(env.GITHUB_ACTOR) ?? osUser(),
-    runId: nonEmpty(env.GITHUB_RUN_ID) ?? randomUUID(),
+    runId: nonEmpty(env.GITHUB_RUN_ID) ?? crypto().randomUUID(),
     gitSha: nonEmpty(env.GITHUB_SHA) ?? gitHead(cwd),
     toolVersion: toolVersion(),
   };
 }
 
 function gitHead(cwd: string): string | undefined {
-  const result = spawnSync('git', ['rev-parse', 'HEAD'], {
+  const result = childProcess().spawnSync('git', ['rev-parse', 'HEAD'], {
     cwd,
     encoding: 'utf8',
     timeout: 2_000,

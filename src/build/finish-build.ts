@@ -10,8 +10,7 @@
 // package ships these three files and nothing else of dist/ but the validators.
 
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { BuildOptions, Plugin } from 'esbuild';
@@ -27,38 +26,25 @@ const REQUIRE_FOR_COMMONJS =
   'const __filename = fileURLToPathForBundle(import.meta.url);\n' +
   "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));";
 
-const requireForBuild = createRequire(import.meta.url);
-
-/** Node's modules that cost a start a millisecond or more to load, and that most commands never call. */
-const LOADED_ON_FIRST_USE = ['crypto', 'child_process', 'readline', 'readline/promises', 'fs/promises', 'stream'];
-
 /**
- * Loading one of LOADED_ON_FIRST_USE when the CLI starts (commander requires child_process for subcommands that
- * are executables of their own, which this CLI has none of; a module that hashes imports crypto) costs a command
- * that never calls it. In the CLI's bundle, our modules and commander get a stand-in for each: the module's
- * exports, each a getter that requires the module when first read.
+ * commander requires node:child_process when it loads, for subcommands that are executables of their own, which
+ * this CLI has none of; loading it costs every start several milliseconds. In the CLI's script commander gets a
+ * stand-in that requires the module when a property is first read. (Our own sources call Node's heavier modules
+ * through src/on-first-use.ts instead, in plain code.)
  */
-const builtinsOnFirstUse: Plugin = {
-  name: 'builtins-on-first-use',
+const childProcessOnFirstUse: Plugin = {
+  name: 'commander-child-process-on-first-use',
   setup(plugin) {
-    const names = new RegExp(`^node:(${LOADED_ON_FIRST_USE.join('|')})$`);
-    const importers = [join(PACKAGE_ROOT, 'src/'), join(PACKAGE_ROOT, 'node_modules/commander/')];
-    plugin.onResolve({ filter: names }, (args) =>
-      importers.some((folder) => args.importer.startsWith(folder))
-        ? { path: args.path, namespace: 'on-first-use' }
-        : undefined,
+    const commander = join(PACKAGE_ROOT, 'node_modules/commander/');
+    plugin.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.startsWith(commander) ? { path: args.path, namespace: 'on-first-use' } : undefined,
     );
-    plugin.onLoad({ filter: /.*/, namespace: 'on-first-use' }, (args) => {
-      const id = JSON.stringify(args.path);
-      const exported = JSON.stringify(Object.keys(requireForBuild(args.path) as object));
-      return {
-        contents:
-          `let loaded;\n` +
-          `for (const key of ${exported})\n` +
-          `  Object.defineProperty(exports, key, { enumerable: true, get: () => (loaded ??= require(${id}))[key] });`,
-        loader: 'js',
-      };
-    });
+    plugin.onLoad({ filter: /.*/, namespace: 'on-first-use' }, () => ({
+      contents:
+        'let loaded;\n' +
+        "module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
   },
 };
 
@@ -80,30 +66,19 @@ const LOADED_FROM_NODE_MODULES = [
   'cosmiconfig',
 ];
 
-/** The validators in the CLI's script rather than beside it: those nearly every command runs. */
-const VALIDATORS_IN_SCRIPT = ['config', 'export'];
-
 /**
- * diagnostics/compiled-validators.ts, in the CLI's script: VALIDATORS_IN_SCRIPT are required by paths esbuild can
- * follow, so they are bundled (and covered by the code cache); the others are still required from
- * dist/compiled-schemas/.
+ * In the CLI's script, the schema checker's validators come from diagnostics/validators-in-script.ts, which
+ * bundles those nearly every command runs (covered by the code cache), rather than from compiled-validators.ts,
+ * which requires each from dist/compiled-schemas/ (as tsc's output and the tests do).
  */
 const validatorsInScript: Plugin = {
   name: 'validators-in-script',
   setup(plugin) {
-    plugin.onLoad({ filter: /\/src\/diagnostics\/compiled-validators\.ts$/ }, (args) => {
-      const original = readFileSync(args.path, 'utf8');
-      const cases = VALIDATORS_IN_SCRIPT.map((name) => {
-        const file = JSON.stringify(join(PACKAGE_ROOT, 'dist/compiled-schemas', `${name}.cjs`));
-        return `  if (name === ${JSON.stringify(name)}) return require(${file});`;
-      });
-      const signature = 'export function requireCompiledValidator(name: string): unknown {';
-      if (!original.includes(signature)) throw new Error(`${args.path} no longer declares: ${signature}`);
-      return {
-        contents: original.replace(signature, `${signature}\n${cases.join('\n')}`),
-        loader: 'ts',
-      };
-    });
+    plugin.onResolve({ filter: /^\.\/compiled-validators\.js$/ }, (args) =>
+      args.importer.endsWith('/src/diagnostics/schema-validator.ts')
+        ? { path: join(PACKAGE_ROOT, 'src/diagnostics/validators-in-script.ts') }
+        : undefined,
+    );
   },
 };
 
@@ -156,15 +131,10 @@ const cliBundle = await build({
   // The sources' import.meta.url (where the package's files are), as CommonJS has it.
   define: { 'import.meta.url': 'importMetaUrlOfBundle' },
   banner: { js: "const importMetaUrlOfBundle = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [builtinsOnFirstUse, validatorsInScript],
+  plugins: [childProcessOnFirstUse, validatorsInScript],
   write: false,
 });
 const cliScript = cliBundle.outputFiles[0]!;
-// The launcher reads the script as Latin-1, a copy where UTF-8 would be a decode: it must be ASCII. esbuild
-// escapes what is not, but in regular expressions, where the source must write \u escapes itself.
-const nonAscii = cliScript.contents.findIndex((byte) => byte > 0x7f);
-if (nonAscii >= 0)
-  throw new Error(`dist/cli/cli.cjs has a character that is not ASCII at byte ${nonAscii}: write it as a \\u escape`);
 writeFileSync(cliScript.path, cliScript.contents);
 
 await build({

@@ -1,11 +1,11 @@
 // Asking a person to approve a plan at the terminal: only 'yes' approves; Ctrl-C or the end of input cancels.
 
-import { createInterface } from 'node:readline/promises';
 import { ExitError, UsageError } from '../errors.js';
 import { submissions } from '../plan/plan-model.js';
 import type { Plan } from '../plan/plan-model.js';
 import type { CommandContext } from './command-context.js';
 import { exitCodeFor } from './signal-handlers.js';
+import { readlinePromises } from '../on-first-use.js';
 
 /** `environment`: named in the question when the config defines environments. */
 export async function askApproval(
@@ -13,7 +13,7 @@ export async function askApproval(
   plan: Plan,
   environment?: string,
 ): Promise<void> {
-  const prompt = createInterface({ input: ctx.io.stdin, output: ctx.io.stdout });
+  const prompt = readlinePromises().createInterface({ input: ctx.io.stdin, output: ctx.io.stdout });
   // Ctrl-C at the prompt reaches readline (the terminal is in raw mode), not the process; Ctrl-D closes it.
   // Either way the answer never comes: the close settles the wait, so the process cannot hang on it.
   let interruptedAtPrompt = false;

@@ -72,8 +72,7 @@ export function codeCacheFile(
 export function runCommonJsWithCodeCache(script: string, cache: CodeCacheFile | undefined): void {
   const bytes = fs.readFileSync(script);
   const held = cache === undefined ? undefined : readEntry(cache, bytes);
-  // ASCII, which the build checks: Latin-1 is then the same text, copied rather than decoded.
-  const source = bytes.toString('latin1');
+  const source = bytes.toString('utf8');
   // The wrapper shares the script's first line, as Node's own CommonJS wrapper did: line numbers stay.
   const compiled = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: script,

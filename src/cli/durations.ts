@@ -1,20 +1,19 @@
-// Durations on the command line: `30s`, `5m`, `1h`, `1500ms`, or a bare number of seconds; and instants.
+// Durations on the command line (`30s`, `5m`, `1.5h`, `1500ms`, or a bare number of seconds: the grammar of
+// schedules/duration.ts) checked against each flag's limit, and instants.
 
 import { UsageError } from '../errors.js';
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+import { commandLineDurationMs, DURATION_UNITS as UNITS } from '../schedules/duration.js';
 
 /** The longest a Node.js timer can wait (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
 /** A duration in milliseconds, at most `maxMs` (by default what a timer can hold). */
 export function parseDuration(text: string, flag: string, maxMs = MAX_TIMER_MS): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (match === null)
+  const ms = commandLineDurationMs(text);
+  if (ms === undefined)
     throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration`, {
       hint: `Use a number with a unit, e.g. ${flag} 30s, 5m, 1h or 7d.`,
     });
-  const ms = Math.round(Number(match[1]) * UNITS[match[2] ?? 's']!);
   if (ms > maxMs)
     throw new UsageError(`${flag} ${text} is too long: at most ${describeMax(maxMs)}`, {
       hint: `Give ${flag} a shorter duration.`,

@@ -1,14 +1,13 @@
+import { crypto } from '../on-first-use.js';
 // Callback authentication by HMAC (docs/design/cxone-contract.md §5): the sender signs "<timestamp>.<raw body>" with a
 // shared secret; the receiver recomputes it over the raw bytes, compares in constant time and refuses stale timestamps.
-
-import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const TIMESTAMP_HEADER = 'x-cxone-timestamp';
 export const SIGNATURE_HEADER = 'x-cxone-signature';
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 export function signCallback(secret: string, timestampSeconds: number, rawBody: Buffer | string): string {
-  const mac = createHmac('sha256', secret);
+  const mac = crypto().createHmac('sha256', secret);
   mac.update(`${timestampSeconds}.`);
   mac.update(rawBody);
   return `sha256=${mac.digest('hex')}`;
@@ -31,7 +30,7 @@ export function verifyCallbackSignature(
   for (const secret of secrets) {
     const expected = Buffer.from(signCallback(secret, timestamp, rawBody));
     // Every secret is compared, so the time taken does not reveal which one matched.
-    if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
+    if (expected.length === given.length && crypto().timingSafeEqual(expected, given)) valid = true;
   }
   return valid;
 }

@@ -10,7 +10,6 @@
 // cost a thousand opens on every run, and a thousand writes after a cold one.
 
 import { makeDirectorySync } from '../files/file-kind.js';
-import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { canonicalJson } from './canonical-json.js';
 import { checkDefinitionFile, summarizeCheck } from './check-definitions.js';
 import type { DefinitionFile, DefinitionSummary, FileCheck, FileChecker } from './check-definitions.js';
 import type { RuleConfig } from './contract-rules.js';
+import { crypto } from '../on-first-use.js';
 
 const FORMAT = 4;
 
@@ -101,7 +101,7 @@ export class DefinitionCache {
     for (const key of this.used) lines.push(entries.get(key)!.line);
     try {
       makeDirectorySync(dirname(this.file));
-      const temporary = `${this.file}.${randomUUID()}.tmp`;
+      const temporary = `${this.file}.${crypto().randomUUID()}.tmp`;
       writeFileSync(temporary, `${lines.join('\n')}\n`);
       renameSync(temporary, this.file);
       rmSync(this.formerDir, { recursive: true, force: true });
@@ -148,7 +148,8 @@ export class DefinitionCache {
 const BUILD = `${toolVersion()} ${statSync(fileURLToPath(import.meta.url)).mtimeMs}`;
 
 function entryKey(file: DefinitionFile, config: RuleConfig): string {
-  return createHash('sha256')
+  return crypto()
+    .createHash('sha256')
     .update(`${FORMAT}\0${BUILD}\0${rulesOf(config)}\0${file.file}\0`)
     .update(file.text)
     .digest('hex');

@@ -1,8 +1,6 @@
 // Where the validators the build compiled (schema-compiler.ts) are: one CommonJS module per schema under
-// dist/compiled-schemas/, loaded by require. In the CLI's script the build replaces this module with one that
-// holds the config's and the definitions' validators (build/finish-build.ts): nearly every command checks a
-// config and most check definitions, and in the script they run from V8's code cache of the command's last run
-// rather than being compiled again on every start.
+// dist/compiled-schemas/, loaded by require. In the CLI's script the schema checker takes them from
+// validators-in-script.ts instead, which bundles the two nearly every command runs.
 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';

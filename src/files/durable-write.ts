@@ -3,24 +3,25 @@
 // until done or throws), synced, and only then renamed into place; on any failure the old file is untouched
 // and the temp file is removed.
 
-import { randomUUID } from 'node:crypto';
-import { open, rename, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { crypto, fsPromises } from '../on-first-use.js';
 
 /** Replaces `path` with `text` atomically and durably: temp file, write all, fsync, rename, fsync the directory. */
 export async function writeFileDurably(path: string, text: string | Buffer): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${crypto().randomUUID().slice(0, 8)}.tmp`);
   try {
-    const handle = await open(temp, 'wx', 0o644);
+    const handle = await fsPromises().open(temp, 'wx', 0o644);
     try {
       await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await fsPromises().rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
+    await fsPromises()
+      .rm(temp, { force: true })
+      .catch(() => undefined);
     throw withPath(error, path);
   }
   await fsyncDirectory(dirname(path));
@@ -31,7 +32,7 @@ export async function writeFileDurably(path: string, text: string | Buffer): Pro
  * old size, so no torn line is left for the next reader, and the error is thrown.
  */
 export async function appendDurably(path: string, text: string): Promise<{ created: boolean }> {
-  const handle = await open(path, 'a', 0o644);
+  const handle = await fsPromises().open(path, 'a', 0o644);
   let sizeBefore = 0;
   try {
     sizeBefore = (await handle.stat()).size;
@@ -39,7 +40,11 @@ export async function appendDurably(path: string, text: string): Promise<{ creat
     // fdatasync: the data and the size that makes it readable, without other metadata.
     await handle.datasync();
   } catch (error) {
-    await handle.truncate(sizeBefore).catch(() => truncate(path, sizeBefore).catch(() => undefined));
+    await handle.truncate(sizeBefore).catch(() =>
+      fsPromises()
+        .truncate(path, sizeBefore)
+        .catch(() => undefined),
+    );
     throw withPath(error, path);
   } finally {
     await handle.close();
@@ -50,7 +55,7 @@ export async function appendDurably(path: string, text: string): Promise<{ creat
 }
 
 export async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const handle = await fsPromises().open(dir, 'r');
   try {
     await handle.sync();
   } catch (error) {

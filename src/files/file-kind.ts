@@ -3,9 +3,9 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { fsPromises } from '../on-first-use.js';
 
 export function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
@@ -17,10 +17,12 @@ export function kindOf(stats: Stats): string {
 
 /** Refuses `path` when it exists and is not a regular file, naming it as `shown`; a missing file is fine. */
 export async function refuseIrregularFile(path: string, shown: string): Promise<void> {
-  const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
+  const stats = await fsPromises()
+    .stat(path)
+    .catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
   if (stats === undefined || stats.isFile()) return;
   throw new UsageError(`${shown} is ${kindOf(stats)}, not a regular file, so it is not read or written`, {
     hint: `Move ${shown} aside (it is not one of cxone-exports' files), then run the command again.`,
@@ -34,10 +36,12 @@ export async function refuseIrregularFile(path: string, shown: string): Promise<
 export async function makeDirectory(path: string): Promise<void> {
   const missing: string[] = [];
   for (let dir = resolve(path); ; dir = dirname(dir)) {
-    const stats = await stat(dir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
+    const stats = await fsPromises()
+      .stat(dir)
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
     if (stats !== undefined) {
       if (!stats.isDirectory())
         throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path}'`), { code: 'ENOTDIR', path: dir });
@@ -47,9 +51,11 @@ export async function makeDirectory(path: string): Promise<void> {
     if (dirname(dir) === dir) break;
   }
   for (const dir of missing)
-    await mkdir(dir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    await fsPromises()
+      .mkdir(dir)
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
 }
 
 /** The same, synchronously. */

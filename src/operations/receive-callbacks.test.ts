@@ -31,6 +31,29 @@ function recordingReceiveView(onListening: (url: string) => void): ReceiveView &
 }
 
 describe('the receive operation, on the memory backend', () => {
+  it('refuses to listen beyond loopback without callback authentication, and opens nothing', async () => {
+    const store = new MemoryStore();
+    const view = recordingReceiveView(() => undefined);
+    const request = {
+      host: '0.0.0.0',
+      port: 0,
+      path: PATH,
+      auth: { secrets: [], token: undefined },
+      insecureNoAuth: false,
+      lockTimeoutMs: 1000,
+      shutdownTimeoutMs: 5000,
+      identity: testIdentity,
+      staleGraceMs: 3_600_000,
+      metrics: { metricsHost: '127.0.0.1' },
+    };
+    const env = { store, clock: systemClock, onInterrupt: () => () => undefined };
+    await expect(receiveCallbacks(request, env, view)).rejects.toThrow(
+      'refusing to listen on 0.0.0.0 without callback authentication',
+    );
+    expect(view.said).toEqual([]);
+    expect(store.events).toEqual([]);
+  });
+
   it('records a signed completion, refuses an unsigned one, and stops on SIGTERM', async () => {
     const store = new MemoryStore();
     await seedState(store, queuedExports(1));
@@ -44,6 +67,7 @@ describe('the receive operation, on the memory backend', () => {
         port: 0,
         path: PATH,
         auth: { secrets: [SECRET], token: undefined },
+        insecureNoAuth: false,
         lockTimeoutMs: 1000,
         shutdownTimeoutMs: 5000,
         identity: testIdentity,

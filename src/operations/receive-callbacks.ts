@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { stampEvent } from '../audit/audit-event.js';
 import type { RunIdentity } from '../audit/audit-event.js';
 import type { Clock } from '../clock.js';
+import { refuseUnauthenticatedListener } from '../callbacks/callback-auth.js';
 import type { CallbackAuthSettings } from '../callbacks/callback-auth.js';
 import { CallbackRecorder } from '../callbacks/callback-recorder.js';
 import { createCallbackServer } from '../callbacks/callback-receiver.js';
@@ -28,6 +29,8 @@ export interface ReceiveRequest {
   port: number;
   path: string;
   auth: CallbackAuthSettings;
+  /** --insecure-no-auth: something else authenticates the callbacks, so a listener beyond loopback may go without. */
+  insecureNoAuth: boolean;
   tls?: { cert: Buffer; key: Buffer };
   /** How long an event batch waits for the state lock (apply may hold it). */
   lockTimeoutMs: number;
@@ -68,7 +71,9 @@ export async function receiveCallbacks(
   view: ReceiveView,
 ): Promise<void> {
   const { store } = env;
-  // Decided before anything is opened: a refusal (a public metrics listener without a token) touches nothing.
+  // Decided before anything is opened: a refusal (a public listener without authentication, or public metrics
+  // without a token) touches nothing.
+  refuseUnauthenticatedListener(request.host, request.auth, request.insecureNoAuth);
   const exposure = metricsExposure({ callbackHost: request.host, ...request.metrics });
   // Opened (and repaired) before the metrics read it, so a torn line is moved aside rather than skipped.
   await openAuditLog(store, view);

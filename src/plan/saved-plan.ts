@@ -1,7 +1,6 @@
 // Saved plans (`plan --out FILE`): the plan plus what apply needs to refuse a stale one, sealed with a checksum
 // so an edited file is refused too.
 
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../definitions/canonical-json.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import { UsageError } from '../errors.js';
@@ -9,6 +8,7 @@ import type { StateSnapshot } from '../state/state-store.js';
 import { planDifference } from './plan-difference.js';
 import { PLAN_FORMAT_VERSION } from './plan-model.js';
 import type { Plan, PlannedChange } from './plan-model.js';
+import { crypto } from '../on-first-use.js';
 
 /** Where a saved plan was made, and so the only place it applies (Terraform binds a plan to its workspace). */
 export interface PlanBinding {
@@ -59,7 +59,7 @@ export function sealPlan(plan: Plan, inputs: SealInputs): SavedPlan {
 }
 
 function checksumOf(unsealed: Omit<SavedPlan, 'checksum'>): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(unsealed)).digest('hex')}`;
+  return `sha256:${crypto().createHash('sha256').update(canonicalJson(unsealed)).digest('hex')}`;
 }
 
 export function serializeSavedPlan(saved: SavedPlan): string {

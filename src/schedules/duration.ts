@@ -1,4 +1,6 @@
-// Durations written in files: a whole number with a unit, `90s`, `15m`, `2h`, `1d`.
+// The one duration grammar: a number with a unit, `90s`, `15m`, `2h`, `1d`. Files write a whole number and a unit
+// (durationMs, which the schemas' pattern matches); the command line also takes a fraction, `1.5h`, or a bare
+// number of seconds (commandLineDurationMs, for cli/durations.ts).
 
 export const DURATION_UNITS: Readonly<Record<string, number>> = {
   ms: 1,
@@ -14,6 +16,14 @@ export const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
 export function durationMs(text: string): number | undefined {
   const match = DURATION_PATTERN.exec(text.trim());
   return match === null ? undefined : Number(match[1]) * DURATION_UNITS[match[2]!]!;
+}
+
+const COMMAND_LINE_PATTERN = new RegExp(`^(\\d+(?:\\.\\d+)?)(${Object.keys(DURATION_UNITS).join('|')})?$`);
+
+/** A duration as the command line takes it, in whole milliseconds, or undefined when the text is not one. */
+export function commandLineDurationMs(text: string): number | undefined {
+  const match = COMMAND_LINE_PATTERN.exec(text.trim());
+  return match === null ? undefined : Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? 's']!);
 }
 
 /** A duration as people write it: the largest unit that divides it (`2h`, `90m`, `45s`). */

@@ -1,7 +1,6 @@
+import { crypto } from '../on-first-use.js';
 // The Idempotency-Key of a scheduled run: the same for every applier of the same state, export, definition and
 // tick, so two appliers racing for one tick (even from diverged copies of the state) make one execution.
-
-import { createHash } from 'node:crypto';
 
 /** A fixed namespace for RFC 9562 name-based keys (UUIDv5) of this tool. */
 const NAMESPACE = 'a7c1f0e2-4b6d-5e38-9f21-0c3d7e8b9a45';
@@ -12,7 +11,8 @@ export function scheduledRunKey(run: { lineage: string; name: string; definition
 
 /** RFC 9562 §5.5: SHA-1 of the namespace's bytes and the name, with the version and variant bits set. */
 export function uuidV5(name: string, namespace: string): string {
-  const bytes = createHash('sha1')
+  const bytes = crypto()
+    .createHash('sha1')
     .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
     .update(name, 'utf8')
     .digest()

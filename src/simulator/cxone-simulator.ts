@@ -1,7 +1,6 @@
 // The embedded CXone simulator: a real HTTP server on loopback that speaks docs/design/cxone-contract.md as strictly as
 // CXone is described to, injects faults on demand, and records everything it received for tests to assert on.
 
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -20,6 +19,7 @@ import type { FaultSettings, SimulatorOptions } from './simulator-options.js';
 import { answerTokenRequest, recordableTokenFields } from './token-endpoint.js';
 import type { IssuedToken } from './token-endpoint.js';
 import { TokenBucket } from './token-bucket.js';
+import { crypto } from '../on-first-use.js';
 
 const EXECUTIONS_ROUTE = /^\/api\/v2\/dataprep\/dataactions\/([^/]+)\/executions$/;
 const STATUS_ROUTE = /^\/api\/v2\/dataprep\/dataactions\/([^/]+)\/executions\/([^/]+)$/;
@@ -345,7 +345,7 @@ export class CxoneSimulator {
       return;
     }
     const execution: SimulatedExecution = {
-      executionId: `exe_${randomUUID()}`,
+      executionId: `exe_${crypto().randomUUID()}`,
       dataActionId: payload.dataActionId,
       datasetId: payload.datasetId,
       idempotencyKey,

@@ -1,8 +1,8 @@
 // The simulator's OAuth token endpoint: both flows (client_credentials, password with an access key), both
 // encodings (JSON, form) and both client authentications (body, Basic), as strict as the contract says.
 
-import { randomBytes } from 'node:crypto';
 import type { SimulatorOptions } from './simulator-options.js';
+import { crypto } from '../on-first-use.js';
 
 export interface TokenRequest {
   contentType: string;
@@ -89,7 +89,7 @@ export function answerTokenRequest(request: TokenRequest, options: SimulatorOpti
     expires_in: options.tokenTtlSeconds,
     scope: requested.join(' '),
   };
-  if (grant === 'password') body.refresh_token = `simr_${randomBytes(24).toString('hex')}`;
+  if (grant === 'password') body.refresh_token = `simr_${crypto().randomBytes(24).toString('hex')}`;
   return { status: 200, body, token };
 }
 
@@ -100,7 +100,7 @@ export function answerTokenRequest(request: TokenRequest, options: SimulatorOpti
 function jwtShapedToken(tenantId: string, expiresAt: number): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const claims = { iss: 'cxone-simulator', tenantId, exp: Math.floor(expiresAt / 1000) };
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.${randomBytes(24).toString('base64url')}`;
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.${crypto().randomBytes(24).toString('base64url')}`;
 }
 
 function parseFields(request: TokenRequest): Record<string, string | undefined> | undefined {

@@ -1,13 +1,13 @@
 // Taking a state's lock, with waiting, the same for every backend: try, and while someone holds it, wait 1 s,
 // then 2, 4, 8 and 16 s between tries (Terraform's LockWithContext), up to the caller's timeout.
 
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { Clock } from '../clock.js';
 import { toolVersion } from '../version.js';
 import { StateLockedError } from './state-errors.js';
 import type { LockInfo, LockOptions, StateLock, StateLocker } from './state-store.js';
+import { crypto } from '../on-first-use.js';
 
 const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 16_000;
@@ -44,7 +44,7 @@ export async function lockState(locker: StateLocker, operation: string, options:
 export function lockInfo(operation: string, now: number): LockInfo {
   const host = hostname();
   return {
-    id: randomUUID(),
+    id: crypto().randomUUID(),
     operation,
     who: `${userName()}@${host}`,
     host,

@@ -3,7 +3,6 @@
 // one lock holder at a time, entries that callers may share but never change in place, and a state that refuses
 // another environment. `handle()` opens the same stored state again, as another process would.
 
-import { randomUUID } from 'node:crypto';
 import { StateConflictError, StateLockLostError } from './state-errors.js';
 import { notLockedError, notTheHeldLockError } from './lock-messages.js';
 import { emptyState } from './state-model.js';
@@ -21,6 +20,7 @@ import type {
   StateSnapshot,
   StateStore,
 } from './state-store.js';
+import { crypto } from '../on-first-use.js';
 
 /** What every handle of one memory store shares: the stored state, its lock and its events. */
 interface Medium {
@@ -59,7 +59,7 @@ export class MemoryStore implements StateStore {
   read(): Promise<StateSnapshot> {
     return this.guarded(() => {
       const stored = this.medium.stored;
-      if (stored === undefined) return { state: emptyState(randomUUID()), exists: false };
+      if (stored === undefined) return { state: emptyState(crypto().randomUUID()), exists: false };
       checkOwner(stored, this.options.owner, this.location);
       return { state: { ...stored, exports: { ...stored.exports } }, exists: true };
     });

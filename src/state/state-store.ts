@@ -1,5 +1,6 @@
-// Where state lives, behind an interface with no file-system assumptions: the local file store and the
-// PostgreSQL store (a lease for the lock, a serial per entry) implement it.
+// Where state lives, behind an interface with no file-system assumptions: the local files (state/local/), the
+// PostgreSQL tables (state/pg/: a lease for the lock, a serial per entry) and the memory store implement it, and
+// the capabilities only some have (compaction, a whole state's import, streamed events) are optional interfaces.
 
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';

@@ -53,7 +53,14 @@ describe('the quick start in the README', () => {
       command
         .replace('npm install --save-dev cxone-exports', `npm install --save-dev ${tarball}`)
         .replaceAll('8900', port);
-    const env = { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+    // npm takes what its cache holds (this checkout's own install filled it) rather than asking the registry again.
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+      npm_config_prefer_offline: 'true',
+    };
 
     // One shell for the first terminal: each command's output follows a marker line.
     const run = (steps: Step[], cwd: string) => {

@@ -90,12 +90,15 @@ function rehearse(repo: string, scratch: string) {
     scratch,
     env: { ...testEnvironment(), npm_config_update_notifier: 'false' },
     expressions: { 'secrets.GITHUB_TOKEN': 'rehearsal-token' },
+    job: 'release',
     standIn: (step) => {
       if (step.uses?.startsWith('changesets/action@') === true) return changesetsAction(step);
+      // The package job's artifact: this checkout's built package, packed as that job packs it.
+      if (step.uses?.startsWith('actions/download-artifact@') === true)
+        return `rm -rf ${step.with!.path} && mkdir -p ${step.with!.path} && npm pack --silent --ignore-scripts --pack-destination ${step.with!.path} > /dev/null`;
       if (step.uses !== undefined) return undefined;
-      // node_modules is this checkout's; the package is built already, so nothing is rebuilt here.
-      if (step.run === 'npm ci --no-audit --no-fund') return 'test -d node_modules/@changesets/cli';
-      if (step.run === 'npm pack --dry-run') return 'npm pack --dry-run --ignore-scripts';
+      // node_modules is this checkout's.
+      if (step.run === 'npm ci --no-audit --no-fund --ignore-scripts') return 'test -d node_modules/@changesets/cli';
       return undefined;
     },
   });
@@ -109,6 +112,19 @@ describe('the release workflow', () => {
       jobs: { release: { permissions: Record<string, string>; steps: Step[] } };
     };
     expect(workflow.on).toEqual({ push: { branches: ['main'] } });
+    // The tarball published is the one the package job tested and packed, on CI's Node.js line.
+    const jobs = workflow.jobs as unknown as Record<string, { needs?: string; steps: Step[] }>;
+    expect(jobs.release!.needs).toBe('package');
+    expect(jobs.package!.steps.map((s) => s.run ?? s.uses)).toEqual([
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'bash .ci/run',
+      'mkdir -p package\nnpm pack --ignore-scripts --pack-destination package\n',
+      'actions/upload-artifact@v4',
+    ]);
+    for (const job of Object.values(jobs))
+      expect(job.steps.find((s) => s.uses === 'actions/setup-node@v4')?.with?.['node-version']).toBe(20);
+    expect(jobs.release!.steps.some((s) => /npm (run build|pack)/.test(s.run ?? ''))).toBe(false);
     expect(workflow.jobs.release.permissions).toEqual({
       contents: 'write',
       'pull-requests': 'write',

@@ -17,7 +17,7 @@ function run(command: string, args: string[], cwd: string): { code: number; stdo
       cwd,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' },
+      env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_prefer_offline: 'true' },
     });
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
@@ -131,7 +131,13 @@ describe('the packed package', () => {
     const install = execFileSync(join(ROOT, '.github', 'scripts', 'action-install.sh'), {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, GITHUB_PATH: githubPath, RUNNER_TEMP: scratch, GITHUB_ACTION_PATH: ROOT },
+      env: {
+        ...process.env,
+        GITHUB_PATH: githubPath,
+        RUNNER_TEMP: scratch,
+        GITHUB_ACTION_PATH: ROOT,
+        npm_config_prefer_offline: 'true',
+      },
     });
     expect(install).toMatch(/^cxone-exports \d+\.\d+\.\d+, as package-lock\.json pins it\.$/m);
     expect(readFileSync(githubPath, 'utf8')).toBe(`${join(repo, 'node_modules', '.bin')}\n`);

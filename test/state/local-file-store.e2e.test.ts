@@ -122,6 +122,7 @@ describe('LocalFileStore: locking', () => {
   const holdLockScript = (stateDir: string) => `
     import { LocalFileStore } from ${JSON.stringify(new URL('../../dist/state/local/local-file-store.js', import.meta.url).href)};
     import { lockState } from ${JSON.stringify(new URL('../../dist/state/lock-state.js', import.meta.url).href)};
+    import { systemClock } from ${JSON.stringify(new URL('../../dist/clock.js', import.meta.url).href)};
     const store = new LocalFileStore({ stateDir: ${JSON.stringify(stateDir)} });
     const lock = await lockState(store, 'apply', { clock: systemClock, timeoutMs: 0 });
     process.stdout.write(JSON.stringify(lock.info) + '\\n');

@@ -55,7 +55,7 @@ function pack(folder: string): PackedPackage {
   writeFileSync(join(installed, 'package.json'), '{ "name": "consumer", "private": true }\n');
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], {
     cwd: installed,
-    env: { ...process.env, npm_config_update_notifier: 'false' },
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_prefer_offline: 'true' },
     stdio: 'ignore',
   });
   return { tarball, manifest: manifest!, installed };

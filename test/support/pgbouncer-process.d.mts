@@ -7,4 +7,8 @@ export interface PgBouncer {
   stop(): void;
 }
 
-export function startPgBouncer(mode: PoolMode, server: { host: string; port: number }, user?: string): Promise<PgBouncer>;
+export function startPgBouncer(
+  mode: PoolMode,
+  server: { host: string; port: number },
+  user?: string,
+): Promise<PgBouncer>;

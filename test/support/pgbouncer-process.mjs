@@ -43,7 +43,9 @@ export async function startPgBouncer(mode, server, user = process.env.PGUSER ?? 
     url: (database) => `postgres://${user}@127.0.0.1:${port}/${database}`,
     stop: () => {
       try {
-        process.kill(Number(readFileSync(join(dir, 'pgbouncer.pid'), 'utf8').trim()), 'SIGINT');
+        // SIGTERM, PgBouncer's immediate shutdown: SIGINT waits for every client to leave, which one still
+        // connected (a CLI a test killed) never does.
+        process.kill(Number(readFileSync(join(dir, 'pgbouncer.pid'), 'utf8').trim()), 'SIGTERM');
       } catch {
         // Already gone.
       }

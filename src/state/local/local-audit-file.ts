@@ -2,13 +2,12 @@
 // AuditLog per run, scanned from an offset, and read back in batches for a move to another backend.
 
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { AuditEvent } from '../../audit/audit-event.js';
 import { AuditLog } from '../../audit/audit-log.js';
 import { scanAuditLog } from '../../audit/scan-audit-log.js';
 import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
 import { refuseIrregularFile } from '../../files/file-kind.js';
+import { fsPromises, readline } from '../../on-first-use.js';
 
 export class LocalAuditFile {
   private log: Promise<{ log: AuditLog; repairedBytes: number }> | undefined;
@@ -34,10 +33,12 @@ export class LocalAuditFile {
     await refuseIrregularFile(this.path, this.shown);
     const from = options.from ?? 0;
     if (from === 0) return scanAuditLog(this.path, options);
-    const size = await stat(this.path).then(
-      (s) => s.size,
-      () => 0,
-    );
+    const size = await fsPromises()
+      .stat(this.path)
+      .then(
+        (s) => s.size,
+        () => 0,
+      );
     if (size === from) return { lines: 0, badLines: 0, endOffset: from };
     // A shorter file was replaced (a checkout, a restore): it is read again from the start.
     return scanAuditLog(this.path, { ...options, from: size < from ? 0 : from });
@@ -48,7 +49,7 @@ export class LocalAuditFile {
     let batch: AuditEvent[] = [];
     let lineNumber = 0;
     // A missing log fails the first read (ENOENT): there are no events to move.
-    const lines = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
+    const lines = readline().createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
     try {
       for await (const line of lines) {
         lineNumber++;

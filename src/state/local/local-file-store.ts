@@ -4,8 +4,6 @@
 // 10,000 entries are not rewritten per event; a snapshot write (apply's last step, serve's compaction) folds
 // the log back into state.json.
 
-import { randomUUID } from 'node:crypto';
-import { rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendDurably, writeFileDurably } from '../../files/durable-write.js';
 import { makeDirectory, refuseIrregularFile } from '../../files/file-kind.js';
@@ -44,6 +42,7 @@ import { LockFile } from './lock-file.js';
 import { readIfExists } from './read-if-exists.js';
 import { replayStateLog, stateLogLine, tornTailBytes } from './state-log.js';
 import type { StateLogRecord } from './state-log.js';
+import { crypto, fsPromises } from '../../on-first-use.js';
 
 export interface LocalFileStoreOptions extends OwnerOptions {
   stateDir: string;
@@ -101,7 +100,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 
   async read(): Promise<StateSnapshot> {
     const current = await this.load();
-    if (current === undefined) return { state: emptyState(randomUUID()), exists: false };
+    if (current === undefined) return { state: emptyState(crypto().randomUUID()), exists: false };
     checkOwner(current.state, this.options.owner, this.location);
     // A fresh map of entries; the entries themselves are shared and must be replaced, never changed in place.
     return { state: { ...current.state, exports: { ...current.state.exports } }, exists: true };
@@ -160,8 +159,8 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     await this.backup();
     if (current.tornBytes > 0) {
       // Appending after a torn fragment would glue the new record to it: cut the fragment off first.
-      const size = (await stat(this.walPath)).size;
-      await truncate(this.walPath, size - current.tornBytes);
+      const size = (await fsPromises().stat(this.walPath)).size;
+      await fsPromises().truncate(this.walPath, size - current.tornBytes);
       current.tornBytes = 0;
     }
     const record: StateLogRecord = {
@@ -259,7 +258,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   private async writeSnapshot(state: State, bytes: string): Promise<void> {
     await makeDirectory(this.options.stateDir);
     await writeFileDurably(this.statePath, bytes);
-    await rm(this.walPath, { force: true });
+    await fsPromises().rm(this.walPath, { force: true });
     this.known = {
       snapshotSignature: await signature(this.statePath, this.location),
       walSignature: await signature(this.walPath, this.display('state.wal')),
@@ -318,7 +317,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
 /** size, mtime and inode: a rename or an append changes it. Only a regular file is read at all. */
 async function signature(path: string, shown: string): Promise<string> {
   try {
-    const s = await stat(path, { bigint: true });
+    const s = await fsPromises().stat(path, { bigint: true });
     if (!s.isFile()) await refuseIrregularFile(path, shown);
     return `${s.size}:${s.mtimeNs}:${s.ino}`;
   } catch (error) {

@@ -1,14 +1,13 @@
 // The local backend's lock: {stateDir}/state.lock, a JSON file naming its holder, created in one step and broken
 // only when this host can prove its holder gone.
 
-import { randomUUID } from 'node:crypto';
-import { link, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { makeDirectory } from '../../files/file-kind.js';
 import { notLockedError, notTheHeldLockError } from '../lock-messages.js';
 import { holderIsAlive } from '../lock-state.js';
 import { StateConflictError, StateLockLostError } from '../state-errors.js';
 import type { LockAttempt, LockHooks, LockInfo } from '../state-store.js';
 import { readIfExists } from './read-if-exists.js';
+import { crypto, fsPromises } from '../../on-first-use.js';
 
 export interface LockFileOptions {
   /** The folder that holds state.lock, made when missing. */
@@ -40,7 +39,7 @@ export class LockFile {
   /** Releases the lock if it is still the one granted under `id` (a broken and retaken lock is not ours). */
   async unlock(id: string): Promise<void> {
     const holder = await this.holder();
-    if (holder?.id === id) await rm(this.options.path, { force: true });
+    if (holder?.id === id) await fsPromises().rm(this.options.path, { force: true });
   }
 
   /** Who the lock file names; undefined when there is none, or it cannot be read. */
@@ -58,17 +57,19 @@ export class LockFile {
   async forceUnlock(lockId: string): Promise<LockInfo> {
     const holder = await this.holder();
     if (holder === undefined) {
-      const exists = await stat(this.options.path).then(
-        () => true,
-        () => false,
-      );
+      const exists = await fsPromises()
+        .stat(this.options.path)
+        .then(
+          () => true,
+          () => false,
+        );
       if (!exists) throw notLockedError();
       throw new StateConflictError(`${this.options.shown} cannot be read, so its id cannot be checked`, {
         hint: `If no cxone-exports command is running, remove ${this.options.shown}.`,
       });
     }
     if (holder.id !== lockId) throw notTheHeldLockError(lockId, holder);
-    await rm(this.options.path, { force: true });
+    await fsPromises().rm(this.options.path, { force: true });
     return holder;
   }
 
@@ -92,32 +93,34 @@ export class LockFile {
   private async tryCreate(info: LockInfo): Promise<boolean> {
     const draft = `${this.options.path}.${info.id}.tmp`;
     try {
-      await writeFile(draft, `${JSON.stringify(info, null, 2)}\n`);
-      await link(draft, this.options.path);
+      await fsPromises().writeFile(draft, `${JSON.stringify(info, null, 2)}\n`);
+      await fsPromises().link(draft, this.options.path);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw error;
     } finally {
-      await rm(draft, { force: true });
+      await fsPromises().rm(draft, { force: true });
     }
   }
 
   /** Renaming is atomic, so of several processes that find the same stale lock only one breaks it. */
   private async breakStale(holder: LockInfo): Promise<boolean> {
-    const aside = `${this.options.path}.stale-${randomUUID()}`;
+    const aside = `${this.options.path}.stale-${crypto().randomUUID()}`;
     try {
-      await rename(this.options.path, aside);
+      await fsPromises().rename(this.options.path, aside);
     } catch {
       return false;
     }
     const moved = await readIfExists(aside);
     if (moved !== undefined && !moved.includes(holder.id)) {
       // Someone took a fresh lock between our read and our rename: put it back.
-      await rename(aside, this.options.path).catch(() => undefined);
+      await fsPromises()
+        .rename(aside, this.options.path)
+        .catch(() => undefined);
       return false;
     }
-    await rm(aside, { force: true });
+    await fsPromises().rm(aside, { force: true });
     return true;
   }
 }

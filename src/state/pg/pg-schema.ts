@@ -1,8 +1,7 @@
+import { crypto } from '../../on-first-use.js';
 // The PostgreSQL backend's tables, versioned: one row per state (lineage, serial), one row per export entry,
 // one row per audit event (the same JSON as audit.jsonl), and one row per lease on a state's lock (who holds it,
 // its fence, when it ends).
-
-import { createHash } from 'node:crypto';
 
 /** The tables this tool makes in its schema: any of them already there, made by something else, is refused. */
 export const TABLES = ['schema_version', 'states', 'entries', 'events', 'locks', 'lock_fences'] as const;
@@ -95,7 +94,8 @@ export function upgradeSql(schema: string, from: number): string {
 
 /** An advisory lock key: 64 bits of a hash of what it guards, so no two things share one (terraform#22833). */
 export function advisoryKey(...parts: string[]): string {
-  return createHash('sha256')
+  return crypto()
+    .createHash('sha256')
     .update(['cxone-exports', ...parts].join('\0'))
     .digest()
     .readBigInt64BE(0)

@@ -3,7 +3,6 @@
 // is a lease (pg-lease.ts). Every commit is one transaction: the events and the entries together, or neither.
 // Nothing lives in a database session between transactions (pg-database.ts), so it works through poolers.
 
-import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
 import { toolVersion } from '../../version.js';
@@ -35,6 +34,7 @@ import { PgEvents } from './pg-events.js';
 import { PgLease } from './pg-lease.js';
 import { quoteIdentifier } from './pg-schema.js';
 import { prepareSchema } from './pg-schema-setup.js';
+import { crypto } from '../../on-first-use.js';
 
 export interface PgStoreOptions extends OwnerOptions {
   connection: PgConnection;
@@ -112,7 +112,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       [this.state],
     );
     const first = rows[0];
-    if (first === undefined) return { state: emptyState(randomUUID()), exists: false };
+    if (first === undefined) return { state: emptyState(crypto().randomUUID()), exists: false };
     const header = this.stateHeader(first);
     const exports: Record<string, ExportState> = {};
     for (const row of rows)

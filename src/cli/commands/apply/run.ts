@@ -1,7 +1,6 @@
 // What `cxone-exports apply` does when it runs: builds the request from the flags, the config and the
 // environment, picks the view, runs the apply operation and maps its outcome to an exit code.
 
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
 import { ExitError, UsageError } from '../../../errors.js';
@@ -17,14 +16,15 @@ import type { CommandContext } from '../../command-context.js';
 import { lockTimeoutMs, parseDuration } from '../../durations.js';
 import { exitCodeFor, onInterrupt } from '../../signal-handlers.js';
 import { callbackReachOf } from '../../../definitions/callback-reachability.js';
-import { withPromotionSource } from '../../promotion-source.js';
+import { withPromotionSource } from '../../../operations/promotion-source.js';
 import { tenantExpectation } from '../../tenant-expectation.js';
 import { applyView } from './view.js';
 import { whereItApplies } from '../../where-it-applies.js';
 import { withStateStore } from '../../with-state-store.js';
-import { planBinding } from '../../plan-binding.js';
+import { planBindingOf } from '../../../plan/plan-binding.js';
 import { requireEnvironment } from '../../require-environment.js';
 import type { ProjectConfig } from '../../../config/project-config.js';
+import { fsPromises } from '../../../on-first-use.js';
 
 export interface ApplyOptions {
   autoApprove?: boolean;
@@ -49,7 +49,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
   const loaded = await ctx.config();
   const saved = planFile === undefined ? undefined : await readSavedPlan(ctx, planFile);
   // A saved plan applies only where it was made, checked before anything else: with no --env it says which.
-  if (saved !== undefined) checkBinding(saved.plan, planBinding(ctx, loaded), saved.file);
+  if (saved !== undefined) checkBinding(saved.plan, planBindingOf(loaded, ctx.env), saved.file);
   const config = requireEnvironment(loaded);
   const definitions = await loadValidDefinitions(config, ctx.cwd);
   const interactive = planFile === undefined && options.autoApprove !== true;
@@ -93,37 +93,43 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
     callbackReach: callbackReachOf(config),
     allowLoopbackCallbacks: options.allowLoopbackCallbacks === true,
   };
-  const end = await withPromotionSource(ctx, config, (promotionSource) =>
-    withStateStore(ctx, (store) =>
-      runApply(
-        request,
-        {
-          store,
-          ...(promotionSource === undefined ? {} : { promotionSource }),
-          connect: (hooks) =>
-            createCxoneClient(config, {
-              env: ctx.env,
-              clock: ctx.clock,
-              debug: (line) => ctx.logger.debug(line),
-              ...hooks,
-            }),
-          onInterrupt,
-          clock: ctx.clock,
-        },
-        viewFor(store.location),
+  const end = await withPromotionSource(
+    config,
+    (environment) => ctx.configFor(environment),
+    ctx,
+    (promotionSource) =>
+      withStateStore(ctx, (store) =>
+        runApply(
+          request,
+          {
+            store,
+            ...(promotionSource === undefined ? {} : { promotionSource }),
+            connect: (hooks) =>
+              createCxoneClient(config, {
+                env: ctx.env,
+                clock: ctx.clock,
+                debug: (line) => ctx.logger.debug(line),
+                ...hooks,
+              }),
+            onInterrupt,
+            clock: ctx.clock,
+          },
+          viewFor(store.location),
+        ),
       ),
-    ),
   );
   if (end.interrupted !== undefined) throw new ExitError(exitCodeFor(end.interrupted));
   if (end.failed > 0) throw new ExitError(1);
 }
 
 async function readSavedPlan(ctx: CommandContext, file: string): Promise<{ plan: SavedPlan; file: string }> {
-  const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch(() => {
-    throw new UsageError(`plan file ${file} cannot be read`, {
-      hint: `Make one with: cxone-exports plan --out ${file}`,
+  const text = await fsPromises()
+    .readFile(resolve(ctx.cwd, file), 'utf8')
+    .catch(() => {
+      throw new UsageError(`plan file ${file} cannot be read`, {
+        hint: `Make one with: cxone-exports plan --out ${file}`,
+      });
     });
-  });
   return { plan: parseSavedPlan(text, file), file };
 }
 

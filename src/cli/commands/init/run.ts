@@ -3,7 +3,6 @@
 // mapping, with paths that resolve to the installed package. It never overwrites a file: if any it would write
 // exists, it writes nothing and says which. Ignore and attribute lines are added to existing files.
 
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { InternalError, UsageError } from '../../../errors.js';
 import { actionReference } from '../../../workflows/action-reference.js';
@@ -12,6 +11,7 @@ import { githubWorkflows } from '../../../workflows/github-workflows.js';
 import { PACKAGE_ROOT } from '../../../package-files.js';
 import type { CommandContext } from '../../command-context.js';
 import { initView } from './view.js';
+import { fsPromises } from '../../../on-first-use.js';
 
 /** A file init writes: where it goes in the new repository, and its text. */
 interface WrittenFile {
@@ -20,7 +20,7 @@ interface WrittenFile {
 }
 
 /** The package's own copy of a file. */
-const packaged = (from: string) => () => readFile(join(PACKAGE_ROOT, from), 'utf8');
+const packaged = (from: string) => () => fsPromises().readFile(join(PACKAGE_ROOT, from), 'utf8');
 
 /** The sandbox and production init sets up with --environments. */
 const ENVIRONMENT_NAMES = ['sandbox', 'production'] as const;
@@ -38,10 +38,7 @@ async function filesFor(backend: 'local' | 'pg', environments: boolean): Promise
       to: `.github/workflows/cxone-exports-${name}`,
       text: () => Promise.resolve(text),
     })),
-    {
-      to: 'cxone-exports.config.yaml',
-      text: async () => configText(await packaged('templates/cxone-exports.config.yaml')(), backend, environments),
-    },
+    { to: 'cxone-exports.config.yaml', text: () => configText(backend, environments) },
     {
       to: 'exports/example.yaml',
       text: async () =>
@@ -57,9 +54,12 @@ async function filesFor(backend: 'local' | 'pg', environments: boolean): Promise
 /** The URL lines of the template: with environments, each names its own tenant's endpoints instead. */
 const TOP_LEVEL_URLS = /^# Your tenant's CXone endpoints.*\nauthUrl: .*\napiUrl: .*\n/m;
 
-/** The commented config template, with the backend and the environments asked for. */
-function configText(template: string, backend: 'local' | 'pg', environments: boolean): string {
-  let text = template;
+/**
+ * The commented config template, with the backend and the environments asked for: each a part of its own under
+ * templates/config/, appended to it.
+ */
+async function configText(backend: 'local' | 'pg', environments: boolean): Promise<string> {
+  let text = await packaged('templates/cxone-exports.config.yaml')();
   if (environments) {
     if (!TOP_LEVEL_URLS.test(text)) throw new InternalError('the config template has no top-level URL lines');
     text = text.replace(
@@ -67,41 +67,13 @@ function configText(template: string, backend: 'local' | 'pg', environments: boo
       "# Each environment names its tenant's CXone endpoints (environments, at the end).\n",
     );
   }
-  return `${text}${backend === 'pg' ? (environments ? PG_BACKEND_PER_ENVIRONMENT : PG_BACKEND) : ''}${environments ? ENVIRONMENTS : ''}`;
+  const parts = [
+    ...(backend === 'pg' ? [environments ? 'pg-backend-per-environment' : 'pg-backend'] : []),
+    ...(environments ? ['environments'] : []),
+  ];
+  for (const part of parts) text += `\n${await packaged(`templates/config/${part}.yaml`)()}`;
+  return text;
 }
-
-const ENVIRONMENTS = `
-# Two tenants from one repository (docs/guides/environments-and-promotion.md): each has its own endpoints, credentials
-# (CXONE_SANDBOX_CLIENT_ID, CXONE_PRODUCTION_CLIENT_ID, …) and state, and every command names one:
-# cxone-exports --env sandbox plan. A variable such as CXONE_API_URL never overrides an environment's own URL.
-environments:
-  sandbox:
-    authUrl: https://oauth.us1.cxone.com   # your sandbox tenant's endpoints
-    apiUrl: https://api.us1.cxone.com
-  production:
-    authUrl: https://oauth.us1.cxone.com   # your production tenant's endpoints
-    apiUrl: https://api.us1.cxone.com
-    promoteFrom: sandbox         # a change reaches production only after it completed in sandbox
-`;
-
-const PG_BACKEND = `
-# The state, its lock and its audit events in PostgreSQL (docs/guides/state-backends.md). The connection comes from
-# CXONE_EXPORTS_PG_URL (or PGHOST, PGUSER, PGPASSWORD, PGDATABASE), never from this file.
-backend:
-  type: pg
-  schema: cxone_exports
-  # stateName: default         # one schema holds many named states
-`;
-
-const PG_BACKEND_PER_ENVIRONMENT = `
-# The state, its lock and its audit events in PostgreSQL (docs/guides/state-backends.md). The connection comes from
-# CXONE_EXPORTS_PG_URL (or PGHOST, PGUSER, PGPASSWORD, PGDATABASE), never from this file. Each environment's state
-# is named after it (cxone_exports.sandbox, cxone_exports.production): no stateName here, which would make the two
-# share one state (a config error).
-backend:
-  type: pg
-  schema: cxone_exports
-`;
 
 /** Lines added to files a repository may already have. */
 const LINES: readonly { to: string; lines: string[] }[] = [
@@ -146,17 +118,19 @@ export async function init(
   }
   for (const file of FILES) {
     const to = join(target, file.to);
-    await mkdir(dirname(to), { recursive: true });
-    await writeFile(to, await file.text(), { flag: 'wx' });
+    await fsPromises().mkdir(dirname(to), { recursive: true });
+    await fsPromises().writeFile(to, await file.text(), { flag: 'wx' });
     view.wrote(file.to, 'created');
   }
   for (const { to, lines } of LINES) {
     const path = join(target, to);
-    const before = await readFile(path, 'utf8').catch(() => '');
+    const before = await fsPromises()
+      .readFile(path, 'utf8')
+      .catch(() => '');
     const missing = lines.filter((line) => !before.split('\n').includes(line));
     if (missing.length === 0) continue;
     const header = before === '' ? '' : `${before.endsWith('\n') ? '' : '\n'}\n`;
-    await writeFile(path, `${before}${header}# cxone-exports\n${missing.join('\n')}\n`);
+    await fsPromises().writeFile(path, `${before}${header}# cxone-exports\n${missing.join('\n')}\n`);
     view.wrote(to, before === '' ? 'created' : 'updated');
   }
   view.nextSteps(relative(ctx.io.cwd, target), {
@@ -166,8 +140,10 @@ export async function init(
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+  return fsPromises()
+    .stat(path)
+    .then(
+      () => true,
+      () => false,
+    );
 }

@@ -20,12 +20,12 @@ import {
 } from '../../../definitions/callback-reachability.js';
 import { planView } from './view.js';
 import type { PlanView } from './view.js';
-import { withPromotionSource } from '../../promotion-source.js';
+import { withPromotionSource } from '../../../operations/promotion-source.js';
 import { EVERY_ENVIRONMENT } from '../../require-environment.js';
 import { whereItApplies } from '../../where-it-applies.js';
 import { withStateStoreOf } from '../../with-state-store.js';
 import { parseInstant } from '../../durations.js';
-import { planBinding } from '../../plan-binding.js';
+import { planBindingOf } from '../../../plan/plan-binding.js';
 
 export interface PlanCommandOptions {
   out?: string;
@@ -52,7 +52,7 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
   view.plan(made.plan, made.where);
   if (options.out !== undefined) {
     const sealed = sealPlan(made.plan, {
-      binding: planBinding(ctx, config),
+      binding: planBindingOf(config, ctx.env),
       stateExisted: made.stateExisted,
       definitions: made.definitions,
       targets: options.target,
@@ -103,15 +103,19 @@ async function planOne(
     ...(options.at === undefined ? {} : { at: parseInstant(options.at, '--at') }),
     ignorePromotion: options.ignorePromotion === true,
   };
-  const { result, location } = await withPromotionSource(ctx, config, (promotionSource) =>
-    withStateStoreOf(ctx, config, async (store) => ({
-      result: await runPlan(request, {
-        store,
-        clock: ctx.clock,
-        ...(promotionSource === undefined ? {} : { promotionSource }),
-      }),
-      location: store.location,
-    })),
+  const { result, location } = await withPromotionSource(
+    config,
+    (environment) => ctx.configFor(environment),
+    ctx,
+    (promotionSource) =>
+      withStateStoreOf(ctx, config, async (store) => ({
+        result: await runPlan(request, {
+          store,
+          clock: ctx.clock,
+          ...(promotionSource === undefined ? {} : { promotionSource }),
+        }),
+        location: store.location,
+      })),
   );
   return {
     plan: result.plan,

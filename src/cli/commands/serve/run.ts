@@ -1,12 +1,9 @@
 // What `cxone-exports serve` does when it runs: resolves the flags, the callback secrets and the TLS files,
 // then runs the receive-callbacks operation until told to stop.
 
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
-import { authEnabled } from '../../../callbacks/callback-auth.js';
 import type { CallbackAuthSettings } from '../../../callbacks/callback-auth.js';
-import { isLoopbackHost } from '../../../contract/callback-url.js';
 import { UsageError } from '../../../errors.js';
 import { receiveCallbacks } from '../../../operations/receive-callbacks.js';
 import { registerSecret } from '../../../redaction.js';
@@ -15,6 +12,7 @@ import { lockTimeoutMs, parseDuration } from '../../durations.js';
 import { onInterrupt } from '../../signal-handlers.js';
 import { receiveView } from './view.js';
 import { withStateStore } from '../../with-state-store.js';
+import { fsPromises } from '../../../on-first-use.js';
 
 export interface ServeOptions {
   host?: string;
@@ -33,11 +31,6 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
   const host = options.host ?? config.callbacks.host;
   const port = options.port ?? config.callbacks.port;
   const auth = callbackAuth(ctx.env);
-  if (!authEnabled(auth) && !isLoopbackHost(host) && options.insecureNoAuth !== true) {
-    throw new UsageError(`refusing to listen on ${host} without callback authentication`, {
-      hint: 'Set CXONE_CALLBACK_SECRET (HMAC; comma-separated for rotation) or CXONE_CALLBACK_TOKEN (?token=), listen on 127.0.0.1 behind a reverse proxy, or pass --insecure-no-auth if something else authenticates the callbacks.',
-    });
-  }
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
     throw new UsageError('--tls-cert and --tls-key go together', {
       hint: 'Pass both files for HTTPS, or neither for plain HTTP behind a reverse proxy.',
@@ -56,6 +49,7 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
         port,
         path: config.callbacks.path,
         auth,
+        insecureNoAuth: options.insecureNoAuth === true,
         ...(tls === undefined ? {} : { tls }),
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
         shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
@@ -99,7 +93,7 @@ function metricsToken(env: CommandContext['env']): { token?: string } {
 
 async function readTlsFile(ctx: CommandContext, path: string, flag: string): Promise<Buffer> {
   try {
-    return await readFile(resolve(ctx.cwd, path));
+    return await fsPromises().readFile(resolve(ctx.cwd, path));
   } catch (error) {
     throw new UsageError(`${flag} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
       hint: `Check the path given to ${flag}.`,

@@ -1,6 +1,5 @@
 // `cxone-exports sim`: the embedded CXone simulator as a process, for demos and users' own dry runs.
 
-import { randomBytes } from 'node:crypto';
 import { isLoopbackHost } from '../../../contract/callback-url.js';
 import { ExternalError } from '../../../errors.js';
 import { CxoneSimulator } from '../../../simulator/cxone-simulator.js';
@@ -10,6 +9,7 @@ import type { CommandContext } from '../../command-context.js';
 import { onInterrupt } from '../../signal-handlers.js';
 import type { InterruptSignal } from '../../signal-handlers.js';
 import { simView } from './view.js';
+import { crypto } from '../../../on-first-use.js';
 
 export interface SimOptions {
   host: string;
@@ -123,14 +123,14 @@ async function startListening(simulator: CxoneSimulator, options: SimOptions): P
 }
 
 function randomToken(): string {
-  return randomBytes(24).toString('base64url');
+  return crypto().randomBytes(24).toString('base64url');
 }
 
 function randomCredentials(): SimulatorCredentials {
   return {
-    clientId: `sim-client-${randomBytes(4).toString('hex')}`,
+    clientId: `sim-client-${crypto().randomBytes(4).toString('hex')}`,
     clientSecret: randomToken(),
-    accessKeyId: `SIM${randomBytes(8).toString('hex').toUpperCase()}`,
+    accessKeyId: `SIM${crypto().randomBytes(8).toString('hex').toUpperCase()}`,
     accessKeySecret: randomToken(),
   };
 }

@@ -1,7 +1,6 @@
 // What the `cxone-exports state` commands do when they run: read, forget, unlock, list the files to commit,
 // migrate and merge.
 
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
 import { UsageError } from '../../../errors.js';
@@ -26,6 +25,7 @@ import {
 } from './view.js';
 import { stateAccessView } from '../../views/state-access-view.js';
 import { withStateStore } from '../../with-state-store.js';
+import { fsPromises } from '../../../on-first-use.js';
 
 export async function listState(ctx: CommandContext, options: { json?: boolean }): Promise<void> {
   const { state } = await withStateStore(ctx, (store) => store.read());
@@ -96,7 +96,9 @@ export async function mergeStateFiles(
   theirsPath: string,
 ): Promise<void> {
   const load = async (path: string, label: string) => {
-    const text = await readFile(resolve(ctx.cwd, path), 'utf8').catch(() => '');
+    const text = await fsPromises()
+      .readFile(resolve(ctx.cwd, path), 'utf8')
+      .catch(() => '');
     return text.trim() === '' ? undefined : parseState(text, `${label} (${path})`, 'the other side of the merge');
   };
   const [base, ours, theirs] = [
