@@ -6,6 +6,7 @@ import { completion, postCallback } from '../../test/support/receiver.js';
 import { queuedExports, seedState } from '../../test/support/state-builders.js';
 import type { InterruptSignal } from './on-interrupt.js';
 import { receiveCallbacks } from './receive-callbacks.js';
+import type { ReceiveRequest } from './receive-callbacks.js';
 import type { ReceiveView } from './receive-callbacks.js';
 
 const SECRET = 'whsec-operation';
@@ -30,22 +31,27 @@ function recordingReceiveView(onListening: (url: string) => void): ReceiveView &
   };
 }
 
+/** A receiver's request on `host` with these HMAC secrets (none: no authentication). */
+function requestOn(host: string, secrets: string[]): ReceiveRequest {
+  return {
+    host,
+    port: 0,
+    path: PATH,
+    auth: { secrets, token: undefined },
+    insecureNoAuth: false,
+    lockTimeoutMs: 1000,
+    shutdownTimeoutMs: 5000,
+    identity: testIdentity,
+    staleGraceMs: 3_600_000,
+    metrics: { metricsHost: '127.0.0.1' },
+  };
+}
+
 describe('the receive operation, on the memory backend', () => {
   it('refuses to listen beyond loopback without callback authentication, and opens nothing', async () => {
     const store = new MemoryStore();
     const view = recordingReceiveView(() => undefined);
-    const request = {
-      host: '0.0.0.0',
-      port: 0,
-      path: PATH,
-      auth: { secrets: [], token: undefined },
-      insecureNoAuth: false,
-      lockTimeoutMs: 1000,
-      shutdownTimeoutMs: 5000,
-      identity: testIdentity,
-      staleGraceMs: 3_600_000,
-      metrics: { metricsHost: '127.0.0.1' },
-    };
+    const request = requestOn('0.0.0.0', []);
     const env = { store, clock: systemClock, onInterrupt: () => () => undefined };
     await expect(receiveCallbacks(request, env, view)).rejects.toThrow(
       'refusing to listen on 0.0.0.0 without callback authentication',
@@ -62,18 +68,7 @@ describe('the receive operation, on the memory backend', () => {
     const url = new Promise<string>((resolve) => (listening = resolve));
     const view = recordingReceiveView((at) => listening(at));
     const running = receiveCallbacks(
-      {
-        host: '127.0.0.1',
-        port: 0,
-        path: PATH,
-        auth: { secrets: [SECRET], token: undefined },
-        insecureNoAuth: false,
-        lockTimeoutMs: 1000,
-        shutdownTimeoutMs: 5000,
-        identity: testIdentity,
-        staleGraceMs: 3_600_000,
-        metrics: { metricsHost: '127.0.0.1' },
-      },
+      requestOn('127.0.0.1', [SECRET]),
       {
         store,
         clock: systemClock,
