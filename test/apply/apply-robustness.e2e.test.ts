@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalFileStore } from '../../src/state/local/local-file-store.js';
-import { applyRepo, cli } from '../support/apply-repo.js';
+import { applyRepo, cli, command } from '../support/apply-repo.js';
 import { reseal } from '../support/reseal.js';
 import { CLI, runCliAsync, testEnvironment } from '../support/run-cli.js';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
@@ -128,7 +128,7 @@ describe('apply when things go wrong', () => {
   it('with --json and no terminal, fails on approval before printing anything', async () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1' } });
-    const result = await cli(sim, dir)(['apply', '--json']);
+    const result = await command(sim, dir)(['apply', '--json']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('apply needs approval, and there is no terminal to ask in');
@@ -221,7 +221,7 @@ describe('apply when things go wrong', () => {
   it('refuses a resealed saved plan that names an export no definition holds, and keeps no lock', async () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1' } });
-    const run = cli(sim, dir);
+    const run = command(sim, dir);
     expect((await run(['plan', '--out', 'plan.json'])).code).toBe(0);
     const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { changes: Record<string, unknown>[] };
     plan.changes.push({ ...plan.changes[0], name: 'ghost' });
@@ -237,7 +237,7 @@ describe('apply when things go wrong', () => {
   it('refuses a saved plan resealed to turn a no-op into an update, whatever the serial, and sends nothing', async () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' }, config: 'apply:\n  spacingMs: 0\n' });
-    const run = cli(sim, dir);
+    const run = command(sim, dir);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
     expect((await run(['plan', '--out', 'plan.json'])).code).toBe(0);
     const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as {
@@ -280,7 +280,7 @@ describe('apply when things go wrong', () => {
   it('refuses a saved plan without definitionHashes as incomplete', async () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1' } });
-    const run = cli(sim, dir);
+    const run = command(sim, dir);
     await run(['plan', '--out', 'plan.json']);
     const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Record<string, unknown>;
     delete plan.definitionHashes;
@@ -299,7 +299,7 @@ describe('apply when things go wrong', () => {
   ])('names a state log line that is %s, and changes nothing', async (_name, line) => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1' }, config: 'apply:\n  spacingMs: 0\n' });
-    const run = cli(sim, dir);
+    const run = command(sim, dir);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
     const lineage = (JSON.parse(readFileSync(join(dir, '.cxone-exports', 'state.json'), 'utf8')) as { lineage: string })
       .lineage;
@@ -316,7 +316,7 @@ describe('apply when things go wrong', () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1' }, config: 'stateDir: not-a-dir\n' });
     writeFileSync(join(dir, 'not-a-dir'), 'x');
-    const result = await cli(sim, dir)(['apply', '--auto-approve']);
+    const result = await command(sim, dir)(['apply', '--auto-approve']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /Error: cannot .*not-a-dir.*(a part of the path is a file|something else already exists)/,
@@ -328,7 +328,7 @@ describe('apply when things go wrong', () => {
     const sim = await startSimulator();
     const exports = Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`e${i}`, `da-${i}`]));
     const dir = applyRepo({ exports, config: 'apply:\n  concurrency: 16\n  spacingMs: 0\n' });
-    const result = await cli(sim, dir)(['apply', '--auto-approve']);
+    const result = await command(sim, dir)(['apply', '--auto-approve']);
     expect(result.code).toBe(0);
     expect(result.stderr).not.toContain('MaxListenersExceededWarning');
   });

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
-import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
+import { applyRepo, cli, command, readAudit, readState } from '../support/apply-repo.js';
 import { holdSubmissions } from '../support/held-submissions.js';
 import { stderrSays } from '../support/run-cli.js';
 import { startSimulator } from '../support/simulator.js';
@@ -149,7 +149,7 @@ describe('secrets', () => {
       CXONE_CLIENT_SECRET: clientSecret,
       CXONE_CALLBACK_TOKEN: callbackToken,
     };
-    const run = cli(sim, dir, env);
+    const run = command(sim, dir, env);
     const outputs = [
       await run(['-v', 'apply', '--auto-approve']),
       await run(['-v', 'apply', '--auto-approve', '--json']),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
 import type { RecordedRequest } from '../../src/simulator/sim-record.js';
-import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
+import { applyRepo, command, readAudit, readState } from '../support/apply-repo.js';
 import { definitionYaml } from '../support/fixtures.js';
 import { startSimulator } from '../support/simulator.js';
 
@@ -17,7 +17,7 @@ describe('apply', () => {
   it('applies, then plans no changes; an edited definition submits exactly one execution', async () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2', c: 'da-3' } });
-    const run = cli(sim, dir);
+    const run = command(sim, dir);
 
     const first = await run(['apply', '--auto-approve']);
     expect(first.code).toBe(0);
@@ -61,7 +61,7 @@ describe('apply', () => {
         'sanitizeSpecialCharacters: true',
       ]) + '  callbackUrl: https://hooks.example.com/cb\n',
     );
-    expect((await cli(sim, dir)(['apply', '--auto-approve'])).code).toBe(0);
+    expect((await command(sim, dir)(['apply', '--auto-approve'])).code).toBe(0);
     const [post] = submissions(sim.record().requests);
     expect(post!.body).toEqual({
       dataActionId: 'da-1',
@@ -91,7 +91,7 @@ describe('apply', () => {
       config:
         'apply:\n  concurrency: 3\n  spacingMs: 120\n  maxAttempts: 12\n  backoff: { baseMs: 100, capMs: 1000 }\n',
     });
-    const result = await cli(sim, dir)(['apply', '--auto-approve']);
+    const result = await command(sim, dir)(['apply', '--auto-approve']);
     expect(result.stdout).toContain('Apply complete: 24 submitted, 0 failed, 0 skipped.');
     const posts = submissions(sim.record().requests);
     expect(posts.some((r) => r.status === 503)).toBe(true);
@@ -134,7 +134,7 @@ describe('apply', () => {
         .replace('dataActionId: da-1', 'dataActionId: da-2')
         .replace('datasetId: ds-1', 'datasetId: ds-retired'),
     );
-    const result = await cli(sim, dir)(['apply', '--auto-approve']);
+    const result = await command(sim, dir)(['apply', '--auto-approve']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Apply complete: 1 submitted, 2 failed, 0 skipped.');
     expect(result.stdout).toMatch(/locked\s+the API client may not submit an execution for data action "da-locked"/);
@@ -143,9 +143,9 @@ describe('apply', () => {
     expect(posts.filter((r) => r.dataActionId === 'da-2')).toHaveLength(1);
     const state = await readState(dir);
     expect(state.exports.locked!.lastExecution).toMatchObject({ status: 'submit-failed', executionId: null });
-    expect((await cli(sim, dir)(['plan', '--json'])).stdout).toContain('"reason": "last-execution-failed"');
+    expect((await command(sim, dir)(['plan', '--json'])).stdout).toContain('"reason": "last-execution-failed"');
     // A reviewer sees why the retry is planned, and so that the same 403 is coming again.
-    const plan = (await cli(sim, dir)(['plan', '--markdown'])).stdout;
+    const plan = (await command(sim, dir)(['plan', '--markdown'])).stdout;
     expect(plan).toMatch(
       /\| <code>locked<\/code> \| retry \| last execution was refused at 20\d\d-[^:]+:[^|]*: the API client may not submit an execution for data action "da-locked"/,
     );
@@ -154,7 +154,7 @@ describe('apply', () => {
   it('refuses to run unapproved without a terminal, and never hangs', async () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1' } });
-    const result = await cli(sim, dir)(['apply']);
+    const result = await command(sim, dir)(['apply']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('apply needs approval, and there is no terminal to ask in');
     expect(result.stderr).toContain('Add --auto-approve, or apply a saved plan');
@@ -164,7 +164,7 @@ describe('apply', () => {
   it('applies a fresh saved plan and refuses a stale one, naming what moved', async () => {
     const sim = await startSimulator();
     const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' } });
-    const run = cli(sim, dir);
+    const run = command(sim, dir);
     await run(['plan', '--out', 'plan.json']);
     const applied = await run(['apply', 'plan.json']);
     expect(applied.stdout).toContain('Apply complete: 2 submitted');
@@ -179,7 +179,7 @@ describe('apply', () => {
   it('with --json, prints one event per line and nothing else', async () => {
     const sim = await startSimulator({ faults: { serverErrors: { first: 1 } } });
     const dir = applyRepo({ exports: { a: 'da-1' } });
-    const result = await cli(sim, dir)(['apply', '--auto-approve', '--json']);
+    const result = await command(sim, dir)(['apply', '--auto-approve', '--json']);
     const events = result.stdout
       .trim()
       .split('\n')
@@ -193,7 +193,7 @@ describe('apply', () => {
       'change_summary',
     ]);
     // The summary has one shape, whether anything was done or not.
-    const again = await cli(sim, dir)(['apply', '--auto-approve', '--json']);
+    const again = await command(sim, dir)(['apply', '--auto-approve', '--json']);
     const summaries = [events.at(-1), JSON.parse(again.stdout.trim())] as Record<string, unknown>[];
     for (const summary of summaries) {
       expect(summary).toMatchObject({
@@ -208,7 +208,7 @@ describe('apply', () => {
   it('waits for completion with --wait, recording rows and latency', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 200, msPerMillionRows: 0, failureRate: 0 } });
     const dir = applyRepo({ exports: { a: 'da-1' } });
-    const result = await cli(sim, dir)(['apply', '--auto-approve', '--wait']);
+    const result = await command(sim, dir)(['apply', '--auto-approve', '--wait']);
     expect(result.code).toBe(0);
     const last = (await readState(dir)).exports.a!.lastExecution!;
     expect(last.status).toBe('completed');

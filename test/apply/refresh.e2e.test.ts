@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalFileStore } from '../../src/state/local/local-file-store.js';
-import { applyRepo, cli, readAudit, readState } from '../support/apply-repo.js';
+import { applyRepo, command, readAudit, readState } from '../support/apply-repo.js';
 import { startSimulator } from '../support/simulator.js';
 import { seedState } from '../support/seed-state.js';
 
@@ -16,7 +16,7 @@ describe('refresh', () => {
       exports: { a: 'da-1', b: 'da-2', c: 'da-3' },
       config: 'apply:\n  spacingMs: 0\nlimits:\n  lostAfter: 1ms\n',
     });
-    const run = cli(sim, dir);
+    const run = command(sim, dir);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
     // b's execution is one CXone has never heard of (purged, or another tenant's).
     const store = new LocalFileStore({ stateDir: join(dir, '.cxone-exports') });
@@ -56,7 +56,7 @@ describe('refresh', () => {
       exports: { a: 'da-1', b: 'da-2' },
       config: 'apply:\n  spacingMs: 0\napi:\n  statusPath: /api/v9/elsewhere/{dataActionId}/{executionId}\n',
     });
-    const run = cli(sim, dir);
+    const run = command(sim, dir);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
     const refreshed = await run(['refresh']);
     expect(refreshed.code).toBe(1);

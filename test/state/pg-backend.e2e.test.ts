@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyRepo, cli } from '../support/apply-repo.js';
-import { clockAt } from '../support/libfaketime.js';
+import { applyRepo, cli, command } from '../support/apply-repo.js';
+import { clockFrom } from '../support/test-clock.js';
 import { repoWithBundledExports } from '../support/fixtures.js';
 import { freshSchema, pgStore, sql, testDatabase, withLockedTables } from '../support/postgres.js';
 import { lockInfo } from '../../src/state/lock-state.js';
@@ -38,7 +38,7 @@ describe('the pg backend, end to end', () => {
   it('applies, plans no changes, and leaves no state files: nothing to commit back', async () => {
     const sim = await startSimulator();
     const { dir, schema } = pgRepo({ a: 'da-1', b: 'da-2' });
-    const run = cli(sim, dir, database.env);
+    const run = command(sim, dir, database.env);
     const applied = await run(['apply', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toContain('Apply complete: 2 submitted, 0 failed, 0 skipped. State serial 0 → 4.');
@@ -46,7 +46,7 @@ describe('the pg backend, end to end', () => {
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
     expect((await run(['state', 'commit-files'])).stdout).toBe('');
     // Nor does a commit-back step without the database URL fail to learn it.
-    expect(await cli(sim, dir)(['state', 'commit-files'])).toMatchObject({ code: 0, stdout: '' });
+    expect(await command(sim, dir)(['state', 'commit-files'])).toMatchObject({ code: 0, stdout: '' });
     const rows = await sql<{ name: string }>(database.url, `SELECT name FROM ${schema}.entries ORDER BY name`);
     expect(rows.map((r) => r.name)).toEqual(['a', 'b']);
     const exported = (await run(['audit', 'export'])).stdout.trim().split('\n');
@@ -85,7 +85,7 @@ describe('the pg backend, end to end', () => {
   it('says which database it cannot reach, shows no password, and submits nothing', async () => {
     const sim = await startSimulator();
     const { dir } = pgRepo({ a: 'da-1' });
-    const run = cli(sim, dir, { CXONE_EXPORTS_PG_URL: 'postgres://ops:hunter2-very-secret@127.0.0.1:1/exports' });
+    const run = command(sim, dir, { CXONE_EXPORTS_PG_URL: 'postgres://ops:hunter2-very-secret@127.0.0.1:1/exports' });
     for (const args of [['plan'], ['apply', '--auto-approve'], ['status']]) {
       const result = await run(args);
       expect(result.code).toBe(1);
@@ -130,7 +130,7 @@ describe('the pg backend, end to end', () => {
   it('with skipSchemaCreation, a missing schema is an error that prints the SQL; backend init creates it', async () => {
     const sim = await startSimulator();
     const { dir, schema } = pgRepo({ a: 'da-1' }, '  skipSchemaCreation: true\n');
-    const run = cli(sim, dir, database.env);
+    const run = command(sim, dir, database.env);
     const refused = await run(['plan']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`the schema ${schema} has no cxone-exports tables`);
@@ -145,7 +145,7 @@ describe('the pg backend, end to end', () => {
   it('refuses tables of a newer schema version, and changes nothing', async () => {
     const sim = await startSimulator();
     const { dir, schema } = pgRepo({ a: 'da-1' });
-    const run = cli(sim, dir, database.env);
+    const run = command(sim, dir, database.env);
     expect((await run(['backend', 'init'])).code).toBe(0);
     await sql(database.url, `UPDATE ${schema}.schema_version SET version = 99`);
     for (const args of [['plan'], ['apply', '--auto-approve']]) {
@@ -161,7 +161,7 @@ describe('the pg backend, end to end', () => {
     // Issue 23, point 4: with a table locked from psql, plan printed nothing for 60 s.
     const sim = await startSimulator();
     const { dir, schema } = pgRepo({ a: 'da-1' }, '  statementTimeout: 1s\n');
-    const run = cli(sim, dir, database.env);
+    const run = command(sim, dir, database.env);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
     await withLockedTables(database.url, [`${schema}.entries`, `${schema}.locks`], async () => {
       for (const args of [['plan'], ['apply', '--auto-approve', '--replace', 'a', '--lock-timeout', '1s']]) {
@@ -172,7 +172,7 @@ describe('the pg backend, end to end', () => {
       }
       // With the default statement timeout (30 s), taking the lock still waits no longer than --lock-timeout.
       const patient = pgRepo({ a: 'da-1' }, '', schema);
-      const quick = await cli(sim, patient.dir, database.env)(['apply', '--auto-approve', '--lock-timeout', '1s']);
+      const quick = await command(sim, patient.dir, database.env)(['apply', '--auto-approve', '--lock-timeout', '1s']);
       expect(quick.code).toBe(1);
       expect(quick.stderr).toContain('did not finish a statement within 1 s');
     });
@@ -219,7 +219,7 @@ describe('the pg backend, end to end', () => {
       [socket, 0],
     ];
     for (const [url, expected] of cases) {
-      const result = await cli(sim, dir, { CXONE_EXPORTS_PG_URL: url })(['plan']);
+      const result = await command(sim, dir, { CXONE_EXPORTS_PG_URL: url })(['plan']);
       expect(result.stderr, url).not.toMatch(/Internal error|\n\s+at /);
       if (expected === 0) expect(result.code, `${url}: ${result.stderr}`).toBe(0);
       else {
@@ -230,13 +230,13 @@ describe('the pg backend, end to end', () => {
     // A system schema is refused by the config; a schema holding an application's table of one of our names is
     // refused by the backend, which never takes over a table it did not create.
     const system = pgRepo({ a: 'da-1' }, '', 'pg_temp');
-    expect((await cli(sim, system.dir, database.env)(['plan'])).stderr).toContain(
+    expect((await command(sim, system.dir, database.env)(['plan'])).stderr).toContain(
       'backend.schema pg_temp is a system schema of PostgreSQL',
     );
     const shared = freshSchema();
     await sql(database.url, `CREATE SCHEMA ${shared}; CREATE TABLE ${shared}.events (id serial, payload text)`);
     const app = pgRepo({ a: 'da-1' }, '', shared);
-    const refused = await cli(sim, app.dir, database.env)(['plan']);
+    const refused = await command(sim, app.dir, database.env)(['plan']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`the schema ${shared} already has events, which cxone-exports did not create`);
     expect(await sql(database.url, `SELECT to_regclass('${shared}.states') AS t`)).toEqual([{ t: null }]);
@@ -251,7 +251,7 @@ describe('the pg backend, end to end', () => {
       expect(taken.acquired).toBe(true);
       // No session holds anything: the row is the lock, and removing it (what state unlock does) frees it.
       await sql(database.url, `DELETE FROM ${schema}.locks`);
-      const applied = await cli(sim, dir, database.env)(['apply', '--auto-approve']);
+      const applied = await command(sim, dir, database.env)(['apply', '--auto-approve']);
       expect(applied.code, applied.stderr).toBe(0);
       const { state } = await holder.read();
       await expect(
@@ -297,7 +297,7 @@ describe('the pg backend, end to end', () => {
   it('upgrades tables of schema version 1 in place, keeping the state, or says so when it may not', async () => {
     const sim = await startSimulator();
     const { dir, schema } = pgRepo({ a: 'da-1' });
-    const run = cli(sim, dir, database.env);
+    const run = command(sim, dir, database.env);
     expect((await run(['apply', '--auto-approve'])).code).toBe(0);
     // Back to what version 1 made: no owner columns, and version 1 recorded.
     await sql(
@@ -310,7 +310,7 @@ describe('the pg backend, end to end', () => {
       join(skipping.dir, 'cxone-exports.config.yaml'),
       readFileSync(join(skipping.dir, 'cxone-exports.config.yaml'), 'utf8').replace(skipping.schema, schema),
     );
-    const refused = await cli(sim, skipping.dir, database.env)(['plan']);
+    const refused = await command(sim, skipping.dir, database.env)(['plan']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('has tables of schema version 1; this cxone-exports');
     expect(refused.stderr).toContain(`ALTER TABLE "${schema}".states ADD COLUMN IF NOT EXISTS environment text`);
@@ -325,7 +325,7 @@ describe('the pg backend, end to end', () => {
   it('moves a version 3 database to the lease: a session lock row left there is an ended lease', async () => {
     const sim = await startSimulator();
     const { dir, schema } = pgRepo({ a: 'da-1', b: 'da-2' });
-    const run = cli(sim, dir, database.env);
+    const run = command(sim, dir, database.env);
     expect((await run(['backend', 'init'])).code).toBe(0);
     // What version 3 had: no lease end, the holder's session pid required, and a row its holder left behind
     // when another runner's session died with its advisory lock.
@@ -358,8 +358,8 @@ describe('the pg backend, end to end', () => {
       CXONE_SANDBOX_CLIENT_SECRET: sim.options.credentials.clientSecret,
     };
     // Far from any tick of the bundled schedules, so nothing comes due between the apply and the plan.
-    const clock = clockAt('2026-10-07T10:20:00Z');
-    const local = cli(sim, dir, sandbox, clock);
+    const clock = clockFrom('2026-10-07T10:20:00Z');
+    const local = command(sim, dir, sandbox, clock);
     expect((await local(['apply', '--auto-approve'])).code).toBe(0);
     const before = JSON.parse((await local(['state', 'list', '--json'])).stdout) as unknown[];
     const events = readFileSync(join(dir, '.cxone-exports', 'sandbox', 'audit.jsonl'), 'utf8')
@@ -368,7 +368,7 @@ describe('the pg backend, end to end', () => {
 
     const config = join(dir, 'cxone-exports.config.yaml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('  type: local', `  type: pg\n  schema: ${schema}`));
-    const run = cli(sim, dir, { ...sandbox, ...database.env }, clock);
+    const run = command(sim, dir, { ...sandbox, ...database.env }, clock);
     const moved = await run(['state', 'migrate', '--from', 'local']);
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.stdout).toMatch(
@@ -398,7 +398,7 @@ describe('the pg backend, end to end', () => {
   it('init --backend pg writes a pg config and workflows with no commit-back, and plan works with it', async () => {
     const sim = await startSimulator();
     const dir = mkdtempSync(join(tmpdir(), 'cxone-init-pg-'));
-    const run = cli(sim, dir, database.env);
+    const run = command(sim, dir, database.env);
     const init = await run(['init', '--backend', 'pg']);
     expect(init.code, init.stderr).toBe(0);
     expect(readFileSync(join(dir, 'cxone-exports.config.yaml'), 'utf8')).toMatch(/backend:\n {2}type: pg\n/);
@@ -415,7 +415,7 @@ describe('the pg backend, end to end', () => {
   it("applies a saved plan while the database's state is as it was, and refuses it once the state moved", async () => {
     const sim = await startSimulator();
     const { dir, schema } = pgRepo({ a: 'da-1' });
-    const run = cli(sim, dir, database.env);
+    const run = command(sim, dir, database.env);
     expect((await run(['plan', '--out', 'first.json'])).code).toBe(0);
     const applied = await run(['apply', 'first.json']);
     expect(applied.code, applied.stderr).toBe(0);

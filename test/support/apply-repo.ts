@@ -9,6 +9,8 @@ import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import type { FakeClock } from './libfaketime.js';
 import { definitionYaml, miniRepo } from './fixtures.js';
 import { runCliAsync } from './run-cli.js';
+import { runCommand } from './run-command.js';
+import type { Clock } from '../../src/clock.js';
 import { simEnvironment } from './simulator.js';
 
 export interface ApplyRepoOptions {
@@ -33,6 +35,20 @@ export function cli(sim: CxoneSimulator, dir: string, extraEnv: Record<string, s
       cwd: dir,
       ...more,
       env: { ...simEnvironment(sim), ...clock?.env, ...extraEnv, ...(more.env ?? {}) },
+    });
+}
+
+/**
+ * The same commands run in this process (run-command.ts), for a test whose subject is not the process itself:
+ * `clock` (see clockFrom) is the time every run sees.
+ */
+export function command(sim: CxoneSimulator, dir: string, extraEnv: Record<string, string> = {}, clock?: Clock) {
+  return (args: string[], more: { env?: Record<string, string | undefined>; input?: string } = {}) =>
+    runCommand(args, {
+      cwd: dir,
+      ...(more.input === undefined ? {} : { input: more.input }),
+      ...(clock === undefined ? {} : { clock }),
+      env: { ...simEnvironment(sim), ...extraEnv, ...(more.env ?? {}) },
     });
 }
 
