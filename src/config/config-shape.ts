@@ -44,7 +44,7 @@ export interface RawShape {
   environments?: Record<string, RawEnvironment>;
 }
 
-/** What an environment may set: any top-level setting (it wins), and what is its own. */
+/** What an environment may set: the ENVIRONMENT_KEYS of the top level (they win over it), and what is its own. */
 export type RawEnvironment = Partial<Pick<RawShape, (typeof ENVIRONMENT_KEYS)[number]>> & {
   tenantId?: string;
   promoteFrom?: string;
