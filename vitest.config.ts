@@ -4,21 +4,19 @@ import { defineConfig } from 'vitest/config';
 /**
  * The end-to-end files run again on the other supported Node.js lines (.ci/run, CXONE_TEST_OTHER_NODE=1), beside
  * the whole unit project: those whose subject is what changes from one line to the next. The CLI is one script,
- * built once for Node.js 20, so the rest of its behaviour is the unit project's to check on each line.
+ * built once for Node.js 20, so the rest of its behaviour is the unit project's to check on each line (whole
+ * commands run there in process: plan, apply, environments, schedules). GitHub's CI runs every end-to-end file
+ * on each line, on runners of their own.
  */
 const ACROSS_NODE_LINES = [
   // The launcher: V8's code cache through node:vm, Node's module compile cache (22.1 and newer), what loads.
   'test/startup/*.e2e.test.ts',
-  // The whole job: plan, apply with its task list, serve and its HTTP server, callbacks, status.
-  'test/e2e/main-job.e2e.test.ts',
   // Worker threads, and a JavaScript config imported through Node's module loader (require of ES modules).
   'test/e2e/validate.e2e.test.ts',
   // Node's HTTP server timeouts, whose defaults moved between lines.
   'test/callbacks/receiver-timeouts.e2e.test.ts',
   // Files written durably, and both backends, PostgreSQL's driver over Node's sockets.
   'test/state/store-conformance.e2e.test.ts',
-  // A session ended under the receivers: the driver's socket errors as each line reports them.
-  'test/callbacks/pg-terminate.e2e.test.ts',
 ];
 const otherNodeLine = process.env.CXONE_TEST_OTHER_NODE === '1';
 
