@@ -2,10 +2,9 @@
 
 import { systemClock } from '../../src/clock.js';
 import type { Clock } from '../../src/clock.js';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { stampEvent } from '../../src/audit/audit-event.js';
 import { CallbackRecorder } from '../../src/callbacks/callback-recorder.js';
 import { createCallbackServer } from '../../src/callbacks/callback-receiver.js';
@@ -19,10 +18,6 @@ import { queuedExports } from './state-builders.js';
 import { seedState } from './seed-state.js';
 
 export const PATH = '/webhook/cxone-callback';
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
 
 /** A repository whose state has `count` exports, each with a queued execution `exe-<i>` (maxRows 1000). */
 export async function repoWithQueuedExecutions(count: number): Promise<{ dir: string; state: State }> {
@@ -66,7 +61,7 @@ export async function startReceiver(
     log: (line) => logs.push(line),
     clock,
   });
-  servers.push(server);
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, server, recorder, rejections, metrics, logs };

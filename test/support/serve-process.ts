@@ -4,17 +4,10 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { CLI } from './run-cli.js';
 
 export const SERVE_SECRET = 'whsec-e2e';
-
-/** Receivers a test started and left running (it failed before stopping them): killed after each test. */
-const running = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  running.clear();
-});
 
 export async function freePort(): Promise<number> {
   const probe = createServer();
@@ -36,7 +29,10 @@ export async function startServe(
     env: { PATH: process.env.PATH ?? '', CXONE_CALLBACK_SECRET: SERVE_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.add(child);
+  // A receiver the test left running (it failed before stopping it) is killed when the test finishes.
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout.resume();

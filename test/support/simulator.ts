@@ -1,7 +1,7 @@
 // Test wiring for the CXone client against the real simulator on loopback: no HTTP mocks of our own client.
 
 import { systemClock } from '../../src/clock.js';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import type { ProjectConfig } from '../../src/config/project-config.js';
 import { buildExecutionPayload } from '../../src/contract/execution-payload.js';
 import type { ExecutionPayload } from '../../src/contract/execution-payload.js';
@@ -11,18 +11,15 @@ import { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator-options.js';
 import { testConfig } from './fixtures.js';
 
-const running: CxoneSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
-
 /** A started simulator, stopped after the test. */
 export async function startSimulator(overrides: Partial<SimulatorOptions> = {}): Promise<CxoneSimulator> {
   const sim = new CxoneSimulator({
     lifecycle: { minDurationMs: 20, msPerMillionRows: 20, failureRate: 0 },
     ...overrides,
   });
-  running.push(sim);
+  // Stopped when the test that started it finishes, passed or failed. (A hook of this module's own ran for the
+  // first test file of a worker only: workers keep their modules from one file to the next.)
+  onTestFinished(() => sim.stop());
   await sim.start();
   return sim;
 }

@@ -5,15 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
-
-const mounted: string[] = [];
-afterEach(() => {
-  for (const dir of mounted.splice(0)) {
-    execFileSync('umount', [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+import { onTestFinished } from 'vitest';
 
 export interface SmallDisk {
   dir: string;
@@ -27,7 +19,11 @@ export interface SmallDisk {
 export function mountSmallDisk(sizeBytes: number): SmallDisk {
   const dir = mkdtempSync(join(tmpdir(), 'cxone-exports-disk-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir]);
-  mounted.push(dir);
+  // Unmounted when the test that mounted it finishes (a module-wide hook ran for a worker's first file only).
+  onTestFinished(() => {
+    execFileSync('umount', [dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
   const filler = join(dir, '.filler');
   const available = () => {
     const stats = statfsSync(dir);

@@ -1,9 +1,10 @@
 // Vitest's global set-up for every project: one folder for the run, which is the temporary folder (TMPDIR) of the
 // test workers and of every process they start, with the CLI's cache folder inside (warm across the run's
-// spawns, never the developer's). At the end nothing a test started may still run there: a server, a PostgreSQL
-// cluster, a pooler or a CLI left behind fails the run, by name, and is stopped; then the folder is removed, so
-// no temporary folder outlives the run either.
+// spawns, never the developer's). At the end nothing a test started may still run or be mounted there: a server,
+// a PostgreSQL cluster, a pooler, a CLI or a small disk left behind fails the run, by name, and is stopped; then
+// the folder is removed, so no temporary folder outlives the run either.
 
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,14 @@ export function processesIn(folder: string): { pid: number; command: string }[] 
     }
   }
   return found;
+}
+
+/** File systems mounted in `folder` (the small disks of the full-disk tests). */
+export function mountsIn(folder: string): string[] {
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((point) => point.startsWith(`${folder}/`));
 }
 
 export default function useTestRunFolder(): (() => void) | undefined {
@@ -46,13 +55,17 @@ export default function useTestRunFolder(): (() => void) | undefined {
         // Gone meanwhile.
       }
     }
+    const mounts = mountsIn(folder);
+    for (const point of mounts) execFileSync('umount', ['--lazy', point]);
     rmSync(folder, { recursive: true, force: true });
-    if (left.length > 0) {
+    const outlived = [
+      ...left.map((p) => `  process ${p.pid}: ${p.command}`),
+      ...mounts.map((point) => `  mount: ${point}`),
+    ];
+    if (outlived.length > 0) {
       // Vitest reports an error thrown here but exits 0: the run must fail.
       process.exitCode = 1;
-      throw new Error(
-        `${left.length} processes started by the tests outlived them (now stopped):\n${left.map((p) => `  ${p.pid} ${p.command}`).join('\n')}`,
-      );
+      throw new Error(`What the tests started outlived them (now stopped):\n${outlived.join('\n')}`);
     }
   };
 }
