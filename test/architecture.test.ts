@@ -125,7 +125,7 @@ describe('the architecture', () => {
 
 describe('the command layer', () => {
   it('reads the time only through the Clock it hands down, but in the entry points', () => {
-    // main.ts (the bin) and cli.ts (the script) start the process; every command and view takes ctx.clock, so an
+    // main.ts (the bin) and cli.ts (the script) start the process; every command and view takes ctx.io.clock, so an
     // in-process test drives the time a command sees, and `--at` is one branch, not a second clock.
     const entryPoints = ['cli/main.ts', 'cli/cli.ts'].map((file) => join(SRC, file));
     const cli = files.filter((file) => layerOf(file) === 1 && !entryPoints.includes(file));

@@ -7,14 +7,8 @@
 # Environment names as the config allows them (schemas/config.schema.json, environments' propertyNames).
 ENVIRONMENT_NAME='^[a-z][a-z0-9-]{0,31}$'
 
-# Workflow-command data: %, CR and LF would end the message or start another command.
-escape_data() {
-  local value="$1"
-  value="${value//'%'/%25}"
-  value="${value//$'\r'/%0D}"
-  value="${value//$'\n'/%0A}"
-  printf '%s' "$value"
-}
+# shellcheck source=.github/scripts/workflow-commands.sh
+. "$(dirname "${BASH_SOURCE[0]}")/workflow-commands.sh"
 
 refuse_input() {
   echo "::error title=cxone-exports::$(escape_data "$1")"

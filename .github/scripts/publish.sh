@@ -7,6 +7,8 @@
 # that tarball is this version's.
 # Environment: PUBLISH_TARBALL_DIR, NPM_PUBLISH_FLAGS (e.g. --dry-run for a rehearsal), PUBLISH_REMOTE (origin).
 set -euo pipefail
+# shellcheck source=.github/scripts/workflow-commands.sh
+. "$(dirname "$0")/workflow-commands.sh"
 remote="${PUBLISH_REMOTE:-origin}"
 name="$(node -p "require('./package.json').name")"
 version="$(node -p "require('./package.json').version")"
@@ -18,14 +20,14 @@ if [ -z "${NPM_PUBLISH_FLAGS:-}" ] && npm view "$name@$version" version >/dev/nu
 fi
 tarballs=("${PUBLISH_TARBALL_DIR:?the folder of the tarball the package job packed}"/*.tgz)
 if [ "${#tarballs[@]}" -ne 1 ] || [ ! -f "${tarballs[0]}" ]; then
-  echo "::error title=No tarball::$PUBLISH_TARBALL_DIR must hold exactly one tarball, the one CI tested." >&2
+  echo "::error title=No tarball::$(escape_data "$PUBLISH_TARBALL_DIR must hold exactly one tarball, the one CI tested.")" >&2
   exit 1
 fi
 # A path, not a name: npm reads package/x.tgz as a GitHub repository.
 tarball="$(realpath "${tarballs[0]}")"
 packed="$(tar -xOzf "$tarball" package/package.json | node -p "JSON.parse(require('fs').readFileSync(0, 'utf8')).version")"
 if [ "$packed" != "$version" ]; then
-  echo "::error title=Wrong tarball::$tarball is version $packed, and this release is $version." >&2
+  echo "::error title=Wrong tarball::$(escape_data "$tarball is version $packed, and this release is $version.")" >&2
   exit 1
 fi
 # shellcheck disable=SC2086 # the flags are words to split

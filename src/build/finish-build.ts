@@ -3,8 +3,9 @@
 // node_modules make it read some three hundred; that is most of what start-up costs a pre-commit hook.
 //
 // The CLI is one CommonJS script, dist/cli/cli.cjs (from cli/cli.ts), which the launcher (cli/main.ts, bundled
-// over tsc's dist/cli/main.js, the path the package's bin and the Action name) runs with V8's code cache (cli/code-cache.ts):
-// a cache V8 makes after a run holds the functions the run compiled, which Node's module compile cache does not.
+// over tsc's dist/cli/main.js, the path the package's bin and the Action name) runs with V8's code cache
+// (cli/code-cache.ts): a cache V8 makes after a run holds the functions the run compiled, which Node's module
+// compile cache does not.
 // What a command needs only sometimes (apply's client, serve, the simulator, PostgreSQL) is in the script but is
 // not run until its dynamic import is. The worker of a parallel check is a bundle of its own beside it. The
 // package ships these three files and nothing else of dist/ but the validators.

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { configOf, readRawConfig } from '../config/load-config.js';
 import type { RawConfig } from '../config/parse-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
-import type { Clock } from '../clock.js';
 import type { CommandIo } from './command-io.js';
 import { colorLevel, createColors } from './color.js';
 import type { Colors } from './color.js';
@@ -26,11 +25,12 @@ export interface GlobalOptions {
 export interface CommandContext {
   /** The working directory the command works in: where it started, or -C. */
   cwd: string;
-  /** What the command line runs against: where it started, its streams (a prompt, a stream of events). */
+  /**
+   * What the command line runs against: where it started, its streams (a prompt, a stream of events) and its
+   * clock, the one source of time for commands and their operations (the entry point hands down the system's).
+   */
   io: CommandIo;
   env: Readonly<Record<string, string | undefined>>;
-  /** The one source of time for commands and their operations; the entry point hands down the system's. */
-  clock: Clock;
   colors: Colors;
   logger: Logger;
   /** Loads (once) the project config found from `cwd`, or the `--config` file, for the --env environment. */
@@ -58,7 +58,6 @@ export function createCommandContext(options: GlobalOptions, io: CommandIo): Com
     cwd,
     io,
     env,
-    clock: io.clock,
     colors,
     logger,
     config: () =>

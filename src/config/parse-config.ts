@@ -15,7 +15,7 @@ import { durationMs } from '../schedules/duration.js';
 import { CONFIG_DEFAULTS, DEFAULT_AUTH_URLS } from './config-defaults.js';
 import { configRuleProblems, environmentProblem } from './config-rules.js';
 import { mergeEnvironment } from './config-shape.js';
-import type { RawShape } from './config-shape.js';
+import type { Environment, RawShape } from './config-shape.js';
 import { valueAt } from './overlay.js';
 import { DEFAULT_ENVIRONMENT } from './project-config.js';
 import type { CredentialVariables, ProjectConfig, UrlSource } from './project-config.js';
@@ -34,12 +34,8 @@ export interface RawConfig {
 }
 
 export type { Environment } from './config-shape.js';
-import type { Environment } from './config-shape.js';
 
 export type ConfigResult = { ok: true; config: ProjectConfig } | { ok: false; diagnostics: Diagnostic[] };
-
-/** The schema a pg backend's tables live in unless the config names another. */
-export const DEFAULT_PG_SCHEMA = CONFIG_DEFAULTS['backend.schema'];
 
 /** The schema's problems with a config as read, found once however many environments are made from it. */
 const schemaProblemsOf = new WeakMap<object, SchemaProblem[]>();

@@ -5,7 +5,7 @@ import type { ProjectConfig } from '../config/project-config.js';
 import { unreachableCallbackUrls } from '../contract/callback-url.js';
 import type { DefinitionSummary } from './check-definitions.js';
 
-/** Where the callbacks would come from: the API's URL, and the environment named in messages (when there are several). */
+/** Where the callbacks would come from: the API's URL, and the environment messages name (when there are some). */
 export interface CallbackReach {
   apiUrl: string;
   environment?: string;

@@ -107,12 +107,12 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
             connect: (hooks) =>
               createCxoneClient(config, {
                 env: ctx.env,
-                clock: ctx.clock,
+                clock: ctx.io.clock,
                 debug: (line) => ctx.logger.debug(line),
                 ...hooks,
               }),
             onInterrupt,
-            clock: ctx.clock,
+            clock: ctx.io.clock,
           },
           viewFor(store.location),
         ),

@@ -25,7 +25,7 @@ import type { ProgressReporter } from './progress.js';
 import { stateAccessView } from '../../views/state-access-view.js';
 import { plural } from '../../views/render-diagnostics.js';
 
-type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors' | 'clock' | 'io'>;
+type ViewContext = Pick<CommandContext, 'env' | 'logger' | 'colors' | 'io'>;
 
 /** The view `apply` prints through: JSON lines or the terminal, with GitHub's step reporting inside Actions. */
 export function applyView(
@@ -151,7 +151,7 @@ class JsonApplyView extends BaseApplyView {
     private readonly where: string | undefined,
   ) {
     super(ctx);
-    this.progress = new JsonProgress(ctx.logger, ctx.clock);
+    this.progress = new JsonProgress(ctx.logger, ctx.io.clock);
   }
 
   nothingToDo(plan: Plan): void {

@@ -9,7 +9,7 @@ import { auditExportView } from './view.js';
 
 export async function exportAudit(ctx: CommandContext, options: { since?: string }): Promise<void> {
   const view = auditExportView(ctx, ctx.io.stdout);
-  const sinceDate = sinceMoment(options.since, ctx.clock.now());
+  const sinceDate = sinceMoment(options.since, ctx.io.clock.now());
   const since = sinceDate?.getTime();
   const recent = (event: AuditEvent) => since === undefined || Date.parse(event.timestamp) >= since;
   await withStateStore(ctx, async (store) => {

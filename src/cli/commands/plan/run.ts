@@ -49,7 +49,7 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
     {
       cwd: ctx.cwd,
       env: ctx.env,
-      clock: ctx.clock,
+      clock: ctx.io.clock,
       configFor: (environment) => ctx.configFor(environment),
       withStore: (environmentConfig, work) => withStateStoreOf(ctx, environmentConfig, (store) => work(store)),
     },

@@ -27,8 +27,8 @@ export async function refresh(ctx: CommandContext, options: RefreshOptions): Pro
       {
         store,
         connect: () =>
-          createCxoneClient(config, { env: ctx.env, clock: ctx.clock, debug: (line) => ctx.logger.debug(line) }),
-        clock: ctx.clock,
+          createCxoneClient(config, { env: ctx.env, clock: ctx.io.clock, debug: (line) => ctx.logger.debug(line) }),
+        clock: ctx.io.clock,
       },
       refreshView(ctx, { json: options.json === true }),
     ),

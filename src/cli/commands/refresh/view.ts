@@ -6,12 +6,9 @@ import { JsonProgress, ListrProgress } from '../apply/progress.js';
 import type { ProgressReporter } from '../apply/progress.js';
 import { stateAccessView } from '../../views/state-access-view.js';
 
-export function refreshView(
-  ctx: Pick<CommandContext, 'logger' | 'clock' | 'io'>,
-  options: { json: boolean },
-): RefreshView {
+export function refreshView(ctx: Pick<CommandContext, 'logger' | 'io'>, options: { json: boolean }): RefreshView {
   const progress: ProgressReporter = options.json
-    ? new JsonProgress(ctx.logger, ctx.clock)
+    ? new JsonProgress(ctx.logger, ctx.io.clock)
     : new ListrProgress({ fallback: true, output: ctx.io }, ctx.logger);
   return {
     ...stateAccessView(ctx.logger),

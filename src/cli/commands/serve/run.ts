@@ -61,7 +61,7 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
           ...metricsToken(ctx.env),
         },
       },
-      { store, onInterrupt, clock: ctx.clock },
+      { store, onInterrupt, clock: ctx.io.clock },
       receiveView(ctx, auth),
     ),
   );

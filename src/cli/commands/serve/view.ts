@@ -10,7 +10,7 @@ import { formatDelay } from '../../format-delay.js';
 import { stateAccessView } from '../../views/state-access-view.js';
 
 export function receiveView(
-  ctx: Pick<CommandContext, 'logger' | 'cwd' | 'clock'>,
+  ctx: Pick<CommandContext, 'logger' | 'cwd' | 'io'>,
   auth: CallbackAuthSettings,
 ): ReceiveView {
   const { logger } = ctx;
@@ -42,7 +42,7 @@ export function receiveView(
     recordFailed: (error) =>
       logger.warn(
         JSON.stringify({
-          time: new Date(ctx.clock.now()).toISOString(),
+          time: new Date(ctx.io.clock.now()).toISOString(),
           level: 'error',
           message: 'callbacks could not be recorded; answering 503 so CXone retries',
           error: renderError(error, { colorFlag: false }).trim(),

@@ -48,7 +48,7 @@ export async function removeFromState(
         name: name,
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
         identity: runIdentity(ctx.env, ctx.cwd, config.environment.name),
-        clock: ctx.clock,
+        clock: ctx.io.clock,
       },
       store,
       stateAccessView(ctx.logger),
@@ -80,7 +80,7 @@ export async function migrate(ctx: CommandContext, options: { from: string; lock
   const source = openLocalStore(config, ctx.cwd);
   const moved = await withStateStore(ctx, (target) =>
     migrateState(
-      { lockTimeoutMs: lockTimeoutMs(options.lockTimeout), clock: ctx.clock },
+      { lockTimeoutMs: lockTimeoutMs(options.lockTimeout), clock: ctx.io.clock },
       { source, target },
       stateAccessView(ctx.logger),
     ),

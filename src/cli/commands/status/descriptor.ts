@@ -1,5 +1,5 @@
-// `cxone-exports status [--json] [--since DURATION] [--at TIME]`: last execution per export, and how executions went.
-// What it does is in ./run.ts.
+// `cxone-exports status [--json] [--since DURATION] [--at TIME]`: last execution per export, and how executions
+// went. What it does is in ./run.ts.
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';

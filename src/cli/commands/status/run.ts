@@ -27,7 +27,7 @@ export async function status(ctx: CommandContext, options: StatusOptions): Promi
         staleGraceMs: config.limits.staleGraceMs,
         environment: config.environment.name ?? DEFAULT_ENVIRONMENT,
       },
-      { store, clock: ctx.clock },
+      { store, clock: ctx.io.clock },
       {
         damagedAuditLines: (location, count) => ctx.logger.warn(damagedLinesWarning(location, count)),
         report: (report) => showStatus(ctx, report, { json: options.json === true }),

@@ -31,7 +31,7 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
   }
 
   const targets = paths.length > 0 ? paths : [config.exportsDir];
-  const started = ctx.clock.now();
+  const started = ctx.io.clock.now();
   // With environments and no --env, every environment is checked, each on its own merged definitions.
   const { name, names } = config.environment;
   // Files checked before, unchanged, are not checked again (docs/guides/writing-definitions.md: the cache).
@@ -48,7 +48,7 @@ export async function validate(ctx: CommandContext, paths: string[], options: Va
     });
   }
   ctx.logger.debug(
-    `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(ctx.clock.now() - started)} ms on ${plural(checked.threads, 'thread')}`,
+    `validate: ${checked.fileCount} files, ${checked.documentCount} documents in ${Math.round(ctx.io.clock.now() - started)} ms on ${plural(checked.threads, 'thread')}`,
   );
   if (checked.diagnostics.length > 0) return problems(view, checked.diagnostics, checked.warnings);
 
