@@ -67,6 +67,8 @@ export interface PollResult {
   unfinished: TrackedExecution[];
   /** Executions the status lookup answered 404 for, while it knew others: recorded as `lost`. */
   lost: TrackedExecution[];
+  /** Executions that ended otherwise than `completed` (failed, cancelled or lost): a wait that saw one is red. */
+  unsuccessful: { execution: TrackedExecution; status: string }[];
   /** Set when the API has no status lookup: polling stopped. */
   unsupported?: ApiError;
 }
@@ -79,6 +81,7 @@ export async function pollCompletions(
   let waiting = [...executions];
   const finished: TrackedExecution[] = [];
   const lost: TrackedExecution[] = [];
+  const unsuccessful: PollResult['unsuccessful'] = [];
   // A 404 names one unknown execution only if the lookup works for others; until one answers, it may be the path.
   let lookupWorks = false;
   let interval = options.initialIntervalMs ?? 1_000;
@@ -99,12 +102,14 @@ export async function pollCompletions(
           return {
             finished,
             lost,
+            unsuccessful,
             unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)],
           };
         if (error instanceof ApiError && error.code === ApiErrorCode.StatusUnsupported)
           return {
             finished,
             lost,
+            unsuccessful,
             unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)],
             unsupported: error,
           };
@@ -122,6 +127,7 @@ export async function pollCompletions(
       }
       await record(execution, report, options);
       finished.push(execution);
+      if (report.status !== 'completed') unsuccessful.push({ execution, status: report.status });
     }
     // A 404 may be CXone not knowing an execution yet, or a wrong status path: an execution is lost only once it
     // has answered 404 for longer than lostAfter, counted from its first 404, which the state keeps.
@@ -132,6 +138,7 @@ export async function pollCompletions(
       if (since !== undefined && answeredAt - since >= options.lostAfterMs) {
         await recordLost(execution, `${error.message} (answering 404 since ${new Date(since).toISOString()})`, options);
         lost.push(execution);
+        unsuccessful.push({ execution, status: 'lost' });
       } else missing.push(execution);
     }
     if (missing.length > 0 && !lookupWorks) {
@@ -144,7 +151,7 @@ export async function pollCompletions(
           hint: 'Check api.statusPath in the config. Completion also arrives by callback: run `cxone-exports serve` where CXone can reach it.',
         },
       );
-      return { finished, lost, unfinished: [...still, ...missing], unsupported };
+      return { finished, lost, unsuccessful, unfinished: [...still, ...missing], unsupported };
     }
     waiting = [...still, ...missing];
     if (
@@ -153,7 +160,7 @@ export async function pollCompletions(
       options.clock.now() >= deadline ||
       options.signal?.aborted === true
     )
-      return { finished, unfinished: waiting, lost };
+      return { finished, unfinished: waiting, lost, unsuccessful };
     await options.clock
       .sleep(Math.min(interval, Math.max(0, deadline - options.clock.now())), options.signal)
       .catch(() => undefined);

@@ -78,6 +78,8 @@ export interface ApplyReport {
   results: ExportResult[];
   serialBefore: number;
   serialAfter: number;
+  /** With --wait: the executions that ended otherwise than `completed` (failed, cancelled, lost). */
+  unsuccessful: PollResult['unsuccessful'];
 }
 
 export interface ApplyView extends StateAccessView {
@@ -108,6 +110,10 @@ export interface ApplyEnvironment {
 export interface ApplyEnd {
   /** Exports whose submission failed. */
   failed: number;
+  /** With --wait: the executions that ended otherwise than `completed`; any makes the run fail. */
+  unsuccessful: PollResult['unsuccessful'];
+  /** What the run submitted, with each execution's end when it waited and saw one. */
+  results: ExportResult[];
   /** Set when Ctrl-C or SIGTERM stopped the run. */
   interrupted?: InterruptSignal;
 }
@@ -125,7 +131,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     reviewed = planFor(await store.read());
     if (nothingToDo(reviewed)) {
       view.nothingToDo(reviewed);
-      return { failed: 0 };
+      return { failed: 0, unsuccessful: [], results: [] };
     }
     view.planned(reviewed);
     await request.approve(reviewed);
@@ -151,11 +157,11 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     if (reviewed === undefined) {
       if (nothingToDo(plan)) {
         view.nothingToDo(plan);
-        return { failed: 0 };
+        return { failed: 0, unsuccessful: [], results: [] };
       }
       view.planned(plan, request.saved?.file);
     }
-    if (interrupted !== undefined) return { failed: 0, interrupted };
+    if (interrupted !== undefined) return { failed: 0, unsuccessful: [], results: [], interrupted };
 
     await openAuditLog(store, view);
     const journal = new StateJournal(snapshot.state, store, { fence: lock.fence });
@@ -169,6 +175,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     const needsApi = plan.changes.some((c) => SUBMITTING_ACTIONS.includes(c.action));
     const client = needsApi ? env.connect({ beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry }) : undefined;
     let results: ExportResult[] = [];
+    let unsuccessful: PollResult['unsuccessful'] = [];
     let failure: unknown;
     try {
       // One token up front: bad credentials, or another tenant's, fail the run before anything is written.
@@ -207,6 +214,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
             signal: stop.signal,
           },
         );
+        unsuccessful = polled.unsuccessful;
         view.waitEnded(polled, interrupted !== undefined);
       }
     } catch (error) {
@@ -219,9 +227,14 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
       await journal.close().catch((error: unknown) => (failure ??= error));
     }
     if (failure !== undefined && results.length === 0) throw asRunFailure(failure);
-    view.finished({ results, serialBefore, serialAfter: journal.serial });
+    view.finished({ results, serialBefore, serialAfter: journal.serial, unsuccessful });
     if (failure !== undefined) throw asRunFailure(failure);
-    return { failed: results.filter((r) => r.outcome === 'failed').length, ...(interrupted ? { interrupted } : {}) };
+    return {
+      failed: results.filter((r) => r.outcome === 'failed').length,
+      unsuccessful,
+      results,
+      ...(interrupted ? { interrupted } : {}),
+    };
   } finally {
     removeHandler();
     await lock.release();

@@ -25,9 +25,9 @@ export class ExecutionLifecycle {
   ) {}
 
   start(execution: SimulatedExecution, maxRows: number): void {
-    const { minDurationMs, msPerMillionRows, failureRate } = this.settings();
+    const { minDurationMs, msPerMillionRows, failureRate, failingDataActions = [] } = this.settings();
     const duration = minDurationMs + (maxRows / 1_000_000) * msPerMillionRows;
-    const fails = this.random() < failureRate;
+    const fails = failingDataActions.includes(execution.dataActionId) || this.random() < failureRate;
     const rows = fails ? 0 : Math.floor(this.random() * maxRows) + 1;
     this.after(duration * 0.1, () => {
       if (execution.status !== 'queued') return;

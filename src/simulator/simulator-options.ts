@@ -38,6 +38,8 @@ export interface LifecycleSettings {
   msPerMillionRows: number;
   /** Probability that an execution ends `failed`. */
   failureRate: number;
+  /** Data actions whose executions always end `failed` (an export broken in CXone). */
+  failingDataActions?: string[];
 }
 
 export interface SimulatorOptions {

@@ -205,6 +205,29 @@ describe('apply', () => {
     }
   });
 
+  it('exits 1 when an execution it waited for ends failed, and names it', async () => {
+    const sim = await startSimulator({
+      lifecycle: { minDurationMs: 50, msPerMillionRows: 0, failureRate: 0, failingDataActions: ['da-2'] },
+    });
+    const dir = applyRepo({ exports: { a: 'da-1', b: 'da-2' } });
+    const result = await command(sim, dir)(['apply', '--auto-approve', '--wait']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Apply complete: 2 submitted, 0 failed, 0 skipped.');
+    expect(result.stdout).toMatch(/1 execution waited for did not complete \(b failed\)/);
+    const state = await readState(dir);
+    expect(state.exports.a!.lastExecution!.status).toBe('completed');
+    expect(state.exports.b!.lastExecution!.status).toBe('failed');
+    // The same with --json: the summary event names it, and the exit code is the same.
+    const again = await command(sim, dir)(['apply', '--auto-approve', '--wait', '--json']);
+    expect(again.code).toBe(1);
+    const summary = again.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((e) => e.type === 'change_summary');
+    expect(summary).toMatchObject({ unsuccessful: [{ export: 'b', status: 'failed' }] });
+  });
+
   it('waits for completion with --wait, recording rows and latency', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 200, msPerMillionRows: 0, failureRate: 0 } });
     const dir = applyRepo({ exports: { a: 'da-1' } });

@@ -119,7 +119,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
       ),
   );
   if (end.interrupted !== undefined) throw new ExitError(exitCodeFor(end.interrupted));
-  if (end.failed > 0) throw new ExitError(1);
+  if (end.failed > 0 || end.unsuccessful.length > 0) throw new ExitError(1);
 }
 
 async function readSavedPlan(ctx: CommandContext, file: string): Promise<{ plan: SavedPlan; file: string }> {

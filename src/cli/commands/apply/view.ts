@@ -43,7 +43,14 @@ export function applyView(
 export function completeLine(report: ApplyReport): string {
   const count = (outcome: ExportResult['outcome']) => report.results.filter((r) => r.outcome === outcome).length;
   const forgotten = count('forgotten') > 0 ? `, ${count('forgotten')} forgotten` : '';
-  return `Apply complete: ${count('submitted')} submitted, ${count('failed')} failed, ${count('skipped')} skipped${forgotten}. State serial ${report.serialBefore} → ${report.serialAfter}.`;
+  return `Apply complete: ${count('submitted')} submitted, ${count('failed')} failed, ${count('skipped')} skipped${forgotten}.${endedLine(report.unsuccessful)} State serial ${report.serialBefore} → ${report.serialAfter}.`;
+}
+
+/** The executions --wait saw end otherwise than completed, named: any of them makes the apply exit 1. */
+function endedLine(unsuccessful: ApplyReport['unsuccessful']): string {
+  if (unsuccessful.length === 0) return '';
+  const which = unsuccessful.map(({ execution, status }) => `${execution.name} ${status}`).join(', ');
+  return ` ${plural(unsuccessful.length, 'execution')} waited for did not complete (${which}).`;
 }
 
 abstract class BaseApplyView implements ApplyView {
@@ -129,7 +136,8 @@ class HumanApplyView extends BaseApplyView {
     const { logger, colors } = this.ctx;
     const failed = report.results.filter((r) => r.outcome === 'failed');
     const line = completeLine(report);
-    logger.info(`\n${failed.length > 0 ? colors.red(line) : colors.green(line)}`);
+    const red = failed.length > 0 || report.unsuccessful.length > 0;
+    logger.info(`\n${red ? colors.red(line) : colors.green(line)}`);
     if (this.where !== undefined) logger.info(this.where);
     if (failed.length === 0) return;
     const width = Math.max(...failed.map((f) => f.name.length), 'EXPORT'.length);
@@ -188,6 +196,11 @@ class JsonApplyView extends BaseApplyView {
       failed: count('failed'),
       skipped: count('skipped'),
       forgotten: count('forgotten'),
+      unsuccessful: report.unsuccessful.map(({ execution, status }) => ({
+        export: execution.name,
+        execution_id: execution.executionId,
+        status,
+      })),
       serial_before: report.serialBefore,
       serial_after: report.serialAfter,
     });
@@ -233,6 +246,11 @@ class GitHubStepApplyView implements ApplyView {
     if (this.annotate)
       for (const f of report.results.filter((r) => r.outcome === 'failed'))
         this.ctx.logger.warn(errorAnnotation('cxone-exports apply', `${f.name}: ${f.reason ?? 'failed'}`));
+    if (this.annotate)
+      for (const { execution, status } of report.unsuccessful)
+        this.ctx.logger.warn(
+          errorAnnotation('cxone-exports apply', `${execution.name}: execution ${execution.executionId} ${status}`),
+        );
     this.inner.finished(report);
   }
 }
