@@ -67,7 +67,9 @@ export interface PollResult {
   unfinished: TrackedExecution[];
   /** Executions the status lookup answered 404 for, while it knew others: recorded as `lost`. */
   lost: TrackedExecution[];
-  /** Executions that ended otherwise than `completed` (failed, cancelled or lost): a wait that saw one is red. */
+  /** How each execution seen to end ended (lost included), in the order they ended. */
+  ends: { execution: TrackedExecution; status: string }[];
+  /** Those of `ends` otherwise than `completed` (failed, cancelled or lost): a wait that saw one is red. */
   unsuccessful: { execution: TrackedExecution; status: string }[];
   /** Set when the API has no status lookup: polling stopped. */
   unsupported?: ApiError;
@@ -81,6 +83,7 @@ export async function pollCompletions(
   let waiting = [...executions];
   const finished: TrackedExecution[] = [];
   const lost: TrackedExecution[] = [];
+  const ends: PollResult['ends'] = [];
   const unsuccessful: PollResult['unsuccessful'] = [];
   // A 404 names one unknown execution only if the lookup works for others; until one answers, it may be the path.
   let lookupWorks = false;
@@ -102,6 +105,7 @@ export async function pollCompletions(
           return {
             finished,
             lost,
+            ends,
             unsuccessful,
             unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)],
           };
@@ -109,6 +113,7 @@ export async function pollCompletions(
           return {
             finished,
             lost,
+            ends,
             unsuccessful,
             unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)],
             unsupported: error,
@@ -127,6 +132,7 @@ export async function pollCompletions(
       }
       await record(execution, report, options);
       finished.push(execution);
+      ends.push({ execution, status: report.status });
       if (report.status !== 'completed') unsuccessful.push({ execution, status: report.status });
     }
     // A 404 may be CXone not knowing an execution yet, or a wrong status path: an execution is lost only once it
@@ -138,6 +144,7 @@ export async function pollCompletions(
       if (since !== undefined && answeredAt - since >= options.lostAfterMs) {
         await recordLost(execution, `${error.message} (answering 404 since ${new Date(since).toISOString()})`, options);
         lost.push(execution);
+        ends.push({ execution, status: 'lost' });
         unsuccessful.push({ execution, status: 'lost' });
       } else missing.push(execution);
     }
@@ -151,7 +158,7 @@ export async function pollCompletions(
           hint: 'Check api.statusPath in the config. Completion also arrives by callback: run `cxone-exports serve` where CXone can reach it.',
         },
       );
-      return { finished, lost, unsuccessful, unfinished: [...still, ...missing], unsupported };
+      return { finished, lost, ends, unsuccessful, unfinished: [...still, ...missing], unsupported };
     }
     waiting = [...still, ...missing];
     if (
@@ -160,7 +167,7 @@ export async function pollCompletions(
       options.clock.now() >= deadline ||
       options.signal?.aborted === true
     )
-      return { finished, unfinished: waiting, lost, unsuccessful };
+      return { finished, unfinished: waiting, lost, ends, unsuccessful };
     await options.clock
       .sleep(Math.min(interval, Math.max(0, deadline - options.clock.now())), options.signal)
       .catch(() => undefined);

@@ -27,6 +27,11 @@ export async function referencePages(): Promise<Record<string, string>> {
     'config.md': schemaPage('The config file', 'cxone-exports.config.yaml', 'config.schema.json', DERIVED_DEFAULTS),
     'definition.md': schemaPage('The definition file', 'exports/*.yaml', 'export.schema.json'),
     'plan-json.md': schemaPage('The plan JSON', '`plan --json` and `plan --out`', 'plan.schema.json'),
+    'run-report.md': schemaPage(
+      'The run report',
+      '`apply`, `refresh` or `status` with `--report FILE`',
+      'run-report.schema.json',
+    ),
     'rule-codes.md': table(
       'Rule codes',
       'The `rule` of each problem `validate` reports (`--format json` has it as a field); stable for scripts.',
@@ -89,6 +94,7 @@ function indexPage(program: Command): string {
     '',
     '- [The config file](config.md) and [the definition file](definition.md): every key, its type and default.',
     '- [The plan JSON](plan-json.md) that `plan --json` prints and `plan --out` saves.',
+    '- [The run report](run-report.md) that `apply`, `refresh` and `status` write with `--report FILE`, for one environment or many.',
     '- [Rule codes](rule-codes.md), [exit codes](exit-codes.md) and [CXone error codes](error-codes.md).',
     "- [Audit events](audit-events.md) and the receiver's [metrics](metrics.md).",
     '',
@@ -122,7 +128,7 @@ function commandPage(descriptor: CommandDescriptor<unknown>, command: Command): 
       '',
     );
   if (command.options.length > 0) lines.push('## Options', '', ...optionRows(command.options), '');
-  if (descriptor.needsEnvironment === true || descriptor.everyEnvironment === true)
+  if (descriptor.needsEnvironment === true || descriptor.acrossEnvironments === true)
     lines.push(
       '## Environments',
       '',
@@ -130,7 +136,9 @@ function commandPage(descriptor: CommandDescriptor<unknown>, command: Command): 
         descriptor.needsEnvironment === true
           ? 'With environments in the config, it needs `--env NAME` (or `CXONE_EXPORTS_ENV`).'
           : 'With environments in the config, it works in the one `--env NAME` names, or in every one.',
-        descriptor.everyEnvironment === true ? '`--env all` runs it in every environment in turn.' : '',
+        descriptor.acrossEnvironments === true
+          ? "`--env` may select several: a comma-separated list, a pattern such as `'acme-*'`, or `all`."
+          : '',
       ]
         .filter(Boolean)
         .join(' '),

@@ -8,7 +8,7 @@ import type { CommandIo } from './command-io.js';
 import { colorLevel, createColors } from './color.js';
 import type { Colors } from './color.js';
 import { createStreamLogger } from './logger.js';
-import { EVERY_ENVIRONMENT } from './require-environment.js';
+import { isSelection, selectEnvironments } from '../config/environment-selection.js';
 import { withSystemdCredentials } from './systemd-credentials.js';
 import type { Logger } from './logger.js';
 
@@ -18,8 +18,10 @@ export interface GlobalOptions {
   color: boolean;
   quiet?: boolean;
   verbose?: boolean;
-  /** --env NAME: the environment to work in. */
+  /** --env NAME: the environment to work in, or a selection (a list, a pattern, `all`). */
   env?: string;
+  /** --max-environments N: refuse a selection of more. */
+  maxEnvironments?: number;
 }
 
 export interface CommandContext {
@@ -37,8 +39,12 @@ export interface CommandContext {
   config(): Promise<ProjectConfig>;
   /** The same config for another environment it defines (validate checks them all). */
   configFor(environment: string): Promise<ProjectConfig>;
-  /** What --env (or CXONE_EXPORTS_ENV) said: an environment, `all` (plan), or nothing. */
+  /** What --env (or CXONE_EXPORTS_ENV) said: an environment, a selection (a list, a pattern, `all`), or nothing. */
   environmentChoice: string | undefined;
+  /** The environments a selection names, in the config's order; undefined when --env names one or none. */
+  selection(): Promise<string[] | undefined>;
+  /** The same command line's context in one environment of a selection, writing to `io`. */
+  forEnvironment(environment: string, io: CommandIo): CommandContext;
 }
 
 export function createCommandContext(options: GlobalOptions, io: CommandIo): CommandContext {
@@ -64,12 +70,21 @@ export function createCommandContext(options: GlobalOptions, io: CommandIo): Com
       (config ??= rawConfig().then((read) =>
         configOf(read, {
           env,
-          // `all` is not an environment: the config's top level, and the command plans each in turn.
-          environment: environmentChoice === EVERY_ENVIRONMENT ? undefined : environmentChoice,
+          // A selection is not an environment: the config's top level, and the command works in each in turn.
+          environment: isSelection(environmentChoice) ? undefined : environmentChoice,
         }),
       )),
     environmentChoice,
     configFor: (environment) => rawConfig().then((read) => configOf(read, { env, environment })),
+    selection: async () => {
+      if (environmentChoice === undefined || !isSelection(environmentChoice)) return undefined;
+      const top = await rawConfig().then((read) => configOf(read, { env, environment: undefined }));
+      return selectEnvironments(environmentChoice, top.environment.names, {
+        maxEnvironments: options.maxEnvironments ?? top.runs.maxEnvironments,
+      });
+    },
+    forEnvironment: (environment, environmentIo) =>
+      createCommandContext({ ...options, env: environment }, environmentIo),
   };
 }
 

@@ -18,8 +18,11 @@ export interface CommandDescriptor<Options = Record<string, never>> {
   hidden?: boolean;
   /** Reads a state or calls CXone: with environments defined, refused before anything else unless --env names one. */
   needsEnvironment?: boolean;
-  /** Works on every environment at once with `--env all` (plan and validate, which only read). */
-  everyEnvironment?: boolean;
+  /**
+   * Works across a selection of environments (`--env all`, `acme-*`, `a,b`): validate and plan, which only read,
+   * and apply, refresh and status, which run each selected environment side by side.
+   */
+  acrossEnvironments?: boolean;
   arguments?: readonly ArgumentSpec[];
   options?: readonly Option[];
   /** Exit codes of its own, beside the common ones (cli/exit-codes.ts). */

@@ -1,4 +1,5 @@
-import { EVERY_ENVIRONMENT, requireEnvironment } from './require-environment.js';
+import { requireEnvironment } from './require-environment.js';
+import { isSelection } from '../config/environment-selection.js';
 import { createCommandContext } from './command-context.js';
 // Commander wiring: the global flags, then one subcommand per descriptor. Each command declares its own flags;
 // its module loads its work only when it runs, so `--help`, `--version` and `validate` start fast.
@@ -12,6 +13,7 @@ import { toolVersion } from '../version.js';
 import type { CommandDescriptor } from './command-descriptor.js';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 import { COMMANDS, COMMAND_GROUPS } from './commands/index.js';
+import { integerOption } from './option-parsers.js';
 
 /** `io` is what the commands run against; without it (the reference pages, a list of words) nothing runs. */
 export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = COMMANDS, io?: CommandIo): Command {
@@ -22,7 +24,12 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
     .option('--config <file>', 'use this config file instead of searching for cxone-exports.config.*')
     .option(
       '-e, --env <name>',
-      'the environment to work in, when the config defines environments (or CXONE_EXPORTS_ENV)',
+      "the environment to work in, when the config defines environments (or CXONE_EXPORTS_ENV); for commands that work across several, a comma-separated list, a pattern such as 'acme-*', or all",
+    )
+    .option(
+      '--max-environments <n>',
+      'refuse an --env selection of more environments than this (or runs.maxEnvironments)',
+      integerOption(1, 1000),
     )
     .option('--no-color', 'disable coloured output (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'print only results and errors')
@@ -56,16 +63,18 @@ export function buildProgram(commands: readonly CommandDescriptor<unknown>[] = C
       const self = received.at(-1) as Command;
       if (io === undefined) throw new InternalError('a command ran from a program built without its io');
       const ctx = context(self, io);
-      // `--env all` only for a command that says it works on every environment; nothing else may act on all.
-      const everyEnvironment = ctx.environmentChoice === EVERY_ENVIRONMENT;
-      if (everyEnvironment && descriptor.everyEnvironment !== true)
+      // A selection only for a command that works across environments; nothing else may act on several.
+      const selection = isSelection(ctx.environmentChoice);
+      if (selection && descriptor.acrossEnvironments !== true)
         throw new UsageError(
-          `--env all is for ${everyEnvironmentCommands(commands)}; ${descriptor.path.join(' ')} works in one environment`,
+          `--env ${ctx.environmentChoice!} selects several environments, which is for ${acrossEnvironmentCommands(commands)}; ${descriptor.path.join(' ')} works in one environment`,
           {
             hint: 'Name the environment: cxone-exports --env sandbox …',
           },
         );
-      if (descriptor.needsEnvironment === true && !everyEnvironment) requireEnvironment(await ctx.config());
+      // What a selection names is settled first: a pattern that matches nothing stops before anything is read.
+      if (selection) await ctx.selection();
+      else if (descriptor.needsEnvironment === true) requireEnvironment(await ctx.config());
       await descriptor.run(ctx, received.slice(0, -2), received.at(-2));
     });
   }
@@ -85,8 +94,8 @@ function context(command: Command, io: CommandIo): CommandContext {
   return createCommandContext(globals, io);
 }
 
-/** The commands that take `--env all`, as a user reads them: `plan and validate`. */
-function everyEnvironmentCommands(commands: readonly CommandDescriptor<unknown>[]): string {
-  const names = commands.filter((c) => c.everyEnvironment === true).map((c) => c.path.join(' '));
+/** The commands that take a selection of environments, as a user reads them: `validate, plan and apply`. */
+function acrossEnvironmentCommands(commands: readonly CommandDescriptor<unknown>[]): string {
+  const names = commands.filter((c) => c.acrossEnvironments === true).map((c) => c.path.join(' '));
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
 }

@@ -4,9 +4,6 @@
 import type { ProjectConfig } from '../config/project-config.js';
 import { UsageError } from '../errors.js';
 
-/** `--env all`: every environment in turn (plan and validate only). */
-export const EVERY_ENVIRONMENT = 'all';
-
 export function requireEnvironment(config: ProjectConfig): ProjectConfig {
   const { name, names } = config.environment;
   if (name !== undefined) return config;

@@ -32,6 +32,7 @@ export interface RawShape {
     backoff?: { baseMs?: number; capMs?: number };
     circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
   };
+  runs?: { parallel?: number; maxEnvironments?: number };
   callbacks?: { host?: string; port?: number; path?: string; metricsHost?: string; metricsPort?: number };
   backend?: {
     type?: 'local' | 'pg';

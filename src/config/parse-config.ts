@@ -140,6 +140,10 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
           cooldownMs: shape.apply?.circuitBreaker?.cooldownMs ?? CONFIG_DEFAULTS['apply.circuitBreaker.cooldownMs'],
         },
       },
+      runs: {
+        parallel: top.runs?.parallel ?? CONFIG_DEFAULTS['runs.parallel'],
+        maxEnvironments: top.runs?.maxEnvironments,
+      },
       callbacks: {
         host: shape.callbacks?.host ?? CONFIG_DEFAULTS['callbacks.host'],
         port: shape.callbacks?.port ?? CONFIG_DEFAULTS['callbacks.port'],

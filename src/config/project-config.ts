@@ -51,6 +51,11 @@ export interface ProjectConfig {
     backoff: { baseMs: number; capMs: number };
     circuitBreaker: { failureThreshold: number; cooldownMs: number };
   };
+  /** How a command runs across several environments: the repository's, the same in every environment. */
+  runs: {
+    parallel: number;
+    maxEnvironments: number | undefined;
+  };
   callbacks: {
     host: string;
     port: number;

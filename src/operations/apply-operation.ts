@@ -112,8 +112,12 @@ export interface ApplyEnd {
   failed: number;
   /** With --wait: the executions that ended otherwise than `completed`; any makes the run fail. */
   unsuccessful: PollResult['unsuccessful'];
-  /** What the run submitted, with each execution's end when it waited and saw one. */
+  /** With --wait: how each execution seen to end ended. */
+  ends: PollResult['ends'];
+  /** What the run did with each change it carried out. */
   results: ExportResult[];
+  /** Changes the promotion gate held back. */
+  blocked: number;
   /** Set when Ctrl-C or SIGTERM stopped the run. */
   interrupted?: InterruptSignal;
 }
@@ -131,7 +135,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     reviewed = planFor(await store.read());
     if (nothingToDo(reviewed)) {
       view.nothingToDo(reviewed);
-      return { failed: 0, unsuccessful: [], results: [] };
+      return { failed: 0, unsuccessful: [], ends: [], results: [], blocked: reviewed.summary.blocked ?? 0 };
     }
     view.planned(reviewed);
     await request.approve(reviewed);
@@ -157,11 +161,12 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     if (reviewed === undefined) {
       if (nothingToDo(plan)) {
         view.nothingToDo(plan);
-        return { failed: 0, unsuccessful: [], results: [] };
+        return { failed: 0, unsuccessful: [], ends: [], results: [], blocked: plan.summary.blocked ?? 0 };
       }
       view.planned(plan, request.saved?.file);
     }
-    if (interrupted !== undefined) return { failed: 0, unsuccessful: [], results: [], interrupted };
+    if (interrupted !== undefined)
+      return { failed: 0, unsuccessful: [], ends: [], results: [], blocked: 0, interrupted };
 
     await openAuditLog(store, view);
     const journal = new StateJournal(snapshot.state, store, { fence: lock.fence });
@@ -176,6 +181,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     const client = needsApi ? env.connect({ beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry }) : undefined;
     let results: ExportResult[] = [];
     let unsuccessful: PollResult['unsuccessful'] = [];
+    let ends: PollResult['ends'] = [];
     let failure: unknown;
     try {
       // One token up front: bad credentials, or another tenant's, fail the run before anything is written.
@@ -215,6 +221,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
           },
         );
         unsuccessful = polled.unsuccessful;
+        ends = polled.ends;
         view.waitEnded(polled, interrupted !== undefined);
       }
     } catch (error) {
@@ -232,7 +239,9 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     return {
       failed: results.filter((r) => r.outcome === 'failed').length,
       unsuccessful,
+      ends,
       results,
+      blocked: plan.summary.blocked ?? 0,
       ...(interrupted ? { interrupted } : {}),
     };
   } finally {

@@ -458,9 +458,11 @@ environments:
     expect(markdown.match(/<!-- cxone-exports-plan -->/g)).toHaveLength(1);
     expect(markdown).toContain('#### sandbox');
     expect(markdown).toContain('#### production');
-    const refused = await runCommand(['--env', 'all', 'apply', '--auto-approve'], { cwd: dir });
+    const refused = await runCommand(['--env', 'all', 'state', 'list'], { cwd: dir });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('--env all is for validate and plan; apply works in one environment');
+    expect(refused.stderr).toContain(
+      '--env all selects several environments, which is for validate, plan, apply, refresh and status; state list works in one environment',
+    );
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
   });
 

@@ -9,11 +9,16 @@ export const applyCommand: CommandDescriptor<ApplyOptions> = {
   path: ['apply'],
   // Checked by the run itself, after a saved plan had its say: it names the environment it was made for.
   needsEnvironment: false,
+  acrossEnvironments: true,
   description: "submit the executions the plan needs, within CXone's limits, recording every step",
   examples: [
     { command: 'cxone-exports --env sandbox apply', does: 'show the plan, ask, then submit' },
     { command: 'cxone-exports --env sandbox apply sandbox.plan.json', does: 'run exactly a saved plan' },
     { command: 'cxone-exports apply --auto-approve --wait', does: 'submit without asking, and wait for the ends' },
+    {
+      command: "cxone-exports --env 'acme-*' apply --auto-approve --report run.json",
+      does: 'every acme environment side by side (production after its sandbox), a summary, and a JSON report',
+    },
   ],
   arguments: [{ name: '[planfile]', description: 'a plan saved with plan --out; it is refused if stale' }],
   options: [
@@ -27,6 +32,10 @@ export const applyCommand: CommandDescriptor<ApplyOptions> = {
     new Option('--wait', 'poll until the submitted executions finish'),
     new Option('--wait-timeout <duration>', 'give up waiting after this long').default('30m'),
     new Option('--json', 'one JSON event per line instead of progress output'),
+    new Option('--parallel <n>', 'across several environments: how many at once (default: runs.parallel)').argParser(
+      integerOption(1, 64),
+    ),
+    new Option('--report <file>', 'write a JSON report of the run (schemas/run-report.schema.json)'),
     new Option(
       '--ignore-promotion',
       'submit what the promotion gate holds back; each intent line in the audit says so',

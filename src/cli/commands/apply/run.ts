@@ -7,7 +7,9 @@ import { ExitError, UsageError } from '../../../errors.js';
 import { createCxoneClient } from '../../../cxone/create-client.js';
 import { loadValidDefinitions } from '../../../definitions/load-definitions.js';
 import { runApply } from '../../../operations/apply-operation.js';
-import type { ApplyRequest } from '../../../operations/apply-operation.js';
+import type { ApplyEnd, ApplyRequest } from '../../../operations/apply-operation.js';
+import { runInSelection } from '../../run-in-selection.js';
+import type { EnvironmentWork } from '../../views/run-report.js';
 import { checkBinding, parseSavedPlan } from '../../../plan/saved-plan.js';
 import type { SavedPlan } from '../../../plan/saved-plan.js';
 import { registerSecret } from '../../../redaction.js';
@@ -35,11 +37,66 @@ export interface ApplyOptions {
   wait?: boolean;
   waitTimeout: string;
   json?: boolean;
+  parallel?: number;
+  report?: string;
   allowLoopbackCallbacks?: boolean;
   ignorePromotion?: boolean;
 }
 
 export async function apply(ctx: CommandContext, planFile: string | undefined, options: ApplyOptions): Promise<void> {
+  const selection = await ctx.selection();
+  if (selection !== undefined && planFile !== undefined)
+    throw new UsageError(
+      `a saved plan applies in the one environment it was made for, and --env ${ctx.environmentChoice!} selects several`,
+      {
+        hint: `Apply ${planFile} with the --env it was made for, or apply the selection without a plan file (with --auto-approve).`,
+      },
+    );
+  if (selection !== undefined && options.autoApprove !== true)
+    throw new UsageError(`applying across several environments (${selection.join(', ')}) needs --auto-approve`, {
+      hint: 'Review the plans first (cxone-exports --env … plan), then apply them with --auto-approve; one prompt for many tenants would be approved without being read.',
+    });
+  await runInSelection(ctx, 'apply', options, async (environmentCtx, role) =>
+    workOf(
+      // A source of promotion in this run finishes its executions first, so the gate after it sees their ends.
+      await applyInEnvironment(environmentCtx, planFile, role.sourceOfPromotion ? { ...options, wait: true } : options),
+    ),
+  );
+}
+
+/** What an apply came to, for the summary and the report; it succeeded when nothing failed and nothing stopped it. */
+function workOf(end: ApplyEnd): EnvironmentWork {
+  const count = (outcome: string) => end.results.filter((r) => r.outcome === outcome).length;
+  const ended = new Map(end.ends.map((e) => [e.execution.executionId, e.status]));
+  const succeeded = end.failed === 0 && end.unsuccessful.length === 0 && end.interrupted === undefined;
+  return {
+    succeeded,
+    outcome: !succeeded ? 'failed' : end.results.length === 0 ? 'no changes' : 'applied',
+    submitted: count('submitted'),
+    failed: end.failed,
+    skipped: count('skipped'),
+    blocked: end.blocked,
+    failedExecutions: end.unsuccessful.length,
+    executions: end.results
+      .filter((r) => r.executionId !== undefined)
+      .map((r) => ({
+        export: r.name,
+        executionId: r.executionId!,
+        status: ended.get(r.executionId!) ?? 'submitted',
+      })),
+    errors: [
+      ...end.results.filter((r) => r.outcome === 'failed').map((r) => `${r.name}: ${r.reason ?? 'failed'}`),
+      ...end.unsuccessful.map((u) => `${u.execution.name}: execution ${u.execution.executionId} ${u.status}`),
+      ...(end.interrupted === undefined ? [] : [`stopped by ${end.interrupted}`]),
+    ],
+  };
+}
+
+async function applyInEnvironment(
+  ctx: CommandContext,
+  planFile: string | undefined,
+  options: ApplyOptions,
+): Promise<ApplyEnd> {
   if (planFile !== undefined && (options.target.length > 0 || options.replace.length > 0)) {
     throw new UsageError('--target and --replace cannot be used with a saved plan', {
       hint: `The plan file already fixes what is applied. Make a new one: cxone-exports plan --target … --out ${planFile}`,
@@ -119,7 +176,7 @@ export async function apply(ctx: CommandContext, planFile: string | undefined, o
       ),
   );
   if (end.interrupted !== undefined) throw new ExitError(exitCodeFor(end.interrupted));
-  if (end.failed > 0 || end.unsuccessful.length > 0) throw new ExitError(1);
+  return end;
 }
 
 async function readSavedPlan(ctx: CommandContext, file: string): Promise<{ plan: SavedPlan; file: string }> {

@@ -6,7 +6,7 @@ import type * as run from './run.js';
 
 export const planCommand: CommandDescriptor<run.PlanCommandOptions> = {
   path: ['plan'],
-  everyEnvironment: true,
+  acrossEnvironments: true,
   needsEnvironment: true,
   description: 'show what apply would submit, compared with the state; needs no credentials or network',
   exitCodes: { 2: 'with --detailed-exitcode: the plan has changes (0 then means none)' },

@@ -9,7 +9,6 @@ import type { PlannedEnvironment } from '../../../operations/plan-environments.j
 import { hasChanges } from '../../../plan/plan-model.js';
 import type { CommandContext } from '../../command-context.js';
 import { parseInstant } from '../../durations.js';
-import { EVERY_ENVIRONMENT } from '../../require-environment.js';
 import { whereItApplies } from '../../where-it-applies.js';
 import { withStateStoreOf } from '../../with-state-store.js';
 import { planView } from './view.js';
@@ -29,13 +28,11 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
   if (options.json === true && options.markdown === true)
     throw new UsageError('--json and --markdown cannot be combined', { hint: 'Pick one output format.' });
   const view = planView(ctx, options.json === true ? 'json' : options.markdown === true ? 'markdown' : 'human');
-  const every = ctx.environmentChoice === EVERY_ENVIRONMENT;
   const config = await ctx.config();
-  // Each environment the config defines with --env all (the top level when it defines none), else the one chosen.
-  const configs =
-    every && config.environment.names.length > 0
-      ? await Promise.all(config.environment.names.map((name) => ctx.configFor(name)))
-      : [config];
+  // Each selected environment (--env all, a list or a pattern), else the one chosen (the top level without any).
+  const selected = await ctx.selection();
+  const every = selected !== undefined;
+  const configs = selected !== undefined ? await Promise.all(selected.map((name) => ctx.configFor(name))) : [config];
   const planned = await planEnvironments(
     {
       configs,

@@ -3,11 +3,13 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
+import { integerOption } from '../../option-parsers.js';
 import type { RefreshOptions } from './run.js';
 
 export const refreshCommand: CommandDescriptor<RefreshOptions> = {
   path: ['refresh'],
   needsEnvironment: true,
+  acrossEnvironments: true,
   description: 'poll the status of unfinished executions and record those that ended',
   examples: [
     {
@@ -19,6 +21,10 @@ export const refreshCommand: CommandDescriptor<RefreshOptions> = {
   options: [
     new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)'),
     new Option('--json', 'one JSON event per line'),
+    new Option('--parallel <n>', 'across several environments: how many at once (default: runs.parallel)').argParser(
+      integerOption(1, 64),
+    ),
+    new Option('--report <file>', 'write a JSON report of the run (schemas/run-report.schema.json)'),
   ],
   run: async (ctx, _args, options) => (await import('./run.js')).refresh(ctx, options),
 };

@@ -9,13 +9,36 @@ import { lockTimeoutMs } from '../../durations.js';
 import { tenantExpectation } from '../../tenant-expectation.js';
 import { refreshView } from './view.js';
 import { withStateStore } from '../../with-state-store.js';
+import { runInSelection } from '../../run-in-selection.js';
+import type { EnvironmentWork } from '../../views/run-report.js';
 
 export interface RefreshOptions {
   lockTimeout?: string;
   json?: boolean;
+  parallel?: number;
+  report?: string;
 }
 
 export async function refresh(ctx: CommandContext, options: RefreshOptions): Promise<void> {
+  await runInSelection(ctx, 'refresh', options, async (environmentCtx) => {
+    await refreshInEnvironment(environmentCtx, options);
+    return REFRESHED;
+  });
+}
+
+const REFRESHED: EnvironmentWork = {
+  succeeded: true,
+  outcome: 'refreshed',
+  submitted: 0,
+  failed: 0,
+  skipped: 0,
+  blocked: 0,
+  failedExecutions: 0,
+  executions: [],
+  errors: [],
+};
+
+async function refreshInEnvironment(ctx: CommandContext, options: RefreshOptions): Promise<void> {
   await withStateStore(ctx, (store, config) =>
     runRefresh(
       {

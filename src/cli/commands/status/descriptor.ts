@@ -3,11 +3,13 @@
 
 import { Option } from 'commander';
 import type { CommandDescriptor } from '../../command-descriptor.js';
+import { integerOption } from '../../option-parsers.js';
 import type * as run from './run.js';
 
 export const statusCommand: CommandDescriptor<run.StatusOptions> = {
   path: ['status'],
   needsEnvironment: true,
+  acrossEnvironments: true,
   description: 'last execution per export; completion rate and latency over a window',
   examples: [
     {
@@ -22,6 +24,10 @@ export const statusCommand: CommandDescriptor<run.StatusOptions> = {
   ],
   options: [
     new Option('--json', 'print JSON'),
+    new Option('--parallel <n>', 'across several environments: how many at once (default: runs.parallel)').argParser(
+      integerOption(1, 64),
+    ),
+    new Option('--report <file>', 'write a JSON report of the run (schemas/run-report.schema.json)'),
     new Option('--since <duration>', 'only executions that ended within this window (e.g. 24h, 7d is 168h)'),
     new Option(
       '--at <time>',

@@ -8,14 +8,37 @@ import type { CommandContext } from '../../command-context.js';
 import { parseInstant, windowMs } from '../../durations.js';
 import { showStatus } from './view.js';
 import { withStateStore } from '../../with-state-store.js';
+import { runInSelection } from '../../run-in-selection.js';
+import type { EnvironmentWork } from '../../views/run-report.js';
 
 export interface StatusOptions {
   json?: boolean;
+  parallel?: number;
+  report?: string;
   since?: string;
   at?: string;
 }
 
 export async function status(ctx: CommandContext, options: StatusOptions): Promise<void> {
+  await runInSelection(ctx, 'status', options, async (environmentCtx, role) => {
+    await statusInEnvironment(environmentCtx, options, role.inSelection);
+    return REPORTED;
+  });
+}
+
+const REPORTED: EnvironmentWork = {
+  succeeded: true,
+  outcome: 'reported',
+  submitted: 0,
+  failed: 0,
+  skipped: 0,
+  blocked: 0,
+  failedExecutions: 0,
+  executions: [],
+  errors: [],
+};
+
+async function statusInEnvironment(ctx: CommandContext, options: StatusOptions, inSelection: boolean): Promise<void> {
   const window = windowMs(options.since);
   const at = options.at === undefined ? undefined : Date.parse(parseInstant(options.at, '--at'));
   const config = await ctx.config();
@@ -30,7 +53,7 @@ export async function status(ctx: CommandContext, options: StatusOptions): Promi
       { store, clock: ctx.io.clock },
       {
         damagedAuditLines: (location, count) => ctx.logger.warn(damagedLinesWarning(location, count)),
-        report: (report) => showStatus(ctx, report, { json: options.json === true }),
+        report: (report) => showStatus(ctx, report, { json: options.json === true, oneLine: inSelection }),
       },
     ),
   );

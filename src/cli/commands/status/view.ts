@@ -9,11 +9,12 @@ import { formatTick } from '../../../schedules/schedule.js';
 export function showStatus(
   ctx: Pick<CommandContext, 'logger' | 'colors'>,
   report: StatusReport,
-  options: { json: boolean },
+  options: { json: boolean; oneLine?: boolean },
 ): void {
   const { since, until } = report.window;
   if (options.json) {
-    ctx.logger.out(JSON.stringify(report, null, 2));
+    // Across a selection, one report per line (JSON lines), so environments side by side never mix.
+    ctx.logger.out(options.oneLine === true ? JSON.stringify(report) : JSON.stringify(report, null, 2));
     return;
   }
   // Which tenant's exports these are, when the config has several (a config without environments has one).

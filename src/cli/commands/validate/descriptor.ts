@@ -7,7 +7,7 @@ import type * as run from './run.js';
 
 export const validateCommand: CommandDescriptor<run.ValidateOptions> = {
   path: ['validate'],
-  everyEnvironment: true,
+  acrossEnvironments: true,
   description: 'check export definitions against the schema and the CXone contract; needs no credentials',
   examples: [
     { command: 'cxone-exports validate', does: 'every definition under exportsDir, in every environment' },

@@ -1,0 +1,183 @@
+// Many tenants from one repository: three clients, each a sandbox and a production promoted from it, against six
+// simulated tenants. `--env` selects several (a list, a pattern, all); apply, refresh and status run them side by
+// side, productions after their sandboxes, one failure holding only what depends on it. In process, on loopback.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
+import { miniRepo } from '../support/fixtures.js';
+import { runCommand } from '../support/run-command.js';
+import { simEnvironment, startSimulator } from '../support/simulator.js';
+import type { RunReport } from '../../src/cli/views/run-report.js';
+import { createAjv, loadSchema } from '../../src/diagnostics/schema-validator.js';
+
+const CLIENTS = ['acme', 'globex', 'initech'] as const;
+const ENVIRONMENTS = CLIENTS.flatMap((client) => [`${client}-sandbox`, `${client}-production`]);
+
+const DEFINITION = (name: string) => `apiVersion: cxone-exports/v1
+kind: CsvExport
+metadata:
+  name: ${name}
+spec:
+  dataActionId: da-${name}
+  datasetId: ds-${name}
+  format: { maxRows: 1000 }
+`;
+
+/** Six tenants, the config that names them, and each one's credentials under its environment's names. */
+async function sixTenants() {
+  const tenants: Record<string, CxoneSimulator> = {};
+  for (const environment of ENVIRONMENTS)
+    tenants[environment] = await startSimulator({
+      lifecycle: { minDurationMs: 30, msPerMillionRows: 0, failureRate: 0 },
+    });
+  const config = [
+    'apply:',
+    '  spacingMs: 0',
+    '  maxAttempts: 2',
+    '  backoff: { baseMs: 10, capMs: 20 }',
+    'environments:',
+    ...ENVIRONMENTS.flatMap((environment) => [
+      `  ${environment}:`,
+      `    apiUrl: ${tenants[environment]!.url}`,
+      `    authUrl: ${tenants[environment]!.url}`,
+      ...(environment.endsWith('-production')
+        ? [`    promoteFrom: ${environment.replace('-production', '-sandbox')}`]
+        : []),
+    ]),
+  ].join('\n');
+  const env: Record<string, string> = {};
+  for (const environment of ENVIRONMENTS) {
+    const prefix = `CXONE_${environment.toUpperCase().replace(/-/g, '_')}_`;
+    const credentials = simEnvironment(tenants[environment]!);
+    env[`${prefix}CLIENT_ID`] = credentials.CXONE_CLIENT_ID!;
+    env[`${prefix}CLIENT_SECRET`] = credentials.CXONE_CLIENT_SECRET!;
+  }
+  const dir = miniRepo({
+    'cxone-exports.config.yaml': `${config}\n`,
+    'exports/agents.yaml': DEFINITION('agents'),
+    'exports/queues.yaml': DEFINITION('queues'),
+  });
+  const run = (args: string[]) => runCommand(args, { cwd: dir, env });
+  return { tenants, dir, run };
+}
+
+const submitted = (sim: CxoneSimulator) =>
+  sim
+    .record()
+    .executions.map((e) => e.datasetId)
+    .sort();
+
+describe('many tenants in one run', () => {
+  it('applies every healthy tenant once, holds the production of a tenant that is down, reports, and exits 1', async () => {
+    const { tenants, dir, run } = await sixTenants();
+    // globex's sandbox is down: its port answers nothing.
+    const globexUrl = tenants['globex-sandbox']!.url;
+    await tenants['globex-sandbox']!.stop();
+
+    const first = await run(['--env', 'all', 'apply', '--auto-approve', '--report', 'r.json']);
+    expect(first.code).toBe(1);
+    for (const environment of ['acme-sandbox', 'acme-production', 'initech-sandbox', 'initech-production'])
+      expect(submitted(tenants[environment]!), environment).toEqual(['ds-agents', 'ds-queues']);
+    expect(tenants['globex-production']!.record().requests).toHaveLength(0);
+
+    // Productions start after their sandboxes have finished, and see what completed there in this run.
+    for (const client of ['acme', 'initech']) {
+      // The sandbox's last request is the status lookup that saw its last execution end.
+      const sandboxLast = Math.max(...tenants[`${client}-sandbox`]!.record().requests.map((r) => r.receivedAt));
+      const productionFirst = Math.min(...tenants[`${client}-production`]!.record().requests.map((r) => r.receivedAt));
+      expect(productionFirst).toBeGreaterThan(sandboxLast);
+    }
+    // Every line about an environment names it; the summary ends the run.
+    expect(first.stdout).toMatch(/^acme-production │ .*agents: submitted/m);
+    expect(first.stderr).toMatch(/^globex-sandbox │ Error: /m);
+    expect(first.stderr).toContain('globex-production │ held: its promotion source globex-sandbox failed in this run');
+    expect(first.stdout).toContain('apply across 6 environments: 4 succeeded, 1 failed, 1 held.');
+    expect(first.stdout).toMatch(/^acme-production\s+applied\s+2\s+0\s+0\s+0\s+/m);
+    expect(first.stdout).toMatch(/^globex-sandbox\s+failed\s+0\s+0/m);
+    expect(first.stdout).toMatch(/^globex-production\s+held\s+0/m);
+
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunReport;
+    const validate = createAjv().compile(loadSchema('run-report.schema.json'));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.outcome).toBe('failed');
+    expect(report.environments.map((e) => [e.environment, e.outcome])).toEqual([
+      ['acme-sandbox', 'applied'],
+      ['acme-production', 'applied'],
+      ['globex-sandbox', 'failed'],
+      ['globex-production', 'held'],
+      ['initech-sandbox', 'applied'],
+      ['initech-production', 'applied'],
+    ]);
+    const acmeSandbox = report.environments[0]!;
+    // The sandbox waited for its executions, since its production was in the run.
+    expect(acmeSandbox.executions.map((e) => e.status)).toEqual(['completed', 'completed']);
+    expect(report.environments[2]!.errors.join(' ')).toContain(globexUrl.replace(/\/$/, ''));
+
+    // The tenant is back: only that client's exports are sent, and the run is green.
+    const back = await startSimulator({
+      port: Number(new URL(globexUrl).port),
+      credentials: tenants['globex-sandbox']!.options.credentials,
+      lifecycle: { minDurationMs: 30, msPerMillionRows: 0, failureRate: 0 },
+    });
+    const before = Object.fromEntries(ENVIRONMENTS.map((e) => [e, tenants[e]!.record().executions.length]));
+    const second = await run(['--env', 'all', 'apply', '--auto-approve']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(submitted(back)).toEqual(['ds-agents', 'ds-queues']);
+    expect(submitted(tenants['globex-production']!)).toEqual(['ds-agents', 'ds-queues']);
+    for (const environment of ['acme-sandbox', 'acme-production', 'initech-sandbox', 'initech-production'])
+      expect(tenants[environment]!.record().executions).toHaveLength(before[environment]!);
+    expect(second.stdout).toContain('apply across 6 environments: 6 succeeded, 0 failed, 0 held.');
+  });
+
+  it('selects what a pattern or a list says for plan, apply, refresh and status, and refuses what matches nothing', async () => {
+    const { tenants, run } = await sixTenants();
+    const pattern = await run(['--env', 'acme-*', 'apply', '--auto-approve']);
+    expect(pattern.code, pattern.stderr).toBe(0);
+    expect(ENVIRONMENTS.filter((e) => tenants[e]!.record().executions.length > 0)).toEqual([
+      'acme-sandbox',
+      'acme-production',
+    ]);
+    const list = await run(['--env', 'acme-sandbox,initech-production', 'plan']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain('acme-sandbox');
+    expect(list.stdout).toContain('initech-production');
+    expect(list.stdout).not.toContain('globex');
+
+    const status = await run(['--env', 'acme-sandbox,initech-production', 'status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const lines = status.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(
+      lines
+        .filter((l) => l.type !== 'run_summary')
+        .map((l) => l.environment)
+        .sort(),
+    ).toEqual(['acme-sandbox', 'initech-production']);
+    expect(lines.at(-1)).toMatchObject({ type: 'run_summary', command: 'status', outcome: 'succeeded' });
+
+    const refresh = await run(['--env', '*-sandbox', 'refresh']);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(refresh.stdout).toContain('refresh across 3 environments: 3 succeeded, 0 failed, 0 held.');
+
+    const none = await run(['--env', 'umbrella-*', 'apply', '--auto-approve']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('--env umbrella-* matches no environment of this config');
+    expect(none.stderr).toContain('This config defines acme-sandbox, acme-production, globex-sandbox');
+    const capped = await run(['--env', 'all', '--max-environments', '2', 'apply', '--auto-approve']);
+    expect(capped.code).toBe(1);
+    expect(capped.stderr).toContain('--env all selects 6 environments, more than the 2 allowed');
+    const oneOnly = await run(['--env', 'acme-*', 'state', 'list']);
+    expect(oneOnly.code).toBe(1);
+    expect(oneOnly.stderr).toContain('state list works in one environment');
+    const unapproved = await run(['--env', 'acme-*', 'apply']);
+    expect(unapproved.code).toBe(1);
+    expect(unapproved.stderr).toContain('needs --auto-approve');
+    // Nothing beyond acme was ever sent.
+    for (const environment of ENVIRONMENTS.filter((e) => !e.startsWith('acme-')))
+      expect(tenants[environment]!.record().executions, environment).toHaveLength(0);
+  });
+});
