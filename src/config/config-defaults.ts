@@ -24,7 +24,7 @@ export const CONFIG_DEFAULTS = {
   'apply.backoff.capMs': 30_000,
   'apply.circuitBreaker.failureThreshold': 5,
   'apply.circuitBreaker.cooldownMs': 60_000,
-  'runs.parallel': 4,
+  'runs.parallel': 16,
   'callbacks.host': '127.0.0.1',
   'callbacks.port': 8080,
   'callbacks.path': '/webhook/cxone-callback',

@@ -10,6 +10,7 @@ import { benchPg } from './pg.bench.mjs';
 import { benchPlan } from './plan.bench.mjs';
 import { benchServe } from './serve.bench.mjs';
 import { benchStartup } from './startup.bench.mjs';
+import { benchTenants } from './tenants.bench.mjs';
 import { benchValidate } from './validate.bench.mjs';
 
 const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -23,6 +24,7 @@ const benches = {
   client: benchClient,
   plan: benchPlan,
   apply: benchApply,
+  tenants: benchTenants,
   pg: benchPg,
   serve: benchServe,
   audit: benchAudit,
