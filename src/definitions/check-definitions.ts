@@ -1,6 +1,7 @@
 // From file texts to checked, normalized definitions and every problem found on the way. Pure: the caller
 // reads the files. All problems of all files are collected, so a user fixes them in one round.
 
+import picomatch from 'picomatch';
 import type { Diagnostic, SourcePosition } from '../diagnostics/diagnostic.js';
 import { compareDiagnostics } from '../diagnostics/diagnostic.js';
 import { overlay, isTree, valueAt } from '../config/overlay.js';
@@ -169,7 +170,11 @@ interface EnvironmentView {
 function forEnvironment(value: unknown, config: RuleConfig): EnvironmentView | undefined {
   const same: EnvironmentView = { value, source: (path) => [...path] };
   const environment = config.environment?.name;
-  if (environment === undefined || !isTree(value) || !isTree(value.environments)) return same;
+  if (environment === undefined || !isTree(value)) return same;
+  // `appliesTo`: an export of some environments only (a client's), by name or pattern.
+  if (Array.isArray(value.appliesTo) && !value.appliesTo.some((entry) => appliesIn(entry, environment)))
+    return undefined;
+  if (!isTree(value.environments)) return same;
   const own = value.environments[environment];
   if (!isTree(own)) return same;
   if (own.enabled === false) return undefined;
@@ -184,22 +189,53 @@ function forEnvironment(value: unknown, config: RuleConfig): EnvironmentView | u
   };
 }
 
-/** Environment names a definition uses that the config does not define, with "did you mean". */
-function environmentNameProblems(value: unknown, config: RuleConfig): { path: string[]; message: string }[] {
-  if (!isTree(value) || !isTree(value.environments)) return [];
-  const names = config.environment?.names ?? [];
-  return Object.keys(value.environments)
-    .filter((name) => !names.includes(name))
-    .map((name) => {
-      const suggestion = closestMatch(name, [...names]);
-      return {
-        path: ['environments', name],
+/** Whether an `appliesTo` entry (a name or a pattern) names the environment. */
+function appliesIn(entry: unknown, environment: string): boolean {
+  return typeof entry === 'string' && (entry === environment || picomatch(entry)(environment));
+}
+
+/** `appliesTo` entries that name no environment of the config: a typo would leave the export out everywhere. */
+function appliesToProblems(
+  value: Record<string, unknown>,
+  names: readonly string[],
+): { path: (string | number)[]; message: string }[] {
+  if (!Array.isArray(value.appliesTo)) return [];
+  return value.appliesTo.flatMap((entry, index) => {
+    if (typeof entry !== 'string' || names.some((name) => appliesIn(entry, name))) return [];
+    const suggestion = closestMatch(entry, [...names]);
+    return [
+      {
+        path: ['appliesTo', index],
         message:
           names.length === 0
-            ? `environments.${name}: the config defines no environments. Define them in the config, or remove this block.`
-            : `environments.${name}: ${name} is not an environment of the config${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}; it defines ${names.join(', ')}.`,
-      };
-    });
+            ? `appliesTo: ${entry}: the config defines no environments. Define them in the config, or remove appliesTo.`
+            : `appliesTo: ${entry} names no environment of the config${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}; it defines ${names.join(', ')}.`,
+      },
+    ];
+  });
+}
+
+/** Environment names a definition uses that the config does not define, with "did you mean". */
+function environmentNameProblems(value: unknown, config: RuleConfig): { path: (string | number)[]; message: string }[] {
+  if (!isTree(value)) return [];
+  const names = config.environment?.names ?? [];
+  const applies = appliesToProblems(value, names);
+  if (!isTree(value.environments)) return applies;
+  return [
+    ...applies,
+    ...Object.keys(value.environments)
+      .filter((name) => !names.includes(name))
+      .map((name) => {
+        const suggestion = closestMatch(name, [...names]);
+        return {
+          path: ['environments', name],
+          message:
+            names.length === 0
+              ? `environments.${name}: the config defines no environments. Define them in the config, or remove this block.`
+              : `environments.${name}: ${name} is not an environment of the config${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}; it defines ${names.join(', ')}.`,
+        };
+      }),
+  ];
 }
 
 function exportName(value: unknown): string | null {

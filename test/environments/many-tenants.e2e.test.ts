@@ -2,7 +2,7 @@
 // simulated tenants. `--env` selects several (a list, a pattern, all); apply, refresh and status run them side by
 // side, productions after their sandboxes, one failure holding only what depends on it. In process, on loopback.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CxoneSimulator } from '../../src/simulator/cxone-simulator.js';
@@ -179,5 +179,29 @@ describe('many tenants in one run', () => {
     // Nothing beyond acme was ever sent.
     for (const environment of ENVIRONMENTS.filter((e) => !e.startsWith('acme-')))
       expect(tenants[environment]!.record().executions, environment).toHaveLength(0);
+  });
+
+  it('writes a client once: appliesTo puts an export in the environments it names, and validate checks it', async () => {
+    const { tenants, dir, run } = await sixTenants();
+    writeFileSync(
+      join(dir, 'exports', 'acme-billing.yaml'),
+      `${DEFINITION('acme-billing')}appliesTo: [acme-*, initech-production]\n`,
+    );
+    const applied = await run(['--env', 'all', 'apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const withBilling = ENVIRONMENTS.filter((e) => submitted(tenants[e]!).includes('ds-acme-billing'));
+    expect(withBilling).toEqual(['acme-sandbox', 'acme-production', 'initech-production']);
+
+    writeFileSync(
+      join(dir, 'exports', 'typo.yaml'),
+      `${DEFINITION('typo')}appliesTo:\n  - acme-sandbx\n  - umbrella-*\n`,
+    );
+    const checked = await run(['validate']);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain('exports/typo.yaml');
+    expect(checked.stdout).toMatch(
+      /10:5 +error +typo: appliesTo: acme-sandbx names no environment of the config \(did you mean acme-sandbox\?\)/,
+    );
+    expect(checked.stdout).toContain('appliesTo: umbrella-* names no environment of the config');
   });
 });
