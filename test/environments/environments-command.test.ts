@@ -456,8 +456,11 @@ environments:
     expect(json.environments.production!.summary.create).toBe(1);
     const markdown = (await runCommand(['--env', 'all', 'plan', '--markdown'], { cwd: dir })).stdout;
     expect(markdown.match(/<!-- cxone-exports-plan -->/g)).toHaveLength(1);
-    expect(markdown).toContain('#### sandbox');
-    expect(markdown).toContain('#### production');
+    // A roll-up at the top, each environment's details folded below.
+    expect(markdown).toContain('| <code>sandbox</code> | 2 | 0 | 0 | 0 | 0 | 0 | 0 |');
+    expect(markdown).toContain('| <code>production</code> | 1 | 0 | 0 | 0 | 0 | 0 | 0 |');
+    expect(markdown).toContain('<details><summary><b>sandbox</b>: 2 to submit, 0 to forget</summary>');
+    expect(markdown.indexOf('| <code>production</code>')).toBeLessThan(markdown.indexOf('<b>sandbox</b>'));
     const refused = await runCommand(['--env', 'all', 'state', 'list'], { cwd: dir });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(

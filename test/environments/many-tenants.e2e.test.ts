@@ -204,4 +204,22 @@ describe('many tenants in one run', () => {
     );
     expect(checked.stdout).toContain('appliesTo: umbrella-* names no environment of the config');
   });
+
+  it('rolls the plan comment up: a table of every environment on top, details folded below, within the limit', async () => {
+    const environments = Array.from({ length: 60 }, (_, i) => `client${i}-${i % 2 === 0 ? 'sandbox' : 'production'}`);
+    const files: Record<string, string> = {
+      'cxone-exports.config.yaml': `environments:\n${environments.map((e) => `  ${e}: { apiUrl: https://api-na1.example.com }`).join('\n')}\n`,
+    };
+    for (let i = 0; i < 30; i++) files[`exports/e-${i}.yaml`] = DEFINITION(`e-${i}`);
+    const dir = miniRepo(files);
+    const result = await runCommand(['--env', 'all', 'plan', '--markdown'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const comment = result.stdout;
+    expect(comment.length).toBeLessThan(65_536);
+    expect(comment.match(/<!-- cxone-exports-plan -->/g)).toHaveLength(1);
+    for (const environment of environments)
+      expect(comment).toContain(`| <code>${environment}</code> | 30 | 0 | 0 | 0 | 0 | 0 | 0 |`);
+    expect(comment).toContain('<details><summary><b>client0-sandbox</b>: 30 to submit, 0 to forget</summary>');
+    expect(comment).toMatch(/The details of \d+ of 60 environments are left out to stay within GitHub's size limit/);
+  });
 });

@@ -7,6 +7,7 @@ import type { CommandContext } from '../../command-context.js';
 import { appendSummary, setOutputs } from '../../github-actions.js';
 import { renderHumanPlan } from '../../views/render-plan-human.js';
 import { MARKDOWN_CAP, PLAN_COMMENT_MARKER, renderMarkdownPlan } from '../../views/render-plan-markdown.js';
+import { markdownCode, markdownText } from '../../views/displayed-text.js';
 
 export type PlanFormat = 'human' | 'json' | 'markdown';
 
@@ -80,14 +81,66 @@ export function planView(ctx: ViewContext, format: PlanFormat): PlanView {
 
 /** One pull-request comment for every environment: the marker once, then a section each, within the size cap. */
 function markdownOfEach(planned: readonly { environment: string; plan: Plan; where: string | undefined }[]): string {
-  const cap = Math.floor(MARKDOWN_CAP / Math.max(1, planned.length));
-  const sections = planned.map((p) => {
-    // Each environment's plan as a section: the whole comment has the marker and the title once.
-    return [
-      `#### ${p.environment}`,
+  const rollUp = rollUpTable(planned);
+  const head = [PLAN_COMMENT_MARKER, '### cxone-exports plan', '', ...rollUp, ''].join('\n');
+  // Each environment's details folded below the table, within one share of what is left of the comment's cap.
+  const room = MARKDOWN_CAP - head.length - 200;
+  const cap = Math.max(2_000, Math.floor(room / Math.max(1, planned.length)));
+  const sections: string[] = [];
+  let used = 0;
+  let left = 0;
+  for (const p of planned) {
+    const body = renderMarkdownPlan(p.plan, { cap, where: p.where, section: true }).trim();
+    const section = [
+      `<details><summary><b>${markdownText(p.environment)}</b>: ${markdownText(summaryText(p.plan))}</summary>`,
       '',
-      renderMarkdownPlan(p.plan, { cap, where: p.where, section: true }).trim(),
+      body,
+      '',
+      '</details>',
     ].join('\n');
-  });
-  return `${[PLAN_COMMENT_MARKER, '### cxone-exports plan', '', ...sections].join('\n')}\n`;
+    if (used + section.length + 1 > room) {
+      left++;
+      continue;
+    }
+    sections.push(section);
+    used += section.length + 1;
+  }
+  const truncated =
+    left === 0
+      ? []
+      : [
+          '',
+          '> [!WARNING]',
+          `> The details of ${left} of ${planned.length} environments are left out to stay within GitHub's size limit; the table above counts them all. Run \`cxone-exports --env all plan\` for every plan.`,
+        ];
+  return `${[head, ...sections, ...truncated].join('\n')}\n`;
+}
+
+/** One row per environment: what its plan would do, at a glance, above the details. */
+function rollUpTable(planned: readonly { environment: string; plan: Plan }[]): string[] {
+  return [
+    '| Environment | Creates | Updates | Replaces | Retries | Scheduled runs | Forgets | Blocked |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...planned
+      .map(({ environment, plan: { summary } }) =>
+        [
+          markdownCode(environment),
+          summary.create,
+          summary.update,
+          summary.resubmit,
+          summary.retry,
+          summary.run,
+          summary.forget,
+          summary.blocked ?? 0,
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
+  ];
+}
+
+function summaryText(plan: Plan): string {
+  const submit = submissions(plan.summary);
+  return submit + plan.summary.forget === 0 && (plan.summary.blocked ?? 0) === 0
+    ? 'no changes'
+    : `${submit} to submit, ${plan.summary.forget} to forget${plan.summary.blocked ? `, ${plan.summary.blocked} blocked` : ''}`;
 }
