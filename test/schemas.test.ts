@@ -24,6 +24,42 @@ function yamlFilesUnder(dir: string): string[] {
 describe('export.schema.json', () => {
   const files = yamlFilesUnder(join(ROOT, 'exports'));
 
+  it("describes an environment's overrides as the spec with every key optional, so the editor checks them", () => {
+    const schema = loadSchema('export.schema.json') as {
+      properties: { spec: unknown };
+      $defs: { specOverride: Record<string, unknown> };
+    };
+    const withoutRequired = (node: unknown): unknown =>
+      Array.isArray(node)
+        ? node.map(withoutRequired)
+        : typeof node === 'object' && node !== null
+          ? Object.fromEntries(
+              Object.entries(node)
+                .filter(([key]) => key !== 'required')
+                .map(([key, value]) => [key, withoutRequired(value)]),
+            )
+          : node;
+    const { description: _description, ...override } = schema.$defs.specOverride;
+    const { description: _specDescription, ...spec } = withoutRequired(schema.properties.spec) as Record<
+      string,
+      unknown
+    >;
+    expect(override).toEqual(spec);
+    // What the editor now says, as the CLI does once merged: a row limit over CXone's and an unknown key.
+    const document = {
+      apiVersion: 'cxone-exports/v1',
+      kind: 'CsvExport',
+      metadata: { name: 'a' },
+      spec: { dataActionId: 'da', datasetId: 'ds', format: { maxRows: 10 } },
+      environments: { sandbox: { spec: { format: { maxRows: 9_000_000 }, bogus: 1 } } },
+    };
+    expect(validateExport(document)).toBe(false);
+    expect((validateExport.errors ?? []).map((e) => e.instancePath).sort()).toEqual([
+      '/environments/sandbox/spec',
+      '/environments/sandbox/spec/format/maxRows',
+    ]);
+  });
+
   it('has bundled examples to check', () => {
     expect(files.length).toBeGreaterThanOrEqual(4);
   });

@@ -121,7 +121,9 @@ export function checkDefinitionFile({ file, text }: DefinitionFile, config: Rule
     }
     const inEnvironment = forEnvironment(document.value, config);
     if (inEnvironment === undefined) continue; // `enabled: false` here: not an export of this environment
-    const problems = check(inEnvironment.value);
+    // An environment's overrides are checked merged, in that environment, where they are written; the schema's
+    // own view of them (every key optional, for the editor) would say the same twice.
+    const problems = check(inEnvironment.value).filter((p) => !(p.path[0] === 'environments' && p.path[2] === 'spec'));
     const schemaPaths = problems.map((p) => p.path.join('/'));
     // A value the schema already rejected is not reported a second time by a rule.
     const found = [

@@ -85,17 +85,18 @@ describe('the packed package', () => {
       '.cxone-exports/**/state.json merge=cxone-exports-state',
     );
 
-    // Every schema path the editor is given resolves inside the installed package.
-    for (const file of ['exports/example.yaml', 'cxone-exports.config.yaml']) {
-      const schema = /\$schema=(\S+)/.exec(readFileSync(join(repo, file), 'utf8'))![1]!;
-      expect(existsSync(resolve(dirname(join(repo, file)), schema)), `${file}: ${schema}`).toBe(true);
-    }
+    // Every schema path the editor is given resolves inside the installed package. The example definition has no
+    // relative $schema line, which a copy into a sub-folder would break: the settings map every file under exports/.
+    expect(readFileSync(join(repo, 'exports/example.yaml'), 'utf8')).not.toContain('$schema=');
+    const schema = /\$schema=(\S+)/.exec(readFileSync(join(repo, 'cxone-exports.config.yaml'), 'utf8'))![1]!;
+    expect(existsSync(resolve(repo, schema)), schema).toBe(true);
     const mapping = (
       JSON.parse(readFileSync(join(repo, '.vscode/settings.json'), 'utf8')) as {
         'yaml.schemas': Record<string, string>;
       }
     )['yaml.schemas'];
     for (const schema of Object.keys(mapping)) expect(existsSync(resolve(repo, schema)), schema).toBe(true);
+    expect(mapping['./node_modules/cxone-exports/schemas/export.schema.json']).toBe('exports/**/*.{yaml,yml}');
 
     expect(run('npx', ['--no-install', 'cxone-exports', 'validate'], repo)).toMatchObject({
       code: 0,
