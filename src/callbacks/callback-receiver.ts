@@ -11,20 +11,31 @@ import type { CompletionReport } from '../state/record-completion.js';
 import { checkCallbackAuth } from './callback-auth.js';
 import type { CallbackAuthSettings } from './callback-auth.js';
 import type { CallbackRecorder, RecordOutcome } from './callback-recorder.js';
-import type { ReceiverMetrics } from './receiver-metrics.js';
+import type { RequestObserver } from './request-metrics.js';
 import type { RejectionAudit } from './rejection-audit.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface ReceiverOptions {
-  /** The callback path; null on a listener that serves /metrics alone. */
-  path: string | null;
-  /** Whether this listener answers /metrics, and the bearer token it asks for there. */
-  metricsRoute: { served: boolean; token?: string };
+/** Where one environment's callbacks arrive, who may send them, and where they are recorded. */
+export interface CallbackRoute {
+  path: string;
   auth: CallbackAuthSettings;
   recorder: CallbackRecorder;
   rejections: RejectionAudit;
-  metrics: ReceiverMetrics;
+}
+
+export interface ReceiverOptions {
+  /**
+   * Each environment's callbacks (one, or several that share this listener); none on a listener that serves
+   * /metrics alone. A callback goes to the routes of its path whose authentication it passes, and is recorded by
+   * the first whose state knows its execution.
+   */
+  routes: readonly CallbackRoute[];
+  /** Whether this listener answers /metrics, and the bearer token it asks for there. */
+  metricsRoute: { served: boolean; token?: string };
+  /** The exposition /metrics answers (every environment's, when there are several). */
+  renderMetrics: () => Promise<{ contentType: string; body: string }>;
+  requests: RequestObserver;
   /** Runs before /metrics answers (to catch up with what others appended to the audit log). */
   beforeMetrics?: () => Promise<void>;
   /** One JSON line per request. */
@@ -67,13 +78,12 @@ export function createCallbackServer(options: ReceiverOptions): Server {
           res.end(text);
         }
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const route =
-          url.pathname === options.path
-            ? 'callback'
-            : ['/healthz', '/metrics'].includes(url.pathname)
-              ? url.pathname.slice(1)
-              : 'other';
-        options.metrics.observeRequest(req.method ?? 'GET', route, result.status, seconds);
+        const route = options.routes.some((r) => r.path === url.pathname)
+          ? 'callback'
+          : ['/healthz', '/metrics'].includes(url.pathname)
+            ? url.pathname.slice(1)
+            : 'other';
+        options.requests.observeRequest(req.method ?? 'GET', route, result.status, seconds);
         // The path only: a ?token= query must never reach a log.
         options.log(
           JSON.stringify({
@@ -91,7 +101,7 @@ export function createCallbackServer(options: ReceiverOptions): Server {
   async function answer(req: IncomingMessage, url: RequestTarget): Promise<Answer> {
     if (req.method === 'GET' && url.pathname === '/healthz') {
       // Unhealthy while callbacks cannot be recorded, so a load balancer or an alert notices.
-      const failure = options.recorder.failure;
+      const failure = options.routes.map((r) => r.recorder.failure).find((f) => f !== undefined);
       return failure === undefined
         ? { status: 200, body: { status: 'ok' } }
         : {
@@ -108,10 +118,13 @@ export function createCallbackServer(options: ReceiverOptions): Server {
       if (token !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`))
         return { status: 401, body: { error: 'unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer' } };
       await options.beforeMetrics?.();
-      const metrics = await options.metrics.render();
+      const metrics = await options.renderMetrics();
       return { status: 200, body: metrics.body, headers: { 'Content-Type': metrics.contentType } };
     }
-    if (url.pathname !== options.path) return drain(req, { status: 404, body: { error: 'not found' } });
+    const routes = options.routes.filter((r) => r.path === url.pathname);
+    if (routes.length === 0) return drain(req, { status: 404, body: { error: 'not found' } });
+    // Refusals before a route is known are audited where the first route's are.
+    const first = routes[0]!;
     if (req.method !== 'POST')
       return drain(req, { status: 405, body: { error: 'use POST' }, headers: { Allow: 'POST' } });
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -120,34 +133,33 @@ export function createCallbackServer(options: ReceiverOptions): Server {
     const source = req.socket.remoteAddress ?? 'unknown';
     const raw = await readLimited(req);
     if (raw === undefined) {
-      await options.rejections.reject('body-too-large', source);
+      await first.rejections.reject('body-too-large', source);
       return {
         status: 413,
         body: { error: `bodies are limited to ${MAX_BODY_BYTES} bytes` },
         headers: { Connection: 'close' },
       };
     }
-    const verdict = checkCallbackAuth(
-      options.auth,
-      req.headers,
-      url.searchParams,
-      raw,
-      Math.floor(options.clock.now() / 1000),
-    );
-    if (!verdict.ok) {
-      await options.rejections.reject(verdict.reason, source);
+    // The routes whose secret or token the callback carries: an environment's callbacks pass its own only.
+    const now = Math.floor(options.clock.now() / 1000);
+    const verdicts = routes.map((route) => checkCallbackAuth(route.auth, req.headers, url.searchParams, raw, now));
+    const trusted = routes.filter((_route, index) => verdicts[index]!.ok);
+    if (trusted.length === 0) {
+      const verdict = verdicts[0]! as { ok: false; reason: Parameters<RejectionAudit['reject']>[0] };
+      await first.rejections.reject(verdict.reason, source);
       return { status: 401, body: { error: 'unauthorized' } };
     }
+    const { rejections } = trusted[0]!;
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      await options.rejections.reject('invalid-json', source);
+      await rejections.reject('invalid-json', source);
       return { status: 400, body: { error: 'the body is not valid JSON' } };
     }
     const problems = check(body);
     if (problems.length > 0) {
-      await options.rejections.reject('schema', source, { error: problems[0]!.message });
+      await rejections.reject('schema', source, { error: problems[0]!.message });
       return { status: 400, body: { error: problems.map((p) => p.message).join('; ') } };
     }
     // Text no store keeps (U+0000, a lone surrogate) would fail the whole batch it is recorded with: it is
@@ -155,13 +167,17 @@ export function createCallbackServer(options: ReceiverOptions): Server {
     const unstorable = unstorableField(body as Record<string, unknown>);
     if (unstorable !== undefined) {
       const error = `${unstorable} holds a character that cannot be stored (U+0000 or a lone surrogate)`;
-      await options.rejections.reject('schema', source, { error });
+      await rejections.reject('schema', source, { error });
       return { status: 400, body: { error } };
     }
     const report = body as CompletionReport;
-    let outcome: RecordOutcome;
+    let outcome: RecordOutcome | undefined;
     try {
-      outcome = await options.recorder.record(report);
+      // The first environment whose state knows the execution records it; the others are not written.
+      for (const route of trusted) {
+        outcome = await route.recorder.record(report);
+        if (outcome.kind !== 'unknown') break;
+      }
     } catch {
       // Not recorded (the state locked, the database gone): unavailable for now, so CXone delivers it again.
       return {
@@ -171,9 +187,9 @@ export function createCallbackServer(options: ReceiverOptions): Server {
         executionId: report.executionId,
       };
     }
-    if (outcome.kind === 'unknown') {
+    if (outcome === undefined || outcome.kind === 'unknown') {
       // Bounded like every refusal: an authenticated sender can still send many.
-      await options.rejections.reject('unknown-execution', source, {
+      await rejections.reject('unknown-execution', source, {
         executionId: report.executionId,
         status: report.status,
       });

@@ -2,6 +2,8 @@
 // metrics lived in memory and were lost on exit).
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
+import type { RequestObserver } from './request-metrics.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { END_EVENTS, ExecutionEnds } from '../audit/execution-ends.js';
 import type { ScanSummary } from '../audit/scan-audit-log.js';
@@ -11,12 +13,15 @@ import { freshness, lastCompletion } from '../status/freshness.js';
 
 const LATENCY_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
 
-export class ReceiverMetrics {
+export class ReceiverMetrics implements RequestObserver {
   readonly registry = new Registry();
+  /** Request durations, when this receiver has its listener to itself (a receiver of several has one of its own). */
+  private readonly requests: RequestMetrics | undefined;
 
   /** Every series carries the receiver's `environment`, so one Prometheus can tell several receivers apart. */
-  constructor(options: { environment?: string | undefined } = {}) {
+  constructor(options: { environment?: string | undefined; requests?: boolean } = {}) {
     if (options.environment !== undefined) this.registry.setDefaultLabels({ environment: options.environment });
+    this.requests = options.requests === false ? undefined : new RequestMetrics(this.registry);
   }
 
   private readonly executions = new Counter({
@@ -47,13 +52,6 @@ export class ReceiverMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
-  private readonly requestDuration = new Histogram({
-    name: 'cxone_exports_http_request_duration_seconds',
-    help: 'Receiver request durations.',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
   readonly stateWrites = new Counter({
     name: 'cxone_exports_state_writes_total',
     help: 'State writes made by the receiver (one per group commit).',
@@ -82,8 +80,6 @@ export class ReceiverMetrics {
     labelNames: ['export'],
     registers: [this.registry],
   });
-  /** The histogram's series, by method, route and status: found once, not hashed from labels per request. */
-  private readonly requestSeries = new Map<string, { observe: (seconds: number) => void }>();
   private completed = 0;
   private finished = 0;
   /** Executions already counted: each counts once, as `status` counts it, whatever was redelivered. */
@@ -130,15 +126,9 @@ export class ReceiverMetrics {
     }
   }
 
-  /** One request's duration, in the series of its method, route and status. */
+  /** One request's duration, in the series of its method, route and status (on a receiver of one environment). */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let series = this.requestSeries.get(key);
-    if (series === undefined) {
-      series = this.requestDuration.labels({ method, route, status: String(status) });
-      this.requestSeries.set(key, series);
-    }
-    series.observe(seconds);
+    this.requests?.observeRequest(method, route, status, seconds);
   }
 
   recordRejection(reason: string): void {

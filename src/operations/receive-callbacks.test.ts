@@ -31,18 +31,17 @@ function recordingReceiveView(onListening: (url: string) => void): ReceiveView &
   };
 }
 
-/** A receiver's request on `host` with these HMAC secrets (none: no authentication). */
-function requestOn(host: string, secrets: string[]): ReceiveRequest {
+/** A receiver's request on `host` for one state, with these HMAC secrets (none: no authentication). */
+function requestOn(host: string, secrets: string[], store: MemoryStore): ReceiveRequest {
   return {
     host,
     port: 0,
-    path: PATH,
-    auth: { secrets, token: undefined },
+    tenants: [
+      { store, path: PATH, auth: { secrets, token: undefined }, identity: testIdentity, staleGraceMs: 3_600_000 },
+    ],
     insecureNoAuth: false,
     lockTimeoutMs: 1000,
     shutdownTimeoutMs: 5000,
-    identity: testIdentity,
-    staleGraceMs: 3_600_000,
     metrics: { metricsHost: '127.0.0.1' },
   };
 }
@@ -51,8 +50,8 @@ describe('the receive operation, on the memory backend', () => {
   it('refuses to listen beyond loopback without callback authentication, and opens nothing', async () => {
     const store = new MemoryStore();
     const view = recordingReceiveView(() => undefined);
-    const request = requestOn('0.0.0.0', []);
-    const env = { store, clock: systemClock, onInterrupt: () => () => undefined };
+    const request = requestOn('0.0.0.0', [], store);
+    const env = { clock: systemClock, onInterrupt: () => () => undefined };
     await expect(receiveCallbacks(request, env, view)).rejects.toThrow(
       'refusing to listen on 0.0.0.0 without callback authentication',
     );
@@ -68,9 +67,8 @@ describe('the receive operation, on the memory backend', () => {
     const url = new Promise<string>((resolve) => (listening = resolve));
     const view = recordingReceiveView((at) => listening(at));
     const running = receiveCallbacks(
-      requestOn('127.0.0.1', [SECRET]),
+      requestOn('127.0.0.1', [SECRET], store),
       {
-        store,
         clock: systemClock,
         onInterrupt: (handler) => {
           stop = handler;

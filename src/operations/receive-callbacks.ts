@@ -15,6 +15,9 @@ import { createCallbackServer } from '../callbacks/callback-receiver.js';
 import { metricsExposure } from '../callbacks/metrics-exposure.js';
 import type { MetricsExposureSettings } from '../callbacks/metrics-exposure.js';
 import { AuditFollower } from '../callbacks/audit-follower.js';
+import { mergeExpositions } from '../callbacks/merge-expositions.js';
+import { RequestMetrics } from '../callbacks/request-metrics.js';
+import { Registry } from 'prom-client';
 import { ReceiverMetrics, seedMetricsFromAuditLog } from '../callbacks/receiver-metrics.js';
 import { RejectionAudit } from '../callbacks/rejection-audit.js';
 import { UsageError } from '../errors.js';
@@ -24,11 +27,21 @@ import type { InterruptSignal, OnInterrupt } from './on-interrupt.js';
 import { openAuditLog } from './state-access.js';
 import type { StateAccessView } from './state-access.js';
 
+/** One environment the receiver records callbacks for: its state, its path, its secrets, its identity. */
+export interface ReceiveTenant {
+  store: StateStore;
+  path: string;
+  auth: CallbackAuthSettings;
+  identity: RunIdentity;
+  /** How late a scheduled export's run may complete before /metrics calls it stale (`limits.staleGrace`). */
+  staleGraceMs: number;
+}
+
 export interface ReceiveRequest {
   host: string;
   port: number;
-  path: string;
-  auth: CallbackAuthSettings;
+  /** The environments received for on this one listener (one, or a selection): each keeps its own state. */
+  tenants: readonly ReceiveTenant[];
   /** --insecure-no-auth: something else authenticates the callbacks, so a listener beyond loopback may go without. */
   insecureNoAuth: boolean;
   tls?: { cert: Buffer; key: Buffer };
@@ -36,9 +49,6 @@ export interface ReceiveRequest {
   lockTimeoutMs: number;
   /** On SIGTERM, how long requests in flight may take before their connections are cut. */
   shutdownTimeoutMs: number;
-  identity: RunIdentity;
-  /** How late a scheduled export's run may complete before /metrics calls it stale (`limits.staleGrace`). */
-  staleGraceMs: number;
   /** Where /metrics goes: its own listener and token, weighed against the callback listener's host. */
   metrics: Omit<MetricsExposureSettings, 'callbackHost'>;
 }
@@ -60,9 +70,17 @@ export interface ReceiveView extends Pick<StateAccessView, 'auditLogRepaired'> {
 }
 
 export interface ReceiveEnvironment {
-  store: StateStore;
   onInterrupt: OnInterrupt;
   clock: Clock;
+}
+
+/** What the receiver keeps for one environment while it runs. */
+interface TenantReceiver {
+  tenant: ReceiveTenant;
+  metrics: ReceiverMetrics;
+  recorder: CallbackRecorder;
+  rejections: RejectionAudit;
+  follower: AuditFollower;
 }
 
 export async function receiveCallbacks(
@@ -70,41 +88,36 @@ export async function receiveCallbacks(
   env: ReceiveEnvironment,
   view: ReceiveView,
 ): Promise<void> {
-  const { store } = env;
   // Decided before anything is opened: a refusal (a public listener without authentication, or public metrics
-  // without a token) touches nothing.
-  refuseUnauthenticatedListener(request.host, request.auth, request.insecureNoAuth);
+  // without a token) touches nothing. Every environment must be authenticated, each with its own secrets.
+  for (const tenant of request.tenants)
+    refuseUnauthenticatedListener(request.host, tenant.auth, request.insecureNoAuth);
   const exposure = metricsExposure({ callbackHost: request.host, ...request.metrics });
-  // Opened (and repaired) before the metrics read it, so a torn line is moved aside rather than skipped.
-  await openAuditLog(store, view);
-  const metrics = new ReceiverMetrics({ environment: request.identity.environment });
-  // Streamed: the counters start from an audit log of any size in bounded memory.
-  const scan = await seedMetricsFromAuditLog(metrics, store);
-  if (scan.badLines > 0) view.damagedEvents(store.eventsLocation, scan.badLines);
-  const recorder = new CallbackRecorder({
-    store,
-    identity: request.identity,
-    metrics,
-    lockTimeoutMs: request.lockTimeoutMs,
-    clock: env.clock,
-    onFailure: (error) => view.recordFailed(error),
-  });
-  await recorder.prepare();
-  const rejections = new RejectionAudit({
-    store,
-    metrics,
-    clock: env.clock,
-    event: (facts) => stampEvent(request.identity, new Date(env.clock.now()).toISOString(), facts),
-  });
-  const follower = new AuditFollower(store, metrics, scan.endOffset);
+  const several = request.tenants.length > 1;
+  const receivers: TenantReceiver[] = [];
+  for (const tenant of request.tenants) receivers.push(await openTenant(tenant, { several, request, env, view }));
+  // One histogram of requests for the listener; with one environment it is that environment's, as before.
+  const requestRegistry = new Registry();
+  const requests = several ? new RequestMetrics(requestRegistry) : receivers[0]!.metrics;
   const serverOptions = {
-    auth: request.auth,
-    recorder,
-    rejections,
-    metrics,
+    routes: receivers.map(({ tenant, recorder, rejections }) => ({
+      path: tenant.path,
+      auth: tenant.auth,
+      recorder,
+      rejections,
+    })),
+    requests,
+    renderMetrics: async () => {
+      const rendered = await Promise.all(receivers.map((r) => r.metrics.render()));
+      if (!several) return rendered[0]!;
+      const texts = [...rendered.map((r) => r.body), await requestRegistry.metrics()];
+      return { contentType: rendered[0]!.contentType, body: mergeExpositions(texts) };
+    },
     beforeMetrics: async () => {
-      await follower.catchUp();
-      metrics.updateFreshness((await store.read()).state, new Date(env.clock.now()), request.staleGraceMs);
+      for (const { tenant, metrics, follower } of receivers) {
+        await follower.catchUp();
+        metrics.updateFreshness((await tenant.store.read()).state, new Date(env.clock.now()), tenant.staleGraceMs);
+      }
     },
     log: (line: string) => view.request(line),
     clock: env.clock,
@@ -114,16 +127,12 @@ export async function receiveCallbacks(
     served,
     ...(exposure.token === undefined ? {} : { token: exposure.token }),
   });
-  const server = createCallbackServer({
-    ...serverOptions,
-    path: request.path,
-    metricsRoute: metricsRoute(exposure.onCallbackListener),
-  });
+  const server = createCallbackServer({ ...serverOptions, metricsRoute: metricsRoute(exposure.onCallbackListener) });
   const servers = [server];
   const callbackUrl = await listen(server, request.host, request.port, '--port');
-  view.listening(`${callbackUrl}${request.path}`);
+  for (const path of new Set(request.tenants.map((tenant) => tenant.path))) view.listening(`${callbackUrl}${path}`);
   if (exposure.ownListener !== undefined) {
-    const metricsServer = createCallbackServer({ ...serverOptions, path: null, metricsRoute: metricsRoute(true) });
+    const metricsServer = createCallbackServer({ ...serverOptions, routes: [], metricsRoute: metricsRoute(true) });
     servers.push(metricsServer);
     const { host, port } = exposure.ownListener;
     view.metricsAt({ url: `${await listen(metricsServer, host, port, '--metrics-port')}/metrics` });
@@ -147,9 +156,49 @@ export async function receiveCallbacks(
   }, request.shutdownTimeoutMs);
   await closed;
   clearTimeout(deadline);
-  await rejections.close();
-  await recorder.close();
-  view.stopped(recorder.writes, compactsState(store));
+  for (const { rejections, recorder } of receivers) {
+    await rejections.close();
+    await recorder.close();
+  }
+  view.stopped(
+    receivers.reduce((writes, r) => writes + r.recorder.writes, 0),
+    receivers.some((r) => compactsState(r.tenant.store)),
+  );
+}
+
+/** Opens one environment's state for receiving: its audit repaired, its metrics seeded, its recorder ready. */
+async function openTenant(
+  tenant: ReceiveTenant,
+  {
+    several,
+    request,
+    env,
+    view,
+  }: { several: boolean; request: ReceiveRequest; env: ReceiveEnvironment; view: ReceiveView },
+): Promise<TenantReceiver> {
+  const { store } = tenant;
+  // Opened (and repaired) before the metrics read it, so a torn line is moved aside rather than skipped.
+  await openAuditLog(store, view);
+  const metrics = new ReceiverMetrics({ environment: tenant.identity.environment, requests: !several });
+  // Streamed: the counters start from an audit log of any size in bounded memory.
+  const scan = await seedMetricsFromAuditLog(metrics, store);
+  if (scan.badLines > 0) view.damagedEvents(store.eventsLocation, scan.badLines);
+  const recorder = new CallbackRecorder({
+    store,
+    identity: tenant.identity,
+    metrics,
+    lockTimeoutMs: request.lockTimeoutMs,
+    clock: env.clock,
+    onFailure: (error) => view.recordFailed(error),
+  });
+  await recorder.prepare();
+  const rejections = new RejectionAudit({
+    store,
+    metrics,
+    clock: env.clock,
+    event: (facts) => stampEvent(tenant.identity, new Date(env.clock.now()).toISOString(), facts),
+  });
+  return { tenant, metrics, recorder, rejections, follower: new AuditFollower(store, metrics, scan.endOffset) };
 }
 
 /** Listens, and resolves with the base URL; a port in use is a usage error naming the flag that picks another. */

@@ -181,7 +181,8 @@ describe.concurrent.each(SET_UPS)('%s, from the packed package', (_name, setUp) 
     }
     const body = readFileSync(join(pr, 'cxone-exports.plan.md'), 'utf8');
     expect(body.match(/<!-- cxone-exports-plan -->/g)).toHaveLength(1);
-    for (const name of setUp.environments) expect(body).toContain(`#### ${name}`);
+    // A section per environment: put together from each job's plan, or rolled up by one `--env all` plan.
+    for (const name of setUp.environments) expect(body).toMatch(new RegExp(`#### ${name}\\n|<b>${name}</b>`));
     expect(body).toContain('agent-activity-daily');
 
     // Merged: apply, then the schedule and refresh, each environment in its job, in order.

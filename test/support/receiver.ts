@@ -52,11 +52,9 @@ export async function startReceiver(
   });
   const logs: string[] = [];
   const server = createCallbackServer({
-    path: PATH,
-    auth: { secrets: auth.secrets ?? [], token: auth.token },
-    recorder,
-    rejections,
-    metrics,
+    routes: [{ path: PATH, auth: { secrets: auth.secrets ?? [], token: auth.token }, recorder, rejections }],
+    requests: metrics,
+    renderMetrics: () => metrics.render(),
     metricsRoute: { served: true },
     log: (line) => logs.push(line),
     clock,

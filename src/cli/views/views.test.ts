@@ -97,7 +97,7 @@ describe('the plan view', () => {
     const markdown = recordingLogger();
     planView({ env: {}, logger: markdown, colors }, 'markdown').plans(planned);
     expect(markdown.written.out[0]!.split(PLAN_COMMENT_MARKER)).toHaveLength(2);
-    expect(markdown.written.out[0]).toMatch(/#### sandbox[\s\S]*#### production/);
+    expect(markdown.written.out[0]).toMatch(/<b>sandbox<\/b>[\s\S]*<b>production<\/b>/);
     const human = recordingLogger();
     planView({ env: {}, logger: human, colors }, 'human').plans(planned);
     expect(human.written.out[0]).toMatch(

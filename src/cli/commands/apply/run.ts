@@ -12,7 +12,7 @@ import { runInSelection } from '../../run-in-selection.js';
 import type { EnvironmentWork } from '../../views/run-report.js';
 import { checkBinding, parseSavedPlan } from '../../../plan/saved-plan.js';
 import type { SavedPlan } from '../../../plan/saved-plan.js';
-import { registerSecret } from '../../../redaction.js';
+import { callbackTokenFor } from '../../callback-secrets.js';
 import { askApproval } from '../../approval.js';
 import type { CommandContext } from '../../command-context.js';
 import { lockTimeoutMs, parseDuration } from '../../durations.js';
@@ -117,8 +117,11 @@ async function applyInEnvironment(
     });
   }
 
-  const callbackToken = ctx.env.CXONE_CALLBACK_TOKEN;
-  registerSecret(callbackToken);
+  // The environment's own token when it has one (CXONE_<ENVIRONMENT>_CALLBACK_TOKEN), else CXONE_CALLBACK_TOKEN.
+  const callbackToken = callbackTokenFor(
+    ctx.env,
+    config.environment.names.length === 0 ? undefined : config.environment.name,
+  );
   const viewFor = (stateLocation: string) =>
     applyView(ctx, {
       json: options.json === true,

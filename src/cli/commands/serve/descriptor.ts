@@ -9,6 +9,7 @@ import { integerOption } from '../../option-parsers.js';
 export const serveCommand: CommandDescriptor<ServeOptions> = {
   path: ['serve'],
   needsEnvironment: true,
+  acrossEnvironments: true,
   description: "receive CXone's completion callbacks, with /healthz and /metrics",
   examples: [
     {
@@ -18,6 +19,10 @@ export const serveCommand: CommandDescriptor<ServeOptions> = {
     {
       command: 'cxone-exports --env production serve --host 0.0.0.0 --metrics-port 9464',
       does: 'take callbacks from anywhere, and serve /metrics on 127.0.0.1:9464 only',
+    },
+    {
+      command: "cxone-exports --env '*-production' serve --host 0.0.0.0",
+      does: 'one receiver for every production tenant, each checked with its own CXONE_<ENV>_CALLBACK_SECRET',
     },
     {
       command: 'cxone-exports serve --tls-cert cert.pem --tls-key key.pem',

@@ -3,15 +3,18 @@
 
 import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
-import type { CallbackAuthSettings } from '../../../callbacks/callback-auth.js';
 import { UsageError } from '../../../errors.js';
 import { receiveCallbacks } from '../../../operations/receive-callbacks.js';
+import type { ReceiveTenant } from '../../../operations/receive-callbacks.js';
+import type { ProjectConfig } from '../../../config/project-config.js';
+import type { StateStore } from '../../../state/state-store.js';
+import { callbackAuthFor } from '../../callback-secrets.js';
 import { registerSecret } from '../../../redaction.js';
 import type { CommandContext } from '../../command-context.js';
 import { lockTimeoutMs, parseDuration } from '../../durations.js';
 import { onInterrupt } from '../../signal-handlers.js';
 import { receiveView } from './view.js';
-import { withStateStore } from '../../with-state-store.js';
+import { withStateStoreOf } from '../../with-state-store.js';
 import { fsPromises } from '../../../on-first-use.js';
 
 export interface ServeOptions {
@@ -27,10 +30,12 @@ export interface ServeOptions {
 }
 
 export async function serve(ctx: CommandContext, options: ServeOptions): Promise<void> {
-  const config = await ctx.config();
-  const host = options.host ?? config.callbacks.host;
-  const port = options.port ?? config.callbacks.port;
-  const auth = callbackAuth(ctx.env);
+  const top = await ctx.config();
+  // One listener for the one --env names, or for every environment of a selection: each keeps its own state.
+  const selected = await ctx.selection();
+  const configs = selected === undefined ? [top] : await Promise.all(selected.map((name) => ctx.configFor(name)));
+  const host = options.host ?? configs[0]!.callbacks.host;
+  const port = options.port ?? configs[0]!.callbacks.port;
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
     throw new UsageError('--tls-cert and --tls-key go together', {
       hint: 'Pass both files for HTTPS, or neither for plain HTTP behind a reverse proxy.',
@@ -42,41 +47,50 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
           cert: await readTlsFile(ctx, options.tlsCert, '--tls-cert'),
           key: await readTlsFile(ctx, options.tlsKey!, '--tls-key'),
         };
-  await withStateStore(ctx, (store) =>
-    receiveCallbacks(
+  const tenantOf = (config: ProjectConfig, store: StateStore): ReceiveTenant => ({
+    store,
+    path: config.callbacks.path,
+    auth: callbackAuthFor(ctx.env, config.environment.names.length === 0 ? undefined : config.environment.name),
+    identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
+    staleGraceMs: config.limits.staleGraceMs,
+  });
+  await withStateStores(ctx, configs, (stores) => {
+    const tenants = stores.map((store, index) => tenantOf(configs[index]!, store));
+    return receiveCallbacks(
       {
         host,
         port,
-        path: config.callbacks.path,
-        auth,
+        tenants,
         insecureNoAuth: options.insecureNoAuth === true,
         ...(tls === undefined ? {} : { tls }),
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
         shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
-        identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
-        staleGraceMs: config.limits.staleGraceMs,
         metrics: {
-          metricsHost: options.metricsHost ?? config.callbacks.metricsHost,
-          ...optionalPort(options.metricsPort ?? config.callbacks.metricsPort),
+          metricsHost: options.metricsHost ?? configs[0]!.callbacks.metricsHost,
+          ...optionalPort(options.metricsPort ?? configs[0]!.callbacks.metricsPort),
           ...metricsToken(ctx.env),
         },
       },
-      { store, onInterrupt, clock: ctx.io.clock },
-      receiveView(ctx, auth),
-    ),
-  );
+      { onInterrupt, clock: ctx.io.clock },
+      receiveView(
+        ctx,
+        tenants.map((tenant) => ({ environment: tenant.identity.environment, auth: tenant.auth })),
+      ),
+    );
+  });
 }
 
-/** HMAC secrets (comma-separated, for rotation) and a ?token=, from the environment; registered for redaction. */
-function callbackAuth(env: CommandContext['env']): CallbackAuthSettings {
-  const secrets = (env.CXONE_CALLBACK_SECRET ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  const token =
-    env.CXONE_CALLBACK_TOKEN === undefined || env.CXONE_CALLBACK_TOKEN === '' ? undefined : env.CXONE_CALLBACK_TOKEN;
-  for (const secret of [...secrets, token]) registerSecret(secret);
-  return { secrets, token };
+/** Opens every config's state, runs `work` on them, and closes them all, whatever happens. */
+function withStateStores<T>(
+  ctx: CommandContext,
+  configs: readonly ProjectConfig[],
+  work: (stores: StateStore[]) => Promise<T>,
+  opened: StateStore[] = [],
+): Promise<T> {
+  if (opened.length === configs.length) return work(opened);
+  return withStateStoreOf(ctx, configs[opened.length]!, (store) =>
+    withStateStores(ctx, configs, work, [...opened, store]),
+  );
 }
 
 function optionalPort(port: number | undefined): { metricsPort?: number } {

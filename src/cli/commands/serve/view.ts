@@ -11,18 +11,15 @@ import { stateAccessView } from '../../views/state-access-view.js';
 
 export function receiveView(
   ctx: Pick<CommandContext, 'logger' | 'cwd' | 'io'>,
-  auth: CallbackAuthSettings,
+  tenants: readonly { environment: string | undefined; auth: CallbackAuthSettings }[],
 ): ReceiveView {
   const { logger } = ctx;
-  const { secrets, token } = auth;
   const access = stateAccessView(logger);
   const accessLog = linesPerTurn((text) => logger.out(text));
   const authText =
-    secrets.length > 0
-      ? `HMAC with ${secrets.length} secret${secrets.length === 1 ? '' : 's'}${token === undefined ? '' : ' or ?token='}`
-      : token !== undefined
-        ? '?token='
-        : 'none (loopback only)';
+    tenants.length === 1
+      ? authOf(tenants[0]!.auth)
+      : `each environment its own: ${tenants.map((t) => `${t.environment ?? 'default'} ${authOf(t.auth)}`).join(', ')}`;
   return {
     auditLogRepaired: (bytes) => access.auditLogRepaired(bytes),
     damagedEvents: (location, lines) => logger.warn(damagedLinesWarning(displayPath(ctx.cwd, location), lines)),
@@ -88,4 +85,13 @@ function linesPerTurn(write: (text: string) => void): { add: (line: string) => v
 /** An absolute location is shown relative to the working directory, as the other messages show paths. */
 function displayPath(cwd: string, location: string): string {
   return location.startsWith('/') ? relative(cwd, location) : location;
+}
+
+/** How callbacks are authenticated, without a secret in it. */
+function authOf({ secrets, token }: CallbackAuthSettings): string {
+  return secrets.length > 0
+    ? `HMAC with ${secrets.length} secret${secrets.length === 1 ? '' : 's'}${token === undefined ? '' : ' or ?token='}`
+    : token !== undefined
+      ? '?token='
+      : 'none (loopback only)';
 }
