@@ -14,6 +14,18 @@ environment="${INPUT_ENVIRONMENT:-}"
 env_flag=()
 if [ -n "$environment" ]; then env_flag=(--env "$environment"); fi
 
+# A matrix job of many environments has one GitHub environment, whose secrets are named alike for every tenant
+# (CXONE_CLIENT_ID, …) and reach this step as CXONE_JOB_*: they are handed to the command under this
+# environment's own names (CXONE_ACME_PRODUCTION_CLIENT_ID), unless those are set. Only this one environment's.
+if [ -n "$environment" ] && [ "$environment" != all ]; then
+  prefix="CXONE_$(printf '%s' "$environment" | tr 'a-z-' 'A-Z_')_"
+  for name in CLIENT_ID CLIENT_SECRET ACCESS_KEY_ID ACCESS_KEY_SECRET CALLBACK_TOKEN; do
+    own="$prefix$name"
+    shared="CXONE_JOB_$name"
+    if [ -z "${!own:-}" ] && [ -n "${!shared:-}" ]; then export "$own=${!shared}"; fi
+  done
+fi
+
 case "$command" in
   plan)
     if ! cxone-exports validate --format github; then

@@ -3,7 +3,7 @@
 // sandbox before production). Each job checks out and hands the rest to the cxone-exports Action (action.yml at
 // this repository's root): install, run, comment, commit back. One source for all four, so a fix reaches every
 // variant; this repository's own workflows are the local one with sandbox and production, using the Action of
-// this checkout (a test keeps them equal).
+// this checkout (a test keeps them equal). Many environments get matrix workflows (matrix-workflows.ts).
 
 export interface WorkflowOptions {
   backend: 'local' | 'pg';
@@ -45,7 +45,7 @@ function targets(options: WorkflowOptions): Target[] {
   }));
 }
 
-const APPLY_GROUP = `concurrency:
+export const APPLY_GROUP = `concurrency:
   # One writer of the state at a time: apply, refresh and the schedule share the group. Every apply reconciles
   # everything, so a pending run GitHub drops in favour of a newer one loses nothing.
   group: cxone-exports-apply
@@ -53,11 +53,14 @@ const APPLY_GROUP = `concurrency:
 `;
 
 /** Where definitions live: a change there is planned on the pull request and applied on merge. */
-const DEFINITION_PATHS = `      - exports/**
+export const DEFINITION_PATHS = `      - exports/**
       - schemas/**
-      - cxone-exports.config.*`;
+      - cxone-exports.config.*
+      # An upgrade of cxone-exports can change what is sent: it is planned and applied like a definition change.
+      - package.json
+      - package-lock.json`;
 
-function permissions(options: WorkflowOptions): string {
+export function permissions(options: WorkflowOptions): string {
   return options.backend === 'local'
     ? `permissions:
   # The state and audit lines are committed back to main.
@@ -70,7 +73,7 @@ function permissions(options: WorkflowOptions): string {
 }
 
 /** The checkout of the latest main: the state committed by earlier runs (and by the job before) must be here. */
-function checkout(options: WorkflowOptions): string {
+export function checkout(options: WorkflowOptions): string {
   return `      - uses: actions/checkout@v4
         with:
           # The latest main, not the triggering commit: it holds every definition merged so far${options.backend === 'local' ? ', and the\n          # state committed by earlier runs and by the job before this one' : ''}.
@@ -118,7 +121,7 @@ function stateFiles(options: WorkflowOptions, target: Target): string[] {
 }
 
 /** The Action's step: its `with:` inputs, in the order given (values are plain words). */
-function actionStep(options: WorkflowOptions, name: string, id: string, inputs: Record<string, string>): string {
+export function actionStep(options: WorkflowOptions, name: string, id: string, inputs: Record<string, string>): string {
   return `      - name: ${name}
         id: ${id}
         uses: ${options.action}
@@ -134,7 +137,7 @@ function environmentInput(target: Target): Record<string, string> {
   return target.named ? { environment: target.job } : {};
 }
 
-function upload(name: string, paths: string[]): string {
+export function upload(name: string, paths: string[]): string {
   return `
       - name: Upload ${paths.length === 1 ? "this run's events" : "the state and this run's events"}
         if: always()
@@ -263,7 +266,7 @@ ${actionStep(options, 'Plan', 'plan', { command: 'plan', ...(several ? { environ
 }
 
 /** What every plan workflow starts with: pull requests that touch definitions (or the local state). */
-function planFrame(options: WorkflowOptions): string {
+export function planFrame(options: WorkflowOptions): string {
   return `on:
   pull_request:
     paths:

@@ -469,6 +469,36 @@ environments:
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
   });
 
+  it('init --environments with a list sets up every tenant, promotions as given, with matrix workflows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxone-init-many-'));
+    const list = 'acme-sandbox,acme-production:acme-sandbox,globex-sandbox,globex-production:globex-sandbox';
+    const init = await runCommand(['init', '--environments', list], { cwd: dir });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('create the environments "acme-sandbox", "acme-production", "globex-sandbox" and');
+    const config = parseDocument(readFileSync(join(dir, 'cxone-exports.config.yaml'), 'utf8')).toJS() as {
+      environments: Record<string, { promoteFrom?: string }>;
+    };
+    expect(Object.keys(config.environments)).toEqual(list.split(',').map((item) => item.split(':')[0]));
+    expect(config.environments['globex-production']!.promoteFrom).toBe('globex-sandbox');
+    expect((await runCommand(['validate'], { cwd: dir })).code).toBe(0);
+    const plan = await runCommand(['--env', 'all', 'plan'], { cwd: dir });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('1 held back until promoted');
+    const apply = readFileSync(join(dir, '.github/workflows/cxone-exports-apply.yml'), 'utf8');
+    expect(apply).toContain('group: cxone-exports-${{ matrix.environment }}');
+    expect(apply).toContain("- { environment: globex-production, wait: 'false' }");
+    for (const bad of ['acme-sandbox,acme-production:umbrella', 'Acme', 'a,a', 'a:b:c'])
+      expect((await runCommand(['init', '--environments', bad], { cwd: mkdtempSync(join(tmpdir(), 'x-')) })).code).toBe(
+        1,
+      );
+    const unknown = await runCommand(['init', '--environments', 'acme-production:umbrella'], {
+      cwd: mkdtempSync(join(tmpdir(), 'cxone-init-bad-')),
+    });
+    expect(unknown.stderr).toContain(
+      'acme-production is promoted from umbrella, which is not another environment of the list',
+    );
+  });
+
   it('init --environments sets up a sandbox and a production, with production held back until promoted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cxone-init-env-'));
     expect((await runCommand(['init', '--environments'], { cwd: dir })).code).toBe(0);

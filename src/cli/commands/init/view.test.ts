@@ -8,7 +8,7 @@ describe('the init view', () => {
     const view = initView({ logger });
     view.wrote('exports/example.yaml', 'created');
     view.wrote('.gitignore', 'updated');
-    view.nextSteps('', { backend: 'local', environments: false });
+    view.nextSteps('', { backend: 'local', environments: [] });
     expect(logger.written.info.slice(0, 2)).toEqual(['  created  exports/example.yaml', '  updated  .gitignore']);
     expect(logger.written.info[2]).toContain('Set up cxone-exports in this directory. Next:');
     expect(logger.written.info[2]).toContain('npx cxone-exports plan');
@@ -18,7 +18,7 @@ describe('the init view', () => {
 
   it('names every environment and the database secret for pg with environments', () => {
     const logger = recordingLogger();
-    initView({ logger }).nextSteps('team', { backend: 'pg', environments: true });
+    initView({ logger }).nextSteps('team', { backend: 'pg', environments: ['sandbox', 'production'] });
     const [text] = logger.written.info;
     expect(text).toContain('Set up cxone-exports in team. Next:');
     expect(text).toContain('npx cxone-exports --env all plan');

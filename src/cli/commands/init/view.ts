@@ -4,7 +4,8 @@ import type { CommandContext } from '../../command-context.js';
 
 export interface InitSetUp {
   backend: 'local' | 'pg';
-  environments: boolean;
+  /** The environments set up, in order; empty for a config without environments. */
+  environments: readonly string[];
 }
 
 export interface InitView {
@@ -21,14 +22,14 @@ export function initView(ctx: Pick<CommandContext, 'logger'>): InitView {
         [
           '',
           `Set up cxone-exports in ${where || 'this directory'}. Next:`,
-          environments
+          environments.length > 0
             ? "  1. Set each environment's authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml."
             : '  1. Set authUrl and apiUrl in cxone-exports.config.yaml, and replace the ids in exports/example.yaml.',
-          environments
+          environments.length > 0
             ? '  2. Run: npx cxone-exports validate && npx cxone-exports --env all plan'
             : '  2. Run: npx cxone-exports validate && npx cxone-exports plan',
-          environments
-            ? `  3. In GitHub, create the environments "sandbox" and "production", each with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET of its tenant${backend === 'pg' ? ' and CXONE_EXPORTS_PG_URL (its database); a pull request plans in each environment too, to read its state, so a required reviewer there approves plans as well' : '; production may require reviewers'}.`
+          environments.length > 0
+            ? `  3. In GitHub, create the environments ${listed(environments)}, each with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET of its tenant${backend === 'pg' ? ' and CXONE_EXPORTS_PG_URL (its database); a pull request plans in each environment too, to read its state, so a required reviewer there approves plans as well' : '; production may require reviewers'}.`
             : backend === 'pg'
               ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
               : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
@@ -38,4 +39,10 @@ export function initView(ctx: Pick<CommandContext, 'logger'>): InitView {
         ].join('\n'),
       ),
   };
+}
+
+/** "a" and "b", or "a", "b" and "c". */
+function listed(names: readonly string[]): string {
+  const quoted = names.map((name) => `"${name}"`);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)!}`;
 }
