@@ -104,6 +104,7 @@ export async function planEnvironments(
       const sealed = sealPlan(result.plan, {
         binding: planBindingOf(config, env.env),
         stateExisted: result.stateExisted,
+        state: result.state,
         definitions: definitions.definitions,
         targets: request.targets,
         replace: request.replace,

@@ -43,13 +43,15 @@ export interface PlanResult {
   plan: Plan;
   /** Whether the state had been written before (a saved plan records it). */
   stateExisted: boolean;
+  /** The state the plan was made against (a saved plan records what it touches of it). */
+  state: State;
 }
 
 export async function runPlan(request: PlanRequest, env: PlanEnvironment): Promise<PlanResult> {
   const snapshot = await env.store.read();
   const promotion = await readPromotion(env.promotionSource, request.ignorePromotion);
   const plan = planAt(request.definitions, snapshot.state, request, env.clock, promotion, request.at);
-  return { plan, stateExisted: snapshot.exists };
+  return { plan, stateExisted: snapshot.exists, state: snapshot.state };
 }
 
 /** The promotion gate's input, when the environment is promoted from another. */

@@ -5,8 +5,9 @@ import { canonicalJson } from '../definitions/canonical-json.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import { UsageError } from '../errors.js';
 import type { StateSnapshot } from '../state/state-store.js';
+import type { State } from '../state/state-model.js';
 import { planDifference } from './plan-difference.js';
-import { PLAN_FORMAT_VERSION } from './plan-model.js';
+import { PLAN_FORMAT_VERSION, SUBMITTING_ACTIONS } from './plan-model.js';
 import type { Plan, PlannedChange } from './plan-model.js';
 import { crypto } from '../on-first-use.js';
 
@@ -28,6 +29,11 @@ export interface SavedPlan extends Plan, PlanBinding {
   stateExisted: boolean;
   /** Every definition's hash when the plan was made, to notice an edit since. */
   definitionHashes: Record<string, string>;
+  /**
+   * A digest of each state entry the plan sends for (creates, updates, replaces, retries, runs), or null where
+   * the state had none: any change to one since makes the plan stale, so one reviewed intent is sent once.
+   */
+  touchedEntries: Record<string, string | null>;
   options: { targets: string[]; replace: string[] };
   /** sha256 over the canonical JSON of everything else. */
   checksum: string;
@@ -36,6 +42,8 @@ export interface SavedPlan extends Plan, PlanBinding {
 export interface SealInputs {
   binding: PlanBinding;
   stateExisted: boolean;
+  /** The state the plan was made against. */
+  state: State;
   definitions: readonly ExportDefinition[];
   targets: readonly string[];
   replace: readonly string[];
@@ -53,9 +61,21 @@ export function sealPlan(plan: Plan, inputs: SealInputs): SavedPlan {
         .sort((a, b) => (a.name < b.name ? -1 : 1))
         .map((d): [string, string] => [d.name, d.definitionHash]),
     ),
+    touchedEntries: Object.fromEntries(
+      plan.changes
+        .filter((change) => SUBMITTING_ACTIONS.includes(change.action))
+        .map((change): [string, string | null] => [change.name, entryDigest(inputs.state, change.name)]),
+    ),
     options: { targets: [...inputs.targets], replace: [...inputs.replace] },
   };
   return { ...unsealed, checksum: checksumOf(unsealed) };
+}
+
+/** The digest of a state entry as it is stored, or null when the state has none by that name. */
+function entryDigest(state: State, name: string): string | null {
+  const entry = state.exports[name];
+  if (entry === undefined) return null;
+  return `sha256:${crypto().createHash('sha256').update(canonicalJson(entry)).digest('hex')}`;
 }
 
 function checksumOf(unsealed: Omit<SavedPlan, 'checksum'>): string {
@@ -116,6 +136,11 @@ function missingFields(data: Partial<SavedPlan>): string[] {
     [
       'definitionHashes',
       isRecord(data.definitionHashes) && Object.values(data.definitionHashes!).every((h) => typeof h === 'string'),
+    ],
+    [
+      'touchedEntries',
+      isRecord(data.touchedEntries) &&
+        Object.values(data.touchedEntries!).every((digest) => digest === null || typeof digest === 'string'),
     ],
     ['options', isRecord(data.options) && Array.isArray(data.options!.targets) && Array.isArray(data.options!.replace)],
     ['summary', isRecord(data.summary)],
@@ -199,6 +224,16 @@ export function staleReasons(
     if (changed === '') reasons.push(moved);
     else if (changed !== undefined) reasons.push(`${moved} and the plan changed: ${changed}`);
   }
+  // An entry the plan sends for that changed since (a callback, another apply, a replace): the plan is stale even
+  // when it recomputes the same, so a reviewed --replace is sent once, not once per apply of the file.
+  if (exists && state.lineage === saved.lineage)
+    for (const [name, digest] of Object.entries(saved.touchedEntries))
+      if (entryDigest(state, name) !== digest)
+        reasons.push(
+          digest === null
+            ? `export ${name} was recorded in the state since the plan was made`
+            : `export ${name} changed in the state since the plan was made (its last execution ${state.exports[name]?.lastExecution?.executionId ?? 'is gone'})`,
+        );
   const current = new Map(now.definitions.map((d) => [d.name, d.definitionHash]));
   for (const [name, hash] of Object.entries(saved.definitionHashes)) {
     const nowHash = current.get(name);

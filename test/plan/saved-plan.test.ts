@@ -7,7 +7,7 @@ import type { PlanBinding } from '../../src/plan/saved-plan.js';
 import type { State } from '../../src/state/state-model.js';
 import { UsageError } from '../../src/errors.js';
 import { schemaCheck } from '../../src/diagnostics/schema-validator.js';
-import { appliedEntry, definition, stateWith } from '../support/state-builders.js';
+import { appliedEntry, definition, execution, stateWith } from '../support/state-builders.js';
 
 const a = definition('a');
 const b = definition('b');
@@ -24,6 +24,7 @@ function saved(state: State, exists: boolean, defs = [a, b], binding = sandbox) 
   return sealPlan(plan, {
     binding,
     stateExisted: exists,
+    state,
     definitions: defs,
     targets: [],
     replace: [],
@@ -89,7 +90,54 @@ describe('saved plans', () => {
     const changed = planChanges([a, b], applied, { createdAt: '2026-11-27T12:05:00.000Z' });
     expect(
       staleReasons(plan, { snapshot: { state: applied, exists: true }, definitions: [a, b], plan: changed }),
-    ).toEqual(['the state moved on (serial 5 → 6) and the plan changed: b was create, is now no-op']);
+    ).toEqual([
+      'the state moved on (serial 5 → 6) and the plan changed: b was create, is now no-op',
+      'export b was recorded in the state since the plan was made',
+    ]);
+  });
+
+  it('is stale when an entry it sends for changed, even when the plan recomputes the same (issue 38, point 4)', () => {
+    // `plan --replace a --out p.json` at serial 5, then another engineer replaced a and the state moved to 7.
+    const plan = (() => {
+      const replace = planChanges([a, b], state, { createdAt: '2026-11-27T12:00:00.000Z', replace: ['a'] });
+      return sealPlan(replace, {
+        binding: sandbox,
+        stateExisted: true,
+        state,
+        definitions: [a, b],
+        targets: [],
+        replace: ['a'],
+        toolVersion: '0.1.0',
+      });
+    })();
+    const replaced = stateWith(
+      { a: appliedEntry(a, { lastExecution: execution('completed', { executionId: 'exe-other' }) }) },
+      7,
+      'L1',
+    );
+    const again = planChanges([a, b], replaced, { createdAt: '2026-11-27T12:10:00.000Z', replace: ['a'] });
+    // Recomputed, the plan is the same: a replace of a. Before, that was enough to send a second time.
+    expect(again.changes.find((c) => c.name === 'a')?.action).toBe(plan.changes.find((c) => c.name === 'a')?.action);
+    expect(
+      staleReasons(plan, { snapshot: { state: replaced, exists: true }, definitions: [a, b], plan: again }),
+    ).toContain('export a changed in the state since the plan was made (its last execution exe-other)');
+    // An entry it does not send for may move: a callback recorded for b leaves the plan fresh.
+    const other = stateWith({ ...state.exports, b: appliedEntry(b) }, 6, 'L1');
+    const withB = planChanges([a, b], other, { createdAt: '2026-11-27T12:10:00.000Z', replace: ['a'] });
+    const onlyA = sealPlan(planChanges([a], state, { createdAt: '2026-11-27T12:00:00.000Z', replace: ['a'] }), {
+      binding: sandbox,
+      stateExisted: true,
+      state,
+      definitions: [a, b],
+      targets: [],
+      replace: ['a'],
+      toolVersion: '0.1.0',
+    });
+    expect(
+      staleReasons(onlyA, { snapshot: { state: other, exists: true }, definitions: [a, b], plan: withB }).filter((r) =>
+        r.startsWith('export'),
+      ),
+    ).toEqual([]);
   });
 
   it('is stale against another lineage', () => {
