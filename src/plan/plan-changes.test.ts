@@ -70,6 +70,10 @@ describe('planChanges', () => {
       from: 'sandbox',
       promoted: new Set(['a']),
       defined: new Set(['a', 'b']),
+      specs: new Map([
+        ['a', a.spec],
+        ['b', definition('b').spec],
+      ]),
       ignore,
     });
     const gated = planChanges([a, b, only], stateWith({}), { createdAt, promotion: promotion(false) });

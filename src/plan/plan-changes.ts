@@ -7,6 +7,8 @@ import { schedulingOf } from '../definitions/scheduling.js';
 import type { ExportState, State } from '../state/state-model.js';
 import { FAILED_STATUSES } from '../contract/execution-status.js';
 import { fieldChanges } from './field-diff.js';
+import { canonicalJson } from '../definitions/canonical-json.js';
+import { valueAt } from '../config/overlay.js';
 import { PLAN_FORMAT_VERSION } from './plan-model.js';
 import type { FieldChange, Plan, PlanAction, PlanReason, PlanSummary, PlannedChange } from './plan-model.js';
 import { selectNames } from './target-selection.js';
@@ -30,6 +32,8 @@ export interface Promotion {
   promoted: ReadonlySet<string>;
   /** Exports `from` defines at all: one it does not (disabled there) has nothing to be promoted from. */
   defined: ReadonlySet<string>;
+  /** Each export's definition in `from`, as it is there now: what an update here must share to be promoted. */
+  specs: ReadonlyMap<string, unknown>;
   /** --ignore-promotion: submit anyway, and say so in the audit. */
   ignore: boolean;
 }
@@ -129,16 +133,35 @@ function decide(
 /** A new or changed definition not yet completed in the environment it is promoted from is held back. */
 function gate(change: PlannedChange, promotion: Promotion | undefined): PlannedChange {
   if (promotion === undefined || (change.action !== 'create' && change.action !== 'update')) return change;
-  if (promotion.promoted.has(change.name)) return change;
   // Production-only exports never pass through sandbox, so nothing there can open the gate for them.
   if (!promotion.defined.has(change.name)) return { ...change, promotionNotNeeded: { environment: promotion.from } };
+  // An update whose new values the source does not share (a production-only override, a production-only default)
+  // was never run there, whatever completed there: it is held like an unpromoted change.
+  const environmentOnly = change.action === 'update' ? unsharedFields(change, promotion.specs.get(change.name)) : [];
+  if (promotion.promoted.has(change.name) && environmentOnly.length === 0) return change;
   if (promotion.ignore) return { ...change, promotionIgnored: true };
   return {
     ...change,
     action: 'blocked',
-    reason: 'not-promoted',
-    blockedBy: { environment: promotion.from, wouldBe: change.action },
+    reason: environmentOnly.length > 0 && promotion.promoted.has(change.name) ? 'environment-only' : 'not-promoted',
+    blockedBy: {
+      environment: promotion.from,
+      wouldBe: change.action,
+      ...(environmentOnly.length > 0 && promotion.promoted.has(change.name) ? { environmentOnly } : {}),
+    },
   };
+}
+
+/** The changed fields whose new value differs from the source's definition: what only this environment changes. */
+function unsharedFields(change: PlannedChange, sourceSpec: unknown): string[] {
+  return change.fieldChanges
+    .filter((field) => field.path.startsWith('spec.'))
+    .filter(
+      (field) =>
+        canonicalJson(valueAt(sourceSpec, field.path.slice('spec.'.length).split('.')) ?? null) !==
+        canonicalJson(field.after ?? null),
+    )
+    .map((field) => field.path);
 }
 
 function forgetChange(name: string, stored: ExportState): PlannedChange {

@@ -18,6 +18,7 @@ export type PlanReason =
   | 'metadata-changed'
   | 'unchanged'
   | 'not-promoted'
+  | 'environment-only'
   | 'schedule-due'
   | 'previous-still-running'
   | 'deadline-passed'
@@ -50,8 +51,11 @@ export interface PlannedChange {
   idempotencyKey?: string;
   /** retry only: how the last attempt ended (a 403 stays a 403 until someone acts), and when. */
   lastError?: { status: string; message: string | null; at: string };
-  /** blocked only: the environment this definition must complete in first, and what the change would be. */
-  blockedBy?: { environment: string; wouldBe: PlanAction };
+  /**
+   * blocked only: the environment this definition must complete in first, and what the change would be; for an
+   * environment-only change, the fields whose new value the environment it is promoted from does not share.
+   */
+  blockedBy?: { environment: string; wouldBe: PlanAction; environmentOnly?: string[] };
   /** Submitted although not promoted (--ignore-promotion): the plan and the audit line say so. */
   promotionIgnored?: true;
   /** Not gated: the environment it is promoted from does not define it (disabled there), so nothing is to wait for. */

@@ -21,5 +21,6 @@ export function promotionFrom(
       })
       .map((definition) => definition.name),
   );
-  return { from, promoted, defined, ignore };
+  const specs = new Map(sourceDefinitions.map((definition) => [definition.name, definition.spec]));
+  return { from, promoted, defined, specs, ignore };
 }

@@ -216,6 +216,52 @@ environments:
     expect(warned.stderr).not.toContain('in sandbox');
   });
 
+  it('holds a production-only change like an unpromoted one: an override or a default sandbox never ran (issue 38, point 1)', async () => {
+    const { sandbox, production, config } = await promotedFromSandbox();
+    const dir = miniRepo({ 'cxone-exports.config.yaml': config, 'exports/agent-activity.yaml': DEFINITION });
+    const sandboxEnv = tenantEnvironment(sandbox, {
+      id: 'CXONE_SANDBOX_CLIENT_ID',
+      secret: 'CXONE_SANDBOX_CLIENT_SECRET',
+    });
+    const productionEnv = tenantEnvironment(production, { id: 'PROD_CXONE_ID', secret: 'PROD_CXONE_SECRET' });
+    const run = (environment: string, args: string[]) =>
+      runCommand(['--env', environment, ...args], {
+        cwd: dir,
+        env: environment === 'sandbox' ? sandboxEnv : productionEnv,
+      });
+    expect((await run('sandbox', ['apply', '--auto-approve', '--wait'])).code).toBe(0);
+    expect((await run('production', ['apply', '--auto-approve'])).code).toBe(0);
+    expect(production.record().executions).toHaveLength(1);
+
+    // Only production's override changes: sandbox's definition stays as it completed there.
+    writeFileSync(
+      join(dir, 'exports/agent-activity.yaml'),
+      `${DEFINITION}  production:\n    spec: { datasetId: ds-recordings, format: { maxRows: 3000000 } }\n`,
+    );
+    const plan = await run('production', ['plan', '--json']);
+    const [change] = (JSON.parse(plan.stdout) as { changes: Record<string, unknown>[] }).changes;
+    expect(change).toMatchObject({
+      action: 'blocked',
+      reason: 'environment-only',
+      blockedBy: {
+        environment: 'sandbox',
+        wouldBe: 'update',
+        environmentOnly: ['spec.datasetId', 'spec.format.maxRows'],
+      },
+    });
+    const human = await run('production', ['plan']);
+    expect(human.stdout).toContain(
+      'environment-only: spec.datasetId, spec.format.maxRows change here to what sandbox does not share',
+    );
+    expect((await run('production', ['apply', '--auto-approve'])).code).toBe(0);
+    expect(production.record().executions).toHaveLength(1);
+    // Sandbox's own plan has nothing to do: the change is production's alone.
+    expect((await run('sandbox', ['plan', '--detailed-exitcode'])).code).toBe(0);
+    // Let through only when asked, and audited as today.
+    expect((await run('production', ['apply', '--auto-approve', '--ignore-promotion'])).code).toBe(0);
+    expect(production.record().executions.map((e) => e.datasetId)).toEqual(['ds-agent-activity', 'ds-recordings']);
+  });
+
   it("stop an apply whose credentials belong to another environment's tenant, before anything is written or sent", async () => {
     const productionTenant = await startSimulator({ tenantId: 'tenant-prod' });
     // Sandbox's URLs lead to production's tenant, whose credentials the sandbox's variables hold.

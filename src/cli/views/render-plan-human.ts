@@ -23,6 +23,8 @@ const REASONS: Record<PlannedChange['reason'], string> = {
   'metadata-changed': 'metadata, schedule or suspend only; the state is refreshed, no execution',
   unchanged: 'unchanged',
   'not-promoted': 'not promoted: this definition has no completed execution in the environment it is promoted from',
+  'environment-only':
+    'environment-only: the change is to values the environment it is promoted from does not share, so it never ran there',
   'schedule-due': 'scheduled',
   'previous-still-running': 'the previous execution is still running, so this tick waits for it to end',
   'deadline-passed': "the tick is older than the schedule's startingDeadline: skipped, the next tick runs",
@@ -76,6 +78,9 @@ export function reasonText(change: PlannedChange): string {
 }
 
 function baseReasonText(change: PlannedChange): string {
+  const only = change.blockedBy?.environmentOnly;
+  if (change.blockedBy !== undefined && only !== undefined)
+    return `environment-only: ${only.join(', ')} ${only.length === 1 ? 'changes' : 'change'} here to what ${change.blockedBy.environment} does not share, so it never ran there; held like an unpromoted change (a change there too, or --ignore-promotion, lets it through)`;
   if (change.blockedBy !== undefined)
     return `not promoted: this definition has no completed execution in ${change.blockedBy.environment} yet; it would be ${PAST[change.blockedBy.wouldBe]} once it has (or with --ignore-promotion)`;
   if (change.action === 'run' && change.schedule?.tick != null)
