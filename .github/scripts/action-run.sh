@@ -51,7 +51,10 @@ case "$command" in
   apply | schedule)
     wait_flag=()
     if [ "${INPUT_WAIT:-false}" = true ]; then wait_flag=(--wait); fi
-    cxone-exports "${env_flag[@]}" apply --auto-approve "${wait_flag[@]}" --json --lock-timeout 5m |
+    # The schedule fires ticks, nothing else: a merged change waits for the apply its reviewers approve.
+    schedule_flag=()
+    if [ "$command" = schedule ]; then schedule_flag=(--schedule-only); fi
+    cxone-exports "${env_flag[@]}" apply --auto-approve "${wait_flag[@]}" "${schedule_flag[@]}" --json --lock-timeout 5m |
       tee "cxone-exports.$command.jsonl"
     ;;
   refresh)

@@ -62,6 +62,8 @@ export interface ApplyRequest extends CallbackChoices {
   tenant?: TenantExpectation;
   /** --ignore-promotion: apply past the promotion gate, and say so in the audit. */
   ignorePromotion: boolean;
+  /** --schedule-only: send only the due runs of definitions already applied; every other change waits. */
+  scheduleOnly?: boolean;
 }
 
 /** The progress display: one task per export, and the polling that follows. */

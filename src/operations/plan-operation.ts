@@ -23,6 +23,8 @@ export interface PlanSelection {
   targets: readonly string[];
   /** Submit these even when nothing changed (names or globs). */
   replace: readonly string[];
+  /** Only the due runs of applied definitions (`--schedule-only`); every other change waits for a reviewed apply. */
+  scheduleOnly?: boolean;
 }
 
 export interface PlanRequest extends PlanSelection {
@@ -78,6 +80,7 @@ export function planAt(
     ...(at === undefined ? {} : { at }),
     targets: [...selection.targets],
     replace: [...selection.replace],
+    ...(selection.scheduleOnly === true ? { scheduleOnly: true } : {}),
     ...(promotion === undefined ? {} : { promotion }),
   });
 }

@@ -24,6 +24,11 @@ export interface PlanOptions {
   promotion?: Promotion;
   /** The instant schedules are judged at (`plan --at`); `createdAt` by default. */
   at?: string;
+  /**
+   * `apply --schedule-only`: only due ticks of exports whose definitions are applied are sent; every other change
+   * waits for a reviewed apply, shown as held.
+   */
+  scheduleOnly?: boolean;
 }
 
 export interface Promotion {
@@ -56,10 +61,12 @@ export function planChanges(definitions: readonly ExportDefinition[], state: Sta
     if (targeted !== undefined && !targeted.has(name)) continue;
     const definition = byName.get(name);
     const stored = state.exports[name];
-    if (definition === undefined) changes.push(forgetChange(name, stored!));
+    if (definition === undefined) changes.push(heldForApply(forgetChange(name, stored!), options.scheduleOnly));
     else {
       const change = gate(definitionChange(definition, stored, replaced.has(name)), options.promotion);
-      changes.push(scheduleChange(change, definition, stored, { at, lineage: state.lineage }));
+      changes.push(
+        heldForApply(scheduleChange(change, definition, stored, { at, lineage: state.lineage }), options.scheduleOnly),
+      );
     }
   }
   return {
@@ -68,7 +75,7 @@ export function planChanges(definitions: readonly ExportDefinition[], state: Sta
     lineage: state.lineage,
     serial: state.serial,
     changes,
-    summary: summarize(changes, options.promotion !== undefined),
+    summary: summarize(changes, options.promotion !== undefined || options.scheduleOnly === true),
   };
 }
 
@@ -162,6 +169,14 @@ function unsharedFields(change: PlannedChange, sourceSpec: unknown): string[] {
         canonicalJson(field.after ?? null),
     )
     .map((field) => field.path);
+}
+
+/** What the schedule must not do: a change nobody has applied yet waits for the apply a reviewer approved. */
+const AWAITING_APPLY: readonly PlanAction[] = ['create', 'update', 'retry', 'resubmit', 'forget'];
+
+function heldForApply(change: PlannedChange, scheduleOnly: boolean | undefined): PlannedChange {
+  if (scheduleOnly !== true || !AWAITING_APPLY.includes(change.action)) return change;
+  return { ...change, action: 'blocked', reason: 'awaits-apply', awaitsApply: { wouldBe: change.action } };
 }
 
 function forgetChange(name: string, stored: ExportState): PlannedChange {

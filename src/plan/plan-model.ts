@@ -19,6 +19,7 @@ export type PlanReason =
   | 'unchanged'
   | 'not-promoted'
   | 'environment-only'
+  | 'awaits-apply'
   | 'schedule-due'
   | 'previous-still-running'
   | 'deadline-passed'
@@ -56,6 +57,8 @@ export interface PlannedChange {
    * environment-only change, the fields whose new value the environment it is promoted from does not share.
    */
   blockedBy?: { environment: string; wouldBe: PlanAction; environmentOnly?: string[] };
+  /** blocked only, by `apply --schedule-only`: the change a reviewed apply would make; the schedule does not. */
+  awaitsApply?: { wouldBe: PlanAction };
   /** Submitted although not promoted (--ignore-promotion): the plan and the audit line say so. */
   promotionIgnored?: true;
   /** Not gated: the environment it is promoted from does not define it (disabled there), so nothing is to wait for. */

@@ -242,6 +242,45 @@ describe('schedules', () => {
     expect((await planJson(dir, '2026-10-03T10:05:00Z')).get('daily')!.action).toBe('no-op');
   });
 
+  it('the schedule fires ticks only: a merged change waits for a reviewed apply (issue 38, point 2)', async () => {
+    const sim = await startSimulator();
+    const dir = miniRepo({
+      '.git/HEAD': '',
+      'cxone-exports.config.yaml': 'apply:\n  spacingMs: 0\n',
+      'exports/daily.yaml': exportYaml('daily', DAILY),
+      'exports/other.yaml': exportYaml('other', DAILY).replace('datasetId: ds-1', 'datasetId: ds-other'),
+    });
+    const at = cliAt(dir, sim);
+    expect((await at('2026-10-01T07:00:00Z', ['apply', '--auto-approve', '--wait'])).code).toBe(0);
+    expect(sim.record().executions).toHaveLength(2);
+    // Merged, not yet applied (the apply workflow waits for a reviewer): a change to other, a new export.
+    writeFileSync(join(dir, 'exports', 'other.yaml'), exportYaml('other', DAILY, 5000).replace('ds-1', 'ds-other'));
+    writeFileSync(join(dir, 'exports', 'added.yaml'), exportYaml('added', DAILY).replace('ds-1', 'ds-added'));
+
+    const schedule = await at('2026-10-02T06:30:00Z', ['apply', '--auto-approve', '--schedule-only']);
+    expect(schedule.code, schedule.stderr).toBe(0);
+    // Only daily's tick: before, the schedule sent other's change and created added, unreviewed.
+    expect(sim.record().executions.map((e) => e.datasetId)).toEqual(['ds-1', 'ds-other', 'ds-1']);
+    expect(schedule.stdout).toContain('# added will be held back (waits for a reviewed apply: it would be created');
+    expect(schedule.stdout).toContain('# other will be held back (waits for a reviewed apply: it would be updated');
+    expect(schedule.stdout).toContain(
+      'Plan: 1 to submit (1 run), 0 to forget, 0 unchanged, 2 waiting for a reviewed apply.',
+    );
+    const state = await readState(dir);
+    expect(state.exports.other!.spec.format.maxRows).toBe(1000);
+    expect(state.exports.added).toBeUndefined();
+
+    // In the same tick, nothing is due: the schedule says what waits, and sends nothing.
+    const again = await at('2026-10-02T06:40:00Z', ['apply', '--auto-approve', '--schedule-only']);
+    expect(again.stdout).toContain(
+      'Nothing due. 2 changes wait for a reviewed apply, which the schedule does not make: added, other.',
+    );
+    expect(sim.record().executions).toHaveLength(3);
+    // The reviewed apply sends them.
+    expect((await at('2026-10-02T06:45:00Z', ['apply', '--auto-approve'])).code).toBe(0);
+    expect(sim.record().executions).toHaveLength(5);
+  });
+
   it('skips a tick past its starting deadline, and holds one while the previous execution runs, each said once', async () => {
     const sim = await startSimulator({ lifecycle: { minDurationMs: 3_600_000, msPerMillionRows: 0, failureRate: 0 } });
     const dir = dailyRepo();

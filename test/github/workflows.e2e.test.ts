@@ -571,12 +571,12 @@ describe('workflow rehearsal', () => {
     expect(box.originState('acme-production').exports.agents).toBeDefined();
   });
 
-  it('schedule.yml: applies what is due and commits the state back; in the same tick, a second run does nothing', async () => {
+  it('schedule.yml: fires ticks only, so nothing unapplied is sent; after the apply, the same tick sends nothing', async () => {
     const sim = await startSimulator();
     const box = sandbox(sim);
-    const rehearse = async (runId: string) => {
-      const run = box.clone('schedule');
-      return rehearseWorkflow(join(run, '.github/workflows/schedule.yml'), {
+    const rehearse = async (workflow: 'schedule' | 'apply', runId: string) => {
+      const run = box.clone(workflow);
+      return rehearseWorkflow(join(run, `.github/workflows/${workflow}.yml`), {
         cwd: run,
         env: box.env,
         expressions: { ...expressions, 'github.run_id': runId },
@@ -585,17 +585,20 @@ describe('workflow rehearsal', () => {
         standIn,
       });
     };
-    const first = await rehearse('6001');
+    // Merged, never applied (the apply waits for reviewers): the schedule sends none of it (issue 38, point 2).
+    const first = await rehearse('schedule', '6001');
     expect(first.steps.map((s) => [s.name, s.code])).toEqual([
       ['Install cxone-exports', 0],
       ['Run cxone-exports schedule', 0],
       ['Commit the state back', 0],
     ]);
-    expect(Object.keys(box.originState().exports)).toHaveLength(5);
-    expect(box.git(box.scratch, '--git-dir', box.origin, 'log', '-1', '--format=%s', 'main').trim()).toBe(
-      'cxone-exports scheduled apply, run 6001 [skip ci]',
-    );
-    const second = await rehearse('6002');
+    expect(sim.record().executions).toHaveLength(0);
+    expect(first.steps[1]!.stdout).toContain('"type":"change_summary"');
+    expect(first.steps[2]!.stdout).toContain('No state to commit.');
+
+    expect((await rehearse('apply', '6002')).steps.map((s) => s.code)).toEqual([0, 0, 0]);
+    expect(sim.record().executions).toHaveLength(5);
+    const second = await rehearse('schedule', '6003');
     expect(second.steps.map((s) => s.code)).toEqual([0, 0, 0]);
     expect(second.steps[2]!.stdout).toContain('The state did not change; nothing to commit.');
     expect(sim.record().executions).toHaveLength(5);

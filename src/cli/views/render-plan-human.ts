@@ -23,6 +23,7 @@ const REASONS: Record<PlannedChange['reason'], string> = {
   'metadata-changed': 'metadata, schedule or suspend only; the state is refreshed, no execution',
   unchanged: 'unchanged',
   'not-promoted': 'not promoted: this definition has no completed execution in the environment it is promoted from',
+  'awaits-apply': 'waits for a reviewed apply: the schedule sends only the due runs of definitions already applied',
   'environment-only':
     'environment-only: the change is to values the environment it is promoted from does not share, so it never ran there',
   'schedule-due': 'scheduled',
@@ -37,6 +38,7 @@ const PAST: Partial<Record<PlannedChange['action'], string>> = {
   update: 'updated',
   retry: 'retried',
   resubmit: 'resubmitted',
+  forget: 'forgotten',
 };
 
 /** Reasons a scheduled export's due tick is not run. */
@@ -78,6 +80,8 @@ export function reasonText(change: PlannedChange): string {
 }
 
 function baseReasonText(change: PlannedChange): string {
+  if (change.awaitsApply !== undefined)
+    return `waits for a reviewed apply: it would be ${PAST[change.awaitsApply.wouldBe] ?? change.awaitsApply.wouldBe}, and the schedule sends only the due runs of definitions already applied`;
   const only = change.blockedBy?.environmentOnly;
   if (change.blockedBy !== undefined && only !== undefined)
     return `environment-only: ${only.join(', ')} ${only.length === 1 ? 'changes' : 'change'} here to what ${change.blockedBy.environment} does not share, so it never ran there; held like an unpromoted change (a change there too, or --ignore-promotion, lets it through)`;
@@ -168,6 +172,9 @@ export function summaryLine(summary: PlanSummary, changes: readonly PlannedChang
     .map((k) => `${summary[k]} ${k}`);
   const metadataOnly = changes.filter((c) => c.reason === 'metadata-changed').length;
   const unchanged = `${summary.noop} unchanged${metadataOnly > 0 ? ` (${metadataOnly} with metadata changes)` : ''}`;
-  const blocked = (summary.blocked ?? 0) > 0 ? `, ${summary.blocked} held back until promoted` : '';
+  // Held by the gate, or (--schedule-only) waiting for a reviewed apply.
+  const awaiting = changes.filter((c) => c.awaitsApply !== undefined).length;
+  const gated = (summary.blocked ?? 0) - awaiting;
+  const blocked = `${gated > 0 ? `, ${gated} held back until promoted` : ''}${awaiting > 0 ? `, ${awaiting} waiting for a reviewed apply` : ''}`;
   return `${colors.bold('Plan:')} ${submissions(summary)} to submit${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}, ${summary.forget} to forget, ${unchanged}${blocked}.`;
 }

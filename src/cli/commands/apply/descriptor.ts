@@ -30,6 +30,10 @@ export const applyCommand: CommandDescriptor<ApplyOptions> = {
     ),
     new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)'),
     new Option('--wait', 'poll until the submitted executions finish'),
+    new Option(
+      '--schedule-only',
+      'send only the due runs of definitions already applied; every other change waits for a reviewed apply',
+    ),
     new Option('--wait-timeout <duration>', 'give up waiting after this long').default('30m'),
     new Option('--json', 'one JSON event per line instead of progress output'),
     new Option('--parallel <n>', 'across several environments: how many at once (default: runs.parallel)').argParser(

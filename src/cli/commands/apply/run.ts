@@ -35,6 +35,7 @@ export interface ApplyOptions {
   concurrency?: number;
   lockTimeout?: string;
   wait?: boolean;
+  scheduleOnly?: boolean;
   waitTimeout: string;
   json?: boolean;
   parallel?: number;
@@ -97,6 +98,14 @@ async function applyInEnvironment(
   planFile: string | undefined,
   options: ApplyOptions,
 ): Promise<ApplyEnd> {
+  if (planFile !== undefined && options.scheduleOnly === true)
+    throw new UsageError('--schedule-only sends what is due now, and a saved plan fixes what is applied', {
+      hint: `Apply ${planFile} alone, or drop it to run the schedule.`,
+    });
+  if (options.scheduleOnly === true && options.replace.length > 0)
+    throw new UsageError('--replace sends an export again, which the schedule never does', {
+      hint: 'Run the replace as a reviewed apply, without --schedule-only.',
+    });
   if (planFile !== undefined && (options.target.length > 0 || options.replace.length > 0)) {
     throw new UsageError('--target and --replace cannot be used with a saved plan', {
       hint: `The plan file already fixes what is applied. Make a new one: cxone-exports plan --target … --out ${planFile}`,
@@ -132,6 +141,7 @@ async function applyInEnvironment(
     definitions: definitions.definitions,
     targets: options.target,
     replace: options.replace,
+    ...(options.scheduleOnly === true ? { scheduleOnly: true } : {}),
     ...(saved === undefined ? {} : { saved }),
     ...(interactive
       ? {

@@ -114,7 +114,14 @@ class HumanApplyView extends BaseApplyView {
     this.progress = new ListrProgress({ fallback: options.plainProgress, output: ctx.io }, ctx.logger);
   }
 
-  nothingToDo(): void {
+  nothingToDo(plan: Plan): void {
+    const waiting = plan.changes.filter((change) => change.awaitsApply !== undefined);
+    if (waiting.length > 0) {
+      this.ctx.logger.info(
+        `${this.ctx.colors.green('Nothing due.')} ${plural(waiting.length, 'change')} ${waiting.length === 1 ? 'waits' : 'wait'} for a reviewed apply, which the schedule does not make: ${waiting.map((change) => change.name).join(', ')}.`,
+      );
+      return;
+    }
     this.ctx.logger.info(`${this.ctx.colors.green('No changes.')} Exports match the state; nothing to apply.`);
   }
 
@@ -163,7 +170,9 @@ class JsonApplyView extends BaseApplyView {
   }
 
   nothingToDo(plan: Plan): void {
+    const waiting = plan.changes.filter((change) => change.awaitsApply !== undefined).map((change) => change.name);
     this.progress.event('change_summary', 'Apply complete: nothing to do.', {
+      ...(waiting.length > 0 ? { awaiting_apply: waiting } : {}),
       submitted: 0,
       failed: 0,
       skipped: 0,
