@@ -95,13 +95,31 @@ ${lines.join('\n')}
 `;
 }
 
+/**
+ * The GitHub environment a job runs in, by what it does: only apply runs in the tenant's own environment, the one
+ * whose required reviewers approve changes. Plans and refreshes read with the credentials of `<name>-plan`, the
+ * schedule fires ticks with those of `<name>-schedule`, so reviewers are asked for what matters only.
+ */
+export type JobRole = 'apply' | 'plan' | 'schedule';
+
+export function environmentFor(name: string, role: JobRole): string {
+  return role === 'apply' ? name : `${name}-${role}`;
+}
+
 /** The job header: one per environment, in order, each after the one before. */
-function jobHeader(options: WorkflowOptions, target: Target, index: number, minutes: number, always: string): string {
+function jobHeader(
+  options: WorkflowOptions,
+  target: Target,
+  index: number,
+  minutes: number,
+  always: string,
+  role: JobRole,
+): string {
   const previous = index === 0 ? undefined : targets(options)[index - 1]!.job;
   return `  ${target.job}:
     runs-on: ubuntu-latest
     timeout-minutes: ${minutes}
-    environment: ${target.job}
+    environment: ${environmentFor(target.job, role)}
 ${
   target.named
     ? `    # Every step's commands act on this environment (the commit-back asks which files hold its state).
@@ -160,7 +178,7 @@ function applyWorkflow(options: WorkflowOptions): string {
     // The first environment waits for its executions when another is promoted from it: that one's gate opens
     // only on completions recorded in this one's state.
     const waits = several && index < all.length - 1;
-    return `${jobHeader(options, target, index, 60, '')}${checkout(options)}
+    return `${jobHeader(options, target, index, 60, '', 'apply')}${checkout(options)}
 ${
   waits
     ? `      # wait: the next environment's promotion gate opens for what completed here, so this one waits for its
@@ -188,7 +206,7 @@ ${DEFINITION_PATHS}`;
 function refreshWorkflow(options: WorkflowOptions): string {
   const jobs = targets(options).map(
     (target, index) =>
-      `${jobHeader(options, target, index, 20, 'After the one before, whatever happened there.')}${checkout(options)}
+      `${jobHeader(options, target, index, 20, 'After the one before, whatever happened there.', 'plan')}${checkout(options)}
 ${actionStep(options, `Refresh${where(target, 'of')}`, 'refresh', {
   command: 'refresh',
   ...environmentInput(target),
@@ -202,7 +220,7 @@ ${actionStep(options, `Refresh${where(target, 'of')}`, 'refresh', {
 function scheduleWorkflow(options: WorkflowOptions): string {
   const jobs = targets(options).map(
     (target, index) =>
-      `${jobHeader(options, target, index, 30, "After the one before, whatever happened there: this one's ticks are due regardless.")}${checkout(options)}
+      `${jobHeader(options, target, index, 30, "After the one before, whatever happened there: this one's ticks are due regardless.", 'schedule')}${checkout(options)}
 ${actionStep(options, `Apply what is due${where(target, 'in')}`, 'schedule', {
   command: 'schedule',
   ...environmentInput(target),
@@ -299,7 +317,7 @@ ${names
     (name) => `  plan-${name}:
     runs-on: ubuntu-latest
     timeout-minutes: 15
-    environment: ${name}
+    environment: ${environmentFor(name, 'plan')}
     env:
       CXONE_EXPORTS_ENV: ${name}
     steps:

@@ -5,7 +5,7 @@
 // the chained workflows use (github-workflows.ts).
 
 import { actionStep, checkout, DEFINITION_PATHS, permissions, planFrame, upload } from './github-workflows.js';
-import type { WorkflowOptions } from './github-workflows.js';
+import type { JobRole, WorkflowOptions } from './github-workflows.js';
 
 export interface MatrixWorkflowOptions extends WorkflowOptions {
   /** Each promoted environment's source, by environment. */
@@ -73,6 +73,7 @@ function matrixJob(
   id: string,
   names: readonly string[],
   minutes: number,
+  role: JobRole,
   extra: { needs?: string; always?: string; include?: (name: string) => Record<string, string> } = {},
 ): string {
   const entries = names.map((name) => {
@@ -90,7 +91,8 @@ ${extra.needs === undefined ? '' : `    needs: ${extra.needs}\n`}${extra.always 
       matrix:
         include:
 ${entries.join('\n')}
-    environment: \${{ matrix.environment }}
+    # ${role === 'apply' ? "The tenant's own environment, whose required reviewers approve changes." : `<environment>-${role}: credentials of its own, and no reviewers to ask.`}
+    environment: \${{ matrix.environment }}${role === 'apply' ? '' : `-${role}`}
 ${GROUP}    # Every step's commands act on this environment (the commit-back asks which files hold its state).
     env:
       CXONE_EXPORTS_ENV: \${{ matrix.environment }}
@@ -122,7 +124,7 @@ function applyWorkflow(options: MatrixWorkflowOptions): string {
   const sources = SOURCES_OF(options);
   const jobs = waves.map((wave, index) => {
     const id = waves.length === 1 ? 'apply' : `wave-${index + 1}`;
-    return `${matrixJob(id, wave, 60, {
+    return `${matrixJob(id, wave, 60, 'apply', {
       ...(index === 0 ? {} : { needs: `wave-${index}` }),
       ...(index === 0
         ? {}
@@ -154,7 +156,7 @@ ${DEFINITION_PATHS}`;
 }
 
 function refreshWorkflow(options: MatrixWorkflowOptions): string {
-  const job = `${matrixJob('refresh', options.environments, 20)}${checkout(options)}
+  const job = `${matrixJob('refresh', options.environments, 20, 'plan')}${checkout(options)}
 ${actionStep(options, 'Refresh ${{ matrix.environment }}', 'refresh', {
   command: 'refresh',
   environment: '${{ matrix.environment }}',
@@ -165,7 +167,7 @@ ${actionStep(options, 'Refresh ${{ matrix.environment }}', 'refresh', {
 }
 
 function scheduleWorkflow(options: MatrixWorkflowOptions): string {
-  const job = `${matrixJob('schedule', options.environments, 30)}${checkout(options)}
+  const job = `${matrixJob('schedule', options.environments, 30, 'schedule')}${checkout(options)}
 ${actionStep(options, 'Apply what is due in ${{ matrix.environment }}', 'schedule', {
   command: 'schedule',
   environment: '${{ matrix.environment }}',
@@ -218,7 +220,8 @@ jobs:
       matrix:
         environment:
 ${entries}
-    environment: \${{ matrix.environment }}
+    # <environment>-plan: the plan role's credentials, and no reviewers to ask for every push.
+    environment: \${{ matrix.environment }}-plan
     env:
       CXONE_EXPORTS_ENV: \${{ matrix.environment }}
     steps:

@@ -172,7 +172,8 @@ describe('workflows', () => {
     expect(Object.keys(plan.jobs)).toEqual(['plan-sandbox', 'plan-production', 'comment']);
     for (const environment of ['sandbox', 'production']) {
       const job = plan.jobs[`plan-${environment}`]!;
-      expect(job.environment).toBe(environment);
+      // <name>-plan: the plan role's credentials; the tenant's own environment, with its reviewers, is apply's.
+      expect(job.environment).toBe(`${environment}-plan`);
       const step = job.steps.find((s) => s.uses === ACTION)!;
       expect(step.env).toEqual({ CXONE_EXPORTS_PG_URL: '${{ secrets.CXONE_EXPORTS_PG_URL }}' });
       expect(step.with).toEqual({ command: 'plan', environment, comment: false });
@@ -229,8 +230,11 @@ describe('workflows', () => {
         const workflow = load(file);
         expect(workflow.concurrency).toEqual({ group: 'cxone-exports-apply', 'cancel-in-progress': false });
         for (const [name, job] of Object.entries(workflow.jobs)) {
-          // A single environment's job runs in GitHub's production environment; otherwise each in its own.
-          expect(job.environment).toBe(folder === SINGLE ? 'production' : name);
+          // Only apply runs in the tenant's own environment, whose reviewers approve changes (issue 38, point 3):
+          // refreshes read with <name>-plan's credentials, the schedule fires ticks with <name>-schedule's.
+          const tenant = folder === SINGLE ? 'production' : name;
+          const role = { 'apply.yml': '', 'refresh.yml': '-plan', 'schedule.yml': '-schedule' }[file];
+          expect(job.environment).toBe(`${tenant}${role}`);
           expect(job.steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { ref: 'main' } });
           expect(job.steps.filter((s) => s.uses === (folder === SINGLE ? ACTION : './'))).toHaveLength(1);
         }

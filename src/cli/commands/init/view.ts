@@ -33,6 +33,7 @@ export function initView(ctx: Pick<CommandContext, 'logger'>): InitView {
             : backend === 'pg'
               ? '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID, CXONE_CLIENT_SECRET and CXONE_EXPORTS_PG_URL (the apply role), and a repository secret CXONE_EXPORTS_PG_URL (the plan role).'
               : '  3. In GitHub, create the environment "production" with the secrets CXONE_CLIENT_ID and CXONE_CLIENT_SECRET.',
+          `  4. Create ${environments.length === 0 ? '"production-plan" and "production-schedule"' : `for each of them "<name>-plan" and "<name>-schedule"`} too, without required reviewers: pull-request plans and refreshes run in the first (read-only credentials), the schedule in the second; only apply asks the reviewers of ${environments.length === 0 ? '"production"' : "the tenant's own environment"}.`,
           backend === 'pg'
             ? 'The guide docs/guides/state-backends.md gives the roles to create and their grants.'
             : 'The guide docs/guides/github.md explains branch protection and the commit-back.',
