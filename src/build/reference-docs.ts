@@ -3,6 +3,7 @@
 // Schemas, and the rule codes, exit codes, API error codes, audit events and metrics from the code that defines
 // them. `npm run docs` writes the pages (write-reference-docs.ts); a test fails when a page differs.
 
+import { CHANGE_FIELDS } from '../config/policy-fields.js';
 import { DERIVED_DEFAULTS } from '../config/config-defaults.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,12 @@ export async function referencePages(): Promise<Record<string, string>> {
       'The run report',
       '`apply`, `refresh` or `status` with `--report FILE`',
       'run-report.schema.json',
+    ),
+    'policies.md': table(
+      'What a policy rule reads',
+      "A rule's `when` is a CEL expression over `change`, one planned change at a time (docs/guides/policies.md). `validate` refuses a rule over any other field, or one that is not true or false. A rule that errors on a change (a label it lacks, say) denies that change.",
+      ['field', 'type', 'meaning'],
+      CHANGE_FIELDS.map(([path, type, meaning]) => [`\`${path}\``, type, meaning]),
     ),
     'rule-codes.md': table(
       'Rule codes',
@@ -94,6 +101,7 @@ function indexPage(program: Command): string {
     '',
     '- [The config file](config.md) and [the definition file](definition.md): every key, its type and default.',
     '- [The plan JSON](plan-json.md) that `plan --json` prints and `plan --out` saves.',
+    '- [What a policy rule reads](policies.md): the fields of `change` in a rule of `policies:`.',
     '- [The run report](run-report.md) that `apply`, `refresh` and `status` write with `--report FILE`, for one environment or many.',
     '- [Rule codes](rule-codes.md), [exit codes](exit-codes.md) and [CXone error codes](error-codes.md).',
     "- [Audit events](audit-events.md) and the receiver's [metrics](metrics.md).",

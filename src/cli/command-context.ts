@@ -1,7 +1,7 @@
 // What every command receives: the global options resolved once, and the I/O edges it may touch.
 
 import { resolve } from 'node:path';
-import { configOf, readRawConfig } from '../config/load-config.js';
+import { checkedConfigOf, configOf, readRawConfig } from '../config/load-config.js';
 import type { RawConfig } from '../config/parse-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
 import type { CommandIo } from './command-io.js';
@@ -68,14 +68,14 @@ export function createCommandContext(options: GlobalOptions, io: CommandIo): Com
     logger,
     config: () =>
       (config ??= rawConfig().then((read) =>
-        configOf(read, {
+        checkedConfigOf(read, {
           env,
           // A selection is not an environment: the config's top level, and the command works in each in turn.
           environment: isSelection(environmentChoice) ? undefined : environmentChoice,
         }),
       )),
     environmentChoice,
-    configFor: (environment) => rawConfig().then((read) => configOf(read, { env, environment })),
+    configFor: (environment) => rawConfig().then((read) => checkedConfigOf(read, { env, environment })),
     selection: async () => {
       if (environmentChoice === undefined || !isSelection(environmentChoice)) return undefined;
       const top = await rawConfig().then((read) => configOf(read, { env, environment: undefined }));

@@ -3,6 +3,7 @@
 
 import type { DelimiterName, FormatDefaults } from '../contract/export-format.js';
 import { overlay } from './overlay.js';
+import type { PolicyRule } from './policy-rule.js';
 import type { AuthFlow, CredentialVariables } from './project-config.js';
 
 /** The process environment a config is read against (the URL variables, the credentials' names). */
@@ -33,6 +34,7 @@ export interface RawShape {
     circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
   };
   runs?: { parallel?: number; maxEnvironments?: number };
+  policies?: PolicyRule[];
   callbacks?: { host?: string; port?: number; path?: string; metricsHost?: string; metricsPort?: number };
   backend?: {
     type?: 'local' | 'pg';
@@ -63,6 +65,7 @@ export const ENVIRONMENT_KEYS = [
   'apply',
   'callbacks',
   'backend',
+  'policies',
 ] as const;
 
 /** The environment's settings over the top level: maps merge, values (and lists) replace. */

@@ -4,6 +4,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { policyDiagnostics } from './policy-config.js';
 import { DiagnosticsError } from '../diagnostics/diagnostics-error.js';
 import { parseYamlFile } from '../diagnostics/yaml-document.js';
 import { UsageError } from '../errors.js';
@@ -37,13 +38,29 @@ export interface LoadConfigOptions {
 }
 
 export async function loadConfig(options: LoadConfigOptions): Promise<ProjectConfig> {
-  return configOf(await readRawConfig(options), options);
+  return checkedConfigOf(await readRawConfig(options), options);
 }
 
 /**
  * The config of one environment from a config file read once: a command that needs several environments (validate
  * and plan check each) reads and parses the file once.
  */
+/** configOf, and the config's policies compiled: a rule that cannot be used stops the command at its line. */
+export async function checkedConfigOf(
+  raw: RawConfig,
+  options: Pick<LoadConfigOptions, 'env' | 'environment'>,
+): Promise<ProjectConfig> {
+  const config = configOf(raw, options);
+  const problems = await policyDiagnostics(raw);
+  if (problems.length > 0)
+    throw new DiagnosticsError(
+      problems,
+      `the config in ${raw.displayFile} has policies that cannot be used`,
+      'Fix the rules above; docs/reference/policies.md lists what a rule may read.',
+    );
+  return config;
+}
+
 export function configOf(raw: RawConfig, options: Pick<LoadConfigOptions, 'env' | 'environment'>): ProjectConfig {
   const result = parseConfig(raw, options.env, options.environment);
   if (!result.ok) {

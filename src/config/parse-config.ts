@@ -140,6 +140,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
           cooldownMs: shape.apply?.circuitBreaker?.cooldownMs ?? CONFIG_DEFAULTS['apply.circuitBreaker.cooldownMs'],
         },
       },
+      policies: shape.policies ?? [],
       runs: {
         parallel: top.runs?.parallel ?? CONFIG_DEFAULTS['runs.parallel'],
         maxEnvironments: top.runs?.maxEnvironments,

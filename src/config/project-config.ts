@@ -1,6 +1,7 @@
 // The project config as the rest of the program sees it: every default applied, every path absolute.
 
 import type { DelimiterName, FormatDefaults } from '../contract/export-format.js';
+import type { PolicyRule } from './policy-rule.js';
 
 export type AuthFlow = 'client_credentials' | 'access_key';
 
@@ -51,6 +52,8 @@ export interface ProjectConfig {
     backoff: { baseMs: number; capMs: number };
     circuitBreaker: { failureThreshold: number; cooldownMs: number };
   };
+  /** The policies that judge this environment's plans (docs/guides/policies.md); none: no policy step. */
+  policies: PolicyRule[];
   /** How a command runs across several environments: the repository's, the same in every environment. */
   runs: {
     parallel: number;

@@ -24,6 +24,8 @@ export const RULE_CODES = {
   'backend-option': 'an option of one backend is set for another (`backend.schema` with the local backend, say)',
   'backend-schema': "`backend.schema` names one of PostgreSQL's own schemas (`pg_…`, `information_schema`)",
   'backoff-range': 'config `apply.backoff.capMs` is below `baseMs`',
+  'policy-rule':
+    'a policy of the config does not compile, reads a field a change does not have, is not true or false, or shares its name',
   'env-url': '`CXONE_AUTH_URL` or `CXONE_API_URL` is not an http(s) URL',
   'io/not-found': 'a path given to `validate` does not exist',
   'io/read': 'a file cannot be read (permissions, a folder where a file was expected)',

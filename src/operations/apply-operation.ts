@@ -17,8 +17,8 @@ import type { ExecutionsClientOptions } from '../cxone/executions-client.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import { CliError, ExitError, ExternalError, UsageError } from '../errors.js';
 import { describeSystemError } from '../files/system-error.js';
-import { recordsLocally, SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
-import type { Plan, PlannedChange } from '../plan/plan-model.js';
+import { deniedByPolicy, recordsLocally, SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
+import type { Plan, PlannedChange, PolicyHit } from '../plan/plan-model.js';
 import { planDifference } from '../plan/plan-difference.js';
 import { savedPlanDifferences, staleReasons } from '../plan/saved-plan.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
@@ -64,6 +64,8 @@ export interface ApplyRequest extends CallbackChoices {
   ignorePromotion: boolean;
   /** --schedule-only: send only the due runs of definitions already applied; every other change waits. */
   scheduleOnly?: boolean;
+  /** The environment's policies over a plan (absent without policies): a deny stops the apply before it sends. */
+  judge?: (plan: Plan) => PolicyHit[];
 }
 
 /** The progress display: one task per export, and the polling that follows. */
@@ -130,11 +132,17 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
   await refuseUnsafeCallbacks(request.definitions, request);
   const promotion = await readPromotion(env.promotionSource, request.ignorePromotion);
   const planFor = (snapshot: StateSnapshot, selection: PlanSelection = request): Plan =>
-    planAt(request.definitions, snapshot.state, selection, env.clock, promotion);
+    judged(planAt(request.definitions, snapshot.state, selection, env.clock, promotion), request.judge);
+  // Policies first, on the state as it is, before anything is locked: a deny sends nothing and holds nothing.
+  if (request.judge !== undefined && request.approve === undefined) {
+    const preview = planFor(await store.read(), request.saved?.plan.options ?? request);
+    refuseDenied(preview, view);
+  }
 
   let reviewed: Plan | undefined;
   if (request.approve !== undefined) {
     reviewed = planFor(await store.read());
+    refuseDenied(reviewed, view);
     if (nothingToDo(reviewed)) {
       view.nothingToDo(reviewed);
       return { failed: 0, unsuccessful: [], ends: [], results: [], blocked: reviewed.summary.blocked ?? 0 };
@@ -160,6 +168,8 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
   try {
     const snapshot = await readForWriting(store);
     const plan = planUnderLock(request, snapshot, reviewed, planFor);
+    // The state may have moved since the first look: judged again under the lock, before anything is sent.
+    refuseDenied(plan, view);
     if (reviewed === undefined) {
       if (nothingToDo(plan)) {
         view.nothingToDo(plan);
@@ -250,6 +260,24 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     removeHandler();
     await lock.release();
   }
+}
+
+/** The plan with what the policies found, when there are policies. */
+function judged(plan: Plan, judge: ApplyRequest['judge']): Plan {
+  return judge === undefined ? plan : { ...plan, policyHits: judge(plan) };
+}
+
+/** Stops the apply on a deny: the plan and its hits are shown, and nothing is sent. */
+function refuseDenied(plan: Plan, view: ApplyView): void {
+  if (!deniedByPolicy(plan)) return;
+  view.planned(plan);
+  const denied = (plan.policyHits ?? []).filter((hit) => hit.level === 'deny');
+  throw new UsageError(
+    `policy denies ${denied.length === 1 ? 'a change' : `${denied.length} changes`} (${denied.map((hit) => `${hit.policy} on ${hit.export}`).join(', ')}), so nothing was sent`,
+    {
+      hint: 'Change the definitions so the rule no longer matches them, or change the rule in a reviewed pull request. A deny rule has no override.',
+    },
+  );
 }
 
 /** True when the plan submits nothing and changes nothing locally. */

@@ -94,14 +94,11 @@ export async function planEnvironments(
           stateLocation: store.location,
         })),
     );
-    planned.push({
-      environment: config.environment.name ?? DEFAULT_ENVIRONMENT,
-      config,
-      plan: result.plan,
-      stateLocation,
-    });
+    const environment = config.environment.name ?? DEFAULT_ENVIRONMENT;
+    const plan = await withPolicyHits(result.plan, config, environment);
+    planned.push({ environment, config, plan, stateLocation });
     if (request.out !== undefined) {
-      const sealed = sealPlan(result.plan, {
+      const sealed = sealPlan(plan, {
         binding: planBindingOf(config, env.env),
         stateExisted: result.stateExisted,
         state: result.state,
@@ -115,4 +112,14 @@ export async function planEnvironments(
     }
   }
   return planned;
+}
+
+/**
+ * The plan with what the environment's policies found, when it has any: the evaluator is loaded only then, so a
+ * config without policies plans as fast as before.
+ */
+export async function withPolicyHits(plan: Plan, config: ProjectConfig, environment: string): Promise<Plan> {
+  if (config.policies.length === 0) return plan;
+  const { compilePolicies } = await import('../plan/plan-policies.js');
+  return { ...plan, policyHits: compilePolicies(config.policies).evaluate(plan, environment) };
 }

@@ -3,6 +3,7 @@
 import type { SourcePosition } from '../diagnostics/diagnostic.js';
 import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';
 import type { HeldTickReason } from '../schedules/schedule.js';
+import type { PolicyLevel } from '../config/policy-rule.js';
 
 export const PLAN_FORMAT_VERSION = '1.0';
 
@@ -102,6 +103,24 @@ export interface Plan {
   serial: number;
   changes: PlannedChange[];
   summary: PlanSummary;
+  /** What the environment's policies found (docs/guides/policies.md); absent where it has none. */
+  policyHits?: PolicyHit[];
+}
+
+/** A rule that matched a change, or that could not be evaluated on it (which denies it: fail closed). */
+export interface PolicyHit {
+  policy: string;
+  level: PolicyLevel;
+  export: string;
+  environment: string;
+  description?: string;
+  /** Set when the rule failed while evaluating: the change is denied, and this says why. */
+  error?: string;
+}
+
+/** True when a policy denies something in the plan: plan exits 1, apply sends nothing. */
+export function deniedByPolicy(plan: Plan): boolean {
+  return (plan.policyHits ?? []).some((hit) => hit.level === 'deny');
 }
 
 export function submissions(summary: PlanSummary): number {

@@ -8,6 +8,7 @@ import { benchAuditExport } from './audit-export.bench.mjs';
 import { benchClient } from './client.bench.mjs';
 import { benchPg } from './pg.bench.mjs';
 import { benchPlan } from './plan.bench.mjs';
+import { benchPolicies } from './policies.bench.mjs';
 import { benchServe } from './serve.bench.mjs';
 import { benchStartup } from './startup.bench.mjs';
 import { benchTenants } from './tenants.bench.mjs';
@@ -23,6 +24,7 @@ const benches = {
   validate: benchValidate,
   client: benchClient,
   plan: benchPlan,
+  policies: benchPolicies,
   apply: benchApply,
   tenants: benchTenants,
   pg: benchPg,

@@ -1,6 +1,7 @@
 // The plan for a terminal, in Terraform's visual language: a symbol per action, field-level before/after lines,
 // unchanged fields hidden, and one summary line.
 
+import { policyLines } from './render-policy-hits.js';
 import type { Plan, PlanSummary, PlannedChange } from '../../plan/plan-model.js';
 import { isShown, submissions } from '../../plan/plan-model.js';
 import { formatTick } from '../../schedules/schedule.js';
@@ -105,7 +106,8 @@ export function showValue(value: unknown): string {
 export function renderHumanPlan(plan: Plan, colors: Colors): string {
   const shown = plan.changes.filter(isShown);
   const schedules = scheduleLines(plan, colors);
-  if (shown.length === 0) return `${colors.green('No changes.')} Exports match the state.\n${schedules}`;
+  if (shown.length === 0)
+    return `${colors.green('No changes.')} Exports match the state.\n${schedules}${policyLines(plan, colors)}`;
   const lines: string[] = ['cxone-exports will perform the following actions:', ''];
   for (const change of shown) {
     const style = actionStyle(change);
@@ -125,7 +127,7 @@ export function renderHumanPlan(plan: Plan, colors: Colors): string {
     lines.push(colors.dim(`    ${visibleText(change.source.file)}:${change.source.line}`), '');
   }
   lines.push(summaryLine(plan.summary, plan.changes, colors));
-  return `${lines.join('\n')}\n${schedules}`;
+  return `${lines.join('\n')}\n${schedules}${policyLines(plan, colors)}`;
 }
 
 /**

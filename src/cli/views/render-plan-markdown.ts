@@ -5,6 +5,7 @@ import { createColors } from '../color.js';
 import type { Plan, PlannedChange } from '../../plan/plan-model.js';
 import { isShown } from '../../plan/plan-model.js';
 import { fenceFor, markdownCode, markdownText, visibleText } from './displayed-text.js';
+import { policyMarkdown } from './render-policy-hits.js';
 import { actionStyle, reasonText, scheduleLines, showValue, summaryLine } from './render-plan-human.js';
 
 export const PLAN_COMMENT_MARKER = '<!-- cxone-exports-plan -->';
@@ -37,7 +38,8 @@ export function renderMarkdownPlan(plan: Plan, options: MarkdownPlanOptions = {}
     `**${summaryLine(plan.summary, plan.changes, plain).replace(/^Plan: /, '')}**`,
     '',
   ];
-  if (shown.length === 0) return `${[...header, 'No changes. Exports match the state.', ...schedules].join('\n')}\n`;
+  if (shown.length === 0)
+    return `${[...header, ...policyMarkdown(plan), 'No changes. Exports match the state.', ...schedules].join('\n')}\n`;
   const onMerge = ['', `> [!NOTE]`, `> ${AFTER_MERGE}`];
 
   const tableHead = ['| | Export | Action | Reason | Data action | Source |', '| --- | --- | --- | --- | --- | --- |'];
@@ -56,7 +58,16 @@ export function renderMarkdownPlan(plan: Plan, options: MarkdownPlanOptions = {}
     used += row.length + block.length + 2;
     included++;
   }
-  const out = [...header, ...tableHead, ...rows, '', ...details.filter((d) => d !== ''), ...schedules, ...onMerge];
+  const out = [
+    ...header,
+    ...policyMarkdown(plan),
+    ...tableHead,
+    ...rows,
+    '',
+    ...details.filter((d) => d !== ''),
+    ...schedules,
+    ...onMerge,
+  ];
   const left = shown.length - included;
   if (left > 0) {
     const where =

@@ -26,6 +26,7 @@ import { withStateStore } from '../../with-state-store.js';
 import { planBindingOf } from '../../../plan/plan-binding.js';
 import { requireEnvironment } from '../../require-environment.js';
 import type { ProjectConfig } from '../../../config/project-config.js';
+import { DEFAULT_ENVIRONMENT } from '../../../config/project-config.js';
 import { fsPromises } from '../../../on-first-use.js';
 
 export interface ApplyOptions {
@@ -142,6 +143,7 @@ async function applyInEnvironment(
     targets: options.target,
     replace: options.replace,
     ...(options.scheduleOnly === true ? { scheduleOnly: true } : {}),
+    ...(await policyJudge(config)),
     ...(saved === undefined ? {} : { saved }),
     ...(interactive
       ? {
@@ -209,4 +211,13 @@ function savedPlanCommands(config: ProjectConfig): string {
   const env = names.length === 0 ? '' : `--env ${name!} `;
   const file = `cxone-exports.${names.length === 0 ? '' : `${name!}.`}plan.json`;
   return `cxone-exports ${env}plan --out ${file} && cxone-exports ${env}apply ${file}`;
+}
+
+/** The environment's policies as the apply's judge; the evaluator is loaded only when there are policies. */
+async function policyJudge(config: ProjectConfig): Promise<Pick<ApplyRequest, 'judge'>> {
+  if (config.policies.length === 0) return {};
+  const { compilePolicies } = await import('../../../plan/plan-policies.js');
+  const policies = compilePolicies(config.policies);
+  const environment = config.environment.name ?? DEFAULT_ENVIRONMENT;
+  return { judge: (plan) => policies.evaluate(plan, environment) };
 }

@@ -1,6 +1,9 @@
 // What `cxone-exports plan` does when it runs: builds the request from the flags (one environment, or each with
 // --env all), runs the plan operation (operations/plan-environments.ts) and shows the plans in the view asked for.
 
+import { deniedByPolicy } from '../../../plan/plan-model.js';
+import { policyAnnotations } from '../../views/render-policy-hits.js';
+import { inGitHubActions } from '../../github-actions.js';
 import { resolve } from 'node:path';
 import { loopbackCallbackWarning } from '../../../definitions/callback-reachability.js';
 import { ExitError, UsageError } from '../../../errors.js';
@@ -58,5 +61,9 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
   const where = (p: PlannedEnvironment) => whereItApplies(p.config, p.stateLocation);
   if (every) view.plans(planned.map((p) => ({ environment: p.environment, plan: p.plan, where: where(p) })));
   else view.plan(planned[0]!.plan, where(planned[0]!));
+  // Inside GitHub Actions, each policy hit is an annotation on the run; a deny stops here, after the plan is shown.
+  if (inGitHubActions(ctx.env))
+    for (const p of planned) for (const line of policyAnnotations(p.plan)) ctx.logger.warn(line);
+  if (planned.some((p) => deniedByPolicy(p.plan))) throw new ExitError(1);
   if (options.detailedExitcode === true && planned.some((p) => hasChanges(p.plan))) throw new ExitError(2);
 }
