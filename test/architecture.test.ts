@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['operations'],
   ['apply', 'callbacks', 'status'],
   ['plan'],
-  ['state', 'cxone', 'simulator'],
+  ['state', 'cxone', 'simulator', 'github'],
   ['audit', 'definitions'],
   ['config'],
   ['diagnostics', 'contract', 'files', 'schedules'],

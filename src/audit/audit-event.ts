@@ -11,7 +11,8 @@ export type AuditEventName =
   | 'state.forget'
   | 'state.refresh'
   | 'schedule.held'
-  | 'callback.rejected';
+  | 'callback.rejected'
+  | 'policy.decision';
 
 /** What each event records, for the reference (docs/reference/audit-events.md); every name has its line. */
 export const AUDIT_EVENTS: Record<AuditEventName, string> = {
@@ -26,6 +27,8 @@ export const AUDIT_EVENTS: Record<AuditEventName, string> = {
   'state.forget': '`state rm` or a definition removed from the repository: the export left the state',
   'state.refresh': '`refresh` looked up executions still running, and what it found',
   'schedule.held': 'a scheduled tick was not run: its `startingDeadline` had passed, or the export is suspended',
+  'policy.decision':
+    'apply acted on a policy hit: the rule, its level, the export, and the decision (`warned`, `approved` with the approver, or `overridden` with the reason and who ran it)',
   'callback.rejected':
     'the receiver refused callbacks (bad signature, unknown execution, bad body): a line per reason and source, or a summary line for a burst',
 };
@@ -54,6 +57,11 @@ export interface AuditEvent {
   sources?: string[];
   /** callback.rejected: the end of the window a summary line covers. */
   until?: string;
+  /** policy.decision: the rule, its level, what apply did with the hit, and who approved it. */
+  policy?: string;
+  level?: string;
+  decision?: 'warned' | 'approved' | 'overridden';
+  approver?: string;
   /** The environment the run acted in (`default` for a config without environments); absent on older lines. */
   environment?: string;
   actor: string;

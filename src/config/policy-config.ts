@@ -31,7 +31,26 @@ export async function policyDiagnostics(raw: RawConfig): Promise<Diagnostic[]> {
     const seen = new Set<string>();
     (list as unknown[]).forEach((rule, index) => {
       if (rule === null || typeof rule !== 'object') return;
-      const { name, when } = rule as { name?: unknown; when?: unknown };
+      const { name, when, level, approvers } = rule as {
+        name?: unknown;
+        when?: unknown;
+        level?: unknown;
+        approvers?: unknown;
+      };
+      if (level === 'approval' && approvers === undefined)
+        problems.push(
+          problem(
+            [...at, index, 'level'],
+            `policy ${String(name)} is an approval rule with no approvers; list who may approve`,
+          ),
+        );
+      if (level !== 'approval' && level !== undefined && approvers !== undefined)
+        problems.push(
+          problem(
+            [...at, index, 'approvers'],
+            `policy ${String(name)} is a ${typeof level === 'string' ? level : 'non-approval'} rule: approvers are for approval rules only`,
+          ),
+        );
       if (typeof name === 'string') {
         if (seen.has(name))
           problems.push(

@@ -10,15 +10,16 @@ import { pollCompletions } from '../apply/completion-poller.js';
 import type { PollReporter, PollResult } from '../apply/completion-poller.js';
 import { RequestGate } from '../apply/request-gate.js';
 import { StateJournal } from '../apply/state-journal.js';
-import type { RunIdentity } from '../audit/audit-event.js';
+import { stampEvent } from '../audit/audit-event.js';
+import type { AuditEvent, RunIdentity } from '../audit/audit-event.js';
 import type { Clock } from '../clock.js';
 import type { CxoneClient } from '../cxone/create-client.js';
 import type { ExecutionsClientOptions } from '../cxone/executions-client.js';
 import type { ExportDefinition } from '../definitions/export-definition.js';
 import { CliError, ExitError, ExternalError, UsageError } from '../errors.js';
 import { describeSystemError } from '../files/system-error.js';
-import { deniedByPolicy, recordsLocally, SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
-import type { Plan, PlannedChange, PolicyHit } from '../plan/plan-model.js';
+import { blocksApply, deniedByPolicy, recordsLocally, SUBMITTING_ACTIONS, submissions } from '../plan/plan-model.js';
+import type { Plan, PlannedChange } from '../plan/plan-model.js';
 import { planDifference } from '../plan/plan-difference.js';
 import { savedPlanDifferences, staleReasons } from '../plan/saved-plan.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
@@ -64,8 +65,11 @@ export interface ApplyRequest extends CallbackChoices {
   ignorePromotion: boolean;
   /** --schedule-only: send only the due runs of definitions already applied; every other change waits. */
   scheduleOnly?: boolean;
-  /** The environment's policies over a plan (absent without policies): a deny stops the apply before it sends. */
-  judge?: (plan: Plan) => PolicyHit[];
+  /**
+   * The environment's policies over a plan, approvals settled (absent without policies): a deny, or an approval
+   * nobody gave, stops the apply before it sends.
+   */
+  judge?: (plan: Plan) => Promise<Plan>;
 }
 
 /** The progress display: one task per export, and the polling that follows. */
@@ -132,16 +136,17 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
   await refuseUnsafeCallbacks(request.definitions, request);
   const promotion = await readPromotion(env.promotionSource, request.ignorePromotion);
   const planFor = (snapshot: StateSnapshot, selection: PlanSelection = request): Plan =>
-    judged(planAt(request.definitions, snapshot.state, selection, env.clock, promotion), request.judge);
+    planAt(request.definitions, snapshot.state, selection, env.clock, promotion);
+  const judged = (plan: Plan): Promise<Plan> => request.judge?.(plan) ?? Promise.resolve(plan);
   // Policies first, on the state as it is, before anything is locked: a deny sends nothing and holds nothing.
   if (request.judge !== undefined && request.approve === undefined) {
-    const preview = planFor(await store.read(), request.saved?.plan.options ?? request);
+    const preview = await judged(planFor(await store.read(), request.saved?.plan.options ?? request));
     refuseDenied(preview, view);
   }
 
   let reviewed: Plan | undefined;
   if (request.approve !== undefined) {
-    reviewed = planFor(await store.read());
+    reviewed = await judged(planFor(await store.read()));
     refuseDenied(reviewed, view);
     if (nothingToDo(reviewed)) {
       view.nothingToDo(reviewed);
@@ -167,8 +172,8 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
   });
   try {
     const snapshot = await readForWriting(store);
-    const plan = planUnderLock(request, snapshot, reviewed, planFor);
     // The state may have moved since the first look: judged again under the lock, before anything is sent.
+    const plan = await judged(planUnderLock(request, snapshot, reviewed, planFor));
     refuseDenied(plan, view);
     if (reviewed === undefined) {
       if (nothingToDo(plan)) {
@@ -183,6 +188,9 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     await openAuditLog(store, view);
     const journal = new StateJournal(snapshot.state, store, { fence: lock.fence });
     const serialBefore = snapshot.state.serial;
+    // Every policy hit the apply goes ahead with is on the record: warned, approved by whom, or overridden and why.
+    const decisions = policyDecisions(plan, request.identity, new Date(env.clock.now()).toISOString());
+    if (decisions.length > 0) await journal.commit({ exports: [], mutate: () => undefined, events: decisions });
     const gate = new RequestGate(
       { spacingMs: request.spacingMs, maxRequestsPerSecond: request.maxRequestsPerSecond },
       env.clock,
@@ -262,20 +270,41 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
   }
 }
 
-/** The plan with what the policies found, when there are policies. */
-function judged(plan: Plan, judge: ApplyRequest['judge']): Plan {
-  return judge === undefined ? plan : { ...plan, policyHits: judge(plan) };
+/** The audit lines of the hits an apply goes ahead with (a deny, or a missing approval, stopped it before). */
+function policyDecisions(plan: Plan, identity: RunIdentity, timestamp: string): AuditEvent[] {
+  const acted = (plan.policyHits ?? []).filter((hit) => !blocksApply(hit));
+  return acted.map((hit) =>
+    stampEvent(identity, timestamp, {
+      event: 'policy.decision',
+      export: hit.export,
+      policy: hit.policy,
+      level: hit.level,
+      ...(hit.level === 'warn'
+        ? { decision: 'warned' as const }
+        : hit.approval?.overriddenBy !== undefined
+          ? {
+              decision: 'overridden' as const,
+              approver: hit.approval.overriddenBy.actor,
+              reason: hit.approval.overriddenBy.reason,
+            }
+          : { decision: 'approved' as const, approver: hit.approval!.approvedBy! }),
+    }),
+  );
 }
 
 /** Stops the apply on a deny: the plan and its hits are shown, and nothing is sent. */
 function refuseDenied(plan: Plan, view: ApplyView): void {
   if (!deniedByPolicy(plan)) return;
   view.planned(plan);
-  const denied = (plan.policyHits ?? []).filter((hit) => hit.level === 'deny');
+  const denied = (plan.policyHits ?? []).filter(blocksApply);
+  const approvals = denied.filter((hit) => hit.level === 'approval');
   throw new UsageError(
-    `policy denies ${denied.length === 1 ? 'a change' : `${denied.length} changes`} (${denied.map((hit) => `${hit.policy} on ${hit.export}`).join(', ')}), so nothing was sent`,
+    `policy denies ${denied.length === 1 ? 'a change' : `${denied.length} changes`} (${denied.map((hit) => `${hit.policy} on ${hit.export}${hit.level === 'approval' ? `: needs an approval by ${hit.approval!.approvers.join(' or ')}${hit.approval?.missing === undefined ? '' : `, and ${hit.approval.missing}`}` : ''}`).join('; ')}), so nothing was sent`,
     {
-      hint: 'Change the definitions so the rule no longer matches them, or change the rule in a reviewed pull request. A deny rule has no override.',
+      hint:
+        approvals.length > 0
+          ? `Have a listed approver approve the pull request, or let one approval rule through with: cxone-exports apply --override-policy ${approvals[0]!.policy} --reason "…" (audited). A deny rule has no override.`
+          : 'Change the definitions so the rule no longer matches them, or change the rule in a reviewed pull request. A deny rule has no override.',
     },
   );
 }

@@ -2,6 +2,8 @@
 // state (read without the lock) and the environment it is promoted from, at the clock's time or at an instant
 // (`--at`), and saves the one environment's plan for apply when asked (sealed and written durably).
 
+import type { PullRequestReviews } from '../github/pull-request-reviews.js';
+import { settleApprovals } from './policy-approvals.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_ENVIRONMENT } from '../config/project-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
@@ -37,6 +39,8 @@ export interface PlanEnvironmentsEnvironment {
   clock: Clock;
   /** Another environment's config (the one an environment is promoted from). */
   configFor(environment: string): Promise<ProjectConfig>;
+  /** The pull request's reviews, for approval rules (GitHub Actions only). */
+  reviews?: PullRequestReviews;
   /** Opens an environment's state, runs `work` on it, and closes it. */
   withStore<T>(config: ProjectConfig, work: (store: StateStore) => Promise<T>): Promise<T>;
 }
@@ -95,7 +99,7 @@ export async function planEnvironments(
         })),
     );
     const environment = config.environment.name ?? DEFAULT_ENVIRONMENT;
-    const plan = await withPolicyHits(result.plan, config, environment);
+    const plan = await withPolicyHits(result.plan, config, environment, env.reviews);
     planned.push({ environment, config, plan, stateLocation });
     if (request.out !== undefined) {
       const sealed = sealPlan(plan, {
@@ -118,8 +122,14 @@ export async function planEnvironments(
  * The plan with what the environment's policies found, when it has any: the evaluator is loaded only then, so a
  * config without policies plans as fast as before.
  */
-export async function withPolicyHits(plan: Plan, config: ProjectConfig, environment: string): Promise<Plan> {
+export async function withPolicyHits(
+  plan: Plan,
+  config: ProjectConfig,
+  environment: string,
+  reviews?: PullRequestReviews,
+): Promise<Plan> {
   if (config.policies.length === 0) return plan;
   const { compilePolicies } = await import('../plan/plan-policies.js');
-  return { ...plan, policyHits: compilePolicies(config.policies).evaluate(plan, environment) };
+  const judged = { ...plan, policyHits: compilePolicies(config.policies).evaluate(plan, environment) };
+  return settleApprovals(judged, reviews, undefined);
 }

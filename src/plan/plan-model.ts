@@ -116,11 +116,30 @@ export interface PolicyHit {
   description?: string;
   /** Set when the rule failed while evaluating: the change is denied, and this says why. */
   error?: string;
+  /** approval only: who may approve, and who has, or what was missing to know (fail closed). */
+  approval?: PolicyApproval;
+}
+
+export interface PolicyApproval {
+  approvers: string[];
+  /** The approver whose latest review is APPROVED; null while no listed one has. */
+  approvedBy: string | null;
+  /** Why no approval could be found (outside GitHub, an API error, no pull request): the rule is not satisfied. */
+  missing?: string;
+  /** `apply --override-policy`: let through by whom, and why. */
+  overriddenBy?: { actor: string; reason: string };
+}
+
+/** True when a hit stops the plan: a deny, or an approval no listed approver gave (and nobody overrode). */
+export function blocksApply(hit: PolicyHit): boolean {
+  if (hit.level === 'deny') return true;
+  if (hit.level !== 'approval') return false;
+  return hit.approval?.approvedBy == null && hit.approval?.overriddenBy === undefined;
 }
 
 /** True when a policy denies something in the plan: plan exits 1, apply sends nothing. */
 export function deniedByPolicy(plan: Plan): boolean {
-  return (plan.policyHits ?? []).some((hit) => hit.level === 'deny');
+  return (plan.policyHits ?? []).some(blocksApply);
 }
 
 export function submissions(summary: PlanSummary): number {

@@ -40,6 +40,10 @@ export function compilePolicies(rules: readonly PolicyRule[]): CompiledPolicies 
           export: change.name,
           environment,
           ...(rule.description === undefined ? {} : { description: rule.description }),
+          // Not approved until the pull request's reviews say so (operations/policy-approvals.ts).
+          ...(rule.level === 'approval'
+            ? { approval: { approvers: [...(rule.approvers ?? [])], approvedBy: null } }
+            : {}),
         });
         let verdicts: unknown[] | undefined;
         try {
@@ -55,7 +59,10 @@ export function compilePolicies(rules: readonly PolicyRule[]): CompiledPolicies 
           try {
             if (run(context) === true) hits.push(base(rule));
           } catch (error) {
-            hits.push({ ...base(rule), level: 'deny', error: (error as Error).message.split('\n')[0]! });
+            // A rule that cannot judge the change denies it, an approval rule too: no approval opens it.
+            const denied: PolicyHit = { ...base(rule), level: 'deny', error: (error as Error).message.split('\n')[0]! };
+            delete denied.approval;
+            hits.push(denied);
           }
         });
       }

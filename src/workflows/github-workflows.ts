@@ -65,10 +65,14 @@ export function permissions(options: WorkflowOptions): string {
     ? `permissions:
   # The state and audit lines are committed back to main.
   contents: write
+  # Approval rules read the reviews of the pull request that merged the commit.
+  pull-requests: read
 `
     : `permissions:
   # The state lives in PostgreSQL: nothing is committed, and the token only reads.
   contents: read
+  # Approval rules read the reviews of the pull request that merged the commit.
+  pull-requests: read
 `;
 }
 
@@ -289,6 +293,9 @@ export function planFrame(options: WorkflowOptions): string {
   pull_request:
     paths:
 ${DEFINITION_PATHS}${options.backend === 'local' ? '\n      - .cxone-exports/**' : ''}
+  # An approval rule is satisfied by a review: the plan check runs again when one is submitted.
+  pull_request_review:
+    types: [submitted]
 
 permissions:
   contents: read

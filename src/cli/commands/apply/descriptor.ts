@@ -45,6 +45,11 @@ export const applyCommand: CommandDescriptor<ApplyOptions> = {
       'submit what the promotion gate holds back; each intent line in the audit says so',
     ),
     new Option(
+      '--override-policy <name>',
+      'let one approval rule through without its approval (never a deny rule); needs --reason, and both are audited',
+    ),
+    new Option('--reason <text>', 'why --override-policy is used: written to the audit with who ran it'),
+    new Option(
       '--allow-loopback-callbacks',
       'submit callback URLs on this machine even though apiUrl is a remote CXone',
     ),

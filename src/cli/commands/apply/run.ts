@@ -1,6 +1,8 @@
 // What `cxone-exports apply` does when it runs: builds the request from the flags, the config and the
 // environment, picks the view, runs the apply operation and maps its outcome to an exit code.
 
+import { pullRequestReviews } from '../../../github/pull-request-reviews.js';
+import { checkOverride, settleApprovals } from '../../../operations/policy-approvals.js';
 import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
 import { ExitError, UsageError } from '../../../errors.js';
@@ -37,6 +39,8 @@ export interface ApplyOptions {
   lockTimeout?: string;
   wait?: boolean;
   scheduleOnly?: boolean;
+  overridePolicy?: string;
+  reason?: string;
   waitTimeout: string;
   json?: boolean;
   parallel?: number;
@@ -143,7 +147,7 @@ async function applyInEnvironment(
     targets: options.target,
     replace: options.replace,
     ...(options.scheduleOnly === true ? { scheduleOnly: true } : {}),
-    ...(await policyJudge(config)),
+    ...(await policyJudge(ctx, config, options, runIdentity(ctx.env, config.rootDir, config.environment.name).actor)),
     ...(saved === undefined ? {} : { saved }),
     ...(interactive
       ? {
@@ -213,11 +217,31 @@ function savedPlanCommands(config: ProjectConfig): string {
   return `cxone-exports ${env}plan --out ${file} && cxone-exports ${env}apply ${file}`;
 }
 
-/** The environment's policies as the apply's judge; the evaluator is loaded only when there are policies. */
-async function policyJudge(config: ProjectConfig): Promise<Pick<ApplyRequest, 'judge'>> {
+/**
+ * The environment's policies as the apply's judge, approvals read from the pull request (or overridden); the
+ * evaluator is loaded only when there are policies.
+ */
+async function policyJudge(
+  ctx: CommandContext,
+  config: ProjectConfig,
+  options: ApplyOptions,
+  actor: string,
+): Promise<Pick<ApplyRequest, 'judge'>> {
+  if ((options.overridePolicy === undefined) !== (options.reason === undefined))
+    throw new UsageError('--override-policy and --reason go together', {
+      hint: 'Name the approval rule and say why: --override-policy NAME --reason "…"; both are written to the audit.',
+    });
+  const override =
+    options.overridePolicy === undefined
+      ? undefined
+      : { policy: options.overridePolicy, reason: options.reason!, actor };
+  checkOverride(override, config.policies);
   if (config.policies.length === 0) return {};
   const { compilePolicies } = await import('../../../plan/plan-policies.js');
   const policies = compilePolicies(config.policies);
   const environment = config.environment.name ?? DEFAULT_ENVIRONMENT;
-  return { judge: (plan) => policies.evaluate(plan, environment) };
+  const reviews = pullRequestReviews(ctx.env);
+  return {
+    judge: (plan) => settleApprovals({ ...plan, policyHits: policies.evaluate(plan, environment) }, reviews, override),
+  };
 }

@@ -1,7 +1,9 @@
 // What `cxone-exports plan` does when it runs: builds the request from the flags (one environment, or each with
 // --env all), runs the plan operation (operations/plan-environments.ts) and shows the plans in the view asked for.
 
-import { deniedByPolicy } from '../../../plan/plan-model.js';
+import { pullRequestReviews } from '../../../github/pull-request-reviews.js';
+import { blocksApply } from '../../../plan/plan-model.js';
+import type { PolicyHit } from '../../../plan/plan-model.js';
 import { policyAnnotations } from '../../views/render-policy-hits.js';
 import { inGitHubActions } from '../../github-actions.js';
 import { resolve } from 'node:path';
@@ -51,6 +53,7 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
       env: ctx.env,
       clock: ctx.io.clock,
       configFor: (environment) => ctx.configFor(environment),
+      reviews: pullRequestReviews(ctx.env),
       withStore: (environmentConfig, work) => withStateStoreOf(ctx, environmentConfig, (store) => work(store)),
     },
     {
@@ -64,6 +67,10 @@ export async function plan(ctx: CommandContext, options: PlanCommandOptions): Pr
   // Inside GitHub Actions, each policy hit is an annotation on the run; a deny stops here, after the plan is shown.
   if (inGitHubActions(ctx.env))
     for (const p of planned) for (const line of policyAnnotations(p.plan)) ctx.logger.warn(line);
-  if (planned.some((p) => deniedByPolicy(p.plan))) throw new ExitError(1);
+  // A deny stops the plan; a missing approval only on a pull request, so a required check blocks the merge there
+  // while a local plan still just shows what is needed.
+  const onPullRequest = (ctx.env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request');
+  const stops = (hit: PolicyHit) => hit.level === 'deny' || (onPullRequest && blocksApply(hit));
+  if (planned.some((p) => (p.plan.policyHits ?? []).some(stops))) throw new ExitError(1);
   if (options.detailedExitcode === true && planned.some((p) => hasChanges(p.plan))) throw new ExitError(2);
 }
