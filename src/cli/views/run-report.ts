@@ -33,6 +33,21 @@ export interface EnvironmentWork {
   errors: string[];
 }
 
+/** The work of a command that sends nothing (refresh, status), in one environment that succeeded. */
+export function sentNothing(outcome: 'refreshed' | 'reported'): EnvironmentWork {
+  return {
+    succeeded: true,
+    outcome,
+    submitted: 0,
+    failed: 0,
+    skipped: 0,
+    blocked: 0,
+    failedExecutions: 0,
+    executions: [],
+    errors: [],
+  };
+}
+
 export interface EnvironmentReport {
   environment: string;
   outcome: string;

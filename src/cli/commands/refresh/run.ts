@@ -10,7 +10,7 @@ import { tenantExpectation } from '../../tenant-expectation.js';
 import { refreshView } from './view.js';
 import { withStateStore } from '../../with-state-store.js';
 import { runInSelection } from '../../run-in-selection.js';
-import type { EnvironmentWork } from '../../views/run-report.js';
+import { sentNothing } from '../../views/run-report.js';
 
 export interface RefreshOptions {
   lockTimeout?: string;
@@ -22,21 +22,9 @@ export interface RefreshOptions {
 export async function refresh(ctx: CommandContext, options: RefreshOptions): Promise<void> {
   await runInSelection(ctx, 'refresh', options, async (environmentCtx) => {
     await refreshInEnvironment(environmentCtx, options);
-    return REFRESHED;
+    return sentNothing('refreshed');
   });
 }
-
-const REFRESHED: EnvironmentWork = {
-  succeeded: true,
-  outcome: 'refreshed',
-  submitted: 0,
-  failed: 0,
-  skipped: 0,
-  blocked: 0,
-  failedExecutions: 0,
-  executions: [],
-  errors: [],
-};
 
 async function refreshInEnvironment(ctx: CommandContext, options: RefreshOptions): Promise<void> {
   await withStateStore(ctx, (store, config) =>

@@ -9,7 +9,7 @@ import { parseInstant, windowMs } from '../../durations.js';
 import { showStatus } from './view.js';
 import { withStateStore } from '../../with-state-store.js';
 import { runInSelection } from '../../run-in-selection.js';
-import type { EnvironmentWork } from '../../views/run-report.js';
+import { sentNothing } from '../../views/run-report.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -22,21 +22,9 @@ export interface StatusOptions {
 export async function status(ctx: CommandContext, options: StatusOptions): Promise<void> {
   await runInSelection(ctx, 'status', options, async (environmentCtx, role) => {
     await statusInEnvironment(environmentCtx, options, role.inSelection);
-    return REPORTED;
+    return sentNothing('reported');
   });
 }
-
-const REPORTED: EnvironmentWork = {
-  succeeded: true,
-  outcome: 'reported',
-  submitted: 0,
-  failed: 0,
-  skipped: 0,
-  blocked: 0,
-  failedExecutions: 0,
-  executions: [],
-  errors: [],
-};
 
 async function statusInEnvironment(ctx: CommandContext, options: StatusOptions, inSelection: boolean): Promise<void> {
   const window = windowMs(options.since);
