@@ -68,6 +68,13 @@ describe('policies', () => {
     const markdown = await command(sim, dir)(['plan', '--markdown']);
     expect(markdown.stdout).toContain('**Denied by policy: apply sends nothing until these are resolved.**');
     expect(markdown.stdout).toContain('| ⛔ deny | <code>sandbox-row-limit</code> | <code>a</code> |');
+    // A deny has no override: naming it is refused, and nothing is sent.
+    const overridden = await command(
+      sim,
+      dir,
+    )(['apply', '--auto-approve', '--override-policy', 'sandbox-row-limit', '--reason', 'please']);
+    expect(overridden.code).toBe(1);
+    expect(overridden.stderr).toContain('--override-policy sandbox-row-limit: a deny rule cannot be overridden');
     const refused = await command(sim, dir)(['apply', '--auto-approve']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('policy denies a change (sandbox-row-limit on a), so nothing was sent');
