@@ -12,6 +12,8 @@ import { checkCallbackAuth } from './callback-auth.js';
 import type { CallbackAuthSettings } from './callback-auth.js';
 import type { CallbackRecorder, RecordOutcome } from './callback-recorder.js';
 import type { RequestObserver } from './request-metrics.js';
+import { answerPage, isPageRoute } from './status-routes.js';
+import type { PageSource } from './status-routes.js';
 import type { RejectionAudit } from './rejection-audit.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -36,6 +38,8 @@ export interface ReceiverOptions {
   /** The exposition /metrics answers (every environment's, when there are several). */
   renderMetrics: () => Promise<{ contentType: string; body: string }>;
   requests: RequestObserver;
+  /** The status pages, served where /metrics is and behind its token (none: no pages). */
+  pages?: readonly PageSource[];
   /** Runs before /metrics answers (to catch up with what others appended to the audit log). */
   beforeMetrics?: () => Promise<void>;
   /** One JSON line per request. */
@@ -112,6 +116,13 @@ export function createCallbackServer(options: ReceiverOptions): Server {
               error: 'callbacks cannot be recorded; the receiver log says why',
             },
           };
+    }
+    if (options.pages !== undefined && options.metricsRoute.served && isPageRoute(url.pathname)) {
+      const { token } = options.metricsRoute;
+      if (token !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`))
+        return { status: 401, body: { error: 'unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer' } };
+      const page = await answerPage(req.method ?? 'GET', url.pathname, url.searchParams, options.pages);
+      if (page !== undefined) return drain(req, page);
     }
     if (req.method === 'GET' && url.pathname === '/metrics' && options.metricsRoute.served) {
       const { token } = options.metricsRoute;

@@ -2,6 +2,8 @@
 // listen, record callbacks by group commit until told to stop, then drain within a deadline and fold the state.
 // The command only resolves flags, secrets and TLS files, and picks the view.
 
+import { statusPages } from './status-pages.js';
+import { DEFAULT_ENVIRONMENT } from '../config/project-config.js';
 import type { Server } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -119,6 +121,14 @@ export async function receiveCallbacks(
         metrics.updateFreshness((await tenant.store.read()).state, new Date(env.clock.now()), tenant.staleGraceMs);
       }
     },
+    pages: receivers.map(({ tenant }) =>
+      statusPages(tenant.store, {
+        environment: tenant.identity.environment ?? DEFAULT_ENVIRONMENT,
+        staleGraceMs: tenant.staleGraceMs,
+        clock: env.clock,
+        refreshSeconds: 60,
+      }),
+    ),
     log: (line: string) => view.request(line),
     clock: env.clock,
     ...(request.tls === undefined ? {} : { tls: request.tls }),
