@@ -11,6 +11,7 @@ import { benchPlan } from './plan.bench.mjs';
 import { benchPolicies } from './policies.bench.mjs';
 import { benchServe } from './serve.bench.mjs';
 import { benchStartup } from './startup.bench.mjs';
+import { benchStatusPage } from './status-page.bench.mjs';
 import { benchTenants } from './tenants.bench.mjs';
 import { benchValidate } from './validate.bench.mjs';
 
@@ -29,6 +30,7 @@ const benches = {
   tenants: benchTenants,
   pg: benchPg,
   serve: benchServe,
+  'status-page': benchStatusPage,
   audit: benchAudit,
   'audit-export': benchAuditExport,
 };
