@@ -14,7 +14,8 @@ export function escapeHtml(text: string): string {
 export const STATUS_CSS = `body{font-family:system-ui,sans-serif;margin:1rem;line-height:1.4;color:#1a1a1a;background:#fff}
 h1{font-size:1.4rem}h2{font-size:1.1rem}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ccc;vertical-align:top}
-th{background:#f2f2f2}.num{text-align:right}.bad{color:#a40000;font-weight:600}.ok{color:#1d6b1d}
+th{background:#f2f2f2}.num,.list td:nth-child(5),.list td:nth-child(6){text-align:right}
+.bad{color:#a40000;font-weight:600}
 .note{color:#555}a{color:#0645ad}@media (max-width:40rem){td,th{display:block;border:0}tr{border-bottom:1px solid #ccc;display:block}thead{display:none}}`;
 
 function page(title: string, refreshSeconds: number, body: string): string {
@@ -36,10 +37,11 @@ ${body}
 `;
 }
 
+/** An instant to the minute, in UTC (the column headings say so): the list holds thousands, so plain text. */
 function when(iso: string | null): string {
-  return iso === null
-    ? '–'
-    : `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time>`;
+  if (iso === null) return '–';
+  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(iso);
+  return match === null ? escapeHtml(iso) : `${match[1]!} ${match[2]!}`;
 }
 
 function latency(ms: number | null): string {
@@ -65,9 +67,10 @@ export function statusListPage(
       const state = stateOf(row);
       const schedule =
         row.schedule === undefined
-          ? 'not scheduled'
-          : `${escapeHtml(row.schedule.cron)} (${escapeHtml(row.schedule.timeZone)}), next ${when(row.schedule.nextTick)}`;
-      return `<tr><th scope="row"><a href="${escapeHtml(options.exportHref(row.name))}">${escapeHtml(row.name)}</a></th><td class="${state.bad ? 'bad' : 'ok'}">${escapeHtml(state.text)}</td><td>${when(row.submittedAt)}</td><td>${when(row.completedAt)}</td><td class="num">${row.rowsExported ?? '–'}</td><td class="num">${latency(row.latencyMs)}</td><td>${schedule}</td></tr>`;
+          ? '–'
+          : `${escapeHtml(row.schedule.cron)} ${escapeHtml(row.schedule.timeZone)}, next ${when(row.schedule.nextTick)} UTC`;
+      // A thousand rows stay small: no class but the one that marks a problem (which the words say too).
+      return `<tr><th scope="row"><a href="${escapeHtml(options.exportHref(row.name))}">${escapeHtml(row.name)}</a></th><td${state.bad ? ' class="bad"' : ''}>${escapeHtml(state.text)}</td><td>${when(row.submittedAt)}</td><td>${when(row.completedAt)}</td><td>${row.rowsExported ?? '–'}</td><td>${latency(row.latencyMs)}</td><td>${schedule}</td></tr>`;
     })
     .join('\n');
   const counts = Object.entries(report.overall.byStatus)
@@ -79,9 +82,9 @@ export function statusListPage(
     options.refreshSeconds,
     `<h1>Exports of ${escapeHtml(report.environment)}</h1>
 <p class="note">${report.exports.length} exports. Finished executions${report.window.since === null ? '' : ` since ${when(report.window.since)}`}: ${report.overall.finished} (${counts || 'none'}); completion rate ${rate}. The page refreshes every ${options.refreshSeconds} s.</p>
-<table>
+<table class="list">
 <caption>Last execution of each export</caption>
-<thead><tr><th scope="col">Export</th><th scope="col">Status</th><th scope="col">Submitted</th><th scope="col">Completed</th><th scope="col" class="num">Rows</th><th scope="col" class="num">Latency</th><th scope="col">Schedule</th></tr></thead>
+<thead><tr><th scope="col">Export</th><th scope="col">Status</th><th scope="col">Submitted (UTC)</th><th scope="col">Completed (UTC)</th><th scope="col">Rows</th><th scope="col">Latency</th><th scope="col">Schedule</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -128,12 +131,12 @@ export function exportPage(
 <dt>Status</dt><dd class="${state.bad ? 'bad' : 'ok'}">${escapeHtml(state.text)}</dd>
 <dt>Last execution</dt><dd>${escapeHtml(row.executionId ?? 'none yet')}</dd>
 <dt>Definition</dt><dd><code>${escapeHtml(detail.definitionHash)}</code></dd>
-<dt>Schedule</dt><dd>${row.schedule === undefined ? 'not scheduled' : `${escapeHtml(row.schedule.cron)} (${escapeHtml(row.schedule.timeZone)}); next ${when(row.schedule.nextTick)}; last completed ${when(row.schedule.lastCompleted?.completedAt ?? null)}`}</dd>
+<dt>Schedule</dt><dd>${row.schedule === undefined ? 'not scheduled' : `${escapeHtml(row.schedule.cron)} (${escapeHtml(row.schedule.timeZone)}); next ${when(row.schedule.nextTick)} UTC; last completed ${when(row.schedule.lastCompleted?.completedAt ?? null)} UTC`}</dd>
 </dl>
 <h2>Last executions</h2>
 <table>
 <caption>The last ${detail.executions.length} executions that ended, newest first</caption>
-<thead><tr><th scope="col">Execution</th><th scope="col">Status</th><th scope="col">Ended</th><th scope="col" class="num">Rows</th><th scope="col" class="num">Latency</th><th scope="col">Error</th></tr></thead>
+<thead><tr><th scope="col">Execution</th><th scope="col">Status</th><th scope="col">Ended (UTC)</th><th scope="col" class="num">Rows</th><th scope="col" class="num">Latency</th><th scope="col">Error</th></tr></thead>
 <tbody>
 ${executions || '<tr><td colspan="6">None has ended yet.</td></tr>'}
 </tbody>
