@@ -19,9 +19,17 @@ export class ReceiverMetrics implements RequestObserver {
   private readonly requests: RequestMetrics | undefined;
 
   /** Every series carries the receiver's `environment`, so one Prometheus can tell several receivers apart. */
-  constructor(options: { environment?: string | undefined; requests?: boolean } = {}) {
+  constructor(options: { environment?: string | undefined; requests?: boolean; pageUrl?: string } = {}) {
     if (options.environment !== undefined) this.registry.setDefaultLabels({ environment: options.environment });
     this.requests = options.requests === false ? undefined : new RequestMetrics(this.registry);
+    // Where the status page is, for alert links (deploy/prometheus/alerts.yml builds …/exports/NAME from it).
+    if (options.pageUrl !== undefined)
+      new Gauge({
+        name: 'cxone_exports_status_page_info',
+        help: "Where people open serve's status page (callbacks.pageUrl); alert links are built from it.",
+        labelNames: ['url'],
+        registers: [this.registry],
+      }).set({ url: options.pageUrl }, 1);
   }
 
   private readonly executions = new Counter({

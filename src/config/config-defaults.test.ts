@@ -77,6 +77,7 @@ describe('the config defaults', () => {
         port: CONFIG_DEFAULTS['callbacks.port'],
         path: CONFIG_DEFAULTS['callbacks.path'],
         metricsHost: CONFIG_DEFAULTS['callbacks.metricsHost'],
+        pageUrl: CONFIG_DEFAULTS['callbacks.pageUrl'],
       },
       delimiters: [...CONFIG_DEFAULTS['limits.delimiters']],
       backend: { type: CONFIG_DEFAULTS['backend.type'] },

@@ -29,6 +29,7 @@ export const CONFIG_DEFAULTS = {
   'callbacks.port': 8080,
   'callbacks.path': '/webhook/cxone-callback',
   'callbacks.metricsHost': '127.0.0.1',
+  'callbacks.pageUrl': 'http://127.0.0.1:8080',
   'backend.type': 'local',
   'backend.schema': 'cxone_exports',
   'backend.skipSchemaCreation': false,

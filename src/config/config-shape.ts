@@ -35,7 +35,14 @@ export interface RawShape {
   };
   runs?: { parallel?: number; maxEnvironments?: number };
   policies?: PolicyRule[];
-  callbacks?: { host?: string; port?: number; path?: string; metricsHost?: string; metricsPort?: number };
+  callbacks?: {
+    host?: string;
+    port?: number;
+    path?: string;
+    metricsHost?: string;
+    metricsPort?: number;
+    pageUrl?: string;
+  };
   backend?: {
     type?: 'local' | 'pg';
     schema?: string;

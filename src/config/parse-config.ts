@@ -150,6 +150,7 @@ export function parseConfig(raw: RawConfig, env: Environment, environmentName?: 
         port: shape.callbacks?.port ?? CONFIG_DEFAULTS['callbacks.port'],
         path: shape.callbacks?.path ?? CONFIG_DEFAULTS['callbacks.path'],
         metricsHost: shape.callbacks?.metricsHost ?? CONFIG_DEFAULTS['callbacks.metricsHost'],
+        pageUrl: (shape.callbacks?.pageUrl ?? CONFIG_DEFAULTS['callbacks.pageUrl']).replace(/\/+$/, ''),
         ...(shape.callbacks?.metricsPort === undefined ? {} : { metricsPort: shape.callbacks.metricsPort }),
       },
       backend:

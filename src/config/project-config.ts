@@ -66,6 +66,8 @@ export interface ProjectConfig {
     /** serve's own listener for /metrics, when metricsPort is set. */
     metricsHost: string;
     metricsPort?: number;
+    /** Where people open the status page; alert links are built from it. */
+    pageUrl: string;
   };
   /** Where the state lives; the local files under stateDir unless the config names another backend. */
   backend: BackendConfig;

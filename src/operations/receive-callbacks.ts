@@ -37,6 +37,8 @@ export interface ReceiveTenant {
   identity: RunIdentity;
   /** How late a scheduled export's run may complete before /metrics calls it stale (`limits.staleGrace`). */
   staleGraceMs: number;
+  /** Where people open the status page (`callbacks.pageUrl`), exposed for alert links. */
+  pageUrl?: string;
 }
 
 export interface ReceiveRequest {
@@ -189,7 +191,11 @@ async function openTenant(
   const { store } = tenant;
   // Opened (and repaired) before the metrics read it, so a torn line is moved aside rather than skipped.
   await openAuditLog(store, view);
-  const metrics = new ReceiverMetrics({ environment: tenant.identity.environment, requests: !several });
+  const metrics = new ReceiverMetrics({
+    environment: tenant.identity.environment,
+    requests: !several,
+    ...(tenant.pageUrl === undefined ? {} : { pageUrl: tenant.pageUrl }),
+  });
   // Streamed: the counters start from an audit log of any size in bounded memory.
   const scan = await seedMetricsFromAuditLog(metrics, store);
   if (scan.badLines > 0) view.damagedEvents(store.eventsLocation, scan.badLines);

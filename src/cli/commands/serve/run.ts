@@ -53,6 +53,7 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
     auth: callbackAuthFor(ctx.env, config.environment.names.length === 0 ? undefined : config.environment.name),
     identity: runIdentity(ctx.env, config.rootDir, config.environment.name),
     staleGraceMs: config.limits.staleGraceMs,
+    pageUrl: config.callbacks.pageUrl,
   });
   await withStateStores(ctx, configs, (stores) => {
     const tenants = stores.map((store, index) => tenantOf(configs[index]!, store));
