@@ -2,7 +2,7 @@
 // with headers that forbid framing, sniffing, referrers and any other origin. With several environments, `/`
 // lists them and `?environment=NAME` picks one. Served where /metrics is, behind the same token.
 
-import { STATUS_CSS } from '../status/status-page.js';
+import { STATUS_CSS, STATUS_JS } from '../status/status-page.js';
 
 /** One environment's pages (operations/status-pages.ts). */
 export interface PageSource {
@@ -20,7 +20,7 @@ export interface PageAnswer {
 /** What every page answer carries: nothing may frame it, sniff it, or load from elsewhere. */
 const SAFE_HEADERS = {
   'Content-Security-Policy':
-    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -34,7 +34,9 @@ const html = (status: number, body: string): PageAnswer => ({
 });
 
 export function isPageRoute(pathname: string): boolean {
-  return pathname === '/' || pathname === '/status.css' || /^\/exports\/[^/]+$/.test(pathname);
+  return (
+    pathname === '/' || pathname === '/status.css' || pathname === '/status.js' || /^\/exports\/[^/]+$/.test(pathname)
+  );
 }
 
 /** The answer for a page route, or undefined when `pathname` is not one. */
@@ -50,6 +52,12 @@ export async function answerPage(
       status: 405,
       body: 'The status pages are read-only: GET or HEAD.\n',
       headers: { ...SAFE_HEADERS, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' },
+    };
+  if (pathname === '/status.js')
+    return {
+      status: 200,
+      body: STATUS_JS,
+      headers: { ...SAFE_HEADERS, 'Content-Type': 'text/javascript; charset=utf-8' },
     };
   if (pathname === '/status.css')
     return { status: 200, body: STATUS_CSS, headers: { ...SAFE_HEADERS, 'Content-Type': 'text/css; charset=utf-8' } };

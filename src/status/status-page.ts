@@ -1,7 +1,7 @@
 // The status page `serve` answers at `/` and `/exports/NAME`: every export, its last execution and its freshness,
 // and one export's recent executions, as HTML a person reads on any screen. Pure: the status report (the same one
-// `status --json` prints) and the audit's executions in, the page out. Server-rendered, no script; it refreshes
-// itself. Status is said in words, never by colour alone.
+// `status --json` prints) and the audit's executions in, the page out. Server-rendered; a small served script
+// refreshes it. Status is said in words, never by colour alone.
 
 import type { StatusReport, ExportStatusRow } from './status-report.js';
 
@@ -9,6 +9,19 @@ import type { StatusReport, ExportStatusRow } from './status-report.js';
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * The pages' one script, served by `serve` itself: it reloads the page after the seconds the page names. A meta
+ * refresh would do the same without script, but reloads under a reader's feet, which accessibility rules forbid;
+ * without script the page is complete, and a reload shows what is new.
+ */
+export const STATUS_JS = `'use strict';
+(function () {
+  var meta = document.querySelector('meta[name="cxone-exports-refresh"]');
+  var seconds = meta === null ? 0 : Number(meta.getAttribute('content'));
+  if (seconds > 0) setTimeout(function () { location.reload(); }, seconds * 1000);
+})();
+`;
 
 /** The stylesheet the pages link to: served by `serve` itself, so the policy allows no other origin. */
 export const STATUS_CSS = `body{font-family:system-ui,sans-serif;margin:1rem;line-height:1.4;color:#1a1a1a;background:#fff}
@@ -24,9 +37,10 @@ function page(title: string, refreshSeconds: number, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${refreshSeconds}">
+<meta name="cxone-exports-refresh" content="${refreshSeconds}">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/status.css">
+<script src="/status.js" defer></script>
 </head>
 <body>
 <main>

@@ -4,37 +4,12 @@
 
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { definitionYaml, miniRepo } from '../support/fixtures.js';
-import { runCommand } from '../support/run-command.js';
 import { freePort, startServe } from '../support/serve-process.js';
-import { simEnvironment, startSimulator } from '../support/simulator.js';
-import { clockFrom } from '../support/test-clock.js';
+import { threeExports } from './status-page-fixture.js';
 
 describe('the status page', () => {
   it('lists a completed, a failed and a stale export as status --json says, each linked to its page', async () => {
-    const sim = await startSimulator({
-      lifecycle: { minDurationMs: 30, msPerMillionRows: 0, failureRate: 0, failingDataActions: ['da-bad'] },
-    });
-    const dir = miniRepo({
-      'cxone-exports.config.yaml': 'apply:\n  spacingMs: 0\n',
-      'exports/good.yaml': definitionYaml('good').replace('datasetId: ds-1', 'datasetId: ds-good'),
-      'exports/bad.yaml': definitionYaml('bad').replace('da-1', 'da-bad').replace('ds-1', 'ds-bad'),
-      'exports/daily.yaml': definitionYaml(
-        'daily',
-        ['maxRows: 1000'],
-        ['schedule:', '  cron: "0 6 * * *"', '  startingDeadline: 2h'],
-      ).replace('ds-1', 'ds-daily'),
-    });
-    // Applied weeks ago: the daily export has missed every tick since, so it is stale now.
-    const applied = await runCommand(['apply', '--auto-approve', '--wait'], {
-      cwd: dir,
-      clock: clockFrom('2026-10-01T07:00:00Z'),
-      env: simEnvironment(sim),
-    });
-    expect(applied.code).toBe(1); // bad's execution failed
-    const status = JSON.parse((await runCommand(['status', '--json'], { cwd: dir })).stdout) as {
-      exports: { name: string; status: string; executionId: string; schedule?: { stale: boolean } }[];
-    };
+    const { dir, status } = await threeExports();
     const port = await freePort();
     const serve = await startServe(dir, port);
     try {
@@ -46,12 +21,12 @@ describe('the status page', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
       const html = await response.text();
-      for (const row of status.exports) {
+      for (const row of status) {
         expect(html).toContain(`<a href="/exports/${row.name}">${row.name}</a>`);
       }
       expect(html).toMatch(/<a href="\/exports\/good">good<\/a><\/th><td>completed</);
       expect(html).toMatch(/<a href="\/exports\/bad">bad<\/a><\/th><td class="bad">failed</);
-      expect(status.exports.find((e) => e.name === 'daily')!.schedule!.stale).toBe(true);
+      expect(status.find((e) => e.name === 'daily')!.schedule!.stale).toBe(true);
       expect(html).toMatch(/<a href="\/exports\/daily">daily<\/a><\/th><td class="bad">stale \(completed\)</);
       // Nothing from another origin: the only stylesheet is serve's own.
       expect(html.match(/(?:href|src)="([^"]+)"/g)!.every((attr) => attr.includes('="/'))).toBe(true);
@@ -59,7 +34,7 @@ describe('the status page', () => {
         'text/css; charset=utf-8',
       );
 
-      const bad = status.exports.find((e) => e.name === 'bad')!;
+      const bad = status.find((e) => e.name === 'bad')!;
       const page = await (await fetch(`http://127.0.0.1:${port}/exports/bad`)).text();
       expect(page).toContain(`<dt>Last execution</dt><dd>${bad.executionId}</dd>`);
       expect(page).toContain(`<th scope="row">${bad.executionId}</th><td class="bad">failed</td>`);

@@ -1,6 +1,6 @@
 // Vitest's global set-up: what the tests run for real from the system (libfaketime pins a CLI process's clock,
 // promtool checks the alert rules, shellcheck the workflows' scripts, systemd-analyze the units, pgbouncer stands
-// in front of PostgreSQL as teams' poolers do) is installed here when it is missing, from
+// in front of PostgreSQL as teams' poolers do, chromium shows the status page) is installed here when it is missing, from
 // Debian's packages, so `npm test` alone passes on a fresh machine. Without the rights to install, the run stops
 // at once with one line that names the packages and the command.
 
@@ -13,6 +13,8 @@ const NEEDED: readonly { command: string; pkg: string }[] = [
   { command: 'shellcheck', pkg: 'shellcheck' },
   { command: 'systemd-analyze', pkg: 'systemd' },
   { command: 'pgbouncer', pkg: 'pgbouncer' },
+  // The status page is tested in a real browser: Debian's, driven by playwright-core (no browser download).
+  { command: 'chromium', pkg: 'chromium' },
 ];
 
 function has(command: string): boolean {
