@@ -77,6 +77,10 @@ describe('the alerting kit', () => {
     const used = new Set(expressions.flatMap(([, expr]) => metricNamesIn(expr)));
     expect([...used].filter((name) => !exposed.has(name))).toEqual([]);
     // The dashboard shows what the issue asks of it.
+    // It links to the status page, and each stale export to its own page there.
+    const text = readFileSync(join(DEPLOY, 'grafana', 'cxone-exports.json'), 'utf8');
+    expect(text).toContain('"url": "${status_page}/"');
+    expect(text).toContain('"url": "${status_page}/exports/${__field.labels.export}"');
     for (const metric of [
       'cxone_exports_executions_total',
       'cxone_exports_execution_latency_seconds_bucket',
