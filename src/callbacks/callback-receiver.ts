@@ -40,6 +40,8 @@ export interface ReceiverOptions {
   requests: RequestObserver;
   /** The status pages, served where /metrics is and behind its token (none: no pages). */
   pages?: readonly PageSource[];
+  /** `serve --public-status-page`: the pages on this listener, without the token. */
+  publicPages?: boolean;
   /** Runs before /metrics answers (to catch up with what others appended to the audit log). */
   beforeMetrics?: () => Promise<void>;
   /** One JSON line per request. */
@@ -117,10 +119,17 @@ export function createCallbackServer(options: ReceiverOptions): Server {
             },
           };
     }
-    if (options.pages !== undefined && options.metricsRoute.served && isPageRoute(url.pathname)) {
+    const publicPages = options.publicPages === true;
+    if (options.pages !== undefined && (options.metricsRoute.served || publicPages) && isPageRoute(url.pathname)) {
+      // Behind the /metrics token: a browser asks for it (Basic, the token as the password), a script sends it as
+      // a bearer token. `--public-status-page` serves the pages to anyone, explicitly.
       const { token } = options.metricsRoute;
-      if (token !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`))
-        return { status: 401, body: { error: 'unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer' } };
+      if (!publicPages && token !== undefined && !pageTokenGiven(req.headers.authorization ?? '', token))
+        return {
+          status: 401,
+          body: { error: 'unauthorized' },
+          headers: { 'WWW-Authenticate': 'Basic realm="cxone-exports status", charset="UTF-8"' },
+        };
       const page = await answerPage(req.method ?? 'GET', url.pathname, url.searchParams, options.pages);
       if (page !== undefined) return drain(req, page);
     }
@@ -282,4 +291,13 @@ function unstorableField(body: Record<string, unknown>): string | undefined {
   for (const [key, value] of Object.entries(body))
     if (typeof value === 'string' && (value.includes('\u0000') || LONE_SURROGATE.test(value))) return key;
   return undefined;
+}
+
+/** The /metrics token, as a bearer token or as the password of Basic authentication (what a browser asks for). */
+function pageTokenGiven(authorization: string, token: string): boolean {
+  if (sameSecret(authorization, `Bearer ${token}`)) return true;
+  const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization);
+  if (basic === null) return false;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  return sameSecret(decoded.slice(decoded.indexOf(':') + 1), token);
 }

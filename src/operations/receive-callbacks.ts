@@ -55,6 +55,8 @@ export interface ReceiveRequest {
   shutdownTimeoutMs: number;
   /** Where /metrics goes: its own listener and token, weighed against the callback listener's host. */
   metrics: Omit<MetricsExposureSettings, 'callbackHost'>;
+  /** `--public-status-page`: the status pages on the callback listener to anyone, without the token. */
+  publicPages?: boolean;
 }
 
 export interface ReceiveView extends Pick<StateAccessView, 'auditLogRepaired'> {
@@ -139,7 +141,11 @@ export async function receiveCallbacks(
     served,
     ...(exposure.token === undefined ? {} : { token: exposure.token }),
   });
-  const server = createCallbackServer({ ...serverOptions, metricsRoute: metricsRoute(exposure.onCallbackListener) });
+  const server = createCallbackServer({
+    ...serverOptions,
+    metricsRoute: metricsRoute(exposure.onCallbackListener),
+    ...(request.publicPages === true ? { publicPages: true } : {}),
+  });
   const servers = [server];
   const callbackUrl = await listen(server, request.host, request.port, '--port');
   for (const path of new Set(request.tenants.map((tenant) => tenant.path))) view.listening(`${callbackUrl}${path}`);

@@ -51,4 +51,35 @@ describe('the status page', () => {
       await once(serve, 'exit');
     }
   });
+
+  it('beyond loopback, asks a browser for the token, or serves anyone only when made public', async () => {
+    const { dir } = await threeExports();
+    const port = await freePort();
+    const guarded = await startServe(dir, port, { CXONE_METRICS_TOKEN: 'metrics-token-1' }, ['--host', '0.0.0.0']);
+    try {
+      const asked = await fetch(`http://127.0.0.1:${port}/`);
+      expect(asked.status).toBe(401);
+      expect(asked.headers.get('www-authenticate')).toBe('Basic realm="cxone-exports status", charset="UTF-8"');
+      const basic = Buffer.from('anyone:metrics-token-1').toString('base64');
+      expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { Authorization: `Basic ${basic}` } })).status).toBe(
+        200,
+      );
+      const wrong = Buffer.from('anyone:guess').toString('base64');
+      expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { Authorization: `Basic ${wrong}` } })).status).toBe(
+        401,
+      );
+    } finally {
+      guarded.kill('SIGTERM');
+      await once(guarded, 'exit');
+    }
+    const open = await startServe(dir, port, {}, ['--host', '0.0.0.0', '--public-status-page']);
+    try {
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+      // Made public, the page is; /metrics is not.
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    } finally {
+      open.kill('SIGTERM');
+      await once(open, 'exit');
+    }
+  });
 });

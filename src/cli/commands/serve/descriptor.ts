@@ -43,6 +43,10 @@ export const serveCommand: CommandDescriptor<ServeOptions> = {
     new Option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)'),
     new Option('--tls-key <file>', 'and this private key (PEM)'),
     new Option('--insecure-no-auth', 'allow a non-loopback address without callback authentication'),
+    new Option(
+      '--public-status-page',
+      'serve the read-only status page on the callback listener to anyone, without the /metrics token',
+    ),
     new Option('--lock-timeout <duration>', 'how long an event batch waits for the state lock').default('30s'),
     new Option(
       '--shutdown-timeout <duration>',

@@ -25,6 +25,7 @@ export interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   insecureNoAuth?: boolean;
+  publicStatusPage?: boolean;
   lockTimeout: string;
   shutdownTimeout: string;
 }
@@ -63,6 +64,7 @@ export async function serve(ctx: CommandContext, options: ServeOptions): Promise
         port,
         tenants,
         insecureNoAuth: options.insecureNoAuth === true,
+        ...(options.publicStatusPage === true ? { publicPages: true } : {}),
         ...(tls === undefined ? {} : { tls }),
         lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
         shutdownTimeoutMs: parseDuration(options.shutdownTimeout, '--shutdown-timeout'),
