@@ -41,11 +41,15 @@ export function statusPages(
   };
   return {
     environment: options.environment,
-    list: async (links) =>
-      statusListPage(await report(), {
+    list: async (links) => {
+      const made = await report();
+      const { state } = await store.read();
+      return statusListPage(made, {
         refreshSeconds: options.refreshSeconds,
         exportHref: (name) => links.exportHref(name),
-      }),
+        labels: (name) => state.exports[name]?.metadata.labels,
+      });
+    },
     exportPage: async (name, links) => {
       const { state } = await store.read();
       const entry = state.exports[name];

@@ -27,8 +27,8 @@ export const STATUS_JS = `'use strict';
 export const STATUS_CSS = `body{font-family:system-ui,sans-serif;margin:1rem;line-height:1.4;color:#1a1a1a;background:#fff}
 h1{font-size:1.4rem}h2{font-size:1.1rem}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ccc;vertical-align:top}
-th{background:#f2f2f2}.num,.list td:nth-child(5),.list td:nth-child(6){text-align:right}
-.bad{color:#a40000;font-weight:600}
+th{background:#f2f2f2}.num,.list td:nth-child(4),.list td:nth-child(5){text-align:right}
+.bad{color:#a40000;font-weight:600}th small{display:block;font-weight:400}
 .note{color:#555}a{color:#0645ad}@media (max-width:40rem){td,th{display:block;border:0}tr{border-bottom:1px solid #ccc;display:block}thead{display:none}}`;
 
 function page(title: string, refreshSeconds: number, body: string): string {
@@ -74,7 +74,12 @@ function stateOf(row: ExportStatusRow): { text: string; bad: boolean } {
 /** The list: every export of the environment, its last execution and freshness, and the window's counts. */
 export function statusListPage(
   report: StatusReport,
-  options: { refreshSeconds: number; exportHref: (name: string) => string },
+  options: {
+    refreshSeconds: number;
+    exportHref: (name: string) => string;
+    /** Each export's `metadata.labels`, shown under its name. */
+    labels?: (name: string) => Readonly<Record<string, string>> | undefined;
+  },
 ): string {
   const rows = report.exports
     .map((row) => {
@@ -84,7 +89,11 @@ export function statusListPage(
           ? '–'
           : `${escapeHtml(row.schedule.cron)} ${escapeHtml(row.schedule.timeZone)}, next ${when(row.schedule.nextTick)} UTC`;
       // A thousand rows stay small: no class but the one that marks a problem (which the words say too).
-      return `<tr><th scope="row"><a href="${escapeHtml(options.exportHref(row.name))}">${escapeHtml(row.name)}</a></th><td${state.bad ? ' class="bad"' : ''}>${escapeHtml(state.text)}</td><td>${when(row.submittedAt)}</td><td>${when(row.completedAt)}</td><td>${row.rowsExported ?? '–'}</td><td>${latency(row.latencyMs)}</td><td>${schedule}</td></tr>`;
+      const labels = Object.entries(options.labels?.(row.name) ?? {})
+        .map(([key, value]) => `${escapeHtml(key)}=${escapeHtml(value)}`)
+        .join(' ');
+      // A header cell first in a body row heads its row: no scope needed, a thousand times over.
+      return `<tr><th><a href="${escapeHtml(options.exportHref(row.name))}">${escapeHtml(row.name)}</a>${labels === '' ? '' : `<small>${labels}</small>`}</th><td${state.bad ? ' class="bad"' : ''}>${escapeHtml(state.text)}</td><td>${when(row.completedAt ?? row.submittedAt)}</td><td>${row.rowsExported ?? '–'}</td><td>${latency(row.latencyMs)}</td><td>${schedule}</td></tr>`;
     })
     .join('\n');
   const counts = Object.entries(report.overall.byStatus)
@@ -98,7 +107,7 @@ export function statusListPage(
 <p class="note">${report.exports.length} exports. Finished executions${report.window.since === null ? '' : ` since ${when(report.window.since)}`}: ${report.overall.finished} (${counts || 'none'}); completion rate ${rate}. The page refreshes every ${options.refreshSeconds} s.</p>
 <table class="list">
 <caption>Last execution of each export</caption>
-<thead><tr><th scope="col">Export</th><th scope="col">Status</th><th scope="col">Submitted (UTC)</th><th scope="col">Completed (UTC)</th><th scope="col">Rows</th><th scope="col">Latency</th><th scope="col">Schedule</th></tr></thead>
+<thead><tr><th scope="col">Export</th><th scope="col">Status</th><th scope="col">Ended, or submitted (UTC)</th><th scope="col">Rows</th><th scope="col">Latency</th><th scope="col">Schedule</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -1,4 +1,5 @@
-// Issue 39's figure: the status page of 1,000 exports (each with a last execution, a quarter scheduled) rendered
+// Issue 39's figure: the status page of 1,000 exports (each with two labels and a last execution, a quarter
+// scheduled) rendered
 // from its report, against rendering the same report as `status --json` does, in the same run; and the page's size.
 
 import { fmt, median, verdict } from './measure.mjs';
@@ -27,6 +28,7 @@ export async function benchStatusPage({ dist, runs }) {
         }
       : {}),
   }));
+  const labels = (name) => ({ team: ['wfm', 'quality', 'finance'][name.length % 3], tier: 'gold' });
   const report = {
     environment: 'production',
     exports,
@@ -45,7 +47,11 @@ export async function benchStatusPage({ dist, runs }) {
   let html = '';
   for (let i = 0; i < rounds; i++) {
     let started = performance.now();
-    html = statusListPage(report, { refreshSeconds: 60, exportHref: (name) => `/exports/${encodeURIComponent(name)}` });
+    html = statusListPage(report, {
+      refreshSeconds: 60,
+      exportHref: (name) => `/exports/${encodeURIComponent(name)}`,
+      labels,
+    });
     pageMs.push(performance.now() - started);
     started = performance.now();
     JSON.stringify(report, null, 2);

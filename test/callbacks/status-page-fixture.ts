@@ -19,7 +19,9 @@ export async function threeExports(): Promise<{ dir: string; status: StatusRow[]
   });
   const dir = miniRepo({
     'cxone-exports.config.yaml': 'apply:\n  spacingMs: 0\n',
-    'exports/good.yaml': definitionYaml('good').replace('datasetId: ds-1', 'datasetId: ds-good'),
+    'exports/good.yaml': definitionYaml('good')
+      .replace('datasetId: ds-1', 'datasetId: ds-good')
+      .replace('  name: good\n', '  name: good\n  labels: { team: wfm }\n'),
     'exports/bad.yaml': definitionYaml('bad').replace('da-1', 'da-bad').replace('ds-1', 'ds-bad'),
     'exports/daily.yaml': definitionYaml(
       'daily',

@@ -24,7 +24,7 @@ describe('the status page', () => {
       for (const row of status) {
         expect(html).toContain(`<a href="/exports/${row.name}">${row.name}</a>`);
       }
-      expect(html).toMatch(/<a href="\/exports\/good">good<\/a><\/th><td>completed</);
+      expect(html).toMatch(/<a href="\/exports\/good">good<\/a><small>team=wfm<\/small><\/th><td>completed</);
       expect(html).toMatch(/<a href="\/exports\/bad">bad<\/a><\/th><td class="bad">failed</);
       expect(status.find((e) => e.name === 'daily')!.schedule!.stale).toBe(true);
       expect(html).toMatch(/<a href="\/exports\/daily">daily<\/a><\/th><td class="bad">stale \(completed\)</);
