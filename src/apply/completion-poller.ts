@@ -62,15 +62,24 @@ export interface PollOptions {
   maxIntervalMs?: number;
 }
 
+/** An execution a poll saw end, and how. */
+export interface ExecutionEndSeen {
+  execution: TrackedExecution;
+  status: string;
+}
+
+/** The ends otherwise than `completed` (failed, cancelled or lost): a wait that saw one is red. */
+export function unsuccessfulEnds(ends: readonly ExecutionEndSeen[]): ExecutionEndSeen[] {
+  return ends.filter((end) => end.status !== 'completed');
+}
+
 export interface PollResult {
   finished: TrackedExecution[];
   unfinished: TrackedExecution[];
   /** Executions the status lookup answered 404 for, while it knew others: recorded as `lost`. */
   lost: TrackedExecution[];
   /** How each execution seen to end ended (lost included), in the order they ended. */
-  ends: { execution: TrackedExecution; status: string }[];
-  /** Those of `ends` otherwise than `completed` (failed, cancelled or lost): a wait that saw one is red. */
-  unsuccessful: { execution: TrackedExecution; status: string }[];
+  ends: ExecutionEndSeen[];
   /** Set when the API has no status lookup: polling stopped. */
   unsupported?: ApiError;
 }
@@ -84,7 +93,6 @@ export async function pollCompletions(
   const finished: TrackedExecution[] = [];
   const lost: TrackedExecution[] = [];
   const ends: PollResult['ends'] = [];
-  const unsuccessful: PollResult['unsuccessful'] = [];
   // A 404 names one unknown execution only if the lookup works for others; until one answers, it may be the path.
   let lookupWorks = false;
   let interval = options.initialIntervalMs ?? 1_000;
@@ -106,7 +114,6 @@ export async function pollCompletions(
             finished,
             lost,
             ends,
-            unsuccessful,
             unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)],
           };
         if (error instanceof ApiError && error.code === ApiErrorCode.StatusUnsupported)
@@ -114,7 +121,6 @@ export async function pollCompletions(
             finished,
             lost,
             ends,
-            unsuccessful,
             unfinished: [...still, ...notFound.map((n) => n.execution), ...waiting.slice(index)],
             unsupported: error,
           };
@@ -133,7 +139,6 @@ export async function pollCompletions(
       await record(execution, report, options);
       finished.push(execution);
       ends.push({ execution, status: report.status });
-      if (report.status !== 'completed') unsuccessful.push({ execution, status: report.status });
     }
     // A 404 may be CXone not knowing an execution yet, or a wrong status path: an execution is lost only once it
     // has answered 404 for longer than lostAfter, counted from its first 404, which the state keeps.
@@ -145,7 +150,6 @@ export async function pollCompletions(
         await recordLost(execution, `${error.message} (answering 404 since ${new Date(since).toISOString()})`, options);
         lost.push(execution);
         ends.push({ execution, status: 'lost' });
-        unsuccessful.push({ execution, status: 'lost' });
       } else missing.push(execution);
     }
     if (missing.length > 0 && !lookupWorks) {
@@ -158,7 +162,7 @@ export async function pollCompletions(
           hint: 'Check api.statusPath in the config. Completion also arrives by callback: run `cxone-exports serve` where CXone can reach it.',
         },
       );
-      return { finished, lost, ends, unsuccessful, unfinished: [...still, ...missing], unsupported };
+      return { finished, lost, ends, unfinished: [...still, ...missing], unsupported };
     }
     waiting = [...still, ...missing];
     if (
@@ -167,7 +171,7 @@ export async function pollCompletions(
       options.clock.now() >= deadline ||
       options.signal?.aborted === true
     )
-      return { finished, unfinished: waiting, lost, ends, unsuccessful };
+      return { finished, unfinished: waiting, lost, ends };
     await options.clock
       .sleep(Math.min(interval, Math.max(0, deadline - options.clock.now())), options.signal)
       .catch(() => undefined);

@@ -2,7 +2,7 @@
 // with headers that forbid framing, sniffing, referrers and any other origin. With several environments, `/`
 // lists them and `?environment=NAME` picks one. Served where /metrics is, behind the same token.
 
-import { STATUS_CSS, STATUS_JS } from '../status/status-page.js';
+import { escapeHtml, STATUS_CSS, STATUS_JS } from '../status/status-page.js';
 
 /** One environment's pages (operations/status-pages.ts). */
 export interface PageSource {
@@ -74,8 +74,7 @@ export async function answerPage(
     // Several environments: the first page lists them.
     const items = sources
       .map(
-        (s) =>
-          `<li><a href="/?environment=${encodeURIComponent(s.environment)}">${s.environment.replace(/[&<>"']/g, '')}</a></li>`,
+        (s) => `<li><a href="/?environment=${encodeURIComponent(s.environment)}">${escapeHtml(s.environment)}</a></li>`,
       )
       .join('\n');
     return html(

@@ -8,7 +8,16 @@ import type { JsonPath } from '../diagnostics/json-pointer.js';
 import type { RawShape } from './config-shape.js';
 import type { RawConfig } from './parse-config.js';
 
-export async function policyDiagnostics(raw: RawConfig): Promise<Diagnostic[]> {
+/** Each config's problems, found once however many environments are read from it. */
+const checked = new WeakMap<RawConfig, Promise<Diagnostic[]>>();
+
+export function policyDiagnostics(raw: RawConfig): Promise<Diagnostic[]> {
+  let found = checked.get(raw);
+  if (found === undefined) checked.set(raw, (found = findPolicyProblems(raw)));
+  return found;
+}
+
+async function findPolicyProblems(raw: RawConfig): Promise<Diagnostic[]> {
   const top = (raw.value ?? {}) as RawShape;
   const lists: [JsonPath, unknown][] = [
     [['policies'], top.policies],

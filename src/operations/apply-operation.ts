@@ -6,8 +6,8 @@
 import { setMaxListeners } from 'node:events';
 import { applyPlan, SubmissionHooks } from '../apply/apply-plan.js';
 import type { ApplyReporter, ExportResult } from '../apply/apply-plan.js';
-import { pollCompletions } from '../apply/completion-poller.js';
-import type { PollReporter, PollResult } from '../apply/completion-poller.js';
+import { pollCompletions, unsuccessfulEnds } from '../apply/completion-poller.js';
+import type { ExecutionEndSeen, PollReporter, PollResult } from '../apply/completion-poller.js';
 import { RequestGate } from '../apply/request-gate.js';
 import { StateJournal } from '../apply/state-journal.js';
 import { stampEvent } from '../audit/audit-event.js';
@@ -87,7 +87,7 @@ export interface ApplyReport {
   serialBefore: number;
   serialAfter: number;
   /** With --wait: the executions that ended otherwise than `completed` (failed, cancelled, lost). */
-  unsuccessful: PollResult['unsuccessful'];
+  unsuccessful: ExecutionEndSeen[];
 }
 
 export interface ApplyView extends StateAccessView {
@@ -119,7 +119,7 @@ export interface ApplyEnd {
   /** Exports whose submission failed. */
   failed: number;
   /** With --wait: the executions that ended otherwise than `completed`; any makes the run fail. */
-  unsuccessful: PollResult['unsuccessful'];
+  unsuccessful: ExecutionEndSeen[];
   /** With --wait: how each execution seen to end ended. */
   ends: PollResult['ends'];
   /** What the run did with each change it carried out. */
@@ -200,7 +200,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
     const needsApi = plan.changes.some((c) => SUBMITTING_ACTIONS.includes(c.action));
     const client = needsApi ? env.connect({ beforeAttempt: hooks.beforeAttempt, onRetry: hooks.onRetry }) : undefined;
     let results: ExportResult[] = [];
-    let unsuccessful: PollResult['unsuccessful'] = [];
+    let unsuccessful: ExecutionEndSeen[] = [];
     let ends: PollResult['ends'] = [];
     let failure: unknown;
     try {
@@ -240,7 +240,7 @@ export async function runApply(request: ApplyRequest, env: ApplyEnvironment, vie
             signal: stop.signal,
           },
         );
-        unsuccessful = polled.unsuccessful;
+        unsuccessful = unsuccessfulEnds(polled.ends);
         ends = polled.ends;
         view.waitEnded(polled, interrupted !== undefined);
       }

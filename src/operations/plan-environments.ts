@@ -3,7 +3,7 @@
 // (`--at`), and saves the one environment's plan for apply when asked (sealed and written durably).
 
 import type { PullRequestReviews } from '../github/pull-request-reviews.js';
-import { settleApprovals } from './policy-approvals.js';
+import { policyJudge } from './policy-approvals.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_ENVIRONMENT } from '../config/project-config.js';
 import type { ProjectConfig } from '../config/project-config.js';
@@ -99,7 +99,8 @@ export async function planEnvironments(
         })),
     );
     const environment = config.environment.name ?? DEFAULT_ENVIRONMENT;
-    const plan = await withPolicyHits(result.plan, config, environment, env.reviews);
+    const judge = await policyJudge(config.policies, environment, env.reviews);
+    const plan = judge === undefined ? result.plan : await judge(result.plan);
     planned.push({ environment, config, plan, stateLocation });
     if (request.out !== undefined) {
       const sealed = sealPlan(plan, {
@@ -116,20 +117,4 @@ export async function planEnvironments(
     }
   }
   return planned;
-}
-
-/**
- * The plan with what the environment's policies found, when it has any: the evaluator is loaded only then, so a
- * config without policies plans as fast as before.
- */
-export async function withPolicyHits(
-  plan: Plan,
-  config: ProjectConfig,
-  environment: string,
-  reviews?: PullRequestReviews,
-): Promise<Plan> {
-  if (config.policies.length === 0) return plan;
-  const { compilePolicies } = await import('../plan/plan-policies.js');
-  const judged = { ...plan, policyHits: compilePolicies(config.policies).evaluate(plan, environment) };
-  return settleApprovals(judged, reviews, undefined);
 }

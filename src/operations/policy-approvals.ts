@@ -5,6 +5,7 @@
 import { UsageError } from '../errors.js';
 import type { PullRequestReviews } from '../github/pull-request-reviews.js';
 import type { Plan, PolicyHit } from '../plan/plan-model.js';
+import type { PolicyRule } from '../config/policy-rule.js';
 
 /** `--override-policy NAME --reason TEXT`, and who ran it. */
 export interface PolicyOverride {
@@ -64,4 +65,21 @@ export function checkOverride(
     throw new UsageError(`--override-policy ${override.policy}: a ${rule.level} rule cannot be overridden`, {
       hint: 'Only approval rules have an override. Change the definitions, or the rule in a reviewed pull request.',
     });
+}
+
+/**
+ * The environment's policies as one judge of plans, approvals settled (and the override applied), or undefined
+ * when the environment has none. The evaluator is loaded only then, so a config without policies plans and
+ * applies as fast as before; plan and apply judge alike.
+ */
+export async function policyJudge(
+  policies: readonly PolicyRule[],
+  environment: string,
+  reviews: PullRequestReviews | undefined,
+  override?: PolicyOverride,
+): Promise<((plan: Plan) => Promise<Plan>) | undefined> {
+  if (policies.length === 0) return undefined;
+  const { compilePolicies } = await import('../plan/plan-policies.js');
+  const compiled = compilePolicies(policies);
+  return (plan) => settleApprovals({ ...plan, policyHits: compiled.evaluate(plan, environment) }, reviews, override);
 }

@@ -1,14 +1,12 @@
 // The status pages of one environment, as the receiver serves them: the list from the status operation itself
-// (the same report `status --json` prints at that moment), and one export's page with its last executions read
-// from the audit. Read-only: nothing here locks or writes.
+// (the same report `status --json` prints at that moment), and one export's page with its last executions, read
+// in the same pass over the audit. Read-only: nothing here locks or writes.
 
-import { END_EVENTS } from '../audit/execution-ends.js';
 import type { Clock } from '../clock.js';
 import type { StateStore } from '../state/state-store.js';
 import { exportPage, statusListPage } from '../status/status-page.js';
 import type { EndedExecutionRow } from '../status/status-page.js';
-import type { StatusReport } from '../status/status-report.js';
-import { runStatus } from './status-operation.js';
+import { readStatus } from './status-operation.js';
 
 /** How many of an export's last executions its page lists. */
 export const EXECUTIONS_LISTED = 25;
@@ -30,48 +28,37 @@ export function statusPages(
   store: Pick<StateStore, 'read' | 'scanEvents' | 'eventsLocation'>,
   options: { environment: string; staleGraceMs: number; clock: Clock; refreshSeconds: number },
 ): StatusPages {
-  const report = async (): Promise<StatusReport> => {
-    let made: StatusReport | undefined;
-    await runStatus(
-      { staleGraceMs: options.staleGraceMs, environment: options.environment },
-      { store, clock: options.clock },
-      { damagedAuditLines: () => undefined, report: (r) => (made = r) },
-    );
-    return made!;
-  };
+  const request = { staleGraceMs: options.staleGraceMs, environment: options.environment };
+  const env = { store, clock: options.clock };
+  const view = { damagedAuditLines: () => undefined };
   return {
     environment: options.environment,
     list: async (links) => {
-      const made = await report();
-      const { state } = await store.read();
-      return statusListPage(made, {
+      const { report, state } = await readStatus(request, env, view);
+      return statusListPage(report, {
         refreshSeconds: options.refreshSeconds,
         exportHref: (name) => links.exportHref(name),
         labels: (name) => state.exports[name]?.metadata.labels,
       });
     },
     exportPage: async (name, links) => {
-      const { state } = await store.read();
+      // The last executions that ended, in bounded memory whatever the audit's size, from the same pass.
+      const recent: EndedExecutionRow[] = [];
+      const { report, state } = await readStatus(request, env, view, (event) => {
+        if (event.export !== name) return;
+        recent.push({
+          executionId: event.executionId ?? null,
+          status: event.status ?? 'unknown',
+          timestamp: event.timestamp,
+          rowsExported: event.rowsExported ?? null,
+          latencyMs: event.latencyMs ?? null,
+          error: event.error ?? null,
+        });
+        if (recent.length > EXECUTIONS_LISTED) recent.shift();
+      });
       const entry = state.exports[name];
       if (entry === undefined) return undefined;
-      // The last executions that ended, in bounded memory whatever the audit's size.
-      const recent: EndedExecutionRow[] = [];
-      await store.scanEvents({
-        events: END_EVENTS,
-        onEvent: (event) => {
-          if (event.export !== name) return;
-          recent.push({
-            executionId: event.executionId ?? null,
-            status: event.status ?? 'unknown',
-            timestamp: event.timestamp,
-            rowsExported: event.rowsExported ?? null,
-            latencyMs: event.latencyMs ?? null,
-            error: event.error ?? null,
-          });
-          if (recent.length > EXECUTIONS_LISTED) recent.shift();
-        },
-      });
-      return exportPage(await report(), name, {
+      return exportPage(report, name, {
         definitionHash: entry.definitionHash,
         executions: recent,
         refreshSeconds: options.refreshSeconds,

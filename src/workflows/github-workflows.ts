@@ -256,7 +256,7 @@ jobs:
 ${jobs.join('\n')}`;
 }
 
-function planWorkflow(options: WorkflowOptions): string {
+export function planWorkflow(options: WorkflowOptions): string {
   const several = options.environments.length > 0;
   // PostgreSQL with environments: each environment's state is read with its own secret, so each plan runs in a
   // job of that environment; a last job puts the sections together into one comment.
@@ -342,10 +342,18 @@ ${actionStep(options, `Plan ${name}`, 'plan', { command: 'plan', environment: na
 `,
   )
   .join('\n')}
-  comment:
+${commentJob(options, `[${names.map((name) => `plan-${name}`).join(', ')}]`, names)}`;
+}
+
+/**
+ * The last job of a workflow that plans each environment in a job of its own: it downloads their plans and posts
+ * one sticky comment with a section per environment, whatever the plans did (a failed one says so in its section).
+ */
+export function commentJob(options: WorkflowOptions, needs: string, names: readonly string[]): string {
+  return `  comment:
     runs-on: ubuntu-latest
     timeout-minutes: 15
-    needs: [${names.map((name) => `plan-${name}`).join(', ')}]
+    needs: ${needs}
     # The comment is posted whatever the plans did: a failed one says so in its section.
     if: always()
     steps:

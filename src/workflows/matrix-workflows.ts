@@ -4,7 +4,16 @@
 // environment runs in the wave after its source, whose executions that wave waited for. The parts are the ones
 // the chained workflows use (github-workflows.ts).
 
-import { actionStep, checkout, DEFINITION_PATHS, permissions, planFrame, upload } from './github-workflows.js';
+import {
+  actionStep,
+  checkout,
+  commentJob,
+  DEFINITION_PATHS,
+  permissions,
+  planFrame,
+  planWorkflow as chainPlanWorkflow,
+  upload,
+} from './github-workflows.js';
 import type { JobRole, WorkflowOptions } from './github-workflows.js';
 
 export interface MatrixWorkflowOptions extends WorkflowOptions {
@@ -179,27 +188,8 @@ ${actionStep(options, 'Apply what is due in ${{ matrix.environment }}', 'schedul
 }
 
 function planWorkflow(options: MatrixWorkflowOptions): string {
-  if (options.backend === 'pg') return planPerEnvironment(options);
-  return `# Plan on every pull request that touches the exports, for every environment (docs/guides/many-tenants.md):
-# validation errors as annotations on the changed lines, and one sticky comment that rolls every environment up.
-name: cxone-exports plan
-
-${planFrame(options)}
-jobs:
-  plan:
-    runs-on: ubuntu-latest
-    timeout-minutes: 15
-    steps:
-      - uses: actions/checkout@v4
-${actionStep(options, 'Plan', 'plan', { command: 'plan', environment: 'all' })}
-      - name: Upload the plan
-        if: always()
-        uses: actions/upload-artifact@v4
-        with:
-          name: cxone-exports-plan-\${{ github.event.pull_request.number }}-\${{ github.run_attempt }}
-          path: cxone-exports.plan.md
-          if-no-files-found: warn
-`;
+  // With the local backend, plans need no secret: one job plans every environment (`--env all`), as for two.
+  return options.backend === 'pg' ? planPerEnvironment(options) : chainPlanWorkflow(options);
 }
 
 /** With PostgreSQL each environment's state is read with its own secret: a matrix of plans, then one comment. */
@@ -237,18 +227,5 @@ ${actionStep(options, 'Plan ${{ matrix.environment }}', 'plan', { command: 'plan
           path: cxone-exports-plan/
           if-no-files-found: warn
 
-  comment:
-    runs-on: ubuntu-latest
-    timeout-minutes: 15
-    needs: plan
-    # The comment is posted whatever the plans did: a failed one says so in its section.
-    if: always()
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/download-artifact@v4
-        with:
-          pattern: cxone-exports-plan-*-\${{ github.event.pull_request.number }}-\${{ github.run_attempt }}
-          path: cxone-exports-plan
-          merge-multiple: true
-${actionStep(options, 'Put the plans together', 'plan', { command: 'plan', sections: `'${options.environments.join(' ')}'` })}`;
+${commentJob(options, 'plan', options.environments)}`;
 }

@@ -6,7 +6,7 @@ import type { Colors } from '../color.js';
 import { formatDelay } from '../format-delay.js';
 import { environmentReport } from './run-report.js';
 import type { EnvironmentReport, EnvironmentWork, RunKind } from './run-report.js';
-import { markdownCode, markdownText } from './displayed-text.js';
+import { markdownCode, markdownText, visibleText } from './displayed-text.js';
 
 const COLUMNS = ['ENVIRONMENT', 'OUTCOME', 'SUBMITTED', 'FAILED', 'SKIPPED', 'BLOCKED', 'DURATION'] as const;
 
@@ -47,7 +47,8 @@ export function summaryTable(kind: RunKind, ends: readonly EnvironmentEnd<Enviro
   const bad = rows.some((r) => r.outcome === 'failed' || r.outcome === 'held');
   const why = rows
     .filter((r) => r.heldBecause !== undefined || (r.outcome === 'failed' && r.errors.length > 0))
-    .map((r) => `  ${r.environment}: ${r.heldBecause ?? r.errors[0]!}`);
+    // An error may quote CXone or a file: shown as it is, control characters as escapes.
+    .map((r) => `  ${r.environment}: ${visibleText(r.heldBecause ?? r.errors[0]!)}`);
   return [
     bad ? colors.red(title) : colors.green(title),
     colors.bold(lines[0]!),

@@ -2,7 +2,7 @@
 // environment, picks the view, runs the apply operation and maps its outcome to an exit code.
 
 import { pullRequestReviews } from '../../../github/pull-request-reviews.js';
-import { checkOverride, settleApprovals } from '../../../operations/policy-approvals.js';
+import { checkOverride, policyJudge } from '../../../operations/policy-approvals.js';
 import { resolve } from 'node:path';
 import { runIdentity } from '../../../audit/run-identity.js';
 import { ExitError, UsageError } from '../../../errors.js';
@@ -147,7 +147,7 @@ async function applyInEnvironment(
     targets: options.target,
     replace: options.replace,
     ...(options.scheduleOnly === true ? { scheduleOnly: true } : {}),
-    ...(await policyJudge(ctx, config, options, runIdentity(ctx.env, config.rootDir, config.environment.name).actor)),
+    ...(await applyJudge(ctx, config, options, runIdentity(ctx.env, config.rootDir, config.environment.name).actor)),
     ...(saved === undefined ? {} : { saved }),
     ...(interactive
       ? {
@@ -221,7 +221,7 @@ function savedPlanCommands(config: ProjectConfig): string {
  * The environment's policies as the apply's judge, approvals read from the pull request (or overridden); the
  * evaluator is loaded only when there are policies.
  */
-async function policyJudge(
+async function applyJudge(
   ctx: CommandContext,
   config: ProjectConfig,
   options: ApplyOptions,
@@ -236,12 +236,7 @@ async function policyJudge(
       ? undefined
       : { policy: options.overridePolicy, reason: options.reason!, actor };
   checkOverride(override, config.policies);
-  if (config.policies.length === 0) return {};
-  const { compilePolicies } = await import('../../../plan/plan-policies.js');
-  const policies = compilePolicies(config.policies);
   const environment = config.environment.name ?? DEFAULT_ENVIRONMENT;
-  const reviews = pullRequestReviews(ctx.env);
-  return {
-    judge: (plan) => settleApprovals({ ...plan, policyHits: policies.evaluate(plan, environment) }, reviews, override),
-  };
+  const judge = await policyJudge(config.policies, environment, pullRequestReviews(ctx.env), override);
+  return judge === undefined ? {} : { judge };
 }
