@@ -4,7 +4,8 @@
 // in test-results/ (CI uploads them).
 
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
@@ -25,7 +26,13 @@ describe('the status page in Chromium', () => {
         await once(serve, 'exit');
       }
     });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    // Chromium writes its settings and caches under HOME: the run folder's, never the developer's.
+    const home = mkdtempSync(join(tmpdir(), 'cxone-chromium-home-'));
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox'],
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') },
+    });
     onTestFinished(() => browser.close());
     // axe needs a page of a context of its own.
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
