@@ -1,25 +1,26 @@
-// The append-only audit log: whole JSON lines, fsynced before the state write that depends on them. A line torn
-// by a crash mid-append is moved aside to audit.jsonl.torn on open, never silently dropped.
+// The append-only audit log: whole JSON lines, chained (audit-chain.ts), fsynced before the state write that
+// depends on them. A line torn by a crash mid-append is moved aside to audit.jsonl.torn on open, never silently
+// dropped. Appends must not overlap, in this process or another (the local store holds a lock around them).
 
 import { makeDirectory } from '../files/file-kind.js';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { appendDurably } from '../files/durable-write.js';
-import { redactSecrets } from '../redaction.js';
+import { fsyncDirectory } from '../files/durable-write.js';
+import { EMPTY_HEAD, chainLines, headOfLine } from './audit-chain.js';
+import type { AuditHead } from './audit-chain.js';
 import type { AuditEvent } from './audit-event.js';
 import { scanAuditLog } from './scan-audit-log.js';
 import { fsPromises } from '../on-first-use.js';
-
-export interface AuditSink {
-  append(events: readonly AuditEvent[]): Promise<void>;
-}
 
 /** Where a state directory's audit log lives: beside the state, as `audit.jsonl`. */
 export function auditLogPath(stateDir: string): string {
   return join(stateDir, 'audit.jsonl');
 }
 
-export class AuditLog implements AuditSink {
+export class AuditLog {
+  /** The chain's end as this process last wrote or read it, and the file size it was true at. */
+  private tail: { size: number; head: AuditHead } | undefined;
+
   private constructor(readonly path: string) {}
 
   /** Opens (and repairs) the log at `path`; the file is created on the first append. */
@@ -29,12 +30,62 @@ export class AuditLog implements AuditSink {
     return { log: new AuditLog(path), repairedBytes };
   }
 
-  async append(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    // Each event is one line; redaction is a second guard, since callers already keep secrets out.
-    const text = events.map((event) => `${redactSecrets(JSON.stringify(event))}\n`).join('');
-    // All the lines or none: a failed append (a full disk) is cut back before the error reaches the caller.
-    await appendDurably(this.path, text);
+  /** The chain's head after the last append, or as read from the file's last line. */
+  async head(): Promise<AuditHead> {
+    const handle = await fsPromises()
+      .open(this.path, 'r')
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+    if (handle === undefined) return EMPTY_HEAD;
+    try {
+      return await this.headAt(handle, (await handle.stat()).size);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Appends the events as chained lines; returns the chain's head after them. */
+  async append(events: readonly AuditEvent[]): Promise<AuditHead> {
+    if (events.length === 0) return this.head();
+    const handle = await fsPromises().open(this.path, 'a+', 0o644);
+    let sizeBefore = 0;
+    let head: AuditHead;
+    try {
+      sizeBefore = (await handle.stat()).size;
+      // Each event is one line behind its chain fields; redaction is a second guard, as callers keep secrets out.
+      const chained = chainLines(events, await this.headAt(handle, sizeBefore));
+      head = chained.head;
+      const bytes = Buffer.from(chained.text);
+      await handle.writeFile(bytes);
+      // fdatasync: the data and the size that makes it readable, without other metadata.
+      await handle.datasync();
+      this.tail = { size: sizeBefore + bytes.length, head };
+    } catch (error) {
+      // All the lines or none: a failed append (a full disk) is cut back before the error reaches the caller.
+      await handle.truncate(sizeBefore).catch(() => undefined);
+      this.tail = undefined;
+      if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string')
+        (error as NodeJS.ErrnoException).path ??= this.path;
+      throw error;
+    } finally {
+      await handle.close();
+    }
+    if (sizeBefore === 0) await fsyncDirectory(dirname(this.path));
+    return head;
+  }
+
+  /** The head at `size`: the one this process wrote, unless the file changed since; then its last line's. */
+  private async headAt(handle: FileHandle, size: number): Promise<AuditHead> {
+    if (this.tail?.size === size) return this.tail.head;
+    const start = await lastLineStart(handle, size - 1);
+    const line = Buffer.alloc(Math.max(0, size - 1 - start));
+    if (line.length > 0) await handle.read(line, 0, line.length, start);
+    // A log written before the chain (its last line has no chain fields) starts one here.
+    const head = (line.length > 0 ? headOfLine(line) : undefined) ?? EMPTY_HEAD;
+    this.tail = { size, head };
+    return head;
   }
 }
 

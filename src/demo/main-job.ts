@@ -234,6 +234,13 @@ async function main(): Promise<number> {
     const executions = tenants.map((t) => `${t.simulator.record().executions.length} in ${t.name}`).join(', ');
     const acknowledged = receivers.reduce((sum, r) => sum + r.acknowledged(), 0);
     await stopReceivers(receivers);
+    // Once the receivers have stopped, each state records its audit chain's head: verify checks it all.
+    const verifyCode = await runSteps(
+      [['13. Verify the audit chains: nothing edited, removed, inserted or cut', ['--env', 'all', 'audit', 'verify']]],
+      work,
+      env,
+    );
+    if (verifyCode !== 0) return verifyCode;
     process.stdout.write(
       `\n${colors.bold('✔ The main job succeeded')}: ${lines} audit lines; the simulators received ${requests} requests and ran ${executions}; the receivers acknowledged ${acknowledged} callbacks.\n`,
     );

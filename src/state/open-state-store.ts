@@ -6,6 +6,7 @@ import { pgConnectionFromEnvironment } from './pg/pg-connection.js';
 
 import { relative } from 'node:path';
 import type { ProjectConfig } from '../config/project-config.js';
+import { auditKeyFor } from '../audit/audit-key.js';
 import { LocalFileStore } from './local/local-file-store.js';
 import type { ExpectedOwner } from './state-owner.js';
 import type { OwnerOptions, StateStore } from './state-store.js';
@@ -22,9 +23,10 @@ export async function openStateStore(
 ): Promise<StateStore> {
   const backend = config.backend;
   const owner = { owner: expectedOwner(config), ...hooks };
+  const auditKey = auditKeyFor(env, config.environment.name);
   switch (backend.type) {
     case 'local':
-      return openLocalStore(config, cwd, owner);
+      return openLocalStore(config, cwd, { ...owner, auditKey });
     case 'pg': {
       // Loaded only for projects that use it: the local default starts without the database driver.
       const { PgStore } = await import('./pg/pg-store.js');
@@ -35,6 +37,7 @@ export async function openStateStore(
         skipSchemaCreation: backend.skipSchemaCreation,
         statementTimeoutMs: backend.statementTimeoutMs,
         lockLeaseMs: backend.lockLeaseMs,
+        auditKey,
         ...owner,
       });
     }
@@ -48,10 +51,10 @@ export async function openStateStore(
 export function openLocalStore(
   config: Pick<ProjectConfig, 'stateDir'>,
   cwd: string,
-  owner: OwnerOptions = {},
+  options: OwnerOptions & { auditKey?: string | undefined } = {},
 ): LocalFileStore {
   const displayDir = relative(cwd, config.stateDir).split('\\').join('/') || '.';
-  return new LocalFileStore({ stateDir: config.stateDir, displayDir, ...owner });
+  return new LocalFileStore({ stateDir: config.stateDir, displayDir, ...options });
 }
 
 /** Whose state the config's environment works on: its name and tenant, or none for a config without environments. */

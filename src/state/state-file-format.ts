@@ -24,7 +24,14 @@ export function serializeContent(state: State): string {
       .map((name) => [name, state.exports[name]]),
   );
   const body = JSON.stringify(
-    { version: state.version, lineage: state.lineage, serial: 0, ...ownerOf(state), exports },
+    {
+      version: state.version,
+      lineage: state.lineage,
+      serial: 0,
+      ...ownerOf(state),
+      ...(state.auditHead === undefined ? {} : { auditHead: state.auditHead }),
+      exports,
+    },
     null,
     2,
   );

@@ -6,6 +6,7 @@ import type { SourcePosition } from '../diagnostics/diagnostic.js';
 import type { ExportMetadata, ExportSpec } from '../definitions/export-definition.js';
 import type { ExportSchedule, HeldTickReason } from '../schedules/schedule.js';
 import type { StateOwner } from './state-owner.js';
+import type { AuditHead } from '../audit/audit-chain.js';
 
 export const STATE_VERSION = 1;
 
@@ -66,6 +67,11 @@ export interface State extends StateOwner {
   lineage: string;
   /** Goes up by one on every write that changes content. */
   serial: number;
+  /**
+   * Where the audit chain ended at this state's last write (its sequence number and hash, signed when a key is
+   * set): lines cut from the log's tail, or a log replaced by another chain, are found against it.
+   */
+  auditHead?: AuditHead;
   exports: Record<string, ExportState>;
 }
 

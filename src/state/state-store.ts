@@ -2,6 +2,7 @@
 // PostgreSQL tables (state/pg/: a lease for the lock, a serial per entry) and the memory store implement it, and
 // the capabilities only some have (compaction, a whole state's import, streamed events) are optional interfaces.
 
+import type { AuditHead } from '../audit/audit-chain.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../audit/scan-audit-log.js';
 import type { ExportState, State } from './state-model.js';
@@ -122,6 +123,23 @@ export interface AuditExport {
 
 export function exportsEvents(store: StateStore): store is StateStore & AuditExport {
   return typeof (store as Partial<AuditExport>).exportEvents === 'function';
+}
+
+/** A store whose audit events form a hash chain, with a head it records: what `audit verify` checks. */
+export interface ChainedAudit {
+  /**
+   * True where the head moves with every event (a database transaction); false where events may run ahead of
+   * it until the next state write (the local files: refused callbacks, a run stopped between the two writes).
+   */
+  readonly headCoversAll: boolean;
+  /** The recorded head and what its signature binds; undefined when nothing is stored yet. */
+  recordedAuditHead(): Promise<{ head: AuditHead | undefined; scope: string } | undefined>;
+  /** The events' bytes as stored, one JSON line each, in order; stops early once `stop` says so. */
+  streamAuditLog(write: (chunk: Buffer) => Promise<void> | void, stop?: () => boolean): Promise<void>;
+}
+
+export function chainsAudit(store: StateStore): store is StateStore & ChainedAudit {
+  return typeof (store as Partial<ChainedAudit>).recordedAuditHead === 'function';
 }
 
 /** A store whose audit log a crash can tear (a file): it repairs the log once, when first opened. */

@@ -3,6 +3,7 @@
 import type { CommandDescriptor } from '../command-descriptor.js';
 import { applyCommand } from './apply/descriptor.js';
 import { auditExportCommand } from './audit/descriptor.js';
+import { auditVerifyCommand } from './audit/verify-descriptor.js';
 import { backendInitCommand } from './backend/descriptor.js';
 import { initCommand } from './init/descriptor.js';
 import { planCommand } from './plan/descriptor.js';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CommandDescriptor<unknown>[] = [
   stateMergeCommand,
   stateCommitFilesCommand,
   auditExportCommand,
+  auditVerifyCommand,
   backendInitCommand,
   simCommand,
 ];

@@ -5,7 +5,7 @@
 import type { EnvironmentEnd } from '../../operations/across-environments.js';
 import { renderError } from '../render-error.js';
 
-export type RunKind = 'apply' | 'refresh' | 'status';
+export type RunKind = 'apply' | 'refresh' | 'status' | 'audit verify';
 
 /** An execution a run submitted (or found), with its end when it saw one. */
 export interface ReportedExecution {
@@ -34,7 +34,7 @@ export interface EnvironmentWork {
 }
 
 /** The work of a command that sends nothing (refresh, status), in one environment that succeeded. */
-export function sentNothing(outcome: 'refreshed' | 'reported'): EnvironmentWork {
+export function sentNothing(outcome: 'refreshed' | 'reported' | 'verified'): EnvironmentWork {
   return {
     succeeded: true,
     outcome,

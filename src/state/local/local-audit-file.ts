@@ -1,26 +1,52 @@
 // The local backend's audit access: {stateDir}/audit.jsonl (or the configured file), appended through one
-// AuditLog per run, scanned from an offset, and read back in batches for a move to another backend.
+// AuditLog per run under a lock (audit.jsonl.lock) so every process chains onto the true last line, scanned
+// from an offset, streamed as bytes for `audit verify`, and read back in batches for a move to another backend.
 
 import { createReadStream } from 'node:fs';
 import type { AuditEvent } from '../../audit/audit-event.js';
+import type { AuditHead } from '../../audit/audit-chain.js';
 import { AuditLog } from '../../audit/audit-log.js';
 import { scanAuditLog } from '../../audit/scan-audit-log.js';
 import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
 import { refuseIrregularFile } from '../../files/file-kind.js';
 import { fsPromises, readline } from '../../on-first-use.js';
+import { AppendLock } from './append-lock.js';
 
 export class LocalAuditFile {
   private log: Promise<{ log: AuditLog; repairedBytes: number }> | undefined;
+  private readonly lock: AppendLock;
 
   /** `shown` is how the file is named in messages. */
   constructor(
     private readonly path: string,
     private readonly shown: string,
-  ) {}
+  ) {
+    this.lock = new AppendLock(`${path}.lock`, `${shown}.lock`);
+  }
 
-  async append(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await (await this.open()).log.append(events);
+  /** Appends the events as chained lines; returns the chain's head after them. */
+  async append(events: readonly AuditEvent[]): Promise<AuditHead> {
+    const { log } = await this.open();
+    return this.lock.hold(() => log.append(events));
+  }
+
+  /** The chain's head: where the next append continues. */
+  async head(): Promise<AuditHead> {
+    const { log } = await this.open();
+    return this.lock.hold(() => log.head());
+  }
+
+  /** The log's bytes as stored, in chunks, at the pace `write` takes them; nothing when there is no log. */
+  async stream(write: (chunk: Buffer) => Promise<void> | void, stop: () => boolean = () => false): Promise<void> {
+    await refuseIrregularFile(this.path, this.shown);
+    try {
+      for await (const chunk of createReadStream(this.path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+        await write(chunk);
+        if (stop()) return;
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 
   /** Opens the audit log once, moving a line torn by a crash aside; says how many bytes were moved. */

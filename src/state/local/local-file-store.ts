@@ -19,12 +19,15 @@ import {
 import { emptyState } from '../state-model.js';
 import type { State } from '../state-model.js';
 import type { AuditEvent } from '../../audit/audit-event.js';
+import { signHead } from '../../audit/audit-chain.js';
+import type { AuditHead } from '../../audit/audit-chain.js';
 import { auditLogPath } from '../../audit/audit-log.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
 import { checkOwner, ownerOf, ownerToRecord } from '../state-owner.js';
 import type { StateOwner } from '../state-owner.js';
 import type {
+  ChainedAudit,
   CommitBackFiles,
   CommitGuard,
   LockAttempt,
@@ -50,6 +53,8 @@ export interface LocalFileStoreOptions extends OwnerOptions {
   displayDir?: string;
   /** The audit log of this state; `{stateDir}/audit.jsonl` by default. */
   auditPath?: string;
+  /** The key that signs the audit chain's head in the state (CXONE_AUDIT_KEY), when one is set. */
+  auditKey?: string | undefined;
 }
 
 /** What this store last saw on disk, and the state it holds, so unchanged files are never parsed twice. */
@@ -63,7 +68,8 @@ interface KnownState {
   tornBytes: number;
 }
 
-export class LocalFileStore implements StateStore, StateCompaction, CommitBackFiles {
+export class LocalFileStore implements StateStore, StateCompaction, CommitBackFiles, ChainedAudit {
+  readonly headCoversAll = false;
   readonly location: string;
   readonly lockLocation: string;
   readonly unknownHolderHint: string;
@@ -138,13 +144,14 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   }
 
   /** Entry changes as one log record; `commit`, the one way state changes, calls it after the events. */
-  private async patch(changes: StatePatch, expectedSerial: number): Promise<number> {
+  private async patch(changes: StatePatch, expectedSerial: number, head: AuditHead): Promise<number> {
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, changes.lineage);
+    const auditHead = this.signed(head, changes.lineage);
     if (current === undefined) {
       // The first write of a state is a whole snapshot, with its owner; the log only ever extends one.
       const owner = ownerToRecord(undefined, this.options.owner)?.owner;
-      const state: State = { ...emptyState(changes.lineage), ...owner, exports: { ...changes.set } };
+      const state: State = { ...emptyState(changes.lineage), ...owner, auditHead, exports: { ...changes.set } };
       return (await this.write(state, expectedSerial)).serial;
     }
     const recorded = ownerToRecord(current.state, this.options.owner);
@@ -152,7 +159,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
       // Recording an owner rewrites the snapshot, once: the log's records carry entries only.
       const exports = { ...current.state.exports, ...changes.set };
       for (const name of changes.remove) delete exports[name];
-      const written = await this.write({ ...current.state, ...recorded.owner, exports }, expectedSerial);
+      const written = await this.write({ ...current.state, ...recorded.owner, auditHead, exports }, expectedSerial);
       if (recorded.adopted) this.options.onAdopted?.(recorded.owner);
       return written.serial;
     }
@@ -168,6 +175,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
       serial: expectedSerial + 1,
       set: changes.set,
       remove: changes.remove,
+      head: auditHead,
     };
     // All of the record or none of it: a failed append is cut back, and the error reaches the caller.
     await appendDurably(this.walPath, stateLogLine(record));
@@ -177,7 +185,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     for (const name of changes.remove) delete exports[name];
     this.known = {
       ...current,
-      state: { ...current.state, serial: record.serial, exports },
+      state: { ...current.state, serial: record.serial, auditHead, exports },
       walRecords: current.walRecords + 1,
       walSignature: await signature(this.walPath, this.display('state.wal')),
     };
@@ -190,14 +198,30 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, change.lineage);
     if (current !== undefined) checkOwner(current.state, this.options.owner, this.location);
+    if (Object.keys(change.set).length === 0 && change.remove.length === 0) {
+      await this.appendEvents(change.events);
+      return expectedSerial;
+    }
     // The events first, fsynced: a crash before the entries leaves a line that says what was about to happen.
-    await this.appendEvents(change.events);
-    if (Object.keys(change.set).length === 0 && change.remove.length === 0) return expectedSerial;
-    return this.patch({ lineage: change.lineage, set: change.set, remove: change.remove }, expectedSerial);
+    // The state's write then records the chain's head after them.
+    const head = await this.audit.append(change.events);
+    return this.patch({ lineage: change.lineage, set: change.set, remove: change.remove }, expectedSerial, head);
   }
 
-  appendEvents(events: readonly AuditEvent[]): Promise<void> {
-    return this.audit.append(events);
+  async appendEvents(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length > 0) await this.audit.append(events);
+  }
+
+  /** The head the state records, and what its signature binds (the lineage); undefined before any state. */
+  async recordedAuditHead(): Promise<{ head: AuditHead | undefined; scope: string } | undefined> {
+    const current = await this.load();
+    if (current === undefined) return undefined;
+    return { head: current.state.auditHead, scope: current.state.lineage };
+  }
+
+  /** The audit log's bytes as stored, for `audit verify`. */
+  streamAuditLog(write: (chunk: Buffer) => Promise<void> | void, stop?: () => boolean): Promise<void> {
+    return this.audit.stream(write, stop);
   }
 
   /** Opens the audit log once, moving a line torn by a crash aside; says how many bytes were moved. */
@@ -217,10 +241,20 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     return this.audit.batches(size, onBadLine);
   }
 
+  /** Folds the log into state.json, recording the audit chain's head as it is now (lines appended since). */
   async compact(): Promise<void> {
     const current = await this.load();
-    if (current === undefined || current.walRecords === 0) return;
-    await this.writeSnapshot(current.state, serializeState(current.state));
+    if (current === undefined) return;
+    const head = this.signed(await this.audit.head(), current.state.lineage);
+    const moved = head.seq !== current.state.auditHead?.seq || head.hash !== current.state.auditHead.hash;
+    if (current.walRecords === 0 && !moved) return;
+    const state = { ...current.state, auditHead: head };
+    await this.writeSnapshot(state, serializeState(state));
+  }
+
+  /** The head as the state records it: signed when a key is set, bound to the lineage. */
+  private signed(head: AuditHead, lineage: string): AuditHead {
+    return signHead(head, lineage, this.options.auditKey);
   }
 
   /** The files the commit-back (the Action, after apply) commits: the snapshot, its log and the audit log. */

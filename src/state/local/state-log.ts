@@ -3,12 +3,15 @@
 
 import { StateUnreadableError } from '../state-errors.js';
 import type { ExportState, State } from '../state-model.js';
+import type { AuditHead } from '../../audit/audit-chain.js';
 
 export interface StateLogRecord {
   lineage: string;
   serial: number;
   set: Record<string, ExportState>;
   remove: string[];
+  /** The audit chain's head after the events of this write. */
+  head?: AuditHead;
 }
 
 export function stateLogLine(record: StateLogRecord): string {
@@ -43,7 +46,12 @@ export function replayStateLog(snapshot: State, text: string, location: string):
       });
     const exports = { ...state.exports, ...record.set };
     for (const name of record.remove) delete exports[name];
-    state = { ...state, serial: record.serial, exports };
+    state = {
+      ...state,
+      serial: record.serial,
+      ...(record.head === undefined ? {} : { auditHead: record.head }),
+      exports,
+    };
     records++;
   });
   return { state, records };

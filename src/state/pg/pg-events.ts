@@ -1,7 +1,9 @@
-// A state's audit events as rows: appended in a commit's transaction (in their order), scanned in pages, and
-// exported by COPY, as stored, in bounded memory.
+// A state's audit events as rows: appended in a commit's transaction (in their order, chained onto the state's
+// head, which the same transaction moves), scanned in pages, and exported by COPY, as stored, in bounded memory.
 
 import { to as copyTo } from 'pg-copy-streams';
+import { EMPTY_HEAD, chainLines, signHead } from '../../audit/audit-chain.js';
+import type { AuditHead } from '../../audit/audit-chain.js';
 import type { AuditEvent } from '../../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
 import type { PgDatabase, Transaction } from './pg-database.js';
@@ -9,21 +11,55 @@ import type { PgDatabase, Transaction } from './pg-database.js';
 /** Events read per query when scanning, so a large log streams in bounded memory. */
 const SCAN_PAGE = 5_000;
 
+export interface ChainSettings {
+  /** What a head's signature binds: the schema and the state's name. */
+  scope: string;
+  key: string | undefined;
+}
+
 export class PgEvents {
   constructor(
     private readonly db: PgDatabase,
     /** The quoted schema. */
     private readonly s: string,
     private readonly state: string,
+    private readonly chain: ChainSettings,
   ) {}
 
+  /**
+   * The events as chained rows after the state's head, and the head moved past them, in `tx`. The head row is
+   * locked until `tx` ends, so writers of one state (receivers side by side) chain one after another.
+   */
   async insert(tx: Transaction, events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await tx.query(
-      `INSERT INTO ${this.s}.events (state, kind, event)
-         SELECT $1, t.e ->> 'event', t.e FROM json_array_elements($2::json) WITH ORDINALITY AS t(e, n) ORDER BY t.n`,
-      [this.state, JSON.stringify(events)],
+    const { rows } = await tx.query<{ seq: string; hash: string }>(
+      `INSERT INTO ${this.s}.audit_heads AS h (state, seq, hash) VALUES ($1, 0, $2)
+       ON CONFLICT (state) DO UPDATE SET seq = h.seq RETURNING h.seq::text AS seq, h.hash`,
+      [this.state, EMPTY_HEAD.hash],
     );
+    const { text, head } = chainLines(events, { seq: Number(rows[0]!.seq), hash: rows[0]!.hash });
+    const lines = text.slice(0, -1).split('\n');
+    const signed = signHead(head, this.chain.scope, this.chain.key);
+    // Each line is stored as written (json, not jsonb, keeps its bytes): the chain hashes those bytes.
+    await tx.query(
+      `WITH added AS (
+         INSERT INTO ${this.s}.events (state, kind, event)
+           SELECT $1, t.k, t.e::json FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(e, k, n) ORDER BY t.n
+       )
+       UPDATE ${this.s}.audit_heads SET seq = $4, hash = $5, signature = $6 WHERE state = $1`,
+      [this.state, lines, events.map((e) => e.event), signed.seq, signed.hash, signed.signature ?? null],
+    );
+  }
+
+  /** The head the backend records for this state's events; undefined when none was ever written. */
+  async head(): Promise<AuditHead | undefined> {
+    const { rows } = await this.db.query<{ seq: string; hash: string; signature: string | null }>(
+      `SELECT seq::text AS seq, hash, signature FROM ${this.s}.audit_heads WHERE state = $1`,
+      [this.state],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return { seq: Number(row.seq), hash: row.hash, ...(row.signature === null ? {} : { signature: row.signature }) };
   }
 
   async scan(options: ScanOptions): Promise<ScanSummary> {
@@ -50,7 +86,7 @@ export class PgEvents {
    * bounded memory, never parsed. Each stored event is one line of JSON, written out as it is (the CSV form
    * with a quote and a delimiter JSON never holds raw, so nothing is escaped). `since` uses the time index.
    */
-  async export(since: Date | undefined, write: (lines: Buffer) => Promise<void>): Promise<number> {
+  async export(since: Date | undefined, write: (lines: Buffer) => Promise<void> | void): Promise<number> {
     let exported = 0;
     // A connection of its own: a COPY's end never answers the client-side query timeout of the pool's.
     const client = this.db.dedicatedClient('cxone-exports export');

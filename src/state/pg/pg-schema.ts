@@ -4,10 +4,10 @@ import { crypto } from '../../on-first-use.js';
 // its fence, when it ends).
 
 /** The tables this tool makes in its schema: any of them already there, made by something else, is refused. */
-export const TABLES = ['schema_version', 'states', 'entries', 'events', 'locks', 'lock_fences'] as const;
+export const TABLES = ['schema_version', 'states', 'entries', 'events', 'locks', 'lock_fences', 'audit_heads'] as const;
 
 /** The schema version this cxone-exports writes and reads; a newer one is refused, an older one upgraded. */
-export const PG_SCHEMA_VERSION = 4;
+export const PG_SCHEMA_VERSION = 5;
 
 /** What each version adds to the one before it, idempotent (safe to run twice). */
 const UPGRADES: Record<number, (s: string) => string> = {
@@ -29,6 +29,16 @@ CREATE INDEX IF NOT EXISTS events_by_time ON ${s}.events (state, (event ->> 'tim
   // tables rather than lock beside a version 4 one. A row without an end is an ended lease.
   4: (s) => `ALTER TABLE ${s}.locks ADD COLUMN IF NOT EXISTS expires_at timestamptz;
 ALTER TABLE ${s}.locks ALTER COLUMN backend_pid DROP NOT NULL;
+`,
+  // The audit chain: each event's JSON begins with its sequence number and the hash of the event before it, and
+  // each state's head (the last sequence number and hash, signed when a key is set) is updated in the same
+  // transaction as the events; every writer of a state's events queues on its head row, briefly.
+  5: (s) => `CREATE TABLE IF NOT EXISTS ${s}.audit_heads (
+  state text PRIMARY KEY,
+  seq bigint NOT NULL,
+  hash text NOT NULL,
+  signature text
+);
 `,
 };
 

@@ -3,6 +3,7 @@
 // is a lease (pg-lease.ts). Every commit is one transaction: the events and the entries together, or neither.
 // Nothing lives in a database session between transactions (pg-database.ts), so it works through poolers.
 
+import type { AuditHead } from '../../audit/audit-chain.js';
 import type { AuditEvent } from '../../audit/audit-event.js';
 import type { ScanOptions, ScanSummary } from '../../audit/scan-audit-log.js';
 import { toolVersion } from '../../version.js';
@@ -15,6 +16,7 @@ import type { StateOwner } from '../state-owner.js';
 import type {
   AuditExport,
   BackendSetup,
+  ChainedAudit,
   Closeable,
   CommitGuard,
   ConcurrentCommits,
@@ -46,6 +48,8 @@ export interface PgStoreOptions extends OwnerOptions {
   statementTimeoutMs?: number;
   /** How long the lock's lease lasts without renewal (`backend.lockLease`); 60 s by default. */
   lockLeaseMs?: number;
+  /** The key that signs the audit chain's head (CXONE_AUDIT_KEY), when one is set. */
+  auditKey?: string | undefined;
 }
 
 /** The columns of a state's row, as `StateRow` holds them (the table is aliased `s`). */
@@ -65,7 +69,10 @@ interface StoredHeader extends StateOwner {
   formatVersion: number;
 }
 
-export class PgStore implements StateStore, ConcurrentCommits, Closeable, BackendSetup, StateImport, AuditExport {
+export class PgStore
+  implements StateStore, ConcurrentCommits, Closeable, BackendSetup, StateImport, AuditExport, ChainedAudit
+{
+  readonly headCoversAll = true;
   readonly location: string;
   readonly lockLocation: string;
   readonly unknownHolderHint: string;
@@ -95,7 +102,7 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
       leaseMs: options.lockLeaseMs ?? 60_000,
       location: this.location,
     });
-    this.events = new PgEvents(this.db, this.s, this.state);
+    this.events = new PgEvents(this.db, this.s, this.state, { scope: this.chainScope, key: options.auditKey });
   }
 
   async read(): Promise<StateSnapshot> {
@@ -250,6 +257,23 @@ export class PgStore implements StateStore, ConcurrentCommits, Closeable, Backen
   async exportEvents(since: Date | undefined, write: (lines: Buffer) => Promise<void>): Promise<number> {
     await this.schemaReady();
     return this.events.export(since, write);
+  }
+
+  /** What the audit head's signature binds: this schema's state. */
+  get chainScope(): string {
+    return `${this.options.schema}.${this.state}`;
+  }
+
+  /** The head the backend records (moved with every event), and what its signature binds. */
+  async recordedAuditHead(): Promise<{ head: AuditHead | undefined; scope: string }> {
+    await this.schemaReady();
+    return { head: await this.events.head(), scope: this.chainScope };
+  }
+
+  /** The events as stored, one JSON line each, for `audit verify`. */
+  async streamAuditLog(write: (chunk: Buffer) => Promise<void> | void): Promise<void> {
+    await this.schemaReady();
+    await this.events.export(undefined, write);
   }
 
   async tryLock(info: LockInfo, hooks: LockHooks & { timeoutMs?: number } = {}): Promise<LockAttempt> {

@@ -1,0 +1,89 @@
+// Who may append to the audit log right now: a lock file held for one append (an fdatasync), so a receiver's
+// refused-callback lines and another process's apply never chain onto the same line. Its holder's pid and host
+// are in the file; a holder gone from this host (kill -9 mid-append) is broken at once.
+
+import { hostname } from 'node:os';
+import { holderIsAlive } from '../lock-state.js';
+import type { LockInfo } from '../state-store.js';
+import { crypto, fsPromises } from '../../on-first-use.js';
+
+/** How long an append waits for another: far longer than any append takes. */
+const WAIT_MS = 30_000;
+
+interface Holder {
+  pid: number;
+  host: string;
+  id: string;
+}
+
+export class AppendLock {
+  /** Appends of this process, one after another: the file lock is never contended within a process. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly path: string,
+    private readonly shown: string,
+  ) {}
+
+  /** Runs `append` holding the lock; appends of this process queue, others are waited for. */
+  hold<T>(append: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      const id = crypto().randomUUID();
+      await this.take({ pid: process.pid, host: hostname(), id });
+      try {
+        return await append();
+      } finally {
+        await fsPromises()
+          .rm(this.path, { force: true })
+          .catch(() => undefined);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async take(holder: Holder): Promise<void> {
+    const began = Date.now();
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+      try {
+        await fsPromises().writeFile(this.path, JSON.stringify(holder), { flag: 'wx' });
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      if (await this.breakIfAbandoned()) continue;
+      if (Date.now() - began > WAIT_MS)
+        throw new Error(
+          `${this.shown} has been held for ${WAIT_MS / 1000} s by another append; if no cxone-exports command is running, remove it`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /** Removes a lock whose holder is gone from this host; a lock from another host is only waited for. */
+  private async breakIfAbandoned(): Promise<boolean> {
+    let holder: Holder;
+    try {
+      holder = JSON.parse(await fsPromises().readFile(this.path, 'utf8')) as Holder;
+    } catch {
+      // Gone meanwhile, or written only half (its holder died between create and write): a moment decides.
+      return false;
+    }
+    if (holder.pid === process.pid || holderIsAlive({ host: holder.host, pid: holder.pid } as LockInfo)) return false;
+    const aside = `${this.path}.stale-${crypto().randomUUID()}`;
+    try {
+      await fsPromises().rename(this.path, aside);
+    } catch {
+      return false;
+    }
+    const moved = await fsPromises()
+      .readFile(aside, 'utf8')
+      .catch(() => '');
+    if (!moved.includes(holder.id))
+      await fsPromises()
+        .rename(aside, this.path)
+        .catch(() => undefined);
+    else await fsPromises().rm(aside, { force: true });
+    return true;
+  }
+}
