@@ -260,7 +260,12 @@ export async function applyPlan(
         ? change.idempotencyKey
         : newKey();
     const startedAt = now().toISOString();
+    const payload = payloadFor(definition, deps.callbackToken);
     const seedFields = {
+      // What is sent, for the reviewer's question (which executions exported this dataset); never the callback.
+      dataActionId: payload.dataActionId,
+      datasetId: payload.datasetId,
+      format: payload.export,
       formatValidated: true,
       sanitizationApplied: definition.spec.format.sanitizeSpecialCharacters,
       definitionHash: definition.definitionHash,
@@ -295,7 +300,7 @@ export async function applyPlan(
 
     deps.hooks.begin(change);
     try {
-      const response = await deps.client.submit(payloadFor(definition, deps.callbackToken), {
+      const response = await deps.client.submit(payload, {
         idempotencyKey: key,
         signal: deps.abortSignal,
       });

@@ -2,6 +2,8 @@
 // the seed's AuditLog (timestamp, executionId, status, rowsExported, latencyMs, formatValidated, sanitizationApplied)
 // with real values.
 
+import type { ExecutionPayload } from '../contract/execution-payload.js';
+
 export type AuditEventName =
   | 'execution.intent'
   | 'execution.submitted'
@@ -18,7 +20,8 @@ export type AuditEventName =
 export const AUDIT_EVENTS: Record<AuditEventName, string> = {
   'execution.intent':
     'apply is about to submit an execution: written (with its Idempotency-Key) before the request, so a crash between the two is resubmitted with the same key',
-  'execution.submitted': 'CXone accepted a submission: its executionId, the definition hash, the tick it covers',
+  'execution.submitted':
+    'CXone accepted a submission: its executionId, what was sent (`dataActionId`, `datasetId`, `format`), the definition hash, the tick it covers',
   'execution.failed': 'a submission failed for good: the error code and message',
   'execution.completed':
     'an execution ended (from a callback, `refresh` or `apply --wait`): status, rows, latency, `formatValidated`, `sanitizationApplied`',
@@ -34,6 +37,9 @@ export const AUDIT_EVENTS: Record<AuditEventName, string> = {
 };
 
 export interface AuditEvent {
+  /** The line's place in the audit chain, and the hash of the line before it (audit-chain.ts); set as written. */
+  seq?: number;
+  prev?: string;
   timestamp: string;
   event: AuditEventName;
   export: string | null;
@@ -46,6 +52,10 @@ export interface AuditEvent {
   /** The definition's own sanitizeSpecialCharacters flag. */
   sanitizationApplied?: boolean;
   definitionHash?: string | null;
+  /** execution.intent and execution.submitted: what was sent to CXone (never the callback URL or its token). */
+  dataActionId?: string;
+  datasetId?: string;
+  format?: ExecutionPayload['export'];
   idempotencyKey?: string;
   error?: string;
   anomalies?: string[];
@@ -71,7 +81,10 @@ export interface AuditEvent {
 }
 
 /** What an event says, before it is stamped with its time and run. */
-export type EventFacts = Omit<AuditEvent, 'timestamp' | 'environment' | 'actor' | 'runId' | 'gitSha' | 'toolVersion'>;
+export type EventFacts = Omit<
+  AuditEvent,
+  'seq' | 'prev' | 'timestamp' | 'environment' | 'actor' | 'runId' | 'gitSha' | 'toolVersion'
+>;
 
 /** Who and what run an event belongs to, and where it acts: the same on every line a run writes. */
 export interface RunIdentity {

@@ -5,6 +5,7 @@
 import { makeDirectory } from '../files/file-kind.js';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { UsageError } from '../errors.js';
 import { fsyncDirectory } from '../files/durable-write.js';
 import { EMPTY_HEAD, chainLines, headOfLine } from './audit-chain.js';
 import type { AuditHead } from './audit-chain.js';
@@ -46,8 +47,11 @@ export class AuditLog {
     }
   }
 
-  /** Appends the events as chained lines; returns the chain's head after them. */
-  async append(events: readonly AuditEvent[]): Promise<AuditHead> {
+  /**
+   * Appends the events as chained lines; returns the chain's head after them. `recorded` is the head the state
+   * records: a log that ends before it lost its tail, and nothing is chained onto it (that would hide the cut).
+   */
+  async append(events: readonly AuditEvent[], recorded?: AuditHead): Promise<AuditHead> {
     if (events.length === 0) return this.head();
     const handle = await fsPromises().open(this.path, 'a+', 0o644);
     let sizeBefore = 0;
@@ -55,7 +59,9 @@ export class AuditLog {
     try {
       sizeBefore = (await handle.stat()).size;
       // Each event is one line behind its chain fields; redaction is a second guard, as callers keep secrets out.
-      const chained = chainLines(events, await this.headAt(handle, sizeBefore));
+      const tail = await this.headAt(handle, sizeBefore);
+      if (recorded !== undefined) refuseIfCut(this.path, tail, recorded);
+      const chained = chainLines(events, tail);
       head = chained.head;
       const bytes = Buffer.from(chained.text);
       await handle.writeFile(bytes);
@@ -88,6 +94,22 @@ export class AuditLog {
     return head;
   }
 }
+
+/** Refuses to extend a log whose tail is shorter than, or other than, the head the state records. */
+function refuseIfCut(path: string, tail: AuditHead, recorded: AuditHead): void {
+  if (tail.seq > recorded.seq || (tail.seq === recorded.seq && tail.hash === recorded.hash)) return;
+  throw new AuditTailError(
+    tail.seq < recorded.seq
+      ? `${path} ends at sequence number ${tail.seq}, but the state records its head at ${recorded.seq}: the log's tail was cut, or the file replaced; nothing was written`
+      : `${path} ends at sequence number ${tail.seq} with another line than the state records: the log was rewritten; nothing was written`,
+    {
+      hint: 'Run `cxone-exports audit verify` to see where, and restore the log from Git (git checkout -- <the log>) or a backup before running again.',
+    },
+  );
+}
+
+/** The audit log no longer ends where the state says it does: writing on would hide what happened to it. */
+export class AuditTailError extends UsageError {}
 
 async function repairTornTail(path: string): Promise<number> {
   const handle = await fsPromises()

@@ -3,7 +3,7 @@
 
 export const EXIT_CODES: Readonly<Record<number, string>> = {
   0: 'success',
-  1: 'a failure the message explains: invalid definitions, a refused or failed submission, an execution apply --wait saw end failed, a lock held, a bad flag',
+  1: 'a failure the message explains: invalid definitions, a refused or failed submission, an execution apply --wait saw end failed, an audit chain audit verify found broken, a lock held, a bad flag',
   130: 'stopped by Ctrl-C (SIGINT) after a graceful stop: the state and audit hold everything done until then',
   143: 'stopped by SIGTERM after a graceful stop, as for Ctrl-C',
 };

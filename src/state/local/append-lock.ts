@@ -43,7 +43,8 @@ export class AppendLock {
   }
 
   private async take(holder: Holder): Promise<void> {
-    const began = Date.now();
+    // Time waited, counted in the pauses themselves: the lock is held for one append, never for long.
+    let waited = 0;
     for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       try {
         await fsPromises().writeFile(this.path, JSON.stringify(holder), { flag: 'wx' });
@@ -52,11 +53,12 @@ export class AppendLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       if (await this.breakIfAbandoned()) continue;
-      if (Date.now() - began > WAIT_MS)
+      if (waited > WAIT_MS)
         throw new Error(
           `${this.shown} has been held for ${WAIT_MS / 1000} s by another append; if no cxone-exports command is running, remove it`,
         );
       await new Promise((resolve) => setTimeout(resolve, delay));
+      waited += delay;
     }
   }
 

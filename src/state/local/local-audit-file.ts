@@ -24,10 +24,10 @@ export class LocalAuditFile {
     this.lock = new AppendLock(`${path}.lock`, `${shown}.lock`);
   }
 
-  /** Appends the events as chained lines; returns the chain's head after them. */
-  async append(events: readonly AuditEvent[]): Promise<AuditHead> {
+  /** Appends the events as chained lines after `recorded` (see AuditLog.append); returns the head after them. */
+  async append(events: readonly AuditEvent[], recorded?: AuditHead): Promise<AuditHead> {
     const { log } = await this.open();
-    return this.lock.hold(() => log.append(events));
+    return this.lock.hold(() => log.append(events, recorded));
   }
 
   /** The chain's head: where the next append continues. */

@@ -147,11 +147,17 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   private async patch(changes: StatePatch, expectedSerial: number, head: AuditHead): Promise<number> {
     const current = await this.load();
     this.refuseIfMoved(current, expectedSerial, changes.lineage);
-    const auditHead = this.signed(head, changes.lineage);
+    // No log yet (seq 0): nothing to record, and a head recorded before stays (a log removed since shows).
+    const auditHead = head.seq === 0 ? current?.state.auditHead : this.signed(head, changes.lineage);
     if (current === undefined) {
       // The first write of a state is a whole snapshot, with its owner; the log only ever extends one.
       const owner = ownerToRecord(undefined, this.options.owner)?.owner;
-      const state: State = { ...emptyState(changes.lineage), ...owner, auditHead, exports: { ...changes.set } };
+      const state: State = {
+        ...emptyState(changes.lineage),
+        ...owner,
+        ...(auditHead === undefined ? {} : { auditHead }),
+        exports: { ...changes.set },
+      };
       return (await this.write(state, expectedSerial)).serial;
     }
     const recorded = ownerToRecord(current.state, this.options.owner);
@@ -159,7 +165,10 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
       // Recording an owner rewrites the snapshot, once: the log's records carry entries only.
       const exports = { ...current.state.exports, ...changes.set };
       for (const name of changes.remove) delete exports[name];
-      const written = await this.write({ ...current.state, ...recorded.owner, auditHead, exports }, expectedSerial);
+      const written = await this.write(
+        { ...current.state, ...recorded.owner, ...(auditHead === undefined ? {} : { auditHead }), exports },
+        expectedSerial,
+      );
       if (recorded.adopted) this.options.onAdopted?.(recorded.owner);
       return written.serial;
     }
@@ -175,7 +184,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
       serial: expectedSerial + 1,
       set: changes.set,
       remove: changes.remove,
-      head: auditHead,
+      ...(auditHead === undefined ? {} : { head: auditHead }),
     };
     // All of the record or none of it: a failed append is cut back, and the error reaches the caller.
     await appendDurably(this.walPath, stateLogLine(record));
@@ -185,7 +194,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     for (const name of changes.remove) delete exports[name];
     this.known = {
       ...current,
-      state: { ...current.state, serial: record.serial, auditHead, exports },
+      state: { ...current.state, serial: record.serial, ...(auditHead === undefined ? {} : { auditHead }), exports },
       walRecords: current.walRecords + 1,
       walSignature: await signature(this.walPath, this.display('state.wal')),
     };
@@ -204,12 +213,13 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     }
     // The events first, fsynced: a crash before the entries leaves a line that says what was about to happen.
     // The state's write then records the chain's head after them.
-    const head = await this.audit.append(change.events);
+    const head = await this.audit.append(change.events, current?.state.auditHead);
     return this.patch({ lineage: change.lineage, set: change.set, remove: change.remove }, expectedSerial, head);
   }
 
   async appendEvents(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length > 0) await this.audit.append(events);
+    if (events.length === 0) return;
+    await this.audit.append(events, (await this.load())?.state.auditHead);
   }
 
   /** The head the state records, and what its signature binds (the lineage); undefined before any state. */
@@ -245,10 +255,12 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
   async compact(): Promise<void> {
     const current = await this.load();
     if (current === undefined) return;
-    const head = this.signed(await this.audit.head(), current.state.lineage);
-    const moved = head.seq !== current.state.auditHead?.seq || head.hash !== current.state.auditHead.hash;
+    const tail = await this.audit.head();
+    const recorded = current.state.auditHead;
+    // Only forward: a log that ends before the recorded head lost its tail, and the head keeps saying so.
+    const moved = tail.seq > (recorded?.seq ?? 0);
     if (current.walRecords === 0 && !moved) return;
-    const state = { ...current.state, auditHead: head };
+    const state = moved ? { ...current.state, auditHead: this.signed(tail, current.state.lineage) } : current.state;
     await this.writeSnapshot(state, serializeState(state));
   }
 
