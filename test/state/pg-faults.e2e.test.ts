@@ -143,7 +143,8 @@ describe("the README's roles", () => {
        GRANT USAGE ON SCHEMA ${schema} TO ${roles.serve};
        GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${roles.serve};
        GRANT UPDATE ON ${schema}.states, ${schema}.entries TO ${roles.serve};
-       GRANT INSERT ON ${schema}.entries, ${schema}.events TO ${roles.serve};
+       GRANT INSERT ON ${schema}.entries, ${schema}.events, ${schema}.audit_heads TO ${roles.serve};
+       GRANT UPDATE ON ${schema}.audit_heads TO ${roles.serve};
        GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${roles.serve};`,
     );
     const as = (role: string) =>
