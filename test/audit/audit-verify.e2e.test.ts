@@ -138,7 +138,7 @@ describe('audit verify on the local files', () => {
     const log = join(stateDir, 'audit.jsonl');
     const old = {
       timestamp: '2026-01-01T00:00:00.000Z',
-      event: 'state.forget',
+      event: 'state.forget' as const,
       export: 'x',
       actor: 'old',
       runId: 'r',

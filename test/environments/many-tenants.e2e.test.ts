@@ -131,6 +131,59 @@ describe('many tenants in one run', () => {
     expect(second.stdout).toContain('apply across 6 environments: 6 succeeded, 0 failed, 0 held.');
   });
 
+  it('answers a reviewer across tenants: which productions exported a dataset, and whether every audit holds', async () => {
+    const { run } = await sixTenants();
+    const applied = await run(['--env', 'all', 'apply', '--auto-approve']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const productions = ENVIRONMENTS.filter((e) => e.endsWith('-production'));
+
+    const table = await run([
+      '--env',
+      '*-production',
+      'audit',
+      'export',
+      '--dataset',
+      'ds-agents',
+      '--format',
+      'table',
+    ]);
+    expect(table.code, table.stderr).toBe(0);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^TIME +ENVIRONMENT +EVENT +EXPORT +EXECUTION +DATASET +DETAIL$/);
+    // Each production's intent and submission of ds-agents, nothing of ds-queues, nothing of a sandbox.
+    expect(rows).toHaveLength(productions.length * 2);
+    for (const row of rows)
+      expect(row).toMatch(/^\S+ \S+ +(\w+-production) +execution\.(intent|submitted) +agents +.*ds-agents/);
+    expect(new Set(rows.map((row) => row.split(/ +/)[2]))).toEqual(new Set(productions));
+
+    const lines = await run([
+      '--env',
+      'all',
+      'audit',
+      'export',
+      '--event',
+      'execution.submitted',
+      '--export',
+      'agents',
+    ]);
+    const submissions = lines.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(submissions.map((line) => line.environment)).toEqual(ENVIRONMENTS);
+    for (const line of submissions)
+      expect(line).toMatchObject({
+        seq: expect.any(Number) as number,
+        dataActionId: 'da-agents',
+        datasetId: 'ds-agents',
+        format: { format: 'csv', maxRows: 1000 },
+      });
+
+    const verified = await run(['--env', 'all', 'audit', 'verify']);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toContain('audit verify across 6 environments: 6 succeeded, 0 failed, 0 held.');
+  });
+
   it('selects what a pattern or a list says for plan, apply, refresh and status, and refuses what matches nothing', async () => {
     const { tenants, run } = await sixTenants();
     const pattern = await run(['--env', 'acme-*', 'apply', '--auto-approve']);

@@ -4,25 +4,62 @@ import { recordingLogger } from '../../../../test/support/recording-logger.js';
 import type { AuditEvent } from '../../../audit/audit-event.js';
 import { auditExportView } from './view.js';
 
+function captured() {
+  const stdout = new PassThrough();
+  const taken: string[] = [];
+  stdout.on('data', (chunk: Buffer) => taken.push(chunk.toString('utf8')));
+  return { stdout, text: () => taken.join('') };
+}
+
+const submitted: AuditEvent = {
+  seq: 7,
+  prev: 'a'.repeat(64),
+  timestamp: '2026-11-12T03:00:01.250Z',
+  event: 'execution.submitted',
+  export: 'recordings-eu',
+  executionId: 'exe-1',
+  datasetId: 'ds-recordings',
+  status: 'queued',
+  environment: 'prod-acme',
+  actor: 'ci\u001b[31m',
+  runId: 'r',
+  toolVersion: '1',
+};
+
 describe('the audit export view', () => {
-  it('writes events as JSON lines, streamed lines as they are, and lines that are not events as a warning', async () => {
+  it('passes stored lines through as they are, and warns once per environment of lines that are not events', async () => {
     const logger = recordingLogger();
-    const stdout = new PassThrough();
-    const taken: string[] = [];
-    stdout.on('data', (chunk: Buffer) => taken.push(chunk.toString('utf8')));
-    const view = auditExportView({ logger }, stdout);
-    const event = { timestamp: '2026-12-02T10:00:00.000Z', event: 'submitted' } as unknown as AuditEvent;
-    view.event(event);
+    const out = captured();
+    const view = auditExportView({ logger }, out.stdout, 'jsonl');
     await view.lines('{"a":1}\n{"a":2}\n');
-    view.notEvents(2, 'state/audit.jsonl');
-    expect(logger.written.out).toEqual([JSON.stringify(event)]);
-    expect(taken.join('')).toBe('{"a":1}\n{"a":2}\n');
+    await view.matched(JSON.stringify(submitted), submitted);
+    view.notEvent();
+    view.notEvent();
+    view.done('state/audit.jsonl');
+    view.done('state/audit.jsonl');
+    expect(out.text()).toBe(`{"a":1}\n{"a":2}\n${JSON.stringify(submitted)}\n`);
     expect(logger.written.warn).toEqual(['Warning: 2 lines of state/audit.jsonl are not events; left out.']);
+  });
+
+  it('shows a table a reviewer reads, with the dataset of an execution on the line that ends it', async () => {
+    const out = captured();
+    const view = auditExportView({ logger: recordingLogger() }, out.stdout, 'table');
+    await view.matched('', submitted);
+    const { datasetId: _omitted, ...completedFacts } = submitted;
+    await view.matched('', { ...completedFacts, event: 'execution.completed', status: 'completed', rowsExported: 42 });
+    const rows = out.text().split('\n');
+    expect(rows[0]).toMatch(/^TIME +ENVIRONMENT +EVENT +EXPORT +EXECUTION +DATASET +DETAIL$/);
+    expect(rows[1]).toMatch(
+      /^2026-11-12 03:00:01 +prod-acme +execution.submitted +recordings-eu +exe-1 +ds-recordings +queued, by ci/,
+    );
+    expect(rows[2]).toMatch(/ds-recordings +completed, 42 rows, by ci/);
+    // What comes from a file is shown, never interpreted by the terminal.
+    expect(out.text()).not.toContain('\u001b');
   });
 
   it('rejects when stdout fails, so the export stops', async () => {
     const stdout = new PassThrough();
     stdout.destroy();
-    await expect(auditExportView({ logger: recordingLogger() }, stdout).lines('x\n')).rejects.toThrow();
+    await expect(auditExportView({ logger: recordingLogger() }, stdout, 'jsonl').lines('x\n')).rejects.toThrow();
   });
 });
