@@ -28,7 +28,8 @@ const PREV = ',"prev":"';
 
 /** SHA-256 of one line's bytes (without its newline), in hex. */
 export function lineHash(line: string | Uint8Array): string {
-  return crypto().createHash('sha256').update(line).digest('hex');
+  // The one-shot hash (Node.js 20.12 and newer) spares a Hash object per line.
+  return crypto().hash('sha256', line, 'hex');
 }
 
 /**

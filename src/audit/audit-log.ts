@@ -7,6 +7,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { fsyncDirectory } from '../files/durable-write.js';
+import { redactSecrets } from '../redaction.js';
 import { EMPTY_HEAD, chainLines, headOfLine } from './audit-chain.js';
 import type { AuditHead } from './audit-chain.js';
 import type { AuditEvent } from './audit-event.js';
@@ -22,13 +23,19 @@ export class AuditLog {
   /** The chain's end as this process last wrote or read it, and the file size it was true at. */
   private tail: { size: number; head: AuditHead } | undefined;
 
-  private constructor(readonly path: string) {}
+  private constructor(
+    readonly path: string,
+    private readonly chained: boolean,
+  ) {}
 
-  /** Opens (and repairs) the log at `path`; the file is created on the first append. */
-  static async open(path: string): Promise<{ log: AuditLog; repairedBytes: number }> {
+  /**
+   * Opens (and repairs) the log at `path`; the file is created on the first append. `chained: false` writes
+   * plain lines, as versions before the chain did: only for measuring what the chain costs (`npm run bench`).
+   */
+  static async open(path: string, chained = true): Promise<{ log: AuditLog; repairedBytes: number }> {
     await makeDirectory(dirname(path));
     const repairedBytes = await repairTornTail(path);
-    return { log: new AuditLog(path), repairedBytes };
+    return { log: new AuditLog(path, chained), repairedBytes };
   }
 
   /** The chain's head after the last append, or as read from the file's last line. */
@@ -59,9 +66,9 @@ export class AuditLog {
     try {
       sizeBefore = (await handle.stat()).size;
       // Each event is one line behind its chain fields; redaction is a second guard, as callers keep secrets out.
-      const tail = await this.headAt(handle, sizeBefore);
-      if (recorded !== undefined) refuseIfCut(this.path, tail, recorded);
-      const chained = chainLines(events, tail);
+      const tail = this.chained ? await this.headAt(handle, sizeBefore) : EMPTY_HEAD;
+      if (recorded !== undefined && this.chained) refuseIfCut(this.path, tail, recorded);
+      const chained = this.chained ? chainLines(events, tail) : unchainedLines(events, tail);
       head = chained.head;
       const bytes = Buffer.from(chained.text);
       await handle.writeFile(bytes);
@@ -93,6 +100,11 @@ export class AuditLog {
     this.tail = { size, head };
     return head;
   }
+}
+
+/** Lines as written before the chain: for the benchmark's measure of what chaining costs. */
+function unchainedLines(events: readonly AuditEvent[], head: AuditHead): { text: string; head: AuditHead } {
+  return { text: events.map((event) => `${redactSecrets(JSON.stringify(event))}\n`).join(''), head };
 }
 
 /** Refuses to extend a log whose tail is shorter than, or other than, the head the state records. */

@@ -3,8 +3,7 @@
 // inserted or two swapped (numbers out of order), then against the head the state keeps, a cut tail or a
 // whole log replaced. Lines before the chain began (written by an older version) are counted, not judged.
 
-import { crypto } from '../on-first-use.js';
-import { GENESIS_HASH, chainFieldsOf, headSignedWith } from './audit-chain.js';
+import { GENESIS_HASH, chainFieldsOf, headSignedWith, lineHash } from './audit-chain.js';
 import type { AuditHead } from './audit-chain.js';
 
 export type ChainProblemKind =
@@ -130,7 +129,7 @@ export class ChainVerifier {
         `${place(this.line)} has no chain fields, after the chain began: a line inserted, or rewritten without them`,
       );
     }
-    const hash = crypto().createHash('sha256').update(bytes.subarray(start, end)).digest('hex');
+    const hash = lineHash(bytes.subarray(start, end));
     const current: Pending = { line: this.line, seq: fields.seq, prev: fields.prev, hash };
     if (this.suspect !== undefined) return this.afterSuspect(this.suspect, current);
     if (this.mismatch !== undefined) return this.afterMismatch(this.mismatch, current);

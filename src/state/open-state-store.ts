@@ -24,9 +24,11 @@ export async function openStateStore(
   const backend = config.backend;
   const owner = { owner: expectedOwner(config), ...hooks };
   const auditKey = auditKeyFor(env, config.environment.name);
+  // Only the benchmark turns the chain off, to measure its cost; `audit verify` reports such lines as breaks.
+  const chainAudit = env.CXONE_EXPORTS_BENCH_UNCHAINED !== '1';
   switch (backend.type) {
     case 'local':
-      return openLocalStore(config, cwd, { ...owner, auditKey });
+      return openLocalStore(config, cwd, { ...owner, auditKey, chainAudit });
     case 'pg': {
       // Loaded only for projects that use it: the local default starts without the database driver.
       const { PgStore } = await import('./pg/pg-store.js');
@@ -38,6 +40,7 @@ export async function openStateStore(
         statementTimeoutMs: backend.statementTimeoutMs,
         lockLeaseMs: backend.lockLeaseMs,
         auditKey,
+        chainAudit,
         ...owner,
       });
     }
@@ -51,7 +54,7 @@ export async function openStateStore(
 export function openLocalStore(
   config: Pick<ProjectConfig, 'stateDir'>,
   cwd: string,
-  options: OwnerOptions & { auditKey?: string | undefined } = {},
+  options: OwnerOptions & { auditKey?: string | undefined; chainAudit?: boolean } = {},
 ): LocalFileStore {
   const displayDir = relative(cwd, config.stateDir).split('\\').join('/') || '.';
   return new LocalFileStore({ stateDir: config.stateDir, displayDir, ...options });

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { benchApply } from './apply.bench.mjs';
 import { benchAudit } from './audit.bench.mjs';
+import { benchAuditChain } from './audit-chain.bench.mjs';
 import { benchAuditExport } from './audit-export.bench.mjs';
 import { benchClient } from './client.bench.mjs';
 import { benchPg } from './pg.bench.mjs';
@@ -33,6 +34,7 @@ const benches = {
   'status-page': benchStatusPage,
   audit: benchAudit,
   'audit-export': benchAuditExport,
+  'audit-chain': benchAuditChain,
 };
 const results = [];
 for (const [name, bench] of Object.entries(benches)) {

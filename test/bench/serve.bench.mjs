@@ -23,98 +23,15 @@ export async function benchServe({ cli, dist, runs }) {
 /** The figures with the state in the local files, or (with `pgUrl`) in PostgreSQL. */
 async function benchServeOn(backend, { cli, dist, runs, pgUrl }) {
   const rounds = Math.max(1, Math.min(runs, 5));
-  const { LocalFileStore } = await import(`${dist}/state/local/local-file-store.js`);
-  const { PgStore } = await import(`${dist}/state/pg/pg-store.js`);
-  const { signCallback } = await import(`${dist}/contract/callback-signature.js`);
   console.log(
     `serve${backend === 'pg' ? ' with the state in PostgreSQL' : ''}: ${CALLBACKS} signed callbacks at concurrency ${CONCURRENCY}, ${rounds} runs each`,
   );
   const bare = [];
   const ours = [];
   for (let round = 0; round < rounds; round++) {
-    const root = mkdtempSync(join(tmpdir(), 'cxone-bench-serve-'));
-    const schema = `serve_${round}`;
-    const openStore = () =>
-      backend === 'pg'
-        ? new PgStore({
-            connection: { config: { connectionString: pgUrl }, where: 'bench' },
-            schema,
-            stateName: 'default',
-            skipSchemaCreation: false,
-          })
-        : new LocalFileStore({ stateDir: join(root, '.cxone-exports') });
-    if (backend === 'pg')
-      writeFileSync(join(root, 'cxone-exports.config.yaml'), `backend:\n  type: pg\n  schema: ${schema}\n`);
-    try {
-      const store = openStore();
-      const hash = `sha256:${'a'.repeat(64)}`;
-      const exports = {};
-      for (let i = 0; i < CALLBACKS; i++) {
-        exports[`export-${i}`] = {
-          definitionHash: hash,
-          spec: {
-            dataActionId: `da-${i % 100}`,
-            datasetId: `ds-${i}`,
-            format: {
-              delimiter: ',',
-              quoteCharacter: '"',
-              escapeCharacter: '"',
-              maxRows: 100000,
-              columnAlignment: true,
-              sanitizeSpecialCharacters: true,
-            },
-          },
-          metadata: { name: `export-${i}` },
-          source: { file: 'exports/x.yaml', line: 1 },
-          pending: null,
-          lastExecution: {
-            executionId: `exe-${i}`,
-            status: 'queued',
-            idempotencyKey: `key-${i}`,
-            definitionHash: hash,
-            submittedAt: '2026-11-27T10:00:00.000Z',
-            completedAt: null,
-            rowsExported: null,
-            latencyMs: null,
-            error: null,
-          },
-        };
-      }
-      const { state: empty } = await store.read();
-      await store.commit({ lineage: empty.lineage, set: exports, remove: [], events: [] }, 0);
-      await store.close?.();
-      const now = Math.floor(Date.now() / 1000);
-      const requests = Array.from({ length: CALLBACKS }, (_, i) => {
-        const body = JSON.stringify({
-          executionId: `exe-${i}`,
-          status: i % 20 === 0 ? 'failed' : 'completed',
-          rowsExported: 1000 + i,
-          startTime: '2026-11-27T10:00:00Z',
-          endTime: '2026-11-27T10:01:00Z',
-        });
-        return {
-          body,
-          headers: {
-            'Content-Type': 'application/json',
-            'X-CXone-Timestamp': String(now),
-            'X-CXone-Signature': signCallback(SECRET, now, body),
-          },
-        };
-      });
-      const requestsFile = join(root, 'requests.json');
-      writeFileSync(requestsFile, JSON.stringify(requests));
-
-      bare.push(await againstBare(requestsFile));
-      ours.push(
-        await againstServe(cli, root, requestsFile, pgUrl === undefined ? {} : { CXONE_EXPORTS_PG_URL: pgUrl }),
-      );
-      const after = openStore();
-      const state = (await after.read()).state;
-      await after.close?.();
-      ours.at(-1).durable = Object.values(state.exports).filter((e) => e.lastExecution.status !== 'queued').length;
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    const outcome = await serveRound({ cli, dist, backend, pgUrl, schema: `serve_${round}`, withBare: true });
+    bare.push(outcome.bare);
+    ours.push(outcome.ours);
   }
   const rate = (r) => r.ok / (r.wallMs / 1000);
   // Each round's two runs are next to each other in time: their ratio is spared the machine's slower spells.
@@ -140,6 +57,100 @@ async function benchServeOn(backend, { cli, dist, runs, pgUrl }) {
     ),
     verdict(`state writes (${backend})`, String(writes), `far fewer than ${CALLBACKS}`, writes < CALLBACKS / 10),
   ].every(Boolean);
+}
+
+/**
+ * One round: a state of CALLBACKS queued executions, the signed callbacks sent to `serve` (and, with `withBare`,
+ * to a bare server first); `extraEnv` is what serve runs with. Returns each run's figures.
+ */
+export async function serveRound({ cli, dist, backend, pgUrl, schema, withBare = false, extraEnv = {} }) {
+  const { LocalFileStore } = await import(`${dist}/state/local/local-file-store.js`);
+  const { PgStore } = await import(`${dist}/state/pg/pg-store.js`);
+  const { signCallback } = await import(`${dist}/contract/callback-signature.js`);
+  const root = mkdtempSync(join(tmpdir(), 'cxone-bench-serve-'));
+  const openStore = () =>
+    backend === 'pg'
+      ? new PgStore({
+          connection: { config: { connectionString: pgUrl }, where: 'bench' },
+          schema,
+          stateName: 'default',
+          skipSchemaCreation: false,
+        })
+      : new LocalFileStore({ stateDir: join(root, '.cxone-exports') });
+  if (backend === 'pg')
+    writeFileSync(join(root, 'cxone-exports.config.yaml'), `backend:\n  type: pg\n  schema: ${schema}\n`);
+  try {
+    const store = openStore();
+    const hash = `sha256:${'a'.repeat(64)}`;
+    const exports = {};
+    for (let i = 0; i < CALLBACKS; i++) {
+      exports[`export-${i}`] = {
+        definitionHash: hash,
+        spec: {
+          dataActionId: `da-${i % 100}`,
+          datasetId: `ds-${i}`,
+          format: {
+            delimiter: ',',
+            quoteCharacter: '"',
+            escapeCharacter: '"',
+            maxRows: 100000,
+            columnAlignment: true,
+            sanitizeSpecialCharacters: true,
+          },
+        },
+        metadata: { name: `export-${i}` },
+        source: { file: 'exports/x.yaml', line: 1 },
+        pending: null,
+        lastExecution: {
+          executionId: `exe-${i}`,
+          status: 'queued',
+          idempotencyKey: `key-${i}`,
+          definitionHash: hash,
+          submittedAt: '2026-11-27T10:00:00.000Z',
+          completedAt: null,
+          rowsExported: null,
+          latencyMs: null,
+          error: null,
+        },
+      };
+    }
+    const { state: empty } = await store.read();
+    await store.commit({ lineage: empty.lineage, set: exports, remove: [], events: [] }, 0);
+    await store.close?.();
+    const now = Math.floor(Date.now() / 1000);
+    const requests = Array.from({ length: CALLBACKS }, (_, i) => {
+      const body = JSON.stringify({
+        executionId: `exe-${i}`,
+        status: i % 20 === 0 ? 'failed' : 'completed',
+        rowsExported: 1000 + i,
+        startTime: '2026-11-27T10:00:00Z',
+        endTime: '2026-11-27T10:01:00Z',
+      });
+      return {
+        body,
+        headers: {
+          'Content-Type': 'application/json',
+          'X-CXone-Timestamp': String(now),
+          'X-CXone-Signature': signCallback(SECRET, now, body),
+        },
+      };
+    });
+    const requestsFile = join(root, 'requests.json');
+    writeFileSync(requestsFile, JSON.stringify(requests));
+
+    const bare = withBare ? await againstBare(requestsFile) : undefined;
+    const ours = await againstServe(cli, root, requestsFile, {
+      ...(pgUrl === undefined ? {} : { CXONE_EXPORTS_PG_URL: pgUrl }),
+      ...extraEnv,
+    });
+    const after = openStore();
+    const state = (await after.read()).state;
+    await after.close?.();
+    ours.durable = Object.values(state.exports).filter((e) => e.lastExecution.status !== 'queued').length;
+    return { bare, ours };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 async function againstBare(requestsFile) {

@@ -55,6 +55,8 @@ export interface LocalFileStoreOptions extends OwnerOptions {
   auditPath?: string;
   /** The key that signs the audit chain's head in the state (CXONE_AUDIT_KEY), when one is set. */
   auditKey?: string | undefined;
+  /** False only to measure what the chain costs (`npm run bench`, CXONE_EXPORTS_BENCH_UNCHAINED). */
+  chainAudit?: boolean;
 }
 
 /** What this store last saw on disk, and the state it holds, so unchanged files are never parsed twice. */
@@ -95,7 +97,11 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     this.lockLocation = this.display('state.lock');
     this.unknownHolderHint = `If no cxone-exports command is running, remove ${this.lockLocation}.`;
     this.eventsLocation = options.auditPath ?? this.display('audit.jsonl');
-    this.audit = new LocalAuditFile(options.auditPath ?? auditLogPath(options.stateDir), this.eventsLocation);
+    this.audit = new LocalAuditFile(
+      options.auditPath ?? auditLogPath(options.stateDir),
+      this.eventsLocation,
+      options.chainAudit ?? true,
+    );
     this.lockFile = new LockFile({
       stateDir: options.stateDir,
       path: join(options.stateDir, 'state.lock'),

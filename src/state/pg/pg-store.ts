@@ -50,6 +50,8 @@ export interface PgStoreOptions extends OwnerOptions {
   lockLeaseMs?: number;
   /** The key that signs the audit chain's head (CXONE_AUDIT_KEY), when one is set. */
   auditKey?: string | undefined;
+  /** False only to measure what the chain costs (`npm run bench`, CXONE_EXPORTS_BENCH_UNCHAINED). */
+  chainAudit?: boolean;
 }
 
 /** The columns of a state's row, as `StateRow` holds them (the table is aliased `s`). */
@@ -102,7 +104,11 @@ export class PgStore
       leaseMs: options.lockLeaseMs ?? 60_000,
       location: this.location,
     });
-    this.events = new PgEvents(this.db, this.s, this.state, { scope: this.chainScope, key: options.auditKey });
+    this.events = new PgEvents(this.db, this.s, this.state, {
+      scope: this.chainScope,
+      key: options.auditKey,
+      enabled: options.chainAudit ?? true,
+    });
   }
 
   async read(): Promise<StateSnapshot> {
