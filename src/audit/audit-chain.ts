@@ -52,9 +52,10 @@ export function chainLines(events: readonly AuditEvent[], head: AuditHead): { te
 
 /** An event without the chain fields a stored line carries. */
 export function withoutChainFields(event: AuditEvent): AuditEvent {
-  const chained = event as AuditEvent & { seq?: unknown; prev?: unknown };
-  if (chained.seq === undefined && chained.prev === undefined) return event;
-  const { seq: _seq, prev: _prev, ...rest } = chained;
+  if (event.seq === undefined && event.prev === undefined) return event;
+  const rest = { ...event };
+  delete rest.seq;
+  delete rest.prev;
   return rest;
 }
 

@@ -45,8 +45,9 @@ describe('the audit export view', () => {
     const out = captured();
     const view = auditExportView({ logger: recordingLogger() }, out.stdout, 'table');
     await view.matched('', submitted);
-    const { datasetId: _omitted, ...completedFacts } = submitted;
-    await view.matched('', { ...completedFacts, event: 'execution.completed', status: 'completed', rowsExported: 42 });
+    const completed: AuditEvent = { ...submitted, event: 'execution.completed', status: 'completed', rowsExported: 42 };
+    delete completed.datasetId;
+    await view.matched('', completed);
     const rows = out.text().split('\n');
     expect(rows[0]).toMatch(/^TIME +ENVIRONMENT +EVENT +EXPORT +EXECUTION +DATASET +DETAIL$/);
     expect(rows[1]).toMatch(
