@@ -33,7 +33,7 @@ type Summary = (stdout: string, output: string) => string[];
 
 /** The lines of the output that say how the command ended (the CLI's own summary lines). */
 const SUMMARY_LINES =
-  /^(✔ \d+ export|Environment \w+:|Plan: |No changes|Apply complete|Refresh complete|Executions: |Completion rate|Latency: |\S+: completed)/;
+  /^(✔ \d+ export|Environment \w+:|Plan: |No changes|Apply complete|Refresh complete|Executions: |Completion rate|Latency: |\S+: completed|\S+ │ [✓✗] )/;
 const summaryLines: Summary = (_stdout, output) =>
   output
     .split('\n')

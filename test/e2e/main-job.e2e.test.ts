@@ -31,9 +31,9 @@ describe('the main job', () => {
     expect(steps).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(
       output.match(
-        /^sandbox +│ ✓ .*: the audit chain holds, \d+ lines checked; the tail matches the head the state records\.$/gm,
+        /^ {2}(sandbox|production) │ ✓ .*: the audit chain holds, \d+ lines checked; the tail matches the head the state records\.$/gm,
       ),
-    ).toHaveLength(1);
+    ).toHaveLength(2);
     // Short enough to read: each plan once, a summary per step, and a last line that says it succeeded.
     expect(result.stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(120);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^✔ The main job succeeded: /);

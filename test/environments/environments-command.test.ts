@@ -510,7 +510,7 @@ environments:
     const refused = await runCommand(['--env', 'all', 'state', 'list'], { cwd: dir });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /--env all selects several environments, which is for validate, plan, apply, refresh, serve, status and audit verify; state list works in one environment/,
+      /--env all selects several environments, which is for validate, plan, apply, refresh, serve, status, audit export and audit verify; state list works in one environment/,
     );
     expect(existsSync(join(dir, '.cxone-exports'))).toBe(false);
   });
