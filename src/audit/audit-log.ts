@@ -65,6 +65,9 @@ export class AuditLog {
     let head: AuditHead;
     try {
       sizeBefore = (await handle.stat()).size;
+      // Written by another process since: a line it left torn (killed mid-append) is moved aside, not chained on.
+      if (this.tail?.size !== sizeBefore && (await repairTornTail(this.path)) > 0)
+        sizeBefore = (await handle.stat()).size;
       // Each event is one line behind its chain fields; redaction is a second guard, as callers keep secrets out.
       const tail = this.chained ? await this.headAt(handle, sizeBefore) : EMPTY_HEAD;
       if (recorded !== undefined && this.chained) refuseIfCut(this.path, tail, recorded);

@@ -71,6 +71,11 @@ interface StoredHeader extends StateOwner {
   formatVersion: number;
 }
 
+/** A state's header as a commit locks it, with its audit chain's head (locked too), when events were written. */
+interface LockedState extends StoredHeader {
+  auditHead: AuditHead | undefined;
+}
+
 export class PgStore
   implements StateStore, ConcurrentCommits, Closeable, BackendSetup, StateImport, AuditExport, ChainedAudit
 {
@@ -212,7 +217,7 @@ export class PgStore
             `changed meanwhile: ${moved.rows.map((r) => r.name).join(', ')}`,
           );
       }
-      await this.events.insert(client, change.events);
+      await this.events.insert(client, change.events, current.auditHead);
       if (names.length === 0) return current.serial;
       const next = current.serial + 1;
       const recorded = ownerToRecord(current, this.options.owner);
@@ -352,12 +357,22 @@ export class PgStore
   }
 
   /** The state row, locked for this transaction: commits of one state queue here, briefly. */
-  private async lockStateRow(client: Transaction): Promise<StoredHeader | undefined> {
-    const { rows } = await client.query<StateRow>(
-      `SELECT ${STATE_COLUMNS} FROM ${this.s}.states s WHERE s.name = $1 FOR UPDATE`,
+  private async lockStateRow(client: Transaction): Promise<LockedState | undefined> {
+    // The audit chain's head row too, in the same round trip: the commit's events chain onto it.
+    const { rows } = await client.query<StateRow & { audit_head: string | null }>(
+      `SELECT ${STATE_COLUMNS},
+              (SELECT h.seq::text || ' ' || h.hash FROM ${this.s}.audit_heads h WHERE h.state = s.name FOR UPDATE)
+                AS audit_head
+         FROM ${this.s}.states s WHERE s.name = $1 FOR UPDATE`,
       [this.state],
     );
-    return rows[0] === undefined ? undefined : this.stateHeader(rows[0]);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const [seq, hash] = row.audit_head?.split(' ') ?? [];
+    return {
+      ...this.stateHeader(row),
+      auditHead: seq === undefined || hash === undefined ? undefined : { seq: Number(seq), hash },
+    };
   }
 
   private newerState(version: number): StateUnreadableError {
