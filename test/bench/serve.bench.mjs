@@ -2,6 +2,7 @@
 // at concurrency 64, to `cxone-exports serve` and, in the same run, to a bare node:http server.
 
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +154,18 @@ export async function serveRound({ cli, dist, backend, pgUrl, schema, withBare =
   }
 }
 
+/** A port nothing listens on now, from the kernel, so serve never meets a port in use. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 async function againstBare(requestsFile) {
   const server = spawn(process.execPath, [new URL('./bare-server.mjs', import.meta.url).pathname], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -167,7 +180,7 @@ async function againstBare(requestsFile) {
 
 async function againstServe(cli, root, requestsFile, extraEnv) {
   const rssFile = join(root, 'serve.rss');
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const serve = spawn(
     process.execPath,
     [
@@ -197,9 +210,11 @@ async function againstServe(cli, root, requestsFile, extraEnv) {
     i++
   )
     await new Promise((resolve) => setTimeout(resolve, 100));
+  if (serve.exitCode !== null) throw new Error(`serve exited ${serve.exitCode} before it answered:\n${stderr}`);
   const result = await load(`http://127.0.0.1:${port}/webhook/cxone-callback`, requestsFile);
   serve.kill('SIGTERM');
-  await new Promise((resolve) => serve.on('exit', resolve));
+  // Waited for only while it runs: a serve that already stopped sends no second 'exit'.
+  if (serve.exitCode === null && serve.signalCode === null) await new Promise((resolve) => serve.on('exit', resolve));
   const writes = Number(/Stopped\. (\d+) state writes/.exec(stderr)?.[1] ?? NaN);
   return { ...result, writes, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
 }
