@@ -50,6 +50,11 @@ export function chainLines(events: readonly AuditEvent[], head: AuditHead): { te
   return { text, head: { seq, hash } };
 }
 
+/** The events as plain lines, as written before the chain: what the benchmark measures the chain against. */
+export function plainLines(events: readonly AuditEvent[]): string {
+  return events.map((event) => `${redactSecrets(JSON.stringify(event))}\n`).join('');
+}
+
 /** An event without the chain fields a stored line carries. */
 export function withoutChainFields(event: AuditEvent): AuditEvent {
   if (event.seq === undefined && event.prev === undefined) return event;

@@ -6,9 +6,8 @@ import { makeDirectory } from '../files/file-kind.js';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { fsyncDirectory } from '../files/durable-write.js';
-import { redactSecrets } from '../redaction.js';
-import { EMPTY_HEAD, chainLines, headOfLine } from './audit-chain.js';
+import { appendDurably } from '../files/durable-write.js';
+import { EMPTY_HEAD, chainLines, headOfLine, plainLines } from './audit-chain.js';
 import type { AuditHead } from './audit-chain.js';
 import type { AuditEvent } from './audit-event.js';
 import { scanAuditLog } from './scan-audit-log.js';
@@ -39,7 +38,31 @@ export class AuditLog {
   }
 
   /** The chain's head after the last append, or as read from the file's last line. */
-  async head(): Promise<AuditHead> {
+  head(): Promise<AuditHead> {
+    return this.pastTornTail(() => this.readHead());
+  }
+
+  /**
+   * Appends the events as chained lines; returns the chain's head after them. `recorded` is the head the state
+   * records: a log that ends before it lost its tail, and nothing is chained onto it (that would hide the cut).
+   */
+  async append(events: readonly AuditEvent[], recorded?: AuditHead): Promise<AuditHead> {
+    if (events.length === 0) return this.head();
+    return this.pastTornTail(() => this.appendAfterTail(events, recorded));
+  }
+
+  /** Runs `work`; when another process was killed mid-append, its torn line is moved aside first, not chained on. */
+  private async pastTornTail<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof TornTail)) throw error;
+      await repairTornTail(this.path);
+      return work();
+    }
+  }
+
+  private async readHead(): Promise<AuditHead> {
     const handle = await fsPromises()
       .open(this.path, 'r')
       .catch((error: NodeJS.ErrnoException) => {
@@ -54,61 +77,45 @@ export class AuditLog {
     }
   }
 
-  /**
-   * Appends the events as chained lines; returns the chain's head after them. `recorded` is the head the state
-   * records: a log that ends before it lost its tail, and nothing is chained onto it (that would hide the cut).
-   */
-  async append(events: readonly AuditEvent[], recorded?: AuditHead): Promise<AuditHead> {
-    if (events.length === 0) return this.head();
-    const handle = await fsPromises().open(this.path, 'a+', 0o644);
-    let sizeBefore = 0;
-    let head: AuditHead;
+  private async appendAfterTail(events: readonly AuditEvent[], recorded: AuditHead | undefined): Promise<AuditHead> {
+    let appended: { size: number; head: AuditHead } | undefined;
     try {
-      sizeBefore = (await handle.stat()).size;
-      // Written by another process since: a line it left torn (killed mid-append) is moved aside, not chained on.
-      if (this.tail?.size !== sizeBefore && (await repairTornTail(this.path)) > 0)
-        sizeBefore = (await handle.stat()).size;
-      // Each event is one line behind its chain fields; redaction is a second guard, as callers keep secrets out.
-      const tail = this.chained ? await this.headAt(handle, sizeBefore) : EMPTY_HEAD;
-      if (recorded !== undefined && this.chained) refuseIfCut(this.path, tail, recorded);
-      const chained = this.chained ? chainLines(events, tail) : unchainedLines(events, tail);
-      head = chained.head;
-      const bytes = Buffer.from(chained.text);
-      await handle.writeFile(bytes);
-      // fdatasync: the data and the size that makes it readable, without other metadata.
-      await handle.datasync();
-      this.tail = { size: sizeBefore + bytes.length, head };
-    } catch (error) {
       // All the lines or none: a failed append (a full disk) is cut back before the error reaches the caller.
-      await handle.truncate(sizeBefore).catch(() => undefined);
+      await appendDurably(this.path, async (handle, size) => {
+        // Each event is one line behind its chain fields; redaction is a second guard, as callers keep secrets out.
+        const tail = this.chained ? await this.headAt(handle, size) : EMPTY_HEAD;
+        if (recorded !== undefined && this.chained) refuseIfCut(this.path, tail, recorded);
+        const { text, head } = this.chained ? chainLines(events, tail) : { text: plainLines(events), head: tail };
+        appended = { size: size + Buffer.byteLength(text), head };
+        return text;
+      });
+    } catch (error) {
       this.tail = undefined;
-      if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string')
-        (error as NodeJS.ErrnoException).path ??= this.path;
       throw error;
-    } finally {
-      await handle.close();
     }
-    if (sizeBefore === 0) await fsyncDirectory(dirname(this.path));
-    return head;
+    this.tail = appended!;
+    return appended!.head;
   }
 
-  /** The head at `size`: the one this process wrote, unless the file changed since; then its last line's. */
+  /**
+   * The head at `size`: the one this process wrote, unless the file changed since; then its last line's. A last
+   * line without its newline (another writer killed mid-append) is TornTail.
+   */
   private async headAt(handle: FileHandle, size: number): Promise<AuditHead> {
     if (this.tail?.size === size) return this.tail.head;
     const start = await lastLineStart(handle, size - 1);
-    const line = Buffer.alloc(Math.max(0, size - 1 - start));
+    const line = Buffer.alloc(Math.max(0, size - start));
     if (line.length > 0) await handle.read(line, 0, line.length, start);
+    if (line.length > 0 && line.at(-1) !== 0x0a) throw new TornTail();
     // A log written before the chain (its last line has no chain fields) starts one here.
-    const head = (line.length > 0 ? headOfLine(line) : undefined) ?? EMPTY_HEAD;
+    const head = (line.length > 1 ? headOfLine(line.subarray(0, -1)) : undefined) ?? EMPTY_HEAD;
     this.tail = { size, head };
     return head;
   }
 }
 
-/** Lines as written before the chain: for the benchmark's measure of what chaining costs. */
-function unchainedLines(events: readonly AuditEvent[], head: AuditHead): { text: string; head: AuditHead } {
-  return { text: events.map((event) => `${redactSecrets(JSON.stringify(event))}\n`).join(''), head };
-}
+/** The log ends in a torn line: it is moved aside, and the append tried again. */
+class TornTail extends Error {}
 
 /** Refuses to extend a log whose tail is shorter than, or other than, the head the state records. */
 function refuseIfCut(path: string, tail: AuditHead, recorded: AuditHead): void {

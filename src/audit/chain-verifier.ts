@@ -5,6 +5,7 @@
 
 import { GENESIS_HASH, chainFieldsOf, headSignedWith, lineHash } from './audit-chain.js';
 import type { AuditHead } from './audit-chain.js';
+import { LineChunks } from './line-chunks.js';
 
 export type ChainProblemKind =
   'edited' | 'removed' | 'inserted' | 'swapped' | 'unchained' | 'cut' | 'replaced' | 'added' | 'signature';
@@ -52,7 +53,7 @@ interface Pending {
 }
 
 export class ChainVerifier {
-  private carry: Buffer | undefined;
+  private readonly lines = new LineChunks();
   private line = 0;
   private unchained = 0;
   private started = false;
@@ -75,25 +76,10 @@ export class ChainVerifier {
 
   push(chunk: Buffer): void {
     if (this.problem !== undefined) return;
-    let bytes = chunk;
-    let start = 0;
-    if (this.carry !== undefined) {
-      const newline = chunk.indexOf(10);
-      if (newline === -1) {
-        this.carry = Buffer.concat([this.carry, chunk]);
-        return;
-      }
-      bytes = Buffer.concat([this.carry, chunk.subarray(0, newline + 1)]);
-      this.carry = undefined;
-      this.lineAt(bytes, 0, bytes.length - 1);
-      bytes = chunk;
-      start = newline + 1;
-    }
-    for (let end = bytes.indexOf(10, start); end !== -1 && this.problem === undefined; end = bytes.indexOf(10, start)) {
+    this.lines.push(chunk, (bytes, start, end) => {
       this.lineAt(bytes, start, end);
-      start = end + 1;
-    }
-    if (this.problem === undefined && start < bytes.length) this.carry = Buffer.from(bytes.subarray(start));
+      return this.problem === undefined;
+    });
   }
 
   end(): ChainReport {
@@ -108,7 +94,7 @@ export class ChainVerifier {
       unchained: this.unchained,
       last,
       uncovered: this.problem === undefined ? uncovered : 0,
-      partialBytes: this.carry?.length ?? 0,
+      partialBytes: this.problem === undefined ? this.lines.partialBytes : 0,
       signed: this.signed(),
       problem: this.problem,
     };

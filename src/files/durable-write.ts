@@ -4,6 +4,7 @@
 // and the temp file is removed.
 
 import { basename, dirname, join } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
 import { crypto, fsPromises } from '../on-first-use.js';
 
 /** Replaces `path` with `text` atomically and durably: temp file, write all, fsync, rename, fsync the directory. */
@@ -29,14 +30,18 @@ export async function writeFileDurably(path: string, text: string | Buffer): Pro
 
 /**
  * Appends `text` and fdatasyncs it. When the append fails part-way (a full disk), the file is cut back to its
- * old size, so no torn line is left for the next reader, and the error is thrown.
+ * old size, so no torn line is left for the next reader, and the error is thrown. `text` may be made from what
+ * the file holds: it is then called with the open file and its size (an audit line chains onto the last one).
  */
-export async function appendDurably(path: string, text: string): Promise<{ created: boolean }> {
-  const handle = await fsPromises().open(path, 'a', 0o644);
+export async function appendDurably(
+  path: string,
+  text: string | ((handle: FileHandle, size: number) => Promise<string>),
+): Promise<{ created: boolean }> {
+  const handle = await fsPromises().open(path, 'a+', 0o644);
   let sizeBefore = 0;
   try {
     sizeBefore = (await handle.stat()).size;
-    await handle.writeFile(text);
+    await handle.writeFile(typeof text === 'string' ? text : await text(handle, sizeBefore));
     // fdatasync: the data and the size that makes it readable, without other metadata.
     await handle.datasync();
   } catch (error) {

@@ -240,9 +240,17 @@ ${actionStep(options, `Apply what is due${where(target, 'in')}`, 'schedule', {
 
 /**
  * A workflow that writes the state (apply, refresh, the schedule), run by its trigger and by hand: its header,
- * then the jobs of each environment, one writer at a time.
+ * then the jobs of each environment, one writer at a time (`concurrency`: the workflow's group, or none where each
+ * job has its own, as in a matrix of environments).
  */
-function writingWorkflow(options: WorkflowOptions, header: string, name: string, on: string, jobs: string[]): string {
+export function writingWorkflow(
+  options: WorkflowOptions,
+  header: string,
+  name: string,
+  on: string,
+  jobs: string[],
+  concurrency: string | null = APPLY_GROUP,
+): string {
   return `${header}
 name: cxone-exports ${name}
 
@@ -251,8 +259,7 @@ ${on}
   workflow_dispatch:
 
 ${permissions(options)}
-${APPLY_GROUP}
-jobs:
+${concurrency === null ? '' : `${concurrency}\n`}jobs:
 ${jobs.join('\n')}`;
 }
 

@@ -9,10 +9,10 @@ import {
   checkout,
   commentJob,
   DEFINITION_PATHS,
-  permissions,
   planFrame,
   planWorkflow as chainPlanWorkflow,
   upload,
+  writingWorkflow,
 } from './github-workflows.js';
 import type { JobRole, WorkflowOptions } from './github-workflows.js';
 
@@ -115,17 +115,9 @@ function stateFiles(options: WorkflowOptions): string[] {
   return [`${dir}/state.json`, `${dir}/state.wal`, `${dir}/audit.jsonl`];
 }
 
+/** A writing workflow whose jobs each hold their environment's group, so the workflow holds none. */
 function writing(options: WorkflowOptions, header: string, name: string, on: string, jobs: string[]): string {
-  return `${header}
-name: cxone-exports ${name}
-
-on:
-${on}
-  workflow_dispatch:
-
-${permissions(options)}
-jobs:
-${jobs.join('\n')}`;
+  return writingWorkflow(options, header, name, on, jobs, null);
 }
 
 function applyWorkflow(options: MatrixWorkflowOptions): string {

@@ -155,13 +155,14 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     this.refuseIfMoved(current, expectedSerial, changes.lineage);
     // No log yet (seq 0): nothing to record, and a head recorded before stays (a log removed since shows).
     const auditHead = head.seq === 0 ? current?.state.auditHead : this.signed(head, changes.lineage);
+    const withHead = auditHead === undefined ? {} : { auditHead };
     if (current === undefined) {
       // The first write of a state is a whole snapshot, with its owner; the log only ever extends one.
       const owner = ownerToRecord(undefined, this.options.owner)?.owner;
       const state: State = {
         ...emptyState(changes.lineage),
         ...owner,
-        ...(auditHead === undefined ? {} : { auditHead }),
+        ...withHead,
         exports: { ...changes.set },
       };
       return (await this.write(state, expectedSerial)).serial;
@@ -171,10 +172,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
       // Recording an owner rewrites the snapshot, once: the log's records carry entries only.
       const exports = { ...current.state.exports, ...changes.set };
       for (const name of changes.remove) delete exports[name];
-      const written = await this.write(
-        { ...current.state, ...recorded.owner, ...(auditHead === undefined ? {} : { auditHead }), exports },
-        expectedSerial,
-      );
+      const written = await this.write({ ...current.state, ...recorded.owner, ...withHead, exports }, expectedSerial);
       if (recorded.adopted) this.options.onAdopted?.(recorded.owner);
       return written.serial;
     }
@@ -200,7 +198,7 @@ export class LocalFileStore implements StateStore, StateCompaction, CommitBackFi
     for (const name of changes.remove) delete exports[name];
     this.known = {
       ...current,
-      state: { ...current.state, serial: record.serial, ...(auditHead === undefined ? {} : { auditHead }), exports },
+      state: { ...current.state, serial: record.serial, ...withHead, exports },
       walRecords: current.walRecords + 1,
       walSignature: await signature(this.walPath, this.display('state.wal')),
     };

@@ -4,6 +4,7 @@
 import { AUDIT_EVENTS } from '../../../audit/audit-event.js';
 import type { AuditEvent, AuditEventName } from '../../../audit/audit-event.js';
 import { auditMatcher, filtersNothing } from '../../../audit/audit-filter.js';
+import { LineChunks } from '../../../audit/line-chunks.js';
 import type { AuditFilter } from '../../../audit/audit-filter.js';
 import { UsageError } from '../../../errors.js';
 import { chainsAudit, exportsEvents } from '../../../state/state-store.js';
@@ -43,37 +44,27 @@ async function exportFrom(store: StateStore, filter: AuditFilter, view: AuditExp
     return;
   }
   const matches = auditMatcher(filter);
-  const lines = new LineSplitter(async (line) => {
-    let event: AuditEvent;
-    try {
-      event = JSON.parse(line) as AuditEvent;
-    } catch {
-      view.notEvent();
-      return;
-    }
-    if (event === null || typeof event !== 'object' || !matches(event)) return;
-    await view.matched(line, event);
-  });
-  if (exportsEvents(store)) await store.exportEvents(since, (bytes) => lines.push(bytes));
-  else if (chainsAudit(store)) await store.streamAuditLog((bytes) => lines.push(bytes));
+  const lines = new LineChunks();
+  const filtered = async (bytes: Buffer) => {
+    // The chunk's lines are filtered first, then written, at the pace stdout takes them.
+    const kept: [string, AuditEvent][] = [];
+    lines.push(bytes, (chunk, start, end) => {
+      if (end === start) return;
+      const line = chunk.toString('utf8', start, end);
+      let event: AuditEvent;
+      try {
+        event = JSON.parse(line) as AuditEvent;
+      } catch {
+        view.notEvent();
+        return;
+      }
+      if (event !== null && typeof event === 'object' && matches(event)) kept.push([line, event]);
+    });
+    for (const [line, event] of kept) await view.matched(line, event);
+  };
+  if (exportsEvents(store)) await store.exportEvents(since, filtered);
+  else if (chainsAudit(store)) await store.streamAuditLog(filtered);
   view.done(store.eventsLocation);
-}
-
-/** Complete lines out of byte chunks (a chunk may end inside a line, or inside a character). */
-class LineSplitter {
-  private carry: Buffer | undefined;
-
-  constructor(private readonly onLine: (line: string) => Promise<void>) {}
-
-  async push(chunk: Buffer): Promise<void> {
-    const bytes = this.carry === undefined ? chunk : Buffer.concat([this.carry, chunk]);
-    let start = 0;
-    for (let end = bytes.indexOf(10); end !== -1; end = bytes.indexOf(10, start)) {
-      if (end > start) await this.onLine(bytes.toString('utf8', start, end));
-      start = end + 1;
-    }
-    this.carry = start < bytes.length ? bytes.subarray(start) : undefined;
-  }
 }
 
 function auditFilter(options: ExportOptions, now: number): AuditFilter {
