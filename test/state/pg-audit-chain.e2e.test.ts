@@ -1,5 +1,6 @@
-// `audit verify` on the pg backend, against the real PostgreSQL: after an apply and receivers committing side by
-// side the chain holds; an edited, removed or added event row, or a cut tail, is named by its sequence number.
+// `audit verify` on the pg backend, against the real PostgreSQL (through PgBouncer too, in the e2e-pooled
+// project): after an apply and receivers committing side by side the chain holds; an edited, removed or added
+// event row, or a cut tail, is named by its sequence number.
 
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
